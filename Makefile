@@ -1,0 +1,50 @@
+# The whole interface: `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export FISCAL_RAW_DIR ?= $(CURDIR)/raw
+export FISCAL_DB_PATH ?= $(CURDIR)/warehouse/fiscal.duckdb
+export FISCAL_REPORT_DIR ?= $(CURDIR)/reports
+export DBT_PROFILES_DIR := $(CURDIR)/dbt
+export DO_NOT_TRACK := 1
+
+.PHONY: install run test dev lint docs bench clean
+
+install: $(STAMP)
+
+# Reinstall only when the declared dependencies change.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# dagster-dbt reads dbt's manifest when the definitions load.
+dbt/target/manifest.json: $(STAMP) $(shell find dbt -name '*.sql' -o -name '*.yml' -o -name '*.csv' 2>/dev/null | grep -v target/)
+	cd dbt && ../$(VENV)/bin/dbt parse --quiet
+	touch $@
+
+run: install dbt/target/manifest.json
+	mkdir -p $(DAGSTER_HOME) $(dir $(FISCAL_DB_PATH)) $(FISCAL_REPORT_DIR)
+	$(VENV)/bin/dagster asset materialize -m dagster_project.definitions --select '*'
+
+test: install dbt/target/manifest.json
+	mkdir -p $(DAGSTER_HOME)
+	$(PY) -m pytest
+
+dev: install dbt/target/manifest.json
+	mkdir -p $(DAGSTER_HOME)
+	$(VENV)/bin/dagster dev -m dagster_project.definitions
+
+lint: install
+	$(VENV)/bin/ruff check dagster_project expectations tests
+
+docs: install dbt/target/manifest.json
+	cd dbt && ../$(VENV)/bin/dbt docs generate --static --target-path $(FISCAL_REPORT_DIR)/dbt_docs
+
+clean:
+	rm -rf warehouse reports .dagster_home dbt/target dbt/logs .pytest_cache

@@ -1,0 +1,53 @@
+"""Printed numbers → Decimal, and money-unit labels → 元 / 万元. No conversion here."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位\s*[:：]?\s*(万元|元)")
+
+
+def parse_amount(cell: str | None) -> Decimal | None:
+    """A printed number as Decimal, or None when the cell is not a plain number.
+
+    Accepts thousands separators (74,696), a trailing % (100.00%), full-width
+    digits and a trailing unit (万元/元). Anything else, e.g. '≥600.00(人)', is
+    text and returns None.
+    """
+    if cell is None:
+        return None
+    s = unicodedata.normalize("NFKC", cell).strip().replace(" ", "")
+    for suffix in ("%", "万元", "元"):
+        if s.endswith(suffix):
+            s = s[: -len(suffix)]
+            break
+    if not s:
+        return None
+    if "," in s:
+        if not _GROUPED.match(s):
+            return None
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        return None
+    try:
+        return Decimal(s)
+    except InvalidOperation:  # pragma: no cover - guarded by the regex
+        return None
+
+
+def is_amount(cell: str | None) -> bool:
+    return parse_amount(cell) is not None
+
+
+def money_unit(label: str | None) -> str | None:
+    """The money unit a label announces: '项目资金 (万元)' → '万元', '单位：元' → '元'."""
+    if not label:
+        return None
+    m = _UNIT_IN_LABEL.search(unicodedata.normalize("NFKC", label))
+    if not m:
+        return None
+    return m.group(1) or m.group(2)

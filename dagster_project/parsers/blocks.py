@@ -1,0 +1,84 @@
+"""Split a file into family segments, recognised by content (never by file name).
+
+- A self-evaluation or tracking report starts at its title line
+  (…绩效自评表 / …绩效跟踪表) and runs to the next title of any family.
+- A department-budget document is recognised by its table titles (…预算总表,
+  …预算表) or its 上海市财政支出项目绩效目标 tables; every line outside the
+  report segments then belongs to the budget parser, which splits it further.
+- Content outside any recognised segment is reported, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import Line
+
+SELF_EVAL = "self_eval"
+TRACKING = "tracking"
+BUDGET = "budget"
+
+_MAX_TITLE_LEN = 60  # a title is a short line; prose mentioning a title is not one
+_BUDGET_TITLE = re.compile(r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$")
+_TARGET_TITLE = "财政支出项目绩效目标"
+
+
+@dataclass(frozen=True)
+class Segment:
+    family: str
+    lines: list[Line]
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].no
+
+
+def report_family(line: Line) -> str | None:
+    """The family whose table this line titles, if it is a report title."""
+    key = line.key
+    if not key or len(key) > _MAX_TITLE_LEN:
+        return None
+    if "绩效自评表" in key:
+        return SELF_EVAL
+    if "绩效跟踪表" in key:
+        return TRACKING
+    return None
+
+
+def is_budget_anchor(line: Line) -> bool:
+    key = line.key
+    if not key or len(key) > _MAX_TITLE_LEN:
+        return False
+    return bool(_BUDGET_TITLE.search(key)) or _TARGET_TITLE in key
+
+
+def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
+    """Return (segments in document order, lines outside every segment)."""
+    has_budget = any(is_budget_anchor(line) for line in lines)
+    segments: list[Segment] = []
+    outside: list[Line] = []
+    budget_lines: list[Line] = []
+    current: tuple[str, list[Line]] | None = None
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            segments.append(Segment(current[0], current[1]))
+            current = None
+
+    for line in lines:
+        family = report_family(line)
+        if family is not None:
+            close()
+            current = (family, [line])
+        elif current is not None and not is_budget_anchor(line):
+            current[1].append(line)
+        else:
+            close()
+            (budget_lines if has_budget else outside).append(line)
+    close()
+    if budget_lines:
+        segments.append(Segment(BUDGET, budget_lines))
+    segments.sort(key=lambda s: s.first_line)
+    return segments, outside

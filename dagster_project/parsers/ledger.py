@@ -1,0 +1,71 @@
+"""The line ledger: where every non-blank input line ended up.
+
+Family parsers mark the lines they use; whatever no parser marked becomes a
+ParseIssue when the ledger is closed. So "nothing is lost" holds by
+construction, and a test only has to check that no line was left unmarked.
+"""
+
+from __future__ import annotations
+
+from .records import DISPOSITIONS, ISSUE, LineDisposition, ParseIssue
+from .text import Line
+
+
+# DISPOSITIONS is ordered strongest first: a line that fed a field stays "field".
+_RANK = {d: i for i, d in enumerate(DISPOSITIONS)}
+
+
+class Ledger:
+    def __init__(self, source_file: str, lines: list[Line]):
+        self.source_file = source_file
+        self._lines = {line.no: line for line in lines}
+        self._marks: dict[int, tuple[str, str | None]] = {}
+        self.issues: list[ParseIssue] = []
+
+    def mark(self, line_no: int, disposition: str, family: str | None = None) -> None:
+        """Record where a line went; when marked twice, the stronger disposition stays."""
+        rank = _RANK[disposition]
+        current = self._marks.get(line_no)
+        if current is None or rank < _RANK[current[0]]:
+            self._marks[line_no] = (disposition, family)
+
+    def mark_all(self, lines: list[Line], disposition: str, family: str | None = None) -> None:
+        for line in lines:
+            if not line.is_blank:
+                self.mark(line.no, disposition, family)
+
+    def is_marked(self, line_no: int) -> bool:
+        return line_no in self._marks
+
+    def issue(
+        self,
+        line_no: int,
+        severity: str,
+        code: str,
+        message: str,
+        family: str | None = None,
+    ) -> None:
+        """Report a problem at a line (and account for the line, if nothing else did)."""
+        line = self._lines.get(line_no)
+        self.issues.append(
+            ParseIssue(
+                source_file=self.source_file,
+                line_no=line_no,
+                severity=severity,
+                code=code,
+                message=message,
+                raw_text=line.raw if line else None,
+            )
+        )
+        if line is not None:
+            self.mark(line_no, ISSUE, family)
+
+    def close(self) -> list[LineDisposition]:
+        """Report every unmarked non-blank line, and return the dispositions of all lines."""
+        for no, line in self._lines.items():
+            if not line.is_blank and no not in self._marks:
+                self.issue(no, "warning", "unplaced_line", "此行内容未能归入任何字段 (line not placed in any field)")
+        return [
+            LineDisposition(self.source_file, no, disposition, family)
+            for no, (disposition, family) in sorted(self._marks.items())
+        ]

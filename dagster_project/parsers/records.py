@@ -1,0 +1,172 @@
+"""Typed records the parsers emit: the raw layer, as printed.
+
+Amounts are ``Decimal`` in the document's own unit (``money_unit``); the one
+conversion to 元 happens in dbt staging. Every record carries the 1-based line
+number it came from, so every warehouse value can be traced to its source line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Where a non-blank input line ended up (raw.line_accounting.disposition).
+FIELD = "field"  # fed a parsed value
+HEADER = "header"  # a column-header or label row of a table
+TITLE = "title"  # a table or section title
+NARRATIVE = "narrative"  # prose (budget explanations, project descriptions)
+BOILERPLATE = "boilerplate"  # page furniture: units, compiler lines, bookmarks
+ISSUE = "issue"  # could not be placed: see raw.parse_issues
+DISPOSITIONS = (FIELD, HEADER, TITLE, NARRATIVE, BOILERPLATE, ISSUE)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report table: a self-evaluation, a tracking report or a target table."""
+
+    source_file: str
+    report_seq: int
+    report_type: str  # self_eval | tracking | target
+    line_start: int
+    line_end: int
+    fiscal_year: int | None = None
+    project_name: str | None = None
+    supervising_dept: str | None = None
+    implementing_unit: str | None = None
+    money_unit: str | None = None  # 元 | 万元
+    total_weight: Decimal | None = None
+    total_score: Decimal | None = None
+    grade: str | None = None
+    tracking_period_start: str | None = None  # YYYY-MM
+    tracking_period_end: str | None = None
+    goal_expected: str | None = None
+    goal_actual: str | None = None
+    goal_total: str | None = None  # targets: 项目总目标
+    goal_annual: str | None = None  # targets: 年度绩效目标
+    budget_amount: Decimal | None = None  # targets: 年度预算安排, in budget_amount_unit
+    budget_amount_unit: str | None = None
+    budget_completion_likelihood: str | None = None
+    goal_completion_likelihood: str | None = None
+    corrective_measures: str | None = None
+    total_line_no: int | None = None  # line of 总分
+    grade_line_no: int | None = None  # line of 评分等级
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One row of a report's 项目资金 / 预算执行情况 block, in the report's money_unit."""
+
+    source_file: str
+    report_seq: int
+    fund_source: str  # total | current_year_appropriation | carryover | other
+    label: str  # as printed, e.g. 其中:当年财政拨款
+    line_no: int
+    budget_initial: Decimal | None = None
+    budget_adjusted: Decimal | None = None
+    budget_tracking: Decimal | None = None
+    executed: Decimal | None = None
+    weight: Decimal | None = None
+    execution_rate_pct: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One performance indicator (三级指标) with its inherited level labels."""
+
+    source_file: str
+    report_seq: int
+    indicator_seq: int  # 1-based within the report
+    line_no: int
+    level1: str | None = None
+    level2: str | None = None
+    indicator_name: str | None = None
+    target_text: str | None = None
+    actual_text: str | None = None
+    planned_text: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    deviation_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class BudgetTable:
+    """One department-budget table (部门收入预算总表 …)."""
+
+    source_file: str
+    table_seq: int  # 1-based within the file, document order
+    table_title: str
+    line_start: int
+    line_end: int
+    fiscal_year: int | None = None
+    money_unit: str | None = None  # 元 | 万元
+    department: str | None = None  # 编制部门
+
+
+@dataclass(frozen=True)
+class BudgetCell:
+    """One amount of a budget table: (row, column) → amount, in the table's money_unit."""
+
+    source_file: str
+    table_seq: int
+    row_seq: int  # 1-based data row within the table
+    measure: str  # the column's name as printed, e.g. 合计, 基本支出
+    amount: Decimal | None
+    line_no: int
+    side: str | None = None  # 收入 | 支出 | None
+    subject_code: str = ""  # e.g. 2080101; empty for rows without a code
+    code_level: str | None = None  # 类 | 款 | 项 | None
+    subject_name: str | None = None
+
+
+@dataclass(frozen=True)
+class NarrativeAmount:
+    """An amount stated in prose (预算编制说明, 三公 说明), to check against the tables."""
+
+    source_file: str
+    line_no: int
+    subject_name: str  # what the amount is of, e.g. 行政运行, 三公经费, 因公出国(境)费
+    amount: Decimal
+    unit: str  # 元 | 万元, as printed
+    context: str  # e.g. subject, total, three_public, operating_cost
+    raw_text: str
+    fiscal_year: int | None = None
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    """Something the parser could not place, with where and why."""
+
+    source_file: str
+    line_no: int
+    severity: str  # error | warning | info
+    code: str
+    message: str
+    raw_text: str | None = None
+
+
+@dataclass(frozen=True)
+class LineDisposition:
+    """Where one non-blank input line ended up (see DISPOSITIONS)."""
+
+    source_file: str
+    line_no: int
+    disposition: str
+    family: str | None = None  # self_eval | tracking | budget | target | None
+
+
+@dataclass
+class ParseResult:
+    """Everything parsed from one file."""
+
+    source_file: str
+    families: list[str] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    fund_rows: list[FundRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    budget_tables: list[BudgetTable] = field(default_factory=list)
+    budget_cells: list[BudgetCell] = field(default_factory=list)
+    narrative_amounts: list[NarrativeAmount] = field(default_factory=list)
+    issues: list[ParseIssue] = field(default_factory=list)
+    lines: list[LineDisposition] = field(default_factory=list)
+    line_count: int = 0

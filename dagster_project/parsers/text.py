@@ -1,0 +1,123 @@
+"""From bytes to lines of clean cells.
+
+Reports arrive as text extracted from PDF/Word tables: cells separated by TABs,
+HTML fragments from the converter, any of the usual Chinese encodings.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff]+")
+_ALL_SPACE = re.compile(r"\s+")
+# How a document writes an empty cell.
+_BLANKS = {"", "-", "—", "——", "–", "－", "/", "／", "--"}
+
+
+class UndecodableInput(ValueError):
+    """The bytes are not text in any encoding we accept (e.g. a binary file)."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One input line: its 1-based number, raw text and cleaned TAB cells."""
+
+    no: int
+    raw: str
+    cells: tuple[str, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        """The non-empty cells, in order (layouts shift cells, so positions lie)."""
+        return [c for c in self.cells if c]
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(self.cells)
+
+    @property
+    def key(self) -> str:
+        """All cells joined and normalised: for recognising titles and labels."""
+        return norm("".join(self.cells))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode report bytes; return (text, encoding name). Raise UndecodableInput."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
+    sample = data[:4096]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        # UTF-16 without BOM: every other byte of ASCII text is NUL.
+        even_nuls = sample[0::2].count(b"\x00")
+        odd_nuls = sample[1::2].count(b"\x00")
+        if odd_nuls > even_nuls * 3:
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if even_nuls > odd_nuls * 3:
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+        raise UndecodableInput("binary content (NUL bytes), not a text report")
+    if b"\x00" in sample:
+        raise UndecodableInput("binary content (NUL bytes), not a text report")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise UndecodableInput(f"neither UTF-8 nor GB18030 text (byte {exc.start})") from exc
+
+
+def clean_cell(cell: str) -> str:
+    """Strip HTML tags and entities, fold runs of spaces, trim."""
+    if "<" in cell:
+        cell = _TAG.sub(" ", cell)
+    if "&" in cell:
+        cell = html.unescape(cell)
+    return _SPACE.sub(" ", cell).strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split text into numbered lines of cleaned cells (CRLF and CR tolerated)."""
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
+    return [
+        Line(no=i, raw=raw, cells=tuple(clean_cell(c) for c in raw.split("\t")))
+        for i, raw in enumerate(raw_lines, start=1)
+    ]
+
+
+def norm(text: str | None) -> str:
+    """Comparison key for labels: NFKC (full-width → half-width), no whitespace."""
+    if not text:
+        return ""
+    return _ALL_SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def value_or_none(cell: str | None) -> str | None:
+    """The cell's text, or None where the document leaves it blank (-, —, …)."""
+    if cell is None:
+        return None
+    cell = clean_cell(cell)
+    return None if cell in _BLANKS else cell
+
+
+def join_wrapped(parts: list[str]) -> str | None:
+    """Join the pieces of a cell wrapped across lines. Chinese text wraps without a space."""
+    pieces = [p for p in (value_or_none(p) for p in parts) if p]
+    if not pieces:
+        return None
+    out = pieces[0]
+    for piece in pieces[1:]:
+        # Keep a space only between two Latin/digit characters.
+        if out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            out += " "
+        out += piece
+    return out

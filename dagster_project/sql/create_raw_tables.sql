@@ -1,0 +1,124 @@
+-- The raw layer: one table per parser record type, as printed (amounts in the
+-- document's unit). Every table carries source_file so a file's rows can be
+-- replaced as a unit.
+create schema if not exists raw;
+
+create table if not exists raw.source_files (
+    source_file   varchar primary key,  -- path relative to FISCAL_RAW_DIR
+    sha256        varchar not null,
+    size_bytes    bigint not null,
+    families      varchar,             -- comma-separated families found
+    line_count    integer,
+    loaded_at     timestamp not null
+);
+
+create table if not exists raw.reports (
+    source_file                  varchar not null,
+    report_seq                   integer not null,
+    report_type                  varchar not null,
+    line_start                   integer not null,
+    line_end                     integer not null,
+    fiscal_year                  integer,
+    project_name                 varchar,
+    supervising_dept             varchar,
+    implementing_unit            varchar,
+    money_unit                   varchar,
+    total_weight                 decimal(18, 4),
+    total_score                  decimal(18, 4),
+    grade                        varchar,
+    tracking_period_start        varchar,
+    tracking_period_end          varchar,
+    goal_expected                varchar,
+    goal_actual                  varchar,
+    goal_total                   varchar,
+    goal_annual                  varchar,
+    budget_amount                decimal(24, 6),
+    budget_amount_unit           varchar,
+    budget_completion_likelihood varchar,
+    goal_completion_likelihood   varchar,
+    corrective_measures          varchar,
+    total_line_no                integer,
+    grade_line_no                integer
+);
+
+create table if not exists raw.fund_rows (
+    source_file        varchar not null,
+    report_seq         integer not null,
+    fund_source        varchar not null,
+    label              varchar not null,
+    line_no            integer not null,
+    budget_initial     decimal(24, 6),
+    budget_adjusted    decimal(24, 6),
+    budget_tracking    decimal(24, 6),
+    executed           decimal(24, 6),
+    weight             decimal(18, 4),
+    execution_rate_pct decimal(18, 4),
+    score              decimal(18, 4)
+);
+
+create table if not exists raw.indicators (
+    source_file      varchar not null,
+    report_seq       integer not null,
+    indicator_seq    integer not null,
+    line_no          integer not null,
+    level1           varchar,
+    level2           varchar,
+    indicator_name   varchar,
+    target_text      varchar,
+    actual_text      varchar,
+    planned_text     varchar,
+    weight           decimal(18, 4),
+    score            decimal(18, 4),
+    deviation_reason varchar
+);
+
+create table if not exists raw.budget_tables (
+    source_file varchar not null,
+    table_seq   integer not null,
+    table_title varchar not null,
+    line_start  integer not null,
+    line_end    integer not null,
+    fiscal_year integer,
+    money_unit  varchar,
+    department  varchar
+);
+
+create table if not exists raw.budget_cells (
+    source_file  varchar not null,
+    table_seq    integer not null,
+    row_seq      integer not null,
+    measure      varchar not null,
+    amount       decimal(24, 6),
+    line_no      integer not null,
+    side         varchar,
+    subject_code varchar not null,
+    code_level   varchar,
+    subject_name varchar
+);
+
+create table if not exists raw.narrative_amounts (
+    source_file  varchar not null,
+    line_no      integer not null,
+    subject_name varchar not null,
+    amount       decimal(24, 6) not null,
+    unit         varchar not null,
+    context      varchar not null,
+    raw_text     varchar not null,
+    fiscal_year  integer
+);
+
+create table if not exists raw.parse_issues (
+    source_file varchar not null,
+    line_no     integer not null,  -- 0 = the file as a whole
+    severity    varchar not null,  -- error | warning | info
+    code        varchar not null,
+    message     varchar not null,
+    raw_text    varchar
+);
+
+create table if not exists raw.line_accounting (
+    source_file varchar not null,
+    line_no     integer not null,
+    disposition varchar not null,  -- field | header | title | narrative | boilerplate | issue
+    family      varchar
+);
