@@ -1,0 +1,210 @@
+"""Discover, hash, parse and load report files into the DuckDB raw schema.
+
+Plain Python (no Dagster): the ingest assets, the tests and the benchmark all
+call these functions. Loading is incremental and idempotent: a file is parsed
+again only when its content hash changes, and its rows are replaced as a unit
+(delete by source_file + insert) in one transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .parsers import parse_bytes
+from .parsers.records import (
+    BudgetCell,
+    BudgetTable,
+    FundRow,
+    IndicatorRow,
+    LineDisposition,
+    NarrativeAmount,
+    ParseIssue,
+    ParseResult,
+    Report,
+)
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+# raw table ← ParseResult attribute ← record type
+RAW_TABLES: dict[str, tuple[str, type]] = {
+    "reports": ("reports", Report),
+    "fund_rows": ("fund_rows", FundRow),
+    "indicators": ("indicators", IndicatorRow),
+    "budget_tables": ("budget_tables", BudgetTable),
+    "budget_cells": ("budget_cells", BudgetCell),
+    "narrative_amounts": ("narrative_amounts", NarrativeAmount),
+    "parse_issues": ("issues", ParseIssue),
+    "line_accounting": ("lines", LineDisposition),
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    source_file: str  # relative to the raw folder, POSIX separators
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    files_seen: int
+    files_parsed: int
+    files_unchanged: int
+    files_removed: int
+    duplicates: int
+    rows: dict[str, int]  # rows inserted per raw table in this load
+
+
+def discover(raw_dir: Path) -> list[SourceFile]:
+    """Every regular file under raw_dir, recursively (hidden files and folders skipped)."""
+    files = []
+    for path in sorted(raw_dir.rglob("*")):
+        rel = path.relative_to(raw_dir)
+        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        files.append(SourceFile(path, rel.as_posix(), digest.hexdigest(), path.stat().st_size))
+    return files
+
+
+def _parse_one(args: tuple[str, str]) -> ParseResult:
+    path, source_file = args
+    return parse_bytes(Path(path).read_bytes(), source_file)
+
+
+def parse_sources(files: list[SourceFile], workers: int = 1) -> Iterator[ParseResult]:
+    """Parse files, in parallel processes when workers > 1, yielding results in input order."""
+    jobs = [(str(f.path), f.source_file) for f in files]
+    if workers <= 1 or len(jobs) < 2:
+        yield from map(_parse_one, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_parse_one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4))))
+
+
+def _polars_type(annotation: str) -> pl.DataType:
+    if "Decimal" in annotation:
+        return pl.Decimal(24, 6)
+    if annotation.startswith("int"):
+        return pl.Int64
+    return pl.String
+
+
+def record_frame(records: Iterable, record_type: type) -> pl.DataFrame:
+    """Records of one type → a Polars frame with one column per dataclass field."""
+    fields = dataclasses.fields(record_type)
+    schema = {f.name: _polars_type(str(f.type)) for f in fields}
+    rows = [dataclasses.astuple(r) for r in records]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute((SQL_DIR / "create_raw_tables.sql").read_text(encoding="utf-8"))
+
+
+def load_directory(raw_dir: Path, db_path: Path, workers: int = 1) -> LoadSummary:
+    """Bring the raw schema of db_path in line with the files under raw_dir."""
+    files = discover(raw_dir)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path))
+    try:
+        create_raw_tables(con)
+        return sync_raw(con, files, workers)
+    finally:
+        con.close()
+
+
+def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: int = 1) -> LoadSummary:
+    known = dict(con.execute("select source_file, sha256 from raw.source_files").fetchall())
+    current = {f.source_file for f in files}
+    removed = sorted(set(known) - current)
+
+    # The same content under two names is loaded once: the first name wins.
+    first_by_hash: dict[str, str] = {}
+    duplicates: dict[str, str] = {}
+    for f in files:
+        if f.sha256 in first_by_hash:
+            duplicates[f.source_file] = first_by_hash[f.sha256]
+        else:
+            first_by_hash[f.sha256] = f.source_file
+    changed = [f for f in files if known.get(f.source_file) != f.sha256]
+    to_parse = [f for f in changed if f.source_file not in duplicates]
+
+    results: list[ParseResult] = list(parse_sources(to_parse, workers))
+    for f in changed:
+        if f.source_file in duplicates:
+            results.append(_duplicate_result(f, duplicates[f.source_file]))
+
+    by_name = {r.source_file: r for r in results}
+    frames = {
+        table: record_frame((rec for r in results for rec in getattr(r, attr)), rtype)
+        for table, (attr, rtype) in RAW_TABLES.items()
+    }
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    sources = pl.DataFrame(
+        [
+            (f.source_file, f.sha256, f.size_bytes, ",".join(by_name[f.source_file].families),
+             by_name[f.source_file].line_count, now)
+            for f in changed
+        ],
+        schema={"source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
+                "families": pl.String, "line_count": pl.Int64, "loaded_at": pl.Datetime("us")},
+        orient="row",
+    )
+    replaced = pl.DataFrame({"source_file": [f.source_file for f in changed] + removed},
+                            schema={"source_file": pl.String})
+
+    con.execute("begin transaction")
+    try:
+        con.register("replaced_files", replaced.to_arrow())
+        for table in [*RAW_TABLES, "source_files"]:
+            con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
+        con.register("new_source_files", sources.to_arrow())
+        con.execute("insert into raw.source_files by name select * from new_source_files")
+        for table, frame in frames.items():
+            if frame.height:
+                con.register("new_rows", frame.to_arrow())
+                con.execute(f"insert into raw.{table} by name select * from new_rows")
+                con.unregister("new_rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return LoadSummary(
+        files_seen=len(files),
+        files_parsed=len(to_parse),
+        files_unchanged=len(files) - len(changed),
+        files_removed=len(removed),
+        duplicates=len(duplicates),
+        rows={table: frame.height for table, frame in frames.items()},
+    )
+
+
+def _duplicate_result(f: SourceFile, original: str) -> ParseResult:
+    result = ParseResult(source_file=f.source_file, families=["duplicate"])
+    result.issues.append(
+        ParseIssue(
+            f.source_file, 0, "warning", "duplicate_file",
+            f"与 {original} 内容完全相同，未重复计入 (same content as {original}; not loaded twice)",
+        )
+    )
+    return result
+
+
+if __name__ == "__main__":  # python -m dagster_project.loading RAW_DIR DB_PATH
+    summary = load_directory(Path(sys.argv[1]), Path(sys.argv[2]))
+    print(summary)
