@@ -1,0 +1,51 @@
+"""Ingest: raw folder → DuckDB raw schema. Thin wiring over dagster_project.loading."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+
+from ..loading import RAW_TABLES, create_raw_tables, discover, sync_raw
+from ..resources import FiscalWarehouse
+
+RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files"]]
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(key, group_name="ingest", kinds={"python", "duckdb"},
+                     description=f"DuckDB raw.{key.path[-1]}: parser output, as printed, replaced per source_file.")
+        for key in RAW_KEYS
+    ],
+    can_subset=False,
+)
+def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
+    """Discover and hash every file under FISCAL_RAW_DIR, parse the new or changed ones, load them."""
+    settings = warehouse.settings()
+    files = discover(settings.raw_dir)
+    context.log.info(f"{len(files)} files under {settings.raw_dir}")
+    # Each run starts a fresh build file from the published warehouse (publish.py).
+    with duckdb.connect(str(warehouse.build_db(fresh=True))) as con:
+        create_raw_tables(con)
+        summary = sync_raw(con, files, settings.parse_workers)
+        totals = dict(
+            con.execute(
+                "select 'issues_' || severity, count(*) from raw.parse_issues group by all"
+            ).fetchall()
+        )
+        table_rows = {
+            key: con.execute(f"select count(*) from raw.{key.path[-1]}").fetchone()[0] for key in RAW_KEYS
+        }
+    for key in RAW_KEYS:
+        metadata = {"dagster/row_count": table_rows[key]}
+        if key.path[-1] == "source_files":
+            metadata |= {
+                "files_seen": summary.files_seen,
+                "files_parsed": summary.files_parsed,
+                "files_unchanged": summary.files_unchanged,
+                "files_removed": summary.files_removed,
+                "duplicate_files": summary.duplicates,
+            }
+        if key.path[-1] == "parse_issues":
+            metadata |= {k: int(v) for k, v in totals.items()}
+        yield dg.MaterializeResult(asset_key=key, metadata=metadata)

@@ -1,0 +1,34 @@
+"""Quality: run the Great Expectations rules over the marts into quality.violations."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from expectations.checkpoint import run_quality_checks
+
+from ..resources import FiscalWarehouse
+
+MART_KEYS = [
+    dg.AssetKey(["marts", name])
+    for name in ("fct_report", "fct_project_fund", "fct_indicator", "fct_budget_line", "fct_narrative_amount")
+]
+VIOLATIONS_KEY = dg.AssetKey(["quality", "violations"])
+
+
+@dg.asset(key=VIOLATIONS_KEY, deps=MART_KEYS, group_name="quality", kinds={"great_expectations", "duckdb"})
+def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse) -> dg.MaterializeResult:
+    """One row per failed check instance (contract: quality.violations), plus GX Data Docs.
+
+    Violations are findings about the documents, not failures of the run.
+    """
+    settings = warehouse.settings()
+    summary = run_quality_checks(warehouse.build_db(), settings.report_dir)
+    by_check = {c.check_name: c.violation_count for c in summary.checks}
+    context.log.info(f"quality checks: {by_check}")
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": sum(by_check.values()),
+            "violations_by_check": by_check,
+            "checks_run": len(summary.checks),
+        }
+    )
