@@ -12,7 +12,7 @@ export FISCAL_REPORT_DIR ?= $(CURDIR)/reports
 export DBT_PROFILES_DIR := $(CURDIR)/dbt
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test dev lint docs bench clean
+.PHONY: install system-deps run test dev lint docs bench corpus clean
 
 install: $(STAMP)
 
@@ -32,7 +32,14 @@ run: install dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME) $(dir $(FISCAL_DB_PATH)) $(FISCAL_REPORT_DIR)
 	$(VENV)/bin/dagster asset materialize -m dagster_project.definitions --select '*'
 
-test: install dbt/target/manifest.json
+# The report test opens the page in a real headless browser (Debian's chromium, CJK fonts).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'cjk\|wqy'; then \
+	  echo "installing chromium and CJK fonts (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+test: install system-deps dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
 	$(PY) -m pytest
 
@@ -45,6 +52,14 @@ lint: install
 
 docs: install dbt/target/manifest.json
 	cd dbt && ../$(VENV)/bin/dbt docs generate --static --target-path $(FISCAL_REPORT_DIR)/dbt_docs
+
+N ?= 1000
+corpus: install
+	$(PY) -m bench.corpus --n $(N) --out bench/corpus/$(N)
+
+SIZES ?= 1000,10000,100000
+bench: install dbt/target/manifest.json
+	$(PY) -m bench.run --sizes $(SIZES)
 
 clean:
 	rm -rf warehouse reports .dagster_home dbt/target dbt/logs .pytest_cache

@@ -53,25 +53,34 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
     sample = data[:4096]
-    if sample and sample.count(b"\x00") > len(sample) // 4:
-        # UTF-16 without BOM: every other byte of ASCII text is NUL.
-        even_nuls = sample[0::2].count(b"\x00")
-        odd_nuls = sample[1::2].count(b"\x00")
-        if odd_nuls > even_nuls * 3:
-            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-        if even_nuls > odd_nuls * 3:
-            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
-        raise UndecodableInput("binary content (NUL bytes), not a text report")
     if b"\x00" in sample:
+        # UTF-16 without BOM: ASCII characters (TABs, digits) carry a NUL on one side only.
+        even_nuls, odd_nuls = sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")
+        for encoding, ok in (("utf-16-le", odd_nuls > 4 * even_nuls), ("utf-16-be", even_nuls > 4 * odd_nuls)):
+            if ok and len(data) % 2 == 0:
+                text = data.decode(encoding, errors="replace")
+                if _looks_like_text(text):
+                    return text, encoding
         raise UndecodableInput("binary content (NUL bytes), not a text report")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise UndecodableInput(f"neither UTF-8 nor GB18030 text (byte {exc.start})") from exc
+    if not _looks_like_text(text):
+        raise UndecodableInput("binary content (control bytes), not a text report")
+    return text, "gb18030"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+
+
+def _looks_like_text(text: str) -> bool:
+    """Few control characters or replacement marks: text, not binary decoded by accident."""
+    return len(_CONTROL.findall(text[:20000])) <= len(text[:20000]) // 100
 
 
 def clean_cell(cell: str) -> str:

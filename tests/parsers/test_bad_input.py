@@ -1,0 +1,108 @@
+"""Bad input: every encoding we accept parses the same; broken files become clear issues."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.loading import load_directory
+from dagster_project.parsers import parse_bytes
+
+SAMPLES = Path(__file__).resolve().parents[2] / "raw"
+SELF_EVAL = SAMPLES / "000_2cba3ecfd7271be6.txt"
+TRACKING = SAMPLES / "004_eaeb872d98338714.txt"
+
+
+def records(result):
+    """What a parse produced, without the file name (so two names compare equal)."""
+    strip = lambda rs: [dataclasses.replace(r, source_file="f") for r in rs]  # noqa: E731
+    return (
+        strip(result.reports), strip(result.fund_rows), strip(result.indicators),
+        strip(result.budget_cells), [(i.line_no, i.code) for i in result.issues],
+    )
+
+
+@pytest.fixture(scope="module")
+def reference():
+    text = SELF_EVAL.read_text(encoding="utf-8")
+    return text, records(parse_bytes(text.encode("utf-8"), "f"))
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda t: t.encode("gb18030"), id="gb18030"),
+        pytest.param(lambda t: t.encode("utf-16"), id="utf-16-bom"),
+        pytest.param(lambda t: t.encode("utf-16-le"), id="utf-16-le-no-bom"),
+        pytest.param(lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), id="utf-8-bom"),
+        pytest.param(lambda t: t.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
+    ],
+)
+def test_every_accepted_encoding_parses_like_utf8(reference, encode):
+    text, expected = reference
+    assert records(parse_bytes(encode(text), "f")) == expected
+
+
+def test_gbk_subset_of_gb18030(reference):
+    text, expected = reference
+    try:
+        data = text.encode("gbk")
+    except UnicodeEncodeError:
+        pytest.skip("sample has characters outside GBK")
+    assert records(parse_bytes(data, "f")) == expected
+
+
+def test_empty_file_is_one_clear_issue():
+    result = parse_bytes(b"", "empty.txt")
+    assert [(i.line_no, i.severity, i.code) for i in result.issues] == [(0, "warning", "empty_file")]
+    assert result.reports == []
+
+
+def test_binary_file_is_one_clear_error():
+    result = parse_bytes(bytes(range(256)) * 64, "image.png")
+    assert [(i.line_no, i.severity, i.code) for i in result.issues] == [(0, "error", "undecodable_file")]
+    assert "binary" in result.issues[0].message
+
+
+def test_unknown_text_is_reported_not_guessed():
+    result = parse_bytes("会议纪要\n今天讨论了预算编制的进度。\n".encode(), "notes.txt")
+    assert result.reports == [] and result.families == []
+    assert [(i.line_no, i.code) for i in result.issues] == [(1, "unknown_family")]
+    assert {d.disposition for d in result.lines} == {"issue"}
+
+
+def test_one_bad_file_does_not_stop_the_batch(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(TRACKING, raw / TRACKING.name)
+    (raw / "binary.bin").write_bytes(b"\x00\x01\x02\x03" * 1000)
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "gb.txt").write_bytes(SELF_EVAL.read_text(encoding="utf-8").encode("gb18030"))
+    db = tmp_path / "w.duckdb"
+    summary = load_directory(raw, db)
+    assert summary.files_parsed == 4
+    alone = parse_bytes(TRACKING.read_bytes(), TRACKING.name)
+    with duckdb.connect(str(db), read_only=True) as con:
+        codes = dict(con.execute("select source_file, code from raw.parse_issues where line_no = 0").fetchall())
+        tracking_reports = con.execute(
+            "select count(*) from raw.reports where source_file = ?", [TRACKING.name]
+        ).fetchone()[0]
+    assert codes == {"binary.bin": "undecodable_file", "empty.txt": "empty_file"}
+    assert tracking_reports == len(alone.reports)
+
+
+def test_binary_without_nul_bytes_is_not_taken_for_gb18030():
+    data = bytes(b % 255 + 1 for b in range(4096))  # every byte value but 0: invalid UTF-8
+    result = parse_bytes(data, "blob.dat")
+    assert [(i.line_no, i.code) for i in result.issues] == [(0, "undecodable_file")]
+
+
+def test_full_width_digits_read_as_numbers():
+    from dagster_project.parsers.amounts import parse_amount
+
+    assert str(parse_amount("１，２０３．００")) == "1203.00"
+    assert str(parse_amount("９５．６７%")) == "95.67"

@@ -1,0 +1,48 @@
+"""The Definitions load and expose the assets, checks, job, schedule and sensor operators rely on."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from dagster_project.definitions import defs
+
+
+def _asset_keys() -> set[tuple[str, ...]]:
+    graph = defs.resolve_asset_graph()
+    return {tuple(key.path) for key in graph.get_all_asset_keys()}
+
+
+def test_asset_keys_are_warehouse_addresses():
+    keys = _asset_keys()
+    for table in ("reports", "fund_rows", "indicators", "budget_cells", "parse_issues", "line_accounting"):
+        assert ("raw", table) in keys
+    for mart in ("fct_report", "fct_project_fund", "fct_indicator", "fct_budget_line", "dim_unit", "dim_year"):
+        assert ("marts", mart) in keys
+    assert ("quality", "violations") in keys
+    assert ("warehouse", "fiscal_duckdb") in keys
+
+
+def test_lineage_is_connected_from_raw_to_marts():
+    graph = defs.resolve_asset_graph()
+    upstream = graph.get(dg.AssetKey(["staging", "stg_fiscal_txt__reports"])).parent_keys
+    assert dg.AssetKey(["raw", "reports"]) in upstream
+    fct_report_parents = graph.get(dg.AssetKey(["marts", "fct_report"])).parent_keys
+    assert any(key.path[0] in ("staging", "intermediate") for key in fct_report_parents)
+
+
+def test_finance_rules_are_checks_on_the_marts_they_validate():
+    graph = defs.resolve_asset_graph()
+    check_keys = {(tuple(k.asset_key.path), k.name) for k in graph.asset_check_keys}
+    assert (("marts", "fct_project_fund"), "fund_score_mismatch") in check_keys
+    assert (("marts", "fct_report"), "weight_sum_mismatch") in check_keys
+    assert (("marts", "fct_indicator"), "missing_deviation_reason") in check_keys
+    assert (("marts", "fct_budget_line"), "budget_hierarchy_mismatch") in check_keys
+    assert (("raw", "line_accounting"), "every_line_accounted") in check_keys
+
+
+def test_job_schedule_and_sensor():
+    assert defs.get_job_def("fiscal_full_build") is not None
+    schedule = defs.get_schedule_def("fiscal_daily")
+    assert schedule.cron_schedule == "0 6 * * *"
+    sensor = defs.get_sensor_def("raw_dir_sensor")
+    assert sensor.job_name == "fiscal_full_build"
