@@ -1,0 +1,79 @@
+"""Property-based tests: layout noise never crashes a parser and never loses a line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dagster_project.parsers import parse_text
+
+SAMPLES = Path(__file__).resolve().parents[2] / "raw"
+# A few report tables from each family keep examples small and fast.
+TEXTS = {
+    name: "\n".join(SAMPLES.joinpath(name).read_text(encoding="utf-8").splitlines()[:limit])
+    for name, limit in (
+        ("000_2cba3ecfd7271be6.txt", 120),
+        ("001_ebc302d94fc8039c.txt", 80),
+        ("004_eaeb872d98338714.txt", 90),
+        ("003_7cadc0ecdd172fe9.txt", 2700),
+    )
+}
+
+
+@st.composite
+def noisy_report(draw):
+    """A sample with random cell shifts, dropped/duplicated cells, wrapped lines, unit swaps."""
+    name = draw(st.sampled_from(sorted(TEXTS)))
+    lines = TEXTS[name].split("\n")
+    for _ in range(draw(st.integers(1, 8))):
+        i = draw(st.integers(0, len(lines) - 1))
+        cells = lines[i].split("\t")
+        op = draw(st.sampled_from(["shift", "drop", "dup", "wrap", "unit", "blank", "delete"]))
+        j = draw(st.integers(0, len(cells) - 1))
+        if op == "shift":
+            cells = [""] * draw(st.integers(1, 2)) + cells
+        elif op == "drop":
+            del cells[j]
+        elif op == "dup":
+            cells.insert(j, cells[j])
+        elif op == "wrap" and len(cells[j]) > 2:
+            k = draw(st.integers(1, len(cells[j]) - 1))
+            lines[i : i + 1] = ["\t".join(cells[:j] + [cells[j][:k]]), "\t".join([""] * j + [cells[j][k:]] + cells[j + 1 :])]
+            continue
+        elif op == "unit":
+            cells = [c.replace("万元", "元") if "万元" in c else c.replace("元", "万元") for c in cells]
+        elif op == "blank":
+            lines.insert(i, "")
+            continue
+        elif op == "delete":
+            del lines[i]
+            continue
+        lines[i] = "\t".join(cells)
+    return name, "\n".join(lines)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(noisy_report())
+def test_noise_never_crashes_and_every_line_is_accounted(case):
+    name, text = case
+    result = parse_text(text, name)
+    assert not [i for i in result.issues if i.code == "parser_failed"], [
+        i.message for i in result.issues if i.code == "parser_failed"
+    ]
+    non_blank = {n for n, line in enumerate(text.split("\n"), 1) if line.replace("\t", "").strip()}
+    accounted = {d.line_no for d in result.lines}
+    assert non_blank <= accounted
+    issue_lines = {i.line_no for i in result.issues}
+    for d in result.lines:
+        if d.disposition == "issue":
+            assert d.line_no in issue_lines
+
+
+def test_unmodified_tables_parse_the_same_every_time():
+    for name, text in TEXTS.items():
+        first, second = parse_text(text, name), parse_text(text, name)
+        assert (first.reports, first.fund_rows, first.indicators, first.budget_cells) == (
+            second.reports, second.fund_rows, second.indicators, second.budget_cells
+        )
