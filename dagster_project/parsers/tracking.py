@@ -1,11 +1,19 @@
-"""Placeholder: being written."""
+"""财政项目支出绩效跟踪表 — mid-year tracking tables.
+
+One segment = one project table, title line first. Like the self-evaluation
+(see ``report_table``) but with a 跟踪时段, period budget/execution columns, planned
+and actual values per indicator, no weights or scores, and the closing rows
+绩效跟踪总体判断 (年度项目预算/年度绩效目标 完成可能性) and 纠偏措施.
+"""
 
 from __future__ import annotations
 
 from .ledger import Ledger
 from .records import ParseResult
+from .report_table import TRACKING, parse_report_table
 from .text import Line
 
 
 def parse_tracking(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
-    return ParseResult(source_file=source_file)
+    """Parse one tracking segment into a Report, its FundRows and IndicatorRows."""
+    return parse_report_table(lines, ledger, source_file, TRACKING)

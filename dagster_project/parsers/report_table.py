@@ -1,0 +1,1034 @@
+"""Shared structure of the two project report tables: self-evaluation and tracking.
+
+Both families print one project per table, in the same order of blocks:
+
+- title (…绩效自评表 / …绩效跟踪表), year line ``(2024年度)`` or tracking period
+  ``跟踪时段：（2024年1月 至 2024年8月）``;
+- header block: 项目名称, 主管部门, 实施单位;
+- fund block: a label row ``项目资金 (万元)`` / ``预算执行情况 (万元)`` carrying the
+  money unit and the column names, then the rows 年度资金总额, 其中:当年财政拨款,
+  上年结转资金, 其他资金;
+- goal block: 预期目标 / 实际完成情况 (tracking: 跟踪期实际完成情况) labels, then text;
+- indicator block: a column-header row (一级指标 … 偏差原因分析), then one row per
+  三级指标, with 一级/二级 labels printed only on the first row of their group;
+- closing rows: 总分 and 评分等级 (self-evaluation) or 绩效跟踪总体判断 (年度项目预算
+  完成可能性, 年度绩效目标完成可能性) and 纠偏措施 (tracking).
+
+Rows are recognised by their labels (compared after ``text.norm``), never by
+position or line count: converters shift cells, duplicate empty cells and drop
+header cells. Values are kept as printed; nothing is repaired. Every non-blank
+line of the segment is marked in the ledger or reported as an issue.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .amounts import money_unit, parse_amount
+from .ledger import Ledger
+from .records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
+from .text import Line, join_wrapped, norm, value_or_none
+
+SELF_EVAL = "self_eval"
+TRACKING = "tracking"
+
+# ---------------------------------------------------------------- vocabulary
+
+_YEAR = re.compile(r"[(（]?\s*(\d{4})\s*年度\s*[)）]?")
+_PERIOD = re.compile(r"(\d{4})年(\d{1,2})月(?:\d{1,2}日)?(?:至|到|-|~|—|–|－)+(\d{4})年(\d{1,2})月")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+# 一级指标: a closed family of stems (成本/产出/效益/效果/满意度/影响力…) + 指标/目标.
+_LEVEL1 = re.compile(r"^(成本|产出|效益|效果|满意度|影响力?|投入|过程|管理)(指标|目标)$")
+# 二级指标: what the label measures, ending in 指标 (数量指标, 经济成本指标,
+# 社会效益指标, 可持续影响指标, 服务对象满意度指标, 生态环境成本指标 …).
+_LEVEL2_STRICT = re.compile(
+    r"^[\u4e00-\u9fff]{0,8}(数量|质量|时效|时间|进度|成本|效益|影响|满意度|效率)指标$"
+)
+_LEVEL2_LOOSE = re.compile(r"^[\u4e00-\u9fff]{2,8}指标$")
+_COLUMN_WORDS = {"一级指标", "二级指标", "三级指标", "绩效指标", "指标"}
+_OUTER_LABELS = {"绩效指标", "绩效", "指标"}
+
+_FUND_SOURCES = (
+    ("total", re.compile(r"^年度资金总额$|^资金总额$|^合计$")),
+    ("current_year_appropriation", re.compile(r"^(其中[:：]?)?当年财政拨款(资金)?$")),
+    ("carryover", re.compile(r"^(其中[:：]?)?上年结转(资金)?$")),
+    ("other", re.compile(r"^(其中[:：]?)?其他资金$")),
+)
+
+# Fund columns, canonical order per family; the header's own order wins when complete.
+_FUND_COLUMNS = {
+    SELF_EVAL: ("budget_initial", "budget_adjusted", "executed", "weight", "execution_rate_pct", "score"),
+    TRACKING: ("budget_initial", "budget_tracking", "executed", "execution_rate_pct"),
+}
+
+# Indicator value columns after the 三级指标 name, per family.
+_INDICATOR_COLUMNS = {
+    SELF_EVAL: ("target_text", "actual_text", "weight", "score", "deviation_reason"),
+    TRACKING: ("target_text", "planned_text", "actual_text", "deviation_reason"),
+}
+
+_GOAL_LABELS = {"年度总体目标", "总体目标", "预期目标", "实际完成情况", "跟踪期实际完成情况", "年度目标"}
+
+
+def fund_column(label: str, family: str) -> str | None:
+    """Which fund column a header cell names (None if it names none)."""
+    k = norm(label)
+    if not k:
+        return None
+    if "执行率" in k:
+        return "execution_rate_pct"
+    if "执行数" in k or "实际支出" in k:
+        return "executed"
+    if "年初" in k:
+        return "budget_initial"
+    if "跟踪期预算" in k or ("跟踪" in k and "预算" in k):
+        return "budget_tracking" if family == TRACKING else "budget_adjusted"
+    if "全年预算" in k or "调整后预算" in k or "调整预算" in k:
+        return "budget_adjusted"
+    if k in ("分值", "分数", "权重", "权重分") or k.startswith("分值"):
+        return "weight"
+    if k == "得分" or k.startswith("得分"):
+        return "score"
+    return None
+
+
+def indicator_column(label: str) -> str | None:
+    """Which indicator column a header cell names."""
+    k = norm(label)
+    if not k:
+        return None
+    if "一级指标" in k:
+        return "level1"
+    if "二级指标" in k:
+        return "level2"
+    if "三级指标" in k:
+        return "indicator_name"
+    if "指标值" in k:
+        return "target_text"
+    if "计划完成" in k:
+        return "planned_text"
+    if "实际完成" in k:
+        return "actual_text"
+    if "偏差" in k or "改进措施" in k:
+        return "deviation_reason"
+    if k in ("分值", "分数", "权重"):
+        return "weight"
+    if k == "得分":
+        return "score"
+    return None
+
+
+def is_level1(cell: str) -> bool:
+    return bool(_LEVEL1.match(norm(cell)))
+
+
+def is_level2(cell: str, strict: bool = True) -> bool:
+    k = norm(cell)
+    if k in _COLUMN_WORDS or _LEVEL1.match(k):
+        return False
+    if _LEVEL2_STRICT.match(k):
+        return True
+    return not strict and bool(_LEVEL2_LOOSE.match(k))
+
+
+def is_plain_number(cell: str) -> bool:
+    return bool(_PLAIN_NUMBER.match(norm(cell)))
+
+
+def _is_pair_cell(cell: str) -> bool:
+    """A weight/score cell: a plain number, or a blank marker (-, —) standing for one."""
+    return is_plain_number(cell) or value_or_none(cell) is None
+
+
+def _number(cell: str | None) -> Decimal | None:
+    return parse_amount(value_or_none(cell)) if cell is not None else None
+
+
+def _label_text(cell: str) -> str:
+    """A level label as printed, without the spaces of a wrapped cell (服务对象满意度 指标)."""
+    return re.sub(r"\s+", "", cell)
+
+
+# ---------------------------------------------------------------- mutable builders
+
+
+@dataclass
+class _Indicator:
+    line_no: int
+    level1: str | None
+    level2: str | None
+    values: dict[str, list[str]] = field(default_factory=dict)
+    weight: Decimal | None = None
+    score: Decimal | None = None
+
+    def add(self, column: str, text: str, prepend: bool = False) -> None:
+        parts = self.values.setdefault(column, [])
+        if prepend:
+            parts.insert(0, text)
+        else:
+            parts.append(text)
+
+    def text(self, column: str) -> str | None:
+        return join_wrapped(self.values.get(column, []))
+
+
+@dataclass
+class _State:
+    family: str
+    source_file: str
+    ledger: Ledger
+    report_seq: int
+    section: str = "header"
+    fields: dict = field(default_factory=dict)
+    fund_columns: list[tuple[str, int | None]] = field(default_factory=list)
+    fund_rows: list[FundRow] = field(default_factory=list)
+    goal_cols: tuple[int | None, int | None] = (None, None)
+    goal_parts: dict[str, list[str]] = field(default_factory=lambda: {"expected": [], "actual": []})
+    indicator_header: dict[str, int] = field(default_factory=dict)
+    indicators: list[_Indicator] = field(default_factory=list)
+    pending_deviation: list[tuple[int, str]] = field(default_factory=list)
+    level1: str | None = None
+    level2: str | None = None
+    closing_field: str | None = None
+    pending_label: tuple[str, str, int] | None = None
+
+    def issue(self, line_no: int, severity: str, code: str, message: str) -> None:
+        self.ledger.issue(line_no, severity, code, message, self.family)
+
+    def mark(self, line: Line, disposition: str) -> None:
+        self.ledger.mark(line.no, disposition, self.family)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, family: str) -> ParseResult:
+    """Parse one report segment (title line first) of the given family."""
+    result = ParseResult(source_file=source_file, families=[family])
+    body = [line for line in lines if not line.is_blank]
+    if not body:
+        return result
+    st = _State(family=family, source_file=source_file, ledger=ledger, report_seq=body[0].no)
+
+    title = body[0]
+    st.mark(title, TITLE)
+    year = _YEAR.search(title.key)
+    if year:
+        st.fields["fiscal_year"] = int(year.group(1))
+
+    for line in body[1:]:
+        try:
+            _dispatch(st, line)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
+            st.issue(
+                line.no,
+                "error",
+                "parser_failed",
+                f"此行解析出错 (line could not be parsed): {type(exc).__name__}: {exc}",
+            )
+
+    _flush_pending_deviation(st)
+    _finish(st, body, result)
+    return result
+
+
+# ---------------------------------------------------------------- line dispatch
+
+
+def _cell_keys(line: Line) -> list[str]:
+    return [norm(c) for c in line.cells]
+
+
+def _dispatch(st: _State, line: Line) -> None:
+    keys = _cell_keys(line)
+    key = line.key
+
+    # Year line "(2024年度)" (a title line of its own).
+    if _YEAR.fullmatch(key) or (len(line.texts) == 1 and _YEAR.search(key) and len(key) <= 12):
+        m = _YEAR.search(key)
+        if m and "fiscal_year" not in st.fields:
+            st.fields["fiscal_year"] = int(m.group(1))
+        st.mark(line, TITLE)
+        return
+    # A repeated title (page break) inside the segment.
+    if ("绩效自评表" in key or "绩效跟踪表" in key) and len(key) <= 60:
+        st.mark(line, TITLE)
+        return
+    if key.startswith("跟踪时段") or ("跟踪时段" in key and _PERIOD.search(key)):
+        _period(st, line, key)
+        return
+    if "项目名称" in keys:
+        _label_values(st, line, {"项目名称": "project_name"})
+        return
+    if "主管部门" in keys or "实施单位" in keys:
+        _label_values(st, line, {"主管部门": "supervising_dept", "实施单位": "implementing_unit"})
+        return
+    if _is_fund_header(line, st.family):
+        _fund_header(st, line)
+        return
+    source = _fund_source(line)
+    if source is not None and st.section in ("header", "fund"):
+        _fund_row(st, line, *source)
+        return
+    if _is_goal_label_row(keys):
+        _goal_label_row(st, line)
+        return
+    if _is_indicator_header(keys):
+        _indicator_header(st, line)
+        return
+    if "总分" in keys or "合计得分" in keys:
+        _total_row(st, line, keys)
+        return
+    if "评分等级" in keys or "等级" in keys:
+        _grade_row(st, line, keys)
+        return
+    if st.family == TRACKING and _tracking_closing(st, line, keys):
+        return
+
+    if st.section == "goal":
+        _goal_text(st, line)
+    elif st.section == "indicators":
+        _indicator_line(st, line)
+    elif st.section == "closing" and st.closing_field:
+        # A wrapped continuation of the last closing value (纠偏措施 …).
+        st.fields.setdefault(st.closing_field + "_parts", []).extend(line.texts)
+        st.mark(line, FIELD)
+    elif st.pending_label is not None and st.section == "header":
+        name, _label, _no = st.pending_label
+        st.fields[name] = join_wrapped(list(line.texts))
+        st.pending_label = None
+        st.mark(line, FIELD)
+    elif source is not None:
+        st.issue(
+            line.no,
+            "warning",
+            "fund_row_out_of_place",
+            "资金行出现在资金表之外 (fund row outside the fund block)",
+        )
+    else:
+        st.issue(
+            line.no,
+            "warning",
+            "unrecognised_line",
+            f"此行不属于报表的任何部分 (line not recognised in the {st.family} table)",
+        )
+
+
+# ---------------------------------------------------------------- header block
+
+
+def _period(st: _State, line: Line, key: str) -> None:
+    m = _PERIOD.search(key)
+    if not m:
+        st.issue(
+            line.no,
+            "warning",
+            "unreadable_tracking_period",
+            "跟踪时段无法识别 (tracking period not readable)",
+        )
+        return
+    y1, m1, y2, m2 = (int(g) for g in m.groups())
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        st.issue(
+            line.no,
+            "warning",
+            "unreadable_tracking_period",
+            "跟踪时段月份无效 (invalid month in tracking period)",
+        )
+        return
+    st.fields["tracking_period_start"] = f"{y1:04d}-{m1:02d}"
+    st.fields["tracking_period_end"] = f"{y2:04d}-{m2:02d}"
+    st.mark(line, FIELD)
+
+
+def _label_values(st: _State, line: Line, labels: dict[str, str]) -> None:
+    """Label/value pairs on one row: each label's value is the next non-label cell."""
+    cells = line.cells
+    found = False
+    for i, cell in enumerate(cells):
+        name = labels.get(norm(cell))
+        if not name:
+            continue
+        value = None
+        for nxt in cells[i + 1 :]:
+            if norm(nxt) in labels or norm(nxt) in ("主管部门", "实施单位", "项目名称"):
+                break
+            if nxt:
+                value = value_or_none(nxt)
+                break
+        if value is None:
+            # the value may sit on the next line (a label cell printed alone)
+            st.pending_label = (name, cell, line.no)
+            st.mark(line, HEADER)
+            continue
+        if name in st.fields and st.fields[name] != value:
+            st.issue(line.no, "warning", "duplicate_field", f"{cell} 重复出现 (field {name} given twice)")
+            continue
+        st.fields[name] = value
+        found = True
+    if found:
+        st.mark(line, FIELD)
+
+
+# ---------------------------------------------------------------- fund block
+
+
+def _is_fund_header(line: Line, family: str) -> bool:
+    key = line.key
+    if not ("项目资金" in key or "预算执行情况" in key or "资金情况" in key):
+        return False
+    return money_unit(key) is not None or sum(1 for c in line.texts if fund_column(c, family)) >= 2
+
+
+def _fund_header(st: _State, line: Line) -> None:
+    st.section = "fund"
+    unit = None
+    columns: list[tuple[str, int | None]] = []
+    for i, cell in enumerate(line.cells):
+        if not cell:
+            continue
+        if unit is None:
+            unit = money_unit(cell)
+        col = fund_column(cell, st.family)
+        if col and all(col != c for c, _ in columns):
+            columns.append((col, i))
+    if unit is None:
+        st.issue(
+            line.no,
+            "warning",
+            "missing_money_unit",
+            "资金表未注明金额单位 (money unit not stated in the fund header)",
+        )
+    elif "money_unit" in st.fields and st.fields["money_unit"] != unit:
+        st.issue(
+            line.no,
+            "warning",
+            "conflicting_money_unit",
+            "资金单位前后不一致 (money unit differs from earlier)",
+        )
+    else:
+        st.fields["money_unit"] = unit
+    st.fund_columns = _complete_columns(columns, _FUND_COLUMNS[st.family])
+    st.mark(line, HEADER)
+
+
+def _complete_columns(
+    found: list[tuple[str, int | None]], canonical: tuple[str, ...]
+) -> list[tuple[str, int | None]]:
+    """The header's columns in its own order, with the ones it dropped put back in canonical order."""
+    names = [c for c, _ in found]
+    out = list(found)
+    for pos, col in enumerate(canonical):
+        if col in names:
+            continue
+        # insert before the first later canonical column that is present
+        later = [c for c in canonical[pos + 1 :] if c in [n for n, _ in out]]
+        at = next((k for k, (n, _) in enumerate(out) if later and n == later[0]), len(out))
+        out.insert(at, (col, None))
+    return out
+
+
+def _fund_source(line: Line) -> tuple[str, int] | None:
+    for i, cell in enumerate(line.cells):
+        k = norm(cell)
+        if not k:
+            continue
+        for source, pattern in _FUND_SOURCES:
+            if pattern.match(k):
+                return source, i
+        return None  # the first non-empty cell is not a fund label
+    return None
+
+
+def _fund_row(st: _State, line: Line, source: str, label_at: int) -> None:
+    if not st.fund_columns:
+        st.fund_columns = [(c, None) for c in _FUND_COLUMNS[st.family]]
+        st.issue(
+            line.no,
+            "warning",
+            "missing_fund_header",
+            "资金行前没有表头，按标准列序读取 (no fund header; canonical column order assumed)",
+        )
+    st.section = "fund"
+    if any(r.fund_source == source for r in st.fund_rows):
+        st.issue(
+            line.no,
+            "warning",
+            "duplicate_fund_row",
+            f"资金行重复: {line.cells[label_at]} (fund row given twice)",
+        )
+        return
+    cells = [(i, c) for i, c in enumerate(line.cells) if i > label_at and c]
+    values, how = _align(cells, st.fund_columns)
+    if how == "ambiguous":
+        st.issue(
+            line.no,
+            "warning",
+            "fund_row_ambiguous_columns",
+            "资金行数值个数与表头不符且无法按位置对齐，已按从左到右读取 (fund values do not match the header; read left to right)",
+        )
+    elif how == "extra":
+        st.issue(
+            line.no,
+            "warning",
+            "fund_row_extra_cells",
+            "资金行数值多于表头列数，多余部分未读取 (more fund values than header columns; extras ignored)",
+        )
+    amounts = {col: _number(text) for col, text in values.items()}
+    for col, text in values.items():
+        if amounts[col] is None and value_or_none(text) is not None:
+            st.issue(line.no, "warning", "unreadable_amount", f"金额无法识别: {text} (not a number)")
+    st.fund_rows.append(
+        FundRow(
+            source_file=st.source_file,
+            report_seq=st.report_seq,
+            fund_source=source,
+            label=line.cells[label_at],
+            line_no=line.no,
+            **{col: amounts.get(col) for col in _FUND_COLUMNS[st.family]},
+        )
+    )
+    st.mark(line, FIELD)
+
+
+def _infer_positions(columns: list[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    """Give header columns the converter dropped a position, when the others are evenly spaced."""
+    known = [(k, idx) for k, (_, idx) in enumerate(columns) if idx is not None]
+    if len(known) == len(columns) or len(known) < 2:
+        return columns
+    strides = {(b_idx - a_idx) / (b - a) for (a, a_idx), (b, b_idx) in itertools.pairwise(known)}
+    if len(strides) != 1:
+        return columns
+    stride = strides.pop()
+    if stride != int(stride) or stride < 1:
+        return columns
+    k0, i0 = known[0]
+    return [
+        (name, idx if idx is not None else i0 + int(stride) * (k - k0))
+        for k, (name, idx) in enumerate(columns)
+    ]
+
+
+def _align(cells: list[tuple[int, str]], columns: list[tuple[str, int | None]]) -> tuple[dict[str, str], str]:
+    """Map a row's non-empty cells to columns.
+
+    - as many cells as columns: in order (shifted or duplicated empty cells do not matter);
+    - fewer cells (a blank cell in the row): by position against the header, allowing the
+      whole row to be shifted by a few cells; the smallest shift that puts every cell under
+      a distinct header column wins;
+    - otherwise left to right, reported as ambiguous (or extra cells ignored).
+    """
+    names = [c for c, _ in columns]
+    if len(cells) == len(columns):
+        return {n: text for n, (_, text) in zip(names, cells)}, "ordered"
+    if len(cells) > len(columns):
+        return {n: text for n, (_, text) in zip(names, cells)}, "extra"
+    positions = {idx: n for n, idx in _infer_positions(columns) if idx is not None}
+    if positions and len(positions) == len(columns):
+        for shift in (0, -1, 1, -2, 2, -3, 3):
+            mapped = {}
+            for idx, text in cells:
+                col = positions.get(idx + shift)
+                if col is None or col in mapped:
+                    break
+                mapped[col] = text
+            else:
+                # the mapping must keep the header's order
+                return mapped, "positional"
+    return {n: text for n, (_, text) in zip(names, cells)}, "ambiguous"
+
+
+# ---------------------------------------------------------------- goal block
+
+
+def _is_goal_label_row(keys: list[str]) -> bool:
+    labels = [k for k in keys if k]
+    if not labels:
+        return False
+    has_goal = any(k in ("预期目标",) for k in labels) or any(k.endswith("实际完成情况") for k in labels)
+    only_goal_title = all(k in _GOAL_LABELS for k in labels)
+    return (has_goal and all(k in _GOAL_LABELS for k in labels)) or (
+        only_goal_title and "年度总体目标" in labels
+    )
+
+
+def _goal_label_row(st: _State, line: Line) -> None:
+    st.section = "goal"
+    exp_idx = act_idx = None
+    for i, cell in enumerate(line.cells):
+        k = norm(cell)
+        if k == "预期目标":
+            exp_idx = i
+        elif k.endswith("实际完成情况"):
+            act_idx = i
+    if exp_idx is not None or act_idx is not None:
+        st.goal_cols = (exp_idx, act_idx)
+    st.mark(line, HEADER)
+
+
+def _goal_text(st: _State, line: Line) -> None:
+    cells = [(i, c) for i, c in enumerate(line.cells) if c and norm(c) not in _GOAL_LABELS]
+    if not cells:
+        st.mark(line, HEADER)
+        return
+    exp_idx, act_idx = st.goal_cols
+    if len(cells) == 2:
+        st.goal_parts["expected"].append(cells[0][1])
+        st.goal_parts["actual"].append(cells[1][1])
+    else:
+        for idx, text in cells:
+            if act_idx is not None and exp_idx is not None:
+                side = "actual" if abs(idx - act_idx) < abs(idx - exp_idx) else "expected"
+            elif act_idx is not None:
+                side = "actual" if idx >= act_idx else "expected"
+            else:
+                side = "expected"
+            st.goal_parts[side].append(text)
+        if len(cells) > 2:
+            st.issue(
+                line.no,
+                "info",
+                "goal_cells_by_position",
+                "年度总体目标行有多于两个单元格，按列位置归入预期目标/实际完成情况 (goal cells assigned by column position)",
+            )
+    st.mark(line, FIELD)
+
+
+# ---------------------------------------------------------------- indicator block
+
+
+def _is_indicator_header(keys: list[str]) -> bool:
+    ks = [k for k in keys if k]
+
+    def has(word: str) -> bool:
+        return any(word in k for k in ks)
+
+    return (
+        has("三级指标")
+        or (has("一级指标") and has("二级指标"))
+        or (has("指标值") and (has("一级指标") or has("分值")))
+    )
+
+
+def _indicator_header(st: _State, line: Line) -> None:
+    _flush_pending_deviation(st)
+    st.section = "indicators"
+    header = {}
+    for i, cell in enumerate(line.cells):
+        col = indicator_column(cell)
+        if col and col not in header:
+            header[col] = i
+    if header:
+        st.indicator_header = header
+    st.mark(line, HEADER)
+
+
+def _strip_labels(
+    cells: list[tuple[int, str]], needed_after: int
+) -> tuple[list[tuple[int, str]], str | None, str | None]:
+    """Take the outer label and the 一级/二级 labels off the front of an indicator row.
+
+    Labels are recognised by vocabulary wherever they sit (a 二级 label may be
+    printed in the 一级 or the 三级 column). A loose 二级 candidate (any short
+    ``…指标``) only counts when enough cells remain for the indicator itself.
+    """
+    level1 = level2 = None
+    rest = list(cells)
+    while rest:
+        text = rest[0][1]
+        k = norm(text)
+        remaining = len(rest) - 1
+        if k in _OUTER_LABELS and remaining >= 1:
+            pass  # the outer 「绩效指标」 column
+        elif level1 is None and level2 is None and is_level1(text):
+            level1 = _label_text(text)
+        elif level2 is None and (
+            is_level2(text) or (is_level2(text, strict=False) and remaining >= needed_after)
+        ):
+            level2 = _label_text(text)
+        else:
+            break
+        rest.pop(0)
+    return rest, level1, level2
+
+
+def _indicator_line(st: _State, line: Line) -> None:
+    cells = [(i, c) for i, c in enumerate(line.cells) if c]
+    rest, level1, level2 = _strip_labels(cells, needed_after=2)
+
+    if level1 is not None:
+        if level1 != st.level1 and level2 is None:
+            st.level2 = None
+        st.level1 = level1
+    if level2 is not None:
+        st.level2 = level2
+
+    if not rest:
+        # a row holding only labels (merged cells printed on a row of their own)
+        st.mark(line, FIELD if (level1 or level2) else HEADER)
+        return
+
+    if st.family == SELF_EVAL:
+        parsed = _self_eval_cells(rest, st.indicator_header)
+    else:
+        parsed = _tracking_cells(rest, st.indicator_header)
+    if parsed is None:
+        _fragment(st, line, rest, had_labels=bool(level1 or level2))
+        return
+
+    ind = _Indicator(line_no=line.no, level1=st.level1, level2=st.level2)
+    name, values, weight, score, notes = parsed
+    ind.add("indicator_name", name)
+    for col, text in values.items():
+        if text is not None:
+            ind.add(col, text)
+    ind.weight, ind.score = weight, score
+    if st.pending_deviation:
+        prev = st.indicators[-1] if st.indicators else None
+        if (
+            prev is not None
+            and not ind.values.get("deviation_reason")
+            and prev.values.get("deviation_reason")
+        ):
+            for _no, piece in st.pending_deviation:  # the previous note continues below its row
+                prev.add("deviation_reason", piece)
+        else:  # the note starts above its row and continues in it
+            for _no, piece in reversed(st.pending_deviation):
+                ind.add("deviation_reason", piece, prepend=True)
+        st.pending_deviation.clear()
+    st.indicators.append(ind)
+    st.mark(line, FIELD)
+    for severity, code, message in notes:
+        st.issue(line.no, severity, code, message)
+
+
+def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int]):
+    """name, target, actual, weight, score, deviation: the numeric pair anchors the row."""
+    texts = [t for _, t in rest]
+    # find the weight/score pair: the right-most two adjacent pair cells followed only by text
+    pair_at = None
+    for j in range(len(texts) - 2, -1, -1):
+        if (
+            _is_pair_cell(texts[j])
+            and _is_pair_cell(texts[j + 1])
+            and (is_plain_number(texts[j]) or is_plain_number(texts[j + 1]))
+        ):
+            tail = texts[j + 2 :]
+            if all(not is_plain_number(t) for t in tail):
+                pair_at = j
+                break
+    if pair_at is None or pair_at == 0:
+        if len(texts) <= 1:
+            return None
+        if pair_at == 0:
+            return None
+        # an indicator row without weight/score
+        name, *others = texts
+        values = dict(zip(("target_text", "actual_text", "deviation_reason"), others))
+        if len(others) > 3:
+            values["deviation_reason"] = " ".join(others[2:])
+        return (
+            name,
+            values,
+            None,
+            None,
+            [
+                (
+                    "warning",
+                    "indicator_without_weight",
+                    "指标行没有分值/得分 (indicator row without weight and score)",
+                )
+            ],
+        )
+    before = texts[:pair_at]
+    weight, score = _number(texts[pair_at]), _number(texts[pair_at + 1])
+    deviation = join_wrapped(texts[pair_at + 2 :])
+    notes = []
+    name = before[0]
+    values: dict[str, str | None] = {"target_text": None, "actual_text": None, "deviation_reason": deviation}
+    if len(before) == 3:
+        values["target_text"], values["actual_text"] = before[1], before[2]
+    elif len(before) == 2:
+        # one of target/actual is blank: decide by the header, measured from the weight cell
+        column = "target_text"
+        if "weight" in header and "target_text" in header and "actual_text" in header:
+            shift = header["weight"] - rest[pair_at][0]
+            at = rest[1][0] + shift
+            if abs(at - header["actual_text"]) < abs(at - header["target_text"]):
+                column = "actual_text"
+        values[column] = before[1]
+        notes.append(
+            (
+                "info",
+                "indicator_value_missing",
+                "指标行缺少年度指标值或实际完成值，按表头位置归属 (target or actual cell missing; placed by the header)",
+            )
+        )
+    elif len(before) > 3:
+        values["target_text"], values["actual_text"] = before[-2], before[-1]
+        name = join_wrapped(before[:-2]) or before[0]
+        notes.append(
+            (
+                "warning",
+                "indicator_extra_cells",
+                "三级指标名称跨多个单元格，已合并 (indicator name spread over several cells; joined)",
+            )
+        )
+    return name, values, weight, score, notes
+
+
+def _tracking_cells(rest: list[tuple[int, str]], header: dict[str, int]):
+    """name, target, planned, actual, deviation (no weights in a tracking table)."""
+    texts = [t for _, t in rest]
+    if len(texts) < 2:
+        return None
+    name, *others = texts
+    cols = _INDICATOR_COLUMNS[TRACKING]
+    notes = []
+    if len(others) > len(cols):
+        values = dict(zip(cols[:-1], others[: len(cols) - 1], strict=True))
+        values["deviation_reason"] = join_wrapped(others[len(cols) - 1 :])
+        notes.append(
+            (
+                "warning",
+                "indicator_extra_cells",
+                "指标行单元格多于表头，多余内容并入偏差原因 (extra cells joined into the deviation reason)",
+            )
+        )
+    elif len(others) == len(cols):
+        values = dict(zip(cols, others, strict=True))
+    else:
+        # a blank cell: place the values under the header, allowing the row to be shifted
+        columns = [(c, header.get(c)) for c in cols]
+        values, how = _align(rest[1:], columns)
+        if how != "positional" and len(others) < len(cols) - 1:
+            notes.append(
+                (
+                    "info",
+                    "indicator_value_missing",
+                    "指标行缺少部分指标值，按从左到右读取 (some value cells missing; read left to right)",
+                )
+            )
+    return name, values, None, None, notes
+
+
+def _fragment(st: _State, line: Line, rest: list[tuple[int, str]], had_labels: bool) -> None:
+    """A row with a single text cell: a wrapped piece of a neighbouring indicator's cell."""
+    header = st.indicator_header
+    idx = rest[0][0]
+    column = None
+    if header:
+        nearest = min(header.items(), key=lambda kv: (abs(kv[1] - idx), -kv[1]))
+        column = nearest[0]
+        if idx > max(header.values()):
+            column = "deviation_reason"
+    if column == "deviation_reason" or (column is None and not had_labels):
+        # Scoring notes start above their indicator row and continue in it:
+        # keep the piece until the next indicator row decides where it goes.
+        for _i, t in rest:
+            st.pending_deviation.append((line.no, t))
+        st.mark(line, FIELD)
+        return
+    if st.indicators and column not in (None, "level1", "level2"):
+        prev = st.indicators[-1]
+        for _, t in rest:
+            prev.add(column, t)
+        st.mark(line, FIELD)
+        return
+    st.issue(
+        line.no,
+        "warning",
+        "unplaced_indicator_fragment",
+        "指标区内无法归属的单元格内容 (cell text in the indicator block that belongs to no indicator row)",
+    )
+
+
+def _flush_pending_deviation(st: _State) -> None:
+    """Place scoring-note pieces still pending when the indicator block ends.
+
+    (While the block goes on, the next indicator row decides: the pieces go in
+    front of its deviation text, or after the previous row's when only that one
+    has a deviation text.) At the end of the block they follow the last indicator.
+    """
+    if not st.pending_deviation:
+        return
+    if st.indicators:
+        prev = st.indicators[-1]
+        for _no, piece in st.pending_deviation:
+            prev.add("deviation_reason", piece)
+        st.pending_deviation.clear()
+        return
+    for no, _piece in st.pending_deviation:
+        st.issue(
+            no,
+            "warning",
+            "unplaced_indicator_fragment",
+            "偏差说明找不到所属指标 (deviation note with no indicator)",
+        )
+    st.pending_deviation.clear()
+
+
+# ---------------------------------------------------------------- closing rows
+
+
+def _numbers_after(line: Line, keys: list[str], labels: tuple[str, ...]) -> list[str]:
+    start = next((i for i, k in enumerate(keys) if k in labels), -1)
+    return [c for c in line.cells[start + 1 :] if c]
+
+
+def _total_row(st: _State, line: Line, keys: list[str]) -> None:
+    _flush_pending_deviation(st)
+    st.section = "closing"
+    st.closing_field = None
+    if "total_line_no" in st.fields:
+        st.issue(line.no, "warning", "duplicate_total_row", "总分行重复 (total row given twice)")
+        return
+    cells = _numbers_after(line, keys, ("总分", "合计得分"))
+    numbers = [c for c in cells if value_or_none(c) is not None]
+    st.fields["total_line_no"] = line.no
+    if numbers:
+        st.fields["total_weight"] = _number(numbers[0])
+    if len(numbers) > 1:
+        st.fields["total_score"] = _number(numbers[1])
+    if len(numbers) != 2 or any(_number(n) is None for n in numbers):
+        st.issue(
+            line.no,
+            "warning",
+            "unexpected_total_row",
+            f"总分行应为分值和得分两个数字，实际为 {numbers} (total row should hold weight and score)",
+        )
+    st.mark(line, FIELD)
+
+
+def _grade_row(st: _State, line: Line, keys: list[str]) -> None:
+    _flush_pending_deviation(st)
+    st.section = "closing"
+    st.closing_field = None
+    values = [value_or_none(c) for c in _numbers_after(line, keys, ("评分等级", "等级"))]
+    values = [v for v in values if v]
+    if not values:
+        st.issue(line.no, "warning", "missing_value", "评分等级没有填写 (grade not given)")
+        return
+    st.fields["grade"] = values[0]
+    st.fields["grade_line_no"] = line.no
+    st.mark(line, FIELD)
+
+
+_CLOSING_LABELS = (
+    ("年度项目预算完成可能性", "budget_completion_likelihood"),
+    ("年度绩效目标完成可能性", "goal_completion_likelihood"),
+    ("纠偏措施", "corrective_measures"),
+)
+
+
+def _tracking_closing(st: _State, line: Line, keys: list[str]) -> bool:
+    hits = [
+        (i, name)
+        for i, k in enumerate(keys)
+        for label, name in _CLOSING_LABELS
+        if k == label or (k.endswith(label) and len(k) <= len(label) + 8)
+    ]
+    judgement = any("总体判断" in k for k in keys)
+    if not hits and not judgement:
+        return False
+    _flush_pending_deviation(st)
+    st.section = "closing"
+    if not hits:
+        st.mark(line, HEADER)
+        return True
+    for pos, (i, name) in enumerate(hits):
+        end = hits[pos + 1][0] if pos + 1 < len(hits) else len(line.cells)
+        parts = [c for c in line.cells[i + 1 : end] if c and "总体判断" not in norm(c)]
+        st.fields.setdefault(name + "_parts", []).extend(parts)
+        st.closing_field = name
+    st.mark(line, FIELD)
+    return True
+
+
+# ---------------------------------------------------------------- assembling the report
+
+
+def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
+    f = st.fields
+    first, last = body[0].no, body[-1].no
+    if st.pending_label is not None:
+        _name, label, no = st.pending_label
+        st.issue(no, "warning", "missing_value", f"{label} 没有填写 (no value for {label})")
+    if st.family == SELF_EVAL and "total_line_no" not in f:
+        st.issue(
+            first, "warning", "missing_total_row", "自评表缺少总分行 (self-evaluation without a 总分 row)"
+        )
+    if not st.fund_rows:
+        st.issue(first, "warning", "missing_fund_block", "报表缺少项目资金 (no fund rows found)")
+    if not st.indicators:
+        st.issue(first, "warning", "missing_indicators", "报表没有绩效指标 (no indicator rows found)")
+    if "project_name" not in f:
+        st.issue(first, "warning", "missing_project_name", "报表缺少项目名称 (no 项目名称)")
+    if st.family == TRACKING:
+        if "tracking_period_start" not in f:
+            st.issue(first, "warning", "missing_tracking_period", "跟踪表缺少跟踪时段 (no 跟踪时段)")
+        elif "fiscal_year" not in f:
+            f["fiscal_year"] = int(f["tracking_period_start"][:4])
+        if not any(name + "_parts" in f for _label, name in _CLOSING_LABELS):
+            st.issue(
+                last,
+                "warning",
+                "missing_tracking_judgement",
+                "跟踪表缺少绩效跟踪总体判断和纠偏措施 (no 绩效跟踪总体判断 / 纠偏措施 rows)",
+            )
+    if "fiscal_year" not in f and st.family == SELF_EVAL:
+        st.issue(first, "info", "missing_fiscal_year", "自评表未注明年度 (no year line)")
+
+    extra = {}
+    for _label, name in _CLOSING_LABELS:
+        parts = f.get(name + "_parts")
+        if parts is not None:
+            extra[name] = join_wrapped(parts)
+
+    result.reports.append(
+        Report(
+            source_file=st.source_file,
+            report_seq=st.report_seq,
+            report_type=st.family,
+            line_start=first,
+            line_end=last,
+            fiscal_year=f.get("fiscal_year"),
+            project_name=f.get("project_name"),
+            supervising_dept=f.get("supervising_dept"),
+            implementing_unit=f.get("implementing_unit"),
+            money_unit=f.get("money_unit"),
+            total_weight=f.get("total_weight"),
+            total_score=f.get("total_score"),
+            grade=f.get("grade"),
+            tracking_period_start=f.get("tracking_period_start"),
+            tracking_period_end=f.get("tracking_period_end"),
+            goal_expected=join_wrapped(st.goal_parts["expected"]),
+            goal_actual=join_wrapped(st.goal_parts["actual"]),
+            total_line_no=f.get("total_line_no"),
+            grade_line_no=f.get("grade_line_no"),
+            **extra,
+        )
+    )
+    result.fund_rows.extend(st.fund_rows)
+    for seq, ind in enumerate(st.indicators, start=1):
+        result.indicators.append(
+            IndicatorRow(
+                source_file=st.source_file,
+                report_seq=st.report_seq,
+                indicator_seq=seq,
+                line_no=ind.line_no,
+                level1=ind.level1,
+                level2=ind.level2,
+                indicator_name=ind.text("indicator_name"),
+                target_text=ind.text("target_text"),
+                actual_text=ind.text("actual_text"),
+                planned_text=ind.text("planned_text"),
+                weight=ind.weight,
+                score=ind.score,
+                deviation_reason=ind.text("deviation_reason"),
+            )
+        )
