@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -77,3 +78,35 @@ def test_unmodified_tables_parse_the_same_every_time():
         assert (first.reports, first.fund_rows, first.indicators, first.budget_cells) == (
             second.reports, second.fund_rows, second.indicators, second.budget_cells
         )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_noise_in_one_table_leaves_the_other_tables_unchanged(data):
+    name = data.draw(st.sampled_from(["000_2cba3ecfd7271be6.txt", "001_ebc302d94fc8039c.txt", "004_eaeb872d98338714.txt"]))
+    text = TEXTS[name]
+    clean = parse_text(text, name)
+    victim = data.draw(st.sampled_from(clean.reports))
+    lines = text.split("\n")
+    for _ in range(data.draw(st.integers(1, 4))):
+        # Noise inside the table body (its title line is what makes it a table).
+        i = data.draw(st.integers(victim.line_start + 1, victim.line_end)) - 1
+        cells = lines[i].split("\t")
+        j = data.draw(st.integers(0, len(cells) - 1))
+        op = data.draw(st.sampled_from(["shift", "drop", "dup"]))
+        if op == "shift":
+            cells = [""] + cells
+        elif op == "drop":
+            del cells[j]
+        else:
+            cells.insert(j, cells[j])
+        lines[i] = "\t".join(cells)
+    noisy = parse_text("\n".join(lines), name)
+
+    def others(result):
+        spans = {r.report_seq: (r.line_start, r.line_end) for r in result.reports}
+        outside = lambda r: not (victim.line_start <= spans[r.report_seq][0] <= victim.line_end)  # noqa: E731
+        unseq = lambda rs: [dataclasses.replace(r, report_seq=0) for r in rs if outside(r)]  # noqa: E731
+        return unseq(result.reports), unseq(result.fund_rows), unseq(result.indicators)
+
+    assert others(noisy) == others(clean)
