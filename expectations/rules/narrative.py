@@ -1,0 +1,31 @@
+"""Rule on amounts restated in the budget narrative (marts.fct_narrative_amount)."""
+
+from __future__ import annotations
+
+import great_expectations.expectations as gxe
+
+from . import ERROR, Rule
+
+
+class ExpectNarrativeAmountMatchesTables(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+    """An amount in the 预算编制说明 agrees with the budget tables (0.01 万元)."""
+
+    column_A: str = "tolerance"
+    column_B: str = "abs_diff"
+    or_equal: bool = True
+    description: str = "预算编制说明及“三公”说明中的金额应与预算表一致（容差 0.01 个说明单位，即 100 元/万元）"
+
+
+RULES = [
+    Rule(
+        check_name="narrative_amount_mismatch",
+        mart="fct_narrative_amount",
+        severity=ERROR,
+        expectation_class=ExpectNarrativeAmountMatchesTables,
+        value_kind="amount",
+        message=(
+            "{who}：说明中“{subject}”为 {observed}，与预算表金额 {expected}（{detail}）不一致，"
+            "相差 {difference}。"
+        ),
+    ),
+]
