@@ -1,0 +1,82 @@
+"""The finance office's data-quality report: an HTML page and an Excel workbook, in Chinese.
+
+Pure given its inputs (a DuckDB file, the raw folder): no Dagster import here;
+the report asset calls render_quality_report.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from .html import render_page
+from .labels import CHECK_LABELS, check_label
+from .queries import QualityData, Violation, load_quality_data
+from .source_lines import SourceLines
+from .summary import check_rows, headline
+from .workbook import write_workbook
+
+__all__ = [
+    "CHECK_LABELS",
+    "QualityData",
+    "Violation",
+    "check_label",
+    "load_quality_data",
+    "render_quality_report",
+]
+
+GX_DOCS = Path("gx_data_docs") / "index.html"
+DBT_DOCS = (Path("dbt_docs") / "index.html", Path("dbt_docs") / "static_index.html")
+
+
+def _doc_links(report_dir: Path) -> dict[str, str]:
+    """Relative links from quality/index.html to the docs that exist next to it."""
+    links = {}
+    if (report_dir / GX_DOCS).is_file():
+        links["gx"] = f"../{GX_DOCS.as_posix()}"
+    dbt = next((p for p in DBT_DOCS if (report_dir / p).is_file()), None)
+    if dbt is not None:
+        links["dbt"] = f"../{dbt.as_posix()}"
+    return links
+
+
+def _replace(path: Path, write: Callable[[Path], object]) -> None:
+    """Write next to path, then rename: readers never see half a report."""
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dict:
+    """Write <report_dir>/quality/index.html and violations.xlsx from the warehouse at db_path.
+
+    Returns {"html": path, "xlsx": path, "counts": headline counts (files, reports, parse_issues…,
+    violations, violation_errors, violation_warnings), "violations_by_check": {check_name: n},
+    "sheets": {sheet name: rows}}.
+    """
+    report_dir, raw_dir = Path(report_dir), Path(raw_dir)
+    data = load_quality_data(Path(db_path))
+    lines = SourceLines(raw_dir, {f["source_file"]: f.get("sha256") for f in data.files})
+    for v in sorted(data.violations, key=lambda v: v.source_file):  # each file decoded once
+        v.source_text = lines.text(v.source_file, v.line_no)
+
+    out = report_dir / "quality"
+    out.mkdir(parents=True, exist_ok=True)
+    html_path = out / "index.html"
+    page = render_page(data, raw_dir, _doc_links(report_dir), datetime.now())
+    _replace(html_path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    xlsx_path = out / "violations.xlsx"
+    sheets: dict[str, int] = {}
+    _replace(xlsx_path, lambda tmp: sheets.update(write_workbook(data, tmp)))
+    return {
+        "html": html_path,
+        "xlsx": xlsx_path,
+        "counts": headline(data),
+        "violations_by_check": {c.check_name: c.violations for c in check_rows(data)},
+        "sheets": sheets,
+    }
