@@ -1,11 +1,671 @@
-"""Placeholder: being written."""
+"""部门预算 — department budget disclosures: the document walker and the budget tables.
+
+The dispatcher hands over every line of a file that is not inside a
+self-evaluation or tracking report. The document is a sequence of *rows*:
+runs of lines separated by truly empty lines. Inside a row, a line that starts
+with a TAB starts a new cell (one cell per line is the usual layout, several
+TABs give several cells); a line without a leading TAB continues the previous
+cell (a wrap inside the cell). Blank cells keep their positions, so a row of a
+table is as wide as the table (plus one empty edge cell at each end).
+
+The walker classifies each row, in document order:
+- a budget-table title (…预算总表 / …预算表) starts a budget table, parsed here;
+- a 上海市财政支出项目绩效目标 title starts a target table (``targets``);
+- a heading "<unit><project>项目经费情况说明" opens a project section, whose
+  年度预算安排 gives the targets' budget amount (``targets``);
+- anything else is prose, line by line: headings (TITLE), page furniture
+  (BOILERPLATE) and narrative, whose stated amounts ``narrative`` extracts.
+
+Budget tables (one BudgetTable each, one BudgetCell per row × amount column
+that has a value; an explicit 0.00 is a value, a blank cell is not):
+- ``table_title`` is the title as printed, trimmed, *with* its year prefix
+  (``2020年部门收入预算总表``); the year goes to ``fiscal_year`` too (from the
+  title, else from a header such as ``2020年“三公”经费预算数``, else from the
+  document's other tables).
+- ``money_unit``: from 单位：元 / 单位:万元 (on the 编制部门 row or its own), else
+  from a column label such as 合计（万元）, else 元.
+- Column names come from the header row that holds the amount labels (合计,
+  财政拨款收入 …), without a trailing unit (合计（万元） → 合计); a label wrapped
+  into the next header row at the same position from the right (事业单位 /
+  经营收入) is joined (事业单位经营收入).
+- Coded rows: the 类/款/项 code cells are joined into ``subject_code``
+  (208 / 01 / 01 → 2080101, ``code_level`` 项). Rows without a code (合计,
+  收入总计, 一、财政拨款收入) have ``subject_code`` '' and the label, with its
+  ordinal (一、 / 1.) removed so it joins the other tables' names, as
+  ``subject_name``. Spaces inside a Chinese label are dropped (合 计 → 合计).
+- Mapping values to columns: a row as wide as the header grid is mapped by
+  position (blank cells keep positions, so blanks in the middle stay blank).
+  A narrower row (a merged label such as 合计, or trailing columns omitted on
+  a 项 row) is read left to right after its label. When such a row has fewer
+  values than columns, the values are placed, in order, on the columns where
+  the parent row (its 款 for a 项, its 类 for a 款) has non-zero amounts;
+  without a usable parent they fill the leftmost columns.
+- Two-sided tables (收支预算总表, header with two 项目 columns): the income side
+  is read from the left of the grid, the expenditure side from the right;
+  ``side`` is 收入 / 支出. A separate ordinal cell (一、) is not part of the name.
+- Grids without code or name columns (部门"三公"经费和机关运行经费预算表):
+  measures are the header labels in order; the last label of the main header
+  row spans the sub-header (小计 / 购置费 / 运行费), giving
+  ``公务用车购置及运行费-小计`` … ; a further group label
+  (``2020年机关运行经费预算数``) becomes a measure without its year and 预算数
+  (``机关运行经费``). The data row has no label: ``subject_name`` None.
+- Template filler rows (no code, no label, only 0.00 values, as in an empty
+  政府性基金 table) carry no subject and are not emitted (BOILERPLATE).
+Values are loaded as printed; sums are never checked or repaired here.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from itertools import combinations
+
+from . import narrative, targets
+from .amounts import money_unit, parse_amount
 from .ledger import Ledger
-from .records import ParseResult
-from .text import Line
+from .records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
+from .text import Line, clean_cell, join_wrapped, norm, value_or_none
+
+FAMILY = "budget"
+
+_MAX_TITLE_LEN = 60
+_BUDGET_TITLE = re.compile(r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_ORDINAL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．](?!\d))\s*"
+)
+_ORDINAL_ONLY = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d+)\s*[、.．]?\s*$")
+_CODE = re.compile(r"^\d{2,3}$")
+_JOINED_CODE = re.compile(r"^\d{3}(?:\d{2}){1,2}$")  # 2080101 printed in one cell
+_NAME_COLUMN_WORDS = ("编码", "名称", "科目")
+_CODE_LABELS = {"类": "类", "款": "款", "项": "项"}
+
+
+# ------------------------------------------------------------------ rows
+
+
+@dataclass
+class Cell:
+    text: str  # cleaned, wraps joined; '' for a blank cell
+    line_no: int  # line where the cell starts
+    pieces: list[str] = field(default_factory=list)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class Row:
+    lines: list[Line]
+    cells: list[Cell]
+
+    @cached_property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells if c.text]
+
+    @cached_property
+    def key(self) -> str:
+        return norm("".join(self.texts))
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].no
+
+    @property
+    def first_text_line(self) -> int:
+        """The first non-blank line (a row often starts with an empty edge cell)."""
+        return next((ln.no for ln in self.lines if not ln.is_blank), self.lines[0].no)
+
+    @property
+    def last_line(self) -> int:
+        non_blank = [ln.no for ln in self.lines if not ln.is_blank]
+        return non_blank[-1] if non_blank else self.lines[-1].no
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(c.text for c in self.cells)
+
+
+def _is_separator(line: Line) -> bool:
+    """Rows are separated by truly empty lines (a full-width space is a wrap, not a gap)."""
+    return "\t" not in line.raw and not line.raw.strip(" \r\n")
+
+
+def split_rows(lines: list[Line]) -> list[Row]:
+    rows: list[Row] = []
+    current: list[Line] = []
+    for line in lines:
+        if _is_separator(line):
+            if current:
+                rows.append(_make_row(current))
+                current = []
+        else:
+            current.append(line)
+    if current:
+        rows.append(_make_row(current))
+    return rows
+
+
+def _make_row(lines: list[Line]) -> Row:
+    cells: list[Cell] = []
+    for line in lines:
+        parts = line.cells  # the line's TAB cells, already cleaned
+        if line.raw.partition("\t")[0].strip(" \r"):
+            if cells:  # no leading TAB: the previous cell wraps onto this line
+                cells[-1].pieces.append(parts[0])
+            else:
+                cells.append(Cell("", line.no, [parts[0]]))
+        for part in parts[1:]:
+            cells.append(Cell("", line.no, [part]))
+    for cell in cells:
+        pieces = cell.pieces
+        if len(pieces) == 1:
+            cell.text = value_or_none(pieces[0]) or "" if pieces[0] else ""
+        else:
+            cell.text = join_wrapped(pieces) or ""
+    return Row(lines, cells)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def label_text(text: str | None) -> str:
+    """A label as printed, trimmed, without spaces between Chinese characters."""
+    return _CJK_GAP.sub("", clean_cell(text or ""))
+
+
+def strip_ordinal(text: str) -> str:
+    out = _ORDINAL.sub("", text, count=1)
+    return out or text
+
+
+_UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
+_UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
+
+
+def _is_furniture(text: str) -> bool:
+    """编制部门：… and 单位：元 cells (a column label such as 合计（万元） is not furniture)."""
+    return text.startswith(("编制部门", "编制单位")) or bool(_UNIT_LABEL.match(text))
+
+
+def column_label(text: str) -> str:
+    """A column's name as printed, without a trailing unit: 合计（万元） → 合计."""
+    return _UNIT_SUFFIX.sub("", label_text(text)) or label_text(text)
+
+
+def is_budget_title(row: Row) -> bool:
+    """A row holding a budget-table title (and at most the table's 编制部门 / 单位 cells)."""
+    texts = row.texts
+    if not texts or not all(_is_furniture(t) for t in texts[1:]):
+        return False
+    key = norm(texts[0])
+    return bool(key) and len(key) <= _MAX_TITLE_LEN and bool(_BUDGET_TITLE.search(key))
+
+
+def year_in(text: str | None) -> int | None:
+    m = _YEAR.search(norm(text)) if text else None
+    return int(m.group(1)) if m else None
+
+
+def _is_code(text: str) -> bool:
+    return bool(_CODE.match(text))
+
+
+def _valid_codes(codes: list[Cell]) -> bool:
+    """类 (3 digits), then 款 and 项 (2 digits each); or the whole code in one cell."""
+    if len(codes) == 1 and _JOINED_CODE.match(codes[0].text):
+        return True
+    return (
+        bool(codes)
+        and len(codes[0].text) == 3
+        and all(_is_code(c.text) and len(c.text) == 2 for c in codes[1:])
+    )
+
+
+def _code_level(code: str) -> str | None:
+    return {3: "类", 5: "款", 7: "项"}.get(len(code))
+
+
+def _amount(text: str) -> Decimal | None:
+    return parse_amount(text) if text else None
+
+
+def _is_prose(text: str) -> bool:
+    return len(text) > 30 or text.startswith(("注", "说明")) or "。" in text
+
+
+# ------------------------------------------------------------------ budget tables
+
+
+@dataclass
+class _Column:
+    name: str
+    offset: int  # position from the row's right end (len(cells) - index)
+
+
+class _BudgetTableBuilder:
+    def __init__(self, title_row: Row, seq: int, source_file: str, ledger: Ledger):
+        self.title = label_text(title_row.texts[0])
+        self.title_line = title_row.first_text_line
+        self.seq = seq
+        self.source_file = source_file
+        self.ledger = ledger
+        self.line_end = title_row.last_line
+        self.year = year_in(self.title)
+        self.unit: str | None = None
+        self.department: str | None = None
+        self.headers: list[Row] = []
+        self.cells: list[BudgetCell] = []
+        self.row_seq = 0
+        self.layout: str | None = None  # coded | two_sided | grid
+        self.columns: list[_Column] = []
+        self.width = 0
+        self.code_positions: list[int] = []
+        self.left_label_at = 1
+        self.left_columns: list[tuple[str, int]] = []  # (name, index from the left)
+        self.right_columns: list[_Column] = []
+        self.grid_measures: list[str] = []
+        self.by_code: dict[str, dict[str, Decimal]] = {}
+        ledger.mark_all(title_row.lines, TITLE, FAMILY)
+        if len(title_row.texts) > 1:
+            self._furniture(title_row, TITLE)
+
+    # -- row intake ---------------------------------------------------------
+
+    def feed(self, row: Row) -> bool:
+        """Take a row of this table; False when the row is not part of it (prose after it)."""
+        if row.is_blank:
+            return True
+        texts = row.texts
+        if any(_is_furniture(t) for t in texts) and not self._has_values(row):
+            self._furniture(row)
+            return True
+        has_values = self._has_values(row)
+        if not has_values:
+            if len(texts) == 1 and _is_prose(texts[0]):
+                return False
+            if self.layout is None:
+                self.headers.append(row)
+                if self.year is None:
+                    self.year = next((y for y in map(year_in, texts) if y), None)
+                if self.unit is None:  # a unit printed in a column label: 预算数（万元）
+                    self.unit = next((u for u in map(money_unit, texts) if u), None)
+                self._mark(row, HEADER)
+                self.line_end = row.last_line
+                return True
+            has_code = any(_is_code(c.text) or _JOINED_CODE.match(c.text) for c in row.cells)
+            if not has_code and self.layout != "two_sided":
+                return False  # text after the table's body: prose
+            # two-sided tables have label rows without amounts (二、事业收入 with blanks)
+        if self.layout is None:
+            self._finish_header()
+        self.line_end = row.last_line
+        self.row_seq += 1
+        if self.layout == "two_sided":
+            self._two_sided_row(row)
+        elif self.layout == "grid":
+            self._grid_row(row)
+        else:
+            self._coded_row(row)
+        return True
+
+    def _has_values(self, row: Row) -> bool:
+        return any(_amount(c.text) is not None for c in row.cells)
+
+    def _furniture(self, row: Row, disposition: str = BOILERPLATE) -> None:
+        for t in row.texts:
+            unit = money_unit(t)
+            if unit:
+                self.unit = unit
+            m = re.match(r"^编制(?:部门|单位)\s*[:：]\s*(.*)$", t)
+            if m:
+                rest = m.group(1)
+                unit_at = re.search(r"单位\s*[:：]", rest)
+                self.department = label_text(rest[: unit_at.start()] if unit_at else rest) or None
+        self._mark(row, disposition)
+        self.line_end = row.last_line
+
+    def _mark(self, row: Row, disposition: str) -> None:
+        self.ledger.mark_all(row.lines, disposition, FAMILY)
+
+    # -- header -------------------------------------------------------------
+
+    def _finish_header(self) -> None:
+        headers = self.headers
+        main_at = None
+        for i, h in enumerate(headers):
+            keys = [norm(t) for t in h.texts]
+            if keys.count("项目") >= 2:
+                self._two_sided_header(h)
+                return
+            if "合计" in keys and main_at is None:
+                main_at = i
+        if main_at is None:
+            candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
+            main_at = candidates[-1] if candidates else None
+        if main_at is None:
+            self.layout = "coded"  # no header: values read after each row's label
+            return
+        main = headers[main_at]
+        name_at = max(
+            (
+                i
+                for i, c in enumerate(main.cells)
+                if any(w in c.text for w in _NAME_COLUMN_WORDS) or norm(c.text) == "项目"
+            ),
+            default=None,
+        )
+        if name_at is None:
+            self._grid_header(headers, main_at)
+            return
+        self.layout = "coded"
+        n = len(main.cells)
+        self.columns = [
+            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > name_at and c.text
+        ]
+        self.width = max(len(h.cells) for h in headers[main_at:])
+        for sub in headers[main_at + 1 :]:
+            codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
+            if codes and len(sub.cells) == self.width:
+                self.code_positions = codes
+            for col in self.columns:
+                at = len(sub.cells) - col.offset
+                if 0 <= at < len(sub.cells):
+                    text = sub.cells[at].text
+                    if text and norm(text) not in _CODE_LABELS:
+                        col.name = join_wrapped([col.name, column_label(text)]) or col.name
+
+    def _two_sided_header(self, main: Row) -> None:
+        self.layout = "two_sided"
+        idx = [i for i, c in enumerate(main.cells) if norm(c.text) == "项目"]
+        first, second = idx[0], idx[1]
+        n = len(main.cells)
+        self.left_label_at = first
+        self.left_columns = [
+            (column_label(c.text), i) for i, c in enumerate(main.cells) if first < i < second and c.text
+        ]
+        self.right_columns = [
+            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > second and c.text
+        ]
+
+    def _grid_header(self, headers: list[Row], main_at: int) -> None:
+        """A plain grid (三公 table): main labels, the last one spanning the sub-labels."""
+        self.layout = "grid"
+        main = [column_label(t) for t in headers[main_at].texts]
+        subs = [column_label(t) for h in headers[main_at + 1 :] for t in h.texts]
+        measures = list(main)
+        if subs and main:
+            measures = main[:-1] + [f"{main[-1]}-{s}" for s in subs]
+        groups = [column_label(t) for h in headers[:main_at] for t in h.texts]
+        for extra in groups[1:]:
+            name = re.sub(r"^(?:19|20)\d{2}\s*年(?:度)?", "", extra)
+            name = re.sub(r"预算数?$", "", name)
+            measures.append(name or extra)
+        self.grid_measures = measures
+
+    # -- data rows ----------------------------------------------------------
+
+    def _cell(
+        self, row_cell: Cell, measure: str, amount: Decimal, *, side=None, code="", level=None, name=None
+    ):
+        self.cells.append(
+            BudgetCell(
+                source_file=self.source_file,
+                table_seq=self.seq,
+                row_seq=self.row_seq,
+                measure=measure,
+                amount=amount,
+                line_no=row_cell.line_no,
+                side=side,
+                subject_code=code,
+                code_level=level,
+                subject_name=name,
+            )
+        )
+
+    def _coded_row(self, row: Row) -> None:
+        cells = row.cells
+        codes: list[Cell] = []
+        name_cell: Cell | None = None
+        region: list[Cell]
+        positional = bool(self.columns) and self.code_positions and len(cells) == self.width
+        if positional:
+            codes = [cells[i] for i in self.code_positions if cells[i].text]
+            name_at = self.code_positions[-1] + 1
+            name_cell = cells[name_at] if name_at < len(cells) and cells[name_at].text else None
+            values = {col.name: cells[len(cells) - col.offset] for col in self.columns}
+            used = {id(c) for c in [*codes, *values.values()]} | ({id(name_cell)} if name_cell else set())
+            leftovers = [c for c in cells if c.text and id(c) not in used]
+        else:
+            i = 0
+            while i < len(cells):
+                c = cells[i]
+                if c.text:
+                    if (
+                        not codes
+                        and _JOINED_CODE.match(c.text)
+                        or len(codes) < 3
+                        and _is_code(c.text)
+                        and (codes or len(c.text) == 3)
+                    ):
+                        codes.append(c)
+                    elif _amount(c.text) is None:
+                        name_cell = c
+                        i += 1
+                        break
+                    else:
+                        break
+                i += 1
+            region = cells[i:]
+            values, leftovers = self._place(region, codes)
+        code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        level = _code_level(code) if code else None
+        name = strip_ordinal(label_text(name_cell.text)) if name_cell else None
+        amounts = {m: (c, _amount(c.text)) for m, c in values.items() if c is not None and c.text}
+        if not code and not name:
+            # A template filler row: values without any subject.
+            self.row_seq -= 1
+            self._mark(row, BOILERPLATE)
+            return
+        for measure, (c, amount) in amounts.items():
+            if amount is None:
+                self.ledger.issue(
+                    c.line_no,
+                    "warning",
+                    "budget_value_not_number",
+                    f"预算表数值列出现非数字内容“{c.text}”，未载入 (non-numeric text in an amount column)",
+                    FAMILY,
+                )
+                continue
+            self._cell(c, measure, amount, code=code, level=level, name=name)
+        for c in leftovers:
+            self.ledger.issue(
+                c.line_no,
+                "warning",
+                "budget_extra_value",
+                f"预算表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
+                FAMILY,
+            )
+        if code:
+            self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
+        self._mark(row, FIELD if amounts else HEADER)
+
+    def _place(self, region: list[Cell], codes: list[Cell]) -> tuple[dict[str, Cell | None], list[Cell]]:
+        """Map a narrow row's cells after its label onto the amount columns.
+
+        Blank cells keep positions, so the region is read left to right. A region
+        shorter than the header (trailing columns omitted) with fewer values than
+        columns puts its values on the columns where the parent subject has
+        non-zero amounts (in order); without such a parent, on the leftmost columns.
+        """
+        names = [c.name for c in self.columns]
+        if not names:
+            return {}, [c for c in region if c.text]
+        region = list(region)
+        while region and not region[-1].text:
+            region.pop()  # the table's empty edge cell, or blank trailing columns
+        out: dict[str, Cell | None] = dict.fromkeys(names)
+        parent = self._parent_amounts(codes)
+        if len(region) >= len(names) or any(not c.text for c in region) or not parent:
+            for name, c in zip(names, region):
+                out[name] = c
+            return out, [c for c in region[len(names) :] if c.text]
+
+        def cost(combo: tuple[int, ...]) -> int:
+            return sum(1 for k in combo if not parent.get(names[k]))
+
+        slots = min(combinations(range(len(names)), len(region)), key=cost)
+        for k, c in zip(slots, region):
+            out[names[k]] = c
+        return out, []
+
+    def _parent_amounts(self, codes: list[Cell]) -> dict[str, Decimal] | None:
+        code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        return self.by_code.get(code[:-2]) if len(code) > 3 else None
+
+    def _two_sided_row(self, row: Row) -> None:
+        cells = row.cells
+        n = len(cells)
+        right = [(col.name, n - col.offset) for col in self.right_columns if 0 <= n - col.offset < n]
+        first_right = min((i for _m, i in right), default=n)
+        left = [(m, i) for m, i in self.left_columns if i < first_right]
+        last_left = max((i for _m, i in left), default=self.left_label_at)
+        left_label = cells[self.left_label_at] if self.left_label_at < min(first_right, n) else None
+        right_labels = [
+            c for c in cells[last_left + 1 : first_right] if c.text and not _ORDINAL_ONLY.match(c.text)
+        ]
+        used = {id(cells[i]) for _m, i in left + right} | {id(c) for c in right_labels}
+        if left_label is not None:
+            used.add(id(left_label))
+        fed = False
+        for side, label, placed in (
+            ("收入", left_label.text if left_label else "", left),
+            ("支出", "".join(c.text for c in right_labels), right),
+        ):
+            name = strip_ordinal(label_text(label)) or None
+            for measure, i in placed:
+                c = cells[i]
+                if not c.text:
+                    continue
+                amount = _amount(c.text)
+                if amount is None or name is None:
+                    self.ledger.issue(
+                        c.line_no,
+                        "warning",
+                        "budget_value_not_number" if amount is None else "budget_value_without_label",
+                        f"收支总表单元格“{c.text}”无法作为金额载入 (cell not loadable as an amount of a named row)",
+                        FAMILY,
+                    )
+                    continue
+                self._cell(c, measure, amount, side=side, name=name)
+                fed = True
+        for c in cells:
+            if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
+                self.ledger.issue(
+                    c.line_no,
+                    "warning",
+                    "budget_extra_value",
+                    f"收支总表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
+                    FAMILY,
+                )
+        self._mark(row, FIELD if fed else HEADER)
+
+    def _grid_row(self, row: Row) -> None:
+        cells = row.cells
+        start = next((i for i, c in enumerate(cells) if c.text), len(cells))
+        end = max((i for i, c in enumerate(cells) if c.text), default=-1) + 1
+        region = cells[start:end]
+        for k, c in enumerate(region):
+            if k >= len(self.grid_measures):
+                if c.text:
+                    self.ledger.issue(
+                        c.line_no,
+                        "warning",
+                        "budget_extra_value",
+                        f"预算表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
+                        FAMILY,
+                    )
+                continue
+            if not c.text:
+                continue
+            amount = _amount(c.text)
+            if amount is None:
+                self.ledger.issue(
+                    c.line_no,
+                    "warning",
+                    "budget_value_not_number",
+                    f"预算表数值列出现非数字内容“{c.text}”，未载入 (non-numeric text in an amount column)",
+                    FAMILY,
+                )
+                continue
+            self._cell(c, self.grid_measures[k], amount)
+        self._mark(row, FIELD)
+
+    def table(self, default_year: int | None) -> BudgetTable:
+        return BudgetTable(
+            source_file=self.source_file,
+            table_seq=self.seq,
+            table_title=self.title,
+            line_start=self.title_line,
+            line_end=self.line_end,
+            fiscal_year=self.year or default_year,
+            money_unit=self.unit or "元",
+            department=self.department,
+        )
+
+
+# ------------------------------------------------------------------ the document walker
 
 
 def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
-    return ParseResult(source_file=source_file)
+    """Parse a department-budget document: budget tables, target tables, prose amounts."""
+    result = ParseResult(source_file=source_file)
+    builders: list[_BudgetTableBuilder] = []
+    table: _BudgetTableBuilder | None = None
+    doc = targets.TargetDocument(source_file, ledger)
+    prose = narrative.NarrativeReader(source_file, ledger)
+
+    for row in split_rows(lines):
+        if is_budget_title(row):
+            doc.close_table()
+            table = _BudgetTableBuilder(row, len(builders) + 1, source_file, ledger)
+            builders.append(table)
+            doc.leave_section()
+            continue
+        if targets.is_target_title(row):
+            table = None
+            doc.open_table(row)
+            continue
+        heading = targets.section_heading(row)
+        if heading:
+            table = None
+            doc.open_section(row, heading)
+            continue
+        if table is not None:
+            if table.feed(row):
+                continue
+            table = None
+        if doc.feed(row):
+            continue
+        for line in row.lines:
+            if line.is_blank:
+                continue
+            if doc.in_section and doc.prose_line(line):
+                continue
+            prose.line(line)
+    doc.close()
+
+    years = [b.year for b in builders if b.year] + prose.years
+    default_year = max(set(years), key=years.count) if years else None
+    result.budget_tables = [b.table(default_year) for b in builders]
+    result.budget_cells = [c for b in builders for c in b.cells]
+    result.narrative_amounts = prose.amounts(default_year)
+    result.reports, result.indicators = doc.reports, doc.indicators
+    return result
+
+
+__all__ = ["parse_budget_document", "split_rows"]

@@ -86,7 +86,8 @@ def test_noise_in_one_table_leaves_the_other_tables_unchanged(data):
     name = data.draw(st.sampled_from(["000_2cba3ecfd7271be6.txt", "001_ebc302d94fc8039c.txt", "004_eaeb872d98338714.txt"]))
     text = TEXTS[name]
     clean = parse_text(text, name)
-    victim = data.draw(st.sampled_from(clean.reports))
+    # A table cut by the sample's truncation may be a single line: it has no body to disturb.
+    victim = data.draw(st.sampled_from([r for r in clean.reports if r.line_end > r.line_start]))
     lines = text.split("\n")
     for _ in range(data.draw(st.integers(1, 4))):
         # Noise inside the table body (its title line is what makes it a table).

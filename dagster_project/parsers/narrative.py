@@ -1,0 +1,177 @@
+"""Amounts stated in the prose of a department budget (预算编制说明, 三公 说明).
+
+Every prose line outside the project sections is marked (TITLE for a short
+heading, BOILERPLATE for page furniture such as "……" or "[bookmark: _GoBack]",
+NARRATIVE otherwise) and searched for *stated budget amounts*:
+
+- ``subject``: the 编制说明 list, '3.“一般行政管理事务” 科目19,601.92万元' →
+  subject_name 一般行政管理事务 (as the tables print the subject).
+- ``total``: '预算支出总额为42,925.24万元', '其中：财政拨款支出预算39,241.79万元',
+  '本部门收入预算42924.24万元' → the total's own words (预算支出总额,
+  财政拨款支出预算, 收入预算 …): a budget word with 收入/支出 and an optional
+  fund (财政拨款, 一般公共预算拨款, 政府性基金拨款 …) right before the amount.
+- ``three_public``: subject names are the 三公 table's measures, so a check can
+  join them: 因公出国(境)费, 公务接待费, 公务用车购置及运行费-小计 /-购置费 /-运行费;
+  the 三公 total is subject 三公经费 (the table's measure 合计).
+- ``operating_cost``: 机关运行经费 (the table's measure 机关运行经费).
+
+Not stated budget amounts, so skipped (the line is still NARRATIVE): clauses
+about changes or last year (比上年…, 增加, 减少, 增长, 下降), percentages, counts
+(公务用车保有量3辆), and amounts of other things (政府采购预算, 项目预算资金).
+Text is split into clauses at ，。；、 and each clause gives at most one amount.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from .amounts import parse_amount
+from .ledger import Ledger
+from .records import BOILERPLATE, NARRATIVE, TITLE, NarrativeAmount
+from .text import Line
+
+FAMILY = "budget"
+
+_NUM = r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+_SUBJECT = re.compile(
+    r"^\s*\d+\s*[.．、]?\s*[“\"]?\s*(?P<name>[^“”\"，。：:；;]+?)\s*[”\"]?\s*科目\s*(?:为|预算)?\s*" + _NUM
+)
+_CHANGE = re.compile(r"比上年|比(?:19|20)\d{2}年|上年|增加|减少|增长|下降|持平|同比|增幅|降幅")
+_THREE_PUBLIC = (
+    (re.compile(r"三公[”\"]?经费(?:预算数?|预算)?\s*(?:为|是)?\s*" + _NUM), "三公经费", "three_public"),
+    (re.compile(r"因公出国\(境\)费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM), "因公出国(境)费", "three_public"),
+    (re.compile(r"公务接待费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM), "公务接待费", "three_public"),
+    (
+        re.compile(r"公务用车购置及运行(?:维护)?费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM),
+        "公务用车购置及运行费-小计",
+        "three_public",
+    ),
+    (
+        re.compile(r"(?:公务用车)?购置费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM),
+        "公务用车购置及运行费-购置费",
+        "three_public",
+    ),
+    (
+        re.compile(r"(?:公务用车)?运行(?:维护)?费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM),
+        "公务用车购置及运行费-运行费",
+        "three_public",
+    ),
+    (re.compile(r"机关运行经费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM), "机关运行经费", "operating_cost"),
+)
+_AMOUNT = re.compile(_NUM)
+_TOTAL_LABEL = re.compile(
+    r"((?:财政拨款|一般公共预算拨款|一般公共预算|政府性基金预算拨款|政府性基金拨款|政府性基金|"
+    r"国有资本经营预算拨款|国有资本经营预算)?(?:预算)?(?:收入|支出)(?:预算)?(?:总额|总计|合计)?)$"
+)
+_CLAUSE = re.compile(r"[，。；;、]")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_HEADING_END = (
+    "说明",
+    "概述",
+    "职能",
+    "设置",
+    "解释",
+    "依据",
+    "主体",
+    "方案",
+    "周期",
+    "安排",
+    "绩效目标",
+    "情况",
+    "预算",
+)
+
+
+def prose_kind(key: str) -> str:
+    """TITLE for a short heading line, BOILERPLATE for page furniture, else NARRATIVE."""
+    if not key.strip("…. ·") or key.startswith("[bookmark"):
+        return BOILERPLATE
+    if (
+        len(key) <= 40
+        and not re.search(r"[。；;，,]", key)
+        and (re.match(r"^[一二三四五六七八九十]+、", key) or key.endswith(_HEADING_END))
+    ):
+        return TITLE
+    return NARRATIVE
+
+
+class NarrativeReader:
+    """Marks prose lines and collects the amounts they state."""
+
+    def __init__(self, source_file: str, ledger: Ledger):
+        self.source_file = source_file
+        self.ledger = ledger
+        self.years: list[int] = []
+        self._found: list[tuple[int, str, Decimal, str, str, str]] = []
+
+    def line(self, line: Line) -> None:
+        key = line.key
+        kind = prose_kind(key)
+        self.ledger.mark(line.no, kind, FAMILY)
+        if kind == BOILERPLATE:
+            return
+        if kind == TITLE and "预算" in key:
+            m = _YEAR.search(key)
+            if m:
+                self.years.append(int(m.group(1)))
+        text = " ".join(line.texts)
+        self._found.extend((line.no, *hit, text) for hit in stated_amounts(text))
+
+    def amounts(self, fiscal_year: int | None) -> list[NarrativeAmount]:
+        return [
+            NarrativeAmount(
+                source_file=self.source_file,
+                line_no=no,
+                subject_name=subject,
+                amount=amount,
+                unit=unit,
+                context=context,
+                raw_text=raw,
+                fiscal_year=fiscal_year,
+            )
+            for no, subject, amount, unit, context, raw in self._found
+        ]
+
+
+def stated_amounts(text: str) -> list[tuple[str, Decimal, str, str]]:
+    """(subject_name, amount, unit, context) for each budget amount the text states."""
+    subject = _SUBJECT.match(text)
+    if subject:
+        amount = parse_amount(subject.group("amount"))
+        name = subject.group("name").strip()
+        return [(name, amount, subject.group("unit"), "subject")] if amount is not None and name else []
+    out = []
+    for clause in _CLAUSE.split(text):
+        clause = unicodedata.normalize("NFKC", clause).strip()
+        if not clause or _CHANGE.search(clause) or "%" in clause:
+            continue
+        hit = _three_public(clause) or _total(clause)
+        if hit:
+            out.append(hit)
+    return out
+
+
+def _three_public(clause: str):
+    for pattern, subject, context in _THREE_PUBLIC:
+        m = pattern.search(clause)
+        if m:
+            amount = parse_amount(m.group("amount"))
+            if amount is not None:
+                return subject, amount, m.group("unit"), context
+    return None
+
+
+def _total(clause: str):
+    m = _AMOUNT.search(clause)
+    if not m:
+        return None
+    label = clause[: m.start()].rstrip(" 为是共计:：")
+    t = _TOTAL_LABEL.search(label)
+    if not t or "预算" not in t.group(1):
+        return None
+    amount = parse_amount(m.group("amount"))
+    if amount is None:
+        return None
+    return t.group(1), amount, m.group("unit"), "total"

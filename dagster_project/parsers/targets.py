@@ -1,0 +1,415 @@
+"""上海市财政支出项目绩效目标 — performance-target tables of a department budget.
+
+Each project of a budget document has a section headed
+"<unit><project>项目经费情况说明" (sometimes misprinted 项目经费况说明) with
+prose parts 一、项目概述 … 六、年度预算安排 … 七、绩效目标, and one target table:
+title, "(2020年 )", 项目名称, 项目总目标, 年度绩效目标 (may wrap over several
+rows), 分解目标, the header 一级指标/二级指标/三级指标/指标目标值, then one row per
+indicator.
+
+Rules:
+- ``implementing_unit``: the heading without 项目经费…说明 is <unit><project>.
+  When it ends with the table's 项目名称, the unit is what precedes it. Otherwise
+  the unit is the shortest prefix ending in an organisation word (局, 中心, 院,
+  大队, 委员会 …). None when neither applies.
+- ``budget_amount``: from the section's 年度预算安排 text, the first amount that
+  follows a budget word (总预算, 预算总额, 预算金额, 预算资金, 当年预算 …), with
+  its unit (元 when the document prints none, e.g. "2020年预算643,800.00");
+  failing that, the only amount of the text. Several amounts and no stated
+  total → None, with an ``info`` issue (the total is not printed; no sum is made).
+- Indicator rows: cells are read right-aligned (target value last, then
+  三级指标, 二级指标, 一级指标), so a leading edge cell or a missing label does
+  not shift them. A row split over several rows (the value alone on the next
+  row, or labels and indicator on separate rows) is joined until it is as wide
+  as the header. Blank level cells inherit the label above; a new 一级 label
+  resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
+  质量目标, 满意度目标 …) printed in the 一级 column with an empty 二级 column is
+  taken as 二级; a row with labels only (no indicator, no value) just sets them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from .amounts import parse_amount
+from .ledger import Ledger
+from .narrative import prose_kind
+from .records import FIELD, HEADER, NARRATIVE, TITLE, IndicatorRow, Report
+from .text import Line, norm
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .budget import Row
+
+FAMILY = "target"
+_TITLE = "财政支出项目绩效目标"
+_HEADING = re.compile(r"^(?P<head>.+?)项目经费(?:情况|况|使用)?说明$")
+_UNIT_END = re.compile(r"(?:委员会|办公室|大队|支队|中心|事务所|局|院|队|所|办|站|馆|厅)")
+_DOC_HEADING = re.compile(
+    r"预算编制说明|相关情况说明|三公|机关运行经费|政府采购|绩效目标设置情况|名词解释|主要职能|机构设置"
+)
+_YEAR_ROW = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
+_LEVEL1_WORDS = (
+    "产出目标",
+    "效果目标",
+    "影响力目标",
+    "成本目标",
+    "投入和管理",
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "成本指标",
+)
+_BUDGET_WORD = re.compile(
+    r"(?:总预算|预算总额|预算金额|预算资金|当年度预算|当年预算|年度预算|预算)(?:金额|资金)?(?:安排)?"
+    r"\s*(?:\((?P<punit>万元|元)\))?\s*(?:为|是|共|合计)?\s*[:：]?\s*"
+    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?"
+)
+_ANY_AMOUNT = re.compile(r"(?<![\d.])(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)(?![/／])")
+_STOP_BUDGET = re.compile(r"^\s*[七八九十]\s*[、.．]|绩效目标|包括总目标")
+
+
+def is_target_title(row: Row) -> bool:
+    key = row.key
+    return bool(key) and len(key) <= 40 and _TITLE in key
+
+
+def section_heading(row: Row) -> str | None:
+    """The text of a "<unit><project>项目经费情况说明" heading, or None."""
+    texts = row.texts
+    if len(texts) != 1 or len(texts[0]) > 80:
+        return None
+    m = _HEADING.match(norm(texts[0]))
+    return texts[0].strip() if m else None
+
+
+def implementing_unit(heading: str | None, project: str | None) -> str | None:
+    if not heading:
+        return None
+    m = _HEADING.match(heading.replace(" ", ""))
+    head = m.group("head") if m else heading
+    if project:
+        p = project.replace(" ", "")
+        if head.endswith(p) and len(head) > len(p):
+            return head[: -len(p)]
+    for m in _UNIT_END.finditer(head):
+        if m.end() >= 4 and m.end() < len(head):
+            return head[: m.end()]
+    return None
+
+
+def budget_amount(text: str) -> tuple[Decimal | None, str | None, bool]:
+    """(amount, unit, ambiguous) from a 年度预算安排 text."""
+    s = unicodedata.normalize("NFKC", text)
+    s = re.sub(r"(?<=\d) (?=\d)", "", s)  # "2 020年"
+    for m in _BUDGET_WORD.finditer(s):
+        value = parse_amount(m.group("amount"))
+        after = s[m.end() : m.end() + 1]
+        if value is None or after == "年":
+            continue
+        return value, m.group("unit") or m.group("punit") or "元", False
+    found = [m for m in _ANY_AMOUNT.finditer(s) if not s[m.end() : m.end() + 1] in ("*", "×")]
+    if len(found) == 1:
+        return parse_amount(found[0].group("amount")), found[0].group("unit"), False
+    return None, None, len(found) > 1
+
+
+def _is_level1(text: str) -> bool:
+    return text.startswith(_LEVEL1_WORDS) or text.endswith("类")
+
+
+def _is_level2(text: str) -> bool:
+    """数量目标, 社会效益目标, 满意度目标, 长效管理, 投入管理 …: short category words."""
+    if _is_level1(text):
+        return False
+    return (text.endswith(("目标", "指标")) and len(text) <= 10) or (text.endswith("管理") and len(text) <= 6)
+
+
+@dataclass
+class _Section:
+    heading: str
+    line_no: int
+    collecting: bool = False
+    budget_lines: list[Line] = field(default_factory=list)
+    tables: list[_Table] = field(default_factory=list)
+
+
+@dataclass
+class _Table:
+    title_line: int
+    line_end: int
+    section: _Section | None
+    year: int | None = None
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    last_field: str | None = None
+    width: int = 0  # cells of the indicator header row
+    pending: list = field(default_factory=list)  # cells of a split indicator row
+    pending_lines: list[Line] = field(default_factory=list)
+    rows: list[tuple[list, list[Line]]] = field(default_factory=list)
+
+    @property
+    def in_indicators(self) -> bool:
+        return self.width > 0
+
+
+_FIELDS = {
+    "项目名称": "project_name",
+    "项目总目标": "goal_total",
+    "总目标": "goal_total",
+    "年度绩效目标": "goal_annual",
+    "年度目标": "goal_annual",
+}
+
+
+class TargetDocument:
+    """Target tables and project sections of one budget document."""
+
+    def __init__(self, source_file: str, ledger: Ledger):
+        self.source_file = source_file
+        self.ledger = ledger
+        self.section: _Section | None = None
+        self.table: _Table | None = None
+        self.tables: list[_Table] = []
+        self.reports: list[Report] = []
+        self.indicators: list[IndicatorRow] = []
+
+    # -- sections -----------------------------------------------------------
+
+    @property
+    def in_section(self) -> bool:
+        return self.section is not None
+
+    def open_section(self, row: Row, heading: str) -> None:
+        self.close_table()
+        self.leave_section()
+        self.section = _Section(heading, row.first_text_line)
+        self.ledger.mark_all(row.lines, TITLE, FAMILY)
+
+    def leave_section(self) -> None:
+        self.close_table()
+        self.section = None
+
+    def prose_line(self, line: Line) -> bool:
+        """A prose line inside a project section; False when it ends the section."""
+        text = " ".join(line.texts)
+        key = line.key
+        sec = self.section
+        if sec is None:
+            return False
+        if len(key) <= 30 and _DOC_HEADING.search(key) and not sec.collecting:
+            self.leave_section()
+            return False
+        if "年度预算安排" in key:
+            sec.collecting = True
+            self.ledger.mark(line.no, TITLE, FAMILY)
+            rest = text.split("安排", 1)[1].strip(" ：:")
+            if rest:
+                sec.budget_lines.append(line)
+            return True
+        if sec.collecting and _STOP_BUDGET.search(key):
+            sec.collecting = False
+        if sec.collecting:
+            sec.budget_lines.append(line)
+            self.ledger.mark(line.no, NARRATIVE, FAMILY)
+            return True
+        self.ledger.mark(line.no, prose_kind(key), FAMILY)
+        return True
+
+    # -- tables -------------------------------------------------------------
+
+    def open_table(self, row: Row) -> None:
+        self.close_table()
+        if self.section is not None:
+            self.section.collecting = False
+        self.table = _Table(row.first_text_line, row.last_line, self.section)
+        self.tables.append(self.table)
+        if self.section is not None:
+            self.section.tables.append(self.table)
+        self.ledger.mark_all(row.lines, TITLE, FAMILY)
+
+    def close_table(self) -> None:
+        t = self.table
+        if t is not None and t.pending:
+            self._emit(t, t.pending, t.pending_lines)
+            t.pending, t.pending_lines = [], []
+        self.table = None
+
+    def feed(self, row: Row) -> bool:
+        """Take a row of the open target table; False when it is not part of it."""
+        t = self.table
+        if t is None:
+            return False
+        if row.is_blank:
+            return True
+        texts = row.texts
+        keys = [norm(x) for x in texts]
+        if not t.in_indicators:
+            return self._head_row(t, row, texts, keys)
+        if any(k in ("一级指标", "三级指标") for k in keys):
+            self._mark(row, HEADER)
+            return True
+        cells = t.pending + list(row.cells)
+        lines = t.pending_lines + list(row.lines)
+        if t.pending and len(cells) > t.width:
+            self._emit(t, t.pending, t.pending_lines)
+            t.pending, t.pending_lines = [], []
+            cells, lines = list(row.cells), list(row.lines)
+        if not t.pending and len(texts) == 1 and len(row.cells) <= 2:
+            self.close_table()
+            return False
+        if len(cells) < t.width and len([c for c in cells if c.text]) < 4:
+            t.pending, t.pending_lines = cells, lines
+            t.line_end = row.last_line
+            return True
+        t.pending, t.pending_lines = [], []
+        self._emit(t, cells, lines)
+        return True
+
+    def _head_row(self, t: _Table, row: Row, texts: list[str], keys: list[str]) -> bool:
+        if len(keys) == 1 and _YEAR_ROW.match(keys[0]):
+            t.year = int(_YEAR_ROW.match(keys[0]).group(1))
+            self._mark(row, FIELD)
+        elif keys[0] in _FIELDS:
+            name = _FIELDS[keys[0]]
+            t.fields.setdefault(name, []).extend(texts[1:])
+            t.last_field = name
+            self._mark(row, FIELD)
+        elif keys[0] == "分解目标":
+            self._mark(row, HEADER)
+        elif any(k in ("一级指标", "三级指标") for k in keys):
+            t.width = max(len(row.cells), 4)
+            self._mark(row, HEADER)
+        elif t.last_field is not None:
+            t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
+            self._mark(row, FIELD)
+        else:
+            return False
+        t.line_end = row.last_line
+        return True
+
+    def _mark(self, row: Row, disposition: str) -> None:
+        self.ledger.mark_all(row.lines, disposition, FAMILY)
+
+    def _emit(self, t: _Table, cells: list, lines: list[Line]) -> None:
+        texts = [c.text for c in cells]
+        while len(texts) > 4 and not texts[0]:
+            texts, cells = texts[1:], cells[1:]
+        if len(texts) > 4:  # more cells than columns: keep the rightmost four, report the rest
+            for extra in cells[:-4]:
+                if extra.text:
+                    self.ledger.issue(
+                        extra.line_no,
+                        "warning",
+                        "target_extra_cell",
+                        f"绩效目标表行内容“{extra.text}”超出表头列数，未载入 (more cells than the header has columns)",
+                        FAMILY,
+                    )
+            texts, cells = texts[-4:], cells[-4:]
+        if len(texts) >= 4:
+            l1, l2, name, target = texts
+            name_cell = cells[2]
+            if l1 and not l2 and _is_level2(l1):
+                l1, l2 = "", l1
+        else:  # an incomplete row (no value): place its texts by vocabulary
+            l1 = l2 = name = target = ""
+            name_cell = cells[-1]
+            for c in cells:
+                if not c.text:
+                    continue
+                if _is_level1(c.text) and not name:
+                    l1 = c.text
+                elif _is_level2(c.text) and not name:
+                    l2 = c.text
+                else:
+                    name, name_cell = c.text, c
+        t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None), lines))
+        t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
+        self.ledger.mark_all(lines, FIELD, FAMILY)
+
+    # -- results ------------------------------------------------------------
+
+    def close(self) -> None:
+        self.close_table()
+        budgets: dict[int, tuple[Decimal | None, str | None]] = {}
+        seen_sections: set[int] = set()
+        for t in self.tables:
+            sec = t.section
+            if sec is not None and id(sec) not in seen_sections:
+                seen_sections.add(id(sec))
+                budgets[id(sec)] = self._section_budget(sec)
+            amount, unit = budgets.get(id(sec), (None, None)) if sec is not None else (None, None)
+            project = _joined(t.fields.get("project_name"))
+            report = Report(
+                source_file=self.source_file,
+                report_seq=t.title_line,
+                report_type="target",
+                line_start=t.title_line,
+                line_end=t.line_end,
+                fiscal_year=t.year,
+                project_name=project,
+                implementing_unit=implementing_unit(sec.heading if sec else None, project),
+                money_unit=unit,
+                goal_total=_joined(t.fields.get("goal_total")),
+                goal_annual=_joined(t.fields.get("goal_annual")),
+                budget_amount=amount,
+                budget_amount_unit=unit,
+            )
+            self.reports.append(report)
+            l1 = l2 = None
+            seq = 0
+            for (a, b, name, target, line_no), _lines in t.rows:
+                if a:
+                    if a != l1:
+                        l2 = None
+                    l1 = a
+                if b:
+                    l2 = b
+                if not name and not target:
+                    continue
+                seq += 1
+                self.indicators.append(
+                    IndicatorRow(
+                        source_file=self.source_file,
+                        report_seq=t.title_line,
+                        indicator_seq=seq,
+                        line_no=line_no or _lines[0].no,
+                        level1=l1,
+                        level2=l2,
+                        indicator_name=name or None,
+                        target_text=target or None,
+                    )
+                )
+
+    def _section_budget(self, sec: _Section) -> tuple[Decimal | None, str | None]:
+        if not sec.budget_lines:
+            return None, None
+        text = "".join(ln.raw.replace("\t", " ") for ln in sec.budget_lines)
+        if "年度预算安排" in sec.budget_lines[0].key:
+            text = text.split("安排", 1)[1]
+        amount, unit, ambiguous = budget_amount(text)
+        if amount is not None:
+            for ln in sec.budget_lines:
+                if _ANY_AMOUNT.search(unicodedata.normalize("NFKC", ln.raw)) or _BUDGET_WORD.search(
+                    unicodedata.normalize("NFKC", ln.raw)
+                ):
+                    self.ledger.mark(ln.no, FIELD, FAMILY)
+                    break
+        elif ambiguous:
+            self.ledger.issue(
+                sec.budget_lines[0].no,
+                "info",
+                "target_budget_not_totalled",
+                "年度预算安排列出多笔金额但未写明合计，预算金额留空 (several amounts, no stated total; budget_amount left empty)",
+                FAMILY,
+            )
+        return amount, unit
+
+
+def _joined(parts: list[str] | None) -> str | None:
+    if not parts:
+        return None
+    out = "".join(p.strip() for p in parts if p and p.strip())
+    return out or None
