@@ -1,0 +1,115 @@
+-- Every unit or department named by a report (主管部门, 实施单位) or a budget table (编制部门),
+-- keyed by its normalised name so that printed variants ((本级) / （本级）, spaces) are one unit.
+with
+
+reports as (
+
+    select * from {{ ref('stg_fiscal_txt__reports') }}
+
+),
+
+budget_tables as (
+
+    select * from {{ ref('stg_fiscal_txt__budget_tables') }}
+
+),
+
+mentions as (
+
+    select
+        implementing_unit_key as unit_name,
+        implementing_unit as printed_name,
+        'implementing_unit' as role,
+        supervising_dept_key as supervising_dept,
+        fiscal_year,
+        report_id
+    from reports
+    where implementing_unit_key is not null
+
+    union all
+
+    select
+        supervising_dept_key,
+        supervising_dept,
+        'supervising_dept',
+        null,
+        fiscal_year,
+        report_id
+    from reports
+    where supervising_dept_key is not null
+
+    union all
+
+    select
+        department_key,
+        department,
+        'budget_department',
+        null,
+        fiscal_year,
+        null
+    from budget_tables
+    where department_key is not null
+
+),
+
+printed_names as (
+
+    select
+        unit_name,
+        printed_name,
+        row_number() over (partition by unit_name order by count(*) desc, printed_name) as rank_
+    from mentions
+    group by unit_name, printed_name
+
+),
+
+supervisors as (
+
+    select
+        unit_name,
+        supervising_dept,
+        row_number() over (partition by unit_name order by count(*) desc, supervising_dept) as rank_
+    from mentions
+    where role = 'implementing_unit' and supervising_dept is not null
+    group by unit_name, supervising_dept
+
+),
+
+units as (
+
+    select
+        unit_name,
+        bool_or(role = 'implementing_unit') as is_implementing_unit,
+        bool_or(role = 'supervising_dept') as is_supervising_dept,
+        bool_or(role = 'budget_department') as is_budget_department,
+        count(distinct report_id) as report_count,
+        min(fiscal_year) as first_fiscal_year,
+        max(fiscal_year) as last_fiscal_year
+    from mentions
+    group by unit_name
+
+),
+
+final as (
+
+    select
+        units.unit_name,
+        {{ district_from('units.unit_name') }} as district,
+        supervisors.supervising_dept,
+        printed_names.printed_name,
+        units.is_implementing_unit,
+        units.is_supervising_dept,
+        units.is_budget_department,
+        cast(units.report_count as integer) as report_count,
+        units.first_fiscal_year,
+        units.last_fiscal_year
+
+    from units
+    left join printed_names
+        on units.unit_name = printed_names.unit_name and printed_names.rank_ = 1
+    left join supervisors
+        on units.unit_name = supervisors.unit_name and supervisors.rank_ = 1
+
+)
+
+select * from final

@@ -1,0 +1,69 @@
+with
+
+reports as (
+
+    select * from {{ ref('stg_fiscal_txt__reports') }}
+
+),
+
+fund_counts as (
+
+    select report_id, count(*) as fund_row_count
+    from {{ ref('stg_fiscal_txt__fund_rows') }}
+    group by report_id
+
+),
+
+indicator_counts as (
+
+    select report_id, count(*) as indicator_count
+    from {{ ref('stg_fiscal_txt__indicators') }}
+    group by report_id
+
+),
+
+final as (
+
+    select
+        reports.report_id,
+        reports.source_file,
+        reports.report_seq,
+        reports.report_type,
+        reports.fiscal_year,
+        reports.project_name,
+        reports.supervising_dept,
+        reports.implementing_unit,
+        reports.money_unit,
+        reports.total_weight,
+        reports.total_score,
+        reports.grade,
+        reports.tracking_period_start,
+        reports.tracking_period_end,
+        reports.line_start,
+        reports.line_end,
+        reports.goal_expected,
+        reports.goal_actual,
+        reports.goal_total,
+        reports.goal_annual,
+        reports.budget_amount_yuan,
+        reports.budget_completion_likelihood,
+        reports.goal_completion_likelihood,
+        reports.corrective_measures,
+        -- extras
+        reports.district,
+        reports.supervising_dept_key,
+        reports.implementing_unit_key,
+        reports.budget_amount as budget_amount_stated,
+        reports.budget_amount_unit,
+        reports.total_line_no,
+        reports.grade_line_no,
+        coalesce(fund_counts.fund_row_count, 0) as fund_row_count,
+        coalesce(indicator_counts.indicator_count, 0) as indicator_count
+
+    from reports
+    left join fund_counts on reports.report_id = fund_counts.report_id
+    left join indicator_counts on reports.report_id = indicator_counts.report_id
+
+)
+
+select * from final

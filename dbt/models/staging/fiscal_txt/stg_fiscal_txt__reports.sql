@@ -1,0 +1,64 @@
+with
+
+source as (
+
+    select * from {{ source('fiscal_txt', 'reports') }}
+
+),
+
+renamed as (
+
+    select
+        -- keys
+        source_file || '#' || cast(report_seq as varchar) as report_id,
+        source_file,
+        cast(report_seq as integer) as report_seq,
+        lower(trim(report_type)) as report_type,
+
+        -- where
+        cast(line_start as integer) as line_start,
+        cast(line_end as integer) as line_end,
+        cast(total_line_no as integer) as total_line_no,
+        cast(grade_line_no as integer) as grade_line_no,
+
+        -- what
+        cast(fiscal_year as integer) as fiscal_year,
+        {{ clean_text('project_name') }} as project_name,
+        {{ clean_text('supervising_dept') }} as supervising_dept,
+        {{ clean_text('implementing_unit') }} as implementing_unit,
+        {{ normalize_unit_name('supervising_dept') }} as supervising_dept_key,
+        {{ normalize_unit_name('implementing_unit') }} as implementing_unit_key,
+        coalesce(
+            {{ district_from(clean_text('implementing_unit')) }},
+            {{ district_from(clean_text('supervising_dept')) }}
+        ) as district,
+        {{ normalize_label('money_unit') }} as money_unit,
+
+        -- scores
+        cast(total_weight as decimal(18, 4)) as total_weight,
+        cast(total_score as decimal(18, 4)) as total_score,
+        {{ clean_text('grade') }} as grade,
+
+        -- tracking
+        {{ clean_text('tracking_period_start') }} as tracking_period_start,
+        {{ clean_text('tracking_period_end') }} as tracking_period_end,
+        {{ clean_text('budget_completion_likelihood') }} as budget_completion_likelihood,
+        {{ clean_text('goal_completion_likelihood') }} as goal_completion_likelihood,
+        {{ clean_text('corrective_measures') }} as corrective_measures,
+
+        -- goals
+        {{ clean_text('goal_expected') }} as goal_expected,
+        {{ clean_text('goal_actual') }} as goal_actual,
+        {{ clean_text('goal_total') }} as goal_total,
+        {{ clean_text('goal_annual') }} as goal_annual,
+
+        -- money: targets' 年度预算安排, as printed and in 元
+        cast(budget_amount as decimal(24, 6)) as budget_amount,
+        {{ normalize_label('budget_amount_unit') }} as budget_amount_unit,
+        {{ to_yuan('budget_amount', normalize_label('budget_amount_unit')) }} as budget_amount_yuan
+
+    from source
+
+)
+
+select * from renamed

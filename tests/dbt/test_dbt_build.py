@@ -1,0 +1,300 @@
+"""`dbt build` over a temporary warehouse: the real samples plus hand-made rows with known answers.
+
+The raw layer is loaded with the project's loader from a copy of raw/, then the rows of
+data/handmade_raw.sql are added under handmade/ (so they never collide with a real input).
+dbt runs as a subprocess with FISCAL_DB_PATH pointing at the temporary file and its target
+and log folders in the temporary directory, so the repository stays clean.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.loading import create_raw_tables, load_directory
+
+ROOT = Path(__file__).resolve().parents[2]
+DBT_DIR = ROOT / "dbt"
+SAMPLES = ROOT / "raw"
+HANDMADE_SQL = Path(__file__).parent / "data" / "handmade_raw.sql"
+DBT = Path(sys.executable).parent / "dbt"
+
+SAMPLE_WAN_FILE = "000_2cba3ecfd7271be6.txt"  # Songjiang 2024 self-evaluations, printed in 万元
+
+
+def dbt_build(db_path: Path, work: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.update(
+        FISCAL_DB_PATH=str(db_path),
+        DBT_PROFILES_DIR=str(DBT_DIR),
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    return subprocess.run(
+        [
+            str(DBT),
+            "build",
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(work / "target"),
+            "--log-path",
+            str(work / "logs"),
+        ],
+        check=False,
+        cwd=DBT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    """Samples loaded by the loader + hand-made rows, then `dbt build`; returns the DuckDB path."""
+    tmp = tmp_path_factory.mktemp("dbt_build")
+    raw_dir = tmp / "raw"
+    shutil.copytree(SAMPLES, raw_dir)
+    db_path = tmp / "fiscal.duckdb"
+    load_directory(raw_dir, db_path)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(HANDMADE_SQL.read_text(encoding="utf-8"))
+    result = dbt_build(db_path, tmp)
+    assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
+    return db_path
+
+
+def rows(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def one(db_path: Path, sql: str, params: list | None = None):
+    result = rows(db_path, sql, params)
+    assert len(result) == 1, result
+    return result[0] if len(result[0]) > 1 else result[0][0]
+
+
+# ── money: the one conversion to 元 ────────────────────────────────────────────
+
+
+def test_wan_yuan_fund_amounts_are_multiplied_by_10000(warehouse):
+    adjusted, initial, executed, weight = one(
+        warehouse,
+        "select budget_adjusted_yuan, budget_initial_yuan, executed_yuan, weight from marts.fct_project_fund "
+        "where report_id = 'handmade/wan.txt#1' and fund_source = 'total'",
+    )
+    assert adjusted == Decimal("11581000.00")
+    assert initial == Decimal("12030000.00")
+    assert executed == Decimal("11581000.00")
+    assert weight == Decimal(10)  # points, not money: never converted
+
+
+def test_yuan_fund_amounts_are_kept(warehouse):
+    adjusted, executed, rate = one(
+        warehouse,
+        "select budget_adjusted_yuan, executed_yuan, execution_rate_pct from marts.fct_project_fund "
+        "where report_id = 'handmade/yuan.txt#1' and fund_source = 'total'",
+    )
+    assert adjusted == Decimal("480000.50")
+    assert executed == Decimal("470000.25")
+    assert rate == Decimal("97.92")
+
+
+def test_tracking_period_budget_and_target_budget_amount(warehouse):
+    assert one(
+        warehouse,
+        "select budget_tracking_yuan from marts.fct_project_fund where report_id = 'handmade/yuan.txt#2'",
+    ) == Decimal("68900.00")
+    assert one(
+        warehouse, "select budget_amount_yuan from marts.fct_report where report_id = 'handmade/budget.txt#1'"
+    ) == Decimal("1255000.00")
+
+
+def test_budget_lines_use_their_tables_unit(warehouse):
+    three_public = one(
+        warehouse,
+        "select amount_yuan from marts.fct_budget_line "
+        "where source_file = 'handmade/budget.txt' and table_seq = 2 and measure = '合计'",
+    )
+    assert three_public == Decimal("106000.00")  # 三公 table: 10.60 万元
+    total_code, total_amount = one(
+        warehouse,
+        "select subject_code, amount_yuan from marts.fct_budget_line "
+        "where source_file = 'handmade/budget.txt' and table_seq = 1 and row_seq = 1",
+    )
+    assert (total_code, total_amount) == ("", Decimal("1000.00"))  # 元 table kept; no code → ''
+    assert (
+        one(
+            warehouse,
+            "select table_title from marts.fct_budget_line "
+            "where source_file = 'handmade/budget.txt' and table_seq = 1 and row_seq = 4",
+        )
+        == "2020年部门支出预算总表"
+    )
+
+
+def test_narrative_amounts_in_yuan(warehouse):
+    assert one(
+        warehouse,
+        "select amount_yuan from marts.fct_narrative_amount "
+        "where source_file = 'handmade/budget.txt' and subject_name = '三公经费'",
+    ) == Decimal("106000.00")
+
+
+def test_money_columns_are_decimal_18_2(warehouse):
+    types = rows(
+        warehouse,
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'marts' and column_name like '%\\_yuan' escape '\\'",
+    )
+    assert len(types) >= 7
+    assert {t for _, _, t in types} == {"DECIMAL(18,2)"}, types
+
+
+def test_real_sample_fund_row_converted(warehouse):
+    """The first Songjiang project (职业培训) prints 全年预算数 1158.10 万元."""
+    assert one(
+        warehouse,
+        "select budget_adjusted_yuan from marts.fct_project_fund where report_id = ? and fund_source = 'total'",
+        [f"{SAMPLE_WAN_FILE}#1"],
+    ) == Decimal("11581000.00")
+
+
+# ── text cleaning and derived attributes ─────────────────────────────────────
+
+
+def test_staging_text_has_no_placeholders_or_padding(warehouse):
+    columns = rows(
+        warehouse,
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'staging' and data_type = 'VARCHAR' and column_name <> 'subject_code'",
+    )
+    assert columns
+    for table, column in columns:
+        bad = rows(
+            warehouse,
+            f'select "{column}" from staging."{table}" '
+            f"where \"{column}\" in ('', '-', '—', '－') or \"{column}\" <> trim(\"{column}\") limit 3",
+        )
+        assert not bad, (table, column, bad)
+
+
+def test_placeholders_become_null(warehouse):
+    goal_expected, goal_actual, measures = one(
+        warehouse,
+        "select goal_expected, goal_actual, corrective_measures from marts.fct_report "
+        "where report_id = 'handmade/yuan.txt#1'",
+    )
+    assert (goal_expected, goal_actual, measures) == (None, None, None)
+    project_name, goal_actual = one(
+        warehouse,
+        "select project_name, goal_actual from marts.fct_report where report_id = 'handmade/wan.txt#1'",
+    )
+    assert (project_name, goal_actual) == ("职业培训", "按时发放")  # HTML tag removed, padding trimmed
+
+
+def test_district_and_unit_key(warehouse):
+    assert (
+        one(warehouse, "select district from marts.fct_report where report_id = 'handmade/wan.txt#1'")
+        == "松江区"
+    )
+    assert (
+        one(warehouse, "select district from marts.fct_report where report_id = 'handmade/yuan.txt#1'")
+        == "闵行区"
+    )
+    # （本级） and (本级), with or without 上海市, are one unit
+    district, supervisor = one(
+        warehouse,
+        "select district, supervising_dept from marts.dim_unit where unit_name = '松江区人力资源和社会保障局(本级)'",
+    )
+    assert (district, supervisor) == ("松江区", "松江区人力资源和社会保障局")
+    keys = {k for (k,) in rows(warehouse, "select unit_name from marts.dim_unit")}
+    assert "上海市松江区人力资源和社会保障局" not in keys
+
+
+def test_indicator_category_codes(warehouse):
+    got = {
+        seq: (l1, l2)
+        for seq, l1, l2 in rows(
+            warehouse,
+            "select indicator_seq, level1_code, level2_code from marts.fct_indicator "
+            "where report_id = 'handmade/wan.txt#1'",
+        )
+    }
+    assert got == {
+        1: ("cost", "economic_cost"),
+        2: ("output", "quantity"),
+        3: ("satisfaction", "recipient_satisfaction"),  # printed '服务对象满意度 指标'
+        4: ("other", None),  # unknown label → other; '—' → NULL
+    }
+    assert (
+        one(
+            warehouse,
+            "select level1_code || '/' || level2_code from marts.fct_indicator where report_id = 'handmade/budget.txt#1'",
+        )
+        == "output/quantity"
+    )  # target vocabulary 产出目标/数量目标 shares the codes
+
+
+def test_dim_indicator_category(warehouse):
+    cats = {
+        (lvl, code): (label, parent)
+        for lvl, code, label, parent in rows(
+            warehouse, "select level, code_en, label_zh, parent from marts.dim_indicator_category"
+        )
+    }
+    assert {"cost", "output", "benefit", "satisfaction", "outcome", "impact", "other"} <= {
+        code for lvl, code in cats if lvl == 1
+    }
+    assert cats[(2, "quantity")] == ("数量指标", "output")
+    assert cats[(2, "recipient_satisfaction")] == ("服务对象满意度指标", "satisfaction")
+    assert (2, "other") in cats
+
+
+def test_dim_budget_subject(warehouse):
+    assert one(
+        warehouse,
+        "select code_level, parent_code, classification, subject_name from marts.dim_budget_subject "
+        "where subject_code = '2080101'",
+    ) == ("项", "20801", "function", "行政运行")
+    assert one(
+        warehouse,
+        "select code_level, classification from marts.dim_budget_subject where subject_code = '301'",
+    ) == ("类", "economic")
+
+
+def test_dims_cover_years_and_fund_sources(warehouse):
+    years = {y for (y,) in rows(warehouse, "select fiscal_year from marts.dim_year")}
+    assert {2020, 2022, 2024} <= years
+    assert {s for (s,) in rows(warehouse, "select fund_source from marts.dim_fund_source")} == {
+        "total",
+        "current_year_appropriation",
+        "carryover",
+        "other",
+    }
+
+
+def test_real_samples_reach_the_marts(warehouse):
+    real = "source_file not like 'handmade/%'"
+    assert one(warehouse, f"select count(*) from marts.fct_report where {real}") > 0
+    assert one(warehouse, f"select count(*) from marts.fct_project_fund where {real}") > 0
+    assert one(warehouse, f"select count(*) from marts.fct_indicator where {real}") > 0
+
+
+def test_build_on_an_empty_raw_layer(tmp_path):
+    db_path = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(db_path)) as con:
+        create_raw_tables(con)
+    result = dbt_build(db_path, tmp_path)
+    assert result.returncode == 0, result.stdout[-8000:]
+    assert one(db_path, "select count(*) from marts.fct_report") == 0
+    assert one(db_path, "select count(*) from marts.dim_fund_source") == 4
