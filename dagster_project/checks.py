@@ -6,7 +6,6 @@ it is about, with counts and the worst examples, so the UI tells the same
 story as the quality report.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 import duckdb

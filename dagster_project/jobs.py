@@ -1,6 +1,5 @@
 """Jobs, schedules and sensors: how the pipeline runs unattended."""
 
-from __future__ import annotations
 
 import hashlib
 

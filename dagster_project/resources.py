@@ -1,7 +1,7 @@
 """Resources: where the warehouse lives and how dbt runs, from the environment."""
 
-from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -42,4 +42,10 @@ class FiscalWarehouse(dg.ConfigurableResource):
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR))
+    # dbt is installed in the same environment as this code (the project's venv).
+    dbt = Path(sys.executable).parent / "dbt"
+    return DbtCliResource(
+        project_dir=str(DBT_PROJECT_DIR),
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=str(dbt) if dbt.exists() else "dbt",
+    )

@@ -41,8 +41,8 @@ def test_finance_rules_are_checks_on_the_marts_they_validate():
 
 
 def test_job_schedule_and_sensor():
-    assert defs.get_job_def("fiscal_full_build") is not None
-    schedule = defs.get_schedule_def("fiscal_daily")
+    assert defs.resolve_job_def("fiscal_full_build") is not None
+    schedule = defs.resolve_schedule_def("fiscal_daily")
     assert schedule.cron_schedule == "0 6 * * *"
-    sensor = defs.get_sensor_def("raw_dir_sensor")
+    sensor = defs.resolve_sensor_def("raw_dir_sensor")
     assert sensor.job_name == "fiscal_full_build"

@@ -10,7 +10,7 @@ from dagster_project.definitions import defs
 
 
 def evaluate(cursor: str | None):
-    sensor = defs.get_sensor_def("raw_dir_sensor")
+    sensor = defs.resolve_sensor_def("raw_dir_sensor")
     context = dg.build_sensor_context(cursor=cursor, definitions=defs)
     result = sensor.evaluate_tick(context)
     return result, result.cursor

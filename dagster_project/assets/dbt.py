@@ -1,6 +1,5 @@
 """The dbt project as assets: seeds, staging views and marts, downstream of the raw tables."""
 
-from __future__ import annotations
 
 import os
 from collections.abc import Iterator

@@ -1,6 +1,5 @@
 """Ingest: raw folder → DuckDB raw schema. Thin wiring over dagster_project.loading."""
 
-from __future__ import annotations
 
 import dagster as dg
 import duckdb

@@ -1,6 +1,5 @@
 """Publish: swap the finished build in for the analysts' DuckDB file, atomically."""
 
-from __future__ import annotations
 
 import dagster as dg
 

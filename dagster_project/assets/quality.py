@@ -1,6 +1,5 @@
 """Quality: run the Great Expectations rules over the marts into quality.violations."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Report: the finance office's data-quality page and workbook, in Chinese."""
 
-from __future__ import annotations
 
 import dagster as dg
 
