@@ -143,9 +143,10 @@ _MACROS = [
         WHEN s LIKE '%机关运行%' THEN 'operating_cost'
         WHEN s LIKE '%出国%' THEN 'overseas_travel'
         WHEN s LIKE '%接待%' THEN 'reception'
-        WHEN s LIKE '%购置及运行%' OR s LIKE '%小计%' THEN 'vehicle'
-        WHEN s LIKE '%购置%' THEN 'vehicle_purchase'
-        WHEN s LIKE '%运行%' THEN 'vehicle_running'
+        WHEN s LIKE '%小计%' OR s LIKE '%购置及运行费' THEN 'vehicle'
+        -- '公务用车购置及运行费-购置费' is the purchase part, not the vehicle subtotal
+        WHEN s LIKE '%购置费' OR s LIKE '%购置' THEN 'vehicle_purchase'
+        WHEN s LIKE '%运行费' OR s LIKE '%运行' THEN 'vehicle_running'
         WHEN s LIKE '%合计%' OR s LIKE '%三公%' THEN 'total'
     END
     """,

@@ -1,0 +1,173 @@
+"""The whole pipeline on the samples: what lands in the marts, and what the checks find."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+
+from conftest import SAMPLES, run_pipeline
+
+SELF_EVAL_000 = "000_2cba3ecfd7271be6.txt"
+SELF_EVAL_001 = "001_ebc302d94fc8039c.txt"
+BUDGET_003 = "003_7cadc0ecdd172fe9.txt"
+TRACKING_004 = "004_eaeb872d98338714.txt"
+
+
+def test_every_report_table_is_in_fct_report(sample_run):
+    counts = sample_run.query(
+        "select source_file, report_type, count(*) from marts.fct_report group by all order by all"
+    )
+    assert counts == [
+        (SELF_EVAL_000, "self_eval", 36),
+        (SELF_EVAL_001, "self_eval", 6),
+        (BUDGET_003, "target", 36),
+        (TRACKING_004, "tracking", 9),
+    ]
+
+
+def test_fact_row_counts(sample_run):
+    assert sample_run.scalar("select count(*) from marts.fct_project_fund") == 4 * (36 + 6 + 9)
+    assert sample_run.scalar("select count(*) from marts.fct_indicator") == 378 + 57 + 78 + 484
+    assert sample_run.scalar("select count(distinct table_seq) from marts.fct_budget_line") == 8
+    assert sample_run.scalar("select count(*) from marts.fct_narrative_amount") == 35
+
+
+def test_amounts_are_converted_to_yuan_once(sample_run):
+    # 000's first table, 职业培训: 全年预算数 1158.10 万元; 001's first table is printed in 元.
+    row = sample_run.query(
+        """
+        select r.project_name, r.money_unit, f.budget_initial_yuan, f.budget_adjusted_yuan, f.executed_yuan,
+               f.weight, f.execution_rate_pct, f.score, f.line_no
+        from marts.fct_report r join marts.fct_project_fund f using (report_id)
+        where r.source_file = ? and r.report_seq = 1 and f.fund_source = 'total'
+        """,
+        [SELF_EVAL_000],
+    )
+    assert row == [("职业培训", "万元", Decimal("12030000.00"), Decimal("11581000.00"), Decimal("11581000.00"),
+                    Decimal("10.00"), Decimal("100.00"), Decimal("10.00"), 7)]
+    executed = sample_run.scalar(
+        """
+        select f.executed_yuan from marts.fct_project_fund f
+        where f.source_file = ? and f.report_seq = 1 and f.fund_source = 'total'
+        """,
+        [SELF_EVAL_001],
+    )
+    assert executed == Decimal("74696.00")
+
+
+def test_budget_lines_keep_codes_and_convert_the_three_public_table(sample_run):
+    rows = sample_run.query(
+        """
+        select measure, amount_yuan from marts.fct_budget_line
+        where source_file = ? and table_title like '%部门收入预算总表%' and subject_code = '2080101'
+        order by measure
+        """,
+        [BUDGET_003],
+    )
+    assert ("合计", Decimal("11354668.68")) in rows
+    three_public_total = sample_run.scalar(
+        "select amount_yuan from marts.fct_budget_line where table_title like '%三公%' and measure = '合计'"
+    )
+    assert three_public_total == Decimal("106000.00")  # 10.60 万元
+
+
+def test_weight_and_score_sums_hold_except_where_the_document_is_wrong(sample_run):
+    broken = sample_run.query(
+        """
+        with sums as (
+            select r.source_file, r.report_seq, r.project_name, r.total_weight, r.total_score,
+                   f.weight + (select sum(weight) from marts.fct_indicator i where i.report_id = r.report_id) as w,
+                   f.score + (select sum(score) from marts.fct_indicator i where i.report_id = r.report_id) as s
+            from marts.fct_report r
+            join marts.fct_project_fund f on f.report_id = r.report_id and f.fund_source = 'total'
+            where r.report_type = 'self_eval'
+        )
+        select source_file, project_name from sums
+        where abs(w - total_weight) > 0.05 or abs(s - total_score) > 0.05
+        order by all
+        """
+    )
+    # Both are genuine: 中央就业补助资金 prints weight 2.50 / score 10.00 for its funds (swapped),
+    # and 网络信息系统运行与维护 lists indicators weighing 82 of the 90 its total implies.
+    assert broken == [(SELF_EVAL_000, "中央就业补助资金"), (SELF_EVAL_000, "网络信息系统运行与维护")]
+
+
+def test_checks_report_the_genuine_inconsistencies_and_nothing_else(sample_run):
+    found = sample_run.query(
+        "select check_name, source_file, line_no, subject from quality.violations order by all"
+    )
+    assert found == [
+        ("fund_score_mismatch", SELF_EVAL_000, 318, "年度资金总额"),  # 中央就业补助资金: 2.50 × 25.12% ≠ 10.00
+        ("fund_total_mismatch", SELF_EVAL_001, 32, "年度资金总额"),  # 当年财政拨款 1637352 > total 1615632
+        ("narrative_amount_mismatch", BUDGET_003, 115, "一般公共预算拨款支出预算"),  # 39,241.78 vs 39,241.79 万元
+        ("narrative_amount_mismatch", BUDGET_003, 116, "其他人力资源事务支出"),  # 312.74 vs 641.14 万元
+        ("narrative_amount_mismatch", BUDGET_003, 118, "行政运行"),  # 1,398.22 vs 1,135.47 万元
+        ("narrative_amount_mismatch", BUDGET_003, 120, "一般行政管理事务"),  # 19,601.92 vs 21,512.48 万元
+        ("narrative_amount_mismatch", BUDGET_003, 246, "收入预算"),  # 42924.24 vs 42925.24 万元
+        ("score_sum_mismatch", SELF_EVAL_000, 331, "总分（得分）"),
+        ("score_sum_mismatch", SELF_EVAL_000, 550, "总分（得分）"),
+        ("weight_sum_mismatch", SELF_EVAL_000, 331, "总分（分值）"),
+        ("weight_sum_mismatch", SELF_EVAL_000, 550, "总分（分值）"),
+    ]
+    message = sample_run.scalar(
+        "select message from quality.violations where check_name = 'fund_score_mismatch'"
+    )
+    assert "中央就业补助资金" in message and "上海市松江区人力资源和社会保障局" in message
+
+
+def test_every_non_blank_line_is_accounted_for(sample_run):
+    per_file = sample_run.query(
+        """
+        select source_file, count(*) from raw.line_accounting group by all order by all
+        """
+    )
+    for source_file, accounted in per_file:
+        text = (SAMPLES / source_file).read_text(encoding="utf-8")
+        non_blank = sum(1 for line in text.splitlines() if line.replace("\t", "").strip())
+        assert accounted == non_blank, source_file
+    assert sample_run.scalar("select count(*) from raw.parse_issues where code = 'unplaced_line'") == 0
+
+
+def test_quality_report_and_data_docs_are_written(sample_run):
+    quality = sample_run.report_dir / "quality"
+    assert (quality / "index.html").stat().st_size > 10_000
+    assert (quality / "violations.xlsx").exists()
+    assert (sample_run.report_dir / "gx_data_docs" / "index.html").exists()
+    html = (quality / "index.html").read_text(encoding="utf-8")
+    assert 'id="violation-count" data-value="11"' in html
+
+
+READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("select count(*) from marts.fct_report").fetchone()[0], flush=True)
+    sys.stdin.readline()
+    print(con.execute("select count(*) from marts.fct_indicator").fetchone()[0], flush=True)
+    """
+)
+
+
+def test_rerun_with_an_analyst_connected_is_identical_and_does_not_fail(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLES / TRACKING_004, raw / TRACKING_004)
+    first = run_pipeline(tmp_path, raw)
+    assert first.result.returncode == 0, first.result.stderr[-3000:]
+    marts = ("fct_report", "fct_project_fund", "fct_indicator")
+    before = {m: sorted(first.query(f"select * from marts.{m}"), key=repr) for m in marts}
+
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(first.db_path)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "9"
+        second = run_pipeline(tmp_path, raw)  # the analyst's read-only connection stays open
+        out, _ = reader.communicate("done\n", timeout=60)
+    finally:
+        reader.kill()
+    assert second.result.returncode == 0, second.result.stderr[-3000:]
+    assert out.strip() == "78"  # the open connection still reads a complete warehouse
+    assert {m: sorted(second.query(f"select * from marts.{m}"), key=repr) for m in marts} == before
