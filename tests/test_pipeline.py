@@ -171,3 +171,16 @@ def test_rerun_with_an_analyst_connected_is_identical_and_does_not_fail(tmp_path
     assert second.result.returncode == 0, second.result.stderr[-3000:]
     assert out.strip() == "78"  # the open connection still reads a complete warehouse
     assert {m: sorted(second.query(f"select * from marts.{m}"), key=repr) for m in marts} == before
+
+
+def test_line_accounting_per_file_is_complete(sample_run):
+    rows = sample_run.query(
+        "select source_file, report_count, budget_table_count, issue_lines, parsed_share_pct "
+        "from marts.fct_source_file order by 1"
+    )
+    assert rows == [
+        (SELF_EVAL_000, 36, 0, 0, Decimal("100.00")),
+        (SELF_EVAL_001, 6, 0, 0, Decimal("100.00")),
+        (BUDGET_003, 36, 8, 0, Decimal("100.00")),
+        (TRACKING_004, 9, 0, 3, Decimal("98.61")),  # three stray lines before the first title
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import Line
+from .text import Line, norm
 
 SELF_EVAL = "self_eval"
 TRACKING = "tracking"
@@ -47,10 +47,12 @@ def report_family(line: Line) -> str | None:
 
 
 def is_budget_anchor(line: Line) -> bool:
-    key = line.key
-    if not key or len(key) > _MAX_TITLE_LEN:
-        return False
-    return bool(_BUDGET_TITLE.search(key)) or _TARGET_TITLE in key
+    """A budget-table or performance-target title, alone or beside other cells (e.g. 单位：元)."""
+    for cell in line.texts:
+        key = norm(cell)
+        if len(key) <= _MAX_TITLE_LEN and (_BUDGET_TITLE.search(key) or _TARGET_TITLE in key):
+            return True
+    return False
 
 
 def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:

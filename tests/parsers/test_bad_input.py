@@ -106,3 +106,13 @@ def test_full_width_digits_read_as_numbers():
 
     assert str(parse_amount("１，２０３．００")) == "1203.00"
     assert str(parse_amount("９５．６７%")) == "95.67"
+
+
+def test_budget_title_sharing_its_line_with_the_unit_is_recognised():
+    from dagster_project.parsers.blocks import is_budget_anchor
+    from dagster_project.parsers.text import split_lines
+
+    (line,) = split_lines("2021年部门收入预算总表\t\t单位：元\n")
+    assert is_budget_anchor(line)
+    (prose,) = split_lines("本部门收入预算总表中的数据说明如下，详见附表，单位为元，以下各项均按照财政部门要求编制并公开。\n")
+    assert not is_budget_anchor(prose)
