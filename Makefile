@@ -30,7 +30,7 @@ dbt/target/manifest.json: $(STAMP) $(shell find dbt -name '*.sql' -o -name '*.ym
 
 run: install dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME) $(dir $(FISCAL_DB_PATH)) $(FISCAL_REPORT_DIR)
-	$(VENV)/bin/dagster asset materialize -m dagster_project.definitions --select '*'
+	$(VENV)/bin/dagster job execute -m dagster_project.definitions -j fiscal_full_build
 
 # The report test opens the page in a real headless browser (Debian's chromium, CJK fonts).
 system-deps:

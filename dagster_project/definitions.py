@@ -9,14 +9,15 @@ from .assets.ingest import raw_tables
 from .assets.publish import published_warehouse
 from .assets.quality import quality_violations
 from .assets.report import dq_report
+from .assets.scaleout import fiscal_parquet_scaleout, raw_parquet
 from .checks import every_line_accounted, finance_rule_checks, no_parse_errors
 from .jobs import fiscal_daily, fiscal_full_build, raw_dir_sensor
 from .resources import FiscalWarehouse, dbt_resource
 
 defs = dg.Definitions(
-    assets=[raw_tables, fiscal_dbt_assets, quality_violations, dq_report, published_warehouse],
+    assets=[raw_tables, fiscal_dbt_assets, quality_violations, dq_report, published_warehouse, raw_parquet],
     asset_checks=[every_line_accounted, no_parse_errors, finance_rule_checks],
-    jobs=[fiscal_full_build],
+    jobs=[fiscal_full_build, fiscal_parquet_scaleout],
     schedules=[fiscal_daily],
     sensors=[raw_dir_sensor],
     resources={"dbt": dbt_resource(), "warehouse": FiscalWarehouse()},

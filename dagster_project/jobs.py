@@ -9,7 +9,8 @@ from .settings import load_settings
 
 fiscal_full_build = dg.define_asset_job(
     "fiscal_full_build",
-    selection=dg.AssetSelection.all(),
+    # Everything but the scale-out path, which runs per partition (assets/scaleout.py).
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("scaleout"),
     description="Parse every new or changed report, rebuild the marts, run the quality checks and report.",
 )
 
