@@ -8,7 +8,7 @@ import sys
 import textwrap
 from decimal import Decimal
 
-from conftest import SAMPLES, run_pipeline
+from pipeline_helpers import SAMPLES, run_pipeline
 
 SELF_EVAL_000 = "000_2cba3ecfd7271be6.txt"
 SELF_EVAL_001 = "001_ebc302d94fc8039c.txt"

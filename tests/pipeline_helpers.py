@@ -1,0 +1,58 @@
+"""Running the real pipeline (what `make run` does) against a temporary warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "raw"
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass
+class PipelineRun:
+    raw_dir: Path
+    db_path: Path
+    report_dir: Path
+    result: subprocess.CompletedProcess
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.db_path), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list | None = None):
+        return self.query(sql, params)[0][0]
+
+
+def pipeline_env(tmp: Path, raw_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        FISCAL_RAW_DIR=str(raw_dir),
+        FISCAL_DB_PATH=str(tmp / "warehouse" / "fiscal.duckdb"),
+        FISCAL_REPORT_DIR=str(tmp / "reports"),
+        DAGSTER_HOME=str(tmp / "dagster_home"),
+        DBT_PROFILES_DIR=str(ROOT / "dbt"),
+        DO_NOT_TRACK="1",
+    )
+    (tmp / "dagster_home").mkdir(parents=True, exist_ok=True)
+    return env
+
+
+def run_pipeline(tmp: Path, raw_dir: Path) -> PipelineRun:
+    """What `make run` does, against a temporary warehouse."""
+    env = pipeline_env(tmp, raw_dir)
+    result = subprocess.run(
+        [str(VENV_BIN / "dagster"), "job", "execute", "-m", "dagster_project.definitions", "-j", "fiscal_full_build"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return PipelineRun(raw_dir, Path(env["FISCAL_DB_PATH"]), Path(env["FISCAL_REPORT_DIR"]), result)
