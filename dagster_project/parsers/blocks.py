@@ -48,6 +48,8 @@ def report_family(line: Line) -> str | None:
 
 def is_budget_anchor(line: Line) -> bool:
     """A budget-table or performance-target title, alone or beside other cells (e.g. 单位：元)."""
+    if "表" not in line.raw and "目标" not in line.raw:
+        return False
     for cell in line.texts:
         key = norm(cell)
         if len(key) <= _MAX_TITLE_LEN and (_BUDGET_TITLE.search(key) or _TARGET_TITLE in key):

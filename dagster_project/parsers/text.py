@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff]+")
@@ -40,7 +41,7 @@ class Line:
     def is_blank(self) -> bool:
         return not any(self.cells)
 
-    @property
+    @cached_property
     def key(self) -> str:
         """All cells joined and normalised: for recognising titles and labels."""
         return norm("".join(self.cells))
@@ -85,6 +86,8 @@ def _looks_like_text(text: str) -> bool:
 
 def clean_cell(cell: str) -> str:
     """Strip HTML tags and entities, fold runs of spaces, trim."""
+    if not cell:
+        return cell
     if "<" in cell:
         cell = _TAG.sub(" ", cell)
     if "&" in cell:
@@ -103,6 +106,7 @@ def split_lines(text: str) -> list[Line]:
     ]
 
 
+@lru_cache(maxsize=1 << 16)  # labels repeat across thousands of rows
 def norm(text: str | None) -> str:
     """Comparison key for labels: NFKC (full-width → half-width), no whitespace."""
     if not text:
