@@ -50,8 +50,13 @@ dev: install dbt/target/manifest.json
 lint: install
 	$(VENV)/bin/ruff check dagster_project expectations tests
 
-docs: install dbt/target/manifest.json
-	cd dbt && ../$(VENV)/bin/dbt docs generate --static --target-path $(FISCAL_REPORT_DIR)/dbt_docs
+# dbt's documentation site (static_index.html works offline), with the catalog read
+# from a copy of the published warehouse so analysts' connections are never disturbed.
+docs: run
+	cp $(FISCAL_DB_PATH) $(FISCAL_DB_PATH).docs
+	cd dbt && FISCAL_DB_PATH=$(FISCAL_DB_PATH).docs ../$(VENV)/bin/dbt docs generate --static --target-path $(FISCAL_REPORT_DIR)/dbt_docs
+	rm -f $(FISCAL_DB_PATH).docs
+	@echo "dbt docs: $(FISCAL_REPORT_DIR)/dbt_docs/static_index.html"
 
 N ?= 1000
 corpus: install
