@@ -184,3 +184,19 @@ def test_line_accounting_per_file_is_complete(sample_run):
         (BUDGET_003, 36, 8, 0, Decimal("100.00")),
         (TRACKING_004, 9, 0, 3, Decimal("98.61")),  # three stray lines before the first title
     ]
+
+
+def test_text_is_cleaned_as_the_contract_says(sample_run):
+    # 001 prints "人事档案数字化工作完 成率": a cell wrapped in the PDF, joined in the warehouse.
+    names = [r[0] for r in sample_run.query(
+        "select indicator_name from marts.fct_indicator where indicator_name like '人事档案数字化工作完%'"
+    )]
+    assert names == ["人事档案数字化工作完成率"]
+    leftovers = sample_run.scalar(
+        """
+        select count(*) from marts.fct_indicator
+        where target_text in ('-', '—', '') or deviation_reason in ('-', '—', '')
+           or indicator_name like '%<%>%' or deviation_reason like '%<%>%'
+        """
+    )
+    assert leftovers == 0

@@ -1,14 +1,21 @@
 {#-
     A text cell as the contract wants it: HTML tags removed (the parsers already do this; this
-    is the backstop), trimmed (ASCII, full-width and no-break spaces), and NULL when blank or a
+    is the backstop), wrapped Chinese text joined, trimmed (ASCII, full-width and no-break spaces), and NULL when blank or a
     dash placeholder ('-', '—', '－', '--', '——', '–').
 -#}
 {% macro clean_text(column) -%}
-    {%- set trimmed -%}
+    {%- set stripped -%}
         regexp_replace(
             regexp_replace({{ column }}, '</?[A-Za-z][^<>]*>', '', 'g'),
             '^[\s\x{3000}\x{00a0}]+|[\s\x{3000}\x{00a0}]+$', '', 'g'
         )
+    {%- endset -%}
+    {#- A space between two Chinese characters is a line wrap of the PDF cell ('完 成率'):
+        join it. Twice, because each match consumes the character after the space. -#}
+    {%- set trimmed -%}
+        regexp_replace(regexp_replace({{ stripped }},
+            '(\p{Han})[ \x{3000}]+(\p{Han})', '\1\2', 'g'),
+            '(\p{Han})[ \x{3000}]+(\p{Han})', '\1\2', 'g')
     {%- endset -%}
     nullif(
         case
