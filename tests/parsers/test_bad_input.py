@@ -116,3 +116,20 @@ def test_budget_title_sharing_its_line_with_the_unit_is_recognised():
     assert is_budget_anchor(line)
     (prose,) = split_lines("本部门收入预算总表中的数据说明如下，详见附表，单位为元，以下各项均按照财政部门要求编制并公开。\n")
     assert not is_budget_anchor(prose)
+
+
+def test_table_cut_off_halfway_keeps_what_it_has_and_says_so():
+    lines = SELF_EVAL.read_text(encoding="utf-8").split("\n")
+    result = parse_bytes("\n".join(lines[:20]).encode(), "cut.txt")  # stops inside the indicator block
+    assert len(result.reports) == 1 and len(result.fund_rows) == 4
+    assert len(result.indicators) == 7  # the indicator rows before the cut
+    assert [(i.line_no, i.severity, i.code) for i in result.issues] == [(3, "warning", "missing_total_row")]
+    assert result.reports[0].total_score is None
+
+
+def test_table_without_its_total_row_is_reported_and_the_next_table_still_parses():
+    lines = [line for line in SELF_EVAL.read_text(encoding="utf-8").split("\n")[:51] if not line.startswith("总分")]
+    result = parse_bytes("\n".join(lines).encode(), "no_total.txt")
+    assert [r.project_name for r in result.reports] == ["职业培训", "业务培训"]
+    assert [(i.line_no, i.code) for i in result.issues] == [(3, "missing_total_row"), (27, "missing_total_row")]
+    assert [len([i for i in result.indicators if i.report_seq == s]) for s in (1, 2)] == [11, 8]
