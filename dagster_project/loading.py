@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -154,7 +154,7 @@ def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: i
         table: record_frame((rec for r in results for rec in getattr(r, attr)), rtype)
         for table, (attr, rtype) in RAW_TABLES.items()
     }
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     sources = pl.DataFrame(
         [
             (f.source_file, f.sha256, f.size_bytes, ",".join(by_name[f.source_file].families),

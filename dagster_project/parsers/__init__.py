@@ -100,7 +100,7 @@ def parse_text(text: str, source_file: str) -> ParseResult:
             result.families.append(segment.family)
         try:
             part = _FAMILY_PARSERS[segment.family](segment.lines, ledger, source_file)
-        except Exception as exc:  # a parser bug must not stop the batch
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
             ledger.issue(
                 segment.first_line,
                 "error",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from .records import DISPOSITIONS, ISSUE, LineDisposition, ParseIssue
 from .text import Line
 
-
 # DISPOSITIONS is ordered strongest first: a line that fed a field stays "field".
 _RANK = {d: i for i, d in enumerate(DISPOSITIONS)}
 

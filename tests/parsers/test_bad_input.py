@@ -19,7 +19,7 @@ TRACKING = SAMPLES / "004_eaeb872d98338714.txt"
 
 def records(result):
     """What a parse produced, without the file name (so two names compare equal)."""
-    strip = lambda rs: [dataclasses.replace(r, source_file="f") for r in rs]  # noqa: E731
+    strip = lambda rs: [dataclasses.replace(r, source_file="f") for r in rs]
     return (
         strip(result.reports), strip(result.fund_rows), strip(result.indicators),
         strip(result.budget_cells), [(i.line_no, i.code) for i in result.issues],

@@ -106,8 +106,8 @@ def test_noise_in_one_table_leaves_the_other_tables_unchanged(data):
 
     def others(result):
         spans = {r.report_seq: (r.line_start, r.line_end) for r in result.reports}
-        outside = lambda r: not (victim.line_start <= spans[r.report_seq][0] <= victim.line_end)  # noqa: E731
-        unseq = lambda rs: [dataclasses.replace(r, report_seq=0) for r in rs if outside(r)]  # noqa: E731
+        outside = lambda r: not (victim.line_start <= spans[r.report_seq][0] <= victim.line_end)
+        unseq = lambda rs: [dataclasses.replace(r, report_seq=0) for r in rs if outside(r)]
         return unseq(result.reports), unseq(result.fund_rows), unseq(result.indicators)
 
     assert others(noisy) == others(clean)
