@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +35,7 @@ from .parsers.records import (
 )
 
 SQL_DIR = Path(__file__).parent / "sql"
+LOAD_BATCH_FILES = 500  # parsed files held in memory at once while loading
 
 # raw table ← ParseResult attribute ← record type
 RAW_TABLES: dict[str, tuple[str, type]] = {
@@ -144,42 +146,30 @@ def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: i
     changed = [f for f in files if known.get(f.source_file) != f.sha256]
     to_parse = [f for f in changed if f.source_file not in duplicates]
 
-    results: list[ParseResult] = list(parse_sources(to_parse, workers))
-    for f in changed:
-        if f.source_file in duplicates:
-            results.append(_duplicate_result(f, duplicates[f.source_file]))
-
-    by_name = {r.source_file: r for r in results}
-    frames = {
-        table: record_frame((rec for r in results for rec in getattr(r, attr)), rtype)
-        for table, (attr, rtype) in RAW_TABLES.items()
-    }
-    now = datetime.now(UTC).replace(tzinfo=None)
-    sources = pl.DataFrame(
-        [
-            (f.source_file, f.sha256, f.size_bytes, ",".join(by_name[f.source_file].families),
-             by_name[f.source_file].line_count, now)
-            for f in changed
-        ],
-        schema={"source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
-                "families": pl.String, "line_count": pl.Int64, "loaded_at": pl.Datetime("us")},
-        orient="row",
-    )
     replaced = pl.DataFrame({"source_file": [f.source_file for f in changed] + removed},
                             schema={"source_file": pl.String})
+    by_name = {f.source_file: f for f in changed}
+    rows = dict.fromkeys(RAW_TABLES, 0)
 
+    def results() -> Iterator[ParseResult]:
+        yield from parse_sources(to_parse, workers)
+        for f in changed:
+            if f.source_file in duplicates:
+                yield _duplicate_result(f, duplicates[f.source_file])
+
+    # One transaction: readers see all of this load or none of it. Inside it, results are
+    # inserted in batches so memory stays flat however many files arrive.
     con.execute("begin transaction")
     try:
         con.register("replaced_files", replaced.to_arrow())
         for table in [*RAW_TABLES, "source_files"]:
             con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
-        con.register("new_source_files", sources.to_arrow())
-        con.execute("insert into raw.source_files by name select * from new_source_files")
-        for table, frame in frames.items():
-            if frame.height:
-                con.register("new_rows", frame.to_arrow())
-                con.execute(f"insert into raw.{table} by name select * from new_rows")
-                con.unregister("new_rows")
+        for batch in _batched(results(), LOAD_BATCH_FILES):
+            _insert(con, "source_files", _source_file_frame([(by_name[r.source_file], r) for r in batch]))
+            for table, (attr, rtype) in RAW_TABLES.items():
+                frame = record_frame((rec for r in batch for rec in getattr(r, attr)), rtype)
+                _insert(con, table, frame)
+                rows[table] += frame.height
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -190,7 +180,30 @@ def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: i
         files_unchanged=len(files) - len(changed),
         files_removed=len(removed),
         duplicates=len(duplicates),
-        rows={table: frame.height for table, frame in frames.items()},
+        rows=rows,
+    )
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.height:
+        con.register("new_rows", frame.to_arrow())
+        con.execute(f"insert into raw.{table} by name select * from new_rows")
+        con.unregister("new_rows")
+
+
+def _source_file_frame(parsed: list[tuple[SourceFile, ParseResult]]) -> pl.DataFrame:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return pl.DataFrame(
+        [(f.source_file, f.sha256, f.size_bytes, ",".join(r.families), r.line_count, now) for f, r in parsed],
+        schema={"source_file": pl.String, "sha256": pl.String, "size_bytes": pl.Int64,
+                "families": pl.String, "line_count": pl.Int64, "loaded_at": pl.Datetime("us")},
+        orient="row",
     )
 
 
