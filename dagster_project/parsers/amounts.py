@@ -7,6 +7,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# A cell that is already a plain ASCII number needs none of the normalising below.
+_ASCII_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位\s*[:：]?\s*(万元|元)")
 
@@ -20,6 +22,8 @@ def parse_amount(cell: str | None) -> Decimal | None:
     """
     if cell is None:
         return None
+    if _ASCII_NUMBER.fullmatch(cell):
+        return Decimal(cell)
     s = unicodedata.normalize("NFKC", cell).strip().replace(" ", "")
     for suffix in ("%", "万元", "元"):
         if s.endswith(suffix):

@@ -7,11 +7,18 @@ construction, and a test only has to check that no line was left unmarked.
 
 from __future__ import annotations
 
+from functools import cache
+
 from .records import DISPOSITIONS, ISSUE, LineDisposition, ParseIssue
 from .text import Line
 
 # DISPOSITIONS is ordered strongest first: a line that fed a field stays "field".
 _RANK = {d: i for i, d in enumerate(DISPOSITIONS)}
+
+
+@cache  # few (disposition, family) pairs: share them instead of one tuple per line
+def _mark_entry(disposition: str, family: str | None) -> tuple[str, str | None]:
+    return disposition, family
 
 
 class Ledger:
@@ -26,7 +33,7 @@ class Ledger:
         rank = _RANK[disposition]
         current = self._marks.get(line_no)
         if current is None or rank < _RANK[current[0]]:
-            self._marks[line_no] = (disposition, family)
+            self._marks[line_no] = _mark_entry(disposition, family)
 
     def mark_all(self, lines: list[Line], disposition: str, family: str | None = None) -> None:
         for line in lines:

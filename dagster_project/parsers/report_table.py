@@ -26,6 +26,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from .amounts import money_unit, parse_amount
 from .ledger import Ledger
@@ -72,6 +73,7 @@ _INDICATOR_COLUMNS = {
 }
 
 _GOAL_LABELS = {"年度总体目标", "总体目标", "预期目标", "实际完成情况", "跟踪期实际完成情况", "年度目标"}
+_GOAL_LABELS_OR_EMPTY = _GOAL_LABELS | {""}
 
 
 def fund_column(label: str, family: str) -> str | None:
@@ -127,7 +129,11 @@ def is_level1(cell: str) -> bool:
 
 
 def is_level2(cell: str, strict: bool = True) -> bool:
-    k = norm(cell)
+    return _is_level2_key(norm(cell), strict)
+
+
+def _is_level2_key(k: str, strict: bool = True) -> bool:
+    """is_level2 on an already normalised cell (hot loops keep the key)."""
     if k in _COLUMN_WORDS or _LEVEL1.match(k):
         return False
     if _LEVEL2_STRICT.match(k):
@@ -136,21 +142,38 @@ def is_level2(cell: str, strict: bool = True) -> bool:
 
 
 def is_plain_number(cell: str) -> bool:
-    return bool(_PLAIN_NUMBER.match(norm(cell)))
+    return _is_plain_key(norm(cell))
 
 
-def _is_pair_cell(cell: str) -> bool:
+def _is_plain_key(k: str) -> bool:
+    """is_plain_number on a normalised cell. A match ends in a digit; testing that
+    first spares the regex call for the many text cells."""
+    return k[-1:].isdigit() and _PLAIN_NUMBER.match(k) is not None
+
+
+def _is_pair_cell(cell: str, plain: bool) -> bool:
     """A weight/score cell: a plain number, or a blank marker (-, —) standing for one."""
-    return is_plain_number(cell) or value_or_none(cell) is None
+    return plain or value_or_none(cell) is None
+
+
+# An ASCII number is its own cleaned value and parses as is (see amounts.parse_amount).
+_ASCII_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 
 
 def _number(cell: str | None) -> Decimal | None:
-    return parse_amount(value_or_none(cell)) if cell is not None else None
+    if cell is None:
+        return None
+    if _ASCII_NUMBER.fullmatch(cell):  # most weight/score/amount cells: skip the cleaning
+        return Decimal(cell)
+    return parse_amount(value_or_none(cell))
+
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 def _label_text(cell: str) -> str:
     """A level label as printed, without the spaces of a wrapped cell (服务对象满意度 指标)."""
-    return re.sub(r"\s+", "", cell)
+    return _WHITESPACE.sub("", cell)
 
 
 # ---------------------------------------------------------------- mutable builders
@@ -173,7 +196,8 @@ class _Indicator:
             parts.append(text)
 
     def text(self, column: str) -> str | None:
-        return join_wrapped(self.values.get(column, []))
+        parts = self.values.get(column)
+        return join_wrapped(parts) if parts else None  # join_wrapped([]) is None too
 
 
 @dataclass
@@ -209,7 +233,7 @@ class _State:
 def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, family: str) -> ParseResult:
     """Parse one report segment (title line first) of the given family."""
     result = ParseResult(source_file=source_file, families=[family])
-    body = [line for line in lines if not line.is_blank]
+    body = [line for line in lines if not line.is_blank]  # is_blank is cached on the Line
     if not body:
         return result
     st = _State(family=family, source_file=source_file, ledger=ledger, report_seq=body[0].no)
@@ -239,16 +263,15 @@ def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, fami
 # ---------------------------------------------------------------- line dispatch
 
 
-def _cell_keys(line: Line) -> list[str]:
-    return [norm(c) for c in line.cells]
-
-
 def _dispatch(st: _State, line: Line) -> None:
-    keys = _cell_keys(line)
+    keys = tuple(map(norm, line.cells))  # norm of each cell, once per line
+    # The keys joined by TAB, for "does any cell key contain …" tests: norm() removes
+    # whitespace, so a word is in this string exactly when it is in one of the keys.
+    keys_text = "\t".join(keys)
     key = line.key
 
     # Year line "(2024年度)" (a title line of its own).
-    if _YEAR.fullmatch(key) or (len(line.texts) == 1 and _YEAR.search(key) and len(key) <= 12):
+    if _YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key)):
         m = _YEAR.search(key)
         if m and "fiscal_year" not in st.fields:
             st.fields["fiscal_year"] = int(m.group(1))
@@ -270,14 +293,14 @@ def _dispatch(st: _State, line: Line) -> None:
     if _is_fund_header(line, st.family):
         _fund_header(st, line)
         return
-    source = _fund_source(line)
+    source = _fund_source(keys)
     if source is not None and st.section in ("header", "fund"):
         _fund_row(st, line, *source)
         return
     if _is_goal_label_row(keys):
         _goal_label_row(st, line)
         return
-    if _is_indicator_header(keys):
+    if _is_indicator_header(keys_text):
         _indicator_header(st, line)
         return
     if "总分" in keys or "合计得分" in keys:
@@ -286,13 +309,13 @@ def _dispatch(st: _State, line: Line) -> None:
     if "评分等级" in keys or "等级" in keys:
         _grade_row(st, line, keys)
         return
-    if st.family == TRACKING and _tracking_closing(st, line, keys):
+    if st.family == TRACKING and _tracking_closing(st, line, keys, keys_text):
         return
 
     if st.section == "goal":
         _goal_text(st, line)
     elif st.section == "indicators":
-        _indicator_line(st, line)
+        _indicator_line(st, line, keys)
     elif st.section == "closing" and st.closing_field:
         # A wrapped continuation of the last closing value (纠偏措施 …).
         st.fields.setdefault(st.closing_field + "_parts", []).extend(line.texts)
@@ -432,15 +455,20 @@ def _complete_columns(
     return out
 
 
-def _fund_source(line: Line) -> tuple[str, int] | None:
-    for i, cell in enumerate(line.cells):
-        k = norm(cell)
+def _fund_source(keys: tuple[str, ...]) -> tuple[str, int] | None:
+    for i, k in enumerate(keys):
         if not k:
             continue
-        for source, pattern in _FUND_SOURCES:
-            if pattern.match(k):
-                return source, i
-        return None  # the first non-empty cell is not a fund label
+        source = _fund_source_of(k)
+        return (source, i) if source is not None else None  # only the first non-empty cell counts
+    return None
+
+
+@lru_cache(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
+def _fund_source_of(key: str) -> str | None:
+    for source, pattern in _FUND_SOURCES:
+        if pattern.match(key):
+            return source
     return None
 
 
@@ -545,15 +573,14 @@ def _align(cells: list[tuple[int, str]], columns: list[tuple[str, int | None]]) 
 # ---------------------------------------------------------------- goal block
 
 
-def _is_goal_label_row(keys: list[str]) -> bool:
+def _is_goal_label_row(keys: tuple[str, ...]) -> bool:
+    """Only goal labels on the row, among them 预期目标 / …实际完成情况 or 年度总体目标."""
+    if not _GOAL_LABELS_OR_EMPTY.issuperset(keys):  # cheap test first: most rows fail it
+        return False
     labels = [k for k in keys if k]
     if not labels:
         return False
-    has_goal = any(k in ("预期目标",) for k in labels) or any(k.endswith("实际完成情况") for k in labels)
-    only_goal_title = all(k in _GOAL_LABELS for k in labels)
-    return (has_goal and all(k in _GOAL_LABELS for k in labels)) or (
-        only_goal_title and "年度总体目标" in labels
-    )
+    return "预期目标" in labels or "年度总体目标" in labels or any(k.endswith("实际完成情况") for k in labels)
 
 
 def _goal_label_row(st: _State, line: Line) -> None:
@@ -601,16 +628,14 @@ def _goal_text(st: _State, line: Line) -> None:
 # ---------------------------------------------------------------- indicator block
 
 
-def _is_indicator_header(keys: list[str]) -> bool:
-    ks = [k for k in keys if k]
-
-    def has(word: str) -> bool:
-        return any(word in k for k in ks)
-
+def _is_indicator_header(joined: str) -> bool:
+    """``joined``: the row's cell keys joined by TAB (see _dispatch)."""
+    if "指标" not in joined:  # every header word below contains 指标; most rows have none
+        return False
     return (
-        has("三级指标")
-        or (has("一级指标") and has("二级指标"))
-        or (has("指标值") and (has("一级指标") or has("分值")))
+        "三级指标" in joined
+        or ("一级指标" in joined and "二级指标" in joined)
+        or ("指标值" in joined and ("一级指标" in joined or "分值" in joined))
     )
 
 
@@ -628,26 +653,27 @@ def _indicator_header(st: _State, line: Line) -> None:
 
 
 def _strip_labels(
-    cells: list[tuple[int, str]], needed_after: int
+    cells: list[tuple[int, str]], needed_after: int, keys: tuple[str, ...]
 ) -> tuple[list[tuple[int, str]], str | None, str | None]:
     """Take the outer label and the 一级/二级 labels off the front of an indicator row.
 
     Labels are recognised by vocabulary wherever they sit (a 二级 label may be
     printed in the 一级 or the 三级 column). A loose 二级 candidate (any short
     ``…指标``) only counts when enough cells remain for the indicator itself.
+    ``keys`` are the line's normalised cells (norm of each), by cell position.
     """
     level1 = level2 = None
     rest = list(cells)
     while rest:
-        text = rest[0][1]
-        k = norm(text)
+        at, text = rest[0]
+        k = keys[at]
         remaining = len(rest) - 1
         if k in _OUTER_LABELS and remaining >= 1:
             pass  # the outer 「绩效指标」 column
-        elif level1 is None and level2 is None and is_level1(text):
+        elif level1 is None and level2 is None and _LEVEL1.match(k):
             level1 = _label_text(text)
         elif level2 is None and (
-            is_level2(text) or (is_level2(text, strict=False) and remaining >= needed_after)
+            _is_level2_key(k) or (remaining >= needed_after and _is_level2_key(k, strict=False))
         ):
             level2 = _label_text(text)
         else:
@@ -656,9 +682,9 @@ def _strip_labels(
     return rest, level1, level2
 
 
-def _indicator_line(st: _State, line: Line) -> None:
+def _indicator_line(st: _State, line: Line, keys: tuple[str, ...]) -> None:
     cells = [(i, c) for i, c in enumerate(line.cells) if c]
-    rest, level1, level2 = _strip_labels(cells, needed_after=2)
+    rest, level1, level2 = _strip_labels(cells, needed_after=2, keys=keys)
 
     if level1 is not None:
         if level1 != st.level1 and level2 is None:
@@ -673,7 +699,7 @@ def _indicator_line(st: _State, line: Line) -> None:
         return
 
     if st.family == SELF_EVAL:
-        parsed = _self_eval_cells(rest, st.indicator_header)
+        parsed = _self_eval_cells(rest, st.indicator_header, keys)
     else:
         parsed = _tracking_cells(rest, st.indicator_header)
     if parsed is None:
@@ -706,21 +732,22 @@ def _indicator_line(st: _State, line: Line) -> None:
         st.issue(line.no, severity, code, message)
 
 
-def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int]):
+def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: tuple[str, ...]):
     """name, target, actual, weight, score, deviation: the numeric pair anchors the row."""
     texts = [t for _, t in rest]
+    # is_plain_number of each cell, once per cell (not once per candidate pair), from the line's keys
+    plain = [_is_plain_key(keys[i]) for i, _ in rest]
     # find the weight/score pair: the right-most two adjacent pair cells followed only by text
     pair_at = None
     for j in range(len(texts) - 2, -1, -1):
         if (
-            _is_pair_cell(texts[j])
-            and _is_pair_cell(texts[j + 1])
-            and (is_plain_number(texts[j]) or is_plain_number(texts[j + 1]))
+            (plain[j] or plain[j + 1])
+            and _is_pair_cell(texts[j], plain[j])
+            and _is_pair_cell(texts[j + 1], plain[j + 1])
+            and not any(plain[j + 2 :])  # followed only by text
         ):
-            tail = texts[j + 2 :]
-            if all(not is_plain_number(t) for t in tail):
-                pair_at = j
-                break
+            pair_at = j
+            break
     if pair_at is None or pair_at == 0:
         if len(texts) <= 1:
             return None
@@ -925,7 +952,13 @@ _CLOSING_LABELS = (
 )
 
 
-def _tracking_closing(st: _State, line: Line, keys: list[str]) -> bool:
+# Any word a closing row needs in one of its cell keys (a cheap first test).
+_CLOSING_WORDS = re.compile("|".join(["总体判断", *(label for label, _ in _CLOSING_LABELS)]))
+
+
+def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: str) -> bool:
+    if not _CLOSING_WORDS.search(keys_text):
+        return False  # no closing label in any cell: the usual case, decided without the loops below
     hits = [
         (i, name)
         for i, k in enumerate(keys)
@@ -942,7 +975,7 @@ def _tracking_closing(st: _State, line: Line, keys: list[str]) -> bool:
         return True
     for pos, (i, name) in enumerate(hits):
         end = hits[pos + 1][0] if pos + 1 < len(hits) else len(line.cells)
-        parts = [c for c in line.cells[i + 1 : end] if c and "总体判断" not in norm(c)]
+        parts = [c for c, k in zip(line.cells[i + 1 : end], keys[i + 1 : end]) if c and "总体判断" not in k]
         st.fields.setdefault(name + "_parts", []).extend(parts)
         st.closing_field = name
     st.mark(line, FIELD)

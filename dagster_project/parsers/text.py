@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff]+")
@@ -22,6 +22,26 @@ _BLANKS = {"", "-", "—", "——", "–", "－", "/", "／", "--"}
 
 class UndecodableInput(ValueError):
     """The bytes are not text in any encoding we accept (e.g. a binary file)."""
+
+
+class _lazy:
+    """Like functools.cached_property, without its per-access lock (Python 3.11).
+
+    A non-data descriptor: the first access stores the value in the instance
+    __dict__, which then shadows the descriptor. Lines are immutable, so the
+    value never goes stale; this keeps per-line work (norm of every cell) to once.
+    """
+
+    def __init__(self, func):
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
 
 
 @dataclass(frozen=True)
@@ -37,11 +57,13 @@ class Line:
         """The non-empty cells, in order (layouts shift cells, so positions lie)."""
         return [c for c in self.cells if c]
 
-    @property
+    # Only scalars are cached on a Line: a cached tuple per line would be a long-lived
+    # GC-tracked object and make the collector run noticeably more often.
+    @_lazy
     def is_blank(self) -> bool:
         return not any(self.cells)
 
-    @cached_property
+    @_lazy
     def key(self) -> str:
         """All cells joined and normalised: for recognising titles and labels."""
         return norm("".join(self.cells))
@@ -95,15 +117,25 @@ def clean_cell(cell: str) -> str:
     return _SPACE.sub(" ", cell).strip()
 
 
+# What clean_cell would change beyond trimming: tags, entities, a run of spaces
+# or a space other than U+0020 (TAB never occurs inside a cell).
+_NEEDS_CLEANING = re.compile(r"[<&\u00a0\u3000\u2002\u2003\u2009\ufeff]|  ")
+
+
+def _line_cells(raw: str) -> tuple[str, ...]:
+    cells = raw.split("\t")
+    if _NEEDS_CLEANING.search(raw) is None:
+        # Fast path for the usual line: clean_cell(c) is then just c.strip().
+        return tuple(map(str.strip, cells))
+    return tuple(map(clean_cell, cells))
+
+
 def split_lines(text: str) -> list[Line]:
     """Split text into numbered lines of cleaned cells (CRLF and CR tolerated)."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    return [
-        Line(no=i, raw=raw, cells=tuple(clean_cell(c) for c in raw.split("\t")))
-        for i, raw in enumerate(raw_lines, start=1)
-    ]
+    return [Line(i, raw, _line_cells(raw)) for i, raw in enumerate(raw_lines, start=1)]
 
 
 @lru_cache(maxsize=1 << 16)  # labels repeat across thousands of rows
@@ -124,7 +156,12 @@ def value_or_none(cell: str | None) -> str | None:
 
 def join_wrapped(parts: list[str]) -> str | None:
     """Join the pieces of a cell wrapped across lines. Chinese text wraps without a space."""
-    pieces = [p for p in (value_or_none(p) for p in parts) if p]
+    if len(parts) <= 1:  # the common case: a cell that did not wrap (= value_or_none)
+        if not parts:
+            return None
+        piece = clean_cell(parts[0])
+        return None if piece in _BLANKS else piece
+    pieces = [p for p in map(value_or_none, parts) if p]
     if not pieces:
         return None
     out = pieces[0]
