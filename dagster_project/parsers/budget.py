@@ -10,7 +10,9 @@ table is as wide as the table (plus one empty edge cell at each end).
 
 The walker classifies each row, in document order:
 - a budget-table title (…预算总表 / …预算表) starts a budget table, parsed here;
-- a 上海市财政支出项目绩效目标 title starts a target table (``targets``);
+- a 上海市财政支出项目绩效目标 title starts a target table (``targets``), also
+  when it stands alone in a cell of a longer row (printed right after prose,
+  no empty line between): the row is cut before and after the title's lines;
 - a heading "<unit><project>项目经费情况说明" opens a project section, whose
   年度预算安排 gives the targets' budget amount (``targets``);
 - anything else is prose, line by line: headings (TITLE), page furniture
@@ -43,6 +45,11 @@ that has a value; an explicit 0.00 is a value, a blank cell is not):
 - Two-sided tables (收支预算总表, header with two 项目 columns): the income side
   is read from the left of the grid, the expenditure side from the right;
   ``side`` is 收入 / 支出. A separate ordinal cell (一、) is not part of the name.
+  A row narrower than the header with one side's label only (the side with
+  more rows printed without the other side's blank cells: 四、其他收入 /
+  61,205,805.96) is placed by meaning: 收入 in the label → income, 支出 →
+  expenditure, else an ordinal in its own cell → expenditure, else a label in
+  the income label's column → income; its amounts are read after the label.
 - Grids without code or name columns (部门"三公"经费和机关运行经费预算表):
   measures are the header labels in order; the last label of the main header
   row spans the sub-header (小计 / 购置费 / 运行费), giving
@@ -170,6 +177,40 @@ def _make_row(lines: list[Line]) -> Row:
     return Row(lines, cells)
 
 
+def _starts_cell(line: Line) -> bool:
+    """A line that begins a new cell (a leading TAB), not a wrap of the previous one."""
+    return "\t" in line.raw and not line.raw.partition("\t")[0].strip(" \r")
+
+
+def split_at_target_titles(row: Row) -> list[Row]:
+    """Cut a row before and after a target-table title that stands alone in its cell.
+
+    A 上海市财政支出项目绩效目标 title printed right after prose, with no empty
+    line between, lands in the prose's row; the title still starts a target
+    table. The cut is made at line boundaries, so only a title cell that begins
+    its line (nothing before its TAB) is taken; its wrapped lines stay with it.
+    """
+    key = row.key
+    if targets.TARGET_TITLE not in key or len(row.cells) < 2 or targets.is_title_text(key):
+        return [row]
+    lines = row.lines
+    for cell in row.cells:
+        if not targets.is_title_text(norm(cell.text)):
+            continue
+        k = next((j for j, ln in enumerate(lines) if ln.no == cell.line_no), None)
+        if k is None or not _starts_cell(lines[k]) or tuple(lines[k].cells[1:2]) != (cell.pieces[0],):
+            continue
+        end = k + 1
+        while end < len(lines) and not _starts_cell(lines[end]) and not _is_separator(lines[end]):
+            end += 1
+        out = [_make_row(lines[:k])] if k else []
+        out.append(_make_row(lines[k:end]))
+        if end < len(lines):
+            out.extend(split_at_target_titles(_make_row(lines[end:])))
+        return out
+    return [row]
+
+
 # ------------------------------------------------------------------ helpers
 
 
@@ -268,6 +309,7 @@ class _BudgetTableBuilder:
         self.left_label_at = 1
         self.left_columns: list[tuple[str, int]] = []  # (name, index from the left)
         self.right_columns: list[_Column] = []
+        self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
         self.by_code: dict[str, dict[str, Decimal]] = {}
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
@@ -391,6 +433,14 @@ class _BudgetTableBuilder:
         self.right_columns = [
             _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > second and c.text
         ]
+        self.width = n
+        # columns of each side as distances from the side's 项目 label (for one-sided rows)
+        self.side_columns = {
+            "收入": [(m, i - first) for m, i in self.left_columns],
+            "支出": [
+                (column_label(c.text), i - second) for i, c in enumerate(main.cells) if i > second and c.text
+            ],
+        }
 
     def _grid_header(self, headers: list[Row], main_at: int) -> None:
         """A plain grid (三公 table): main labels, the last one spanning the sub-labels."""
@@ -528,6 +578,8 @@ class _BudgetTableBuilder:
         return self.by_code.get(code[:-2]) if len(code) > 3 else None
 
     def _two_sided_row(self, row: Row) -> None:
+        if self._one_sided_row(row):
+            return
         cells = row.cells
         n = len(cells)
         right = [(col.name, n - col.offset) for col in self.right_columns if 0 <= n - col.offset < n]
@@ -573,6 +625,78 @@ class _BudgetTableBuilder:
                     FAMILY,
                 )
         self._mark(row, FIELD if fed else HEADER)
+
+    def _one_sided_row(self, row: Row) -> bool:
+        """A row narrower than the header that prints only one side's label and amounts.
+
+        When one side has more rows than the other, the surplus rows are often
+        printed without the other side's blank cells (四、其他收入 / 61,205,805.96),
+        so positions from the right no longer fit. Such a row is placed by the
+        meaning of its label: 收入 in the name → income, 支出 → expenditure; else
+        an ordinal in a cell of its own (一、 / 教育支出, the expenditure side's
+        layout) → expenditure; else a label in the income label's column →
+        income. The amounts are read left to right after the label, at the
+        distances the header puts that side's columns from its 项目 label.
+        False (positional reading) for rows as wide as the header, rows with
+        labels of both sides, or a label whose side is not clear.
+        """
+        cells = row.cells
+        if not self.width or len(cells) >= self.width:
+            return False
+        texts = [(i, c) for i, c in enumerate(cells) if c.text]
+        labels = [(i, c) for i, c in texts if _amount(c.text) is None]
+        if not labels:
+            return False
+        ordinal_cell = len(labels) == 2 and bool(_ORDINAL_ONLY.match(labels[0][1].text))
+        if len(labels) > (2 if ordinal_cell else 1):
+            return False
+        label_at, label = labels[-1]
+        if ordinal_cell and labels[0][0] != label_at - 1:
+            return False
+        if any(i < label_at for i, c in texts if not (ordinal_cell and i == labels[0][0])):
+            return False  # an amount before the label
+        name = strip_ordinal(label_text(label.text))
+        if "收入" in name and "支出" not in name:
+            side = "收入"
+        elif ordinal_cell or ("支出" in name and "收入" not in name):
+            side = "支出"
+        elif label_at == self.left_label_at:
+            side = "收入"
+        else:
+            return False
+        used = {label_at} | ({labels[0][0]} if ordinal_cell else set())
+        fed = False
+        for measure, distance in self.side_columns[side]:
+            at = label_at + distance
+            if at >= len(cells):
+                continue
+            used.add(at)
+            c = cells[at]
+            if not c.text:
+                continue
+            amount = _amount(c.text)
+            if amount is None:
+                self.ledger.issue(
+                    c.line_no,
+                    "warning",
+                    "budget_value_not_number",
+                    f"收支总表单元格“{c.text}”无法作为金额载入 (cell not loadable as an amount of a named row)",
+                    FAMILY,
+                )
+                continue
+            self._cell(c, measure, amount, side=side, name=name or None)
+            fed = True
+        for i, c in texts:
+            if i not in used:
+                self.ledger.issue(
+                    c.line_no,
+                    "warning",
+                    "budget_extra_value",
+                    f"收支总表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
+                    FAMILY,
+                )
+        self._mark(row, FIELD if fed else HEADER)
+        return True
 
     def _grid_row(self, row: Row) -> None:
         cells = row.cells
@@ -629,7 +753,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
     doc = targets.TargetDocument(source_file, ledger)
     prose = narrative.NarrativeReader(source_file, ledger)
 
-    for row in split_rows(lines):
+    for row in (part for whole in split_rows(lines) for part in split_at_target_titles(whole)):
         if is_budget_title(row):
             doc.close_table()
             table = _BudgetTableBuilder(row, len(builders) + 1, source_file, ledger)

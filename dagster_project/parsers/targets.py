@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .budget import Row
 
 FAMILY = "target"
-_TITLE = "财政支出项目绩效目标"
+TARGET_TITLE = "财政支出项目绩效目标"
 _HEADING = re.compile(r"^(?P<head>.+?)项目经费(?:情况|况|使用)?说明$")
 _UNIT_END = re.compile(r"(?:委员会|办公室|大队|支队|中心|事务所|局|院|队|所|办|站|馆|厅)")
 _DOC_HEADING = re.compile(
@@ -72,9 +72,13 @@ _ANY_AMOUNT = re.compile(r"(?<![\d.])(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>�
 _STOP_BUDGET = re.compile(r"^\s*[七八九十]\s*[、.．]|绩效目标|包括总目标")
 
 
+def is_title_text(key: str) -> bool:
+    """Normalised text that is a target-table title (上海市财政支出项目绩效目标)."""
+    return bool(key) and len(key) <= 40 and TARGET_TITLE in key
+
+
 def is_target_title(row: Row) -> bool:
-    key = row.key
-    return bool(key) and len(key) <= 40 and _TITLE in key
+    return is_title_text(row.key)
 
 
 def section_heading(row: Row) -> str | None:

@@ -295,3 +295,60 @@ def test_unit_printed_in_column_labels():
         ("208", "类", "基本支出", D("4.00")),
         ("208", "类", "项目支出", D("6.00")),
     ]
+
+
+def test_two_sided_rows_printing_only_one_side_are_placed_by_meaning():
+    """Income-side rows beyond the expenditure rows are printed without the blank expenditure
+    cells (and vice versa): the label's meaning, not the right-aligned position, gives the side."""
+    rows = [
+        "\t2022年部门财务收支预算总表",
+        "",
+        "\t编制部门：某区民政局\t单位：元",
+        "",
+        "\t项目\t预算数\t项目\t预算数\t",  # 5
+        "",
+        "\t一、财政拨款收入\t90.00\t一、\t社会保障和就业支出\t100.00\t",  # 7
+        "",
+        "\t1. 一般公共预算资金\t",  # 9: income label only, no amount
+        "",
+        "\t四、其他收入\t10.00\t",  # 11: income only, narrow
+        "",
+        "\t二、\t住房保障支出\t0.00\t",  # 13: expenditure only, ordinal in its own cell
+        "",
+        "\t三、卫生健康支出\t5.00",  # 15: expenditure only, ordinal in the label
+        "",
+        "\t收入总计\t100.00\t支出总计\t105.00\t",  # 17
+    ]
+    r = parse_text("\n".join(rows), "x.txt")
+    assert [(c.line_no, c.side, c.subject_name, c.measure, c.amount) for c in r.budget_cells] == [
+        (7, "收入", "财政拨款收入", "预算数", D("90.00")),
+        (7, "支出", "社会保障和就业支出", "预算数", D("100.00")),
+        (11, "收入", "其他收入", "预算数", D("10.00")),
+        (13, "支出", "住房保障支出", "预算数", D("0.00")),
+        (15, "支出", "卫生健康支出", "预算数", D("5.00")),
+        (17, "收入", "收入总计", "预算数", D("100.00")),
+        (17, "支出", "支出总计", "预算数", D("105.00")),
+    ]
+    assert r.issues == []
+
+
+def test_appropriation_summary_income_only_rows():
+    """财政拨款收支预算总表: an income-only row is read onto the income column (预算数),
+    a label without 收入 in the income label's column is income too."""
+    rows = [
+        "\t2022年部门财政拨款收支预算总表",
+        "",
+        "\t项目\t预算数\t项目\t合计\t一般公共预算\t政府性基金预算\t",
+        "",
+        "\t一、一般公共预算资金\t80.00\t一、\t教育支出\t80.00\t80.00\t0.00\t",  # 5
+        "",
+        "\t二、政府性基金\t20.00\t",  # 7
+        "",
+        "\t收入总计\t100.00\t支出总计\t80.00\t80.00\t0.00\t",
+    ]
+    r = parse_text("\n".join(rows), "x.txt")
+    assert [(c.side, c.subject_name, c.measure, c.amount) for c in r.budget_cells if c.line_no == 7] == [
+        ("收入", "政府性基金", "预算数", D("20.00")),
+    ]
+    assert len(r.budget_cells) == 1 + 3 + 1 + 1 + 3
+    assert r.issues == []

@@ -157,3 +157,41 @@ def test_implementing_unit_rule():
 )
 def test_budget_amount_rule(text, expected):
     assert budget_amount(text) == expected
+
+
+def test_title_right_after_prose_starts_a_target_table():
+    """A 绩效目标 title printed on the line after the section's prose, no empty line between:
+    it stands alone in its cell, so it still starts a target table."""
+    from dagster_project.parsers import parse_text
+
+    lines = [
+        "\t某区民政局养老服务补贴项目经费情况说明",  # 1
+        "",
+        "一、项目概述",  # 3
+        "为老年人提供养老服务补贴。",
+        "六、年度预算安排",
+        "2022年某区民政局总预算为300,000元。",  # 6
+        " 七、绩效目标",
+        "（包括总目标、年度目标、分解目标等，具体见表格）",  # 8
+        "\t上海市财政支出项目绩效目标",  # 9: no empty line before it
+        "",
+        "\t(2022年 )",
+        "",
+        "\t项目名称",
+        "\t养老服务补贴",
+        "",
+        "\t分解目标",
+        "",
+        "\t一级指标\t二级指标\t三级指标\t指标目标值",
+        "",
+        "\t产出目标\t数量目标\t补贴发放人数\t≥100人",  # 20
+    ]
+    r = parse_text("\n".join(lines), "x.txt")
+    (rep,) = r.reports
+    assert (rep.line_start, rep.fiscal_year, rep.project_name) == (9, 2022, "养老服务补贴")
+    assert rep.implementing_unit == "某区民政局"
+    assert (rep.budget_amount, rep.budget_amount_unit) == (D("300000"), "元")
+    assert [(i.line_no, i.level1, i.level2, i.indicator_name, i.target_text) for i in r.indicators] == [
+        (20, "产出目标", "数量目标", "补贴发放人数", "≥100人"),
+    ]
+    assert {d.disposition for d in r.lines if d.line_no == 9} == {"title"}
