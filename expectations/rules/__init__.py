@@ -26,7 +26,8 @@ SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 ERROR = "error"
 WARNING = "warning"
 
-# The columns every rule's SQL may return (missing ones are filled with NULL).
+# The columns every rule's SQL may return (missing ones are filled with NULL). GX is handed
+# only the columns its expectations compare; the others are read for the failing rows only.
 CHECK_ROW_COLUMNS: dict[str, str] = {
     "source_file": "object",
     "report_id": "object",
