@@ -10,11 +10,10 @@ parsers too. The sample tests pin values read off the document by hand.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from decimal import Decimal
 from pathlib import Path
 
+import golden
 import pytest
 
 from dagster_project.parsers import parse_file, parse_text
@@ -25,39 +24,21 @@ S003 = "003_7cadc0ecdd172fe9.txt"
 D = Decimal
 
 
-def _plain(record) -> dict:
-    out = {}
-    for key, value in dataclasses.asdict(record).items():
-        if key != "source_file":
-            out[key] = str(value) if isinstance(value, Decimal) else value
-    return out
 
 
-def snapshot(result) -> dict:
-    """Everything a budget parse produced, as JSON-able values (Decimal → printed string)."""
-    return {
-        "budget_tables": [_plain(t) for t in result.budget_tables],
-        "budget_cells": [_plain(c) for c in result.budget_cells],
-        "narrative_amounts": [_plain(n) for n in result.narrative_amounts],
-        "reports": [_plain(r) for r in result.reports],
-        "indicators": [_plain(i) for i in result.indicators],
-        "issues": [[i.line_no, i.severity, i.code, i.message] for i in result.issues],
-        "lines": [[d.line_no, d.disposition] for d in result.lines],
-    }
 
 
-CASES = sorted(DATA.glob("*.txt"))
+KINDS = ("budget_tables", "budget_cells", "narrative_amounts", "reports", "indicators")
+CASES = golden.cases("budget")
 
 
 def test_golden_folder_is_not_empty():
-    assert CASES, f"no golden fixtures in {DATA}"
+    assert CASES, "no golden fixtures in tests/data/budget"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_golden(case: Path):
-    expected = json.loads(case.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    got = snapshot(parse_text(case.read_text(encoding="utf-8"), case.name))
-    assert got == expected
+    golden.assert_golden(case, KINDS)
 
 
 @pytest.fixture(scope="module")

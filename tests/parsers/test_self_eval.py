@@ -9,14 +9,13 @@ the parser must load as printed.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from decimal import Decimal
 from pathlib import Path
 
+import golden
 import pytest
 
-from dagster_project.parsers import parse_file, parse_text
+from dagster_project.parsers import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "self_eval"
@@ -27,38 +26,19 @@ S001 = "001_ebc302d94fc8039c.txt"
 D = Decimal
 
 
-def snapshot(result) -> dict:
-    """Everything a parse produced, as JSON-able values (Decimal → printed string)."""
-
-    def plain(record):
-        out = {}
-        for key, value in dataclasses.asdict(record).items():
-            if key == "source_file":
-                continue
-            out[key] = str(value) if isinstance(value, Decimal) else value
-        return out
-
-    return {
-        "reports": [plain(r) for r in result.reports],
-        "fund_rows": [plain(f) for f in result.fund_rows],
-        "indicators": [plain(i) for i in result.indicators],
-        "issues": [[i.line_no, i.severity, i.code, i.message] for i in result.issues],
-        "lines": [[d.line_no, d.disposition] for d in result.lines],
-    }
 
 
-CASES = sorted(DATA.glob("*.txt"))
+KINDS = ("reports", "fund_rows", "indicators")
+CASES = golden.cases("self_eval")
 
 
 def test_golden_folder_is_not_empty():
-    assert CASES, f"no golden fixtures in {DATA}"
+    assert CASES, "no golden fixtures in tests/data/self_eval"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_golden(case: Path):
-    expected = json.loads(case.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    got = snapshot(parse_text(case.read_text(encoding="utf-8"), case.name))
-    assert got == expected
+    golden.assert_golden(case, KINDS)
 
 
 # ---------------------------------------------------------------- samples
