@@ -19,7 +19,6 @@ import pytest
 from dagster_project.parsers import parse_file, parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "budget"
 S003 = "003_7cadc0ecdd172fe9.txt"
 D = Decimal
 

@@ -18,7 +18,6 @@ import pytest
 from dagster_project.parsers import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "self_eval"
 RAW = ROOT / "raw"
 S000 = "000_2cba3ecfd7271be6.txt"
 S001 = "001_ebc302d94fc8039c.txt"

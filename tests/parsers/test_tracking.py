@@ -17,7 +17,6 @@ import pytest
 from dagster_project.parsers import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "tracking"
 S004 = "004_eaeb872d98338714.txt"
 
 D = Decimal
