@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import great_expectations.expectations as gxe
 from great_expectations.expectations import Expectation
+
+
+class ExpectDifferenceWithinTolerance(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+    """The numeric rules' shared judgement: a row passes when tolerance ≥ abs_diff."""
+
+    column_A: str = "tolerance"
+    column_B: str = "abs_diff"
+    or_equal: bool = True
+
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 

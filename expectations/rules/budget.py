@@ -2,53 +2,36 @@
 
 from __future__ import annotations
 
-import great_expectations.expectations as gxe
-
-from . import ERROR, Rule
+from . import ERROR, ExpectDifferenceWithinTolerance, Rule
 
 
-class ExpectParentSubjectEqualsSumOfChildren(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectParentSubjectEqualsSumOfChildren(ExpectDifferenceWithinTolerance):
     """类 = Σ 款, 款 = Σ 项, 合计 = Σ 类 (same table, side and column)."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "预算表中每个类应等于所属各款之和、每个款应等于所属各项之和、合计应等于各类之和（每项容差 0.01 个填报单位）"
 
 
-class ExpectTotalColumnEqualsSumOfColumns(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectTotalColumnEqualsSumOfColumns(ExpectDifferenceWithinTolerance):
     """合计 = 基本支出 + 项目支出 / Σ income columns / 人员经费 + 公用经费; 三公 合计 = its parts."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "预算表每行“合计”列应等于其余各列之和（基本支出 + 项目支出、各项收入、人员经费 + 公用经费；“三公”经费合计 = 各分项）"
 
 
-class ExpectIncomeTotalEqualsExpenditureTotal(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectIncomeTotalEqualsExpenditureTotal(ExpectDifferenceWithinTolerance):
     """Two-sided tables: 收入总计 = 支出总计."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "收支总表的收入总计应等于支出总计"
 
 
-class ExpectSubjectAgreesAcrossTables(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectSubjectAgreesAcrossTables(ExpectDifferenceWithinTolerance):
     """The same subject and measure agree across the tables of one file and year."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "同一科目在同一文件的收入表、支出表、财政拨款表及功能分类表中的金额应一致"
 
 
-class ExpectEconomicTotalEqualsBasicExpenditure(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectEconomicTotalEqualsBasicExpenditure(ExpectDifferenceWithinTolerance):
     """基本支出经济分类预算表 合计 = 功能分类预算表 基本支出 合计."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "基本支出经济分类预算表合计应等于对应功能分类预算表的基本支出合计"
 
 

@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import great_expectations.expectations as gxe
-
-from . import ERROR, Rule
+from . import ERROR, ExpectDifferenceWithinTolerance, Rule
 
 
-class ExpectFundTotalEqualsSumOfSources(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectFundTotalEqualsSumOfSources(ExpectDifferenceWithinTolerance):
     """年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金 (each amount column)."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "年度资金总额应等于当年财政拨款、上年结转资金与其他资金之和（逐列，每项容差 0.01 个填报单位）"
 
 
-class ExpectExecutionRateEqualsExecutedOverBudget(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectExecutionRateEqualsExecutedOverBudget(ExpectDifferenceWithinTolerance):
     """执行率 = 执行数 / 全年预算数 × 100 (tracking: 跟踪期预算数)."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "执行率应等于执行数 ÷ 全年预算数（跟踪表：跟踪期预算数）× 100（容差 ±0.05 个百分点）"
 
 
-class ExpectFundScoreEqualsWeightTimesCappedRate(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectFundScoreEqualsWeightTimesCappedRate(ExpectDifferenceWithinTolerance):
     """资金得分 = 分值 × min(执行率, 100) / 100 (self-evaluation total row)."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "资金得分应等于分值 × min(执行率, 100%)（容差 ±0.05 分）"
 
 

@@ -4,33 +4,24 @@ from __future__ import annotations
 
 import great_expectations.expectations as gxe
 
-from . import ERROR, WARNING, Rule
+from . import ERROR, WARNING, ExpectDifferenceWithinTolerance, Rule
 
 
-class ExpectIndicatorScoreWithinWeight(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectIndicatorScoreWithinWeight(ExpectDifferenceWithinTolerance):
     """0 ≤ 指标得分 ≤ 指标分值 (abs_diff = distance outside that range)."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "指标得分不得超过该指标分值，且得分、分值均不得为负"
 
 
-class ExpectWeightsSumToTotalWeight(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectWeightsSumToTotalWeight(ExpectDifferenceWithinTolerance):
     """资金分值 + Σ 指标分值 = 总分 (100)."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "资金分值与各指标分值之和应等于总分分值（通常为 100，容差 ±0.05）"
 
 
-class ExpectScoresSumToTotalScore(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectScoresSumToTotalScore(ExpectDifferenceWithinTolerance):
     """资金得分 + Σ 指标得分 = 总得分."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "资金得分与各指标得分之和应等于总得分（容差 ±0.05）"
 
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import great_expectations.expectations as gxe
-
-from . import ERROR, Rule
+from . import ERROR, ExpectDifferenceWithinTolerance, Rule
 
 
-class ExpectNarrativeAmountMatchesTables(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+class ExpectNarrativeAmountMatchesTables(ExpectDifferenceWithinTolerance):
     """An amount in the 预算编制说明 agrees with the budget tables (0.01 万元)."""
 
-    column_A: str = "tolerance"
-    column_B: str = "abs_diff"
-    or_equal: bool = True
     description: str = "预算编制说明及“三公”说明中的金额应与预算表一致（容差 0.01 个说明单位，即 100 元/万元）"
 
 
