@@ -3,7 +3,7 @@
 Plain Python (no Dagster): the ingest assets, the tests and the benchmark all
 call these functions. Loading is incremental and idempotent: a file is parsed
 again only when its content hash changes, and its rows are replaced as a unit
-(delete by source_file + insert) in one transaction.
+(delete by source_file + insert, with its raw.source_files row) in one transaction.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import operator
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from .parsers.records import (
 
 SQL_DIR = Path(__file__).parent / "sql"
 LOAD_BATCH_FILES = 500  # parsed files held in memory at once while loading
+PARSE_WINDOW = 8  # files in flight per parser process
 
 # raw table ← ParseResult attribute ← record type
 RAW_TABLES: dict[str, tuple[str, type]] = {
@@ -90,13 +92,22 @@ def _parse_one(args: tuple[str, str]) -> ParseResult:
 
 
 def parse_sources(files: list[SourceFile], workers: int = 1) -> Iterator[ParseResult]:
-    """Parse files, in parallel processes when workers > 1, yielding results in input order."""
-    jobs = [(str(f.path), f.source_file) for f in files]
-    if workers <= 1 or len(jobs) < 2:
+    """Parse files, in parallel processes when workers > 1, yielding results in input order.
+
+    At most a small window of files is in flight, so parsed results never pile up
+    in memory faster than the loader consumes them.
+    """
+    jobs = iter([(str(f.path), f.source_file) for f in files])
+    if workers <= 1 or len(files) < 2:
         yield from map(_parse_one, jobs)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_parse_one, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 4))))
+        pending = deque(pool.submit(_parse_one, job) for job in itertools.islice(jobs, workers * PARSE_WINDOW))
+        while pending:
+            result = pending.popleft().result()
+            for job in itertools.islice(jobs, 1):
+                pending.append(pool.submit(_parse_one, job))
+            yield result
 
 
 def _polars_type(annotation: str) -> pl.DataType:
@@ -148,8 +159,6 @@ def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: i
     changed = [f for f in files if known.get(f.source_file) != f.sha256]
     to_parse = [f for f in changed if f.source_file not in duplicates]
 
-    replaced = pl.DataFrame({"source_file": [f.source_file for f in changed] + removed},
-                            schema={"source_file": pl.String})
     by_name = {f.source_file: f for f in changed}
     rows = dict.fromkeys(RAW_TABLES, 0)
 
@@ -159,23 +168,20 @@ def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: i
             if f.source_file in duplicates:
                 yield _duplicate_result(f, duplicates[f.source_file])
 
-    # One transaction: readers see all of this load or none of it. Inside it, results are
-    # inserted in batches so memory stays flat however many files arrive.
-    con.execute("begin transaction")
-    try:
-        con.register("replaced_files", replaced.to_arrow())
-        for table in [*RAW_TABLES, "source_files"]:
-            con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
-        for batch in _batched(results(), LOAD_BATCH_FILES):
-            _insert(con, "source_files", _source_file_frame([(by_name[r.source_file], r) for r in batch]))
-            for table, (attr, rtype) in RAW_TABLES.items():
-                frame = record_frame((rec for r in batch for rec in getattr(r, attr)), rtype)
-                _insert(con, table, frame)
-                rows[table] += frame.height
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    # Each file's rows are replaced in one transaction together with its raw.source_files
+    # row, batch by batch: memory stays flat however many files arrive, and an interrupted
+    # load leaves every file either fully old, fully new or absent (then parsed next time).
+    # Analysts never see a load in progress: runs write to a private copy (publish.py).
+    _replace(con, removed, {})
+    for batch in _batched(results(), LOAD_BATCH_FILES):
+        frames = {
+            table: record_frame((rec for r in batch for rec in getattr(r, attr)), rtype)
+            for table, (attr, rtype) in RAW_TABLES.items()
+        }
+        frames["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
+        _replace(con, [r.source_file for r in batch], frames)
+        for table in RAW_TABLES:
+            rows[table] += frames[table].height
     return LoadSummary(
         files_seen=len(files),
         files_parsed=len(to_parse),
@@ -192,11 +198,27 @@ def _batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    if frame.height:
-        con.register("new_rows", frame.to_arrow())
-        con.execute(f"insert into raw.{table} by name select * from new_rows")
-        con.unregister("new_rows")
+def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: dict[str, pl.DataFrame]) -> None:
+    """Delete every raw row of these files and insert the new frames, in one transaction."""
+    if not source_files:
+        return
+    names = pl.DataFrame({"source_file": source_files}, schema={"source_file": pl.String})
+    con.execute("begin transaction")
+    try:
+        con.register("replaced_files", names.to_arrow())
+        for table in [*RAW_TABLES, "source_files"]:
+            con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
+        for table, frame in frames.items():
+            if frame.height:
+                con.register("new_rows", frame.to_arrow())
+                con.execute(f"insert into raw.{table} by name select * from new_rows")
+                con.unregister("new_rows")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    finally:
+        con.unregister("replaced_files")
 
 
 def _source_file_frame(parsed: list[tuple[SourceFile, ParseResult]]) -> pl.DataFrame:
