@@ -200,3 +200,10 @@ def test_text_is_cleaned_as_the_contract_says(sample_run):
         """
     )
     assert leftovers == 0
+
+
+def test_budget_findings_are_attributed_to_the_budget_department(sample_run):
+    html = (sample_run.report_dir / "quality" / "index.html").read_text(encoding="utf-8")
+    by_district = html[html.index("按区") : html.index("按主管部门")]
+    # 003's findings belong to its 编制部门 (松江区人力资源和社会保障局), not to an unknown district.
+    assert "未知" not in by_district and "松江区" in by_district

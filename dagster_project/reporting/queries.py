@@ -226,6 +226,11 @@ class _Reader:
         file_depts: dict[str, set[str]] = defaultdict(set)
         for r in reports.values():
             file_depts[r["source_file"]] |= {r.get("supervising_dept")} - {None}
+        if self.has("raw.budget_tables", "source_file", "department"):  # 编制部门 of a budget file
+            for source_file, dept in self.con.execute(
+                "select distinct source_file, department from raw.budget_tables where department is not null"
+            ).fetchall():
+                file_depts[source_file].add(dept)
         found = [_violation(row, reports, budget_years, file_depts) for row in rows]
         return sorted(found, key=lambda v: (v.check_name, v.source_file, v.line_no or 0, v.subject or ""))
 
