@@ -76,6 +76,11 @@ from .records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable,
 from .text import Line, clean_cell, join_wrapped, norm, value_or_none
 
 FAMILY = "budget"
+# Why a budget-table cell was not loaded ({} is the cell's text).
+_NOT_A_NUMBER = "预算表数值列出现非数字内容“{}”，未载入 (non-numeric text in an amount column)"
+_NOT_AN_AMOUNT = "收支总表单元格“{}”无法作为金额载入 (cell not loadable as an amount of a named row)"
+_EXTRA_IN_GRID = "预算表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
+_EXTRA_IN_TWO_SIDED = "收支总表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
 
 _MAX_TITLE_LEN = 60
 _BUDGET_TITLE = re.compile(r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$")
@@ -374,6 +379,10 @@ class _BudgetTableBuilder:
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
+    def _reject(self, c: Cell, code: str, message: str) -> None:
+        """A cell that cannot be loaded as an amount: a warning naming its text."""
+        self.ledger.issue(c.line_no, "warning", code, message.format(c.text), FAMILY)
+
     # -- header -------------------------------------------------------------
 
     def _finish_header(self) -> None:
@@ -523,23 +532,11 @@ class _BudgetTableBuilder:
             return
         for measure, (c, amount) in amounts.items():
             if amount is None:
-                self.ledger.issue(
-                    c.line_no,
-                    "warning",
-                    "budget_value_not_number",
-                    f"预算表数值列出现非数字内容“{c.text}”，未载入 (non-numeric text in an amount column)",
-                    FAMILY,
-                )
+                self._reject(c, "budget_value_not_number", _NOT_A_NUMBER)
                 continue
             self._cell(c, measure, amount, code=code, level=level, name=name)
         for c in leftovers:
-            self.ledger.issue(
-                c.line_no,
-                "warning",
-                "budget_extra_value",
-                f"预算表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
-                FAMILY,
-            )
+            self._reject(c, "budget_extra_value", _EXTRA_IN_GRID)
         if code:
             self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
         self._mark(row, FIELD if amounts else HEADER)
@@ -605,25 +602,14 @@ class _BudgetTableBuilder:
                     continue
                 amount = _amount(c.text)
                 if amount is None or name is None:
-                    self.ledger.issue(
-                        c.line_no,
-                        "warning",
-                        "budget_value_not_number" if amount is None else "budget_value_without_label",
-                        f"收支总表单元格“{c.text}”无法作为金额载入 (cell not loadable as an amount of a named row)",
-                        FAMILY,
-                    )
+                    code = "budget_value_not_number" if amount is None else "budget_value_without_label"
+                    self._reject(c, code, _NOT_AN_AMOUNT)
                     continue
                 self._cell(c, measure, amount, side=side, name=name)
                 fed = True
         for c in cells:
             if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
-                self.ledger.issue(
-                    c.line_no,
-                    "warning",
-                    "budget_extra_value",
-                    f"收支总表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
-                    FAMILY,
-                )
+                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
 
     def _one_sided_row(self, row: Row) -> bool:
@@ -676,25 +662,13 @@ class _BudgetTableBuilder:
                 continue
             amount = _amount(c.text)
             if amount is None:
-                self.ledger.issue(
-                    c.line_no,
-                    "warning",
-                    "budget_value_not_number",
-                    f"收支总表单元格“{c.text}”无法作为金额载入 (cell not loadable as an amount of a named row)",
-                    FAMILY,
-                )
+                self._reject(c, "budget_value_not_number", _NOT_AN_AMOUNT)
                 continue
             self._cell(c, measure, amount, side=side, name=name or None)
             fed = True
         for i, c in texts:
             if i not in used:
-                self.ledger.issue(
-                    c.line_no,
-                    "warning",
-                    "budget_extra_value",
-                    f"收支总表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
-                    FAMILY,
-                )
+                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
         return True
 
@@ -706,25 +680,13 @@ class _BudgetTableBuilder:
         for k, c in enumerate(region):
             if k >= len(self.grid_measures):
                 if c.text:
-                    self.ledger.issue(
-                        c.line_no,
-                        "warning",
-                        "budget_extra_value",
-                        f"预算表行内容“{c.text}”超出表头列数，未载入 (more cells than the header has columns)",
-                        FAMILY,
-                    )
+                    self._reject(c, "budget_extra_value", _EXTRA_IN_GRID)
                 continue
             if not c.text:
                 continue
             amount = _amount(c.text)
             if amount is None:
-                self.ledger.issue(
-                    c.line_no,
-                    "warning",
-                    "budget_value_not_number",
-                    f"预算表数值列出现非数字内容“{c.text}”，未载入 (non-numeric text in an amount column)",
-                    FAMILY,
-                )
+                self._reject(c, "budget_value_not_number", _NOT_A_NUMBER)
                 continue
             self._cell(c, self.grid_measures[k], amount)
         self._mark(row, FIELD)
