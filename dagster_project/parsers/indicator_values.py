@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 QUALITATIVE, RANGE = "qualitative", "range"
@@ -229,6 +230,7 @@ def achievement(target_text: str | None, actual_text: str | None, target: Readin
     return MET if _compare(target.operator, actual.value, target.value, target.value_max) else NOT_MET
 
 
+@lru_cache(maxsize=1 << 16)  # few distinct (target, actual) pairs recur across millions of rows
 def interpret(target_text: str | None, actual_text: str | None) -> Meaning:
     """Read both texts and decide whether the actual meets the target."""
     target, actual = read_value(target_text), read_value(actual_text)
