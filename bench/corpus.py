@@ -1459,24 +1459,7 @@ def generate_triple_group(job: tuple) -> list[tuple[str, dict]]:
         for drift in p["drift"]:
             _f, rep = where[drift["document"]]
             rep["injected"].append(_drift_truth(drift, p, where))
-    out_lines = []
-    for _family, doc, record in files:
-        record["line_count"] = doc.no
-        data = ("\n".join(doc.lines) + "\n").encode("utf-8")
-        path = Path(out) / record["file"]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        record["size_bytes"] = len(data)
-        stats = {
-            "bytes": len(data),
-            "lines": doc.no,
-            "reports": len(record["reports"]),
-            "injected": sum(len(r["injected"]) for r in record["reports"]),
-            "budget_tables": record.get("budget", {}).get("table_count", 0),
-            "types": [r["report_type"] for r in record["reports"]],
-        }
-        out_lines.append((json.dumps(record, ensure_ascii=False, separators=(",", ":")), stats))
-    return out_lines
+    return [write_file(out, doc, record) for _family, doc, record in files]
 
 
 def _drift_truth(drift: dict, project: dict, where: dict) -> dict:
@@ -1579,6 +1562,11 @@ def generate_file(job: tuple) -> tuple[str, dict]:
             record["reports"].append(make(doc, rng, ctx, inject))
     for seq, rep in enumerate(record["reports"], 1):
         rep["report_seq"] = seq
+    return write_file(out, doc, record)
+
+
+def write_file(out: str, doc: Doc, record: dict) -> tuple[str, dict]:
+    """Write one generated file; return its truth record as a JSON line, and counts."""
     record["line_count"] = doc.no
     text = "\n".join(doc.lines) + "\n"
     data = text.encode("utf-8")
