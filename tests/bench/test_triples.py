@@ -141,3 +141,13 @@ def test_parsed_documents_differ_exactly_where_the_truth_says(parsed):
                 if subject is None:
                     assert Decimal(inj["observed"]) == by_key[key][rep["report_type"]]["budget"]
     assert found == expected and expected
+
+
+def test_triples_are_deterministic(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    corpus.generate(5, a, seed=2, workers=1, quiet=True, triples=6)
+    corpus.generate(5, b, seed=2, workers=2, quiet=True, triples=6)
+    files = sorted(p.relative_to(a) for p in a.rglob("*.txt"))
+    assert [f for f in files if f.parts[0] == "triples"] and files == sorted(p.relative_to(b) for p in b.rglob("*.txt"))
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in files)
+    assert (a / ".truth.jsonl").read_bytes() == (b / ".truth.jsonl").read_bytes()
