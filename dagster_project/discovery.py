@@ -13,6 +13,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +84,39 @@ def sha256_of(path: Path) -> tuple[str, int]:
 
 def scan(raw_dir: Path) -> Discovery:
     """Every regular file under raw_dir, recursively (hidden entries skipped), sorted by path."""
-    raw_dir = Path(raw_dir)
+    found = Discovery()
+    for rel, path, entry in _entries(Path(raw_dir)):
+        if isinstance(entry, Problem):
+            found.problems.append(entry)
+            continue
+        try:
+            sha, size = sha256_of(path)
+        except FileNotFoundError:
+            continue  # removed while we looked
+        except OSError as exc:
+            found.problems.append(
+                Problem(rel, "unreadable_file",
+                        f"文件无法读取，已入库的内容保持不变 (file unreadable: {exc.strerror}; previously loaded rows kept)")
+            )
+            continue
+        found.files.append(SourceFile(path, rel, sha, size))
+    found.files.sort(key=lambda f: f.source_file.split("/"))
+    return found
+
+
+def fingerprint(raw_dir: Path) -> str:
+    """A cheap hash of the folder's state (every entry's path, size and modification time)."""
+    digest = hashlib.sha256()
+    for rel, _path, entry in _entries(Path(raw_dir)):
+        if isinstance(entry, Problem):
+            digest.update(f"{rel}\0{entry.code}\n".encode())
+        else:
+            digest.update(f"{rel}\0{entry.st_size}\0{entry.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _entries(raw_dir: Path) -> Iterator[tuple[str, Path, os.stat_result | Problem]]:
+    """(relative name, path, stat) of each regular file, or a Problem; raise if raw_dir is unusable."""
     try:
         if not stat.S_ISDIR(raw_dir.stat().st_mode):
             raise RawFolderUnavailable(f"raw folder {raw_dir} is not a folder; nothing loaded, warehouse unchanged")
@@ -93,18 +126,11 @@ def scan(raw_dir: Path) -> Discovery:
             f"raw folder {raw_dir} cannot be read ({exc.strerror}): is the share mounted? "
             "Nothing was loaded and the published warehouse is unchanged."
         ) from exc
-    found = Discovery()
-    _walk(top, (), {_identity(raw_dir)}, found)
-    found.files.sort(key=lambda f: f.source_file.split("/"))
-    return found
+    st = raw_dir.stat()
+    yield from _walk(top, (), {(st.st_dev, st.st_ino)})
 
 
-def _identity(path: Path | str) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_dev, st.st_ino
-
-
-def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set, found: Discovery) -> None:
+def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set) -> Iterator:
     for entry in entries:
         if entry.name.startswith("."):
             continue
@@ -113,41 +139,29 @@ def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set, fo
             st = os.stat(entry.path)  # follows symlinks
         except FileNotFoundError:
             if entry.is_symlink():
-                found.problems.append(Problem(rel, "broken_symlink", "符号链接指向不存在的文件，已跳过 (broken symlink)"))
+                yield rel, None, Problem(rel, "broken_symlink", "符号链接指向不存在的文件，已跳过 (broken symlink)")
             continue  # else: removed while we looked, nothing to load
         except OSError as exc:
             code = "symlink_loop" if exc.errno == errno.ELOOP else "unreadable_file"
-            found.problems.append(Problem(rel, code, f"无法读取，已跳过 ({exc.strerror})"))
+            yield rel, None, Problem(rel, code, f"无法读取，已跳过 ({exc.strerror})")
             continue
         if stat.S_ISDIR(st.st_mode):
             identity = (st.st_dev, st.st_ino)
             if identity in ancestors:
-                found.problems.append(
-                    Problem(rel, "symlink_loop", "符号链接指回其上级文件夹，未重复读取 (symlink loop)", is_folder=True)
+                yield rel, None, Problem(
+                    rel, "symlink_loop", "符号链接指回其上级文件夹，未重复读取 (symlink loop)", is_folder=True
                 )
                 continue
             try:
                 children = sorted(os.scandir(entry.path), key=lambda e: e.name)
             except OSError as exc:
-                found.problems.append(
-                    Problem(rel, "unreadable_folder",
-                            f"文件夹无法读取，其中已入库的文件保持不变 (folder unreadable: {exc.strerror}; "
-                            "previously loaded files kept)", is_folder=True)
+                yield rel, None, Problem(
+                    rel, "unreadable_folder",
+                    f"文件夹无法读取，其中已入库的文件保持不变 (folder unreadable: {exc.strerror}; "
+                    "previously loaded files kept)", is_folder=True,
                 )
                 continue
-            _walk(children, (*parts, escaped_name(entry.name)), ancestors | {identity}, found)
+            yield from _walk(children, (*parts, escaped_name(entry.name)), ancestors | {identity})
         elif stat.S_ISREG(st.st_mode):
-            path = Path(entry.path)
-            try:
-                sha, size = sha256_of(path)
-            except FileNotFoundError:
-                continue  # removed while we looked
-            except OSError as exc:
-                found.problems.append(
-                    Problem(rel, "unreadable_file",
-                            f"文件无法读取，已入库的内容保持不变 (file unreadable: {exc.strerror}; "
-                            "previously loaded rows kept)")
-                )
-                continue
-            found.files.append(SourceFile(path, rel, sha, size))
+            yield rel, Path(entry.path), st
         # FIFOs, sockets, devices: not documents (and reading a FIFO would block the run).

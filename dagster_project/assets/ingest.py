@@ -4,7 +4,8 @@
 import dagster as dg
 import duckdb
 
-from ..discovery import RawFolderUnavailable, scan
+from .. import locking
+from ..discovery import RawFolderUnavailable, fingerprint, scan
 from ..load_plan import ShrinkRefused
 from ..loading import RAW_TABLES, create_raw_tables, sync_raw
 from ..resources import FiscalWarehouse
@@ -23,7 +24,13 @@ RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files
 def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
     """Discover and hash every file under FISCAL_RAW_DIR, parse the new or changed ones, load them."""
     settings = warehouse.settings()
+    # One run at a time per warehouse, from here until it is published (or the run ends).
     try:
+        locking.acquire(settings.db_path, f"run {context.run_id}", log=context.log.info)
+    except locking.WarehouseBusy as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    try:
+        state = fingerprint(settings.raw_dir)  # before reading: a change during the run starts another
         found = scan(settings.raw_dir)
     except RawFolderUnavailable as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
@@ -53,6 +60,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
                 "files_removed": summary.files_removed,
                 "duplicate_files": summary.duplicates,
                 "unreadable_entries": summary.unreadable,
+                "raw_fingerprint": state,
             }
         if key.path[-1] == "parse_issues":
             metadata |= {k: int(v) for k, v in totals.items()}
