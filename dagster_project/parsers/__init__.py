@@ -10,6 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from . import blocks
+from .alignment import reject_space_aligned_tables
 from .budget import parse_budget_document
 from .ledger import Ledger
 from .records import (
@@ -138,6 +139,7 @@ def parse_text(text: str, source_file: str) -> ParseResult:
     result.lines = ledger.close()
     result.issues.extend(ledger.issues)
     result.issues.sort(key=lambda i: i.line_no)
+    reject_space_aligned_tables(result, lines)
     return result
 
 

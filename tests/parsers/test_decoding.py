@@ -54,3 +54,15 @@ def test_gb18030_file_is_still_read_as_gb18030_not_as_broken_utf8():
 def test_whitespace_only_file_is_one_empty_file_issue():
     result = parse_bytes(b"  \n\t\t\n\r\n   ", "blank.txt")
     assert [(i.line_no, i.code) for i in result.issues] == [(0, "empty_file")]
+
+
+def test_space_aligned_tables_are_rejected_one_error_each_never_empty_reports():
+    text = SELF_EVAL.read_text(encoding="utf-8")
+    tabbed = parse_bytes(text.encode(), "f")
+    spaced = parse_bytes("\n".join(line.expandtabs(8) for line in text.split("\n")).encode(), "spaced.txt")
+    assert spaced.reports == [] and spaced.fund_rows == [] and spaced.indicators == []
+    errors = [(i.line_no, i.severity, i.code) for i in spaced.issues]
+    assert errors == [(r.line_start, "error", "space_aligned_table") for r in tabbed.reports]
+    # Every non-blank line is still accounted for, as an issue line.
+    assert {d.line_no for d in spaced.lines} == {d.line_no for d in tabbed.lines}
+    assert {d.disposition for d in spaced.lines} == {"issue"}
