@@ -351,3 +351,12 @@ def test_shrink_is_published_when_the_operator_allows_it(tmp_path, monkeypatch):
     assert load_directory(raw, db).files_removed == 2
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select source_file from raw.source_files").fetchall() == [(SELF_EVAL_001,)]
+
+
+def test_dagster_queues_a_second_run_of_the_job(tmp_path):
+    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
+    tags = defs.resolve_job_def("fiscal_full_build").tags
+    assert [(limit["key"], limit["limit"]) for limit in limits] == [("fiscal/warehouse", 1)]
+    assert "fiscal/warehouse" in tags
