@@ -6,6 +6,7 @@ HTML fragments from the converter, any of the usual Chinese encodings.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import html
 import re
@@ -120,42 +121,53 @@ def decode_lines(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    as_utf8 = _by_line(data, "utf-8")
-    # A UTF-8 file with a few stray bytes: most lines holding non-ASCII bytes are valid UTF-8.
-    # A GB18030 file fails UTF-8 on nearly every such line.
-    if 2 * len(as_utf8.bad) <= _non_ascii_lines(data):
-        return _checked(as_utf8)
+    # A UTF-8 file with a few stray bytes: bad sequences are rare next to the valid non-ASCII
+    # characters. A GB18030 file read as UTF-8 is mostly bad sequences.
+    text = data.decode("utf-8", errors="replace")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    bad_sequences = text.count("\ufffd")
+    if 4 * bad_sequences <= non_ascii - bad_sequences:
+        return _checked(_by_line(data, "utf-8"))
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         as_gb = _by_line(data, "gb18030")
-        return _checked(as_gb if len(as_gb.bad) < len(as_utf8.bad) else as_utf8)
+        if len(as_gb.bad) < bad_sequences:
+            return _checked(as_gb)
+        return _checked(_by_line(data, "utf-8"))
     if not _looks_like_text(text):
         raise UndecodableInput("binary content (control bytes), not a text report")
     return Decoded(text, "gb18030")
 
 
+_bad_offsets: list[int] = []
+
+
+def _record_bad_bytes(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """A codec error handler: replace like errors="replace", and remember where."""
+    _bad_offsets.append(exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error("fiscal_record_bad_bytes", _record_bad_bytes)
+
+
 def _by_line(data: bytes, encoding: str, start: int = 0, name: str | None = None) -> Decoded:
-    pieces: list[str] = []
+    """Decode with replacement characters, and say which lines (and bytes) needed them."""
+    _bad_offsets.clear()
+    text = (data[start:] if start else data).decode(encoding, "fiscal_record_bad_bytes")
+    offsets = [start + o for o in _bad_offsets]
     bad: list[BadBytes] = []
-    pos, line_no = start, 1
-    for brk in [*_LINE_BREAK.finditer(data, start), None]:
-        end = brk.start() if brk else len(data)
-        chunk = data[pos:end]
-        try:
-            pieces.append(chunk.decode(encoding))
-        except UnicodeDecodeError as exc:
-            text = chunk.decode(encoding, errors="replace")
-            bad.append(BadBytes(line_no, pos + exc.start, exc.start, text.count("\ufffd")))
-            pieces.append(text)
-        if brk is None:
-            break
-        pos, line_no = brk.end(), line_no + 1
-    return Decoded("\n".join(pieces), name or encoding, tuple(bad))
-
-
-def _non_ascii_lines(data: bytes) -> int:
-    return sum(1 for chunk in _LINE_BREAK.split(data) if not chunk.isascii())
+    if offsets:
+        line_starts = [start, *(m.end() for m in _LINE_BREAK.finditer(data, start))]
+        per_line: dict[int, list[int]] = {}
+        for offset in offsets:
+            per_line.setdefault(bisect.bisect_right(line_starts, offset), []).append(offset)
+        bad = [
+            BadBytes(line_no, found[0], found[0] - line_starts[line_no - 1], len(found))
+            for line_no, found in per_line.items()
+        ]
+    return Decoded(text, name or encoding, tuple(bad))
 
 
 def _checked(decoded: Decoded) -> Decoded:
