@@ -50,3 +50,10 @@ def test_hidden_files_do_not_trigger_runs(tmp_path, monkeypatch):
     (tmp_path / ".a.txt.swp").write_text("editor junk\n", encoding="utf-8")
     again, _ = evaluate(cursor)
     assert again.run_requests == []
+
+
+def test_missing_raw_folder_starts_no_run(tmp_path, monkeypatch):
+    monkeypatch.setenv("FISCAL_RAW_DIR", str(tmp_path / "unmounted"))
+    result, cursor = evaluate(None)
+    assert result.run_requests == [] and cursor is None
+    assert "cannot be read" in result.skip_message
