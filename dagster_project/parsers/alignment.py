@@ -20,24 +20,20 @@ _SPACE_RUN = re.compile(r"(?:^|\S)(?: {2,}|\u3000+)\S")  # a gap or an indent wh
 CODE = "space_aligned_table"
 
 
-def _is_space_aligned(lines: list[Line]) -> bool:
-    if any("\t" in line.raw for line in lines):
+def _is_space_aligned(lines: list[Line], start: int, end: int) -> bool:
+    """Lines start..end (1-based, as numbered by split_lines) hold no TAB but gaps of spaces."""
+    table = lines[max(start - 1, 0) : end]
+    if table and table[0].no != start:  # lines not numbered 1..n: find them by number
+        table = [line for line in lines if start <= line.no <= end]
+    if any("\t" in line.raw for line in table):  # the usual case: stops at the table's first line
         return False
-    aligned = sum(1 for line in lines if _SPACE_RUN.search(line.raw))
-    return aligned >= 2
+    return sum(1 for line in table if _SPACE_RUN.search(line.raw)) >= 2
 
 
 def reject_space_aligned_tables(result: ParseResult, lines: list[Line]) -> None:
     """Replace every space-aligned report or budget table by one error; account its lines as issues."""
-    by_no = {line.no: line for line in lines}
-
-    def table_lines(start: int, end: int) -> list[Line]:
-        return [by_no[n] for n in range(start, end + 1) if n in by_no]
-
-    reports = {r.report_seq: r for r in result.reports if _is_space_aligned(table_lines(r.line_start, r.line_end))}
-    tables = {
-        t.table_seq: t for t in result.budget_tables if _is_space_aligned(table_lines(t.line_start, t.line_end))
-    }
+    reports = {r.report_seq: r for r in result.reports if _is_space_aligned(lines, r.line_start, r.line_end)}
+    tables = {t.table_seq: t for t in result.budget_tables if _is_space_aligned(lines, t.line_start, t.line_end)}
     if not reports and not tables:
         return
     spans = [(r.line_start, r.line_end, "报表") for r in reports.values()]
@@ -58,7 +54,7 @@ def reject_space_aligned_tables(result: ParseResult, lines: list[Line]) -> None:
             result.source_file, start, "error", CODE,
             f"第 {start}–{end} 行的{kind}以空格对齐而非制表符分隔，无法可靠分列，本表未载入 "
             f"(table on lines {start}-{end} is aligned with spaces instead of TABs; not loaded)",
-            by_no[start].raw if start in by_no else None,
+            lines[start - 1].raw if 0 < start <= len(lines) else None,
         ))
     result.issues.sort(key=lambda i: i.line_no)
     result.lines = [dataclasses.replace(d, disposition=ISSUE) if inside(d.line_no) else d for d in result.lines]
