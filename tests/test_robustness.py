@@ -22,6 +22,7 @@ import duckdb
 import pytest
 from pipeline_helpers import ROOT, SAMPLES, VENV_BIN, PipelineRun, pipeline_env
 
+from dagster_project import locking
 from dagster_project.definitions import defs
 from dagster_project.discovery import scan
 from dagster_project.load_plan import ShrinkRefused
@@ -141,7 +142,24 @@ def story(tmp_path_factory):
     shutil.copy(SAMPLES / SELF_EVAL_001, few / SELF_EVAL_001)
     out["shrink"] = run(tmp, few)
     out["after_shrink"] = (digest(published), digest(report))
+    out["failures"] = failed_runs(tmp / "dagster_home")
     return out
+
+
+def failed_runs(dagster_home: Path) -> list[str]:
+    """What Dagster recorded for each failed run, newest first: its step failure messages."""
+    instance = dg.DagsterInstance.from_config(str(dagster_home))
+    failed = instance.get_runs(filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE]))
+    messages = []
+    for dagster_run in failed:
+        events = instance.all_logs(dagster_run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+        parts = []
+        for event in events:
+            data = event.dagster_event.step_failure_data
+            parts += [data.error.message if data.error else "",
+                      data.user_failure_data.description if data.user_failure_data else ""]
+        messages.append(" ".join(p or "" for p in parts))
+    return messages
 
 
 def test_a_batch_of_odd_files_loads_everything_else(story):
@@ -220,6 +238,7 @@ def test_missing_raw_folder_fails_and_keeps_the_published_warehouse(story):
     assert "not_mounted" in missing.result.stdout + missing.result.stderr
     assert "cannot be read" in missing.result.stdout + missing.result.stderr
     assert story["after_missing"] == story["good"]
+    assert "not_mounted" in story["failures"][1]  # Dagster marks the run failed, with the reason
 
 
 def test_run_removing_most_files_is_refused_unless_allowed(story):
@@ -228,6 +247,7 @@ def test_run_removing_most_files_is_refused_unless_allowed(story):
     output = shrink.result.stdout + shrink.result.stderr
     assert "refusing to publish" in output and "FISCAL_ALLOW_SHRINK=1" in output
     assert story["after_shrink"] == story["good"]
+    assert len(story["failures"]) == 2 and "refusing to publish" in story["failures"][0]
 
 
 # --- two runs at once, and the sensor after them ----------------------------------------
@@ -360,3 +380,27 @@ def test_dagster_queues_a_second_run_of_the_job(tmp_path):
     tags = defs.resolve_job_def("fiscal_full_build").tags
     assert [(limit["key"], limit["limit"]) for limit in limits] == [("fiscal/warehouse", 1)]
     assert "fiscal/warehouse" in tags
+
+
+HOLD_LOCK = (
+    "import sys, pathlib; from dagster_project import locking; "
+    "locking.acquire(pathlib.Path(sys.argv[1]), 'run A'); print('held', flush=True); sys.stdin.readline()"
+)
+
+
+def test_a_run_that_cannot_get_the_lock_in_time_names_the_holder(tmp_path):
+    db = tmp_path / "fiscal.duckdb"
+    holder = subprocess.Popen(
+        [str(VENV_BIN / "python"), "-c", HOLD_LOCK, str(db)],
+        cwd=ROOT, env=pipeline_env(tmp_path, tmp_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(locking.WarehouseBusy, match="run A, pid"):
+            locking.acquire(db, "run B", timeout=0.5, log=lambda _: None)
+        holder.communicate("done\n", timeout=30)
+        locking.acquire(db, "run B", timeout=5)  # free again once the holder is gone
+        assert locking.holder(db).startswith("run B")
+    finally:
+        holder.kill()
+        locking.release(db)
