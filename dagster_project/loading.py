@@ -23,6 +23,14 @@ import duckdb
 import polars as pl
 
 from .discovery import Discovery, SourceFile, is_utf8_name, scan
+from .file_faults import (
+    READ_ISSUE_CODES,
+    UNREAD,
+    crashed_result,
+    non_utf8_name_issue,
+    read_issues,
+    unread_result,
+)
 from .load_plan import DUPLICATE, Known, check_shrink, plan_load
 from .parsers import parse_bytes
 from .parsers.records import (
@@ -70,37 +78,19 @@ def discover(raw_dir: Path) -> list[SourceFile]:
     return scan(raw_dir).files
 
 
-UNREAD = "unread"  # families of a result whose file could not be read: its loaded rows stay
-# raw.parse_issues codes about this run's reading, not a file's content: replaced every run.
-READ_ISSUE_CODES = ("unreadable_folder", "unreadable_file", "file_vanished", "symlink_loop", "broken_symlink")
-
-
 def _parse_one(args: tuple[str, str]) -> ParseResult:
     """Parse one file; whatever goes wrong becomes an issue of that file, never an exception."""
     path, source_file = args
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        vanished = isinstance(exc, FileNotFoundError)
-        result = ParseResult(source_file=source_file, families=[UNREAD])
-        result.issues.append(ParseIssue(
-            source_file, 0, "error", "file_vanished" if vanished else "unreadable_file",
-            ("文件在本次运行中被删除" if vanished else "文件无法读取")
-            + f"，已入库的内容保持不变 (could not read: {exc.strerror}; previously loaded rows kept)",
-        ))
-        return result
+        return unread_result(source_file, exc)
     try:
         result = parse_bytes(data, source_file)
     except Exception as exc:  # noqa: BLE001 - a parser bug costs this file, not the batch
-        result = ParseResult(source_file=source_file)
-        result.issues.append(ParseIssue(
-            source_file, 0, "error", "parser_failed", f"解析失败，本文件未载入: {type(exc).__name__}: {exc}"
-        ))
+        result = crashed_result(source_file, exc)
     if not is_utf8_name(path):
-        result.issues.insert(0, ParseIssue(
-            source_file, 0, "warning", "non_utf8_file_name",
-            "文件名不是 UTF-8 编码，按原字节记为 \\xNN (file name is not UTF-8; recorded with its bytes escaped)",
-        ))
+        result.issues.insert(0, non_utf8_name_issue(source_file))
     return result
 
 
@@ -213,9 +203,7 @@ def _replace_read_issues(con: duckdb.DuckDBPyConnection, found: Discovery) -> No
     """This run's problems reading the folder replace the last run's (they are not file content)."""
     codes = ", ".join(f"'{c}'" for c in READ_ISSUE_CODES)
     con.execute(f"delete from raw.parse_issues where code in ({codes})")
-    issues = [ParseIssue(p.source_file, 0, "error" if p.code != "broken_symlink" else "warning", p.code, p.message)
-              for p in found.problems]
-    _insert(con, "parse_issues", record_frame(issues, ParseIssue))
+    _insert(con, "parse_issues", record_frame(read_issues(found), ParseIssue))
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
