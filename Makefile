@@ -30,6 +30,7 @@ dbt/target/manifest.json: $(STAMP) $(shell find dbt -name '*.sql' -o -name '*.ym
 
 run: install dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME) $(dir $(FISCAL_DB_PATH)) $(FISCAL_REPORT_DIR)
+	test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster job execute -m dagster_project.definitions -j fiscal_full_build
 
 # The report test opens the page in a real headless browser (Debian's chromium, CJK fonts).
@@ -45,6 +46,7 @@ test: install system-deps dbt/target/manifest.json
 
 dev: install dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -m dagster_project.definitions
 
 lint: install

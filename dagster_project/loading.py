@@ -9,7 +9,6 @@ again only when its content hash changes, and its rows are replaced as a unit
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
 import operator
 import sys
@@ -23,6 +22,16 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from .discovery import Discovery, SourceFile, is_utf8_name, scan
+from .file_faults import (
+    READ_ISSUE_CODES,
+    UNREAD,
+    crashed_result,
+    non_utf8_name_issue,
+    read_issues,
+    unread_result,
+)
+from .load_plan import DUPLICATE, Known, check_shrink, plan_load
 from .parsers import parse_bytes
 from .parsers.records import (
     BudgetCell,
@@ -56,14 +65,6 @@ RAW_TABLES: dict[str, tuple[str, type]] = {
 
 
 @dataclass(frozen=True)
-class SourceFile:
-    path: Path
-    source_file: str  # relative to the raw folder, POSIX separators
-    sha256: str
-    size_bytes: int
-
-
-@dataclass(frozen=True)
 class LoadSummary:
     files_seen: int
     files_parsed: int
@@ -71,26 +72,28 @@ class LoadSummary:
     files_removed: int
     duplicates: int
     rows: dict[str, int]  # rows inserted per raw table in this load
+    unreadable: int = 0  # entries that could not be read (their loaded rows kept)
 
 
 def discover(raw_dir: Path) -> list[SourceFile]:
-    """Every regular file under raw_dir, recursively (hidden files and folders skipped)."""
-    files = []
-    for path in sorted(raw_dir.rglob("*")):
-        rel = path.relative_to(raw_dir)
-        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-            continue
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        files.append(SourceFile(path, rel.as_posix(), digest.hexdigest(), path.stat().st_size))
-    return files
+    """Every readable regular file under raw_dir, recursively (see discovery.scan)."""
+    return scan(raw_dir).files
 
 
 def _parse_one(args: tuple[str, str]) -> ParseResult:
+    """Parse one file; whatever goes wrong becomes an issue of that file, never an exception."""
     path, source_file = args
-    return parse_bytes(Path(path).read_bytes(), source_file)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return unread_result(source_file, exc)
+    try:
+        result = parse_bytes(data, source_file)
+    except Exception as exc:  # noqa: BLE001 - a parser bug costs this file, not the batch
+        result = crashed_result(source_file, exc)
+    if not is_utf8_name(path):
+        result.issues.insert(0, non_utf8_name_issue(source_file))
+    return result
 
 
 def parse_sources(files: list[SourceFile], workers: int = 1) -> Iterator[ParseResult]:
@@ -135,47 +138,50 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def load_directory(raw_dir: Path, db_path: Path, workers: int = 1) -> LoadSummary:
     """Bring the raw schema of db_path in line with the files under raw_dir."""
-    files = discover(raw_dir)
+    found = scan(raw_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db_path))
     try:
         create_raw_tables(con)
-        return sync_raw(con, files, workers)
+        return sync_raw(con, found, workers)
     finally:
         con.close()
 
 
-def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: int = 1) -> LoadSummary:
-    known = dict(con.execute("select source_file, sha256 from raw.source_files").fetchall())
-    current = {f.source_file for f in files}
-    removed = sorted(set(known) - current)
-
-    # The same content under two names is loaded once: the first name wins.
-    first_by_hash: dict[str, str] = {}
-    duplicates: dict[str, str] = {}
-    for f in files:
-        if f.sha256 in first_by_hash:
-            duplicates[f.source_file] = first_by_hash[f.sha256]
-        else:
-            first_by_hash[f.sha256] = f.source_file
-    changed = [f for f in files if known.get(f.source_file) != f.sha256]
-    to_parse = [f for f in changed if f.source_file not in duplicates]
-
-    by_name = {f.source_file: f for f in changed}
+def sync_raw(
+    con: duckdb.DuckDBPyConnection, found: Discovery | list[SourceFile], workers: int = 1
+) -> LoadSummary:
+    if not isinstance(found, Discovery):
+        found = Discovery(files=list(found))
+    known = {
+        name: Known(sha, families == DUPLICATE)
+        for name, sha, families in con.execute("select source_file, sha256, families from raw.source_files").fetchall()
+    }
+    plan = plan_load(known, found)  # duplicates and removals decided against the warehouse too
+    check_shrink(len(known), plan.removed)
+    to_parse = plan.to_parse
+    by_name = {f.source_file: f for f in to_parse} | {n: f for n, (f, _) in plan.duplicates.items()}
     rows = dict.fromkeys(RAW_TABLES, 0)
 
     def results() -> Iterator[ParseResult]:
         yield from parse_sources(to_parse, workers)
-        for f in changed:
-            if f.source_file in duplicates:
-                yield _duplicate_result(f, duplicates[f.source_file])
+        for f, owner in plan.duplicates.values():
+            yield _duplicate_result(f, owner)
 
     # Each file's rows are replaced in one transaction together with its raw.source_files
     # row, batch by batch: memory stays flat however many files arrive, and an interrupted
     # load leaves every file either fully old, fully new or absent (then parsed next time).
     # Analysts never see a load in progress: runs write to a private copy (publish.py).
-    _replace(con, removed, {})
+    _replace(con, plan.removed, {})
+    _replace_read_issues(con, found)
+    unread = 0
     for batch in _batched(results(), LOAD_BATCH_FILES):
+        # A file that could not be read keeps its rows; only its read issue is recorded.
+        failed = [r for r in batch if r.families == [UNREAD]]
+        batch = [r for r in batch if r.families != [UNREAD]]
+        unread += len(failed)
+        if failed:
+            _insert(con, "parse_issues", record_frame((i for r in failed for i in r.issues), ParseIssue))
         frames = {
             table: record_frame((rec for r in batch for rec in getattr(r, attr)), rtype)
             for table, (attr, rtype) in RAW_TABLES.items()
@@ -185,13 +191,28 @@ def sync_raw(con: duckdb.DuckDBPyConnection, files: list[SourceFile], workers: i
         for table in RAW_TABLES:
             rows[table] += frames[table].height
     return LoadSummary(
-        files_seen=len(files),
-        files_parsed=len(to_parse),
-        files_unchanged=len(files) - len(changed),
-        files_removed=len(removed),
-        duplicates=len(duplicates),
+        files_seen=len(found.files),
+        files_parsed=len(to_parse) - unread,
+        files_unchanged=plan.unchanged,
+        files_removed=len(plan.removed),
+        duplicates=plan.duplicate_count,
         rows=rows,
+        unreadable=len(found.problems) + unread,
     )
+
+
+def _replace_read_issues(con: duckdb.DuckDBPyConnection, found: Discovery) -> None:
+    """This run's problems reading the folder replace the last run's (they are not file content)."""
+    codes = ", ".join(f"'{c}'" for c in READ_ISSUE_CODES)
+    con.execute(f"delete from raw.parse_issues where code in ({codes})")
+    _insert(con, "parse_issues", record_frame(read_issues(found), ParseIssue))
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.height:
+        con.register("new_rows", frame.to_arrow())
+        con.execute(f"insert into raw.{table} by name select * from new_rows")
+        con.unregister("new_rows")
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
@@ -211,10 +232,7 @@ def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: di
         for table in [*RAW_TABLES, "source_files"]:
             con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
         for table, frame in frames.items():
-            if frame.height:
-                con.register("new_rows", frame.to_arrow())
-                con.execute(f"insert into raw.{table} by name select * from new_rows")
-                con.unregister("new_rows")
+            _insert(con, table, frame)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -234,7 +252,7 @@ def _source_file_frame(parsed: list[tuple[SourceFile, ParseResult]]) -> pl.DataF
 
 
 def _duplicate_result(f: SourceFile, original: str) -> ParseResult:
-    result = ParseResult(source_file=f.source_file, families=["duplicate"])
+    result = ParseResult(source_file=f.source_file, families=[DUPLICATE])
     result.issues.append(
         ParseIssue(
             f.source_file, 0, "warning", "duplicate_file",

@@ -7,10 +7,18 @@ layer and its content hashes, for incremental loads), builds into the copy,
 checks it, and renames it over the published path. Open connections keep
 reading the old file (POSIX keeps the unlinked inode) until they reconnect.
 A failed run leaves the published file untouched.
+
+Each run builds into its own file (``fiscal.duckdb.build-<run id>``) and writes
+its quality report and Data Docs into its own folder (``<report dir>/.build-<run
+id>``); both are moved into place together, right after the warehouse, so the
+report never describes a warehouse that was not published. Only one run at a
+time holds the warehouse (locking.py), so any other build left behind is from a
+crashed run and is cleared when the next run begins.
 """
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from pathlib import Path
@@ -20,30 +28,38 @@ import duckdb
 REQUIRED_TABLES = ("raw.source_files", "marts.fct_report", "quality.violations")
 
 
-def build_path(published: Path) -> Path:
-    return published.with_name(published.name + ".build")
+def build_path(published: Path, run_id: str = "") -> Path:
+    return published.with_name(published.name + ".build" + (f"-{run_id}" if run_id else ""))
 
 
-def begin_build(published: Path) -> Path:
-    """Start a fresh build file from the published one (or from nothing)."""
-    build = build_path(published)
+def report_build_dir(report_dir: Path, run_id: str = "") -> Path:
+    """Where a run writes its report and Data Docs until they are published."""
+    return report_dir / (".build" + (f"-{run_id}" if run_id else ""))
+
+
+def begin_build(published: Path, run_id: str = "", report_dir: Path | None = None) -> Path:
+    """Start a fresh build file from the published one (or from nothing); clear crashed runs' builds."""
+    build = build_path(published, run_id)
     build.parent.mkdir(parents=True, exist_ok=True)
-    for stale in (build, build.with_name(build.name + ".wal")):
+    for stale in build.parent.glob(glob.escape(published.name) + ".build*"):
         stale.unlink(missing_ok=True)
+    if report_dir is not None and report_dir.is_dir():
+        for stale in report_dir.glob(".build*"):
+            shutil.rmtree(stale, ignore_errors=True)
     if published.exists():
         shutil.copyfile(published, build)
     return build
 
 
-def current_build(published: Path) -> Path:
+def current_build(published: Path, run_id: str = "") -> Path:
     """The build file of the run under way; started from the published file if missing."""
-    build = build_path(published)
-    return build if build.exists() else begin_build(published)
+    build = build_path(published, run_id)
+    return build if build.exists() else begin_build(published, run_id)
 
 
-def readable_path(published: Path) -> Path:
+def readable_path(published: Path, run_id: str = "") -> Path:
     """Where to read the newest state: the build under way, else the published file."""
-    build = build_path(published)
+    build = build_path(published, run_id)
     return build if build.exists() else published
 
 
@@ -51,9 +67,9 @@ class PublishRefused(RuntimeError):
     pass
 
 
-def publish(published: Path) -> dict[str, int]:
-    """Validate the build file and atomically replace the published file with it."""
-    build = build_path(published)
+def publish(published: Path, run_id: str = "", report_dir: Path | None = None) -> dict[str, int]:
+    """Validate the build file, atomically replace the published file with it, then its reports."""
+    build = build_path(published, run_id)
     if not build.exists():
         raise PublishRefused(f"no build file at {build}: nothing to publish")
     counts = {}
@@ -65,4 +81,21 @@ def publish(published: Path) -> dict[str, int]:
                 raise PublishRefused(f"build is incomplete, {table} is missing; keeping the published file") from exc
         con.execute("checkpoint")  # fold the WAL into the file before it moves
     os.replace(build, published)
+    if report_dir is not None:
+        publish_reports(report_build_dir(report_dir, run_id), report_dir)
     return counts
+
+
+def publish_reports(staged: Path, report_dir: Path) -> None:
+    """Move each folder the run wrote (quality/, gx_data_docs/) over the published one."""
+    if not staged.is_dir():
+        return
+    for part in sorted(staged.iterdir()):
+        target = report_dir / part.name
+        old = report_dir / f".old-{staged.name}-{part.name}"
+        shutil.rmtree(old, ignore_errors=True)  # left by a crash between the two renames
+        if target.exists():
+            os.replace(target, old)  # two renames: the old folder is gone for microseconds only
+        os.replace(part, target)
+        shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(staged, ignore_errors=True)

@@ -1,13 +1,15 @@
 """Resources: where the warehouse lives and how dbt runs, from the environment."""
 
 
+import dataclasses
 import sys
 from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
+from pydantic import PrivateAttr
 
-from .publish import begin_build, current_build, readable_path
+from .publish import begin_build, current_build, readable_path, report_build_dir
 from .settings import DBT_PROJECT_DIR, Settings, load_settings
 
 
@@ -16,13 +18,25 @@ class FiscalWarehouse(dg.ConfigurableResource):
 
     Empty fields fall back to FISCAL_RAW_DIR / FISCAL_DB_PATH / FISCAL_REPORT_DIR,
     read when a run starts (not when the code loads).
+
+    Inside a run, each run has its own build file and report folder (publish.py):
+    settings().report_dir is then the run's private report folder, which is
+    published together with the warehouse; published_settings() has the real one.
     """
 
     raw_dir: str = ""
     db_path: str = ""
     report_dir: str = ""
+    _run_id: str = PrivateAttr(default="")
 
-    def settings(self) -> Settings:
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._run_id = context.run_id or ""
+
+    @property
+    def run_id(self) -> str:
+        return self._run_id
+
+    def published_settings(self) -> Settings:
         base = load_settings()
         return Settings(
             raw_dir=Path(self.raw_dir) if self.raw_dir else base.raw_dir,
@@ -31,14 +45,22 @@ class FiscalWarehouse(dg.ConfigurableResource):
             parse_workers=base.parse_workers,
         )
 
+    def settings(self) -> Settings:
+        published = self.published_settings()
+        if not self._run_id:
+            return published
+        return dataclasses.replace(published, report_dir=report_build_dir(published.report_dir, self._run_id))
+
     def build_db(self, fresh: bool = False) -> Path:
         """The private DuckDB file this run writes to (see publish.py)."""
-        published = self.settings().db_path
-        return begin_build(published) if fresh else current_build(published)
+        published = self.published_settings()
+        if fresh:
+            return begin_build(published.db_path, self._run_id, published.report_dir)
+        return current_build(published.db_path, self._run_id)
 
     def read_db(self) -> Path:
-        """The newest state to read: the build under way, else the published file."""
-        return readable_path(self.settings().db_path)
+        """The newest state to read: this run's build, else the published file."""
+        return readable_path(self.published_settings().db_path, self._run_id)
 
 
 def dbt_resource() -> DbtCliResource:

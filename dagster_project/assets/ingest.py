@@ -4,7 +4,10 @@
 import dagster as dg
 import duckdb
 
-from ..loading import RAW_TABLES, create_raw_tables, discover, sync_raw
+from .. import locking
+from ..discovery import RawFolderUnavailable, fingerprint, scan
+from ..load_plan import ShrinkRefused
+from ..loading import RAW_TABLES, create_raw_tables, sync_raw
 from ..resources import FiscalWarehouse
 
 RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files"]]
@@ -21,12 +24,24 @@ RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files
 def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
     """Discover and hash every file under FISCAL_RAW_DIR, parse the new or changed ones, load them."""
     settings = warehouse.settings()
-    files = discover(settings.raw_dir)
-    context.log.info(f"{len(files)} files under {settings.raw_dir}")
+    # One run at a time per warehouse, from here until it is published (or the run ends).
+    try:
+        locking.acquire(settings.db_path, f"run {context.run_id}", log=context.log.info)
+    except locking.WarehouseBusy as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    try:
+        state = fingerprint(settings.raw_dir)  # before reading: a change during the run starts another
+        found = scan(settings.raw_dir)
+    except RawFolderUnavailable as exc:
+        raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    context.log.info(f"{len(found.files)} files under {settings.raw_dir}, {len(found.problems)} unreadable entries")
     # Each run starts a fresh build file from the published warehouse (publish.py).
     with duckdb.connect(str(warehouse.build_db(fresh=True))) as con:
         create_raw_tables(con)
-        summary = sync_raw(con, files, settings.parse_workers)
+        try:
+            summary = sync_raw(con, found, settings.parse_workers)
+        except ShrinkRefused as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
         totals = dict(
             con.execute(
                 "select 'issues_' || severity, count(*) from raw.parse_issues group by all"
@@ -44,6 +59,8 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
                 "files_unchanged": summary.files_unchanged,
                 "files_removed": summary.files_removed,
                 "duplicate_files": summary.duplicates,
+                "unreadable_entries": summary.unreadable,
+                "raw_fingerprint": state,
             }
         if key.path[-1] == "parse_issues":
             metadata |= {k: int(v) for k, v in totals.items()}

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from .. import locking
 from ..publish import publish
 from ..resources import FiscalWarehouse
 from .quality import VIOLATIONS_KEY
@@ -14,6 +15,19 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "fiscal_duckdb"])
 @dg.asset(key=PUBLISHED_KEY, deps=[VIOLATIONS_KEY, DQ_REPORT_KEY], group_name="publish", kinds={"duckdb"})
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse) -> dg.MaterializeResult:
     """The DuckDB file at FISCAL_DB_PATH that analysts query: replaced only by a complete, checked build."""
-    counts = publish(warehouse.settings().db_path)
-    context.log.info(f"published {warehouse.settings().db_path}: {counts}")
-    return dg.MaterializeResult(metadata={"path": str(warehouse.settings().db_path), **counts})
+    settings = warehouse.published_settings()
+    counts = publish(settings.db_path, warehouse.run_id, settings.report_dir)  # the report goes with it
+    locking.release(settings.db_path)
+    context.log.info(f"published {settings.db_path}: {counts}")
+    return dg.MaterializeResult(
+        metadata={"path": str(settings.db_path), **counts, "raw_fingerprint": _ingested_fingerprint(context)}
+    )
+
+
+def _ingested_fingerprint(context: dg.AssetExecutionContext) -> str:
+    """The raw folder state this run read (recorded by the ingest step), for the sensor."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey(["raw", "source_files"]))
+    if event is None or event.run_id != context.run_id:
+        return ""
+    value = event.asset_materialization.metadata.get("raw_fingerprint")
+    return value.value if value is not None else ""

@@ -10,6 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from . import blocks, indicator_values
+from .alignment import reject_space_aligned_tables
 from .budget import parse_budget_document
 from .ledger import Ledger
 from .records import (
@@ -25,7 +26,7 @@ from .records import (
     Report,
 )
 from .self_eval import parse_self_eval
-from .text import UndecodableInput, decode, split_lines
+from .text import Decoded, UndecodableInput, decode_lines, split_lines
 from .tracking import parse_tracking
 
 __all__ = [
@@ -59,14 +60,36 @@ def parse_file(path: str | Path, source_file: str | None = None) -> ParseResult:
 
 def parse_bytes(data: bytes, source_file: str) -> ParseResult:
     try:
-        text, _encoding = decode(data)
+        decoded = decode_lines(data)
     except UndecodableInput as exc:
         result = ParseResult(source_file=source_file)
         result.issues.append(
             ParseIssue(source_file, 0, "error", "undecodable_file", f"文件无法按文本读取: {exc}")
         )
         return result
-    return parse_text(text, source_file)
+    result = parse_text(decoded.text, source_file)
+    if decoded.bad:
+        result.issues.extend(_undecodable_lines(decoded, source_file))
+        result.issues.sort(key=lambda i: i.line_no)
+    return result
+
+
+def _undecodable_lines(decoded: Decoded, source_file: str) -> list[ParseIssue]:
+    """One issue per line that held bytes the file's encoding cannot read (kept with U+FFFD)."""
+    lines = decoded.text.split("\n")
+    return [
+        ParseIssue(
+            source_file,
+            bad.line_no,
+            "warning",
+            "undecodable_bytes",
+            f"第 {bad.line_no} 行有 {bad.count} 处字节无法按 {decoded.encoding} 解码，已替换为 �"
+            f"（首个坏字节位于文件第 {bad.offset} 字节，行内第 {bad.column} 字节）"
+            f" (undecodable bytes at file byte offset {bad.offset}, line byte {bad.column}; replaced with U+FFFD)",
+            lines[bad.line_no - 1] if bad.line_no <= len(lines) else None,
+        )
+        for bad in decoded.bad
+    ]
 
 
 def parse_text(text: str, source_file: str) -> ParseResult:
@@ -78,8 +101,9 @@ def parse_text(text: str, source_file: str) -> ParseResult:
     if all(line.is_blank for line in lines):
         ledger.issue(0, "warning", "empty_file", "文件为空，没有可解析的内容 (empty file)")
     segments, outside = blocks.split_segments(lines)
-    if not segments and outside:
-        first = next(line for line in outside if not line.is_blank)
+    # A file of blank lines has no line to name (its empty_file issue says so).
+    first = next((line for line in outside if not line.is_blank), None)
+    if not segments and first is not None:
         ledger.issue(
             first.no,
             "error",
@@ -118,6 +142,7 @@ def parse_text(text: str, source_file: str) -> ParseResult:
     result.lines = ledger.close()
     result.issues.extend(ledger.issues)
     result.issues.sort(key=lambda i: i.line_no)
+    reject_space_aligned_tables(result, lines)
     return result
 
 

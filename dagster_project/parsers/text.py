@@ -6,6 +6,7 @@ HTML fragments from the converter, any of the usual Chinese encodings.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import html
 import re
@@ -69,12 +70,43 @@ class Line:
         return norm("".join(self.cells))
 
 
+@dataclass(frozen=True)
+class BadBytes:
+    """Bytes of one line that are not text in the file's encoding (replaced by U+FFFD)."""
+
+    line_no: int  # 1-based line of the decoded text
+    offset: int  # 0-based byte offset of the first bad byte in the file
+    column: int  # 0-based byte offset of that byte within its line
+    count: int  # replacement characters the line received
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    bad: tuple[BadBytes, ...] = ()
+
+
+# The same breaks split_lines honours, so byte lines and text lines are numbered alike
+# (0x0A and 0x0D never occur inside a UTF-8 or GB18030 multi-byte character).
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes; return (text, encoding name). Raise UndecodableInput."""
+    decoded = decode_lines(data)
+    return decoded.text, decoded.encoding
+
+
+def decode_lines(data: bytes) -> Decoded:
+    """Decode report bytes line by line: a few bad bytes cost only the lines holding them.
+
+    Raise UndecodableInput when the bytes are not text at all (binary content).
+    """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+        return _by_line(data, "utf-8", start=len(codecs.BOM_UTF8), name="utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
+        return Decoded(data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16")
     sample = data[:4096]
     if b"\x00" in sample:
         # UTF-16 without BOM: ASCII characters (TABs, digits) carry a NUL on one side only.
@@ -83,19 +115,68 @@ def decode(data: bytes) -> tuple[str, str]:
             if ok and len(data) % 2 == 0:
                 text = data.decode(encoding, errors="replace")
                 if _looks_like_text(text):
-                    return text, encoding
+                    return Decoded(text, encoding)
         raise UndecodableInput("binary content (NUL bytes), not a text report")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    # A UTF-8 file with a few stray bytes: bad sequences are rare next to the valid non-ASCII
+    # characters. A GB18030 file read as UTF-8 is mostly bad sequences.
+    text = data.decode("utf-8", errors="replace")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    bad_sequences = text.count("\ufffd")
+    if 4 * bad_sequences <= non_ascii - bad_sequences:
+        return _checked(_by_line(data, "utf-8"))
     try:
         text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise UndecodableInput(f"neither UTF-8 nor GB18030 text (byte {exc.start})") from exc
+    except UnicodeDecodeError:
+        as_gb = _by_line(data, "gb18030")
+        if len(as_gb.bad) < bad_sequences:
+            return _checked(as_gb)
+        return _checked(_by_line(data, "utf-8"))
     if not _looks_like_text(text):
         raise UndecodableInput("binary content (control bytes), not a text report")
-    return text, "gb18030"
+    return Decoded(text, "gb18030")
+
+
+_bad_offsets: list[int] = []
+
+
+def _record_bad_bytes(exc: UnicodeDecodeError) -> tuple[str, int]:
+    """A codec error handler: replace like errors="replace", and remember where."""
+    _bad_offsets.append(exc.start)
+    return "\ufffd", exc.end
+
+
+codecs.register_error("fiscal_record_bad_bytes", _record_bad_bytes)
+
+
+def _by_line(data: bytes, encoding: str, start: int = 0, name: str | None = None) -> Decoded:
+    """Decode with replacement characters, and say which lines (and bytes) needed them."""
+    _bad_offsets.clear()
+    text = (data[start:] if start else data).decode(encoding, "fiscal_record_bad_bytes")
+    offsets = [start + o for o in _bad_offsets]
+    bad: list[BadBytes] = []
+    if offsets:
+        line_starts = [start, *(m.end() for m in _LINE_BREAK.finditer(data, start))]
+        per_line: dict[int, list[int]] = {}
+        for offset in offsets:
+            per_line.setdefault(bisect.bisect_right(line_starts, offset), []).append(offset)
+        bad = [
+            BadBytes(line_no, found[0], found[0] - line_starts[line_no - 1], len(found))
+            for line_no, found in per_line.items()
+        ]
+    return Decoded(text, name or encoding, tuple(bad))
+
+
+def _checked(decoded: Decoded) -> Decoded:
+    """Refuse binary content that happened to split into lines."""
+    lines = decoded.text.count("\n") + 1
+    if not _looks_like_text(decoded.text) or len(decoded.bad) > max(1, lines // 10):
+        first = decoded.bad[0].offset if decoded.bad else 0
+        raise UndecodableInput(f"neither UTF-8 nor GB18030 text (first bad byte at offset {first})")
+    return decoded
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")

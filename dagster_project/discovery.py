@@ -1,0 +1,167 @@
+"""Finding the input files under the raw folder, so that no odd entry stops the batch.
+
+A missing or unreadable raw folder is an error (RawFolderUnavailable): loading
+from it would look exactly like "every file was deleted". Anything odd below it
+(an unreadable folder or file, a symlink loop, a name that is not UTF-8) is one
+entry in Discovery.problems and the walk goes on. A folder or file that cannot be
+read is not a deletion: its previously loaded rows are kept (see load_plan.py).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class RawFolderUnavailable(RuntimeError):
+    """The raw folder itself is missing or unreadable: nothing can be said about the inputs."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    source_file: str  # relative to the raw folder, POSIX separators (bytes not in UTF-8 escaped as \xNN)
+    sha256: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An entry under the raw folder that could not be read as an input."""
+
+    source_file: str  # the file or folder, relative to the raw folder
+    code: str  # unreadable_folder | unreadable_file | symlink_loop | broken_symlink
+    message: str
+    is_folder: bool = False
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def unread(self, source_file: str) -> bool:
+        """True when source_file is, or lies under, an entry that could not be read this time."""
+        for p in self.problems:
+            if p.code in KEEPS_ROWS and (
+                source_file == p.source_file or (p.is_folder and source_file.startswith(p.source_file + "/"))
+            ):
+                return True
+        return False
+
+
+# Problems that say nothing about whether the file still exists: its loaded rows stay.
+KEEPS_ROWS = {"unreadable_folder", "unreadable_file"}
+
+
+def escaped_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (surrogate-escaped by os) become \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def is_utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def scan(raw_dir: Path) -> Discovery:
+    """Every regular file under raw_dir, recursively (hidden entries skipped), sorted by path."""
+    found = Discovery()
+    for rel, path, entry in _entries(Path(raw_dir)):
+        if isinstance(entry, Problem):
+            found.problems.append(entry)
+            continue
+        try:
+            sha, size = sha256_of(path)
+        except FileNotFoundError:
+            continue  # removed while we looked
+        except OSError as exc:
+            found.problems.append(
+                Problem(rel, "unreadable_file",
+                        f"文件无法读取，已入库的内容保持不变 (file unreadable: {exc.strerror}; previously loaded rows kept)")
+            )
+            continue
+        found.files.append(SourceFile(path, rel, sha, size))
+    found.files.sort(key=lambda f: f.source_file.split("/"))
+    return found
+
+
+def fingerprint(raw_dir: Path) -> str:
+    """A cheap hash of the folder's state (every entry's path, size and modification time)."""
+    digest = hashlib.sha256()
+    for rel, _path, entry in _entries(Path(raw_dir)):
+        if isinstance(entry, Problem):
+            digest.update(f"{rel}\0{entry.code}\n".encode())
+        else:
+            digest.update(f"{rel}\0{entry.st_size}\0{entry.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _entries(raw_dir: Path) -> Iterator[tuple[str, Path, os.stat_result | Problem]]:
+    """(relative name, path, stat) of each regular file, or a Problem; raise if raw_dir is unusable."""
+    try:
+        if not stat.S_ISDIR(raw_dir.stat().st_mode):
+            raise RawFolderUnavailable(f"raw folder {raw_dir} is not a folder; nothing loaded, warehouse unchanged")
+        top = sorted(os.scandir(raw_dir), key=lambda e: e.name)
+    except OSError as exc:
+        raise RawFolderUnavailable(
+            f"raw folder {raw_dir} cannot be read ({exc.strerror}): is the share mounted? "
+            "Nothing was loaded and the published warehouse is unchanged."
+        ) from exc
+    st = raw_dir.stat()
+    yield from _walk(top, (), {(st.st_dev, st.st_ino)})
+
+
+def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set) -> Iterator:
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        rel = "/".join((*parts, escaped_name(entry.name)))
+        try:
+            st = os.stat(entry.path)  # follows symlinks
+        except FileNotFoundError:
+            if entry.is_symlink():
+                yield rel, None, Problem(rel, "broken_symlink", "符号链接指向不存在的文件，已跳过 (broken symlink)")
+            continue  # else: removed while we looked, nothing to load
+        except OSError as exc:
+            code = "symlink_loop" if exc.errno == errno.ELOOP else "unreadable_file"
+            yield rel, None, Problem(rel, code, f"无法读取，已跳过 ({exc.strerror})")
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            identity = (st.st_dev, st.st_ino)
+            if identity in ancestors:
+                yield rel, None, Problem(
+                    rel, "symlink_loop", "符号链接指回其上级文件夹，未重复读取 (symlink loop)", is_folder=True
+                )
+                continue
+            try:
+                children = sorted(os.scandir(entry.path), key=lambda e: e.name)
+            except OSError as exc:
+                yield rel, None, Problem(
+                    rel, "unreadable_folder",
+                    f"文件夹无法读取，其中已入库的文件保持不变 (folder unreadable: {exc.strerror}; "
+                    "previously loaded files kept)", is_folder=True,
+                )
+                continue
+            yield from _walk(children, (*parts, escaped_name(entry.name)), ancestors | {identity})
+        elif stat.S_ISREG(st.st_mode):
+            yield rel, Path(entry.path), st
+        # FIFOs, sockets, devices: not documents (and reading a FIFO would block the run).
