@@ -45,6 +45,7 @@ def reject_space_aligned_tables(result: ParseResult, lines: list[Line]) -> None:
     result.reports = [r for r in result.reports if r.report_seq not in reports]
     result.fund_rows = [f for f in result.fund_rows if f.report_seq not in reports]
     result.indicators = [i for i in result.indicators if i.report_seq not in reports]
+    result.indicator_values = [v for v in result.indicator_values if v.report_seq not in reports]
     result.budget_tables = [t for t in result.budget_tables if t.table_seq not in tables]
     result.budget_cells = [c for c in result.budget_cells if c.table_seq not in tables]
     # The layout's side effects (every row "unrecognised") say nothing more than the one error.
