@@ -18,7 +18,8 @@ CONTRACT_COLUMNS = {
     ),
     "marts.fct_indicator": (
         "report_id, source_file, report_seq, indicator_seq, level1, level2, indicator_name, target_text, "
-        "actual_text, planned_text, weight, score, deviation_reason, line_no"
+        "actual_text, planned_text, weight, score, deviation_reason, line_no, target_operator, target_value, "
+        "target_value_max, target_unit, actual_value, actual_unit, achievement"
     ),
     "marts.fct_budget_line": (
         "source_file, fiscal_year, table_seq, table_title, side, row_seq, subject_code, code_level, "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from . import blocks
+from . import blocks, indicator_values
 from .budget import parse_budget_document
 from .ledger import Ledger
 from .records import (
@@ -17,6 +17,7 @@ from .records import (
     BudgetTable,
     FundRow,
     IndicatorRow,
+    IndicatorValue,
     LineDisposition,
     NarrativeAmount,
     ParseIssue,
@@ -32,6 +33,7 @@ __all__ = [
     "BudgetTable",
     "FundRow",
     "IndicatorRow",
+    "IndicatorValue",
     "LineDisposition",
     "NarrativeAmount",
     "ParseIssue",
@@ -112,6 +114,7 @@ def parse_text(text: str, source_file: str) -> ParseResult:
         _extend(result, part)
 
     _renumber_reports(result)
+    result.indicator_values = [_indicator_value(i) for i in result.indicators]
     result.lines = ledger.close()
     result.issues.extend(ledger.issues)
     result.issues.sort(key=lambda i: i.line_no)
@@ -126,6 +129,18 @@ def _extend(result: ParseResult, part: ParseResult) -> None:
     result.budget_cells += part.budget_cells
     result.narrative_amounts += part.narrative_amounts
     result.issues += part.issues
+
+
+def _indicator_value(row: IndicatorRow) -> IndicatorValue:
+    meaning = indicator_values.interpret(row.target_text, row.actual_text)
+    target, actual = meaning.target, meaning.actual
+    return IndicatorValue(
+        row.source_file, row.report_seq, row.indicator_seq, row.line_no,
+        target_operator=target.operator, target_value=target.value,
+        target_value_max=target.value_max, target_unit=target.unit,
+        actual_operator=actual.operator, actual_value=actual.value, actual_unit=actual.unit,
+        achievement=meaning.achievement,
+    )
 
 
 def _renumber_reports(result: ParseResult) -> None:

@@ -90,6 +90,24 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class IndicatorValue:
+    """What an indicator's target and actual texts say (parsers/indicator_values.py), keyed like its IndicatorRow."""
+
+    source_file: str
+    report_seq: int
+    indicator_seq: int
+    line_no: int
+    target_operator: str | None = None  # >= <= = > < range qualitative, None when unknown
+    target_value: Decimal | None = None
+    target_value_max: Decimal | None = None  # range only
+    target_unit: str | None = None
+    actual_operator: str | None = None  # when the actual is itself a bound (≥10人)
+    actual_value: Decimal | None = None
+    actual_unit: str | None = None
+    achievement: str = "unknown"  # met | not_met | unknown
+
+
+@dataclass(frozen=True)
 class BudgetTable:
     """One department-budget table (部门收入预算总表 …)."""
 
@@ -164,6 +182,7 @@ class ParseResult:
     reports: list[Report] = field(default_factory=list)
     fund_rows: list[FundRow] = field(default_factory=list)
     indicators: list[IndicatorRow] = field(default_factory=list)
+    indicator_values: list[IndicatorValue] = field(default_factory=list)
     budget_tables: list[BudgetTable] = field(default_factory=list)
     budget_cells: list[BudgetCell] = field(default_factory=list)
     narrative_amounts: list[NarrativeAmount] = field(default_factory=list)

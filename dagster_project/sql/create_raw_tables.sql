@@ -72,6 +72,23 @@ create table if not exists raw.indicators (
     deviation_reason varchar
 );
 
+-- The reading of each indicator's target / actual text (parsers/indicator_values.py),
+-- keyed like raw.indicators.
+create table if not exists raw.indicator_values (
+    source_file      varchar not null,
+    report_seq       integer not null,
+    indicator_seq    integer not null,
+    line_no          integer not null,
+    target_operator  varchar,  -- >= <= = > < range qualitative; null when unknown
+    target_value     decimal(24, 6),
+    target_value_max decimal(24, 6),
+    target_unit      varchar,
+    actual_operator  varchar,
+    actual_value     decimal(24, 6),
+    actual_unit      varchar,
+    achievement      varchar not null  -- met | not_met | unknown
+);
+
 create table if not exists raw.budget_tables (
     source_file varchar not null,
     table_seq   integer not null,

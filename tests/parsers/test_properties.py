@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dagster_project.parsers import parse_text
+from dagster_project.parsers.ledger import Ledger
+from dagster_project.parsers.records import ISSUE
 
 SAMPLES = Path(__file__).resolve().parents[2] / "raw"
 # A few report tables from each family keep examples small and fast.
@@ -55,6 +57,35 @@ def noisy_report(draw):
     return name, "\n".join(lines)
 
 
+def accounting_problems(text: str, result) -> list[str]:
+    """Why a parse's line accounting is wrong; empty when every line went somewhere a parser chose.
+
+    Ledger.close() turns every line no parser marked into an `unplaced_line` issue, so
+    "every line is accounted for" holds by construction. What can fail is whether the
+    parsers placed the lines: a line that reaches that fallback was dropped silently.
+    """
+    problems = []
+    non_blank = {n for n, line in enumerate(text.split("\n"), 1) if line.replace("\t", "").strip()}
+    if missing := sorted(non_blank - {d.line_no for d in result.lines}):
+        problems.append(f"lines without a disposition: {missing[:10]}")
+    issue_lines = {i.line_no for i in result.issues}
+    if silent := [d.line_no for d in result.lines if d.disposition == ISSUE and d.line_no not in issue_lines]:
+        problems.append(f"lines marked as issues without one: {silent[:10]}")
+    if unplaced := [i.line_no for i in result.issues if i.code == "unplaced_line"]:
+        problems.append(f"lines no parser placed (left to the ledger's fallback): {unplaced[:10]}")
+    return problems
+
+
+def table_line_problems(result) -> list[str]:
+    """Lines inside a report table of a clean text must be fields, headers or titles, never issues."""
+    spans = [(r.line_start, r.line_end) for r in result.reports]
+    return [
+        f"line {d.line_no} of a clean table is {d.disposition}"
+        for d in result.lines
+        if any(start <= d.line_no <= end for start, end in spans) and d.disposition == ISSUE
+    ]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(noisy_report())
 def test_noise_never_crashes_and_every_line_is_accounted(case):
@@ -63,13 +94,46 @@ def test_noise_never_crashes_and_every_line_is_accounted(case):
     assert not [i for i in result.issues if i.code == "parser_failed"], [
         i.message for i in result.issues if i.code == "parser_failed"
     ]
-    non_blank = {n for n, line in enumerate(text.split("\n"), 1) if line.replace("\t", "").strip()}
-    accounted = {d.line_no for d in result.lines}
-    assert non_blank <= accounted
-    issue_lines = {i.line_no for i in result.issues}
-    for d in result.lines:
-        if d.disposition == "issue":
-            assert d.line_no in issue_lines
+    assert accounting_problems(text, result) == []
+
+
+def test_clean_tables_are_placed_line_by_line():
+    for name, text in TEXTS.items():
+        result = parse_text(text, name)
+        assert accounting_problems(text, result) == [], name
+        assert table_line_problems(result) == [], name
+        assert {d.disposition for d in result.lines} >= {"field", "header", "title"}, name
+
+
+def _drop_parser_marks(monkeypatch) -> None:
+    """A parser that stops marking lines: only the ledger's own issue bookkeeping still marks."""
+    mark = Ledger.mark
+
+    def issues_only(self, line_no, disposition, family=None):
+        if disposition == ISSUE:
+            mark(self, line_no, disposition, family)
+
+    monkeypatch.setattr(Ledger, "mark", issues_only)
+
+
+def test_the_accounting_checks_catch_a_parser_that_stops_marking(monkeypatch):
+    _drop_parser_marks(monkeypatch)
+    for name, text in TEXTS.items():
+        result = parse_text(text, name)
+        # What the old check asserted still holds: close() accounted for every line...
+        assert {d.line_no for d in result.lines} >= {
+            n for n, line in enumerate(text.split("\n"), 1) if line.replace("\t", "").strip()
+        }
+        # ...but the checks now see that no parser placed them.
+        assert any("no parser placed" in p for p in accounting_problems(text, result)), name
+        assert table_line_problems(result), name
+
+
+def test_the_accounting_checks_catch_a_ledger_whose_mark_does_nothing(monkeypatch):
+    monkeypatch.setattr(Ledger, "mark", lambda self, line_no, disposition, family=None: None)
+    for name, text in TEXTS.items():
+        result = parse_text(text, name)
+        assert accounting_problems(text, result), name
 
 
 def test_unmodified_tables_parse_the_same_every_time():

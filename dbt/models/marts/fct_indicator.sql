@@ -6,13 +6,19 @@ indicators as (
 
 ),
 
+indicator_values as (
+
+    select * from {{ ref('stg_fiscal_txt__indicator_values') }}
+
+),
+
 final as (
 
     select
-        report_id,
-        source_file,
-        report_seq,
-        indicator_seq,
+        indicators.report_id,
+        indicators.source_file,
+        indicators.report_seq,
+        indicators.indicator_seq,
         level1,
         level2,
         indicator_name,
@@ -22,12 +28,24 @@ final as (
         weight,
         score,
         deviation_reason,
-        line_no,
+        indicators.line_no,
+        target_operator,
+        target_value,
+        target_value_max,
+        target_unit,
+        actual_value,
+        actual_unit,
+        -- a row the parser gave no reading (none today) is undecided, not met
+        coalesce(achievement, 'unknown') as achievement,
         -- extras
         level1_code,
-        level2_code
+        level2_code,
+        actual_operator
 
     from indicators
+    left join indicator_values
+        on indicator_values.report_id = indicators.report_id
+        and indicator_values.indicator_seq = indicators.indicator_seq
 
 )
 
