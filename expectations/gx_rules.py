@@ -172,43 +172,52 @@ class ExpectGradeToMatchScoreBand(MulticolumnMapExpectation):
 class MulticolumnReasonWhenPointsLost(MulticolumnMapMetricProvider):
     condition_metric_name = "multicolumn_values.reason_when_points_lost"
     condition_domain_keys = _DOMAIN_KEYS
-    condition_value_keys = ("blank_values",)
+    condition_value_keys = ("blank_values", "missed_value")
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
-    def _pandas(cls, column_list, blank_values=None, **kwargs):
+    def _pandas(cls, column_list, blank_values=None, missed_value=None, **kwargs):
         names = list(column_list.columns)
         weights, scores = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
         reasons = _texts(column_list[names[2]])
+        outcomes = _texts(column_list[names[3]]) if len(names) > 3 else [None] * len(reasons)
         blank = {""} | {str(v) for v in blank_values or []}
 
         def given(reason: str | None) -> bool:
             return reason is not None and reason.strip() not in blank
 
+        def lost(weight: Decimal | None, score: Decimal | None, outcome: str | None) -> bool:
+            return (weight is not None and score is not None and score < weight) or (
+                missed_value is not None and outcome == missed_value
+            )
+
         return pd.Series(
             [
-                w is None or s is None or s >= w or given(r)
-                for w, s, r in zip(weights, scores, reasons, strict=True)
+                not lost(w, s, o) or given(r)
+                for w, s, r, o in zip(weights, scores, reasons, outcomes, strict=True)
             ],
             index=column_list.index,
         )
 
 
 class ExpectReasonWhenPointsLost(MulticolumnMapExpectation):
-    """column_list = [weight, score, reason]: score < weight requires a reason not in blank_values."""
+    """column_list = [weight, score, reason(, achievement)]: a row with score < weight (or its
+    achievement = missed_value) requires a reason not in blank_values."""
 
     blank_values: List[str] = []
+    missed_value: Optional[str] = None
     ignore_row_if: str = "never"
     map_metric: ClassVar[str] = "multicolumn_values.reason_when_points_lost"
-    success_keys: ClassVar[tuple] = ("mostly", "blank_values")
+    success_keys: ClassVar[tuple] = ("mostly", "blank_values", "missed_value")
 
     @classmethod
     @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
     def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
         kw = configuration.kwargs if configuration else {}
         columns = list(kw.get("column_list") or ["", "", ""])
+        missed = f" 或 {columns[3]} = {kw.get('missed_value')}" if len(columns) > 3 else ""
         block = _template(
-            "$score < $weight ⇒ $reason ∉ {$blank}",
-            {"weight": columns[0], "score": columns[1], "reason": columns[2],
+            "$score < $weight$missed ⇒ $reason ∉ {$blank}",
+            {"weight": columns[0], "score": columns[1], "reason": columns[2], "missed": missed,
              "blank": "、".join(["空", *(kw.get("blank_values") or [])])},
         )
         return [*_formula_block(configuration), block]
@@ -223,7 +232,11 @@ class ExpectColumnPairValuesAToBeAtLeastB(gxe.ExpectColumnPairValuesAToBeGreater
     def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
         kw = configuration.kwargs if configuration else {}
         sign = "≥" if kw.get("or_equal") else ">"
-        block = _template(f"$column_A {sign} $column_B", {"column_A": kw.get("column_A"), "column_B": kw.get("column_B")})
+        where = f"（仅 {kw['row_condition']} 的行）" if kw.get("row_condition") else ""
+        block = _template(
+            f"$column_A {sign} $column_B$where",
+            {"column_A": kw.get("column_A"), "column_B": kw.get("column_B"), "where": where},
+        )
         return [*_formula_block(configuration), block]
 
 
@@ -236,6 +249,15 @@ class ExpectColumnValuesToBeAtLeast(gxe.ExpectColumnValuesToBeBetween):
         return [*_formula_block(configuration), block]
 
 
+class ExpectColumnPairValuesToBeEqualAsRead(gxe.ExpectColumnPairValuesToBeEqual):
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        kw = configuration.kwargs if configuration else {}
+        block = _template("$column_A = $column_B", {"column_A": kw.get("column_A"), "column_B": kw.get("column_B")})
+        return [*_formula_block(configuration), block]
+
+
 # registry Expect.kind → expectation class
 EXPECTATIONS: dict[str, type] = {
     "within_tolerance": ExpectColumnPairValuesToBeWithinTolerance,
@@ -243,4 +265,5 @@ EXPECTATIONS: dict[str, type] = {
     "reason_when_points_lost": ExpectReasonWhenPointsLost,
     "a_at_least_b": ExpectColumnPairValuesAToBeAtLeastB,
     "between": ExpectColumnValuesToBeAtLeast,
+    "pair_equal": ExpectColumnPairValuesToBeEqualAsRead,
 }

@@ -29,6 +29,7 @@ class Expect:
 
     kind: str
     kwargs: dict = field(default_factory=dict)
+    where: tuple[str, str] | None = None  # (column, value): the expectation judges only those rows
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Rule:
     expectations: tuple[Expect, ...]
     expected: str  # the model column shown as expected_value ("" for text rules)
     observed: str  # the model column shown as observed_value
-    value_kind: str  # amount | rate | score | weight | grade | text
+    value_kind: str  # amount | rate | score | weight | grade | text (a reason) | word (two printed texts)
     message: str  # str.format template, fields: see violations.message_fields
     tolerance: str | Decimal | None = None  # model column, or the constant, shown as tolerance
 
@@ -182,19 +183,59 @@ RULES: tuple[Rule, ...] = (
     Rule(
         check_name="missing_deviation_reason",
         label="扣分未说明偏差原因",
-        formula="得分低于分值的指标须填写偏差原因分析及改进措施（“无”“/”视为未填）",
+        formula="得分低于分值或实际完成值未达年度指标值的指标，须填写偏差原因分析及改进措施（“无”“/”视为未填）",
         mart="fct_indicator",
         severity=WARNING,
         expectations=(
             Expect(
                 "reason_when_points_lost",
-                {"column_list": ["weight", "score", "observed_reason"], "blank_values": list(BLANK_REASONS)},
+                {
+                    "column_list": ["weight", "score", "observed_reason", "achievement"],
+                    "blank_values": list(BLANK_REASONS),
+                    "missed_value": "not_met",
+                },
             ),
         ),
         expected="",
         observed="observed_reason",
         value_kind="text",
-        message="{who}的指标“{subject}”未得满分（{detail}），但未填写偏差原因分析及改进措施。",
+        message="{who}的指标“{subject}”未得满分或未达目标（{detail}），但未填写偏差原因分析及改进措施。",
+    ),
+    Rule(
+        check_name="score_despite_target_missed",
+        label="未达目标仍得满分",
+        formula="实际完成值未达年度指标值（achievement = not_met）的指标，得分应低于分值",
+        mart="fct_indicator",
+        severity=ERROR,
+        expectations=(
+            Expect(
+                "a_at_least_b",
+                {"column_A": "expected_max_score", "column_B": "observed_score", "or_equal": False},
+                where=("achievement", "not_met"),
+            ),
+        ),
+        expected="expected_max_score",
+        observed="observed_score",
+        value_kind="score",
+        message="{who}的指标“{subject}”实际未达目标（{detail}），却得满分：得分 {observed}，分值 {expected}。",
+    ),
+    Rule(
+        check_name="points_lost_though_target_met",
+        label="已达目标仍扣分",
+        formula="实际完成值达到年度指标值（achievement = met）的指标，通常应得满分（得分 = 分值）",
+        mart="fct_indicator",
+        severity=WARNING,
+        expectations=(
+            Expect(
+                "a_at_least_b",
+                {"column_A": "observed_score", "column_B": "expected_score", "or_equal": True},
+                where=("achievement", "met"),
+            ),
+        ),
+        expected="expected_score",
+        observed="observed_score",
+        value_kind="score",
+        message="{who}的指标“{subject}”已达目标（{detail}），但得分 {observed} 低于分值 {expected}，相差 {difference}。",
     ),
     _amount_rule(
         "budget_hierarchy_mismatch",
@@ -237,6 +278,34 @@ RULES: tuple[Rule, ...] = (
         "预算编制说明中的金额（万元）= 表格金额 ÷ 10000（容差 0.01 万元）",
         "fct_narrative_amount",
         "{who}：说明中“{subject}”为 {observed}，与预算表金额 {expected}（{detail}）不一致，相差 {difference}。",
+    ),
+)
+
+RULES += (
+    Rule(
+        check_name="target_changed_between_documents",
+        label="跨文件指标值不一致",
+        formula="同一项目（规范单位名 + 项目名称 + 年度）在绩效目标表、跟踪表、自评表中的同一指标，年度指标值应一致",
+        mart="fct_indicator",
+        severity=WARNING,
+        expectations=(Expect("pair_equal", {"column_A": "expected_target", "column_B": "observed_target"}),),
+        expected="expected_target_text",
+        observed="observed_target_text",
+        value_kind="word",
+        message="{who}的指标“{subject}”年度指标值为“{observed}”，与{detail}不一致。",
+    ),
+    Rule(
+        check_name="budget_initial_mismatch_across_documents",
+        label="跨文件预算数不一致",
+        formula="同一项目在绩效目标表（年度预算安排）、跟踪表与自评表（年初预算数）中的预算数应一致（容差 0.01 个填报单位）",
+        mart="fct_report",
+        severity=ERROR,
+        expectations=(_within("expected_yuan", "observed_yuan", "tolerance_yuan"),),
+        expected="expected_yuan",
+        observed="observed_yuan",
+        value_kind="amount",
+        tolerance="tolerance_yuan",
+        message="{who}的“{measure}”为 {observed}，与{detail}不一致，相差 {difference}。",
     ),
 )
 

@@ -106,7 +106,7 @@ def message_fields(row: dict, rule: Rule) -> dict[str, str]:
     """The fields a rule's message template may use."""
     kind, unit = rule.value_kind, row.get("money_unit")
     expected, observed = compared(row, rule)
-    if kind in ("grade", "text"):
+    if kind in ("grade", "text", "word"):
         shown_expected, shown_observed = expected or "", observed or "未填写"
         difference = tolerance = ""
     else:
@@ -128,7 +128,7 @@ def message_fields(row: dict, rule: Rule) -> dict[str, str]:
 
 def violation_row(row: dict, rule: Rule) -> dict:
     """One quality.violations row from one failing check row."""
-    textual = rule.value_kind in ("grade", "text")
+    textual = rule.value_kind in ("grade", "text", "word")
     expected, observed = compared(row, rule)
     return {
         "check_name": rule.check_name,

@@ -66,3 +66,10 @@
 {% macro points(expression) -%}
     cast({{ expression }} as decimal(18, 4))
 {%- endmacro %}
+
+
+{#- The Chinese name of a report_type. -#}
+{% macro report_type_label(report_type) -%}
+    case {{ report_type }} when 'target' then '绩效目标表' when 'tracking' then '绩效跟踪表'
+        when 'self_eval' then '绩效自评表' else {{ report_type }} end
+{%- endmacro %}

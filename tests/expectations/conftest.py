@@ -54,6 +54,14 @@ def indicator(source_file, seq, n, name, weight, score, line, reason=None, targe
             "weight": _decimal(weight), "score": _decimal(score), "deviation_reason": reason}
 
 
+def reading(source_file, seq, n, line, achievement, operator=None, value=None, unit=None, actual=None):
+    """The parser's reading of an indicator's target and actual text (raw.indicator_values)."""
+    return {"source_file": source_file, "report_seq": seq, "indicator_seq": n, "line_no": line,
+            "target_operator": operator, "target_value": _decimal(value), "target_value_max": None,
+            "target_unit": unit, "actual_operator": None, "actual_value": _decimal(actual), "actual_unit": None,
+            "achievement": achievement}
+
+
 def budget_table(source_file, table_seq, title, line_start, money_unit="元", year=2020,
                  department="松江区人力资源和社会保障局"):
     return {"source_file": source_file, "table_seq": table_seq, "table_title": title, "line_start": line_start,
@@ -76,7 +84,8 @@ def narrative(source_file, name, context, amount_wan, line, year=2020):
             "unit": "万元", "context": context, "raw_text": f"“{name}”科目{amount_wan}万元", "fiscal_year": year}
 
 
-RAW_TABLES = ("reports", "fund_rows", "indicators", "budget_tables", "budget_cells", "narrative_amounts")
+RAW_TABLES = ("reports", "fund_rows", "indicators", "indicator_values", "budget_tables", "budget_cells",
+              "narrative_amounts")
 
 
 def merge(*parts: dict[str, list[dict]]) -> dict[str, list[dict]]:

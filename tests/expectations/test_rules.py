@@ -11,7 +11,7 @@ from decimal import Decimal as D
 
 import duckdb
 import pytest
-from conftest import budget, budget_table, fund, indicator, merge, narrative, report
+from conftest import budget, budget_table, fund, indicator, merge, narrative, reading, report
 
 from expectations import registry
 from expectations.checkpoint import run_quality_checks
@@ -50,10 +50,19 @@ def passing_raw() -> dict[str, list[dict]]:
              budget_tracking=200000, executed=150000),
     ]
     indicators = [
-        indicator("ok.txt", 1, 1, "培训人数", 40, 40, 20),
-        indicator("ok.txt", 1, 2, "结业率", 30, 28, 21, reason="部分学员未按期结业"),
+        indicator("ok.txt", 1, 1, "培训人数", 40, 40, 20, target="≥600(人)", actual="650(人)"),
+        indicator("ok.txt", 1, 2, "结业率", 30, 28, 21, reason="部分学员未按期结业", target="≥95%", actual="90%"),
         indicator("ok.txt", 1, 3, "满意度", 20, 17.5, 22, reason="调查样本偏少"),
+        # the same project's 绩效目标 table: same target, same budget (100 万元 = 1,000,000 元)
+        indicator("targets_ok.txt", 1, 1, "培训人数", None, None, 70, target="≥600人"),
     ]
+    readings = [
+        reading("ok.txt", 1, 1, 20, "met", ">=", 600, "人", actual=650),
+        reading("ok.txt", 1, 2, 21, "not_met", ">=", 95, "%", actual=90),  # lost points, with a reason
+        reading("targets_ok.txt", 1, 1, 70, "unknown", ">=", 600, "人"),
+    ]
+    reports.append(report("targets_ok.txt", 1, "就业补贴项目", "松江区就业促进中心", None, report_type="target",
+                          line_start=60, line_end=80, budget_amount=1000000, budget_amount_unit="元"))
     f = "budget_ok.txt"
     tables = [budget_table(f, 1, INCOME, 99), budget_table(f, 2, EXPENDITURE, 199), budget_table(f, 3, GPB, 299),
               budget_table(f, 4, SUMMARY, 399), budget_table(f, 5, ECONOMIC, 499),
@@ -97,8 +106,8 @@ def passing_raw() -> dict[str, list[dict]]:
         narrative(f, "公务接待费", "three_public", "3.10", 61),
         narrative(f, "机关运行经费", "operating_cost", "664.59", 62),
     ]
-    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "budget_tables": tables,
-            "budget_cells": cells, "narrative_amounts": narratives}
+    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
 
 
 def failing_raw() -> dict[str, list[dict]]:
@@ -119,10 +128,33 @@ def failing_raw() -> dict[str, list[dict]]:
         fund("bad_weights.txt", 1, "total", 130, weight=10),
     ]
     indicators = [
-        indicator("bad.txt", 2, 1, "鉴定人次", 50, 52, 70),
+        indicator("bad.txt", 2, 1, "鉴定人次", 50, 52, 70, target="≥800(人次)", actual="900(人次)"),
         indicator("bad.txt", 2, 2, "取证率", 40, 22.5, 71),  # lost points, no reason
         indicator("bad_weights.txt", 1, 1, "引进人数", 50, 50, 131),
         indicator("bad_weights.txt", 1, 2, "留用率", 30, 30, 132),  # 10 + 50 + 30 = 90
+        # full points although the actual misses the target; points lost although it meets it
+        indicator("semantics.txt", 1, 1, "发放及时率", 10, 10, 15, reason="系统切换", target="≥95%", actual="90%"),
+        indicator("semantics.txt", 1, 2, "培训覆盖率", 10, 8, 16, reason="覆盖面可再扩大", target="≥80%", actual="85%"),
+        # a tracking report's indicator behind its target, with no reason given
+        indicator("track_bad.txt", 1, 1, "补贴发放人数", None, None, 30, target="≥1000(人)", actual="400(人)",
+                  planned="700(人)"),
+        # bad.txt's project in its 绩效目标 table: another target, another budget (60 万元 ≠ 500,000 元)
+        indicator("targets_bad.txt", 1, 1, "鉴定人次", None, None, 90, target="≥1000人次"),
+    ]
+    readings = [
+        reading("bad.txt", 2, 1, 70, "met", ">=", 800, "人次", actual=900),
+        reading("semantics.txt", 1, 1, 15, "not_met", ">=", 95, "%", actual=90),
+        reading("semantics.txt", 1, 2, 16, "met", ">=", 80, "%", actual=85),
+        reading("track_bad.txt", 1, 1, 30, "not_met", ">=", 1000, "人", actual=400),
+        reading("targets_bad.txt", 1, 1, 90, "unknown", ">=", 1000, "人次"),
+    ]
+    reports += [
+        report("semantics.txt", 1, "档案管理项目", "松江区档案服务中心", "元",
+               line_start=1, line_end=20),
+        report("track_bad.txt", 1, "就业补贴发放", "闵行区就业促进中心", "元", report_type="tracking",
+               line_start=1, line_end=40, dept="上海市闵行区人力资源和社会保障局"),
+        report("targets_bad.txt", 1, "职业培训项目", "上海市闵行区职业技能鉴定中心", None, report_type="target",
+               line_start=80, line_end=100, budget_amount=60, budget_amount_unit="万元"),
     ]
     tables = [
         budget_table("hier.txt", 1, EXPENDITURE, 9), budget_table("cols.txt", 1, EXPENDITURE, 19),
@@ -153,8 +185,8 @@ def failing_raw() -> dict[str, list[dict]]:
         narrative("narr.txt", "一般行政管理事务", "subject", "19601.92", 5),
         narrative("narr.txt", "行政运行", "subject", "1398.22", 6),  # 45.67 元 off: within 0.01 万元
     ]
-    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "budget_tables": tables,
-            "budget_cells": cells, "narrative_amounts": narratives}
+    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
 
 
 @pytest.fixture(scope="module")
@@ -176,8 +208,8 @@ def _violations(db) -> list[dict]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _only(rows, check_name):
-    found = [r for r in rows if r["check_name"] == check_name]
+def _only(rows, check_name, source_file=None):
+    found = [r for r in rows if r["check_name"] == check_name and source_file in (None, r["source_file"])]
     assert len(found) == 1, found
     return found[0]
 
@@ -205,6 +237,17 @@ EXPECTED = [
      ["职业培训项目", "“良”", "“优”"]),
     (("missing_deviation_reason", "warning", "bad.txt", 2, None, "取证率", "填写偏差原因", "未填写", 71),
      ["职业培训项目", "取证率", "偏差原因"]),
+    (("missing_deviation_reason", "warning", "track_bad.txt", 1, None, "补贴发放人数", "填写偏差原因", "未填写", 30),
+     ["就业补贴发放", "未达年度指标值“≥1000(人)”"]),
+    (("score_despite_target_missed", "error", "semantics.txt", 1, None, "发放及时率", "10.00", "10.00", 15),
+     ["档案管理项目", "实际完成值“90%”", "却得满分"]),
+    (("points_lost_though_target_met", "warning", "semantics.txt", 1, None, "培训覆盖率", "10.00", "8.00", 16),
+     ["档案管理项目", "已达目标", "8.00 分"]),
+    (("target_changed_between_documents", "warning", "bad.txt", 2, None, "鉴定人次", "≥1000人次", "≥800(人次)", 70),
+     ["职业培训项目", "绩效目标表（targets_bad.txt 第 90 行）", "“≥800(人次)”"]),
+    (("budget_initial_mismatch_across_documents", "error", "bad.txt", 2, None, "职业培训项目",
+      "600000.00", "500000.00", 60),
+     ["年初预算数", "500,000.00 元", "绩效目标表（targets_bad.txt 第 80 行）年度预算安排 60.00 万元"]),
     (("budget_hierarchy_mismatch", "error", "hier.txt", None, 1, "20801 人力资源和社会保障管理事务",
       "900.00", "1000.00", 12),
      ["《2020年部门支出预算总表》", "所属各项（2080101、2080102）之和"]),
@@ -220,10 +263,10 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize(("key", "message_parts"), EXPECTED, ids=[e[0][0] for e in EXPECTED])
+@pytest.mark.parametrize(("key", "message_parts"), EXPECTED, ids=[f"{e[0][0]}:{e[0][2]}" for e in EXPECTED])
 def test_each_rule_reports_its_failing_instance(checked, key, message_parts):
     _, rows, _ = checked
-    row = _only(rows, key[0])
+    row = _only(rows, key[0], key[2])
     assert _key(row) == key
     for part in message_parts:
         assert part in row["message"], row["message"]
@@ -242,7 +285,7 @@ def test_column_sums_include_three_public_table(checked):
 
 def test_passing_instances_raise_nothing(checked):
     _, rows, _ = checked
-    assert not [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt"}]
+    assert not [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt", "targets_ok.txt"}]
 
 
 def test_every_rule_evaluated_passing_and_failing_rows(checked):
