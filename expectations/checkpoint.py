@@ -13,6 +13,7 @@ not evaluated without hiding the others.
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,7 +170,8 @@ def unexpected_check_rows(result: ExpectationSuiteValidationResult) -> list[int]
 
 def _plain(row: dict) -> dict:
     """pandas missing markers → None."""
-    return {k: (None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v) for k, v in row.items()}
+    return {k: (None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v)
+            for k, v in row.items()}
 
 
 def _summary(rule: Rule, evaluated: int, records: list[dict], error: str | None = None) -> CheckSummary:

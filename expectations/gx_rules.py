@@ -14,10 +14,11 @@ own columns and parameters; failing rows are named by file, line and check row.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, List, Optional, Union
+from typing import ClassVar
 
 import great_expectations.expectations as gxe
 import pandas as pd
+from great_expectations.compatibility import pydantic
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
 from great_expectations.expectations.metrics.map_metric_provider import MulticolumnMapMetricProvider
@@ -59,6 +60,14 @@ def _formula_block(configuration) -> list[RenderedStringTemplateContent]:
     ]
 
 
+def _condition_text(condition) -> str:
+    """A row condition as people read it: achievement == not_met."""
+    if isinstance(condition, dict) and "column" in condition:
+        column = condition["column"].get("name") if isinstance(condition["column"], dict) else condition["column"]
+        return f"{column} {condition.get('operator', '==')} {condition.get('parameter')}"
+    return str(condition)
+
+
 def _template(template: str, params: dict) -> RenderedStringTemplateContent:
     return RenderedStringTemplateContent(
         content_block_type="string_template",
@@ -98,7 +107,7 @@ class MulticolumnValuesWithinTolerance(MulticolumnMapMetricProvider):
 class ExpectColumnPairValuesToBeWithinTolerance(MulticolumnMapExpectation):
     """column_list = [expected, observed] with ``tolerance``, or [expected, observed, tolerance column]."""
 
-    tolerance: Optional[float] = None
+    tolerance: float | None = None
     ignore_row_if: str = "any_value_is_missing"
     map_metric: ClassVar[str] = "multicolumn_values.within_tolerance"
     success_keys: ClassVar[tuple] = ("mostly", "tolerance")
@@ -151,7 +160,7 @@ class MulticolumnGradeMatchesBand(MulticolumnMapMetricProvider):
 class ExpectGradeToMatchScoreBand(MulticolumnMapExpectation):
     """column_list = [score, grade]; bands = [[level, lowest score], …] best first."""
 
-    bands: List[List[Union[float, str]]]
+    bands: list[list[float | str]]
     ignore_row_if: str = "any_value_is_missing"
     map_metric: ClassVar[str] = "multicolumn_values.grade_matches_band"
     success_keys: ClassVar[tuple] = ("mostly", "bands")
@@ -203,8 +212,8 @@ class ExpectReasonWhenPointsLost(MulticolumnMapExpectation):
     """column_list = [weight, score, reason(, achievement)]: a row with score < weight (or its
     achievement = missed_value) requires a reason not in blank_values."""
 
-    blank_values: List[str] = []
-    missed_value: Optional[str] = None
+    blank_values: list[str] = pydantic.Field(default_factory=list)
+    missed_value: str | None = None
     ignore_row_if: str = "never"
     map_metric: ClassVar[str] = "multicolumn_values.reason_when_points_lost"
     success_keys: ClassVar[tuple] = ("mostly", "blank_values", "missed_value")
@@ -232,7 +241,7 @@ class ExpectColumnPairValuesAToBeAtLeastB(gxe.ExpectColumnPairValuesAToBeGreater
     def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
         kw = configuration.kwargs if configuration else {}
         sign = "≥" if kw.get("or_equal") else ">"
-        where = f"（仅 {kw['row_condition']} 的行）" if kw.get("row_condition") else ""
+        where = f"（仅 {_condition_text(kw['row_condition'])} 的行）" if kw.get("row_condition") else ""
         block = _template(
             f"$column_A {sign} $column_B$where",
             {"column_A": kw.get("column_A"), "column_B": kw.get("column_B"), "where": where},
