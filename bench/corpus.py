@@ -18,6 +18,20 @@ tables), not files. Files hold 5-30 self-evaluation or tracking tables, or a
 department-budget document (8 budget tables, one cell per line, with 3-12
 绩效目标 tables). The output depends only on (n, seed, inject rate): files
 are generated from per-file seeds, in parallel, and written as they are made.
+
+Cross-document triples (``--triples T``, on top of ``--n``): T projects, each in
+a budget document's 绩效目标 table, a tracking report and a self-evaluation of
+the same unit, name and year (files ``triples/batch_*/g<group>_{budget,tracking,
+self_eval}.txt``, up to 4 projects per group). They agree on every indicator's
+target text and on the budget (年度预算安排 = 年初预算数), except for the drift
+injected with ``--drift-rate``: each report of a triple carries ``triple`` (id,
+unit_key, project_name, fiscal_year); the report that differs lists the drift
+under ``injected`` as ``target_changed_between_documents`` or
+``budget_initial_mismatch_across_documents``, with the expected (the other two
+documents) and observed values (amounts in 元) and all three documents' file,
+report_seq, line and value.
+
+    python -m bench.corpus --n 20 --triples 12 --out /tmp/corpus --seed 1
 """
 
 from __future__ import annotations
@@ -26,6 +40,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -222,6 +237,15 @@ def funds_for(rng: random.Random, unit: str) -> dict[str, int]:
     return {"initial": initial, "adjusted": adjusted, "current": current, "carry": carry, "other": other}
 
 
+def funds_around(rng: random.Random, initial: int) -> dict[str, int]:
+    """Like funds_for, around a given 年初预算数 (hundredths of the unit): cross-document projects."""
+    adjusted = initial if rng.random() < 0.5 else initial * rng.randint(90, 115) // 100
+    carry = adjusted * rng.randint(5, 30) // 100 if rng.random() < 0.2 else 0
+    other = adjusted * rng.randint(2, 15) // 100 if rng.random() < 0.1 else 0
+    current = adjusted - carry - other
+    return {"initial": initial, "adjusted": adjusted, "current": current, "carry": carry, "other": other}
+
+
 def split_exec(rng: random.Random, parts: list[int], ratio: float) -> list[int]:
     return [int(p * ratio) for p in parts]
 
@@ -229,13 +253,16 @@ def split_exec(rng: random.Random, parts: list[int], ratio: float) -> list[int]:
 # ---------------------------------------------------------------- self-evaluation
 
 
-def self_eval_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None) -> dict:
+def self_eval_report(
+    doc: Doc, rng: random.Random, ctx: dict, inject: str | None, project: dict | None = None
+) -> dict:
+    """One self-evaluation table; `project` (cross-document triples) fixes name, unit, 年初预算数 and indicators."""
     year, unit = ctx["year"], ctx["unit"]
     style = ctx["style"]  # "a" (Songjiang-like) or "b" (Minhang-like)
     o = ctx["org"]
-    name = project_name(rng, year)
+    name = project["name"] if project else project_name(rng, year)
     dept = f"上海市{o['district']}{o['bureau']}" if style == "a" else f"{o['district']}{o['bureau']}(汇总)"
-    impl = (
+    impl = project["printed_unit"]["self_eval"] if project else (
         f"上海市{o['district']}{o['bureau']}(本级)"
         if rng.random() < 0.5
         else f"上海市{o['district']}{rng.choice(V.BUREAUS[o['bureau']])}"
@@ -267,7 +294,7 @@ def self_eval_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None
     )
 
     # funds
-    f = funds_for(rng, unit)
+    f = funds_around(rng, in_unit(project["initial_m"]["self_eval"], unit)) if project else funds_for(rng, unit)
     ratio = rng.choice([1.0, 1.0, 1.0, rng.uniform(0.6, 1.0), rng.uniform(0.9, 1.0)])
     ex_cur, ex_carry, ex_other = split_exec(rng, [f["current"], f["carry"], f["other"]], ratio)
     rows = {
@@ -442,8 +469,11 @@ def self_eval_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None
         doc.row(["年度总体目标", expected, "", "", actual], pad=3)
 
     # indicators
-    k = rng.randint(4, 16)
-    inds = pick_indicators(rng, V.SELF_EVAL_LEVELS, k, name)
+    if project:
+        inds = [(i["report_level1"], i["report_level2"], i["name"]) for i in project["indicators"]]
+    else:
+        k = rng.randint(4, 16)
+        inds = pick_indicators(rng, V.SELF_EVAL_LEVELS, k, name)
     k = len(inds)
     weights = split_weights(rng, 9000, k, integer=style == "b")
     scores, reasons = [], []
@@ -512,7 +542,7 @@ def self_eval_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None
     ind_truth = []
     prev1 = prev2 = None
     for i, ((l1, l2, nm), w, s, why) in enumerate(zip(inds, weights, scores, reasons)):
-        target, act = quantity_target(rng, l2)
+        target, act = project_target(project, "self_eval", i) if project else quantity_target(rng, l2)
         c1 = l1 if l1 != prev1 else ""
         c2 = l2 if (l2 != prev2 or l1 != prev1) else ""
         if i and rng.random() < 0.04:  # page break inside the table
@@ -651,13 +681,20 @@ def self_eval_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None
 # ---------------------------------------------------------------- tracking
 
 
-def tracking_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None) -> dict:
+def tracking_report(
+    doc: Doc, rng: random.Random, ctx: dict, inject: str | None, project: dict | None = None
+) -> dict:
+    """One tracking table; `project` (cross-document triples) fixes name, unit, 年初预算数 and indicators."""
     year, unit = ctx["year"], ctx["unit"]
     o = ctx["org"]
     end_month = ctx["end_month"]
-    name = project_name(rng, year)
+    name = project["name"] if project else project_name(rng, year)
     dept = f"上海市{o['district']}{o['bureau']}(汇总)"
-    impl = f"上海市{o['district']}{rng.choice(V.BUREAUS[o['bureau']])}"
+    impl = (
+        project["printed_unit"]["tracking"]
+        if project
+        else f"上海市{o['district']}{rng.choice(V.BUREAUS[o['bureau']])}"
+    )
     noise: list[str] = []
     injected: list[dict] = []
     line_start = doc.add("财政项目支出绩效跟踪表")
@@ -669,7 +706,7 @@ def tracking_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None)
     doc.row(
         [f"预算执行情况 ({unit})", "", "", "", "", "年初预算数", "跟踪期预算数", "跟踪期执行数", "执行率(%)"]
     )
-    f = funds_for(rng, unit)
+    f = funds_around(rng, in_unit(project["initial_m"]["tracking"], unit)) if project else funds_for(rng, unit)
     period = rng.choice([f["adjusted"], f["adjusted"] * end_month // 12])
     ratio = rng.uniform(0.05, 1.0)
     parts = {"current_year_appropriation": f["current"], "carryover": f["carry"], "other": f["other"]}
@@ -758,13 +795,16 @@ def tracking_report(doc: Doc, rng: random.Random, ctx: dict, inject: str | None)
         ],
         pad=1,
     )
-    k = rng.randint(4, 14)
-    inds = pick_indicators(rng, V.SELF_EVAL_LEVELS, k, name)
+    if project:
+        inds = [(i["report_level1"], i["report_level2"], i["name"]) for i in project["indicators"]]
+    else:
+        k = rng.randint(4, 14)
+        inds = pick_indicators(rng, V.SELF_EVAL_LEVELS, k, name)
     k = len(inds)
     ind_truth = []
     prev1 = None
     for i, (l1, l2, nm) in enumerate(inds):
-        target, act = quantity_target(rng, l2)
+        target, act = project_target(project, "tracking", i) if project else quantity_target(rng, l2)
         planned = act.split("(")[0] if "(" in act else act
         actual_v = planned
         why = "无偏差" if rng.random() < 0.9 else rng.choice(V.DEVIATION_REASONS)
@@ -856,7 +896,10 @@ class CellDoc(Doc):
         self.add("")
 
 
-def budget_document(doc: CellDoc, rng: random.Random, ctx: dict, n_targets: int, inject: str | None) -> dict:
+def budget_document(
+    doc: CellDoc, rng: random.Random, ctx: dict, n_targets: int, inject: str | None, projects: list | None = None
+) -> dict:
+    """A department budget with n_targets 绩效目标 sections; `projects` (cross-document triples) fixes them."""
     year, o = ctx["year"], ctx["org"]
     dept = f"{o['district']}{o['bureau']}"
     injected: list[dict] = []
@@ -1186,11 +1229,15 @@ def budget_document(doc: CellDoc, rng: random.Random, ctx: dict, n_targets: int,
     doc.add("")
 
     # per-project sections with a 绩效目标 table each
-    for _ in range(n_targets):
-        unit_name = (
-            dept if rng.random() < 0.7 else f"上海市{o['district']}{rng.choice(V.BUREAUS[o['bureau']])}"
-        )
-        name = project_name(rng, year)
+    for t in range(len(projects) if projects else n_targets):
+        project = projects[t] if projects else None
+        if project:
+            unit_name, name = project["printed_unit"]["target"], project["name"]
+        else:
+            unit_name = (
+                dept if rng.random() < 0.7 else f"上海市{o['district']}{rng.choice(V.BUREAUS[o['bureau']])}"
+            )
+            name = project_name(rng, year)
         doc.spacer(2)
         doc.add(f"\t{unit_name}{name}项目经费情况说明")
         doc.add("")
@@ -1199,8 +1246,10 @@ def budget_document(doc: CellDoc, rng: random.Random, ctx: dict, n_targets: int,
         doc.add(" 五、实施周期")
         doc.add(f" {year}年全年")
         doc.add("六、年度预算安排")
-        budget_yuan = rng.randint(10_000, 5_000_000) * 100
-        doc.add(
+        budget_yuan = (
+            project["initial_m"]["target"] * 10_000 if project else rng.randint(10_000, 5_000_000) * 100
+        )
+        budget_line = doc.add(
             f"{year}年{unit_name}总预算为{grouped(budget_yuan).removesuffix('.00')}元，其中：{name}"
             f"{grouped(budget_yuan).removesuffix('.00')}元 。"
         )
@@ -1228,11 +1277,14 @@ def budget_document(doc: CellDoc, rng: random.Random, ctx: dict, n_targets: int,
         for h in ("一级指标", "二级指标", "三级指标", "指标目标值"):
             doc.add("\t" + h)
         doc.add("")
-        inds = pick_indicators(rng, V.TARGET_LEVELS, rng.randint(3, 10), name)
+        if project:
+            inds = [(i["level1"], i["level2"], i["name"]) for i in project["indicators"]]
+        else:
+            inds = pick_indicators(rng, V.TARGET_LEVELS, rng.randint(3, 10), name)
         prev1 = prev2 = None
         ind_truth = []
         for i, (l1, l2, nm) in enumerate(inds):
-            target, _act = quantity_target(rng, l2)
+            target, _act = project_target(project, "target", i) if project else quantity_target(rng, l2)
             doc.add("\t" + (l1 if l1 != prev1 else ""))
             doc.add("\t" + (l2 if (l2, l1) != (prev2, prev1) else ""))
             ln = doc.add("\t" + nm)
@@ -1264,6 +1316,8 @@ def budget_document(doc: CellDoc, rng: random.Random, ctx: dict, n_targets: int,
                 "injected": [],
             }
         )
+        if project:
+            reports[-1]["budget_line_no"] = budget_line
     return {
         "tables": tables,
         "table_count": len(tables),
@@ -1273,6 +1327,173 @@ def budget_document(doc: CellDoc, rng: random.Random, ctx: dict, n_targets: int,
         "reports": reports,
         "injected": injected,
         "department": dept,
+    }
+
+
+# ---------------------------------------------------------------- cross-document triples
+# The same project (unit + name + year) in a budget document's 绩效目标 table, a tracking
+# report and a self-evaluation, agreeing on every indicator's target text and on the
+# budget (年度预算安排 = 年初预算数), except for the drift injected and recorded in the truth.
+
+TRIPLE_DOCS = ("target", "tracking", "self_eval")
+TRIPLE_INJECTIONS = ("target_changed_between_documents", "budget_initial_mismatch_across_documents")
+TRIPLES_PER_GROUP = 4  # projects of one department per budget / tracking / self-evaluation file
+# Target vocabulary → the reports' (一级, 二级) labels. 成本目标 and 满意度目标 are left out:
+# printed as 成本指标 / 满意度指标 under another 一级 label they read as 一级 labels themselves.
+_TRIPLE_LEVELS = {
+    l1: {l2: names for l2, names in l2s.items() if l2 not in ("成本目标", "满意度目标")}
+    for l1, l2s in V.TARGET_LEVELS.items()
+}
+_REPORT_LEVEL1 = {"产出目标": "产出指标", "效果目标": "效益指标", "影响力目标": "效益指标"}
+_REPORT_LEVEL2 = {"长效管理目标": "可持续影响指标", "能力建设目标": "可持续影响指标"}
+
+
+def in_unit(hundreds_of_yuan: int, unit: str) -> int:
+    """An amount of m × 100 元 in hundredths of the document's unit (exact in both 元 and 万元)."""
+    return hundreds_of_yuan if unit == "万元" else hundreds_of_yuan * 10_000
+
+
+def project_target(project: dict, doc: str, i: int) -> tuple[str, str]:
+    """(target, actual) of indicator i as printed in document `doc` of a triple."""
+    ind = project["indicators"][i]
+    return ind["printed_target"][doc], ind["actual"]
+
+
+def drifted_target(rng: random.Random, text: str) -> str:
+    """The same target printed differently: another number, or another word."""
+    m = re.search(r"\d+", text)
+    if m:
+        n = int(m.group())
+        other = n - 5 if n > 50 else n + rng.choice([1, 2, 5, 10])
+        return text[: m.start()] + str(other) + text[m.end():]
+    return rng.choice([t for t in V.TEXT_TARGETS if t != text])
+
+
+def triple_projects(
+    rng: random.Random, year: int, o: dict, k: int, drift_rate: float, first_serial: int
+) -> list[dict]:
+    """k projects of one department, each with its printed forms per document and its drift.
+
+    Names carry a serial (第N批) that no other generated report has, so each triple's key
+    (unit, name, year) matches its three documents and nothing else in the corpus.
+    """
+    projects = []
+    for j in range(k):
+        unit = rng.choice(V.BUREAUS[o["bureau"]])
+        name = f"{project_name(rng, year)}(第{first_serial + j}批)"
+        m = rng.randint(500, 500_000)  # 年初预算数 in hundreds of 元: 5万 … 5000万元
+        indicators = []
+        picked = pick_indicators(rng, _TRIPLE_LEVELS, rng.randint(3, 8), name)
+        # one row per indicator name, so documents can be compared name by name
+        for l1, l2, nm in [p for i, p in enumerate(picked) if p[2] not in {q[2] for q in picked[:i]}]:
+            target, actual = quantity_target(rng, l2)
+            indicators.append(
+                {
+                    "level1": l1,
+                    "level2": l2,
+                    "name": nm,
+                    "target": target,
+                    "actual": actual,
+                    "report_level1": _REPORT_LEVEL1[l1],
+                    "report_level2": _REPORT_LEVEL2.get(l2, l2.replace("目标", "指标")),
+                    "printed_target": dict.fromkeys(TRIPLE_DOCS, target),
+                }
+            )
+        project = {
+            "name": name,
+            "unit_key": f"{o['district']}{unit}",  # the unit as dbt's normalize_unit_name keys it
+            # printed variants of one unit: with or without 上海市
+            "printed_unit": {d: rng.choice(["上海市", ""]) + f"{o['district']}{unit}" for d in TRIPLE_DOCS},
+            "initial_m": dict.fromkeys(TRIPLE_DOCS, m),
+            "indicators": indicators,
+            "drift": [],
+        }
+        if rng.random() < drift_rate:
+            ind, doc = rng.choice(indicators), rng.choice(TRIPLE_DOCS)
+            ind["printed_target"][doc] = drifted_target(rng, ind["target"])
+            project["drift"].append(
+                {"check_name": TRIPLE_INJECTIONS[0], "document": doc, "indicator": ind["name"]}
+            )
+        if rng.random() < drift_rate:
+            doc = rng.choice(TRIPLE_DOCS)
+            project["initial_m"][doc] = m * rng.choice([80, 90, 95, 105, 110, 120]) // 100
+            project["drift"].append({"check_name": TRIPLE_INJECTIONS[1], "document": doc})
+        projects.append(project)
+    return projects
+
+
+def triple_rel_path(group: int, family: str) -> str:
+    return f"triples/batch_{group // FILES_PER_BATCH:04d}/g{group:06d}_{family}.txt"
+
+
+def generate_triple_group(job: tuple) -> list[tuple[str, dict]]:
+    """Write the three files of one group of cross-document projects; their truth lines and counts."""
+    group, k, seed, out, drift_rate = job
+    rng = random.Random(f"triples:{seed}:{group}")
+    year, o = rng.randint(2019, 2025), org(rng)
+    projects = triple_projects(rng, year, o, k, drift_rate, group * TRIPLES_PER_GROUP + 1)
+    ctx = {"year": year, "org": o, "style": rng.choice("ab"), "end_month": rng.choice([6, 8, 9])}
+    files = []  # (family, doc, record)
+    doc = CellDoc()
+    b = budget_document(doc, rng, {**ctx, "unit": "元"}, k, None, projects)
+    record = {"file": triple_rel_path(group, "budget"), "family": "budget", "fiscal_year": year,
+              "reports": b.pop("reports"), "budget": b}
+    files.append(("budget", doc, record))
+    for family, make in (("tracking", tracking_report), ("self_eval", self_eval_report)):
+        doc = Doc()
+        doc.add("")
+        unit = rng.choice(["万元", "元"])
+        reports = [make(doc, rng, {**ctx, "unit": unit}, None, p) for p in projects]
+        files.append((family, doc, {"file": triple_rel_path(group, family), "family": family,
+                                    "fiscal_year": year, "reports": reports}))
+    by_doc = {}  # document kind → (file, its reports)
+    for family, _doc, record in files:
+        for seq, rep in enumerate(record["reports"], 1):
+            rep["report_seq"] = seq
+        by_doc["target" if family == "budget" else family] = record
+    for i, p in enumerate(projects):
+        where = {d: (by_doc[d]["file"], by_doc[d]["reports"][i]) for d in TRIPLE_DOCS}
+        key = {"unit_key": p["unit_key"], "project_name": p["name"], "fiscal_year": year}
+        for _f, rep in where.values():
+            rep["triple"] = {"id": f"g{group:06d}.{i + 1}", **key}
+        for drift in p["drift"]:
+            _f, rep = where[drift["document"]]
+            rep["injected"].append(_drift_truth(drift, p, where))
+    return [write_file(out, doc, record) for _family, doc, record in files]
+
+
+def _drift_truth(drift: dict, project: dict, where: dict) -> dict:
+    """The injected record of one drift, on the report that differs, naming all three documents."""
+    name = drift["check_name"]
+    if name == "target_changed_between_documents":
+        ind = next(i for i in project["indicators"] if i["name"] == drift["indicator"])
+        seq = project["indicators"].index(ind)
+        docs = [
+            {"file": f, "report_type": d, "report_seq": r["report_seq"],
+             "line_no": r["indicators"][seq]["line_no"], "value": ind["printed_target"][d]}
+            for d, (f, r) in where.items()
+        ]
+        subject, expected, observed = ind["name"], ind["target"], ind["printed_target"][drift["document"]]
+    else:
+        def line_of(d: str, r: dict) -> int:
+            return r["budget_line_no"] if d == "target" else r["funds"]["total"]["line_no"]
+
+        docs = [
+            {"file": f, "report_type": d, "report_seq": r["report_seq"], "line_no": line_of(d, r),
+             "value": d2(project["initial_m"][d] * 10_000)}
+            for d, (f, r) in where.items()
+        ]
+        subject = "年度预算安排" if drift["document"] == "target" else "年初预算数"
+        others = {doc["value"] for doc in docs if doc["report_type"] != drift["document"]}
+        expected, observed = others.pop(), d2(project["initial_m"][drift["document"]] * 10_000)
+    mine = next(doc for doc in docs if doc["report_type"] == drift["document"])
+    return {
+        "check_name": name,
+        "subject": subject,
+        "line_no": mine["line_no"],
+        "expected": expected,  # what the other two documents print (amounts in 元)
+        "observed": observed,  # what this document prints (amounts in 元)
+        "documents": docs,
     }
 
 
@@ -1341,6 +1562,11 @@ def generate_file(job: tuple) -> tuple[str, dict]:
             record["reports"].append(make(doc, rng, ctx, inject))
     for seq, rep in enumerate(record["reports"], 1):
         rep["report_seq"] = seq
+    return write_file(out, doc, record)
+
+
+def write_file(out: str, doc: Doc, record: dict) -> tuple[str, dict]:
+    """Write one generated file; return its truth record as a JSON line, and counts."""
     record["line_count"] = doc.no
     text = "\n".join(doc.lines) + "\n"
     data = text.encode("utf-8")
@@ -1378,8 +1604,15 @@ def generate(
     workers: int | None = None,
     quiet: bool = False,
     cycle: tuple[str, ...] | None = None,
+    triples: int = 0,
+    drift_rate: float = 0.3,
 ) -> dict:
-    """Generate a corpus of n report tables into out (replacing it). Returns the manifest."""
+    """Generate a corpus of n report tables into out (replacing it). Returns the manifest.
+
+    `triples` cross-document projects come on top of the n tables (three tables each), under
+    triples/; each drifts in an indicator's target and, independently, in its budget with
+    probability drift_rate.
+    """
     t0 = time.perf_counter()
     out = Path(out)
     if out.exists():
@@ -1401,6 +1634,12 @@ def generate(
         with (out / ".truth.jsonl").open("w", encoding="utf-8") as truth:
             results = pool.imap(generate_file, jobs, chunksize=8) if pool else map(generate_file, jobs)
             _collect(results, truth, counts)
+            groups = [
+                (g, min(TRIPLES_PER_GROUP, triples - g * TRIPLES_PER_GROUP), seed, str(out), drift_rate)
+                for g in range(-(-triples // TRIPLES_PER_GROUP))
+            ]
+            per_group = pool.imap(generate_triple_group, groups) if pool else map(generate_triple_group, groups)
+            _collect((line for lines in per_group for line in lines), truth, counts)
     finally:
         if pool:
             pool.close()
@@ -1409,6 +1648,8 @@ def generate(
         "n": n,
         "seed": seed,
         "inject_rate": inject_rate,
+        "triples": triples,
+        "drift_rate": drift_rate if triples else None,
         **counts,
         "seconds": round(time.perf_counter() - t0, 3),
         "generator": GENERATOR,
@@ -1422,19 +1663,20 @@ def generate(
     return manifest
 
 
-def cached(n: int, out: Path, seed: int = 1, inject_rate: float = 0.05) -> dict:
+def cached(n: int, out: Path, seed: int = 1, inject_rate: float = 0.05, triples: int = 0) -> dict:
     """The corpus at out if it was generated with these parameters, else generate it."""
     mf = Path(out) / ".manifest.json"
     if mf.exists():
         m = json.loads(mf.read_text(encoding="utf-8"))
-        if (m.get("n"), m.get("seed"), m.get("inject_rate"), m.get("generator")) == (
+        if (m.get("n"), m.get("seed"), m.get("inject_rate"), m.get("triples", 0), m.get("generator")) == (
             n,
             seed,
             inject_rate,
+            triples,
             GENERATOR,
         ):
             return m
-    return generate(n, out, seed, inject_rate)
+    return generate(n, out, seed, inject_rate, triples=triples)
 
 
 def read_truth(out: Path) -> list[dict]:
@@ -1454,8 +1696,23 @@ def main(argv: list[str] | None = None) -> int:
         help="share of reports with one deliberate inconsistency (budget files: 4x this)",
     )
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument(
+        "--triples",
+        type=int,
+        default=0,
+        help="cross-document projects (target table + tracking + self-evaluation) on top of --n, under triples/",
+    )
+    ap.add_argument(
+        "--drift-rate",
+        type=float,
+        default=0.3,
+        help="chance that a triple's indicator target, and (independently) its budget, differ in one document",
+    )
     a = ap.parse_args(argv)
-    generate(a.n, a.out or Path("bench/corpus") / str(a.n), a.seed, a.inject_rate, a.workers)
+    generate(
+        a.n, a.out or Path("bench/corpus") / str(a.n), a.seed, a.inject_rate, a.workers,
+        triples=a.triples, drift_rate=a.drift_rate,
+    )
     return 0
 
 

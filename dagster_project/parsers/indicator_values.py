@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 QUALITATIVE, RANGE = "qualitative", "range"
@@ -60,7 +61,8 @@ _UNIT_WORDS = frozenset({
     "平方米", "米", "公里", "千米", "吨", "亩", "岁", "床", "张次", "单", "宗", "户次", "批次", "班", "场次", "课", "学时",
 })
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[零一二两三四五六七八九十百]+"
+_CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[零一二两三四五六七八九十百千]+"
 _WIDE = str.maketrans("（）＜＞＝％．，～：", "()<>=%.,~:")
 
 _VALUE_RE = re.compile(
@@ -102,15 +104,20 @@ def _number(token: str) -> Decimal | None:
 
 
 def _chinese_number(token: str) -> Decimal | None:
-    """一 … 九十九, 一百 … (enough for 二小时内, 三个); anything odder is not a number."""
-    if token in _CN_DIGITS:
-        return Decimal(_CN_DIGITS[token])
-    m = re.fullmatch(r"([一二两三四五六七八九])?十([一二三四五六七八九])?", token)
-    if m:
-        tens = _CN_DIGITS[m[1]] if m[1] else 1
-        return Decimal(tens * 10 + (_CN_DIGITS[m[2]] if m[2] else 0))
-    m = re.fullmatch(r"([一二两三四五六七八九])百", token)
-    return Decimal(_CN_DIGITS[m[1]] * 100) if m else None
+    """二 → 2, 十二 → 12, 一百零五 → 105, 三千 → 3000; anything else (二二, 百百) is not a number."""
+    total, digit, last_multiplier = 0, None, 10_000
+    for ch in token:
+        if ch in _CN_DIGITS:
+            if digit:  # two digits in a row (二二): not a number
+                return None
+            digit = _CN_DIGITS[ch]
+        else:
+            multiplier = _CN_MULTIPLIERS[ch]
+            if multiplier >= last_multiplier or digit == 0:
+                return None
+            total += (1 if digit is None else digit) * multiplier
+            digit, last_multiplier = None, multiplier
+    return Decimal(total + (digit or 0))
 
 
 def _unit(raw: str) -> tuple[bool, str | None]:
@@ -141,6 +148,7 @@ def read_value(text: str | None) -> Reading:
 
 
 def _numeric(m: re.Match) -> Reading | None:
+    """The numeric reading of a match; None when the text is not a number after all (一体化)."""
     value = _number(m["num"])
     if value is None:
         return None
@@ -158,6 +166,8 @@ def _numeric(m: re.Match) -> Reading | None:
     # A label (满意度≥95%) needs an explicit operator (the regex lets a tail like 响应 follow only a suffix).
     if m["label"] and not m["op"]:
         return None
+    if "每" in m["label"]:
+        return Reading()  # 每月至少一次: a rate per period the unit would not show — unknown
     if m["num2"] is None:
         return Reading(op, value, None, unit)
     high = _number(m["num2"])
@@ -220,6 +230,7 @@ def achievement(target_text: str | None, actual_text: str | None, target: Readin
     return MET if _compare(target.operator, actual.value, target.value, target.value_max) else NOT_MET
 
 
+@lru_cache(maxsize=1 << 16)  # few distinct (target, actual) pairs recur across millions of rows
 def interpret(target_text: str | None, actual_text: str | None) -> Meaning:
     """Read both texts and decide whether the actual meets the target."""
     target, actual = read_value(target_text), read_value(actual_text)

@@ -45,7 +45,10 @@ SAMPLES = Path(__file__).resolve().parents[2] / "raw"
         ("及时", Reading("qualitative")),
         ("有效", Reading("qualitative")),
         ("健全", Reading("qualitative")),
+        ("一百零五人", Reading(None, D(105), None, "人")),
+        ("至少一次", Reading(">=", D(1), None, "次")),
         ("一体化", Reading("qualitative")),  # 一 here is no number
+        ("十分满意", Reading("qualitative")),
         ("高于市平均值", Reading("qualitative")),
         # digits or a comparison we cannot place: unknown, never qualitative
         ("较2021年增多", Reading()),
@@ -54,6 +57,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "raw"
         ("≥", Reading()),
         ("线下：市内2次，市外1-2次；线上：每月至少一次。", Reading()),
         ("2020年计划组织培训6次", Reading()),
+        ("每月至少一次", Reading()),  # a rate: 次 per month
         ("≤90%以上", Reading()),  # contradicts itself
         (None, Reading()),
         ("  ", Reading()),
