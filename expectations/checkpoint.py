@@ -1,9 +1,10 @@
 """Run every rule's GX validation over its dbt check rows and replace the quality tables.
 
-``run_quality_checks`` reads each rule's model ``quality.chk_<check_name>`` (built by dbt: one
-row per checked instance, compared values DECIMAL) as it is, one rule at a time, and lets GX
-judge it with the rule's suite (``chk_<check_name>_suite``, result format COMPLETE, failing rows
-named by source_file, line_no and check_row). Nothing is judged before GX sees the rows: the
+``run_quality_checks`` takes each rule's model ``quality.chk_<check_name>`` (built by dbt: one
+row per checked instance, compared values DECIMAL), one rule at a time, and lets GX judge the
+columns its expectations read with the rule's suite (``chk_<check_name>_suite``, result format
+COMPLETE, failing rows named by source_file, line_no and check_row); the failing rows' other
+columns are then read back from the model. Nothing is judged before GX sees the rows: the
 rows GX reports as unexpected become ``quality.violations``; ``quality.check_results`` holds
 each rule's counts, both written in one transaction. Violations are findings: nothing here
 raises because the documents break a rule, and a rule whose model is missing is reported as
@@ -27,7 +28,7 @@ from great_expectations.core.expectation_validation_result import ExpectationSui
 
 from .context import build_context, check_rows_batch_definition
 from .data_docs import make_offline
-from .gx_rules import RESULT_FORMAT
+from .gx_rules import INDEX_COLUMNS, RESULT_FORMAT
 from .registry import RULES, Rule
 from .suites import build_suite
 from .violations import violation_row, violations_table
@@ -122,10 +123,41 @@ def run_quality_checks(
     return summary
 
 
+def judged_columns(rule: Rule) -> list[str]:
+    """The model columns GX needs: those naming a failing row and those the expectations read."""
+    columns = list(INDEX_COLUMNS)
+    for spec in rule.expectations:
+        named = [*spec.kwargs.get("column_list", []), *(spec.kwargs.get(k) for k in ("column", "column_A", "column_B"))]
+        columns += [c for c in named if c] + ([spec.where[0]] if spec.where else [])
+    return list(dict.fromkeys(columns))
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """A query's rows as a DataFrame; DECIMAL columns stay exact (Arrow decimals)."""
+    relation = con.sql(sql, params=params) if params else con.sql(sql)
+    return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
+
+
 def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
-    """The rule's dbt model as a DataFrame; DECIMAL columns stay exact (Arrow decimals)."""
-    table = con.sql(f"SELECT * FROM {QUALITY_SCHEMA}.{rule.model} ORDER BY check_row").to_arrow_table()
-    return table.to_pandas(types_mapper=pd.ArrowDtype)
+    """What GX judges of the rule's dbt model: the judged columns of every check row.
+
+    The descriptive columns stay in DuckDB until a row fails (memory grows with rows × a few columns).
+    """
+    columns = ", ".join(judged_columns(rule))
+    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model} ORDER BY check_row")
+
+
+def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list[int]) -> list[dict]:
+    """Every column of the given check rows of the rule's model, in check_row order."""
+    if not check_row_ids:
+        return []
+    frame = _frame(
+        con,
+        f"SELECT * FROM {QUALITY_SCHEMA}.{rule.model} WHERE check_row IN (SELECT unnest(?::BIGINT[])) "
+        "ORDER BY check_row",
+        [check_row_ids],
+    )
+    return [_plain(row) for row in frame.to_dict("records")]
 
 
 def _check(
@@ -152,10 +184,11 @@ def _check(
         ),
         None,
     )
+    evaluated = len(frame)
+    del frame  # GX is done with it; only the failing rows' details are needed now
     failing = [] if error else unexpected_check_rows(result)
-    rows = frame.set_index("check_row", drop=False).loc[failing] if failing else frame.iloc[0:0]
-    records = [violation_row(_plain(row), rule) for row in rows.to_dict("records")]
-    return _summary(rule, len(frame), records, error=error), records, result
+    records = [violation_row(row, rule) for row in failing_rows(con, rule, failing)]
+    return _summary(rule, evaluated, records, error=error), records, result
 
 
 def unexpected_check_rows(result: ExpectationSuiteValidationResult) -> list[int]:

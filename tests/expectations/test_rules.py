@@ -393,3 +393,13 @@ def test_consistent_warehouse_has_no_violations(tmp_path, warehouse_builder):
     assert all(c.evaluated_count > 0 for c in summary.checks), [
         c.check_name for c in summary.checks if not c.evaluated_count
     ]
+
+
+def test_gx_sees_only_the_columns_its_expectations_read():
+    from expectations.checkpoint import judged_columns
+
+    assert judged_columns(registry.rule("fund_total_mismatch")) == [
+        "source_file", "line_no", "check_row", "expected_yuan", "observed_yuan", "tolerance_yuan"]
+    assert judged_columns(registry.rule("score_despite_target_missed")) == [
+        "source_file", "line_no", "check_row", "expected_max_score", "observed_score", "achievement"]
+    assert judged_columns(registry.rule("grade_mismatch"))[3:] == ["observed_score", "observed_grade"]
