@@ -12,7 +12,7 @@ export FISCAL_REPORT_DIR ?= $(CURDIR)/reports
 export DBT_PROFILES_DIR := $(CURDIR)/dbt
 export DO_NOT_TRACK := 1
 
-.PHONY: install system-deps run test dev lint docs bench corpus clean
+.PHONY: install system-deps docs-assets run test dev lint docs bench corpus clean
 
 install: $(STAMP)
 
@@ -28,7 +28,12 @@ dbt/target/manifest.json: $(STAMP) $(shell find dbt -name '*.sql' -o -name '*.ym
 	cd dbt && ../$(VENV)/bin/dbt parse --quiet
 	touch $@
 
-run: install dbt/target/manifest.json
+# GX Data Docs load jQuery, Bootstrap, Vega … from CDNs; the quality step serves local copies,
+# fetched once from the npm registry into .cache/ (expectations/data_docs.py pins the versions).
+docs-assets: install
+	$(PY) -c "from expectations.data_docs import fetch_assets; fetch_assets()"
+
+run: install docs-assets dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME) $(dir $(FISCAL_DB_PATH)) $(FISCAL_REPORT_DIR)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster job execute -m dagster_project.definitions -j fiscal_full_build
@@ -40,7 +45,7 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-test: install system-deps dbt/target/manifest.json
+test: install system-deps docs-assets dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
 	$(PY) -m pytest
 
@@ -69,4 +74,4 @@ bench: install dbt/target/manifest.json
 	$(PY) -m bench.run --sizes $(SIZES)
 
 clean:
-	rm -rf warehouse reports .dagster_home dbt/target dbt/logs .pytest_cache
+	rm -rf warehouse reports .dagster_home dbt/target dbt/logs .pytest_cache .cache

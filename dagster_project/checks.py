@@ -10,33 +10,23 @@ story as the quality report.
 import dagster as dg
 import duckdb
 
+from expectations.registry import RULES
+
 from .assets.quality import VIOLATIONS_KEY
 from .resources import FiscalWarehouse
 
-# check_name → the mart whose rows it validates
-RULE_TARGETS: dict[str, str] = {
-    "fund_total_mismatch": "fct_project_fund",
-    "execution_rate_mismatch": "fct_project_fund",
-    "fund_score_mismatch": "fct_project_fund",
-    "weight_sum_mismatch": "fct_report",
-    "score_sum_mismatch": "fct_report",
-    "grade_mismatch": "fct_report",
-    "score_exceeds_weight": "fct_indicator",
-    "missing_deviation_reason": "fct_indicator",
-    "budget_hierarchy_mismatch": "fct_budget_line",
-    "budget_column_sum_mismatch": "fct_budget_line",
-    "budget_balance_mismatch": "fct_budget_line",
-    "budget_cross_table_mismatch": "fct_budget_line",
-    "budget_economic_total_mismatch": "fct_budget_line",
-    "narrative_amount_mismatch": "fct_narrative_amount",
-}
 _EXAMPLES = 5
 
 
 def _rule_specs() -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(name, asset=dg.AssetKey(["marts", mart]), additional_deps=[VIOLATIONS_KEY])
-        for name, mart in RULE_TARGETS.items()
+        dg.AssetCheckSpec(
+            rule.check_name,
+            asset=dg.AssetKey(["marts", rule.mart]),
+            additional_deps=[VIOLATIONS_KEY],
+            description=f"{rule.label}：{rule.formula}",
+        )
+        for rule in RULES
     ]
 
 

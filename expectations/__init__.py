@@ -1,9 +1,8 @@
-"""Finance consistency checks: SQL over the marts, judged by Great Expectations.
+"""Finance consistency checks: dbt computes each rule's check rows, Great Expectations judges them.
 
-DuckDB computes, per rule, one row per checked instance with the two compared
-numbers and the tolerance (``expectations/sql/<check_name>.sql``) and keeps them;
-GX validates only the compared columns of those rows with one ``Expect…``
-subclass per rule (``expectations/rules``); the failing rows' context is read
-back from DuckDB and they become ``quality.violations`` rows (``violations.py``).
-The entry point is ``expectations.checkpoint.run_quality_checks``.
+Each rule is one entry of ``registry.RULES``: its rows are the dbt model
+``quality.chk_<check_name>`` (one row per checked instance, compared values DECIMAL), its verdict
+the GX expectations named there (``gx_rules.py``), run per rule by ``checkpoint.run_quality_checks``;
+the rows GX finds unexpected become ``quality.violations`` (``violations.py``). Data Docs are
+made to work offline by ``data_docs.py``.
 """

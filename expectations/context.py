@@ -1,8 +1,9 @@
 """The Great Expectations context: ephemeral, code-first, one pandas data source.
 
-A GX SQL data source on a DuckDB file fails every metric here (``list index out
-of range``), so DuckDB computes each rule's rows and GX validates them as a
-pandas DataFrame passed at run time (batch parameter ``dataframe``).
+A GX SQL data source on a DuckDB file fails every metric here (``list index out of range``), so
+each rule's check rows (``quality.chk_<check_name>``, built by dbt) are read from DuckDB as they
+are, DECIMAL columns as exact Arrow decimals, and handed to GX as a pandas DataFrame at run time
+(batch parameter ``dataframe``), one data asset per rule.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
-DATASOURCE_NAME = "fiscal_checks"
-ASSET_NAME = "check_rows"
+DATASOURCE_NAME = "fiscal_quality"
 BATCH_DEFINITION_NAME = "all_check_rows"
 DATA_DOCS_SITE_NAME = "fiscal_quality_docs"
 
@@ -44,8 +44,11 @@ def build_context(data_docs_dir: Path | None = None) -> AbstractDataContext:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def check_rows_batch_definition(context: AbstractDataContext) -> BatchDefinition:
-    """The one batch definition every suite validates: the frame of all rules' check rows."""
-    source = context.data_sources.add_pandas(DATASOURCE_NAME)
-    asset = source.add_dataframe_asset(ASSET_NAME)
+def check_rows_batch_definition(context: AbstractDataContext, model: str) -> BatchDefinition:
+    """The batch definition of one rule's check rows (data asset named after its dbt model)."""
+    try:
+        source = context.data_sources.get(DATASOURCE_NAME)
+    except KeyError:
+        source = context.data_sources.add_pandas(DATASOURCE_NAME)
+    asset = source.add_dataframe_asset(model)
     return asset.add_batch_definition_whole_dataframe(BATCH_DEFINITION_NAME)

@@ -1,20 +1,22 @@
-"""GX validation results → quality.violations rows (Chinese message, line_no).
+"""Failing check rows (as GX named them) → quality.violations rows (Chinese message, file, line).
 
-``expected_value`` / ``observed_value`` are text: amounts in 元 with two
-decimals (like every ``_yuan`` column), rates in percent, scores and weights in
-points, grades and reasons as words. The message restates them in the
-document's own unit (万元 documents in 万元) for the finance office.
+``expected_value`` / ``observed_value`` are text (the contract's columns; grades and reasons are
+words): amounts in 元 with two decimals (like every ``_yuan`` column), rates in percent, scores
+and weights in points. The numbers themselves travel as DECIMAL(18,2) (``expected_number``,
+``observed_number``, ``difference``, ``tolerance``), never as floats. The message restates them in
+the document's own unit (万元 documents in 万元) for the finance office.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
 
-import pandas as pd
 import pyarrow as pa
 
-from .rules import Rule
+from .registry import Rule, expected_grade
+
+MONEY = pa.decimal128(18, 2)
+CENT = Decimal("0.01")
 
 VIOLATION_SCHEMA = pa.schema(
     [
@@ -30,49 +32,49 @@ VIOLATION_SCHEMA = pa.schema(
         ("message", pa.string()),
         ("line_no", pa.int32()),
         # extras
+        ("page_no", pa.int32()),
         ("report_id", pa.string()),
+        ("report_type", pa.string()),
         ("project_name", pa.string()),
         ("implementing_unit", pa.string()),
+        ("department", pa.string()),  # 主管部门 of a report, 编制部门 of a budget
+        ("district", pa.string()),
         ("fiscal_year", pa.int32()),
         ("table_title", pa.string()),
         ("measure", pa.string()),
         ("value_unit", pa.string()),  # unit of expected/observed/difference/tolerance: 元, %, 分 or empty
-        ("difference", pa.float64()),  # observed − expected
-        ("tolerance", pa.float64()),
+        ("expected_number", MONEY),
+        ("observed_number", MONEY),
+        ("difference", MONEY),  # observed − expected
+        ("tolerance", MONEY),
         ("rule_description", pa.string()),
         ("suite", pa.string()),
         ("expectation_type", pa.string()),
+        ("check_row", pa.int64()),  # the row of quality.chk_<check_name> GX found unexpected
     ]
 )
 
 _VALUE_UNIT = {"amount": "元", "rate": "%", "score": "分", "weight": "分"}
 
 
-def clean(value: Any) -> Any:
-    """pandas missing markers → None; numpy scalars → Python."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
+def _cents(number: Decimal | None) -> Decimal | None:
+    return None if number is None else Decimal(number).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _unit_factor(money_unit: str | None) -> int:
     return 10000 if money_unit == "万元" else 1
 
 
-def display(number: float | None, kind: str, money_unit: str | None) -> str:
+def display(number: Decimal | None, kind: str, money_unit: str | None) -> str:
     """A number as the finance office reads it: amounts in the document's unit."""
     if number is None:
         return "（空）"
     if kind == "amount":
         unit = money_unit or "元"
-        return f"{number / _unit_factor(money_unit):,.2f} {unit}"
+        return f"{_cents(Decimal(number) / _unit_factor(money_unit)):,.2f} {unit}"
     if kind == "rate":
-        return f"{number:.2f}%"
-    return f"{number:.2f} 分"
+        return f"{_cents(number):.2f}%"
+    return f"{_cents(number):.2f} 分"
 
 
 def _who(row: dict) -> str:
@@ -85,19 +87,33 @@ def _who(row: dict) -> str:
     return row.get("source_file") or ""
 
 
+def _tolerance(row: dict, rule: Rule) -> Decimal | None:
+    if isinstance(rule.tolerance, Decimal):
+        return rule.tolerance
+    return row.get(rule.tolerance) if rule.tolerance else None
+
+
+def compared(row: dict, rule: Rule) -> tuple[str | Decimal | None, str | Decimal | None]:
+    """(expected, observed) of a failing row: numbers for numeric rules, words for grade/text rules."""
+    if rule.value_kind == "grade":
+        return expected_grade(row.get("observed_score")), row.get(rule.observed)
+    if rule.value_kind == "text":
+        return "填写偏差原因", row.get(rule.observed)
+    return row.get(rule.expected), row.get(rule.observed)
+
+
 def message_fields(row: dict, rule: Rule) -> dict[str, str]:
     """The fields a rule's message template may use."""
     kind, unit = rule.value_kind, row.get("money_unit")
-    expected, observed = row.get("expected_number"), row.get("observed_number")
-    if kind in ("grade", "text"):
-        shown_expected = row.get("expected_text") or ""
-        shown_observed = row.get("observed_text") or "未填写"
+    expected, observed = compared(row, rule)
+    if kind in ("grade", "text", "word"):
+        shown_expected, shown_observed = expected or "", observed or "未填写"
         difference = tolerance = ""
     else:
         shown_expected, shown_observed = display(expected, kind, unit), display(observed, kind, unit)
         diff = None if expected is None or observed is None else abs(observed - expected)
         difference = display(diff, kind, unit)
-        tolerance = display(row.get("tolerance"), kind, unit)
+        tolerance = display(_tolerance(row, rule), kind, unit)
     return {
         "who": _who(row),
         "subject": row.get("subject") or "",
@@ -110,14 +126,10 @@ def message_fields(row: dict, rule: Rule) -> dict[str, str]:
     }
 
 
-def _plain(number: float | None) -> str | None:
-    return None if number is None else f"{number:.2f}"
-
-
 def violation_row(row: dict, rule: Rule) -> dict:
     """One quality.violations row from one failing check row."""
-    textual = rule.value_kind in ("grade", "text")
-    expected, observed = row.get("expected_number"), row.get("observed_number")
+    textual = rule.value_kind in ("grade", "text", "word")
+    expected, observed = compared(row, rule)
     return {
         "check_name": rule.check_name,
         "severity": rule.severity,
@@ -125,22 +137,29 @@ def violation_row(row: dict, rule: Rule) -> dict:
         "report_seq": row.get("report_seq"),
         "table_seq": row.get("table_seq"),
         "subject": row.get("subject"),
-        "expected_value": row.get("expected_text") if textual else _plain(expected),
-        "observed_value": (row.get("observed_text") or "未填写") if textual else _plain(observed),
+        "expected_value": expected if textual else None if expected is None else f"{_cents(expected):.2f}",
+        "observed_value": (observed or "未填写") if textual else None if observed is None else f"{_cents(observed):.2f}",
         "message": rule.message.format(**message_fields(row, rule)),
         "line_no": row.get("line_no"),
-        "report_id": None if row.get("report_id") is None else str(row["report_id"]),
+        "page_no": row.get("page_no"),
+        "report_id": row.get("report_id"),
+        "report_type": row.get("report_type"),
         "project_name": row.get("project_name"),
         "implementing_unit": row.get("implementing_unit"),
+        "department": row.get("department"),
+        "district": row.get("district"),
         "fiscal_year": row.get("fiscal_year"),
         "table_title": row.get("table_title"),
         "measure": row.get("measure"),
         "value_unit": _VALUE_UNIT.get(rule.value_kind, ""),
-        "difference": None if textual or expected is None or observed is None else round(observed - expected, 6),
-        "tolerance": None if textual else row.get("tolerance"),
-        "rule_description": rule.description,
+        "expected_number": None if textual else _cents(expected),
+        "observed_number": None if textual else _cents(observed),
+        "difference": None if textual or expected is None or observed is None else _cents(observed - expected),
+        "tolerance": None if textual else _cents(_tolerance(row, rule)),
+        "rule_description": rule.formula,
         "suite": rule.suite_name,
-        "expectation_type": rule.expectation_type,
+        "expectation_type": ", ".join(spec.kind for spec in rule.expectations),
+        "check_row": row.get("check_row"),
     }
 
 

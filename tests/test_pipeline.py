@@ -95,9 +95,34 @@ def test_weight_and_score_sums_hold_except_where_the_document_is_wrong(sample_ru
     assert broken == [(SELF_EVAL_000, "中央就业补助资金"), (SELF_EVAL_000, "网络信息系统运行与维护")]
 
 
+# Indicators whose actual meets the target (达成指标, or a number meeting ≥/≤/=) yet lost points:
+# each line checked against the sample (score < weight, a reason printed). Warnings, not errors.
+POINTS_LOST_THOUGH_MET = [
+    (SELF_EVAL_000, line) for line in (
+        49, 71, 117, 118, 232, 255, 256, 349, 372, 420, 422, 429, 465, 492, 493, 494, 495, 545, 549, 685,
+        687, 689, 707, 710, 712, 744, 745, 792, 793, 815, 816, 837, 838, 859, 891, 973, 974, 975, 976,
+    )
+] + [(SELF_EVAL_001, 24), (SELF_EVAL_001, 148)]  # ≥95% against ≥90%, scored 8 of 10 by the rubric
+
+
+def test_points_lost_though_target_met_are_the_warnings(sample_run):
+    found = sample_run.query(
+        "select source_file, line_no, severity from quality.violations "
+        "where check_name = 'points_lost_though_target_met' order by all"
+    )
+    assert found == [(f, line, "warning") for f, line in POINTS_LOST_THOUGH_MET]
+    message = sample_run.scalar(
+        "select message from quality.violations where check_name = 'points_lost_though_target_met' "
+        "and source_file = ? and line_no = 118",
+        [SELF_EVAL_000],
+    )
+    assert "法律顾问履职评价满意率" in message and "“≥85.00(%)”" in message and "8.00 分" in message
+
+
 def test_checks_report_the_genuine_inconsistencies_and_nothing_else(sample_run):
     found = sample_run.query(
-        "select check_name, source_file, line_no, subject from quality.violations order by all"
+        "select check_name, source_file, line_no, subject from quality.violations "
+        "where check_name <> 'points_lost_though_target_met' order by all"
     )
     assert found == [
         ("fund_score_mismatch", SELF_EVAL_000, 318, "年度资金总额"),  # 中央就业补助资金: 2.50 × 25.12% ≠ 10.00
@@ -137,7 +162,7 @@ def test_quality_report_and_data_docs_are_written(sample_run):
     assert (quality / "violations.xlsx").exists()
     assert (sample_run.report_dir / "gx_data_docs" / "index.html").exists()
     html = (quality / "index.html").read_text(encoding="utf-8")
-    assert 'id="violation-count" data-value="11"' in html
+    assert f'id="violation-count" data-value="{11 + len(POINTS_LOST_THOUGH_MET)}"' in html
 
 
 READER = textwrap.dedent(

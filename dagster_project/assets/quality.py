@@ -1,20 +1,19 @@
-"""Quality: run the Great Expectations rules over the marts into quality.violations."""
+"""Quality: Great Expectations judges each rule's dbt check rows into quality.violations."""
 
 
 import dagster as dg
 
 from expectations.checkpoint import run_quality_checks
+from expectations.registry import RULES
 
 from ..resources import FiscalWarehouse
 
-MART_KEYS = [
-    dg.AssetKey(["marts", name])
-    for name in ("fct_report", "fct_project_fund", "fct_indicator", "fct_budget_line", "fct_narrative_amount")
-]
+# The dbt models holding the rules' check rows (quality.chk_<check_name>), built from the marts.
+CHECK_MODEL_KEYS = [dg.AssetKey(["quality", rule.model]) for rule in RULES]
 VIOLATIONS_KEY = dg.AssetKey(["quality", "violations"])
 
 
-@dg.asset(key=VIOLATIONS_KEY, deps=MART_KEYS, group_name="quality", kinds={"great_expectations", "duckdb"})
+@dg.asset(key=VIOLATIONS_KEY, deps=CHECK_MODEL_KEYS, group_name="quality", kinds={"great_expectations", "duckdb"})
 def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse) -> dg.MaterializeResult:
     """One row per failed check instance (contract: quality.violations), plus GX Data Docs.
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import duckdb
 
-_DISTRICT = re.compile(r"([^\s市省县（()）]{2,3}区)")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
@@ -85,15 +84,6 @@ def as_number(value: Any) -> Decimal | None:
         return Decimal(text)
     except InvalidOperation:
         return None
-
-
-def district_of(*texts: str | None) -> str | None:
-    """The district named in a department or unit name ('上海市松江区…' → '松江区')."""
-    for text in texts:
-        match = _DISTRICT.search(text or "")
-        if match:
-            return match.group(1)
-    return None
 
 
 def load_quality_data(db_path: Path, parse_issue_limit: int = 500) -> QualityData:
@@ -199,7 +189,7 @@ class _Reader:
         cols = self.tables["marts.fct_report"]
         pick = ["source_file", "report_seq"] + [
             c
-            for c in ("project_name", "supervising_dept", "implementing_unit", "fiscal_year", "report_type")
+            for c in ("project_name", "supervising_dept", "implementing_unit", "fiscal_year", "report_type", "district")
             if c in cols
         ]
         return {
@@ -223,15 +213,7 @@ class _Reader:
         rows = self.rows("select * from quality.violations")
         reports = self._reports()
         budget_years = self._budget_years()
-        file_depts: dict[str, set[str]] = defaultdict(set)
-        for r in reports.values():
-            file_depts[r["source_file"]] |= {r.get("supervising_dept")} - {None}
-        if self.has("raw.budget_tables", "source_file", "department"):  # 编制部门 of a budget file
-            for source_file, dept in self.con.execute(
-                "select distinct source_file, department from raw.budget_tables where department is not null"
-            ).fetchall():
-                file_depts[source_file].add(dept)
-        found = [_violation(row, reports, budget_years, file_depts) for row in rows]
+        found = [_violation(row, reports, budget_years) for row in rows]
         return sorted(found, key=lambda v: (v.check_name, v.source_file, v.line_no or 0, v.subject or ""))
 
     def check_results(self) -> list[dict[str, Any]]:
@@ -288,7 +270,6 @@ def _violation(
     row: dict[str, Any],
     reports: dict[tuple[str, int], dict[str, Any]],
     budget_years: dict[tuple[str, int], int],
-    file_depts: dict[str, set[str]],
 ) -> Violation:
     report = reports.get((row.get("source_file"), row.get("report_seq")), {})
 
@@ -326,12 +307,10 @@ def _violation(
         measure=_text(row.get("measure")),
         rule_description=_text(row.get("rule_description")),
     )
-    depts = sorted(file_depts.get(violation.source_file, set()))
-    if violation.supervising_dept is None and len(depts) == 1:
-        violation.supervising_dept = depts[0]  # a budget file is one department's disclosure
-    violation.district = row.get("district") or district_of(
-        violation.supervising_dept, violation.implementing_unit, *depts
-    )
+    # the quality models carry the report's 主管部门 / the budget's 编制部门 and its district
+    if violation.supervising_dept is None:
+        violation.supervising_dept = row.get("department")
+    violation.district = row.get("district") or report.get("district")
     return violation
 
 

@@ -1,61 +1,25 @@
-"""Each finance rule on tiny marts: a passing and a failing instance, judged by GX.
+"""Each finance rule on tiny warehouses built by dbt: a passing and a failing instance, judged by GX.
 
-One warehouse holds every case (isolated by source_file) and is checked once
-per module, because building a GX context is the slow part.
+One warehouse holds every case (isolated by source_file), built once per module from hand-made
+raw rows (conftest.py), because dbt and GX contexts are the slow part.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal as D
 
 import duckdb
 import pytest
-from great_expectations.checkpoint.checkpoint import CheckpointResult
-from great_expectations.core.expectation_validation_result import ExpectationValidationResult
+from conftest import budget, budget_table, fund, indicator, merge, narrative, reading, report
 
+from expectations import registry
 from expectations.checkpoint import run_quality_checks
 
 CONTRACT_COLUMNS = [
     "check_name", "severity", "source_file", "report_seq", "table_seq", "subject",
     "expected_value", "observed_value", "message", "line_no",
 ]
-
-
-def report(report_id, source_file, seq, project, unit, money_unit, *, report_type="self_eval", **kw):
-    return {
-        "report_id": report_id, "source_file": source_file, "report_seq": seq, "report_type": report_type,
-        "fiscal_year": 2024, "project_name": project, "implementing_unit": unit, "money_unit": money_unit,
-        "line_start": kw.pop("line_start", 1), "line_end": kw.pop("line_end", 40), **kw,
-    }
-
-
-def fund(report_id, source_file, seq, source, line, **amounts):
-    return {"report_id": report_id, "source_file": source_file, "report_seq": seq, "fund_source": source,
-            "line_no": line, **{k: D(str(v)) if v is not None else None for k, v in amounts.items()}}
-
-
-def indicator(report_id, source_file, seq, n, name, weight, score, line, reason=None):
-    return {"report_id": report_id, "source_file": source_file, "report_seq": seq, "indicator_seq": n,
-            "level1": "产出指标", "level2": "数量指标", "indicator_name": name,
-            "weight": D(str(weight)), "score": D(str(score)), "deviation_reason": reason, "line_no": line}
-
-
-def budget(source_file, table_seq, title, row_seq, code, name, cells, line, side=None):
-    """cells: {measure: amount in 元}; one line per cell, numbered from ``line``."""
-    level = {3: "类", 5: "款", 7: "项"}.get(len(code))
-    return [
-        {"source_file": source_file, "fiscal_year": 2020, "table_seq": table_seq, "table_title": title,
-         "side": side, "row_seq": row_seq, "subject_code": code, "code_level": level, "subject_name": name,
-         "measure": measure, "amount_yuan": D(str(amount)), "line_no": line + i}
-        for i, (measure, amount) in enumerate(cells.items())
-    ]
-
-
-def narrative(source_file, name, context, amount_wan, line):
-    return {"source_file": source_file, "fiscal_year": 2020, "subject_name": name, "context": context,
-            "amount_stated": D(str(amount_wan)), "unit": "万元", "amount_yuan": D(str(amount_wan)) * 10000,
-            "line_no": line, "raw_text": f"“{name}”科目{amount_wan}万元"}
-
 
 INCOME = "2020年部门收入预算总表"
 EXPENDITURE = "2020年部门支出预算总表"
@@ -66,69 +30,74 @@ ECONOMIC = "2020年部门一般公共预算拨款基本支出经济分类预算�
 THREE_PUBLIC = "部门“三公”经费和机关运行经费预算表"
 
 
-def passing_marts() -> dict[str, list[dict]]:
+def passing_raw() -> dict[str, list[dict]]:
     """Everything consistent: a 万元 self-evaluation, a tracking report, a full budget file."""
     reports = [
-        report("r1", "ok.txt", 1, "就业补贴项目", "松江区就业促进中心", "万元",
-               total_weight=D(100), total_score=D(95), grade="优"),
-        report("t1", "ok_tracking.txt", 1, "创业扶持项目", "闵行区创业指导中心", "元", report_type="tracking"),
+        report("ok.txt", 1, "就业补贴项目", "松江区就业促进中心", "万元", total_weight=100, total_score=95, grade="优"),
+        report("ok_tracking.txt", 1, "创业扶持项目", "闵行区创业指导中心", "元", report_type="tracking",
+               dept="上海市闵行区人力资源和社会保障局"),
     ]
     funds = [
-        # 万元 document: 全年执行数 parts differ by 100 元 = 0.01 万元, within 2 × 0.01 万元
-        fund("r1", "ok.txt", 1, "total", 10, budget_initial_yuan=1000000, budget_adjusted_yuan=1200000,
-             executed_yuan=1140000, weight=10, execution_rate_pct=95, score=9.5),
-        fund("r1", "ok.txt", 1, "current_year_appropriation", 11, budget_initial_yuan=800000,
-             budget_adjusted_yuan=1000000, executed_yuan=949900),
-        fund("r1", "ok.txt", 1, "carryover", 12, budget_initial_yuan=200000, budget_adjusted_yuan=200000,
-             executed_yuan=190000),
-        fund("r1", "ok.txt", 1, "other", 13),
-        fund("t1", "ok_tracking.txt", 1, "total", 110, budget_initial_yuan=300000, budget_tracking_yuan=200000,
-             executed_yuan=150000, execution_rate_pct=75),
-        fund("t1", "ok_tracking.txt", 1, "current_year_appropriation", 111, budget_initial_yuan=300000,
-             budget_tracking_yuan=200000, executed_yuan=150000),
+        # 万元 document: 全年执行数 parts differ by 0.01 万元, within 2 × 0.01 万元
+        fund("ok.txt", 1, "total", 10, budget_initial=100, budget_adjusted=120, executed=114, weight=10,
+             execution_rate_pct=95, score=9.5),
+        fund("ok.txt", 1, "current_year_appropriation", 11, budget_initial=80, budget_adjusted=100, executed=94.99),
+        fund("ok.txt", 1, "carryover", 12, budget_initial=20, budget_adjusted=20, executed=19),
+        fund("ok.txt", 1, "other", 13),
+        fund("ok_tracking.txt", 1, "total", 110, budget_initial=300000, budget_tracking=200000, executed=150000,
+             execution_rate_pct=75),
+        fund("ok_tracking.txt", 1, "current_year_appropriation", 111, budget_initial=300000,
+             budget_tracking=200000, executed=150000),
     ]
     indicators = [
-        indicator("r1", "ok.txt", 1, 1, "培训人数", 40, 40, 20),
-        indicator("r1", "ok.txt", 1, 2, "结业率", 30, 28, 21, reason="部分学员未按期结业"),
-        indicator("r1", "ok.txt", 1, 3, "满意度", 20, 17.5, 22, reason="调查样本偏少"),
+        indicator("ok.txt", 1, 1, "培训人数", 40, 40, 20, target="≥600(人)", actual="650(人)"),
+        indicator("ok.txt", 1, 2, "结业率", 30, 28, 21, reason="部分学员未按期结业", target="≥95%", actual="90%"),
+        indicator("ok.txt", 1, 3, "满意度", 20, 17.5, 22, reason="调查样本偏少"),
+        # the same project's 绩效目标 table: same target, same budget (100 万元 = 1,000,000 元)
+        indicator("targets_ok.txt", 1, 1, "培训人数", None, None, 70, target="≥600人"),
     ]
+    readings = [
+        reading("ok.txt", 1, 1, 20, "met", ">=", 600, "人", actual=650),
+        reading("ok.txt", 1, 2, 21, "not_met", ">=", 95, "%", actual=90),  # lost points, with a reason
+        reading("targets_ok.txt", 1, 1, 70, "unknown", ">=", 600, "人"),
+    ]
+    reports.append(report("targets_ok.txt", 1, "就业补贴项目", "松江区就业促进中心", None, report_type="target",
+                          line_start=60, line_end=80, budget_amount=1000000, budget_amount_unit="元"))
     f = "budget_ok.txt"
-    lines = [
-        *budget(f, 1, INCOME, 1, "", "合计", {"合计": 10000000, "财政拨款收入": 8000000, "其他收入": 2000000}, 100),
-        *budget(f, 1, INCOME, 2, "208", "社会保障和就业支出",
-                {"合计": 10000000, "财政拨款收入": 8000000, "其他收入": 2000000}, 103),
-        *budget(f, 1, INCOME, 3, "20801", "人力资源和社会保障管理事务",
+    tables = [budget_table(f, 1, INCOME, 99), budget_table(f, 2, EXPENDITURE, 199), budget_table(f, 3, GPB, 299),
+              budget_table(f, 4, SUMMARY, 399), budget_table(f, 5, ECONOMIC, 499),
+              budget_table(f, 6, THREE_PUBLIC, 599, money_unit="万元")]
+    cells = [
+        *budget(f, 1, 1, "", "合计", {"合计": 10000000, "财政拨款收入": 8000000, "其他收入": 2000000}, 100),
+        *budget(f, 1, 2, "208", "社会保障和就业支出", {"合计": 10000000, "财政拨款收入": 8000000, "其他收入": 2000000}, 103),
+        *budget(f, 1, 3, "20801", "人力资源和社会保障管理事务",
                 {"合计": 10000000, "财政拨款收入": 8000000, "其他收入": 2000000}, 106),
-        *budget(f, 1, INCOME, 4, "2080101", "行政运行", {"合计": 6000000, "财政拨款收入": 5000000, "其他收入": 1000000}, 109),
-        *budget(f, 1, INCOME, 5, "2080102", "一般行政管理事务",
-                {"合计": 4000000, "财政拨款收入": 3000000, "其他收入": 1000000}, 112),
-        *budget(f, 2, EXPENDITURE, 1, "", "合计", {"合计": 10000000, "基本支出": 6000000, "项目支出": 4000000}, 200),
-        *budget(f, 2, EXPENDITURE, 2, "208", "社会保障和就业支出",
-                {"合计": 10000000, "基本支出": 6000000, "项目支出": 4000000}, 203),
-        *budget(f, 2, EXPENDITURE, 3, "20801", "人力资源和社会保障管理事务",
+        *budget(f, 1, 4, "2080101", "行政运行", {"合计": 6000000, "财政拨款收入": 5000000, "其他收入": 1000000}, 109),
+        *budget(f, 1, 5, "2080102", "一般行政管理事务", {"合计": 4000000, "财政拨款收入": 3000000, "其他收入": 1000000}, 112),
+        *budget(f, 2, 1, "", "合计", {"合计": 10000000, "基本支出": 6000000, "项目支出": 4000000}, 200),
+        *budget(f, 2, 2, "208", "社会保障和就业支出", {"合计": 10000000, "基本支出": 6000000, "项目支出": 4000000}, 203),
+        *budget(f, 2, 3, "20801", "人力资源和社会保障管理事务",
                 {"合计": 10000000, "基本支出": 6000000, "项目支出": 4000000}, 206),
         # trailing 项目支出 omitted on a 项 row: counts as 0
-        *budget(f, 2, EXPENDITURE, 4, "2080101", "行政运行", {"合计": 6000000, "基本支出": 6000000}, 209),
-        *budget(f, 2, EXPENDITURE, 5, "2080102", "一般行政管理事务",
-                {"合计": 4000000, "基本支出": 0, "项目支出": 4000000}, 211),
-        *budget(f, 3, GPB, 1, "", "合计", {"合计": 8000000, "基本支出": 5000000, "项目支出": 3000000}, 300),
-        *budget(f, 3, GPB, 2, "208", "社会保障和就业支出", {"合计": 8000000, "基本支出": 5000000, "项目支出": 3000000}, 303),
-        *budget(f, 3, GPB, 3, "20801", "人力资源和社会保障管理事务",
+        *budget(f, 2, 4, "2080101", "行政运行", {"合计": 6000000, "基本支出": 6000000}, 209),
+        *budget(f, 2, 5, "2080102", "一般行政管理事务", {"合计": 4000000, "基本支出": 0, "项目支出": 4000000}, 211),
+        *budget(f, 3, 1, "", "合计", {"合计": 8000000, "基本支出": 5000000, "项目支出": 3000000}, 300),
+        *budget(f, 3, 2, "208", "社会保障和就业支出", {"合计": 8000000, "基本支出": 5000000, "项目支出": 3000000}, 303),
+        *budget(f, 3, 3, "20801", "人力资源和社会保障管理事务",
                 {"合计": 8000000, "基本支出": 5000000, "项目支出": 3000000}, 306),
-        *budget(f, 3, GPB, 4, "2080101", "行政运行", {"合计": 5000000, "基本支出": 5000000, "项目支出": 0}, 309),
-        *budget(f, 3, GPB, 5, "2080102", "一般行政管理事务", {"合计": 3000000, "基本支出": 0, "项目支出": 3000000}, 312),
-        *budget(f, 4, SUMMARY, 1, "", "一、财政拨款收入", {"预算数": 8000000}, 400, side="收入"),
-        *budget(f, 4, SUMMARY, 2, "", "收入总计", {"预算数": 10000000}, 401, side="收入"),
-        *budget(f, 4, SUMMARY, 1, "", "社会保障和就业支出", {"预算数": 10000000}, 402, side="支出"),
-        *budget(f, 4, SUMMARY, 2, "", "支出总计", {"预算数": 10000000}, 403, side="支出"),
-        *budget(f, 5, ECONOMIC, 1, "", "合计", {"合计": 5000000, "人员经费": 4000000, "公用经费": 1000000}, 500),
-        *budget(f, 5, ECONOMIC, 2, "301", "工资福利支出", {"合计": 4000000, "人员经费": 4000000}, 503),
-        *budget(f, 5, ECONOMIC, 3, "30101", "基本工资", {"合计": 4000000, "人员经费": 4000000}, 505),
-        *budget(f, 5, ECONOMIC, 4, "302", "商品和服务支出", {"合计": 1000000, "人员经费": 0, "公用经费": 1000000}, 507),
-        *budget(f, 5, ECONOMIC, 5, "30201", "办公费", {"合计": 1000000, "人员经费": 0, "公用经费": 1000000}, 510),
-        *budget(f, 6, THREE_PUBLIC, 1, "", None,
-                {"合计": 106000, "因公出国(境)费": 0, "公务接待费": 31000, "小计": 75000, "购置费": 0,
-                 "运行费": 75000, "机关运行经费预算数": 6645900}, 600),
+        *budget(f, 3, 4, "2080101", "行政运行", {"合计": 5000000, "基本支出": 5000000, "项目支出": 0}, 309),
+        *budget(f, 3, 5, "2080102", "一般行政管理事务", {"合计": 3000000, "基本支出": 0, "项目支出": 3000000}, 312),
+        *budget(f, 4, 1, "", "一、财政拨款收入", {"预算数": 8000000}, 400, side="收入"),
+        *budget(f, 4, 2, "", "收入总计", {"预算数": 10000000}, 401, side="收入"),
+        *budget(f, 4, 1, "", "社会保障和就业支出", {"预算数": 10000000}, 402, side="支出"),
+        *budget(f, 4, 2, "", "支出总计", {"预算数": 10000000}, 403, side="支出"),
+        *budget(f, 5, 1, "", "合计", {"合计": 5000000, "人员经费": 4000000, "公用经费": 1000000}, 500),
+        *budget(f, 5, 2, "301", "工资福利支出", {"合计": 4000000, "人员经费": 4000000}, 503),
+        *budget(f, 5, 3, "30101", "基本工资", {"合计": 4000000, "人员经费": 4000000}, 505),
+        *budget(f, 5, 4, "302", "商品和服务支出", {"合计": 1000000, "人员经费": 0, "公用经费": 1000000}, 507),
+        *budget(f, 5, 5, "30201", "办公费", {"合计": 1000000, "人员经费": 0, "公用经费": 1000000}, 510),
+        *budget(f, 6, 1, "", None, {"合计": 10.60, "因公出国(境)费": 0, "公务接待费": 3.10, "小计": 7.50, "购置费": 0,
+                                    "运行费": 7.50, "机关运行经费预算数": 664.59}, 600),
     ]
     narratives = [
         narrative(f, "行政运行", "subject", "500.00", 50),
@@ -137,80 +106,110 @@ def passing_marts() -> dict[str, list[dict]]:
         narrative(f, "公务接待费", "three_public", "3.10", 61),
         narrative(f, "机关运行经费", "operating_cost", "664.59", 62),
     ]
-    return {"fct_report": reports, "fct_project_fund": funds, "fct_indicator": indicators,
-            "fct_budget_line": lines, "fct_narrative_amount": narratives}
+    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
 
 
-def failing_marts() -> dict[str, list[dict]]:
+def failing_raw() -> dict[str, list[dict]]:
     """One broken instance per rule, each in its own source_file where possible."""
     reports = [
-        report("r2", "bad.txt", 2, "职业培训项目", "闵行区职业技能鉴定中心", "元", line_start=50, line_end=90,
-               total_weight=D(100), total_score=D(85), grade="优"),
-        report("r4", "bad_weights.txt", 1, "人才引进项目", "松江区人才服务中心", "元", line_start=120, line_end=140,
-               total_weight=D(100)),
+        report("bad.txt", 2, "职业培训项目", "闵行区职业技能鉴定中心", "元", line_start=50, line_end=90,
+               total_weight=100, total_score=85, grade="优", dept="上海市闵行区人力资源和社会保障局"),
+        report("bad_weights.txt", 1, "人才引进项目", "松江区人才服务中心", "元", line_start=120, line_end=140,
+               total_weight=100),
     ]
     funds = [
         # rate should be 90 (450000 / 500000); score uses the stated 95 → 9.5; parts execute 440000
-        fund("r2", "bad.txt", 2, "total", 60, budget_initial_yuan=500000, budget_adjusted_yuan=500000,
-             executed_yuan=450000, weight=10, execution_rate_pct=95, score=9),
-        fund("r2", "bad.txt", 2, "current_year_appropriation", 61, budget_initial_yuan=400000,
-             budget_adjusted_yuan=400000, executed_yuan=350000),
-        fund("r2", "bad.txt", 2, "carryover", 62, budget_initial_yuan=100000, budget_adjusted_yuan=100000,
-             executed_yuan=90000),
-        fund("r4", "bad_weights.txt", 1, "total", 130, weight=10),
+        fund("bad.txt", 2, "total", 60, budget_initial=500000, budget_adjusted=500000, executed=450000, weight=10,
+             execution_rate_pct=95, score=9),
+        fund("bad.txt", 2, "current_year_appropriation", 61, budget_initial=400000, budget_adjusted=400000,
+             executed=350000),
+        fund("bad.txt", 2, "carryover", 62, budget_initial=100000, budget_adjusted=100000, executed=90000),
+        fund("bad_weights.txt", 1, "total", 130, weight=10),
     ]
     indicators = [
-        indicator("r2", "bad.txt", 2, 1, "鉴定人次", 50, 52, 70),
-        indicator("r2", "bad.txt", 2, 2, "取证率", 40, 22.5, 71),  # lost points, no reason
-        indicator("r4", "bad_weights.txt", 1, 1, "引进人数", 50, 50, 131),
-        indicator("r4", "bad_weights.txt", 1, 2, "留用率", 30, 30, 132),  # 10 + 50 + 30 = 90
+        indicator("bad.txt", 2, 1, "鉴定人次", 50, 52, 70, target="≥800(人次)", actual="900(人次)"),
+        indicator("bad.txt", 2, 2, "取证率", 40, 22.5, 71),  # lost points, no reason
+        indicator("bad_weights.txt", 1, 1, "引进人数", 50, 50, 131),
+        indicator("bad_weights.txt", 1, 2, "留用率", 30, 30, 132),  # 10 + 50 + 30 = 90
+        # full points although the actual misses the target; points lost although it meets it
+        indicator("semantics.txt", 1, 1, "发放及时率", 10, 10, 15, reason="系统切换", target="≥95%", actual="90%"),
+        indicator("semantics.txt", 1, 2, "培训覆盖率", 10, 8, 16, reason="覆盖面可再扩大", target="≥80%", actual="85%"),
+        # a tracking report's indicator behind its target, with no reason given
+        indicator("track_bad.txt", 1, 1, "补贴发放人数", None, None, 30, target="≥1000(人)", actual="400(人)",
+                  planned="700(人)"),
+        # bad.txt's project in its 绩效目标 table: another target, another budget (60 万元 ≠ 500,000 元)
+        indicator("targets_bad.txt", 1, 1, "鉴定人次", None, None, 90, target="≥1000人次"),
     ]
-    lines = [
-        *budget("hier.txt", 1, EXPENDITURE, 1, "", "合计", {"合计": 1000}, 10),
-        *budget("hier.txt", 1, EXPENDITURE, 2, "208", "社会保障和就业支出", {"合计": 1000}, 11),
-        *budget("hier.txt", 1, EXPENDITURE, 3, "20801", "人力资源和社会保障管理事务", {"合计": 1000}, 12),
-        *budget("hier.txt", 1, EXPENDITURE, 4, "2080101", "行政运行", {"合计": 600}, 13),
-        *budget("hier.txt", 1, EXPENDITURE, 5, "2080102", "一般行政管理事务", {"合计": 300}, 14),
-        *budget("cols.txt", 1, EXPENDITURE, 1, "2080101", "行政运行", {"合计": 700, "基本支出": 600, "项目支出": 50}, 20),
-        *budget("cols.txt", 2, THREE_PUBLIC, 1, "", None,
-                {"合计": 116000, "因公出国(境)费": 0, "公务接待费": 31000, "小计": 75000, "购置费": 0,
-                 "运行费": 75000}, 30),
-        *budget("balance.txt", 1, APPROPRIATION, 1, "", "收入总计", {"预算数": 1000}, 40, side="收入"),
-        *budget("balance.txt", 1, APPROPRIATION, 1, "", "支出总计", {"合计": 990}, 41, side="支出"),
-        *budget("cross.txt", 1, INCOME, 1, "2080101", "行政运行", {"合计": 600}, 50),
-        *budget("cross.txt", 2, EXPENDITURE, 1, "2080101", "行政运行", {"合计": 650}, 55),
-        *budget("econ.txt", 1, GPB, 1, "", "合计", {"合计": 500, "基本支出": 400, "项目支出": 100}, 60),
-        *budget("econ.txt", 2, ECONOMIC, 1, "", "合计", {"合计": 450, "人员经费": 350, "公用经费": 100}, 70),
-        *budget("narr.txt", 1, GPB, 1, "2080102", "一般行政管理事务", {"合计": "215124774.00"}, 80),
-        *budget("narr.txt", 1, GPB, 2, "2080101", "行政运行", {"合计": "13982245.67"}, 81),
+    readings = [
+        reading("bad.txt", 2, 1, 70, "met", ">=", 800, "人次", actual=900),
+        reading("semantics.txt", 1, 1, 15, "not_met", ">=", 95, "%", actual=90),
+        reading("semantics.txt", 1, 2, 16, "met", ">=", 80, "%", actual=85),
+        reading("track_bad.txt", 1, 1, 30, "not_met", ">=", 1000, "人", actual=400),
+        reading("targets_bad.txt", 1, 1, 90, "unknown", ">=", 1000, "人次"),
+    ]
+    reports += [
+        report("semantics.txt", 1, "档案管理项目", "松江区档案服务中心", "元",
+               line_start=1, line_end=20),
+        report("track_bad.txt", 1, "就业补贴发放", "闵行区就业促进中心", "元", report_type="tracking",
+               line_start=1, line_end=40, dept="上海市闵行区人力资源和社会保障局"),
+        report("targets_bad.txt", 1, "职业培训项目", "上海市闵行区职业技能鉴定中心", None, report_type="target",
+               line_start=80, line_end=100, budget_amount=60, budget_amount_unit="万元"),
+    ]
+    tables = [
+        budget_table("hier.txt", 1, EXPENDITURE, 9), budget_table("cols.txt", 1, EXPENDITURE, 19),
+        budget_table("cols.txt", 2, THREE_PUBLIC, 29, money_unit="万元"), budget_table("balance.txt", 1, APPROPRIATION, 39),
+        budget_table("cross.txt", 1, INCOME, 49), budget_table("cross.txt", 2, EXPENDITURE, 54),
+        budget_table("econ.txt", 1, GPB, 59), budget_table("econ.txt", 2, ECONOMIC, 69),
+        budget_table("narr.txt", 1, GPB, 79),
+    ]
+    cells = [
+        *budget("hier.txt", 1, 1, "", "合计", {"合计": 1000}, 10),
+        *budget("hier.txt", 1, 2, "208", "社会保障和就业支出", {"合计": 1000}, 11),
+        *budget("hier.txt", 1, 3, "20801", "人力资源和社会保障管理事务", {"合计": 1000}, 12),
+        *budget("hier.txt", 1, 4, "2080101", "行政运行", {"合计": 600}, 13),
+        *budget("hier.txt", 1, 5, "2080102", "一般行政管理事务", {"合计": 300}, 14),
+        *budget("cols.txt", 1, 1, "2080101", "行政运行", {"合计": 700, "基本支出": 600, "项目支出": 50}, 20),
+        *budget("cols.txt", 2, 1, "", None, {"合计": 11.60, "因公出国(境)费": 0, "公务接待费": 3.10, "小计": 7.50,
+                                             "购置费": 0, "运行费": 7.50}, 30),
+        *budget("balance.txt", 1, 1, "", "收入总计", {"预算数": 1000}, 40, side="收入"),
+        *budget("balance.txt", 1, 1, "", "支出总计", {"合计": 990}, 41, side="支出"),
+        *budget("cross.txt", 1, 1, "2080101", "行政运行", {"合计": 600}, 50),
+        *budget("cross.txt", 2, 1, "2080101", "行政运行", {"合计": 650}, 55),
+        *budget("econ.txt", 1, 1, "", "合计", {"合计": 500, "基本支出": 400, "项目支出": 100}, 60),
+        *budget("econ.txt", 2, 1, "", "合计", {"合计": 450, "人员经费": 350, "公用经费": 100}, 70),
+        *budget("narr.txt", 1, 1, "2080102", "一般行政管理事务", {"合计": "215124774.00"}, 80),
+        *budget("narr.txt", 1, 2, "2080101", "行政运行", {"合计": "13982245.67"}, 81),
     ]
     narratives = [
         narrative("narr.txt", "一般行政管理事务", "subject", "19601.92", 5),
         narrative("narr.txt", "行政运行", "subject", "1398.22", 6),  # 45.67 元 off: within 0.01 万元
     ]
-    return {"fct_report": reports, "fct_project_fund": funds, "fct_indicator": indicators,
-            "fct_budget_line": lines, "fct_narrative_amount": narratives}
-
-
-def _merge(*parts: dict[str, list[dict]]) -> dict[str, list[dict]]:
-    return {table: [row for part in parts for row in part[table]] for table in parts[0]}
+    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
 
 
 @pytest.fixture(scope="module")
-def checked(tmp_path_factory, marts_writer):
-    """(summary, violations rows as dicts, DuckDB path) for a warehouse holding every case."""
-    folder = tmp_path_factory.mktemp("quality")
-    db = marts_writer(folder / "fiscal.duckdb", _merge(passing_marts(), failing_marts()))
-    summary = run_quality_checks(db, folder / "reports")
+def warehouse(tmp_path_factory, warehouse_builder):
+    return warehouse_builder(tmp_path_factory.mktemp("rules"), merge(passing_raw(), failing_raw()))
+
+
+@pytest.fixture(scope="module")
+def checked(warehouse, tmp_path_factory):
+    """(summary, violations rows as dicts, DuckDB path) for the warehouse holding every case."""
+    summary = run_quality_checks(warehouse, tmp_path_factory.mktemp("reports"))
+    return summary, _violations(warehouse), warehouse
+
+
+def _violations(db) -> list[dict]:
     with duckdb.connect(str(db), read_only=True) as con:
         cursor = con.execute("SELECT * FROM quality.violations")
         names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    return summary, rows, db
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _only(rows, check_name):
-    found = [r for r in rows if r["check_name"] == check_name]
+def _only(rows, check_name, source_file=None):
+    found = [r for r in rows if r["check_name"] == check_name and source_file in (None, r["source_file"])]
     assert len(found) == 1, found
     return found[0]
 
@@ -238,6 +237,17 @@ EXPECTED = [
      ["职业培训项目", "“良”", "“优”"]),
     (("missing_deviation_reason", "warning", "bad.txt", 2, None, "取证率", "填写偏差原因", "未填写", 71),
      ["职业培训项目", "取证率", "偏差原因"]),
+    (("missing_deviation_reason", "warning", "track_bad.txt", 1, None, "补贴发放人数", "填写偏差原因", "未填写", 30),
+     ["就业补贴发放", "未达年度指标值“≥1000(人)”"]),
+    (("score_despite_target_missed", "error", "semantics.txt", 1, None, "发放及时率", "10.00", "10.00", 15),
+     ["档案管理项目", "实际完成值“90%”", "却得满分"]),
+    (("points_lost_though_target_met", "warning", "semantics.txt", 1, None, "培训覆盖率", "10.00", "8.00", 16),
+     ["档案管理项目", "已达目标", "8.00 分"]),
+    (("target_changed_between_documents", "warning", "bad.txt", 2, None, "鉴定人次", "≥1000人次", "≥800(人次)", 70),
+     ["职业培训项目", "绩效目标表（targets_bad.txt 第 90 行）", "“≥800(人次)”"]),
+    (("budget_initial_mismatch_across_documents", "error", "bad.txt", 2, None, "职业培训项目",
+      "600000.00", "500000.00", 60),
+     ["年初预算数", "500,000.00 元", "绩效目标表（targets_bad.txt 第 80 行）年度预算安排 60.00 万元"]),
     (("budget_hierarchy_mismatch", "error", "hier.txt", None, 1, "20801 人力资源和社会保障管理事务",
       "900.00", "1000.00", 12),
      ["《2020年部门支出预算总表》", "所属各项（2080101、2080102）之和"]),
@@ -253,10 +263,10 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize(("key", "message_parts"), EXPECTED, ids=[e[0][0] for e in EXPECTED])
+@pytest.mark.parametrize(("key", "message_parts"), EXPECTED, ids=[f"{e[0][0]}:{e[0][2]}" for e in EXPECTED])
 def test_each_rule_reports_its_failing_instance(checked, key, message_parts):
     _, rows, _ = checked
-    row = _only(rows, key[0])
+    row = _only(rows, key[0], key[2])
     assert _key(row) == key
     for part in message_parts:
         assert part in row["message"], row["message"]
@@ -275,13 +285,13 @@ def test_column_sums_include_three_public_table(checked):
 
 def test_passing_instances_raise_nothing(checked):
     _, rows, _ = checked
-    assert not [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt"}]
+    assert not [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt", "targets_ok.txt"}]
 
 
 def test_every_rule_evaluated_passing_and_failing_rows(checked):
     summary, rows, _ = checked
     by_check = summary.by_check
-    assert set(by_check) >= {key[0] for key, _ in EXPECTED} | {"budget_column_sum_mismatch"}
+    assert set(by_check) == {rule.check_name for rule in registry.RULES}
     for name, check in by_check.items():
         assert check.error is None, (name, check.error)
         assert check.evaluated_count > check.violation_count >= 1, name
@@ -289,51 +299,94 @@ def test_every_rule_evaluated_passing_and_failing_rows(checked):
     assert summary.violation_count == len(rows)
 
 
+def test_money_stays_decimal_and_rows_carry_their_context(checked):
+    _, rows, db = checked
+    with duckdb.connect(str(db), read_only=True) as con:
+        types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE quality.violations)").fetchall())
+        model_types = dict(con.execute(
+            "SELECT column_name, column_type FROM (DESCRIBE quality.chk_fund_total_mismatch)").fetchall())
+        columns = [r[0] for r in con.execute("DESCRIBE quality.violations").fetchall()]
+    assert columns[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
+    assert {types[c] for c in ("expected_number", "observed_number", "difference", "tolerance")} == {"DECIMAL(18,2)"}
+    assert {model_types[c] for c in ("expected_yuan", "observed_yuan", "tolerance_yuan")} == {"DECIMAL(18,2)"}
+    total = _only(rows, "fund_total_mismatch")
+    assert (total["difference"], total["tolerance"]) == (D("10000.00"), D("0.02"))
+    assert (total["district"], total["department"]) == ("闵行区", "上海市闵行区人力资源和社会保障局")
+    budget_row = _only(rows, "budget_balance_mismatch")
+    assert (budget_row["district"], budget_row["department"]) == ("松江区", "松江区人力资源和社会保障局")
+
+
 def test_check_results_table(checked):
     summary, _, db = checked
     with duckdb.connect(str(db), read_only=True) as con:
         results = con.execute(
-            "SELECT check_name, suite, severity, evaluated_count, violation_count, success "
+            "SELECT check_name, suite, severity, model, evaluated_count, violation_count, success "
             "FROM quality.check_results ORDER BY check_name"
         ).fetchall()
-        columns = [r[0] for r in con.execute("DESCRIBE quality.violations").fetchall()]
-    assert columns[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
     assert {r[0] for r in results} == set(summary.by_check)
     grade = next(r for r in results if r[0] == "grade_mismatch")
-    assert grade[:3] == ("grade_mismatch", "fct_report_suite", "error")
-    assert all(r[5] is False for r in results)
+    assert grade[:4] == ("grade_mismatch", "chk_grade_mismatch_suite", "error", "quality.chk_grade_mismatch")
+    assert all(r[6] is False for r in results)
 
 
-def test_gx_really_judged_the_rows(checked):
+def test_gx_names_failing_rows_by_file_and_line_and_carries_the_rule(checked):
     summary, _, _ = checked
-    result = summary.checkpoint_result
-    assert isinstance(result, CheckpointResult)
-    assert result.name == "fiscal_quality"
-    suites = {r.suite_name for r in result.run_results.values()}
-    assert suites == {"fct_report_suite", "fct_project_fund_suite", "fct_indicator_suite",
-                      "fct_budget_line_suite", "fct_narrative_amount_suite"}
-    outcomes = {
-        r.expectation_config.type: r for run in result.run_results.values() for r in run.results
-    }
-    fund_total = outcomes["expect_fund_total_equals_sum_of_sources"]
-    assert isinstance(fund_total, ExpectationValidationResult)
-    assert fund_total.success is False
-    assert len(fund_total.result["unexpected_index_list"]) == 1
-    expectation = fund_total.expectation_config.to_domain_obj()
-    assert type(expectation).__name__ == "ExpectFundTotalEqualsSumOfSources"
-    assert expectation.description.startswith("年度资金总额")
+    result = summary.validation_results["fund_total_mismatch"]
+    (outcome,) = result.results
+    assert outcome.success is False
+    config = outcome.expectation_config
+    assert config.type == "expect_column_pair_values_to_be_within_tolerance"
+    assert config.kwargs["column_list"] == ["expected_yuan", "observed_yuan", "tolerance_yuan"]
+    assert config.meta["formula"].startswith("年度资金总额 = 当年财政拨款")
+    (failing,) = outcome.result["unexpected_index_list"]
+    assert (failing["source_file"], failing["line_no"]) == ("bad.txt", 60)
+    assert (failing["expected_yuan"], failing["observed_yuan"]) == (D("440000.00"), D("450000.00"))
+    grade = summary.validation_results["grade_mismatch"].results[0].expectation_config
+    assert grade.kwargs["bands"] == [["优", 90], ["良", 80], ["中", 60], ["差", 0]]
+    rate = summary.validation_results["execution_rate_mismatch"].results[0].expectation_config
+    assert rate.kwargs["tolerance"] == 0.05
 
 
-def test_data_docs_written(checked):
+def test_the_verdict_is_gxs_parameters(warehouse):
+    """Same check rows, a looser tolerance in the expectation: GX, not the model, decides."""
+    loose = tuple(
+        dataclasses.replace(r, expectations=(registry.Expect(
+            "within_tolerance", {"column_list": ["expected_rate_pct", "observed_rate_pct"], "tolerance": 10.0}),))
+        if r.check_name == "execution_rate_mismatch" else r
+        for r in registry.RULES
+    )
+    summary = run_quality_checks(warehouse, None, rules=loose)
+    assert summary.by_check["execution_rate_mismatch"].violation_count == 0  # |95 − 90| ≤ 10
+    assert summary.by_check["fund_total_mismatch"].violation_count == 1
+
+
+def test_a_missing_model_does_not_hide_the_others(warehouse):
+    broken = (dataclasses.replace(registry.rule("score_sum_mismatch"), check_name="no_such_rule"), *registry.RULES)
+    summary = run_quality_checks(warehouse, None, rules=broken)
+    failed = summary.by_check["no_such_rule"]
+    assert failed.error and "chk_no_such_rule" in failed.error and not failed.success
+    assert summary.by_check["score_sum_mismatch"].violation_count == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        error = con.execute("SELECT error FROM quality.check_results WHERE check_name = 'no_such_rule'").fetchone()
+    assert "chk_no_such_rule" in error[0]
+
+
+def test_data_docs_show_the_rules_offline(checked):
     summary, _, _ = checked
-    assert summary.data_docs_index.name == "index.html" and summary.data_docs_index.exists()
-    pages = list(summary.data_docs_index.parent.glob("validations/**/*.html"))
-    assert len(pages) == 5
-    assert any("年度资金总额" in p.read_text(encoding="utf-8") for p in pages)
+    docs = summary.data_docs_index.parent
+    pages = list(docs.glob("validations/**/*.html"))
+    assert len(pages) == len(registry.RULES)
+    page = next(p for p in pages if "chk_fund_total_mismatch" in str(p)).read_text(encoding="utf-8")
+    assert "年度资金总额 = 当年财政拨款" in page and "tolerance_yuan" in page and "bad.txt" in page
+    for html in [summary.data_docs_index, *pages]:
+        text = html.read_text(encoding="utf-8")
+        assert "cdn." not in text and "unpkg.com" not in text and "code.jquery.com" not in text, html
+    assert (docs / "static" / "vendor" / "jquery@3.7.1" / "dist" / "jquery.min.js").stat().st_size > 50_000
+    assert list((docs / "static" / "vendor").glob("@fortawesome__fontawesome-free@*/webfonts/*.woff2"))
 
 
-def test_consistent_warehouse_has_no_violations(tmp_path, marts_writer):
-    db = marts_writer(tmp_path / "ok.duckdb", passing_marts())
+def test_consistent_warehouse_has_no_violations(tmp_path, warehouse_builder):
+    db = warehouse_builder(tmp_path, passing_raw())
     summary = run_quality_checks(db, None)
     assert summary.violation_count == 0
     assert summary.data_docs_index is None
@@ -342,11 +395,11 @@ def test_consistent_warehouse_has_no_violations(tmp_path, marts_writer):
     ]
 
 
-def test_missing_marts_are_empty(tmp_path, marts_writer):
-    db = marts_writer(tmp_path / "reports_only.duckdb", {"fct_report": passing_marts()["fct_report"]})
-    summary = run_quality_checks(db, None)
-    assert summary.marts_present["fct_budget_line"] is False
-    assert summary.violation_count == 0
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM quality.violations").fetchone() == (0,)
-        assert con.execute("SELECT count(*) FROM quality.check_results").fetchone()[0] == len(summary.checks)
+def test_gx_sees_only_the_columns_its_expectations_read():
+    from expectations.checkpoint import judged_columns
+
+    assert judged_columns(registry.rule("fund_total_mismatch")) == [
+        "source_file", "line_no", "check_row", "expected_yuan", "observed_yuan", "tolerance_yuan"]
+    assert judged_columns(registry.rule("score_despite_target_missed")) == [
+        "source_file", "line_no", "check_row", "expected_max_score", "observed_score", "achievement"]
+    assert judged_columns(registry.rule("grade_mismatch"))[3:] == ["observed_score", "observed_grade"]

@@ -134,6 +134,10 @@ def build_warehouse(
                 "total_score decimal(6,2), grade varchar, line_start integer, line_end integer)"
             )
             con.executemany("insert into marts.fct_report values (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", REPORTS)
+            # the mart's district extra (dbt derives it from the unit names)
+            con.execute("alter table marts.fct_report add column district varchar")
+            con.execute("update marts.fct_report set district = case when supervising_dept = ? then '松江区' "
+                        "when supervising_dept = ? then '闵行区' end", [SJ_DEPT, MH_DEPT])
             con.execute(
                 "create table marts.fct_project_fund (report_id varchar, source_file varchar, report_seq integer, "
                 "fund_source varchar, budget_adjusted_yuan decimal(18,2), executed_yuan decimal(18,2), "
@@ -160,6 +164,11 @@ def build_warehouse(
                 "observed_value varchar, message varchar, line_no integer)"
             )
             con.executemany("insert into quality.violations values (?,?,?,?,?,?,?,?,?,?)", VIOLATIONS)
+            # budget findings carry the budget's 编制部门 and district (from the quality models)
+            con.execute("alter table quality.violations add column department varchar")
+            con.execute("alter table quality.violations add column district varchar")
+            con.execute("update quality.violations set department = ?, district = '松江区' where source_file = ?",
+                        [SJ_DEPT.removeprefix("上海市"), BUDGET_2020])
             con.execute(
                 "create table quality.check_results (check_name varchar, suite varchar, severity varchar, "
                 "evaluated_count integer, violation_count integer, success boolean)"

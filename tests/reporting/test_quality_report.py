@@ -24,7 +24,6 @@ from quality_warehouse import (
 from dagster_project.reporting import render_quality_report
 from dagster_project.reporting.charts import rate_bins
 from dagster_project.reporting.labels import check_label
-from dagster_project.reporting.queries import district_of
 from dagster_project.reporting.workbook import SUMMARY_SHEET, sheet_name
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -274,19 +273,6 @@ def test_extra_violation_columns_are_used(tmp_path):
     sheet = load_workbook(result["xlsx"])["资金合计不符"]
     header = [c.value for c in sheet[1]]
     assert dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True))))["单位"] == "元"
-
-
-@pytest.mark.parametrize(
-    ("texts", "district"),
-    [
-        (("上海市松江区人力资源和社会保障局",), "松江区"),
-        ((None, "上海市闵行区就业促进中心"), "闵行区"),
-        (("上海市浦东新区财政局",), "浦东新区"),
-        (("上海市财政局",), None),
-    ],
-)
-def test_district_of(texts, district):
-    assert district_of(*texts) == district
 
 
 def test_rate_bins_separate_exactly_100_and_over():

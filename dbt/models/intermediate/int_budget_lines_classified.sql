@@ -1,0 +1,70 @@
+-- Budget lines as the budget rules read them: each line with its table's kind and fund scope
+-- (seeds budget_table_kinds / budget_fund_scopes), its 三公 item (seed three_public_items), its
+-- code level, whether it is a 合计/总计 row, a name key for matching across tables, and the
+-- table's rounding unit in 元.
+with
+
+lines as (
+
+    select * from {{ ref('fct_budget_line') }}
+
+),
+
+kinds as (
+
+    select * from {{ ref('budget_table_kinds') }}
+
+),
+
+scopes as (
+
+    select * from {{ ref('budget_fund_scopes') }}
+
+),
+
+titles as (
+
+    select distinct table_title from lines
+
+),
+
+title_kinds as (
+
+    select
+        titles.table_title,
+        coalesce(
+            (select arg_min(kinds.table_kind, kinds.priority) from kinds where titles.table_title like kinds.title_pattern),
+            'other'
+        ) as table_kind,
+        coalesce(
+            (select arg_min(scopes.fund_scope, scopes.priority) from scopes where titles.table_title like scopes.title_pattern),
+            'all'
+        ) as fund_scope
+    from titles
+
+),
+
+final as (
+
+    select
+        lines.*,
+        coalesce(title_kinds.table_kind, 'other') as table_kind,
+        coalesce(title_kinds.fund_scope, 'all') as fund_scope,
+        {{ unit_factor('lines.money_unit') }} as unit_factor,
+        coalesce(
+            lines.code_level,
+            case length(lines.subject_code) when 3 then '类' when 5 then '款' when 7 then '项' end
+        ) as level,
+        coalesce(lines.subject_code, '') = ''
+            and (lines.subject_name like '%合计%' or lines.subject_name like '%总计%') as is_total_row,
+        case when title_kinds.table_kind = 'three_public' then {{ three_public_item('lines.measure') }} end
+            as three_public_item,
+        {{ name_key('lines.subject_name') }} as name_key,
+        {{ district_from('lines.department') }} as district
+
+    from lines
+    left join title_kinds on lines.table_title is not distinct from title_kinds.table_title
+
+)
+
+select * from final

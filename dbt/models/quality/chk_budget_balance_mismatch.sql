@@ -1,0 +1,43 @@
+-- Two-sided tables (财务收支预算总表, 财政拨款收支预算总表): 收入总计 = 支出总计. Where a 总计 row
+-- prints several columns, its 合计/预算数 column is used. tolerance_yuan: 0.01 in the table's unit.
+with
+
+totals as (
+
+    select
+        *,
+        case when subject_name like '%收入总计%' then 'income' else 'expenditure' end as which,
+        row_number() over (
+            partition by source_file, table_seq,
+                case when subject_name like '%收入总计%' then 'income' else 'expenditure' end
+            order by case when measure in ('合计', '预算数') then 0 else 1 end, line_no
+        ) as pick
+    from {{ ref('int_budget_lines_classified') }}
+    where coalesce(subject_code, '') = '' and amount_yuan is not null
+      and (subject_name like '%收入总计%' or subject_name like '%支出总计%')
+
+),
+
+checked as (
+
+    select
+        {{ budget_context('o') }},
+        '收入总计 / 支出总计' as subject,
+        o.measure,
+        o.line_no,
+        '收入总计 ' || printf('%.2f', i.amount_yuan / i.unit_factor) || '（第 ' || i.line_no || ' 行）' as detail,
+        {{ money('i.amount_yuan') }} as expected_yuan,
+        {{ money('o.amount_yuan') }} as observed_yuan,
+        {{ money('0.01 * o.unit_factor') }} as tolerance_yuan
+    from totals as i
+    join totals as o
+      on o.source_file = i.source_file and o.table_seq = i.table_seq
+     and i.which = 'income' and o.which = 'expenditure' and i.pick = 1 and o.pick = 1
+
+)
+
+select
+    row_number() over (order by source_file, table_seq) as check_row,
+    *,
+    cast(null as integer) as page_no
+from checked

@@ -1,0 +1,37 @@
+-- An indicator that lost points (得分 < 分值) or whose actual value misses its target
+-- (achievement = not_met) must give 偏差原因分析及改进措施. One row per indicator stating both a
+-- weight and a score, or read as not_met, with the reason as printed; which reasons count as blank
+-- (无, /) and the conditions are the expectation's parameters.
+with
+
+checked as (
+
+    select
+        {{ report_context('r') }},
+        i.indicator_name as subject,
+        '偏差原因分析及改进措施' as measure,
+        i.line_no,
+        case when i.weight is not null and i.score is not null
+             then '分值 ' || printf('%.2f', i.weight) || '，得分 ' || printf('%.2f', i.score)
+             else '' end
+            || case when i.achievement = 'not_met'
+                    then case when i.weight is not null and i.score is not null then '；' else '' end
+                         || '实际完成值“' || coalesce(i.actual_text, '') || '”未达年度指标值“'
+                         || coalesce(i.target_text, '') || '”'
+                    else '' end as detail,
+        {{ points('i.weight') }} as weight,
+        {{ points('i.score') }} as score,
+        i.deviation_reason as observed_reason,
+        i.achievement,
+        i.indicator_seq
+    from {{ ref('fct_indicator') }} as i
+    join {{ ref('fct_report') }} as r using (report_id)
+    where (i.score is not null and i.weight is not null) or i.achievement = 'not_met'
+
+)
+
+select
+    row_number() over (order by source_file, report_seq, line_no, indicator_seq) as check_row,
+    *,
+    cast(null as integer) as page_no
+from checked

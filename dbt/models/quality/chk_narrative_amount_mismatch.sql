@@ -1,0 +1,123 @@
+-- Amounts stated in the 预算编制说明 / 三公 说明 agree with the tables.
+--   subject: the subject's 合计 in the function-classification tables (the narrative lists 财政拨款
+--            spending) or in 部门支出预算总表, by name;
+--   total:   the matching table total (一般公共预算 / 政府性基金 / 财政拨款 / 收入 / 支出, chosen
+--            from the narrative's wording);
+--   three_public, operating_cost: the matching column of the 三公 table (items from the seed).
+-- Several tables may hold a candidate; the narrative agrees when any does, so each narrative
+-- amount is compared with its closest candidate. Amounts with no candidate are not checked.
+-- tolerance_yuan: 0.01 in the narrative's unit (万元: 100 元).
+with
+
+budget as (
+
+    select * from {{ ref('int_budget_lines_classified') }}
+
+),
+
+narrative as (
+
+    select
+        n.*,
+        {{ unit_factor('n.unit') }} as unit_factor,
+        case
+            when n.context = 'subject' then {{ name_key('n.subject_name') }}
+            when n.context = 'operating_cost' then 'operating_cost'
+            when n.context = 'three_public' then coalesce({{ three_public_item('n.subject_name') }}, 'total')
+            when n.context = 'total' then
+                case
+                    when n.subject_name like '%一般公共预算%' then 'gpb'
+                    when n.subject_name like '%政府性基金%' then 'gf'
+                    when n.subject_name like '%财政拨款%' then 'appropriation'
+                    when n.subject_name like '%收入%' then 'income'
+                    else 'expenditure'
+                end
+        end as match_key
+    from {{ ref('fct_narrative_amount') }} as n
+    where n.amount_yuan is not null
+
+),
+
+departments as (
+
+    select source_file, any_value(department) as department, any_value(district) as district
+    from budget
+    group by source_file
+
+),
+
+candidates as (
+
+    select 'subject' as context, source_file, fiscal_year, name_key as match_key, amount_yuan, table_seq,
+           table_title, line_no
+    from budget
+    where table_kind in ('gpb_function', 'gf_function', 'expenditure') and measure = '合计'
+      and coalesce(subject_code, '') <> ''
+
+    union all
+
+    select 'total', source_file, fiscal_year,
+           case table_kind
+               when 'gpb_function' then 'gpb'
+               when 'gf_function' then 'gf'
+               when 'appropriation' then 'appropriation'
+               when 'income' then 'income'
+               when 'expenditure' then 'expenditure'
+               when 'finance_summary' then
+                   case when subject_name like '%收入%' then 'income' else 'expenditure' end
+           end,
+           amount_yuan, table_seq, table_title, line_no
+    from budget
+    where is_total_row and (measure in ('合计', '预算数') or table_kind in ('appropriation', 'finance_summary'))
+      and table_kind in ('gpb_function', 'gf_function', 'appropriation', 'income', 'expenditure', 'finance_summary')
+
+    union all
+
+    select case when three_public_item = 'operating_cost' then 'operating_cost' else 'three_public' end,
+           source_file, fiscal_year, three_public_item, amount_yuan, table_seq, table_title, line_no
+    from budget
+    where table_kind = 'three_public' and three_public_item is not null
+
+),
+
+compared as (
+
+    select
+        n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
+        n.amount_yuan,
+        arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_yuan)) as closest_amount,
+        arg_min('《' || c.table_title || '》第 ' || c.line_no || ' 行', abs(c.amount_yuan - n.amount_yuan))
+            as closest_place,
+        count(*) as candidates
+    from narrative as n
+    join candidates as c
+      on c.source_file = n.source_file and c.context = n.context and c.match_key = n.match_key
+     and (n.fiscal_year is null or c.fiscal_year is null or n.fiscal_year = c.fiscal_year)
+    group by all
+
+)
+
+select
+    row_number() over (order by c.source_file, c.line_no, c.subject_name, c.context) as check_row,
+    c.source_file,
+    cast(null as varchar) as report_id,
+    cast(null as integer) as report_seq,
+    cast(null as integer) as table_seq,  -- the narrative is prose, not a table
+    'budget' as report_type,
+    c.fiscal_year,
+    cast(null as varchar) as project_name,
+    cast(null as varchar) as implementing_unit,
+    d.department,
+    d.district,
+    '预算编制说明' as table_title,
+    c.unit as money_unit,
+    c.subject_name as subject,
+    c.context as measure,
+    c.line_no,
+    c.closest_place || '（' || c.candidates || ' 处候选）' as detail,
+    {{ money('c.closest_amount') }} as expected_yuan,
+    {{ money('c.amount_yuan') }} as observed_yuan,
+    {{ money('0.01 * c.unit_factor') }} as tolerance_yuan,
+    cast(null as integer) as page_no
+from compared as c
+left join departments as d using (source_file)

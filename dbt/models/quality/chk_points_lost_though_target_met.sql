@@ -1,0 +1,30 @@
+-- An indicator whose actual value meets its target (achievement = met, read from the target
+-- and actual texts, never guessed) normally earns full points. One row per indicator stating a
+-- weight and a score; GX looks at the met ones and expects 得分 = 分值 (a warning: a scorer may have reasons).
+with
+
+checked as (
+
+    select
+        {{ report_context('r') }},
+        i.indicator_name as subject,
+        '得分' as measure,
+        i.line_no,
+        '年度指标值“' || coalesce(i.target_text, '') || '”，实际完成值“' || coalesce(i.actual_text, '') || '”' as detail,
+        {{ points('i.weight') }} as expected_score,
+        {{ points('i.score') }} as observed_score,
+        i.achievement,
+        i.target_text,
+        i.actual_text,
+        i.indicator_seq
+    from {{ ref('fct_indicator') }} as i
+    join {{ ref('fct_report') }} as r using (report_id)
+    where i.weight is not null and i.score is not null
+
+)
+
+select
+    row_number() over (order by source_file, report_seq, line_no, indicator_seq) as check_row,
+    *,
+    cast(null as integer) as page_no
+from checked

@@ -1,0 +1,26 @@
+-- Indicator: 0 ≤ 得分 ≤ 分值. One row per indicator stating a score or a weight; both are
+-- printed values, so the expectations compare them exactly.
+with
+
+checked as (
+
+    select
+        {{ report_context('r') }},
+        i.indicator_name as subject,
+        '得分' as measure,
+        i.line_no,
+        concat_ws(' / ', i.level1, i.level2) as detail,
+        {{ points('i.weight') }} as expected_max_score,
+        {{ points('i.score') }} as observed_score,
+        i.indicator_seq
+    from {{ ref('fct_indicator') }} as i
+    join {{ ref('fct_report') }} as r using (report_id)
+    where i.score is not null or i.weight is not null
+
+)
+
+select
+    row_number() over (order by source_file, report_seq, line_no, indicator_seq) as check_row,
+    *,
+    cast(null as integer) as page_no
+from checked

@@ -1,0 +1,278 @@
+"""The Great Expectations side of the rules: expectations that carry the rule in their parameters.
+
+GX validates each rule's check rows (``quality.chk_<check_name>``, pandas frames with DECIMAL
+columns kept exact as Arrow decimals) and gives the verdict:
+- ``ExpectColumnPairValuesToBeWithinTolerance``: |B − A| ≤ tolerance, the tolerance a constant
+  parameter or a third column of the model (amounts: 0.01 per summed term, in the document's unit);
+- ``ExpectGradeToMatchScoreBand``: the printed grade is the band its score falls in (bands a parameter);
+- ``ExpectReasonWhenPointsLost``: a row whose score is below its weight gives a reason;
+- built-in ``A ≥ B`` and ``between`` expectations for 0 ≤ 得分 ≤ 分值.
+Every expectation renders in Data Docs with the rule's Chinese formula (``meta.formula``) and its
+own columns and parameters; failing rows are named by file, line and check row.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+import great_expectations.expectations as gxe
+import pandas as pd
+from great_expectations.compatibility import pydantic
+from great_expectations.execution_engine import PandasExecutionEngine
+from great_expectations.expectations.expectation import MulticolumnMapExpectation
+from great_expectations.expectations.metrics.map_metric_provider import MulticolumnMapMetricProvider
+from great_expectations.expectations.metrics.map_metric_provider.multicolumn_condition_partial import (
+    multicolumn_condition_partial,
+)
+from great_expectations.render import LegacyRendererType, RenderedStringTemplateContent
+from great_expectations.render.renderer.renderer import renderer
+
+# Columns GX reports for each failing row (Data Docs list them; violations look rows up by check_row).
+INDEX_COLUMNS = ["source_file", "line_no", "check_row"]
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
+
+_DOMAIN_KEYS = ("batch_id", "table", "column_list", "row_condition", "condition_parser", "ignore_row_if")
+
+
+def _decimals(series: pd.Series) -> list[Decimal | None]:
+    """A column as exact Python Decimals (None for missing), whatever its pandas dtype."""
+    return [None if pd.isna(v) else v if isinstance(v, Decimal) else Decimal(str(v)) for v in series.tolist()]
+
+
+def _texts(series: pd.Series) -> list[str | None]:
+    return [None if pd.isna(v) else str(v) for v in series.tolist()]
+
+
+def _formula_block(configuration) -> list[RenderedStringTemplateContent]:
+    meta = (configuration.meta or {}) if configuration else {}
+    if not meta.get("formula"):
+        return []
+    return [
+        RenderedStringTemplateContent(
+            content_block_type="string_template",
+            string_template={
+                "template": "$check_name：$formula",
+                "params": {"check_name": meta.get("check_name", ""), "formula": meta["formula"]},
+                "styling": {"params": {"check_name": {"classes": ["badge", "badge-info"]}}},
+            },
+        )
+    ]
+
+
+def _condition_text(condition) -> str:
+    """A row condition as people read it: achievement == not_met."""
+    if isinstance(condition, dict) and "column" in condition:
+        column = condition["column"].get("name") if isinstance(condition["column"], dict) else condition["column"]
+        return f"{column} {condition.get('operator', '==')} {condition.get('parameter')}"
+    return str(condition)
+
+
+def _template(template: str, params: dict) -> RenderedStringTemplateContent:
+    return RenderedStringTemplateContent(
+        content_block_type="string_template",
+        string_template={
+            "template": template,
+            "params": params,
+            "styling": {"default": {"classes": ["badge", "badge-secondary"]}},
+        },
+    )
+
+
+# ── |B − A| ≤ tolerance ─────────────────────────────────────────────────────────────────────
+
+
+class MulticolumnValuesWithinTolerance(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.within_tolerance"
+    condition_domain_keys = _DOMAIN_KEYS
+    condition_value_keys = ("tolerance",)
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list, tolerance=None, **kwargs):
+        names = list(column_list.columns)
+        expected, observed = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
+        if len(names) > 2:
+            tolerances = _decimals(column_list[names[2]])
+        else:
+            tolerances = [Decimal(str(tolerance))] * len(expected)
+        return pd.Series(
+            [
+                a is None or b is None or t is None or abs(b - a) <= t
+                for a, b, t in zip(expected, observed, tolerances, strict=True)
+            ],
+            index=column_list.index,
+        )
+
+
+class ExpectColumnPairValuesToBeWithinTolerance(MulticolumnMapExpectation):
+    """column_list = [expected, observed] with ``tolerance``, or [expected, observed, tolerance column]."""
+
+    tolerance: float | None = None
+    ignore_row_if: str = "any_value_is_missing"
+    map_metric: ClassVar[str] = "multicolumn_values.within_tolerance"
+    success_keys: ClassVar[tuple] = ("mostly", "tolerance")
+
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        kw = configuration.kwargs if configuration else {}
+        columns = list(kw.get("column_list") or [])
+        tolerance = columns[2] if len(columns) > 2 else kw.get("tolerance")
+        block = _template(
+            "|$observed − $expected| ≤ $tolerance",
+            {
+                "expected": columns[0] if columns else "",
+                "observed": columns[1] if len(columns) > 1 else "",
+                "tolerance": tolerance,
+            },
+        )
+        return [*_formula_block(configuration), block]
+
+
+# ── grade matches score band ────────────────────────────────────────────────────────────────
+
+
+def band_of(score: Decimal | None, bands: list) -> str | None:
+    """The level of the first band whose lowest score the score reaches (bands best first)."""
+    if score is None:
+        return None
+    for level, lowest in bands:
+        if score >= Decimal(str(lowest)):
+            return level
+    return bands[-1][0]
+
+
+class MulticolumnGradeMatchesBand(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.grade_matches_band"
+    condition_domain_keys = _DOMAIN_KEYS
+    condition_value_keys = ("bands",)
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list, bands=None, **kwargs):
+        names = list(column_list.columns)
+        scores, grades = _decimals(column_list[names[0]]), _texts(column_list[names[1]])
+        return pd.Series(
+            [s is None or g == band_of(s, bands) for s, g in zip(scores, grades, strict=True)],
+            index=column_list.index,
+        )
+
+
+class ExpectGradeToMatchScoreBand(MulticolumnMapExpectation):
+    """column_list = [score, grade]; bands = [[level, lowest score], …] best first."""
+
+    bands: list[list[float | str]]
+    ignore_row_if: str = "any_value_is_missing"
+    map_metric: ClassVar[str] = "multicolumn_values.grade_matches_band"
+    success_keys: ClassVar[tuple] = ("mostly", "bands")
+
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        kw = configuration.kwargs if configuration else {}
+        columns = list(kw.get("column_list") or ["", ""])
+        bands = "，".join(f"{level} ≥ {lowest}" for level, lowest in kw.get("bands") or [])
+        block = _template("$grade = band($score)：$bands", {"grade": columns[1], "score": columns[0], "bands": bands})
+        return [*_formula_block(configuration), block]
+
+
+# ── a reason where points were lost ─────────────────────────────────────────────────────────
+
+
+class MulticolumnReasonWhenPointsLost(MulticolumnMapMetricProvider):
+    condition_metric_name = "multicolumn_values.reason_when_points_lost"
+    condition_domain_keys = _DOMAIN_KEYS
+    condition_value_keys = ("blank_values", "missed_value")
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list, blank_values=None, missed_value=None, **kwargs):
+        names = list(column_list.columns)
+        weights, scores = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
+        reasons = _texts(column_list[names[2]])
+        outcomes = _texts(column_list[names[3]]) if len(names) > 3 else [None] * len(reasons)
+        blank = {""} | {str(v) for v in blank_values or []}
+
+        def given(reason: str | None) -> bool:
+            return reason is not None and reason.strip() not in blank
+
+        def lost(weight: Decimal | None, score: Decimal | None, outcome: str | None) -> bool:
+            return (weight is not None and score is not None and score < weight) or (
+                missed_value is not None and outcome == missed_value
+            )
+
+        return pd.Series(
+            [
+                not lost(w, s, o) or given(r)
+                for w, s, r, o in zip(weights, scores, reasons, outcomes, strict=True)
+            ],
+            index=column_list.index,
+        )
+
+
+class ExpectReasonWhenPointsLost(MulticolumnMapExpectation):
+    """column_list = [weight, score, reason(, achievement)]: a row with score < weight (or its
+    achievement = missed_value) requires a reason not in blank_values."""
+
+    blank_values: list[str] = pydantic.Field(default_factory=list)
+    missed_value: str | None = None
+    ignore_row_if: str = "never"
+    map_metric: ClassVar[str] = "multicolumn_values.reason_when_points_lost"
+    success_keys: ClassVar[tuple] = ("mostly", "blank_values", "missed_value")
+
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        kw = configuration.kwargs if configuration else {}
+        columns = list(kw.get("column_list") or ["", "", ""])
+        missed = f" 或 {columns[3]} = {kw.get('missed_value')}" if len(columns) > 3 else ""
+        block = _template(
+            "$score < $weight$missed ⇒ $reason ∉ {$blank}",
+            {"weight": columns[0], "score": columns[1], "reason": columns[2], "missed": missed,
+             "blank": "、".join(["空", *(kw.get("blank_values") or [])])},
+        )
+        return [*_formula_block(configuration), block]
+
+
+# ── built-ins, rendered with the rule's formula ─────────────────────────────────────────────
+
+
+class ExpectColumnPairValuesAToBeAtLeastB(gxe.ExpectColumnPairValuesAToBeGreaterThanB):
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        kw = configuration.kwargs if configuration else {}
+        sign = "≥" if kw.get("or_equal") else ">"
+        where = f"（仅 {_condition_text(kw['row_condition'])} 的行）" if kw.get("row_condition") else ""
+        block = _template(
+            f"$column_A {sign} $column_B$where",
+            {"column_A": kw.get("column_A"), "column_B": kw.get("column_B"), "where": where},
+        )
+        return [*_formula_block(configuration), block]
+
+
+class ExpectColumnValuesToBeAtLeast(gxe.ExpectColumnValuesToBeBetween):
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        kw = configuration.kwargs if configuration else {}
+        block = _template("$column ≥ $min_value", {"column": kw.get("column"), "min_value": kw.get("min_value")})
+        return [*_formula_block(configuration), block]
+
+
+class ExpectColumnPairValuesToBeEqualAsRead(gxe.ExpectColumnPairValuesToBeEqual):
+    @classmethod
+    @renderer(renderer_type=LegacyRendererType.PRESCRIPTIVE)
+    def _prescriptive_renderer(cls, configuration=None, result=None, runtime_configuration=None, **kwargs):
+        kw = configuration.kwargs if configuration else {}
+        block = _template("$column_A = $column_B", {"column_A": kw.get("column_A"), "column_B": kw.get("column_B")})
+        return [*_formula_block(configuration), block]
+
+
+# registry Expect.kind → expectation class
+EXPECTATIONS: dict[str, type] = {
+    "within_tolerance": ExpectColumnPairValuesToBeWithinTolerance,
+    "grade_in_band": ExpectGradeToMatchScoreBand,
+    "reason_when_points_lost": ExpectReasonWhenPointsLost,
+    "a_at_least_b": ExpectColumnPairValuesAToBeAtLeastB,
+    "between": ExpectColumnValuesToBeAtLeast,
+    "pair_equal": ExpectColumnPairValuesToBeEqualAsRead,
+}

@@ -1,0 +1,323 @@
+"""The rule registry: every finance rule once, with everything the rest of the house derives from it.
+
+A rule's check rows are the dbt model ``quality.chk_<check_name>`` (``dbt/models/quality``);
+its verdict is the Great Expectations expectations listed here (``expectations/gx_rules.py``);
+the Dagster asset checks (``dagster_project/checks.py``), the report's labels
+(``dagster_project/reporting/labels.py``) and the workbook take name, Chinese label, formula,
+mart and severity from here. Plain data: importing it imports no GX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ERROR = "error"
+WARNING = "warning"
+
+# 评分等级 by total score: (level, lowest score of the band), best first; below the last band: 差.
+GRADE_BANDS: tuple[tuple[str, int], ...] = (("优", 90), ("良", 80), ("中", 60), ("差", 0))
+# Reasons printed only as a placeholder count as not given.
+BLANK_REASONS: tuple[str, ...] = ("无", "/", "／")
+
+RATE_TOLERANCE = Decimal("0.05")  # rates and scores: ±0.05 (DOMAIN.md)
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One GX expectation of a rule: its kind (a class in gx_rules.EXPECTATIONS) and parameters."""
+
+    kind: str
+    kwargs: dict = field(default_factory=dict)
+    where: tuple[str, str] | None = None  # (column, value): the expectation judges only those rows
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One contract check_name: where its rows come from, how GX judges them, how it speaks."""
+
+    check_name: str
+    label: str  # Chinese name, for the report and the workbook sheet
+    formula: str  # Chinese statement of the rule, with its tolerance
+    mart: str  # the mart whose rows the rule is about (its Dagster asset check sits there)
+    severity: str  # error | warning
+    expectations: tuple[Expect, ...]
+    expected: str  # the model column shown as expected_value ("" for text rules)
+    observed: str  # the model column shown as observed_value
+    value_kind: str  # amount | rate | score | weight | grade | text (a reason) | word (two printed texts)
+    message: str  # str.format template, fields: see violations.message_fields
+    tolerance: str | Decimal | None = None  # model column, or the constant, shown as tolerance
+
+    @property
+    def model(self) -> str:
+        return f"chk_{self.check_name}"
+
+    @property
+    def suite_name(self) -> str:
+        return f"{self.model}_suite"
+
+
+def _within(expected: str, observed: str, tolerance: str | Decimal) -> Expect:
+    """|observed − expected| ≤ tolerance (a column of the model, or a constant)."""
+    if isinstance(tolerance, Decimal):
+        return Expect("within_tolerance", {"column_list": [expected, observed], "tolerance": float(tolerance)})
+    return Expect("within_tolerance", {"column_list": [expected, observed, tolerance]})
+
+
+def _amount_rule(check_name: str, label: str, formula: str, mart: str, message: str) -> Rule:
+    return Rule(
+        check_name=check_name,
+        label=label,
+        formula=formula,
+        mart=mart,
+        severity=ERROR,
+        expectations=(_within("expected_yuan", "observed_yuan", "tolerance_yuan"),),
+        expected="expected_yuan",
+        observed="observed_yuan",
+        value_kind="amount",
+        message=message,
+        tolerance="tolerance_yuan",
+    )
+
+
+_WHERE = "{who}“{subject}”"
+
+RULES: tuple[Rule, ...] = (
+    _amount_rule(
+        "fund_total_mismatch",
+        "资金合计不符",
+        "年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金（各金额栏；容差每项 0.01 个填报单位）",
+        "fct_project_fund",
+        "{who}的项目资金“{measure}”：年度资金总额应为各资金来源之和 {expected}（{detail}），"
+        "实际填报 {observed}，相差 {difference}（容差 {tolerance}）。",
+    ),
+    Rule(
+        check_name="execution_rate_mismatch",
+        label="执行率计算不符",
+        formula="执行率 = 执行数 ÷ 全年（跟踪期）预算数 × 100（容差 ±0.05 个百分点）",
+        mart="fct_project_fund",
+        severity=ERROR,
+        expectations=(_within("expected_rate_pct", "observed_rate_pct", RATE_TOLERANCE),),
+        expected="expected_rate_pct",
+        observed="observed_rate_pct",
+        value_kind="rate",
+        tolerance=RATE_TOLERANCE,
+        message="{who}的“{subject}”执行率应为 {expected}（{detail}），实际填报 {observed}，"
+        "相差 {difference}（容差 {tolerance}）。",
+    ),
+    Rule(
+        check_name="fund_score_mismatch",
+        label="资金得分不符",
+        formula="资金得分 = 分值 × min(执行率, 100) ÷ 100（容差 ±0.05 分）",
+        mart="fct_project_fund",
+        severity=ERROR,
+        expectations=(_within("expected_score", "observed_score", RATE_TOLERANCE),),
+        expected="expected_score",
+        observed="observed_score",
+        value_kind="score",
+        tolerance=RATE_TOLERANCE,
+        message="{who}的资金得分应为 {expected}（{detail}），实际填报 {observed}，"
+        "相差 {difference}（容差 {tolerance}）。",
+    ),
+    Rule(
+        check_name="weight_sum_mismatch",
+        label="分值合计不符",
+        formula="资金分值 + 各指标分值 = 总分值（通常为 100；容差 ±0.05）",
+        mart="fct_report",
+        severity=ERROR,
+        expectations=(_within("expected_weight", "observed_weight", RATE_TOLERANCE),),
+        expected="expected_weight",
+        observed="observed_weight",
+        value_kind="weight",
+        tolerance=RATE_TOLERANCE,
+        message="{who}：资金分值与各指标分值之和应等于总分 {expected}，实际为 {observed}（{detail}），"
+        "相差 {difference}。",
+    ),
+    Rule(
+        check_name="score_sum_mismatch",
+        label="得分合计不符",
+        formula="资金得分 + 各指标得分 = 总得分（容差 ±0.05）",
+        mart="fct_report",
+        severity=ERROR,
+        expectations=(_within("expected_score", "observed_score", RATE_TOLERANCE),),
+        expected="expected_score",
+        observed="observed_score",
+        value_kind="score",
+        tolerance=RATE_TOLERANCE,
+        message="{who}：总得分应为资金得分与各指标得分之和 {expected}（{detail}），实际填报 {observed}，"
+        "相差 {difference}。",
+    ),
+    Rule(
+        check_name="score_exceeds_weight",
+        label="得分超过分值",
+        formula="0 ≤ 指标得分 ≤ 指标分值",
+        mart="fct_indicator",
+        severity=ERROR,
+        expectations=(
+            Expect("a_at_least_b", {"column_A": "expected_max_score", "column_B": "observed_score", "or_equal": True}),
+            Expect("between", {"column": "observed_score", "min_value": 0}),
+            Expect("between", {"column": "expected_max_score", "min_value": 0}),
+        ),
+        expected="expected_max_score",
+        observed="observed_score",
+        value_kind="score",
+        message="{who}的指标“{subject}”（{detail}）：得分应在 0 与分值 {expected} 之间，实际得分 {observed}。",
+    ),
+    Rule(
+        check_name="grade_mismatch",
+        label="评分等级不符",
+        formula="评分等级按总得分：优 ≥ 90，良 80–<90，中 60–<80，差 < 60",
+        mart="fct_report",
+        severity=ERROR,
+        expectations=(
+            Expect(
+                "grade_in_band",
+                {"column_list": ["observed_score", "observed_grade"], "bands": [list(b) for b in GRADE_BANDS]},
+            ),
+        ),
+        expected="",
+        observed="observed_grade",
+        value_kind="grade",
+        message="{who}：按总得分评分等级应为“{expected}”，实际为“{observed}”（{detail}）。",
+    ),
+    Rule(
+        check_name="missing_deviation_reason",
+        label="扣分未说明偏差原因",
+        formula="得分低于分值或实际完成值未达年度指标值的指标，须填写偏差原因分析及改进措施（“无”“/”视为未填）",
+        mart="fct_indicator",
+        severity=WARNING,
+        expectations=(
+            Expect(
+                "reason_when_points_lost",
+                {
+                    "column_list": ["weight", "score", "observed_reason", "achievement"],
+                    "blank_values": list(BLANK_REASONS),
+                    "missed_value": "not_met",
+                },
+            ),
+        ),
+        expected="",
+        observed="observed_reason",
+        value_kind="text",
+        message="{who}的指标“{subject}”未得满分或未达目标（{detail}），但未填写偏差原因分析及改进措施。",
+    ),
+    Rule(
+        check_name="score_despite_target_missed",
+        label="未达目标仍得满分",
+        formula="实际完成值未达年度指标值（achievement = not_met）的指标，得分应低于分值",
+        mart="fct_indicator",
+        severity=ERROR,
+        expectations=(
+            Expect(
+                "a_at_least_b",
+                {"column_A": "expected_max_score", "column_B": "observed_score", "or_equal": False},
+                where=("achievement", "not_met"),
+            ),
+        ),
+        expected="expected_max_score",
+        observed="observed_score",
+        value_kind="score",
+        message="{who}的指标“{subject}”实际未达目标（{detail}），却得满分：得分 {observed}，分值 {expected}。",
+    ),
+    Rule(
+        check_name="points_lost_though_target_met",
+        label="已达目标仍扣分",
+        formula="实际完成值达到年度指标值（achievement = met）的指标，通常应得满分（得分 = 分值）",
+        mart="fct_indicator",
+        severity=WARNING,
+        expectations=(
+            Expect(
+                "a_at_least_b",
+                {"column_A": "observed_score", "column_B": "expected_score", "or_equal": True},
+                where=("achievement", "met"),
+            ),
+        ),
+        expected="expected_score",
+        observed="observed_score",
+        value_kind="score",
+        message="{who}的指标“{subject}”已达目标（{detail}），但得分 {observed} 低于分值 {expected}，相差 {difference}。",
+    ),
+    _amount_rule(
+        "budget_hierarchy_mismatch",
+        "科目层级合计不符",
+        "类 = Σ款，款 = Σ项，合计 = Σ类（同表、同栏；容差每项 0.01 个填报单位）",
+        "fct_budget_line",
+        _WHERE + "的“{measure}”应为{detail} {expected}，实际 {observed}，相差 {difference}（容差 {tolerance}）。",
+    ),
+    _amount_rule(
+        "budget_column_sum_mismatch",
+        "栏目合计不符",
+        "合计 = 基本支出 + 项目支出；收入合计 = Σ各收入栏；“三公”合计 = 各分项（容差每栏 0.01 个填报单位）",
+        "fct_budget_line",
+        _WHERE + "的“{measure}”应为{detail} {expected}，实际 {observed}，相差 {difference}（容差 {tolerance}）。",
+    ),
+    _amount_rule(
+        "budget_balance_mismatch",
+        "收支不平衡",
+        "收支总表：收入总计 = 支出总计（容差 0.01 个填报单位）",
+        "fct_budget_line",
+        "{who}：支出总计应等于收入总计 {expected}（{detail}），实际 {observed}，相差 {difference}。",
+    ),
+    _amount_rule(
+        "budget_cross_table_mismatch",
+        "跨表金额不一致",
+        "同一科目在收入表、支出表、财政拨款表、功能分类表中的金额一致（容差每项 0.01）",
+        "fct_budget_line",
+        _WHERE + "的“{measure}”应与{detail}一致，为 {expected}，实际 {observed}，相差 {difference}。",
+    ),
+    _amount_rule(
+        "budget_economic_total_mismatch",
+        "经济分类合计与基本支出不符",
+        "基本支出经济分类预算表合计 = 对应功能分类预算表的基本支出合计（容差 0.01）",
+        "fct_budget_line",
+        "{who}的合计应等于{detail} {expected}，实际 {observed}，相差 {difference}。",
+    ),
+    _amount_rule(
+        "narrative_amount_mismatch",
+        "说明金额与表格不符",
+        "预算编制说明中的金额（万元）= 表格金额 ÷ 10000（容差 0.01 万元）",
+        "fct_narrative_amount",
+        "{who}：说明中“{subject}”为 {observed}，与预算表金额 {expected}（{detail}）不一致，相差 {difference}。",
+    ),
+)
+
+RULES += (
+    Rule(
+        check_name="target_changed_between_documents",
+        label="跨文件指标值不一致",
+        formula="同一项目（规范单位名 + 项目名称 + 年度）在绩效目标表、跟踪表、自评表中的同一指标，年度指标值应一致",
+        mart="fct_indicator",
+        severity=WARNING,
+        expectations=(Expect("pair_equal", {"column_A": "expected_target", "column_B": "observed_target"}),),
+        expected="expected_target_text",
+        observed="observed_target_text",
+        value_kind="word",
+        message="{who}的指标“{subject}”年度指标值为“{observed}”，与{detail}不一致。",
+    ),
+    Rule(
+        check_name="budget_initial_mismatch_across_documents",
+        label="跨文件预算数不一致",
+        formula="同一项目在绩效目标表（年度预算安排）、跟踪表与自评表（年初预算数）中的预算数应一致（容差 0.01 个填报单位）",
+        mart="fct_report",
+        severity=ERROR,
+        expectations=(_within("expected_yuan", "observed_yuan", "tolerance_yuan"),),
+        expected="expected_yuan",
+        observed="observed_yuan",
+        value_kind="amount",
+        tolerance="tolerance_yuan",
+        message="{who}的“{measure}”为 {observed}，与{detail}不一致，相差 {difference}。",
+    ),
+)
+
+MARTS: tuple[str, ...] = tuple(dict.fromkeys(rule.mart for rule in RULES))
+
+
+def rule(check_name: str) -> Rule:
+    return next(r for r in RULES if r.check_name == check_name)
+
+
+def expected_grade(score: Decimal | None) -> str | None:
+    """The level a total score earns under GRADE_BANDS (for the message; GX gives the verdict)."""
+    if score is None:
+        return None
+    return next((level for level, lowest in GRADE_BANDS if score >= lowest), GRADE_BANDS[-1][0])
