@@ -2,9 +2,10 @@
 
 GX's Data Docs pages load jQuery, Bootstrap, bootstrap-table, Font Awesome and Vega from CDNs;
 on a machine without internet the page is unstyled and its tables empty. ``fetch_assets`` takes
-the same files from their npm packages (registry.npmjs.org, pinned versions) into a cache folder
+the same files from their npm packages (pinned versions) into a cache folder
 (``make docs-assets``, run by ``make install``); ``make_offline`` copies them into the site's
-``static/vendor`` and points every page at them. Without the cache (and no network) the pages
+``static/vendor`` and points every page at them. The packages come through the ordinary
+``npm pack`` client, so the registry npm is configured with is the one used. Without the cache (and no network) the pages
 keep their CDN links and a warning says so: the docs still render where the internet is.
 """
 
@@ -15,15 +16,15 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import tarfile
-import urllib.request
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "gx_data_docs_assets"
-NPM_REGISTRY = "https://registry.npmjs.org"
 
 
 @dataclass(frozen=True)
@@ -76,9 +77,20 @@ ASSETS: tuple[Asset, ...] = (
 _LOGO = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/[A-Za-z_-]+\.png(\?[^\"']*)?")
 
 
-def _tarball_url(package: str, version: str) -> str:
-    name = package.rsplit("/", 1)[-1]
-    return f"{NPM_REGISTRY}/{package}/-/{name}-{version}.tgz"
+def _npm_pack(package: str, version: str) -> bytes:
+    """The package's tarball, fetched by npm itself (raises OSError when npm or the registry is missing)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise OSError("npm is not installed")
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [npm, "pack", f"{package}@{version}", "--pack-destination", tmp, "--silent"],
+            capture_output=True, text=True, timeout=300, check=False,
+        )
+        tarballs = list(Path(tmp).glob("*.tgz"))
+        if done.returncode != 0 or not tarballs:
+            raise OSError(f"npm pack {package}@{version} failed: {done.stderr.strip()[-300:]}")
+        return tarballs[0].read_bytes()
 
 
 def fetch_assets(cache_dir: Path = CACHE_DIR) -> list[Path]:
@@ -92,8 +104,7 @@ def fetch_assets(cache_dir: Path = CACHE_DIR) -> list[Path]:
         if all(t.exists() for t in targets):
             found.extend(targets)
             continue
-        with urllib.request.urlopen(_tarball_url(package, version), timeout=60) as response:
-            data = response.read()
+        data = _npm_pack(package, version)
         prefixes = {a.path for a in assets} | {d for a in assets for d in a.extra_dirs}
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
             for member in tar.getmembers():
