@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 
 from .assets.quality import VIOLATIONS_KEY
+from .reporting.labels import CHECK_LABELS, CHECK_RULES
 from .resources import FiscalWarehouse
 
 # check_name → the mart whose rows it validates
@@ -33,9 +34,23 @@ RULE_TARGETS: dict[str, str] = {
 _EXAMPLES = 5
 
 
+def rule_description(check_name: str) -> str:
+    """What the UI shows for a rule: its Chinese name and the arithmetic it checks."""
+    label, rule = CHECK_LABELS.get(check_name, check_name), CHECK_RULES.get(check_name, "")
+    return (
+        f"{label}：{rule}。Great Expectations rule `{check_name}`; its violations are findings "
+        "(WARN), listed in quality.violations and the quality report."
+    )
+
+
 def _rule_specs() -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(name, asset=dg.AssetKey(["marts", mart]), additional_deps=[VIOLATIONS_KEY])
+        dg.AssetCheckSpec(
+            name,
+            asset=dg.AssetKey(["marts", mart]),
+            additional_deps=[VIOLATIONS_KEY],
+            description=rule_description(name),
+        )
         for name, mart in RULE_TARGETS.items()
     ]
 

@@ -8,6 +8,9 @@ from ..loading import RAW_TABLES, create_raw_tables, discover, sync_raw
 from ..resources import FiscalWarehouse
 
 RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files"]]
+# A new warehouse file is written in a storage format the DuckDB CLI on PyPI (duckdb-cli 1.5,
+# `make sql`) and other 1.x clients can open; later connections keep the file's format.
+NEW_FILE_CONFIG = {"storage_compatibility_version": "v1.5.0"}
 
 
 @dg.multi_asset(
@@ -24,7 +27,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
     files = discover(settings.raw_dir)
     context.log.info(f"{len(files)} files under {settings.raw_dir}")
     # Each run starts a fresh build file from the published warehouse (publish.py).
-    with duckdb.connect(str(warehouse.build_db(fresh=True))) as con:
+    with duckdb.connect(str(warehouse.build_db(fresh=True)), config=NEW_FILE_CONFIG) as con:
         create_raw_tables(con)
         summary = sync_raw(con, files, settings.parse_workers)
         totals = dict(
