@@ -59,3 +59,20 @@ def severity_label(severity: str | None) -> str:
 
 def severity_rank(severity: str | None) -> int:
     return SEVERITY_ORDER.get(severity or "", 9)
+
+
+# Codes the checks put in subject / measure (fund_source, the narrative's context), in Chinese.
+CODE_LABELS: dict[str, str] = {
+    "total": "总额",
+    "subject": "科目金额",
+    "three_public": "“三公”经费",
+    "operating_cost": "机关运行经费",
+    "current_year_appropriation": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+
+
+def code_label(text: str | None) -> str | None:
+    """A code the checks wrote ('total', 'subject') in Chinese; any other text as it is."""
+    return CODE_LABELS.get(text, text) if text else text

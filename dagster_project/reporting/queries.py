@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from .labels import code_label
+
 _DISTRICT = re.compile(r"([^\s市省县（()）]{2,3}区)")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
@@ -202,10 +204,21 @@ class _Reader:
             for c in ("project_name", "supervising_dept", "implementing_unit", "fiscal_year", "report_type")
             if c in cols
         ]
+        # A unit under its canonical name (the dim_unit key) where the marts have one, so that
+        # every printed variant of a unit counts as that unit; else as printed.
+        for name in ("supervising_dept", "implementing_unit"):
+            if name in cols and f"{name}_key" in cols:
+                pick[pick.index(name)] = f"coalesce({name}_key, {name}) as {name}"
         return {
             (r["source_file"], r["report_seq"]): r
             for r in self.rows(f"select {', '.join(pick)} from marts.fct_report")
         }
+
+    def _unit_column(self) -> str:
+        """fct_report's implementing unit: its canonical key when the marts have one."""
+        if self.has("marts.fct_report", "implementing_unit_key"):
+            return "coalesce(r.implementing_unit_key, r.implementing_unit)"
+        return "r.implementing_unit"
 
     def _budget_years(self) -> dict[tuple[str, int], int]:
         if not self.has("marts.fct_budget_line", "source_file", "table_seq", "fiscal_year"):
@@ -226,11 +239,15 @@ class _Reader:
         file_depts: dict[str, set[str]] = defaultdict(set)
         for r in reports.values():
             file_depts[r["source_file"]] |= {r.get("supervising_dept")} - {None}
-        if self.has("raw.budget_tables", "source_file", "department"):  # 编制部门 of a budget file
-            for source_file, dept in self.con.execute(
-                "select distinct source_file, department from raw.budget_tables where department is not null"
-            ).fetchall():
-                file_depts[source_file].add(dept)
+        budget_depts = None  # 编制部门 of a budget file: canonical key, else as printed
+        if self.has("marts.fct_budget_line", "source_file", "department_key"):
+            budget_depts = "select distinct source_file, department_key from marts.fct_budget_line"
+        elif self.has("raw.budget_tables", "source_file", "department"):
+            budget_depts = "select distinct source_file, department from raw.budget_tables"
+        if budget_depts:
+            for source_file, dept in self.con.execute(budget_depts).fetchall():
+                if dept is not None:
+                    file_depts[source_file].add(dept)
         found = [_violation(row, reports, budget_years, file_depts) for row in rows]
         return sorted(found, key=lambda v: (v.check_name, v.source_file, v.line_no or 0, v.subject or ""))
 
@@ -254,10 +271,10 @@ class _Reader:
         if not self.has("marts.fct_report", "implementing_unit", "total_score"):
             return []
         return self.rows(
-            """
-            select implementing_unit as unit, avg(total_score)::double as avg_score, count(*) as reports
-            from marts.fct_report
-            where total_score is not null and implementing_unit is not null
+            f"""
+            select {self._unit_column()} as unit, avg(r.total_score)::double as avg_score, count(*) as reports
+            from marts.fct_report r
+            where r.total_score is not null and r.implementing_unit is not null
             group by 1 order by avg_score desc, unit
             """
         )
@@ -274,7 +291,7 @@ class _Reader:
             rate_col = "avg(f.execution_rate_pct)::double"
         return self.rows(
             f"""
-            select r.implementing_unit as unit, r.fiscal_year, {rate_col} as avg_rate,
+            select {self._unit_column()} as unit, r.fiscal_year, {rate_col} as avg_rate,
                    avg(r.total_score)::double as avg_score, count(distinct r.report_id) as reports
             from marts.fct_report r {rate_join}
             where r.implementing_unit is not null and r.fiscal_year is not null
@@ -296,6 +313,10 @@ def _violation(
         value = row.get(name)
         return value if value is not None else report.get(name)
 
+    def unit(name: str) -> Any:  # the report's (canonical) name first: one name per unit
+        value = report.get(name)
+        return value if value is not None else row.get(name)
+
     expected, observed = row.get("expected_value"), row.get("observed_value")
     difference = as_number(row.get("difference"))
     if difference is None and as_number(expected) is not None and as_number(observed) is not None:
@@ -310,25 +331,27 @@ def _violation(
         line_no=_int(row.get("line_no")),
         report_seq=_int(row.get("report_seq")),
         table_seq=_int(row.get("table_seq")),
-        subject=_text(row.get("subject")),
+        subject=code_label(_text(row.get("subject"))),
         expected_value=_text(expected),
         observed_value=_text(observed),
         message=_text(row.get("message")),
         difference=difference,
         project_name=pick("project_name"),
-        supervising_dept=pick("supervising_dept"),
-        implementing_unit=pick("implementing_unit"),
+        supervising_dept=unit("supervising_dept"),
+        implementing_unit=unit("implementing_unit"),
         fiscal_year=_int(year),
         report_type=pick("report_type"),
         value_unit=_text(row.get("value_unit")) or None,
         tolerance=as_number(row.get("tolerance")),
         table_title=_text(row.get("table_title")),
-        measure=_text(row.get("measure")),
+        measure=code_label(_text(row.get("measure"))),
         rule_description=_text(row.get("rule_description")),
     )
     depts = sorted(file_depts.get(violation.source_file, set()))
     if violation.supervising_dept is None and len(depts) == 1:
         violation.supervising_dept = depts[0]  # a budget file is one department's disclosure
+    if violation.implementing_unit is None and violation.report_seq is None:
+        violation.implementing_unit = violation.supervising_dept  # a department-level finding: its department
     violation.district = row.get("district") or district_of(
         violation.supervising_dept, violation.implementing_unit, *depts
     )
