@@ -73,6 +73,12 @@ CODE_LABELS: dict[str, str] = {
 }
 
 
+def families_label(families: str | None) -> str:
+    """raw.source_files.families ('self_eval,tracking') in Chinese: '绩效自评表、绩效跟踪表'."""
+    names = {**REPORT_TYPE_LABELS, "budget": "部门预算"}
+    return "、".join(names.get(f.strip(), f.strip()) for f in (families or "").split(",") if f.strip())
+
+
 def code_label(text: str | None) -> str | None:
     """A code the checks wrote ('total', 'subject') in Chinese; any other text as it is."""
     return CODE_LABELS.get(text, text) if text else text

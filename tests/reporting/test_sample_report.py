@@ -79,6 +79,9 @@ def test_workbook_is_chinese_and_has_a_sheet_per_rule(sample_run, workbook):
 def test_page_shows_no_english_codes_as_subjects(page):
     for code in ("total", "subject", "three_public", "operating_cost"):
         assert f">{code}<" not in page and f"{code} · " not in page
+    for family in ("self_eval", "tracking", "budget", "target"):
+        assert not re.search(rf"<td>[^<]*\b{family}\b", page), family  # document families in Chinese
+    assert "<td>绩效自评表</td>" in page and "<td>部门预算</td>" in page
 
 
 def test_chart_labels_are_whole():
