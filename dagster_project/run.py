@@ -21,7 +21,7 @@ from typing import Any, TextIO
 import dagster as dg
 from dagster._core.events import DagsterEventType
 
-from .settings import load_settings
+from .settings import PROJECT_ROOT, load_settings
 
 JOB = "fiscal_full_build"
 LOG_NAME = "fiscal.log"
@@ -49,8 +49,7 @@ python_logs:
 
 def dagster_home() -> Path:
     """DAGSTER_HOME (the Makefile sets it to .dagster_home in the project), created if missing."""
-    home = Path(os.environ.get("DAGSTER_HOME") or load_settings().db_path.parent.parent / ".dagster_home")
-    home = home.resolve()
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_home").resolve()
     os.environ["DAGSTER_HOME"] = str(home)
     home.mkdir(parents=True, exist_ok=True)
     return home
@@ -126,8 +125,12 @@ class Progress:
                 f"{_value(quality, 'dagster/row_count')} violations (findings, not failures)"
             )
         if "report/dq_report" in assets:
-            self.report = str(_value(assets["report/dq_report"], "html"))
-            return f"quality report: {self.report}"
+            report = assets["report/dq_report"]
+            self.report = str(_value(report, "html"))
+            return (
+                f"quality report: {_value(report, 'violation_errors')} errors, "
+                f"{_value(report, 'violation_warnings')} warnings → {self.report}"
+            )
         if "warehouse/fiscal_duckdb" in assets:
             self.warehouse = str(_value(assets["warehouse/fiscal_duckdb"], "path"))
             return f"published: {self.warehouse}"

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+
+from pipeline_helpers import ROOT, SAMPLES, pipeline_env
 
 from dagster_project.assets.dbt import PARTIAL_PARSE, run_target_path
 
@@ -15,6 +19,7 @@ def test_run_prints_a_short_account_ending_with_the_paths(sample_run):
     assert "parse and load: 4 files (4 parsed, 0 unchanged, 0 removed)" in stages
     assert "dbt build: " in stages and "(0 failed)" in stages
     assert "quality checks: " in stages and " violations (findings, not failures)" in stages
+    assert "quality report: " in stages and " warnings → " in stages
     assert out[-4].startswith("fiscal: done in ")
     assert out[-3].split()[:2] == ["warehouse:", str(sample_run.db_path)]
     assert out[-2].split()[:2] == ["report:", str(sample_run.report_dir / "quality" / "index.html")]
@@ -46,3 +51,17 @@ def test_dbt_run_folders_are_bounded_and_reuse_the_parse(tmp_path):
         os.utime(target, (1_000_000 + n, 1_000_000 + n))  # mtimes in run order, whatever the clock
         made.append(target.name)
     assert sorted(p.name for p in runs.iterdir()) == made[-3:]
+
+
+def test_a_run_that_cannot_run_exits_non_zero_and_says_why(tmp_path):
+    env = pipeline_env(tmp_path, SAMPLES)
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the warehouse folder should be", encoding="utf-8")
+    env["FISCAL_DB_PATH"] = str(blocker / "fiscal.duckdb")
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert result.returncode == 1
+    assert "fiscal: the run failed after" in result.stderr and "raw_tables" in result.stderr
+    assert "log: " in result.stderr
