@@ -45,7 +45,8 @@ run: install dbt/target/manifest.json
 # The published warehouse in the DuckDB CLI, read-only (runs go on meanwhile; reconnect to see the newest).
 sql: install
 	@test -f $(FISCAL_DB_PATH) || { echo "no warehouse at $(FISCAL_DB_PATH): run 'make run' first"; exit 1; }
-	$(VENV)/bin/duckdb -readonly $(FISCAL_DB_PATH)
+	@$(VENV)/bin/duckdb -readonly $(FISCAL_DB_PATH) || { echo "(a warehouse written by DuckDB 2 before the"\
+	  "1.5-compatible format: rebuild it once with 'make clean run')"; exit 1; }
 
 # The report test opens the page in a real headless browser (Debian's chromium, CJK fonts).
 system-deps:

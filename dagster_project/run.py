@@ -140,10 +140,11 @@ class Progress:
         return None  # steps that only check (raw layer, finance rules): their results are in the UI
 
 
-def run(out: TextIO = sys.stdout) -> int:
+def run(out: TextIO | None = None) -> int:
     """Execute fiscal_full_build against DAGSTER_HOME's instance; 0 when the pipeline ran."""
-    from .definitions import defs  # after the log configuration is in place
+    from .definitions import defs  # here, not at import: loading them reads dbt's manifest
 
+    out = out or sys.stdout
     settings = load_settings()
     log_file = prepare_home(dagster_home())  # before the instance loads, so it reads the config
     started = time.monotonic()
@@ -167,7 +168,8 @@ def run(out: TextIO = sys.stdout) -> int:
             except Exception as exc:  # noqa: BLE001 — reported below; the thread must not die silently
                 outcome["error"] = exc
 
-        worker = threading.Thread(target=execute, name="fiscal-run")
+        # A daemon thread: Ctrl-C ends the command; the half-done build file is private (publish.py).
+        worker = threading.Thread(target=execute, name="fiscal-run", daemon=True)
         worker.start()
         cursor = None
         while True:
