@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import dagster as dg
-from dagster._core.events import DagsterEventType
+from dagster import DagsterEventType
 
 from .settings import PROJECT_ROOT, load_settings
 
