@@ -12,20 +12,28 @@ export FISCAL_REPORT_DIR ?= $(CURDIR)/reports
 export DBT_PROFILES_DIR := $(CURDIR)/dbt
 export DO_NOT_TRACK := 1
 
-.PHONY: install system-deps docs-assets run test dev lint docs bench corpus clean
+.PHONY: install system-deps docs-assets run sql test dev lint lock docs bench corpus clean
 
 install: $(STAMP)
 
-# Reinstall only when the declared dependencies change.
-$(STAMP): pyproject.toml
+# Reinstall only when the declared dependencies or the lock change. requirements.lock pins every
+# package of the environment (pip constraints), so a fresh clone gets the versions tested here.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-# dagster-dbt reads dbt's manifest when the definitions load.
-dbt/target/manifest.json: $(STAMP) $(shell find dbt -name '*.sql' -o -name '*.yml' -o -name '*.csv' 2>/dev/null | grep -v target/)
-	cd dbt && ../$(VENV)/bin/dbt parse --quiet
+# After adding or upgrading a dependency (pyproject.toml, then pip install into .venv): pin the
+# environment as it is now. The project itself (editable) is not pinned.
+lock:
+	@{ echo "# The whole environment of make install, pinned (pip constraints). Regenerate: make lock"; \
+	   $(PY) -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e '; } > requirements.lock
+	@echo "requirements.lock: $$(grep -vc '^#' requirements.lock) packages"
+
+# dagster-dbt reads dbt's manifest when the definitions load. Parsed with the profile a run uses
+# (the build file next to the warehouse), so the run's dbt can reuse this parse.
+dbt/target/manifest.json: $(STAMP) $(shell find dbt -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' 2>/dev/null | grep -v target/)
+	cd dbt && FISCAL_DB_PATH=$(FISCAL_DB_PATH).build ../$(VENV)/bin/dbt parse --quiet
 	touch $@
 
 # GX Data Docs load jQuery, Bootstrap, Vega … from CDNs; the quality step serves local copies,
@@ -33,10 +41,17 @@ dbt/target/manifest.json: $(STAMP) $(shell find dbt -name '*.sql' -o -name '*.ym
 docs-assets: install
 	$(PY) -c "from expectations.data_docs import fetch_assets; fetch_assets()"
 
+# The whole pipeline; a few lines of progress, then where the warehouse and the report are.
+# Dagster's log (INFO) and dbt's output: $(DAGSTER_HOME)/logs/fiscal.log.
 run: install docs-assets dbt/target/manifest.json
-	mkdir -p $(DAGSTER_HOME) $(dir $(FISCAL_DB_PATH)) $(FISCAL_REPORT_DIR)
-	test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster job execute -m dagster_project.definitions -j fiscal_full_build
+	mkdir -p $(dir $(FISCAL_DB_PATH)) $(FISCAL_REPORT_DIR)
+	$(PY) -m dagster_project.run
+
+# The published warehouse in the DuckDB CLI, read-only (runs go on meanwhile; reconnect to see the newest).
+sql: install
+	@test -f $(FISCAL_DB_PATH) || { echo "no warehouse at $(FISCAL_DB_PATH): run 'make run' first"; exit 1; }
+	@$(VENV)/bin/duckdb -readonly $(FISCAL_DB_PATH) || { echo "(a warehouse written by DuckDB 2 before the"\
+	  "1.5-compatible format: rebuild it once with 'make clean run')"; exit 1; }
 
 # The report test opens the page in a real headless browser (Debian's chromium, CJK fonts).
 system-deps:
@@ -49,20 +64,27 @@ test: install system-deps docs-assets dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
 	$(PY) -m pytest
 
+# No -m: dagster reads [tool.dagster] in pyproject.toml, so the code location is named `fiscal`.
+# `dagster dev` warns that `dg dev` supersedes it; dg needs a dg project layout we do not use.
 dev: install dbt/target/manifest.json
-	mkdir -p $(DAGSTER_HOME)
-	test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev -m dagster_project.definitions
+	$(PY) -m dagster_project.run --prepare-home
+	$(PY) -W 'ignore:Function `dev_command` is superseded' -m dagster dev
 
 lint: install
 	$(VENV)/bin/ruff check dagster_project expectations tests
 
-# dbt's documentation site (static_index.html works offline), with the catalog read
-# from a copy of the published warehouse so analysts' connections are never disturbed.
-docs: run
+# dbt's documentation site (static_index.html works offline), with the catalog read from a copy
+# of the published warehouse so analysts' connections are never disturbed. Runs the pipeline only
+# when there is no warehouse yet; then writes the quality report again so that it links the docs.
+$(FISCAL_DB_PATH):
+	$(MAKE) run
+
+docs: install dbt/target/manifest.json $(FISCAL_DB_PATH)
 	cp $(FISCAL_DB_PATH) $(FISCAL_DB_PATH).docs
-	cd dbt && FISCAL_DB_PATH=$(FISCAL_DB_PATH).docs ../$(VENV)/bin/dbt docs generate --static --target-path $(FISCAL_REPORT_DIR)/dbt_docs
-	rm -f $(FISCAL_DB_PATH).docs
+	cd dbt && FISCAL_DB_PATH=$(FISCAL_DB_PATH).docs ../$(VENV)/bin/dbt docs generate --quiet --static \
+	  --target-path $(FISCAL_REPORT_DIR)/dbt_docs --log-path $(CURDIR)/dbt/logs
+	rm -f $(FISCAL_DB_PATH).docs $(FISCAL_DB_PATH).docs.wal
+	$(PY) -m dagster_project.reporting
 	@echo "dbt docs: $(FISCAL_REPORT_DIR)/dbt_docs/static_index.html"
 
 N ?= 1000

@@ -18,13 +18,21 @@ from .resources import FiscalWarehouse
 _EXAMPLES = 5
 
 
+def rule_description(rule) -> str:
+    """What the UI shows for a rule: its Chinese name and the arithmetic it checks."""
+    return (
+        f"{rule.label}：{rule.formula}。Great Expectations rule `{rule.check_name}`; its violations are "
+        "findings (WARN), listed in quality.violations and the quality report."
+    )
+
+
 def _rule_specs() -> list[dg.AssetCheckSpec]:
     return [
         dg.AssetCheckSpec(
             rule.check_name,
             asset=dg.AssetKey(["marts", rule.mart]),
             additional_deps=[VIOLATIONS_KEY],
-            description=f"{rule.label}：{rule.formula}",
+            description=rule_description(rule),
         )
         for rule in RULES
     ]

@@ -9,7 +9,7 @@ from .assets.publish import PUBLISHED_KEY
 from .discovery import RawFolderUnavailable, fingerprint
 from .settings import load_settings
 
-# One run at a time per warehouse: with the dagster.yaml of this repo the daemon's run
+# One run at a time per warehouse: with the dagster.yaml that run.py writes, the daemon's run
 # queue holds a second run until the first ends (locking.py covers runs started by hand).
 CONCURRENCY_TAG = {"fiscal/warehouse": "fiscal_full_build"}
 

@@ -6,7 +6,7 @@ folder and gives it back after publishing; a second run waits for it (up to
 FISCAL_LOCK_TIMEOUT seconds, default one hour) and then refuses with a message
 naming the holder. flock locks die with their process, so a crashed run never
 leaves the warehouse locked. Dagster also limits the job to one run at a time
-through its concurrency tag (jobs.py, dagster.yaml); this lock is what holds
+through its concurrency tag (jobs.py, the dagster.yaml of run.py); this lock is what holds
 for runs started outside the daemon.
 """
 

@@ -19,9 +19,29 @@ class FiscalDbtTranslator(DagsterDbtTranslator):
         schema = dbt_resource_props.get("config", {}).get("schema") or dbt_resource_props.get("schema")
         return dg.AssetKey([schema, dbt_resource_props["name"]])
 
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> dg.AssetCheckSpec | None:
+        """dbt tests as checks, each with a description (the UI otherwise says 'No description provided')."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return spec._replace(description=test_description(manifest["nodes"][unique_id]))
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         if dbt_resource_props["resource_type"] == "seed":
             return "seeds"
         # fqn = [project, folder, ...]: the first folder under models/ is the layer.
         return fqn[1] if len(fqn) > 2 else "marts"
+
+
+def test_description(test: Mapping[str, Any]) -> str:
+    """A dbt test in words: its yml description, else its kind, column and arguments."""
+    if test.get("description"):
+        return test["description"]
+    meta = test.get("test_metadata") or {}
+    kwargs = {k: v for k, v in (meta.get("kwargs") or {}).items() if k not in ("model", "column_name")}
+    column = test.get("column_name")
+    what = f"dbt test `{meta.get('name') or test['name']}`" + (f" on column `{column}`" if column else "")
+    args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    outcome = "warns" if (test.get("config") or {}).get("severity", "").lower() == "warn" else "fails the dbt build"
+    return what + (f" ({args})" if args else "") + f"; {outcome} when violated."

@@ -48,7 +48,7 @@ def run_pipeline(tmp: Path, raw_dir: Path) -> PipelineRun:
     """What `make run` does, against a temporary warehouse."""
     env = pipeline_env(tmp, raw_dir)
     result = subprocess.run(
-        [str(VENV_BIN / "dagster"), "job", "execute", "-m", "dagster_project.definitions", "-j", "fiscal_full_build"],
+        [sys.executable, "-m", "dagster_project.run"],  # the command of `make run`
         check=False,  # the tests assert on the exit code
         cwd=ROOT,
         env=env,

@@ -27,6 +27,7 @@ from dagster_project.definitions import defs
 from dagster_project.discovery import scan
 from dagster_project.load_plan import ShrinkRefused
 from dagster_project.loading import load_directory, sync_raw
+from dagster_project.run import prepare_home
 
 SELF_EVAL_000 = "000_2cba3ecfd7271be6.txt"
 SELF_EVAL_001 = "001_ebc302d94fc8039c.txt"
@@ -34,7 +35,7 @@ BUDGET_003 = "003_7cadc0ecdd172fe9.txt"
 TRACKING_004 = "004_eaeb872d98338714.txt"
 GBK_NAME = "测试.txt".encode("gbk")  # a name written by a GBK system
 GBK_ESCAPED = "\\xb2\\xe2\\xca\\xd4.txt"
-COMMAND = [str(VENV_BIN / "dagster"), "job", "execute", "-m", "dagster_project.definitions", "-j", "fiscal_full_build"]
+COMMAND = [str(VENV_BIN / "python"), "-m", "dagster_project.run"]  # the command of `make run`
 # Root reads files whatever their mode: drop that power so chmod 000 means unreadable, as for any operator.
 NO_OVERRIDE = (
     ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
@@ -374,7 +375,7 @@ def test_shrink_is_published_when_the_operator_allows_it(tmp_path, monkeypatch):
 
 
 def test_dagster_queues_a_second_run_of_the_job(tmp_path):
-    shutil.copy(ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    prepare_home(tmp_path)  # the instance config make run / make dev write
     instance = dg.DagsterInstance.from_config(str(tmp_path))
     limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
     tags = defs.resolve_job_def("fiscal_full_build").tags

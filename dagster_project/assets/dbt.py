@@ -2,6 +2,7 @@
 
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,33 @@ from ..settings import DBT_PROJECT_DIR
 from ..translator import FiscalDbtTranslator
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+# Each run's dbt artefacts (run_results.json, compiled SQL, dbt.log: ~7 MB) go to their own folder
+# under dbt/target/runs; only the newest few are kept, so dbt/target stays bounded.
+RUNS_DIR = DBT_PROJECT_DIR / "target" / "runs"
+RUNS_KEPT = 3
+PARTIAL_PARSE = "partial_parse.msgpack"
+
+
+def run_target_path(run_id: str, runs_dir: Path = RUNS_DIR, keep: int = RUNS_KEPT) -> Path:
+    """This run's dbt target folder, seeded with the newest run's parse state; older folders pruned.
+
+    The newest run parsed dbt with the same profile (the build file next to FISCAL_DB_PATH), so
+    its partial_parse.msgpack lets dbt skip a full parse; dbt/target's own one (from `dbt parse`)
+    was made for another path and makes dbt say "profile has changed" and parse again.
+    """
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    earlier = sorted(
+        (p for p in runs_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    target = runs_dir / run_id[:8]
+    target.mkdir(exist_ok=True)
+    seed = next((p / PARTIAL_PARSE for p in earlier if (p / PARTIAL_PARSE).is_file()), None)
+    if seed is not None and not (target / PARTIAL_PARSE).exists():
+        shutil.copy2(seed, target / PARTIAL_PARSE)
+    for old in [p for p in earlier if p != target][keep - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
 
 
 @contextmanager
@@ -34,4 +62,6 @@ def dbt_target(db_path: Path) -> Iterator[None]:
 def fiscal_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: FiscalWarehouse):
     """`dbt build`: seeds, staging, marts and their tests (reported as asset checks)."""
     with dbt_target(warehouse.build_db()):
-        yield from dbt.cli(["build"], context=context).stream()
+        target = run_target_path(context.run_id)
+        # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
+        yield from dbt.cli(["build", "--no-use-colors"], context=context, target_path=target).stream()

@@ -11,6 +11,9 @@ from ..loading import RAW_TABLES, create_raw_tables, sync_raw
 from ..resources import FiscalWarehouse
 
 RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files"]]
+# A new warehouse file is written in a storage format the DuckDB CLI on PyPI (duckdb-cli 1.5,
+# `make sql`) and other 1.x clients can open; later connections keep the file's format.
+NEW_FILE_CONFIG = {"storage_compatibility_version": "v1.5.0"}
 
 
 @dg.multi_asset(
@@ -36,7 +39,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     context.log.info(f"{len(found.files)} files under {settings.raw_dir}, {len(found.problems)} unreadable entries")
     # Each run starts a fresh build file from the published warehouse (publish.py).
-    with duckdb.connect(str(warehouse.build_db(fresh=True))) as con:
+    with duckdb.connect(str(warehouse.build_db(fresh=True)), config=NEW_FILE_CONFIG) as con:
         create_raw_tables(con)
         try:
             summary = sync_raw(con, found, settings.parse_workers)

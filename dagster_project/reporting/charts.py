@@ -43,8 +43,14 @@ def _num(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def wrap_label(text: str, width: int, max_lines: int = 3) -> list[str]:
+    """A label in lines of at most width characters; past max_lines the last line ends in '…'
+    (the whole label stays in the <title> tooltip)."""
+    lines = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return lines
 
 
 def rate_bins(rates: list[float]) -> list[tuple[str, int]]:
@@ -100,27 +106,35 @@ def histogram(bins: list[tuple[str, int]], title: str, x_label: str, y_label: st
 
 def bar_chart(bars: list[Bar], title: str, max_value: float | None = None, label_chars: int = 22) -> str:
     """Horizontal (optionally stacked) bars with the label on the left and the total on the right."""
-    row_h, top, left, right = 24, 8, 14 + 12 * label_chars, 64
+    bar_h, line_h, top, left, right = 24, 14, 8, 14 + 12 * label_chars, 64
+    labels = [wrap_label(bar.label, label_chars) for bar in bars]  # long labels wrap, never cut silently
+    rows = [bar_h + line_h * (len(lines) - 1) for lines in labels]
     width = left + 360 + right
-    height = top * 2 + row_h * max(len(bars), 1)
+    height = top * 2 + (sum(rows) or bar_h)
     peak = max_value or max((b.total for b in bars), default=0) or 1
     scale = 360 / peak
     body: list[str] = []
-    for i, bar in enumerate(bars):
-        y = top + i * row_h
+    y = float(top)
+    for bar, lines, row_h in zip(bars, labels, rows):
+        middle = y + row_h / 2
+        first = middle + 4 - line_h * (len(lines) - 1) / 2
+        tspans = "".join(
+            f'<tspan x="{left - 8}" y="{first + n * line_h:.1f}">{escape(line)}</tspan>' for n, line in enumerate(lines)
+        )
         body.append(
-            f'<text x="{left - 8}" y="{y + row_h * 0.65:.1f}" text-anchor="end" fill="{INK}">'
-            f"<title>{escape(bar.label)}</title>{escape(_short(bar.label, label_chars))}</text>"
+            f'<text text-anchor="end" fill="{INK}" data-label="{escape(bar.label)}">'
+            f"<title>{escape(bar.label)}</title>{tspans}</text>"
         )
         x = float(left)
         for seg in bar.segments:
             w = seg.value * scale
             body.append(
-                f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{seg.color}">'
-                f"<title>{escape(seg.label or bar.label)}：{_num(seg.value)}</title></rect>"
+                f'<rect x="{x:.1f}" y="{middle - (bar_h - 8) / 2:.1f}" width="{w:.1f}" height="{bar_h - 8}" '
+                f'fill="{seg.color}"><title>{escape(seg.label or bar.label)}：{_num(seg.value)}</title></rect>'
             )
             x += w
-        body.append(f'<text x="{x + 6:.1f}" y="{y + row_h * 0.65:.1f}" fill="{INK}">{_num(bar.total)}</text>')
+        body.append(f'<text x="{x + 6:.1f}" y="{middle + 4:.1f}" fill="{INK}">{_num(bar.total)}</text>')
+        y += row_h
     body.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - top}" stroke="{AXIS}"/>')
     return _svg(width, height, body, title)
 

@@ -13,7 +13,14 @@ from html import escape
 from pathlib import Path
 
 from . import charts
-from .labels import REPORT_TYPE_LABELS, SEVERITY_COLORS, check_label, severity_label, severity_rank
+from .labels import (
+    REPORT_TYPE_LABELS,
+    SEVERITY_COLORS,
+    check_label,
+    families_label,
+    severity_label,
+    severity_rank,
+)
 from .queries import QualityData, Violation, as_number
 from .summary import GROUPINGS, CheckRow, check_rows, group_rows, headline
 
@@ -305,7 +312,7 @@ def _files_table(data: QualityData) -> str:
         per_file[v.source_file] += 1
     rows = "".join(
         f'<tr data-file="{escape(f["source_file"])}"><td>{escape(f["source_file"])}</td>'
-        f'<td>{escape(str(f.get("families") or ""))}</td><td class="num">{f.get("line_count") or 0:,}</td>'
+        f'<td>{escape(families_label(f.get("families")))}</td><td class="num">{f.get("line_count") or 0:,}</td>'
         f'<td class="num">{f["reports"]}</td><td class="num">{per_file.get(f["source_file"], 0)}</td></tr>'
         for f in data.files
     )

@@ -32,3 +32,26 @@ def severity_label(severity: str | None) -> str:
 
 def severity_rank(severity: str | None) -> int:
     return SEVERITY_ORDER.get(severity or "", 9)
+
+
+# Codes the checks put in subject / measure (fund_source, the narrative's context), in Chinese.
+CODE_LABELS: dict[str, str] = {
+    "total": "总额",
+    "subject": "科目金额",
+    "three_public": "“三公”经费",
+    "operating_cost": "机关运行经费",
+    "current_year_appropriation": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+
+
+def families_label(families: str | None) -> str:
+    """raw.source_files.families ('self_eval,tracking') in Chinese: '绩效自评表、绩效跟踪表'."""
+    names = {**REPORT_TYPE_LABELS, "budget": "部门预算"}
+    return "、".join(names.get(f.strip(), f.strip()) for f in (families or "").split(",") if f.strip())
+
+
+def code_label(text: str | None) -> str | None:
+    """A code the checks wrote ('total', 'subject') in Chinese; any other text as it is."""
+    return CODE_LABELS.get(text, text) if text else text

@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from .labels import code_label
+
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
@@ -192,10 +194,21 @@ class _Reader:
             for c in ("project_name", "supervising_dept", "implementing_unit", "fiscal_year", "report_type", "district")
             if c in cols
         ]
+        # A unit under its canonical name (the dim_unit key) where the marts have one, so that
+        # every printed variant of a unit counts as that unit; else as printed.
+        for name in ("supervising_dept", "implementing_unit"):
+            if name in cols and f"{name}_key" in cols:
+                pick[pick.index(name)] = f"coalesce({name}_key, {name}) as {name}"
         return {
             (r["source_file"], r["report_seq"]): r
             for r in self.rows(f"select {', '.join(pick)} from marts.fct_report")
         }
+
+    def _unit_column(self) -> str:
+        """fct_report's implementing unit: its canonical key when the marts have one."""
+        if self.has("marts.fct_report", "implementing_unit_key"):
+            return "coalesce(r.implementing_unit_key, r.implementing_unit)"
+        return "r.implementing_unit"
 
     def _budget_years(self) -> dict[tuple[str, int], int]:
         if not self.has("marts.fct_budget_line", "source_file", "table_seq", "fiscal_year"):
@@ -207,13 +220,23 @@ class _Reader:
             ).fetchall()
         }
 
+    def _department_keys(self) -> dict[str, str]:
+        """Printed department name → its canonical key (budgets' 编制部门, reports' 主管部门)."""
+        keys: dict[str, str] = {}
+        for table, name in (("marts.fct_budget_line", "department"), ("marts.fct_report", "supervising_dept")):
+            if self.has(table, name, f"{name}_key"):
+                query = f"select distinct {name}, {name}_key from {table} where {name}_key is not null"
+                keys.update(dict(self.con.execute(query).fetchall()))
+        return keys
+
     def violations(self) -> list[Violation]:
         if not self.has("quality.violations", "check_name"):
             return []
         rows = self.rows("select * from quality.violations")
         reports = self._reports()
         budget_years = self._budget_years()
-        found = [_violation(row, reports, budget_years) for row in rows]
+        departments = self._department_keys()
+        found = [_violation(row, reports, budget_years, departments) for row in rows]
         return sorted(found, key=lambda v: (v.check_name, v.source_file, v.line_no or 0, v.subject or ""))
 
     def check_results(self) -> list[dict[str, Any]]:
@@ -236,10 +259,10 @@ class _Reader:
         if not self.has("marts.fct_report", "implementing_unit", "total_score"):
             return []
         return self.rows(
-            """
-            select implementing_unit as unit, avg(total_score)::double as avg_score, count(*) as reports
-            from marts.fct_report
-            where total_score is not null and implementing_unit is not null
+            f"""
+            select {self._unit_column()} as unit, avg(r.total_score)::double as avg_score, count(*) as reports
+            from marts.fct_report r
+            where r.total_score is not null and r.implementing_unit is not null
             group by 1 order by avg_score desc, unit
             """
         )
@@ -256,7 +279,7 @@ class _Reader:
             rate_col = "avg(f.execution_rate_pct)::double"
         return self.rows(
             f"""
-            select r.implementing_unit as unit, r.fiscal_year, {rate_col} as avg_rate,
+            select {self._unit_column()} as unit, r.fiscal_year, {rate_col} as avg_rate,
                    avg(r.total_score)::double as avg_score, count(distinct r.report_id) as reports
             from marts.fct_report r {rate_join}
             where r.implementing_unit is not null and r.fiscal_year is not null
@@ -270,12 +293,17 @@ def _violation(
     row: dict[str, Any],
     reports: dict[tuple[str, int], dict[str, Any]],
     budget_years: dict[tuple[str, int], int],
+    departments: dict[str, str],
 ) -> Violation:
     report = reports.get((row.get("source_file"), row.get("report_seq")), {})
 
     def pick(name: str) -> Any:
         value = row.get(name)
         return value if value is not None else report.get(name)
+
+    def unit(name: str) -> Any:  # the report's (canonical) name first: one name per unit
+        value = report.get(name)
+        return value if value is not None else row.get(name)
 
     expected, observed = row.get("expected_value"), row.get("observed_value")
     difference = as_number(row.get("difference"))
@@ -291,25 +319,28 @@ def _violation(
         line_no=_int(row.get("line_no")),
         report_seq=_int(row.get("report_seq")),
         table_seq=_int(row.get("table_seq")),
-        subject=_text(row.get("subject")),
+        subject=code_label(_text(row.get("subject"))),
         expected_value=_text(expected),
         observed_value=_text(observed),
         message=_text(row.get("message")),
         difference=difference,
         project_name=pick("project_name"),
-        supervising_dept=pick("supervising_dept"),
-        implementing_unit=pick("implementing_unit"),
+        supervising_dept=unit("supervising_dept"),
+        implementing_unit=unit("implementing_unit"),
         fiscal_year=_int(year),
         report_type=pick("report_type"),
         value_unit=_text(row.get("value_unit")) or None,
         tolerance=as_number(row.get("tolerance")),
         table_title=_text(row.get("table_title")),
-        measure=_text(row.get("measure")),
+        measure=code_label(_text(row.get("measure"))),
         rule_description=_text(row.get("rule_description")),
     )
-    # the quality models carry the report's 主管部门 / the budget's 编制部门 and its district
-    if violation.supervising_dept is None:
-        violation.supervising_dept = row.get("department")
+    # the quality models carry the report's 主管部门 / the budget's 编制部门 and its district;
+    # a department is shown under its canonical name (dim_unit key) where the marts have one
+    if violation.supervising_dept is None and row.get("department"):
+        violation.supervising_dept = departments.get(row["department"], row["department"])
+    if violation.implementing_unit is None and violation.report_seq is None:
+        violation.implementing_unit = violation.supervising_dept  # a department-level finding: its department
     violation.district = row.get("district") or report.get("district")
     return violation
 

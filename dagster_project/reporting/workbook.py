@@ -1,4 +1,4 @@
-"""violations.xlsx: a summary sheet and one sheet per check that has violations."""
+"""violations.xlsx: a summary sheet and one sheet per check (a check without findings says 无)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from .queries import QualityData, Violation, as_number
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
+NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
 _NUMBER_FORMAT = "#,##0.00"
@@ -122,10 +123,11 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
     for v in data.violations:
         by_check[v.check_name].append(v)
     taken, written = {SUMMARY_SHEET}, {}
-    for check in (c.check_name for c in check_rows(data) if c.violations):
+    for check in (c.check_name for c in check_rows(data)):
         ws = wb.create_sheet(sheet_name(check, taken))
         _header(ws, [(title, width) for title, width, _ in VIOLATION_COLUMNS])
-        _write_rows(ws, [[get(v) for _, _, get in VIOLATION_COLUMNS] for v in by_check[check]])
+        found = [[get(v) for _, _, get in VIOLATION_COLUMNS] for v in by_check[check]]
+        _write_rows(ws, found or [[NONE_FOUND]])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))

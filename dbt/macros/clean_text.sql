@@ -34,21 +34,52 @@
 
 
 {#-
-    A unit or department name as a join key: no spaces, full-width parentheses as ASCII, and a
-    leading city dropped when a district follows, so that the report's and the budget's spellings
-    of one unit meet: '上海市松江区人力资源和社会保障局（本级）' → '松江区人力资源和社会保障局(本级)'.
+    NFKC's width folding for the characters Chinese documents mix: full-width ASCII
+    (U+FF01–U+FF5E, e.g. '（', '１', 'Ａ') to ASCII and the ideographic space to a space, plus
+    the other bracket forms printed around a unit's scope ('【本级】', '〔汇总〕', '﹙…﹚') as '(' / ')'.
+    DuckDB has nfc_normalize but no NFKC, so the mapping is spelled out here, character for character.
+-#}
+{% macro fold_width(column) -%}
+    translate({{ column }},
+        '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　【】〔〕〖〗﹙﹚',
+        '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ()()()()')
+{%- endmacro %}
+
+
+{#-
+    A printed unit or department name without spaces, width-folded, with a leading city dropped
+    when a district follows: '上海市松江区人力资源和社会保障局（本级）' → '松江区人力资源和社会保障局(本级)'.
+    The scope suffix is still there; normalize_unit_name and unit_scope split it off.
+-#}
+{% macro unit_name_folded(column) -%}
+    regexp_replace(
+        regexp_replace(
+            {{ fold_width("coalesce(" ~ clean_text(column) ~ ", '')") }},
+            '[\s\x{00a0}]+', '', 'g'),
+        '^[^\s市省区()]{2,3}市([^\s市省区()]{2,3}区)',
+        '\1'
+    )
+{%- endmacro %}
+
+
+{#-
+    A unit or department name as a join key: one key per real unit, however it is printed.
+    Width-folded (NFKC-style, so （本级） and (本级) meet), no spaces, no leading city when a
+    district follows (上海市松江区… = 松江区…), and without the scope suffix (本级) / (汇总),
+    which says which figures of the unit a table gives, not which unit it is (see unit_scope):
+    '上海市松江区人力资源和社会保障局（本级）' → '松江区人力资源和社会保障局'.
 -#}
 {% macro normalize_unit_name(column) -%}
-    nullif(
-        regexp_replace(
-            replace(replace(
-                regexp_replace(coalesce({{ clean_text(column) }}, ''), '[\s\x{3000}\x{00a0}]+', '', 'g'),
-                '（', '('), '）', ')'),
-            '^[^\s市省区()]{2,3}市([^\s市省区()]{2,3}区)',
-            '\1'
-        ),
-        ''
-    )
+    nullif(regexp_replace({{ unit_name_folded(column) }}, '\((本级|汇总)\)$', ''), '')
+{%- endmacro %}
+
+
+{#-
+    The scope a unit's name states: '本级' (the department's own office), '汇总' (the
+    department's consolidated figures), NULL when the name states none.
+-#}
+{% macro unit_scope(column) -%}
+    nullif(regexp_extract({{ unit_name_folded(column) }}, '\((本级|汇总)\)$', 1), '')
 {%- endmacro %}
 
 

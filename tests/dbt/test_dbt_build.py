@@ -211,14 +211,97 @@ def test_district_and_unit_key(warehouse):
         one(warehouse, "select district from marts.fct_report where report_id = 'handmade/yuan.txt#1'")
         == "闵行区"
     )
-    # （本级） and (本级), with or without 上海市, are one unit
-    district, supervisor = one(
+    # （本级） and (本级), with or without 上海市, are one unit: the department itself, 本级 its scope
+    district, supervisor, scopes = one(
         warehouse,
-        "select district, supervising_dept from marts.dim_unit where unit_name = '松江区人力资源和社会保障局(本级)'",
+        "select district, supervising_dept, scopes from marts.dim_unit where unit_name = '松江区人力资源和社会保障局'",
     )
-    assert (district, supervisor) == ("松江区", "松江区人力资源和社会保障局")
+    assert (district, supervisor, scopes) == ("松江区", None, ["本级"])
     keys = {k for (k,) in rows(warehouse, "select unit_name from marts.dim_unit")}
     assert "上海市松江区人力资源和社会保障局" not in keys
+    assert not {k for k in keys if "本级" in k or "汇总" in k or "（" in k}
+
+
+# Printed variants of one unit found in the samples (their files differ in brackets, the city
+# prefix and the scope suffix), each with the key and scope the marts must give it.
+SAMPLE_UNIT_VARIANTS = [
+    ("上海市松江区人力资源和社会保障局(本级)", "松江区人力资源和社会保障局", "本级"),
+    ("上海市松江区人力资源和社会保障局（本级）", "松江区人力资源和社会保障局", "本级"),
+    ("上海市松江区人力资源和社会保障局", "松江区人力资源和社会保障局", None),
+    ("松江区人力资源和社会保障局", "松江区人力资源和社会保障局", None),
+    ("上海市闵行区人力资源和社会保障局(汇总)", "闵行区人力资源和社会保障局", "汇总"),
+    ("闵行区人力资源和社会保障局(汇总)", "闵行区人力资源和社会保障局", "汇总"),
+    ("上海市松江区就业促进中心", "松江区就业促进中心", None),
+]
+
+
+@pytest.mark.parametrize(("printed", "key", "scope"), SAMPLE_UNIT_VARIANTS)
+def test_sample_unit_variants_share_one_key(warehouse, printed, key, scope):
+    found = set(
+        rows(
+            warehouse,
+            """
+            select implementing_unit_key, implementing_unit_scope from marts.fct_report
+            where implementing_unit = $1 and source_file not like 'handmade/%'
+            union
+            select supervising_dept_key, supervising_dept_scope from marts.fct_report
+            where supervising_dept = $1 and source_file not like 'handmade/%'
+            union
+            select department_key, department_scope from marts.fct_budget_line where department = $1
+            """,
+            [printed],
+        )
+    )
+    assert found == {(key, scope)}, f"{printed!r} is not printed in the samples, or keyed differently"
+    printed_names = one(warehouse, "select printed_names from marts.dim_unit where unit_name = ?", [key])
+    assert printed in printed_names
+
+
+@pytest.fixture(scope="module")
+def unit_name_sql(warehouse, tmp_path_factory) -> str:
+    """The SQL the key macros compile to, over a column `name` of a relation `names`."""
+    work = tmp_path_factory.mktemp("dbt_compile")
+    env = dict(os.environ, FISCAL_DB_PATH=str(warehouse), DBT_PROFILES_DIR=str(DBT_DIR), DO_NOT_TRACK="1")
+    inline = "select name, {{ normalize_unit_name('name') }} as key, {{ unit_scope('name') }} as scope from names"
+    result = subprocess.run(
+        [str(DBT), "compile", "--quiet", "--inline", inline, "--target-path", str(work / "target"),
+         "--log-path", str(work / "logs")],
+        check=False, cwd=DBT_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("printed", "key", "scope"),
+    [
+        *SAMPLE_UNIT_VARIANTS,
+        ("上海市松江区人力资源和社会保障局 （本级）", "松江区人力资源和社会保障局", "本级"),  # space before the bracket
+        ("松江区人力资源和社会保障局【本级】", "松江区人力资源和社会保障局", "本级"),
+        ("松江区 人才服务中心", "松江区人才服务中心", None),
+        ("上海市第１社会福利院", "上海市第1社会福利院", None),  # full-width digit; no district: city kept
+        ("—", None, None),
+    ],
+)
+def test_unit_name_macros(warehouse, unit_name_sql, printed, key, scope):
+    with duckdb.connect() as con:
+        con.execute("create table names as select ? as name", [printed])
+        assert con.execute(unit_name_sql).fetchone()[1:] == (key, scope)
+
+
+def test_dim_unit_has_one_row_per_real_unit(warehouse):
+    dupes = rows(
+        warehouse,
+        "select unit_name from marts.dim_unit group by regexp_replace(unit_name, '[^\\p{L}\\p{N}]', '', 'g'), "
+        "unit_name having count(*) > 1",
+    )
+    assert dupes == []
+    # the department is one row whatever its reports and budget call it
+    assert one(
+        warehouse,
+        "select count(*) from marts.dim_unit where unit_name like '%松江区人力资源和社会保障局%' "
+        "and unit_name not like '%执法大队%'",
+    ) == 1
 
 
 def test_indicator_category_codes(warehouse):

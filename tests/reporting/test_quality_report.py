@@ -207,7 +207,10 @@ def test_workbook_matches_violations(report):
     wb = load_workbook(result["xlsx"])
     per_check = dict(wh.query("select check_name, count(*) from quality.violations group by 1"))
     assert wb.sheetnames[0] == SUMMARY_SHEET
-    assert sorted(wb.sheetnames[1:]) == sorted(check_label(c) for c in per_check)
+    every_check = per_check.keys() | {c for (c,) in wh.query("select check_name from quality.check_results")}
+    assert sorted(wb.sheetnames[1:]) == sorted(check_label(c) for c in every_check)  # one sheet per rule
+    quiet = wb[check_label("execution_rate_mismatch")]  # ran, found nothing
+    assert [[c.value for c in row] for row in quiet.iter_rows(min_row=2, max_col=2)] == [["无", None]]
     summary = {row[1]: row for row in wb[SUMMARY_SHEET].iter_rows(min_row=2, values_only=True) if row[1]}
     for check, count in per_check.items():
         assert summary[check][0] == check_label(check)
@@ -236,7 +239,7 @@ def test_missing_quality_and_marts_give_zeros(tmp_path, browser):
     result = render_quality_report(tmp_path / "fiscal.duckdb", tmp_path / "reports", raw_dir)
     assert result["counts"]["violations"] == 0 and result["counts"]["reports"] == 0
     assert result["counts"]["files"] == 4
-    assert load_workbook(result["xlsx"]).sheetnames == [SUMMARY_SHEET]
+    assert load_workbook(result["xlsx"]).sheetnames == [SUMMARY_SHEET]  # no checks ran
     run = _chromium(tmp_path, "--dump-dom", result["html"].as_uri())
     assert _elements(run.stdout).by_id("violation-count")["data-value"] == "0"
 

@@ -10,7 +10,7 @@ cells as (
 
 budget_tables as (
 
-    select budget_table_id, table_title, fiscal_year, money_unit, department
+    select budget_table_id, table_title, fiscal_year, money_unit, department, department_key, department_scope
     from {{ ref('stg_fiscal_txt__budget_tables') }}
 
 ),
@@ -23,6 +23,8 @@ joined as (
         budget_tables.fiscal_year,
         budget_tables.money_unit,
         budget_tables.department,
+        budget_tables.department_key,
+        budget_tables.department_scope,
         {{ to_yuan('cells.amount', 'budget_tables.money_unit') }} as amount_yuan
 
     from cells

@@ -1,5 +1,6 @@
 -- Every unit or department named by a report (主管部门, 实施单位) or a budget table (编制部门),
--- keyed by its normalised name so that printed variants ((本级) / （本级）, spaces) are one unit.
+-- keyed by its canonical name (normalize_unit_name) so that every printed variant of one unit
+-- ((本级) / （本级）, 上海市 or not, (汇总)) is one row; the printed forms stay beside the key.
 with
 
 reports as (
@@ -19,6 +20,7 @@ mentions as (
     select
         implementing_unit_key as unit_name,
         implementing_unit as printed_name,
+        implementing_unit_scope as scope,
         'implementing_unit' as role,
         supervising_dept_key as supervising_dept,
         fiscal_year,
@@ -31,6 +33,7 @@ mentions as (
     select
         supervising_dept_key,
         supervising_dept,
+        supervising_dept_scope,
         'supervising_dept',
         null,
         fiscal_year,
@@ -43,6 +46,7 @@ mentions as (
     select
         department_key,
         department,
+        department_scope,
         'budget_department',
         null,
         fiscal_year,
@@ -70,7 +74,8 @@ supervisors as (
         supervising_dept,
         row_number() over (partition by unit_name order by count(*) desc, supervising_dept) as rank_
     from mentions
-    where role = 'implementing_unit' and supervising_dept is not null
+    -- a department's own office (本级) names the department as its own supervisor
+    where role = 'implementing_unit' and supervising_dept is not null and supervising_dept <> unit_name
     group by unit_name, supervising_dept
 
 ),
@@ -82,6 +87,8 @@ units as (
         bool_or(role = 'implementing_unit') as is_implementing_unit,
         bool_or(role = 'supervising_dept') as is_supervising_dept,
         bool_or(role = 'budget_department') as is_budget_department,
+        list(distinct printed_name order by printed_name) as printed_names,
+        list(distinct scope order by scope) filter (where scope is not null) as scopes,
         count(distinct report_id) as report_count,
         min(fiscal_year) as first_fiscal_year,
         max(fiscal_year) as last_fiscal_year
@@ -97,6 +104,8 @@ final as (
         {{ district_from('units.unit_name') }} as district,
         supervisors.supervising_dept,
         printed_names.printed_name,
+        units.printed_names,
+        coalesce(units.scopes, []::varchar[]) as scopes,
         units.is_implementing_unit,
         units.is_supervising_dept,
         units.is_budget_department,

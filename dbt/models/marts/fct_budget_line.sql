@@ -25,7 +25,9 @@ final as (
         nullif(subject_code, '') as subject_code_key,
         money_unit,
         amount as amount_stated,
-        department
+        department,
+        department_key,
+        department_scope
 
     from lines
 

@@ -53,6 +53,8 @@ final as (
         reports.district,
         reports.supervising_dept_key,
         reports.implementing_unit_key,
+        reports.supervising_dept_scope,
+        reports.implementing_unit_scope,
         reports.budget_amount as budget_amount_stated,
         reports.budget_amount_unit,
         reports.total_line_no,

@@ -19,6 +19,7 @@ renamed as (
         {{ normalize_label('money_unit') }} as money_unit,
         {{ clean_text('department') }} as department,
         {{ normalize_unit_name('department') }} as department_key,
+        {{ unit_scope('department') }} as department_scope,
         {{ district_from(clean_text('department')) }} as district
 
     from source

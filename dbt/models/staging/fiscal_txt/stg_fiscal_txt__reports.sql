@@ -28,6 +28,8 @@ renamed as (
         {{ clean_text('implementing_unit') }} as implementing_unit,
         {{ normalize_unit_name('supervising_dept') }} as supervising_dept_key,
         {{ normalize_unit_name('implementing_unit') }} as implementing_unit_key,
+        {{ unit_scope('supervising_dept') }} as supervising_dept_scope,
+        {{ unit_scope('implementing_unit') }} as implementing_unit_scope,
         coalesce(
             {{ district_from(clean_text('implementing_unit')) }},
             {{ district_from(clean_text('supervising_dept')) }}

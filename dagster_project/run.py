@@ -1,0 +1,220 @@
+"""`make run`: the full build in this process, told on the console in a few lines.
+
+Dagster's event log stays complete in the instance (the UI shows every event); the console
+gets one line per stage (what it did, how long it took) and, at the end, where the warehouse
+and the report are. Dagster's INFO log and dbt's output go to <DAGSTER_HOME>/logs/fiscal.log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import threading
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, TextIO
+
+import dagster as dg
+from dagster import DagsterEventType
+
+from .settings import PROJECT_ROOT, load_settings
+
+JOB = "fiscal_full_build"
+LOG_NAME = "fiscal.log"
+
+# The instance configuration `make run` and `make dev` share. Written once; an operator's own
+# dagster.yaml is never overwritten.
+DAGSTER_YAML = """\
+# Written by `python -m dagster_project.run` (make run / make dev); edit freely, it is not rewritten.
+# One fiscal_full_build run at a time: the daemon queues a second run until the first ends
+# (jobs.py tags the job; dagster_project/locking.py also covers runs started by hand).
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: "fiscal/warehouse"
+        limit: 1
+telemetry:
+  enabled: false
+python_logs:
+  python_log_level: INFO
+  dagster_handler_config:
+    handlers:
+      file:
+        class: logging.FileHandler
+        level: INFO
+        filename: "{log_file}"
+        formatter: plain
+    formatters:
+      plain:
+        format: "%(asctime)s %(levelname)s %(message)s"
+"""
+
+
+def dagster_home() -> Path:
+    """DAGSTER_HOME (the Makefile sets it to .dagster_home in the project), created if missing."""
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / ".dagster_home").resolve()
+    os.environ["DAGSTER_HOME"] = str(home)
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def prepare_home(home: Path) -> Path:
+    """DAGSTER_HOME with a dagster.yaml (quiet, logging to a file); returns the log file's path."""
+    log_file = home / "logs" / LOG_NAME
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML.format(log_file=log_file.as_posix()), encoding="utf-8")
+    return log_file
+
+
+def _value(metadata: dict[str, Any], key: str) -> Any:
+    entry = metadata.get(key)
+    return getattr(entry, "value", entry)
+
+
+class Progress:
+    """Collects a run's events per step and prints one line when a step ends."""
+
+    def __init__(self, out: TextIO, started: float):
+        self.out = out
+        self.started = started
+        self.metadata: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # step → asset → metadata
+        self.checks: dict[str, list[bool]] = defaultdict(list)  # step → passed per check
+        self.failed_steps: list[tuple[str, str]] = []
+        self.warehouse: str | None = None
+
+    def say(self, text: str) -> None:
+        print(f"  [{time.monotonic() - self.started:6.1f}s] {text}", file=self.out, flush=True)
+
+    def event(self, entry) -> None:
+        event = entry.dagster_event
+        if event is None:
+            return
+        step = event.step_key or ""
+        kind = event.event_type
+        if kind == DagsterEventType.ASSET_MATERIALIZATION:
+            materialization = event.event_specific_data.materialization
+            self.metadata[step]["/".join(materialization.asset_key.path)] = dict(materialization.metadata)
+        elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
+            self.checks[step].append(bool(event.event_specific_data.passed))
+        elif kind == DagsterEventType.STEP_SUCCESS:
+            line = self.describe(step)
+            if line:
+                self.say(line)
+        elif kind == DagsterEventType.STEP_FAILURE:
+            error = event.event_specific_data.error
+            message = error.message.strip().splitlines()[0] if error and error.message else "failed"
+            self.failed_steps.append((step, message))
+            self.say(f"{step}: FAILED — {message}")
+
+    def describe(self, step: str) -> str | None:
+        assets = self.metadata.get(step, {})
+        checks = self.checks.get(step, [])
+        if "raw/source_files" in assets:
+            files = assets["raw/source_files"]
+            reports = _value(assets.get("raw/reports", {}), "dagster/row_count")
+            issues = _value(assets.get("raw/parse_issues", {}), "dagster/row_count")
+            return (
+                f"parse and load: {_value(files, 'files_seen')} files "
+                f"({_value(files, 'files_parsed')} parsed, {_value(files, 'files_unchanged')} unchanged, "
+                f"{_value(files, 'files_removed')} removed), {reports} reports, {issues} parse issues"
+            )
+        if "quality/violations" in assets:
+            quality = assets["quality/violations"]
+            return (
+                f"quality checks: {_value(quality, 'checks_run')} rules, "
+                f"{_value(quality, 'dagster/row_count')} violations (findings, not failures)"
+            )
+        if "report/dq_report" in assets:
+            report = assets["report/dq_report"]
+            return (
+                f"quality report: {_value(report, 'violation_errors')} errors, "
+                f"{_value(report, 'violation_warnings')} warnings"
+            )
+        if "warehouse/fiscal_duckdb" in assets:
+            self.warehouse = str(_value(assets["warehouse/fiscal_duckdb"], "path"))
+            return f"published: {self.warehouse}"
+        if assets:  # the dbt step: one materialization per model and seed
+            failed = checks.count(False)
+            return f"dbt build: {len(assets)} models and seeds, {len(checks)} tests ({failed} failed)"
+        return None  # steps that only check (raw layer, finance rules): their results are in the UI
+
+
+def run(out: TextIO | None = None) -> int:
+    """Execute fiscal_full_build against DAGSTER_HOME's instance; 0 when the pipeline ran."""
+    from .definitions import defs  # here, not at import: loading them reads dbt's manifest
+
+    out = out or sys.stdout
+    settings = load_settings()
+    log_file = prepare_home(dagster_home())  # before the instance loads, so it reads the config
+    started = time.monotonic()
+    print(f"fiscal: building {settings.db_path} from {settings.raw_dir}", file=out, flush=True)
+    progress = Progress(out, started)
+    run_id = str(uuid.uuid4())  # known up front, so the event log can be followed while it runs
+    outcome: dict[str, Any] = {}
+
+    with dg.DagsterInstance.get() as instance, open(log_file, "a", encoding="utf-8", buffering=1) as log:
+
+        def execute() -> None:
+            try:
+                # dbt's own output (dagster-dbt echoes it to stdout) belongs in the log, not the console.
+                with contextlib.redirect_stdout(log):
+                    outcome["result"] = defs.resolve_job_def(JOB).execute_in_process(
+                        instance=instance,
+                        run_id=run_id,
+                        raise_on_error=False,
+                        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                    )
+            except Exception as exc:  # noqa: BLE001 — reported below; the thread must not die silently
+                outcome["error"] = exc
+
+        # A daemon thread: Ctrl-C ends the command; the half-done build file is private (publish.py).
+        worker = threading.Thread(target=execute, name="fiscal-run", daemon=True)
+        worker.start()
+        cursor = None
+        while True:
+            alive = worker.is_alive()
+            if instance.get_run_by_id(run_id) is not None:
+                page = instance.get_records_for_run(run_id, cursor=cursor)
+                for record in page.records:
+                    progress.event(record.event_log_entry)
+                cursor = page.cursor
+            if not alive:
+                break
+            time.sleep(0.3)
+        worker.join()
+
+    elapsed = time.monotonic() - started
+    result = outcome.get("result")
+    if "error" in outcome or result is None or not result.success:
+        reason = outcome.get("error") or "; ".join(f"{s}: {m}" for s, m in progress.failed_steps) or "see log"
+        print(f"fiscal: the run failed after {elapsed:.0f}s: {reason}", file=sys.stderr, flush=True)
+        print(f"  log: {log_file}  ·  run {run_id} in the Dagster UI (make dev)", file=sys.stderr, flush=True)
+        return 1
+    print(f"fiscal: done in {elapsed:.0f}s", file=out, flush=True)
+    print(f"  warehouse: {progress.warehouse or settings.db_path}   (make sql opens it read-only)", file=out)
+    # the run writes its report in a private folder that publish moves into place with the warehouse
+    print(f"  report:    {settings.report_dir / 'quality' / 'index.html'}", file=out)
+    print(f"  log:       {log_file}", file=out, flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dagster_project.run", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--prepare-home", action="store_true", help="only write DAGSTER_HOME/dagster.yaml (for make dev)"
+    )
+    args = parser.parse_args(argv)
+    if args.prepare_home:
+        prepare_home(dagster_home())
+        return 0
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

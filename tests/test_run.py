@@ -1,0 +1,67 @@
+"""`make run` as an operator sees it: a short account, the paths at the end, the details in a log."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from pipeline_helpers import ROOT, SAMPLES, pipeline_env
+
+from dagster_project.assets.dbt import PARTIAL_PARSE, run_target_path
+
+
+def test_run_prints_a_short_account_ending_with_the_paths(sample_run):
+    out = sample_run.result.stdout.splitlines()
+    assert 5 <= len(out) <= 12, sample_run.result.stdout
+    assert out[0].startswith("fiscal: building ")
+    stages = "\n".join(out[1:-4])
+    assert "parse and load: 4 files (4 parsed, 0 unchanged, 0 removed)" in stages
+    assert "dbt build: " in stages and "(0 failed)" in stages
+    assert "quality checks: " in stages and " violations (findings, not failures)" in stages
+    assert "quality report: " in stages and " warnings → " in stages
+    assert out[-4].startswith("fiscal: done in ")
+    assert out[-3].split()[:2] == ["warehouse:", str(sample_run.db_path)]
+    assert out[-2].split()[:2] == ["report:", str(sample_run.report_dir / "quality" / "index.html")]
+    assert out[-1].split()[0] == "log:"
+    combined = sample_run.result.stdout + sample_run.result.stderr
+    assert "\x1b[" not in combined  # no colour codes in piped output
+    assert "DEBUG" not in combined
+    assert "Warning" not in sample_run.result.stderr, sample_run.result.stderr[-3000:]
+    assert "dagster.yaml" not in sample_run.result.stderr
+
+
+def test_dagster_logs_at_info_to_a_file_in_its_home(sample_run):
+    home = sample_run.db_path.parent.parent / "dagster_home"
+    assert (home / "dagster.yaml").read_text(encoding="utf-8").count("enabled: false") == 1  # telemetry off
+    log = (home / "logs" / "fiscal.log").read_text(encoding="utf-8")
+    assert " INFO " in log and " DEBUG " not in log
+    assert "Running dbt command" in log  # dbt's output is in the log, not on the console
+
+
+def test_dbt_run_folders_are_bounded_and_reuse_the_parse(tmp_path):
+    runs = tmp_path / "runs"
+    made = []
+    for n in range(6):
+        target = run_target_path(f"{n:08d}-run", runs_dir=runs, keep=3)
+        assert target.is_dir()
+        if n:
+            assert (target / PARTIAL_PARSE).read_bytes() == b"parse of run %d" % (n - 1)
+        (target / PARTIAL_PARSE).write_bytes(b"parse of run %d" % n)
+        os.utime(target, (1_000_000 + n, 1_000_000 + n))  # mtimes in run order, whatever the clock
+        made.append(target.name)
+    assert sorted(p.name for p in runs.iterdir()) == made[-3:]
+
+
+def test_a_run_that_cannot_run_exits_non_zero_and_says_why(tmp_path):
+    env = pipeline_env(tmp_path, SAMPLES)
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the warehouse folder should be", encoding="utf-8")
+    env["FISCAL_DB_PATH"] = str(blocker / "fiscal.duckdb")
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert result.returncode == 1
+    assert "fiscal: the run failed after" in result.stderr and "raw_tables" in result.stderr
+    assert "log: " in result.stderr
