@@ -30,7 +30,7 @@ class FiscalWarehouse(dg.ConfigurableResource):
     _run_id: str = PrivateAttr(default="")
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._run_id = context.run_id or ""
+        self._run_id = context.run.run_id if context.run else ""
 
     @property
     def run_id(self) -> str:
