@@ -64,6 +64,7 @@ Values are loaded as printed; sums are never checked or repaired here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -317,6 +318,7 @@ class _BudgetTableBuilder:
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
         self.by_code: dict[str, dict[str, Decimal]] = {}
+        self.printed_again = False  # the same title comes again later (this one is in the contents)
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
         if len(title_row.texts) > 1:
             self._furniture(title_row, TITLE)
@@ -359,6 +361,11 @@ class _BudgetTableBuilder:
         else:
             self._coded_row(row)
         return True
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing but the title so far (no header, furniture or row)."""
+        return not self.headers and not self.cells and self.row_seq == 0 and self.line_end == self.title_line
 
     def _has_values(self, row: Row) -> bool:
         return any(_amount(c.text) is not None for c in row.cells)
@@ -707,18 +714,38 @@ class _BudgetTableBuilder:
 # ------------------------------------------------------------------ the document walker
 
 
+_TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
+
+
+def _title_key(text: str) -> str:
+    """A title without its numbering (contents list 4．2023年… against the table's 2023年…)."""
+    return norm(_TITLE_ORDINAL.sub("", label_text(text), count=1))
+
+
+def _is_contents_entry(table: _BudgetTableBuilder) -> bool:
+    """A title printed again later, with no amounts under it here: a line of the contents."""
+    return not table.cells and table.printed_again
+
+
 def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
     """Parse a department-budget document: budget tables, target tables, prose amounts."""
     result = ParseResult(source_file=source_file)
     builders: list[_BudgetTableBuilder] = []
     table: _BudgetTableBuilder | None = None
+    rows = [part for whole in split_rows(lines) for part in split_at_target_titles(whole)]
+    later = Counter(_title_key(row.texts[0]) for row in rows if is_budget_title(row))
     doc = targets.TargetDocument(source_file, ledger)
     prose = narrative.NarrativeReader(source_file, ledger)
 
-    for row in (part for whole in split_rows(lines) for part in split_at_target_titles(whole)):
+    for row in rows:
         if is_budget_title(row):
             doc.close_table()
+            if builders and (_is_contents_entry(builders[-1]) or builders[-1] is table and table.is_empty):
+                builders.pop()  # a line of the contents, or a heading over the tables that follow
             table = _BudgetTableBuilder(row, len(builders) + 1, source_file, ledger)
+            key = _title_key(table.title)
+            later[key] -= 1
+            table.printed_again = later[key] > 0
             builders.append(table)
             doc.leave_section()
             continue
@@ -734,6 +761,12 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
         if table is not None:
             if table.feed(row):
                 continue
+            if table.is_empty:
+                builders.pop()
+                if not _is_contents_entry(table):
+                    ledger.issue(table.title_line, "error", "budget_title_without_table",
+                                 f"预算表标题“{table.title}”之后没有表格 (a budget-table title with no table after it)",
+                                 FAMILY)
             table = None
         if doc.feed(row):
             continue

@@ -1,0 +1,286 @@
+"""PDF with a text layer → Document (PyMuPDF; see README "Reading PDF" for the choice).
+
+Per page: ruled tables (PyMuPDF's line-based table finder) give table rows, read
+as a grid of merged cells; the text outside the tables gives prose lines, a
+paragraph wrapped over several printed lines joined into one; page numbers
+and running headers/footers are boilerplate. Items are taken top to bottom.
+
+The grid of a table is the set of *logical columns*: a cell belongs to the
+drawn column under the centre of its text. Printed tables are often drawn with
+extra ruling (one hairline column per digit group, background boxes), so the
+drawn columns outnumber the real ones; a drawn column under no cell's text is
+not a column. A cell spanning several logical columns is printed once,
+followed by an empty cell per further column; a cell spanning rows is printed
+at its first row and empty below.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Document
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
+    r"|^\s*\d+\s*/\s*\d+\s*$"
+)
+_ORDINAL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+_MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers sit
+
+
+@dataclass
+class _Item:
+    """A table or a visual text line of a page, in reading order."""
+
+    y0: float
+    y1: float
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 10.0
+    texts: tuple[str, ...] = ()  # text line: its segments (cells when far apart)
+    rows: list[list[str]] | None = None  # table: its rows of cells
+    boilerplate: bool = False
+
+
+def read_pdf(data: bytes) -> Document:
+    import pymupdf
+
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    out = Document("pdf", page_count=doc.page_count)
+    pages: list[list[_Item]] = []
+    text_chars = 0
+    for page in doc:
+        items = _page_items(page)
+        text_chars += sum(len("".join(i.texts)) + sum(len(c) for r in i.rows or () for c in r) for i in items)
+        pages.append(items)
+    if text_chars == 0 and doc.page_count:
+        out.problems.append(
+            ("error", "pdf_without_text_layer",
+             f"PDF 共 {doc.page_count} 页，没有文字层（扫描件），需要先做文字识别 (OCR) 才能解析 "
+             "(PDF has no text layer: a scan; OCR is needed)")
+        )
+        return out
+    _mark_running_furniture(pages, [p.rect.height for p in doc])
+    _emit(out, pages)
+    return out
+
+
+# ------------------------------------------------------------------ one page
+
+
+def _page_items(page) -> list[_Item]:
+    height = page.rect.height
+    tables = []
+    if page.get_drawings():  # no ruling, no table: skip the (costly) table finder
+        tables = [t for t in page.find_tables().tables if t.row_count and t.col_count]
+    words = page.get_text("words")
+    items: list[_Item] = []
+    boxes = []
+    for table in tables:
+        rows = _table_rows(table, words)
+        if rows:
+            x0, y0, x1, y1 = table.bbox
+            boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
+            items.append(_Item(y0, y1, x0, x1, rows=rows))
+    segments = []
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", ()):
+            text = "".join(span["text"] for span in line["spans"])
+            if not text.strip():
+                continue
+            x0, y0, x1, y1 = line["bbox"]
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            if any(bx0 <= cx <= bx1 and by0 <= cy <= by1 for bx0, by0, bx1, by1 in boxes):
+                continue
+            size = max((span["size"] for span in line["spans"]), default=10.0)
+            segments.append((y0, y1, x0, x1, size, text))
+    items += _visual_lines(segments)
+    for item in items:
+        if item.rows is None and len(item.texts) == 1 and _PAGE_NUMBER.match(item.texts[0]):
+            if item.y1 < height * _MARGIN * 1.5 or item.y0 > height * (1 - _MARGIN * 1.5):
+                item.boilerplate = True
+    items.sort(key=lambda i: (round(i.y0, 1), i.x0))
+    return items
+
+
+def _visual_lines(segments) -> list[_Item]:
+    """Text segments on the same baseline form one line; far-apart segments are separate cells."""
+    segments.sort(key=lambda s: ((s[0] + s[1]) / 2, s[2]))
+    lines: list[list] = []
+    for seg in segments:
+        cy = (seg[0] + seg[1]) / 2
+        if lines and abs(cy - lines[-1][-1][6]) < min(seg[1] - seg[0], 20) * 0.5:
+            lines[-1].append((*seg, lines[-1][-1][6]))
+        else:
+            lines.append([(*seg, cy)])
+    items = []
+    for group in lines:
+        group.sort(key=lambda s: s[2])
+        texts: list[str] = []
+        prev_x1 = None
+        for y0, y1, x0, x1, size, text, _cy in group:
+            if prev_x1 is not None and x0 - prev_x1 < size * 2:
+                texts[-1] = texts[-1].rstrip() + " " + text.strip() if texts[-1].rstrip() else text.strip()
+            else:
+                texts.append(text.strip())
+            prev_x1 = x1
+        items.append(
+            _Item(
+                min(s[0] for s in group), max(s[1] for s in group), group[0][2], max(s[3] for s in group),
+                max(s[4] for s in group), tuple(t for t in texts if t),
+            )
+        )
+    return items
+
+
+def _table_rows(table, words) -> list[list[str]]:
+    """The table as rows of logical cells (see the module docstring).
+
+    Each word of the page goes to the cell under its centre (cheaper than asking
+    the table for each cell's text: one lookup per word instead of a scan per cell).
+    """
+    cells = [row.cells for row in table.rows]
+    xs = sorted({round(c[0], 1) for row in cells for c in row if c is not None})
+    ys = sorted({round(c[1], 1) for row in cells for c in row if c is not None})
+    if not xs:
+        return []
+
+    def column_at(x: float) -> int:
+        return max(bisect_right(xs, x + 0.5) - 1, 0)
+
+    def band_at(y: float) -> int:
+        return max(bisect_right(ys, y + 0.5) - 1, 0)
+
+    cover: dict[tuple[int, int], int] = {}  # (row band, drawn column) → cell
+    boxes = []  # [row, first column, last column, words]
+    for r, row in enumerate(cells):
+        for box in row:
+            if box is None:
+                continue
+            first, last = column_at(box[0]), column_at(box[2] - 1)
+            boxes.append((r, first, last, []))
+            for band in range(band_at(box[1]), band_at(box[3] - 1) + 1):
+                for col in range(first, last + 1):
+                    cover[(band, col)] = len(boxes) - 1
+    x0, y0, x1, y1 = table.bbox
+    for w in words:
+        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+        if x0 <= cx <= x1 and y0 <= cy <= y1:
+            hit = cover.get((band_at(cy), column_at(cx)))
+            if hit is not None:
+                boxes[hit][3].append(w)
+    anchors: set[int] = set()
+    placed = []
+    for r, first, last, inside in boxes:
+        if not inside:
+            continue
+        anchor = first
+        if last > first:
+            centre = (min(w[0] for w in inside) + max(w[2] for w in inside)) / 2
+            anchor = min(max(column_at(centre), first), last)
+        anchors.add(anchor)
+        placed.append((r, anchor, _cell_text(inside)))
+    columns = sorted(anchors)
+    if not columns:
+        return []
+    index = {col: i for i, col in enumerate(columns)}
+    rows = [[""] * len(columns) for _ in cells]
+    for r, anchor, text in placed:
+        rows[r][index[anchor]] = text
+    return rows
+
+
+def _cell_text(words) -> str:
+    """A cell's words in reading order: a space between words of a line, a line break between lines."""
+    lines: list[list] = []
+    for w in sorted(words, key=lambda w: ((w[1] + w[3]) / 2, w[0])):
+        cy = (w[1] + w[3]) / 2
+        if lines and abs(cy - lines[-1][0]) < (w[3] - w[1]) * 0.5:
+            lines[-1][1].append(w)
+        else:
+            lines.append([cy, [w]])
+    return "\n".join(" ".join(w[4] for w in sorted(ws, key=lambda w: w[0])) for _, ws in lines)
+
+
+# ------------------------------------------------------------------ the whole document
+
+
+def _mark_running_furniture(pages: list[list[_Item]], heights: list[float]) -> None:
+    """A text line in the top/bottom margin repeated on most pages is a running header/footer."""
+    if len(pages) < 3:
+        return
+    counts: Counter[str] = Counter()
+    for items, height in zip(pages, heights):
+        seen = set()
+        for item in items:
+            if item.rows is None and _in_margin(item, height):
+                seen.add(_furniture_key(item))
+        counts.update(seen)
+    repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
+    for items, height in zip(pages, heights):
+        for item in items:
+            if item.rows is None and _in_margin(item, height) and _furniture_key(item) in repeated:
+                item.boilerplate = True
+
+
+def _in_margin(item: _Item, height: float) -> bool:
+    return item.y1 < height * _MARGIN or item.y0 > height * (1 - _MARGIN)
+
+
+def _furniture_key(item: _Item) -> str:
+    return re.sub(r"\d+", "#", "".join(item.texts).replace(" ", ""))
+
+
+def _emit(out: Document, pages: list[list[_Item]]) -> None:
+    table_no = 0
+    last_table_cols: int | None = None  # open table at the end of the previous page
+    header_of: dict[int, list[list[str]]] = {}
+    for page_no, items in enumerate(pages, start=1):
+        content = [i for i in items if not i.boilerplate]
+        lefts = [i.x0 for i in content if i.rows is None and len(i.texts) == 1]
+        rights = [i.x1 for i in content if i.rows is None and len(i.texts) == 1]
+        left, right = (min(lefts), max(rights)) if lefts else (0.0, 0.0)
+        prev: _Item | None = None
+        for item in items:
+            where = {"page_no": page_no}
+            if item.boilerplate:
+                out.add_boilerplate(" ".join(item.texts), **where)
+                continue
+            if item.rows is not None:
+                width = len(item.rows[0])
+                continued = prev is None and last_table_cols == width
+                if not continued:
+                    table_no += 1
+                    header_of[table_no] = item.rows[:3]
+                for r, row in enumerate(item.rows):
+                    if continued and r < len(header_of[table_no]) and row == header_of[table_no][r] and any(row):
+                        out.add_boilerplate(" ".join(c for c in row if c), table_no=table_no, **where)
+                        continue  # the table's header repeated on the new page
+                    out.add_row(row, table_no=table_no, **where)
+                last_table_cols = width
+                prev = item
+                continue
+            last_table_cols = None
+            if len(item.texts) > 1:
+                out.add_row(item.texts, **where)
+            elif prev is not None and prev.rows is None and len(prev.texts) == 1 and _wraps(prev, item, left, right):
+                block = out.blocks.pop()
+                out.add_prose(block.cells[0] + item.texts[0].strip(), **where)
+            else:
+                out.add_prose(item.texts[0], **where)
+            prev = item
+        # a table still open at the page end may continue on the next page
+        if prev is None or prev.rows is None:
+            last_table_cols = None
+
+
+def _wraps(prev: _Item, cur: _Item, left: float, right: float) -> bool:
+    """Is ``cur`` the continuation of the paragraph printed on ``prev``?"""
+    size = max(prev.size, 1.0)
+    reaches_right = prev.x1 >= right - size * 2.5
+    starts_left = cur.x0 <= left + size * 0.8
+    close_below = 0 <= cur.y0 - prev.y1 < size * 1.2
+    return reaches_right and starts_left and close_below and not _ORDINAL_START.match(cur.texts[0])
