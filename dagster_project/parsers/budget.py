@@ -70,7 +70,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import combinations
 
-from . import narrative, targets
+from . import narrative, targets, vocabulary
 from .amounts import money_unit, parse_amount
 from .ledger import Ledger
 from .records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
@@ -84,7 +84,7 @@ _EXTRA_IN_GRID = "预算表行内容“{}”超出表头列数，未载入 (more
 _EXTRA_IN_TWO_SIDED = "收支总表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
 
 _MAX_TITLE_LEN = 60
-_BUDGET_TITLE = re.compile(r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$")
+_BUDGET_TITLE = vocabulary.BUDGET_TITLE
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _ORDINAL = re.compile(
@@ -197,7 +197,7 @@ def split_at_target_titles(row: Row) -> list[Row]:
     its line (nothing before its TAB) is taken; its wrapped lines stay with it.
     """
     key = row.key
-    if targets.TARGET_TITLE not in key or len(row.cells) < 2 or targets.is_title_text(key):
+    if not vocabulary.TARGET_TITLE.search(key) or len(row.cells) < 2 or targets.is_title_text(key):
         return [row]
     lines = row.lines
     for cell in row.cells:

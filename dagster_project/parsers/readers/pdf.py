@@ -27,7 +27,7 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
     r"|^\s*\d+\s*/\s*\d+\s*$"
 )
-_ORDINAL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))")
+_ORDINAL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|\d{1,2}\s*[、.．]\s*(?:19|20)\d{2}\s*年)")
 _MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers sit
 
 
@@ -252,6 +252,9 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
             if item.rows is not None:
                 width = len(item.rows[0])
                 continued = prev is None and last_table_cols == width
+                first = header_of.get(table_no, [[]])[0]
+                if continued and sum(1 for c in first if c) == 1 and item.rows[0] == first:
+                    continued = False  # the same title again: the next table of a series (one per project)
                 if not continued:
                     table_no += 1
                     header_of[table_no] = item.rows[:3]
