@@ -231,12 +231,19 @@ def strip_ordinal(text: str) -> str:
 
 
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
+_DEPARTMENT_LABEL = re.compile(r"^(?:部门|部门名称|单位名称)\s*[:：]")  # 部门： 江苏省人民检察院
+_SHEET_NUMBER = re.compile(r"^(?:公开|附)?表?\d{1,2}(?:-\d+)?表?$")  # 公开01表: the template's sheet number
 _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 
 
 def _is_furniture(text: str) -> bool:
     """编制部门：… and 单位：元 cells (a column label such as 合计（万元） is not furniture)."""
-    return text.startswith(("编制部门", "编制单位")) or bool(_UNIT_LABEL.match(text))
+    return (
+        text.startswith(("编制部门", "编制单位"))
+        or bool(_UNIT_LABEL.match(text))
+        or bool(_DEPARTMENT_LABEL.match(text))
+        or bool(_SHEET_NUMBER.match(norm(text)))
+    )
 
 
 def column_label(text: str) -> str:
@@ -365,7 +372,7 @@ class _BudgetTableBuilder:
     @property
     def is_empty(self) -> bool:
         """Nothing but the title so far (no header, furniture or row)."""
-        return not self.headers and not self.cells and self.row_seq == 0 and self.line_end == self.title_line
+        return not self.headers and not self.cells and self.row_seq == 0
 
     def _has_values(self, row: Row) -> bool:
         return any(_amount(c.text) is not None for c in row.cells)
@@ -375,7 +382,7 @@ class _BudgetTableBuilder:
             unit = money_unit(t)
             if unit:
                 self.unit = unit
-            m = re.match(r"^编制(?:部门|单位)\s*[:：]\s*(.*)$", t)
+            m = re.match(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)\s*[:：]\s*(.*)$", t)
             if m:
                 rest = m.group(1)
                 unit_at = re.search(r"单位\s*[:：]", rest)

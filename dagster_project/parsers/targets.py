@@ -377,6 +377,10 @@ class TargetDocument:
             name_cell = cells[2]
             if l1 and not l2 and _is_level2(l1):
                 l1, l2 = "", l1
+            if not l1 and l2:  # 一级 and 二级 labels printed in one merged cell: 满意度指标服务对象满意度指标
+                head = next((w for w in _LEVEL1_WORDS if l2.startswith(w) and len(l2) > len(w)), None)
+                if head and _is_level2(l2[len(head):]):
+                    l1, l2 = head, l2[len(head):]
         else:  # an incomplete row (no value): place its texts by vocabulary
             l1 = l2 = name = target = ""
             name_cell = cells[-1]

@@ -12,7 +12,7 @@ import re
 # the bare table name (收支预算总表, 财政拨款支出预算表, 政府采购支出预算表).
 BUDGET_TITLE = re.compile(
     r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$"
-    r"|^[^，。；：:]{0,40}(收支|收入|支出)预算(总)?表$"
+    r"|^[^，。；：:]{0,40}(收支|收入|支出)预算(总)?表(?:[(（](?:功能|经济)(?:分类)?科目[)）])?$"
 )
 
 # A performance-target table title: 上海市财政支出项目绩效目标 (budget documents) or

@@ -190,7 +190,27 @@ def _table_rows(table, words) -> list[list[str]]:
     rows = [[""] * len(columns) for _ in cells]
     for r, anchor, text in placed:
         rows[r][index[anchor]] = text
-    return rows
+    return _compact(rows)
+
+
+def _compact(rows: list[list[str]]) -> list[list[str]]:
+    """Merge neighbouring columns that no row uses both of.
+
+    Extra ruling splits one printed column in two, and a label centred over the
+    pair lands in the other half than the values; every real column has its
+    header label, so two real columns always share at least the header row.
+    """
+    if not rows:
+        return rows
+    cols = [list(col) for col in zip(*rows)]
+    out = [cols[0]]
+    for col in cols[1:]:
+        prev = out[-1]
+        if not any(a and b for a, b in zip(prev, col)):
+            out[-1] = [a or b for a, b in zip(prev, col)]
+        else:
+            out.append(col)
+    return [list(row) for row in zip(*out)]
 
 
 def _cell_text(words) -> str:
