@@ -155,6 +155,7 @@ def _table_rows(table, words) -> list[list[str]]:
         return max(bisect_right(ys, y + 0.5) - 1, 0)
 
     cover: dict[tuple[int, int], int] = {}  # (row band, drawn column) → cell
+    joined: set[int] = set()  # r: some drawn cell spans rows r and r + 1
     boxes = []  # [row, first column, last column, words]
     for r, row in enumerate(cells):
         for box in row:
@@ -162,7 +163,9 @@ def _table_rows(table, words) -> list[list[str]]:
                 continue
             first, last = column_at(box[0]), column_at(box[2] - 1)
             boxes.append((r, first, last, []))
-            for band in range(band_at(box[1]), band_at(box[3] - 1) + 1):
+            top, bottom = band_at(box[1]), band_at(box[3] - 1)
+            joined.update(range(top, bottom))
+            for band in range(top, bottom + 1):
                 for col in range(first, last + 1):
                     cover[(band, col)] = len(boxes) - 1
     x0, y0, x1, y1 = table.bbox
@@ -190,7 +193,24 @@ def _table_rows(table, words) -> list[list[str]]:
     rows = [[""] * len(columns) for _ in cells]
     for r, anchor, text in placed:
         rows[r][index[anchor]] = text
-    return _compact(rows)
+    return _compact(_join_split_rows(rows, joined))
+
+
+def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]:
+    """Join a printed row that extra ruling cut in two (a label on one half, its value on the other).
+
+    Two neighbouring grid rows are one printed row when a drawn cell spans both
+    and no column has text in both.
+    """
+    out: list[list[str]] = []
+    last_joinable = False
+    for r, row in enumerate(rows):
+        if out and last_joinable and any(out[-1]) and any(row) and not any(a and b for a, b in zip(out[-1], row)):
+            out[-1] = [a or b for a, b in zip(out[-1], row)]
+        else:
+            out.append(list(row))
+        last_joinable = r in joined
+    return out
 
 
 def _compact(rows: list[list[str]]) -> list[list[str]]:
