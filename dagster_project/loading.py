@@ -34,6 +34,7 @@ from .parsers.records import (
     ParseIssue,
     ParseResult,
     Report,
+    SourceLine,
 )
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -50,6 +51,7 @@ RAW_TABLES: dict[str, tuple[str, type]] = {
     "narrative_amounts": ("narrative_amounts", NarrativeAmount),
     "parse_issues": ("issues", ParseIssue),
     "line_accounting": ("lines", LineDisposition),
+    "source_lines": ("source_lines", SourceLine),
 }
 
 

@@ -275,6 +275,7 @@ def _valid_codes(codes: list[Cell]) -> bool:
         return True
     return (
         bool(codes)
+        and _is_code(codes[0].text)
         and len(codes[0].text) == 3
         and all(_is_code(c.text) and len(c.text) == 2 for c in codes[1:])
     )
@@ -324,6 +325,7 @@ class _BudgetTableBuilder:
         self.right_columns: list[_Column] = []
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
+        self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
         self.by_code: dict[str, dict[str, Decimal]] = {}
         self.printed_again = False  # the same title comes again later (this one is in the contents)
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
@@ -479,6 +481,36 @@ class _BudgetTableBuilder:
             name = re.sub(r"预算数?$", "", name)
             measures.append(name or extra)
         self.grid_measures = measures
+        if len(set(measures)) < len(measures):
+            self._nested_grid_header(headers)
+
+    def _nested_grid_header(self, headers: list[Row]) -> None:
+        """A grid nested deeper than one group level (合计 | “三公”经费: 小计 | 公务用车…: 小计 …).
+
+        Read by position when every header row is as wide as the grid: a column's
+        measure is its lowest label; a bare 小计/合计 below the top row is named
+        after its group, the nearest label at or right of it on the row above
+        (group labels are centred over their columns).
+        """
+        width = len(headers[0].cells)
+        if any(len(h.cells) != width for h in headers):
+            return
+        grid = [[c.text for c in h.cells] for h in headers]
+        measures = []
+        for j in range(width):
+            levels = [h for h in range(len(grid)) if grid[h][j]]
+            if not levels:
+                measures.append("")
+                continue
+            h = levels[-1]
+            label = column_label(grid[h][j])
+            if h > 0 and norm(label) in ("小计", "合计"):
+                parent = next((grid[h - 1][k] for k in range(j, width) if grid[h - 1][k]), None)
+                if parent:
+                    label = f"{column_label(parent)}-{label}"
+            measures.append(label)
+        self.grid_measures = measures
+        self.grid_width = width
 
     # -- data rows ----------------------------------------------------------
 
@@ -536,6 +568,8 @@ class _BudgetTableBuilder:
             region = cells[i:]
             values, leftovers = self._place(region, codes)
         code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        if not code and name_cell is None:  # a label (合 计) printed across the code columns
+            name_cell = next((c for c in codes if c.text and not c.text.isdigit()), None)
         level = _code_level(code) if code else None
         name = strip_ordinal(label_text(name_cell.text)) if name_cell else None
         amounts = {m: (c, _amount(c.text)) for m, c in values.items() if c is not None and c.text}
@@ -688,6 +722,17 @@ class _BudgetTableBuilder:
 
     def _grid_row(self, row: Row) -> None:
         cells = row.cells
+        if self.grid_width and len(cells) == self.grid_width:
+            for c, measure in zip(cells, self.grid_measures):
+                if not c.text:
+                    continue
+                amount = _amount(c.text)
+                if amount is None or not measure:
+                    self._reject(c, "budget_value_not_number", _NOT_A_NUMBER)
+                    continue
+                self._cell(c, measure, amount)
+            self._mark(row, FIELD)
+            return
         start = next((i for i, c in enumerate(cells) if c.text), len(cells))
         end = max((i for i, c in enumerate(cells) if c.text), default=-1) + 1
         region = cells[start:end]

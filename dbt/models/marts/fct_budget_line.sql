@@ -6,6 +6,14 @@ lines as (
 
 ),
 
+pages as (
+
+    select source_file, line_no, page_no
+    from {{ ref('stg_fiscal_txt__source_lines') }}
+    where page_no is not null
+
+),
+
 final as (
 
     select
@@ -25,9 +33,11 @@ final as (
         nullif(subject_code, '') as subject_code_key,
         money_unit,
         amount as amount_stated,
-        department
+        department,
+        pages.page_no
 
     from lines
+    left join pages using (source_file, line_no)
 
 )
 
