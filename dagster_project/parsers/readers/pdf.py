@@ -199,18 +199,33 @@ def _table_rows(table, words) -> list[list[str]]:
 def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]:
     """Join a printed row that extra ruling cut in two (a label on one half, its value on the other).
 
-    Two neighbouring grid rows are one printed row when a drawn cell spans both
-    and no column has text in both.
+    Two neighbouring grid rows are one printed row when a drawn cell spans both,
+    no column has text in both, and one holds the labels, the other the amounts
+    (header rows, which hold no amounts, are never joined).
     """
     out: list[list[str]] = []
     last_joinable = False
     for r, row in enumerate(rows):
-        if out and last_joinable and any(out[-1]) and any(row) and not any(a and b for a, b in zip(out[-1], row)):
+        if (
+            out
+            and last_joinable
+            and any(out[-1])
+            and any(row)
+            and not any(a and b for a, b in zip(out[-1], row))
+            and _has_amount(out[-1]) != _has_amount(row)
+        ):
             out[-1] = [a or b for a, b in zip(out[-1], row)]
         else:
             out.append(list(row))
         last_joinable = r in joined
     return out
+
+
+_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+
+
+def _has_amount(row: list[str]) -> bool:
+    return any(_AMOUNT.match(c.replace(" ", "")) for c in row if c)
 
 
 def _compact(rows: list[list[str]]) -> list[list[str]]:
