@@ -603,6 +603,8 @@ class _BudgetTableBuilder:
         region = list(region)
         while region and not region[-1].text:
             region.pop()  # the table's empty edge cell, or blank trailing columns
+        while len(region) > len(names) and not region[0].text:
+            region.pop(0)  # a blank left by a label printed one column early (检察 under 代码)
         out: dict[str, Cell | None] = dict.fromkeys(names)
         parent = self._parent_amounts(codes)
         if len(region) >= len(names) or any(not c.text for c in region) or not parent:

@@ -229,19 +229,24 @@ def _has_amount(row: list[str]) -> bool:
 
 
 def _compact(rows: list[list[str]]) -> list[list[str]]:
-    """Merge neighbouring columns that no row uses both of.
+    """Merge neighbouring columns that no row uses both of, when one has no header text.
 
     Extra ruling splits one printed column in two, and a label centred over the
-    pair lands in the other half than the values; every real column has its
-    header label, so two real columns always share at least the header row.
+    pair lands in the other half than the values. A real column has a header
+    label (text on a row without amounts); a half with values only is not one.
     """
     if not rows:
         return rows
+    data_rows = [_has_amount(row) for row in rows]
+
+    def headerless(col: list[str]) -> bool:
+        return all(data for text, data in zip(col, data_rows) if text)
+
     cols = [list(col) for col in zip(*rows)]
     out = [cols[0]]
     for col in cols[1:]:
         prev = out[-1]
-        if not any(a and b for a, b in zip(prev, col)):
+        if not any(a and b for a, b in zip(prev, col)) and (headerless(prev) or headerless(col)):
             out[-1] = [a or b for a, b in zip(prev, col)]
         else:
             out.append(col)
