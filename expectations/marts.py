@@ -131,7 +131,12 @@ SELECT
         WHEN b.table_title LIKE '%一般公共预算%' THEN 'gpb'
         ELSE 'all'
     END AS fund_scope,
-    CASE WHEN b.table_title LIKE '%三公%' THEN three_public_item(b.measure) END AS three_public_item,
+    CASE
+        -- a table of 三公, 会议费 and 培训费 has its 合计 over all of them: not the 三公 total
+        WHEN b.table_title LIKE '%三公%'
+             AND NOT (b.measure = '合计' AND (b.table_title LIKE '%会议费%' OR b.table_title LIKE '%培训费%'))
+        THEN three_public_item(b.measure)
+    END AS three_public_item,
     normalized_name(b.subject_name) AS name_key
 FROM q_budget_line AS b
 """
@@ -143,11 +148,13 @@ _MACROS = [
         WHEN s LIKE '%机关运行%' THEN 'operating_cost'
         WHEN s LIKE '%出国%' THEN 'overseas_travel'
         WHEN s LIKE '%接待%' THEN 'reception'
+        -- '“三公”经费-小计' (Jiangsu template) is the 三公 total
+        WHEN s LIKE '%三公%' THEN 'total'
         WHEN s LIKE '%小计%' OR s LIKE '%购置及运行费' THEN 'vehicle'
         -- '公务用车购置及运行费-购置费' is the purchase part, not the vehicle subtotal
         WHEN s LIKE '%购置费' OR s LIKE '%购置' THEN 'vehicle_purchase'
-        WHEN s LIKE '%运行费' OR s LIKE '%运行' THEN 'vehicle_running'
-        WHEN s LIKE '%合计%' OR s LIKE '%三公%' THEN 'total'
+        WHEN s LIKE '%运行费' OR s LIKE '%运行' OR s LIKE '%运行维护费' THEN 'vehicle_running'
+        WHEN s LIKE '%合计%' THEN 'total'
     END
     """,
     r"""

@@ -61,7 +61,8 @@ checked AS (
     SELECT
         source_file, fiscal_year, table_seq, table_title, '“三公”经费' AS subject, '合计' AS measure,
         total_line_no AS line_no, money_unit,
-        travel_reception + CASE WHEN vehicle_stated > 0 THEN vehicle_amount ELSE vehicle_parts END,
+        -- a part the table leaves blank (not printed) counts as 0, as in the generic rule
+        travel_reception + CASE WHEN vehicle_stated > 0 THEN vehicle_amount ELSE coalesce(vehicle_parts, 0) END,
         total_amount,
         travel_reception_count + CASE WHEN vehicle_stated > 0 THEN 1 ELSE vehicle_parts_count END,
         unit_factor,

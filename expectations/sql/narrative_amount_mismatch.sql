@@ -20,6 +20,8 @@ WITH narrative AS (
                 CASE
                     WHEN subject_name LIKE '%一般公共预算%' THEN 'gpb'
                     WHEN subject_name LIKE '%政府性基金%' THEN 'gf'
+                    -- 国有资本经营预算: no table total to compare with (not 'expenditure')
+                    WHEN subject_name LIKE '%国有资本经营%' THEN 'soe'
                     WHEN subject_name LIKE '%财政拨款%' THEN 'appropriation'
                     WHEN subject_name LIKE '%收入%' THEN 'income'
                     ELSE 'expenditure'
