@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from ..model import Document
+from ..model import ROW, Block, Document
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
@@ -254,15 +254,31 @@ def _compact(rows: list[list[str]]) -> list[list[str]]:
 
 
 def _cell_text(words) -> str:
-    """A cell's words in reading order: a space between words of a line, a line break between lines."""
-    lines: list[list] = []
-    for w in sorted(words, key=lambda w: ((w[1] + w[3]) / 2, w[0])):
-        cy = (w[1] + w[3]) / 2
-        if lines and abs(cy - lines[-1][0]) < (w[3] - w[1]) * 0.5:
-            lines[-1][1].append(w)
-        else:
-            lines.append([cy, [w]])
-    return "\n".join(" ".join(w[4] for w in sorted(ws, key=lambda w: w[0])) for _, ws in lines)
+    """A cell's words in reading order, its wrapped lines joined.
+
+    Words are grouped by the PDF's own text lines (block, line): a quote mark in
+    another font sits a little higher, yet on the same line. Within a line, a
+    space is kept only between two Latin words (a writer's gap between 2022 and
+    运维 is typography, not a space); a wrap inside a figure (74,69 | 6) or in
+    Chinese text joins without one.
+    """
+    lines: dict[tuple[int, int], list] = {}
+    for w in words:
+        lines.setdefault((w[5], w[6]), []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: (round(min(w[3] for w in ws)), min(w[0] for w in ws)))
+    out = ""
+    for n, ws in enumerate(ordered):
+        ws.sort(key=lambda w: w[7])
+        for k, w in enumerate(ws):
+            gap_is_space = k > 0 and w[0] - ws[k - 1][2] >= (w[3] - w[1]) * 0.2
+            if out and (gap_is_space or (k == 0 and n > 0)) and _latin_pair(out[-1], w[4][0]):
+                out += " "
+            out += w[4]
+    return out
+
+
+def _latin_pair(a: str, b: str) -> bool:
+    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum() and not (a.isdigit() and b.isdigit())
 
 
 # ------------------------------------------------------------------ the whole document
@@ -318,7 +334,21 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
                 if not continued:
                     table_no += 1
                     header_of[table_no] = item.rows[:3]
-                for r, row in enumerate(item.rows):
+                rows = item.rows
+                at = next((i for i in range(len(out.blocks) - 1, -1, -1) if out.blocks[i].kind != "boilerplate"), None)
+                if (
+                    continued
+                    and at is not None
+                    and out.blocks[at].kind == "row"
+                    and rows[0] not in header_of[table_no]  # a repeated header is not a row's tail
+                    and _is_tail(out.blocks[at].cells, rows[0])
+                ):
+                    # a row broken across the page: its tail joins the cells it continues
+                    last = out.blocks[at]
+                    out.blocks[at] = Block(ROW, tuple(a + b for a, b in zip(last.cells, rows[0])), last.page_no,
+                                           table_no=table_no)
+                    rows = rows[1:]
+                for r, row in enumerate(rows, start=len(item.rows) - len(rows)):
                     if continued and r < len(header_of[table_no]) and row == header_of[table_no][r] and any(row):
                         out.add_boilerplate(" ".join(c for c in row if c), table_no=table_no, **where)
                         continue  # the table's header repeated on the new page
@@ -338,6 +368,19 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
         # a table still open at the page end may continue on the next page
         if prev is None or prev.rows is None:
             last_table_cols = None
+
+
+def _is_tail(last: tuple[str, ...], first: list[str]) -> bool:
+    """Is ``first`` (top of a page) the rest of ``last`` (bottom of the page before)?
+
+    Its text lies only in cells the last row also fills, it fills fewer of them,
+    and it holds no amount of its own.
+    """
+    if len(last) != len(first) or _has_amount(first):
+        return False
+    filled_last = {i for i, c in enumerate(last) if c}
+    filled = {i for i, c in enumerate(first) if c}
+    return bool(filled) and filled <= filled_last and len(filled) < len(filled_last)
 
 
 def _wraps(prev: _Item, cur: _Item, left: float, right: float) -> bool:
