@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+_TITLE = re.compile(r"绩效自评表|绩效跟踪表|绩效目标")
 _NUMBER = re.compile(r"^(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.(\d+))?$")
 
 
@@ -44,8 +45,20 @@ def _blocks(text: str) -> list[tuple[str, list[list[str]]]]:
         elif line.strip():
             out.append(("para", [[line.strip()]]))
         elif out and out[-1][0] == "table":
-            out.append(("gap", []))  # a blank line ends the table
-    return [b for b in out if b[0] != "gap"]
+            out.append(("gap", []))
+    # A blank line ends a table, unless a table row follows that is no report's title
+    # (the export's page break inside a table: the rows around it are one table).
+    merged: list[tuple[str, list[list[str]]]] = []
+    for i, block in enumerate(out):
+        if block[0] == "gap":
+            continue
+        after_gap = i > 0 and out[i - 1][0] == "gap"
+        if (after_gap and block[0] == "table" and merged and merged[-1][0] == "table"
+                and not _TITLE.search("".join(block[1][0]))):
+            merged[-1][1].extend(block[1])
+        else:
+            merged.append(block)
+    return merged
 
 
 def _layout(rows: list[list[str]]) -> tuple[int, list[list[_Cell | None]]]:
@@ -82,6 +95,8 @@ def write_docx(text: str, path: Path) -> None:
             document.add_paragraph(rows[0][0])
             continue
         width, grid = _layout(rows)
+        if document.tables:
+            document.add_paragraph()  # tables with nothing between them would be one table to Word
         table = document.add_table(rows=len(grid), cols=width)
         table.style = "Table Grid"
         for r, row in enumerate(grid):
@@ -133,6 +148,8 @@ def _put(target, text: str) -> None:
     m = _NUMBER.match(text)
     if not m:
         target.value = text or None
+        if text.startswith("="):
+            target.data_type = "s"  # text typed with a leading =, not a formula
         return
     decimals = len(m.group(1) or "")
     target.value = float(text.replace(",", "")) if decimals else int(text.replace(",", ""))

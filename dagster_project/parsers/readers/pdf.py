@@ -21,7 +21,9 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from .. import vocabulary
 from ..model import ROW, Block, Document
+from ..text import norm
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
@@ -76,11 +78,20 @@ def _page_items(page) -> list[_Item]:
     tables = []
     if page.get_drawings():  # no ruling, no table: skip the (costly) table finder
         tables = [t for t in page.find_tables().tables if t.row_count and t.col_count]
-    words = page.get_text("words")
+    # Characters, not words: a writer may draw a quote mark (another font) as its own run,
+    # inside the x-range of the word around it; only characters sort back into place.
+    chars = []
+    page_dict = page.get_text("rawdict") if tables else None
+    for block in (page_dict or {}).get("blocks", ()):
+        for line in block.get("lines", ()):
+            for span in line["spans"]:
+                for ch in span["chars"]:
+                    x0, y0, x1, y1 = ch["bbox"]
+                    chars.append((x0, y0, x1, y1, ch["c"]))
     items: list[_Item] = []
     boxes = []
     for table in tables:
-        rows = _table_rows(table, words)
+        rows = _table_rows(table, chars)
         if rows:
             x0, y0, x1, y1 = table.bbox
             boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
@@ -136,11 +147,11 @@ def _visual_lines(segments) -> list[_Item]:
     return items
 
 
-def _table_rows(table, words) -> list[list[str]]:
+def _table_rows(table, words) -> list[list[str]]:  # words: characters (x0, y0, x1, y1, c)
     """The table as rows of logical cells (see the module docstring).
 
-    Each word of the page goes to the cell under its centre (cheaper than asking
-    the table for each cell's text: one lookup per word instead of a scan per cell).
+    Each character of the page goes to the cell under its centre (cheaper than
+    asking the table for each cell's text: one lookup per character, no scan per cell).
     """
     cells = [row.cells for row in table.rows]
     xs = sorted({round(c[0], 1) for row in cells for c in row if c is not None})
@@ -253,28 +264,34 @@ def _compact(rows: list[list[str]]) -> list[list[str]]:
     return [list(row) for row in zip(*out)]
 
 
-def _cell_text(words) -> str:
-    """A cell's words in reading order, its wrapped lines joined.
+def _cell_text(chars) -> str:
+    """A cell's characters in reading order, its wrapped lines joined.
 
-    Words are grouped by the PDF's own text lines (block, line): a quote mark in
-    another font sits a little higher, yet on the same line. Within a line, a
-    space is kept only between two Latin words (a writer's gap between 2022 and
-    运维 is typography, not a space); a wrap inside a figure (74,69 | 6) or in
-    Chinese text joins without one.
+    Characters are grouped into printed lines by their vertical centre and
+    sorted left to right; spaces are the document's own. A wrap inside a
+    figure (74,69 | 6) or in Chinese text joins without a space; between two
+    Latin words it keeps one.
     """
-    lines: dict[tuple[int, int], list] = {}
-    for w in words:
-        lines.setdefault((w[5], w[6]), []).append(w)
-    ordered = sorted(lines.values(), key=lambda ws: (round(min(w[3] for w in ws)), min(w[0] for w in ws)))
+    lines: list[list] = []
+    for ch in sorted(chars, key=lambda c: (c[1] + c[3]) / 2):
+        cy, h = (ch[1] + ch[3]) / 2, ch[3] - ch[1]
+        if lines and abs(cy - lines[-1][0]) < max(h, 1.0) * 0.5:
+            lines[-1][1].append(ch)
+        else:
+            lines.append([cy, [ch]])
     out = ""
-    for n, ws in enumerate(ordered):
-        ws.sort(key=lambda w: w[7])
-        for k, w in enumerate(ws):
-            gap_is_space = k > 0 and w[0] - ws[k - 1][2] >= (w[3] - w[1]) * 0.2
-            if out and (gap_is_space or (k == 0 and n > 0)) and _latin_pair(out[-1], w[4][0]):
-                out += " "
-            out += w[4]
+    for _cy, line in lines:
+        text = _AUTOSPACE.sub("", "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip())
+        if not text:
+            continue
+        if out and _latin_pair(out[-1], text[0]):
+            out += " "
+        out += text
     return out
+
+
+# A space a writer inserts between Chinese and Latin/digits is typography (autospace), not text.
+_AUTOSPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[\u3400-\u9fff])")
 
 
 def _latin_pair(a: str, b: str) -> bool:
@@ -376,11 +393,19 @@ def _is_tail(last: tuple[str, ...], first: list[str]) -> bool:
     Its text lies only in cells the last row also fills, it fills fewer of them,
     and it holds no amount of its own.
     """
-    if len(last) != len(first) or _has_amount(first):
+    if len(last) != len(first) or _has_amount(first) or any(_is_title(c) for c in first if c):
         return False
     filled_last = {i for i, c in enumerate(last) if c}
     filled = {i for i, c in enumerate(first) if c}
     return bool(filled) and filled <= filled_last and len(filled) < len(filled_last)
+
+
+def _is_title(text: str) -> bool:
+    """A table title (the next table of a series starting on a new page is not a row's tail)."""
+    key = norm(text)
+    return len(key) <= 60 and bool(
+        vocabulary.BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key) or key.endswith(("绩效自评表", "绩效跟踪表"))
+    )
 
 
 def _wraps(prev: _Item, cur: _Item, left: float, right: float) -> bool:
