@@ -38,6 +38,10 @@ system-deps:
 	  echo "installing chromium and CJK fonts (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
+	@if ! command -v soffice >/dev/null; then \
+	  echo "installing LibreOffice Writer headless (apt), to print the Word test fixtures to PDF"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	fi
 
 test: install system-deps dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)

@@ -87,7 +87,16 @@ def _layout(rows: list[list[str]]) -> tuple[int, list[list[_Cell | None]]]:
 
 
 def write_docx(text: str, path: Path) -> None:
+    """A Word file: paragraphs and tables, merges written as Word writes them (w:gridSpan, w:vMerge)."""
     import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def element(tag: str, **attrs) -> object:
+        el = OxmlElement(tag)
+        for key, value in attrs.items():
+            el.set(qn(f"w:{key}"), str(value))
+        return el
 
     document = docx.Document()
     for kind, rows in _blocks(text):
@@ -97,19 +106,37 @@ def write_docx(text: str, path: Path) -> None:
         width, grid = _layout(rows)
         if document.tables:
             document.add_paragraph()  # tables with nothing between them would be one table to Word
-        table = document.add_table(rows=len(grid), cols=width)
+        table = document.add_table(rows=0, cols=width)
         table.style = "Table Grid"
+        tbl = table._tbl
+        starts = {(r, j) for r, row in enumerate(grid) for j, c in enumerate(row)
+                  if c is not None and c.merged_from is None}
         for r, row in enumerate(grid):
+            tr = element("w:tr")
             for j, cell in enumerate(row):
                 if cell is None:
                     continue
-                target = table.cell(r, j)
+                tc = element("w:tc")
+                props = element("w:tcPr")
+                props.append(element("w:tcW", w=int(9000 * cell.span / width), type="dxa"))
                 if cell.span > 1:
-                    target = target.merge(table.cell(r, j + cell.span - 1))
+                    props.append(element("w:gridSpan", val=cell.span))
                 if cell.merged_from is not None:
-                    table.cell(cell.merged_from, j).merge(table.cell(r, j))
-                elif cell.text:
-                    target.text = cell.text
+                    props.append(element("w:vMerge"))
+                elif r + 1 < len(grid) and (below := grid[r + 1][j]) is not None and below.merged_from == r:
+                    props.append(element("w:vMerge", val="restart"))
+                tc.append(props)
+                paragraph = element("w:p")
+                if cell.text and (r, j) in starts:
+                    run = element("w:r")
+                    t = element("w:t")
+                    t.text = cell.text
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                    run.append(t)
+                    paragraph.append(run)
+                tc.append(paragraph)
+                tr.append(tc)
+            tbl.append(tr)
     document.save(path)
 
 
