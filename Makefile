@@ -69,6 +69,7 @@ corpus: install
 SIZES ?= 1000,10000,100000
 bench: install dbt/target/manifest.json
 	$(PY) -m bench.run --sizes $(SIZES)
+	-$(PY) -m bench.readers  # PDF reader vs the raw-text floor (skips without ../shared/real)
 
 clean:
 	rm -rf warehouse reports .dagster_home dbt/target dbt/logs .pytest_cache
