@@ -83,6 +83,10 @@ def parse_document(data: bytes, fmt: str, source_file: str) -> ParseResult:
                        f"{fmt.upper()} 文件无法读取: {type(exc).__name__}: {exc}")
         )
         return result
+    if document.problems and not document.blocks:  # e.g. a scan: the one problem says it all
+        result = ParseResult(source_file=source_file)
+        result.issues = [ParseIssue(source_file, 0, sev, code, msg) for sev, code, msg in document.problems]
+        return result
     source_lines = document.source_lines(source_file)
     boilerplate = {
         line.line_no for line, (_, block) in zip(source_lines, document.rendered()) if block.kind == "boilerplate"

@@ -831,6 +831,13 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
                 continue
             prose.line(line)
     doc.close()
+    if not any(b.cells for b in builders) and not doc.reports:
+        first = next((ln.no for ln in lines if not ln.is_blank), lines[0].no if lines else 0)
+        ledger.issue(
+            first, "error", "budget_without_table",
+            "识别为部门预算，但未找到任何预算表或绩效目标表 (a budget document with no table: nothing loaded from it)",
+            FAMILY,
+        )
 
     years = [b.year for b in builders if b.year] + prose.years
     default_year = max(set(years), key=years.count) if years else None
