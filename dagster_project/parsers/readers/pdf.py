@@ -43,7 +43,8 @@ class _Item:
     x1: float = 0.0
     size: float = 10.0
     texts: tuple[str, ...] = ()  # text line: its segments (cells when far apart)
-    rows: list[list[str]] | None = None  # table: its rows of cells
+    rows: list[list[str]] | None = None  # table: its rows of cells, over the columns at ``col_x``
+    col_x: list[float] | None = None  # table: x of each column's left edge (to align page parts)
     boilerplate: bool = False
 
 
@@ -91,11 +92,11 @@ def _page_items(page) -> list[_Item]:
     items: list[_Item] = []
     boxes = []
     for table in tables:
-        rows = _table_rows(table, chars)
+        rows, col_x = _table_rows(table, chars)
         if rows:
             x0, y0, x1, y1 = table.bbox
             boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
-            items.append(_Item(y0, y1, x0, x1, rows=rows))
+            items.append(_Item(y0, y1, x0, x1, rows=rows, col_x=col_x))
     segments = []
     for block in page.get_text("dict")["blocks"]:
         for line in block.get("lines", ()):
@@ -147,7 +148,7 @@ def _visual_lines(segments) -> list[_Item]:
     return items
 
 
-def _table_rows(table, words) -> list[list[str]]:  # words: characters (x0, y0, x1, y1, c)
+def _table_rows(table, words) -> tuple[list[list[str]], list[float]]:  # words: characters (x0, y0, x1, y1, c)
     """The table as rows of logical cells (see the module docstring).
 
     Each character of the page goes to the cell under its centre (cheaper than
@@ -157,7 +158,7 @@ def _table_rows(table, words) -> list[list[str]]:  # words: characters (x0, y0, 
     xs = sorted({round(c[0], 1) for row in cells for c in row if c is not None})
     ys = sorted({round(c[1], 1) for row in cells for c in row if c is not None})
     if not xs:
-        return []
+        return [], []
 
     def column_at(x: float) -> int:
         return max(bisect_right(xs, x + 0.5) - 1, 0)
@@ -199,12 +200,12 @@ def _table_rows(table, words) -> list[list[str]]:  # words: characters (x0, y0, 
         placed.append((r, anchor, _cell_text(inside)))
     columns = sorted(anchors)
     if not columns:
-        return []
+        return [], []
     index = {col: i for i, col in enumerate(columns)}
     rows = [[""] * len(columns) for _ in cells]
     for r, anchor, text in placed:
         rows[r][index[anchor]] = text
-    return _compact(_join_split_rows(rows, joined))
+    return _join_split_rows(rows, joined), [xs[c] for c in columns]
 
 
 def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]:
@@ -328,9 +329,8 @@ def _furniture_key(item: _Item) -> str:
 
 
 def _emit(out: Document, pages: list[list[_Item]]) -> None:
-    table_no = 0
-    last_table_cols: int | None = None  # open table at the end of the previous page
-    header_of: dict[int, list[list[str]]] = {}
+    """Blocks in reading order; the page parts of one table are joined and compacted together."""
+    groups = _table_groups(pages)
     for page_no, items in enumerate(pages, start=1):
         content = [i for i in items if not i.boilerplate]
         lefts = [i.x0 for i in content if i.rows is None and len(i.texts) == 1]
@@ -343,37 +343,16 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
                 out.add_boilerplate(" ".join(item.texts), **where)
                 continue
             if item.rows is not None:
-                width = len(item.rows[0])
-                continued = prev is None and last_table_cols == width
-                first = header_of.get(table_no, [[]])[0]
-                if continued and sum(1 for c in first if c) == 1 and item.rows[0] == first:
-                    continued = False  # the same title again: the next table of a series (one per project)
-                if not continued:
-                    table_no += 1
-                    header_of[table_no] = item.rows[:3]
-                rows = item.rows
-                at = next((i for i in range(len(out.blocks) - 1, -1, -1) if out.blocks[i].kind != "boilerplate"), None)
-                if (
-                    continued
-                    and at is not None
-                    and out.blocks[at].kind == "row"
-                    and rows[0] not in header_of[table_no]  # a repeated header is not a row's tail
-                    and _is_tail(out.blocks[at].cells, rows[0])
-                ):
-                    # a row broken across the page: its tail joins the cells it continues
-                    last = out.blocks[at]
-                    out.blocks[at] = Block(ROW, tuple(a + b for a, b in zip(last.cells, rows[0])), last.page_no,
-                                           table_no=table_no)
-                    rows = rows[1:]
-                for r, row in enumerate(rows, start=len(item.rows) - len(rows)):
-                    if continued and r < len(header_of[table_no]) and row == header_of[table_no][r] and any(row):
-                        out.add_boilerplate(" ".join(c for c in row if c), table_no=table_no, **where)
-                        continue  # the table's header repeated on the new page
-                    out.add_row(row, table_no=table_no, **where)
-                last_table_cols = width
+                group = groups.get(id(item))
+                if group is not None:  # the first part: the whole table, each row on its page
+                    table_no, rows = group
+                    for row, row_page, furniture in rows:
+                        if furniture:
+                            out.add_boilerplate(" ".join(c for c in row if c), page_no=row_page, table_no=table_no)
+                        else:
+                            out.add_row(row, page_no=row_page, table_no=table_no)
                 prev = item
                 continue
-            last_table_cols = None
             if len(item.texts) > 1:
                 out.add_row(item.texts, **where)
             elif prev is not None and prev.rows is None and len(prev.texts) == 1 and _wraps(prev, item, left, right):
@@ -382,12 +361,79 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
             else:
                 out.add_prose(item.texts[0], **where)
             prev = item
-        # a table still open at the page end may continue on the next page
-        if prev is None or prev.rows is None:
-            last_table_cols = None
 
 
-def _is_tail(last: tuple[str, ...], first: list[str]) -> bool:
+def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[list[str], int, bool]]]]:
+    """id(first part) → (table_no, [(row, page_no, is_repeated_header)]) for every table of the file.
+
+    A table continues on the next page when it is the first item there (page
+    furniture aside), the previous page ended with a table, and both span the
+    same width; its parts share one column grid (by the columns' x), a row
+    broken by the page is rejoined, a repeated header row is furniture, and the
+    columns are compacted over the whole table.
+    """
+    parts_of: list[list[tuple[_Item, int]]] = []
+    open_group: list[tuple[_Item, int]] | None = None
+    for page_no, items in enumerate(pages, start=1):
+        content = [i for i in items if not i.boilerplate]
+        for k, item in enumerate(content):
+            if item.rows is None:
+                open_group = None
+                continue
+            last = open_group[-1][0] if open_group else None
+            same_width = last is not None and abs(last.x0 - item.x0) < 3 and abs(last.x1 - item.x1) < 3
+            first_row = open_group[0][0].rows[0] if open_group else []
+            new_title = sum(1 for c in first_row if c) == 1 and item.rows[0] == first_row
+            if k == 0 and same_width and not new_title:
+                open_group.append((item, page_no))
+            else:
+                open_group = [(item, page_no)]
+                parts_of.append(open_group)
+        if content and content[-1].rows is None:
+            open_group = None
+    groups = {}
+    for table_no, parts in enumerate(parts_of, start=1):
+        xs: list[float] = []
+        for part, _ in parts:
+            for x in part.col_x:
+                if not any(abs(x - y) < 1.5 for y in xs):
+                    xs.append(x)
+        xs.sort()
+
+        def at(x: float) -> int:
+            return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+        rows: list[list[str]] = []
+        pages_of: list[int] = []
+        starts: list[int] = []  # index of each part's first row
+        for part, page_no in parts:
+            aligned = []
+            for row in part.rows:
+                full = [""] * len(xs)
+                for x, text in zip(part.col_x, row):
+                    if text:
+                        full[at(x)] = (full[at(x)] + text) if full[at(x)] else text
+                aligned.append(full)
+            if rows and aligned and _is_tail(rows[-1], aligned[0]) and aligned[0] not in rows[:3]:
+                rows[-1] = [a + b for a, b in zip(rows[-1], aligned[0])]  # a row broken by the page
+                aligned = aligned[1:]
+            starts.append(len(rows))
+            rows += aligned
+            pages_of += [page_no] * len(aligned)
+        rows = _compact(rows)
+        header = rows[:3]
+        furniture = [False] * len(rows)
+        for s in starts[1:]:
+            for k, head in enumerate(header):
+                if s + k < len(rows) and any(head) and rows[s + k] == head:
+                    furniture[s + k] = True  # the header printed again on the new page
+                else:
+                    break
+        groups[id(parts[0][0])] = (table_no, list(zip(rows, pages_of, furniture)))
+    return groups
+
+
+def _is_tail(last: list[str], first: list[str]) -> bool:
     """Is ``first`` (top of a page) the rest of ``last`` (bottom of the page before)?
 
     Its text lies only in cells the last row also fills, it fills fewer of them,
