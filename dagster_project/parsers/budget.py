@@ -295,6 +295,23 @@ def _is_prose(text: str) -> bool:
 
 # ------------------------------------------------------------------ budget tables
 
+_SIDE_LABELS = ("项目", "项目名称")  # the label column of each side of a two-sided table
+
+
+def _stacked_header(headers: list[Row]) -> Row | None:
+    """Header rows of one width read as one: per position, the lowest label printed there.
+
+    A grid document (PDF) prints a side's labels on the row where its sub-header
+    sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
+    """
+    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
+        return None
+    cells = []
+    for j in range(len(headers[0].cells)):
+        texts = [h.cells[j] for h in headers if h.cells[j].text]
+        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
+    return Row(headers[-1].lines, cells)
+
 
 @dataclass
 class _Column:
@@ -411,6 +428,11 @@ class _BudgetTableBuilder:
                 return
             if "合计" in keys and main_at is None:
                 main_at = i
+        stacked = _stacked_header(headers)
+        label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
+        if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
+            self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
+            return
         if main_at is None:
             candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
             main_at = candidates[-1] if candidates else None
@@ -448,7 +470,7 @@ class _BudgetTableBuilder:
 
     def _two_sided_header(self, main: Row) -> None:
         self.layout = "two_sided"
-        idx = [i for i, c in enumerate(main.cells) if norm(c.text) == "项目"]
+        idx = [i for i, c in enumerate(main.cells) if norm(c.text) in _SIDE_LABELS]
         first, second = idx[0], idx[1]
         n = len(main.cells)
         self.left_label_at = first

@@ -168,6 +168,16 @@ def test_jiangsu_2019_template():
     assert three["“三公”经费-小计"] == D("418.26")
     assert three["公务接待费"] == D("101.26") and three["培训费"] == D("700")
     assert page_of(r, cell(r, "三公", "会议费").line_no) == 20
+    # 公开04: each side's 项目名称 | 金额 printed on its own header row (收入 left, 支出用途 right)
+    appropriation = {(c.side, c.subject_name): c.amount for c in r.budget_cells if c.table_seq == 4}
+    assert appropriation == {
+        ("收入", "一般公共预算"): D("24169.74"),
+        ("支出", "基本支出"): D("15844.04"),
+        ("支出", "项目支出"): D("4335.3"),
+        ("支出", "单位预留机动经费"): D("3990.4"),
+        ("收入", "收入合计"): D("24169.74"),
+        ("支出", "支出合计"): D("24169.74"),
+    }
 
 
 @pytest.mark.parametrize("name", [WANLI_2023, SHANGWU_2025, CAIZHENG_2025, JIANGSU_2019])

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .. import vocabulary
-from ..model import ROW, Block, Document
+from ..model import Document
 from ..text import norm
 
 _PAGE_NUMBER = re.compile(
@@ -62,8 +62,8 @@ def read_pdf(data: bytes) -> Document:
     if text_chars == 0 and doc.page_count:
         out.problems.append(
             ("error", "pdf_without_text_layer",
-             f"PDF 共 {doc.page_count} 页，没有文字层（扫描件），需要先做文字识别 (OCR) 才能解析 "
-             "(PDF has no text layer: a scan; OCR is needed)")
+             (f"PDF 共 {doc.page_count} 页，没有文字层（扫描件），需要先做文字识别 (OCR) 才能解析 "
+              "(PDF has no text layer: a scan; OCR is needed)"))
         )
         return out
     _mark_running_furniture(pages, [p.rect.height for p in doc])
@@ -111,9 +111,9 @@ def _page_items(page) -> list[_Item]:
             segments.append((y0, y1, x0, x1, size, text))
     items += _visual_lines(segments)
     for item in items:
-        if item.rows is None and len(item.texts) == 1 and _PAGE_NUMBER.match(item.texts[0]):
-            if item.y1 < height * _MARGIN * 1.5 or item.y0 > height * (1 - _MARGIN * 1.5):
-                item.boilerplate = True
+        in_margin = item.y1 < height * _MARGIN * 1.5 or item.y0 > height * (1 - _MARGIN * 1.5)
+        if item.rows is None and len(item.texts) == 1 and _PAGE_NUMBER.match(item.texts[0]) and in_margin:
+            item.boilerplate = True
     items.sort(key=lambda i: (round(i.y0, 1), i.x0))
     return items
 
@@ -400,7 +400,7 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
                     xs.append(x)
         xs.sort()
 
-        def at(x: float) -> int:
+        def at(x: float, xs: list[float] = xs) -> int:
             return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
 
         rows: list[list[str]] = []

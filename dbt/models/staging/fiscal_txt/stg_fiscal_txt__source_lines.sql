@@ -12,8 +12,9 @@ renamed as (
         source_file,
         cast(line_no as integer) as line_no,
         cast(page_no as integer) as page_no,
-        sheet_name,
-        text
+        nullif(trim(sheet_name), '') as sheet_name,
+        -- the line for reading back (cells still TAB-separated); blank lines are null
+        nullif(trim(text), '') as text
 
     from source
 
