@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import vocabulary
@@ -74,11 +75,40 @@ def read_pdf(data: bytes) -> Document:
 # ------------------------------------------------------------------ one page
 
 
+class _NoHeader:
+    names: list = []
+    external = False
+    cells: list = []
+    bbox = None
+
+
+@contextmanager
+def _no_header_detection():
+    """Skip PyMuPDF's guess of each table's header row (a third of the reading time; unused here).
+
+    Table.header is PyMuPDF's own extension, filled by a private method; where a
+    PyMuPDF version has no such method, nothing is changed.
+    """
+    from pymupdf import table as pymupdf_table
+
+    cls = getattr(pymupdf_table, "Table", None)
+    original = getattr(cls, "_get_header", None)
+    if original is None:
+        yield
+        return
+    cls._get_header = lambda self, *args, **kwargs: _NoHeader()
+    try:
+        yield
+    finally:
+        cls._get_header = original
+
+
 def _page_items(page) -> list[_Item]:
     height = page.rect.height
     tables = []
     if page.get_drawings():  # no ruling, no table: skip the (costly) table finder
-        tables = [t for t in page.find_tables().tables if t.row_count and t.col_count]
+        with _no_header_detection():
+            tables = [t for t in page.find_tables().tables if t.row_count and t.col_count]
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
     chars = []
