@@ -76,9 +76,9 @@ def read_pdf(data: bytes) -> Document:
 
 
 class _NoHeader:
-    names: list = []
+    names: tuple = ()
     external = False
-    cells: list = []
+    cells: tuple = ()
     bbox = None
 
 
