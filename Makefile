@@ -59,6 +59,10 @@ system-deps:
 	  echo "installing chromium and CJK fonts (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
+	@if ! command -v soffice >/dev/null; then \
+	  echo "installing LibreOffice Writer headless (apt), to print the Word test fixtures to PDF"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	fi
 
 test: install system-deps docs-assets dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
@@ -94,6 +98,7 @@ corpus: install
 SIZES ?= 1000,10000,100000
 bench: install dbt/target/manifest.json
 	$(PY) -m bench.run --sizes $(SIZES)
+	-$(PY) -m bench.readers  # PDF reader vs the raw-text floor (skips without ../shared/real)
 
 clean:
 	rm -rf warehouse reports .dagster_home dbt/target dbt/logs .pytest_cache .cache

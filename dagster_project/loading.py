@@ -44,6 +44,7 @@ from .parsers.records import (
     ParseIssue,
     ParseResult,
     Report,
+    SourceLine,
 )
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -61,6 +62,7 @@ RAW_TABLES: dict[str, tuple[str, type]] = {
     "narrative_amounts": ("narrative_amounts", NarrativeAmount),
     "parse_issues": ("issues", ParseIssue),
     "line_accounting": ("lines", LineDisposition),
+    "source_lines": ("source_lines", SourceLine),
 }
 
 

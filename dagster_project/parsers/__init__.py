@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from . import blocks, indicator_values
+from . import blocks, indicator_values, readers
 from .alignment import reject_space_aligned_tables
 from .budget import parse_budget_document
 from .ledger import Ledger
 from .records import (
+    BOILERPLATE,
     BudgetCell,
     BudgetTable,
     FundRow,
@@ -24,6 +25,7 @@ from .records import (
     ParseIssue,
     ParseResult,
     Report,
+    SourceLine,
 )
 from .self_eval import parse_self_eval
 from .text import Decoded, UndecodableInput, decode_lines, split_lines
@@ -59,6 +61,9 @@ def parse_file(path: str | Path, source_file: str | None = None) -> ParseResult:
 
 
 def parse_bytes(data: bytes, source_file: str) -> ParseResult:
+    fmt = readers.detect(data)
+    if fmt != readers.TEXT:
+        return parse_document(data, fmt, source_file)
     try:
         decoded = decode_lines(data)
     except UndecodableInput as exc:
@@ -92,11 +97,48 @@ def _undecodable_lines(decoded: Decoded, source_file: str) -> list[ParseIssue]:
     ]
 
 
-def parse_text(text: str, source_file: str) -> ParseResult:
-    """Parse the text of one file into records, issues and the line ledger."""
+def parse_document(data: bytes, fmt: str, source_file: str) -> ParseResult:
+    """A PDF, DOCX or XLSX file: read into the document model, parse its normalised text."""
+    try:
+        document = readers.read_document(data, fmt)
+    except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the batch
+        result = ParseResult(source_file=source_file)
+        result.issues.append(
+            ParseIssue(source_file, 0, "error", "unreadable_document",
+                       f"{fmt.upper()} 文件无法读取: {type(exc).__name__}: {exc}")
+        )
+        return result
+    if document.problems and not document.blocks:  # e.g. a scan: the one problem says it all
+        result = ParseResult(source_file=source_file)
+        result.issues = [ParseIssue(source_file, 0, sev, code, msg) for sev, code, msg in document.problems]
+        return result
+    source_lines = document.source_lines(source_file)
+    boilerplate = {
+        line.line_no for line, (_, block) in zip(source_lines, document.rendered()) if block.kind == "boilerplate"
+    }
+    result = parse_text(document.text(), source_file, boilerplate=boilerplate)
+    for severity, code, message in document.problems:
+        result.issues.insert(0, ParseIssue(source_file, 0, severity, code, message))
+    result.source_lines = source_lines
+    return result
+
+
+def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = frozenset()) -> ParseResult:
+    """Parse the text of one file into records, issues and the line ledger.
+
+    ``boilerplate``: line numbers a reader knows to be page furniture (page
+    numbers, running headers, a table header repeated on a new page); they are
+    accounted for as such and not shown to the family parsers.
+    """
     lines = split_lines(text)
     ledger = Ledger(source_file, lines)
     result = ParseResult(source_file=source_file, line_count=len(lines))
+    result.source_lines = [SourceLine(source_file, ln.no, None, None, ln.raw) for ln in lines]
+    if boilerplate:
+        for line in lines:
+            if line.no in boilerplate and not line.is_blank:
+                ledger.mark(line.no, BOILERPLATE)
+        lines = [line for line in lines if line.no not in boilerplate]
 
     if all(line.is_blank for line in lines):
         ledger.issue(0, "warning", "empty_file", "文件为空，没有可解析的内容 (empty file)")

@@ -10,9 +10,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from . import vocabulary
 from .text import Line, norm
 
 SELF_EVAL = "self_eval"
@@ -20,8 +20,7 @@ TRACKING = "tracking"
 BUDGET = "budget"
 
 _MAX_TITLE_LEN = 60  # a title is a short line; prose mentioning a title is not one
-_BUDGET_TITLE = re.compile(r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$")
-_TARGET_TITLE = "财政支出项目绩效目标"
+_BUDGET_TITLE = vocabulary.BUDGET_TITLE
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def is_budget_anchor(line: Line) -> bool:
         return False
     for cell in line.texts:
         key = norm(cell)
-        if len(key) <= _MAX_TITLE_LEN and (_BUDGET_TITLE.search(key) or _TARGET_TITLE in key):
+        if len(key) <= _MAX_TITLE_LEN and (_BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key)):
             return True
     return False
 

@@ -64,12 +64,13 @@ Values are loaded as printed; sums are never checked or repaired here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from itertools import combinations
 
-from . import narrative, targets
+from . import narrative, targets, vocabulary
 from .amounts import money_unit, parse_amount
 from .ledger import Ledger
 from .records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
@@ -83,7 +84,7 @@ _EXTRA_IN_GRID = "预算表行内容“{}”超出表头列数，未载入 (more
 _EXTRA_IN_TWO_SIDED = "收支总表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
 
 _MAX_TITLE_LEN = 60
-_BUDGET_TITLE = re.compile(r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$")
+_BUDGET_TITLE = vocabulary.BUDGET_TITLE
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _ORDINAL = re.compile(
@@ -196,7 +197,7 @@ def split_at_target_titles(row: Row) -> list[Row]:
     its line (nothing before its TAB) is taken; its wrapped lines stay with it.
     """
     key = row.key
-    if targets.TARGET_TITLE not in key or len(row.cells) < 2 or targets.is_title_text(key):
+    if not vocabulary.TARGET_TITLE.search(key) or len(row.cells) < 2 or targets.is_title_text(key):
         return [row]
     lines = row.lines
     for cell in row.cells:
@@ -230,12 +231,19 @@ def strip_ordinal(text: str) -> str:
 
 
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
+_DEPARTMENT_LABEL = re.compile(r"^(?:部门|部门名称|单位名称)\s*[:：]")  # 部门： 江苏省人民检察院
+_SHEET_NUMBER = re.compile(r"^(?:公开|附)?表?\d{1,2}(?:-\d+)?表?$")  # 公开01表: the template's sheet number
 _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 
 
 def _is_furniture(text: str) -> bool:
     """编制部门：… and 单位：元 cells (a column label such as 合计（万元） is not furniture)."""
-    return text.startswith(("编制部门", "编制单位")) or bool(_UNIT_LABEL.match(text))
+    return (
+        text.startswith(("编制部门", "编制单位"))
+        or bool(_UNIT_LABEL.match(text))
+        or bool(_DEPARTMENT_LABEL.match(text))
+        or bool(_SHEET_NUMBER.match(norm(text)))
+    )
 
 
 def column_label(text: str) -> str:
@@ -267,6 +275,7 @@ def _valid_codes(codes: list[Cell]) -> bool:
         return True
     return (
         bool(codes)
+        and _is_code(codes[0].text)
         and len(codes[0].text) == 3
         and all(_is_code(c.text) and len(c.text) == 2 for c in codes[1:])
     )
@@ -285,6 +294,23 @@ def _is_prose(text: str) -> bool:
 
 
 # ------------------------------------------------------------------ budget tables
+
+_SIDE_LABELS = ("项目", "项目名称")  # the label column of each side of a two-sided table
+
+
+def _stacked_header(headers: list[Row]) -> Row | None:
+    """Header rows of one width read as one: per position, the lowest label printed there.
+
+    A grid document (PDF) prints a side's labels on the row where its sub-header
+    sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
+    """
+    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
+        return None
+    cells = []
+    for j in range(len(headers[0].cells)):
+        texts = [h.cells[j] for h in headers if h.cells[j].text]
+        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
+    return Row(headers[-1].lines, cells)
 
 
 @dataclass
@@ -316,7 +342,9 @@ class _BudgetTableBuilder:
         self.right_columns: list[_Column] = []
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
+        self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
         self.by_code: dict[str, dict[str, Decimal]] = {}
+        self.printed_again = False  # the same title comes again later (this one is in the contents)
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
         if len(title_row.texts) > 1:
             self._furniture(title_row, TITLE)
@@ -360,6 +388,11 @@ class _BudgetTableBuilder:
             self._coded_row(row)
         return True
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing but the title so far (no header, furniture or row)."""
+        return not self.headers and not self.cells and self.row_seq == 0
+
     def _has_values(self, row: Row) -> bool:
         return any(_amount(c.text) is not None for c in row.cells)
 
@@ -368,7 +401,7 @@ class _BudgetTableBuilder:
             unit = money_unit(t)
             if unit:
                 self.unit = unit
-            m = re.match(r"^编制(?:部门|单位)\s*[:：]\s*(.*)$", t)
+            m = re.match(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)\s*[:：]\s*(.*)$", t)
             if m:
                 rest = m.group(1)
                 unit_at = re.search(r"单位\s*[:：]", rest)
@@ -395,6 +428,11 @@ class _BudgetTableBuilder:
                 return
             if "合计" in keys and main_at is None:
                 main_at = i
+        stacked = _stacked_header(headers)
+        label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
+        if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
+            self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
+            return
         if main_at is None:
             candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
             main_at = candidates[-1] if candidates else None
@@ -432,7 +470,7 @@ class _BudgetTableBuilder:
 
     def _two_sided_header(self, main: Row) -> None:
         self.layout = "two_sided"
-        idx = [i for i, c in enumerate(main.cells) if norm(c.text) == "项目"]
+        idx = [i for i, c in enumerate(main.cells) if norm(c.text) in _SIDE_LABELS]
         first, second = idx[0], idx[1]
         n = len(main.cells)
         self.left_label_at = first
@@ -465,6 +503,36 @@ class _BudgetTableBuilder:
             name = re.sub(r"预算数?$", "", name)
             measures.append(name or extra)
         self.grid_measures = measures
+        if len(set(measures)) < len(measures):
+            self._nested_grid_header(headers)
+
+    def _nested_grid_header(self, headers: list[Row]) -> None:
+        """A grid nested deeper than one group level (合计 | “三公”经费: 小计 | 公务用车…: 小计 …).
+
+        Read by position when every header row is as wide as the grid: a column's
+        measure is its lowest label; a bare 小计/合计 below the top row is named
+        after its group, the nearest label at or right of it on the row above
+        (group labels are centred over their columns).
+        """
+        width = len(headers[0].cells)
+        if any(len(h.cells) != width for h in headers):
+            return
+        grid = [[c.text for c in h.cells] for h in headers]
+        measures = []
+        for j in range(width):
+            levels = [h for h in range(len(grid)) if grid[h][j]]
+            if not levels:
+                measures.append("")
+                continue
+            h = levels[-1]
+            label = column_label(grid[h][j])
+            if h > 0 and norm(label) in ("小计", "合计"):
+                parent = next((grid[h - 1][k] for k in range(j, width) if grid[h - 1][k]), None)
+                if parent:
+                    label = f"{column_label(parent)}-{label}"
+            measures.append(label)
+        self.grid_measures = measures
+        self.grid_width = width
 
     # -- data rows ----------------------------------------------------------
 
@@ -522,6 +590,8 @@ class _BudgetTableBuilder:
             region = cells[i:]
             values, leftovers = self._place(region, codes)
         code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        if not code and name_cell is None:  # a label (合 计) printed across the code columns
+            name_cell = next((c for c in codes if c.text and not c.text.isdigit()), None)
         level = _code_level(code) if code else None
         name = strip_ordinal(label_text(name_cell.text)) if name_cell else None
         amounts = {m: (c, _amount(c.text)) for m, c in values.items() if c is not None and c.text}
@@ -555,6 +625,8 @@ class _BudgetTableBuilder:
         region = list(region)
         while region and not region[-1].text:
             region.pop()  # the table's empty edge cell, or blank trailing columns
+        while len(region) > len(names) and not region[0].text:
+            region.pop(0)  # a blank left by a label printed one column early (检察 under 代码)
         out: dict[str, Cell | None] = dict.fromkeys(names)
         parent = self._parent_amounts(codes)
         if len(region) >= len(names) or any(not c.text for c in region) or not parent:
@@ -674,6 +746,17 @@ class _BudgetTableBuilder:
 
     def _grid_row(self, row: Row) -> None:
         cells = row.cells
+        if self.grid_width and len(cells) == self.grid_width:
+            for c, measure in zip(cells, self.grid_measures):
+                if not c.text:
+                    continue
+                amount = _amount(c.text)
+                if amount is None or not measure:
+                    self._reject(c, "budget_value_not_number", _NOT_A_NUMBER)
+                    continue
+                self._cell(c, measure, amount)
+            self._mark(row, FIELD)
+            return
         start = next((i for i, c in enumerate(cells) if c.text), len(cells))
         end = max((i for i, c in enumerate(cells) if c.text), default=-1) + 1
         region = cells[start:end]
@@ -707,18 +790,38 @@ class _BudgetTableBuilder:
 # ------------------------------------------------------------------ the document walker
 
 
+_TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
+
+
+def _title_key(text: str) -> str:
+    """A title without its numbering (contents list 4．2023年… against the table's 2023年…)."""
+    return norm(_TITLE_ORDINAL.sub("", label_text(text), count=1))
+
+
+def _is_contents_entry(table: _BudgetTableBuilder) -> bool:
+    """A title printed again later, with no amounts under it here: a line of the contents."""
+    return not table.cells and table.printed_again
+
+
 def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
     """Parse a department-budget document: budget tables, target tables, prose amounts."""
     result = ParseResult(source_file=source_file)
     builders: list[_BudgetTableBuilder] = []
     table: _BudgetTableBuilder | None = None
+    rows = [part for whole in split_rows(lines) for part in split_at_target_titles(whole)]
+    later = Counter(_title_key(row.texts[0]) for row in rows if is_budget_title(row))
     doc = targets.TargetDocument(source_file, ledger)
     prose = narrative.NarrativeReader(source_file, ledger)
 
-    for row in (part for whole in split_rows(lines) for part in split_at_target_titles(whole)):
+    for row in rows:
         if is_budget_title(row):
             doc.close_table()
+            if builders and (_is_contents_entry(builders[-1]) or builders[-1] is table and table.is_empty):
+                builders.pop()  # a line of the contents, or a heading over the tables that follow
             table = _BudgetTableBuilder(row, len(builders) + 1, source_file, ledger)
+            key = _title_key(table.title)
+            later[key] -= 1
+            table.printed_again = later[key] > 0
             builders.append(table)
             doc.leave_section()
             continue
@@ -734,6 +837,12 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
         if table is not None:
             if table.feed(row):
                 continue
+            if table.is_empty:
+                builders.pop()
+                if not _is_contents_entry(table):
+                    ledger.issue(table.title_line, "error", "budget_title_without_table",
+                                 f"预算表标题“{table.title}”之后没有表格 (a budget-table title with no table after it)",
+                                 FAMILY)
             table = None
         if doc.feed(row):
             continue
@@ -744,6 +853,13 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
                 continue
             prose.line(line)
     doc.close()
+    if not any(b.cells for b in builders) and not doc.reports:
+        first = next((ln.no for ln in lines if not ln.is_blank), lines[0].no if lines else 0)
+        ledger.issue(
+            first, "error", "budget_without_table",
+            "识别为部门预算，但未找到任何预算表或绩效目标表 (a budget document with no table: nothing loaded from it)",
+            FAMILY,
+        )
 
     years = [b.year for b in builders if b.year] + prose.years
     default_year = max(set(years), key=years.count) if years else None

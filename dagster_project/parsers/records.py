@@ -173,6 +173,17 @@ class LineDisposition:
     family: str | None = None  # self_eval | tracking | budget | target | None
 
 
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of a file's normalised text (raw.source_lines): what every line_no points at."""
+
+    source_file: str
+    line_no: int
+    page_no: int | None  # PDF
+    sheet_name: str | None  # XLSX
+    text: str
+
+
 @dataclass
 class ParseResult:
     """Everything parsed from one file."""
@@ -189,3 +200,4 @@ class ParseResult:
     issues: list[ParseIssue] = field(default_factory=list)
     lines: list[LineDisposition] = field(default_factory=list)
     line_count: int = 0
+    source_lines: list[SourceLine] = field(default_factory=list)

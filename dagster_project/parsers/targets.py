@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from . import vocabulary
 from .amounts import parse_amount
 from .ledger import Ledger
 from .narrative import prose_kind
@@ -45,7 +46,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .budget import Row
 
 FAMILY = "target"
-TARGET_TITLE = "财政支出项目绩效目标"
+TARGET_TITLE = "财政支出项目绩效目标"  # kept for importers; the vocabulary has every variant
 _HEADING = re.compile(r"^(?P<head>.+?)项目经费(?:情况|况|使用)?说明$")
 _UNIT_END = re.compile(r"(?:委员会|办公室|大队|支队|中心|事务所|局|院|队|所|办|站|馆|厅)")
 _DOC_HEADING = re.compile(
@@ -74,7 +75,7 @@ _STOP_BUDGET = re.compile(r"^\s*[七八九十]\s*[、.．]|绩效目标|包括�
 
 def is_title_text(key: str) -> bool:
     """Normalised text that is a target-table title (上海市财政支出项目绩效目标)."""
-    return bool(key) and len(key) <= 40 and TARGET_TITLE in key
+    return vocabulary.is_target_title_text(key)
 
 
 def is_target_title(row: Row) -> bool:
@@ -153,11 +154,30 @@ class _Table:
     pending: list = field(default_factory=list)  # cells of a split indicator row
     pending_lines: list[Line] = field(default_factory=list)
     rows: list[tuple[list, list[Line]]] = field(default_factory=list)
+    columns: list[int] | None = None  # 一级/二级/三级/指标值 positions, when the header is a full grid row
+    goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
+    funds_unit: str | None = None  # 项目资金（元）
 
     @property
     def in_indicators(self) -> bool:
         return self.width > 0
 
+
+# The 填报表 form prints label / value pairs side by side on a row; labels known here
+# (None: a label whose value has no column in the warehouse, kept in the ledger as read).
+_FORM_LABELS = {
+    "项目名称": "project_name",
+    "主管部门": "supervising_dept",
+    "实施单位": "implementing_unit",
+    "年度资金申请总额": "annual_funds",
+    **dict.fromkeys(
+        ("项目性质", "项目类别", "计划开始日期", "计划完成日期", "项目资金总额", "其中:财政资金",
+         "其中:当年财政拨款", "上年结转资金", "其他资金"),
+    ),
+}
+_GOAL_LABELS = {"项目总目标": "goal_total", "年度总体目标": "goal_annual", "年度绩效目标": "goal_annual"}
+_FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
+_VALUE_LABEL = ("指标值", "目标值")
 
 _FIELDS = {
     "项目名称": "project_name",
@@ -273,8 +293,22 @@ class TargetDocument:
         return True
 
     def _head_row(self, t: _Table, row: Row, texts: list[str], keys: list[str]) -> bool:
+        form_labels = sum(1 for k in keys if k in _FORM_LABELS or _FUNDS_LABEL.match(k))
         if len(keys) == 1 and _YEAR_ROW.match(keys[0]):
             t.year = int(_YEAR_ROW.match(keys[0]).group(1))
+            self._mark(row, FIELD)
+        elif form_labels and (form_labels >= 2 or keys[0] not in _FIELDS):
+            self._form_row(t, row)
+        elif sum(1 for k in keys if k in _GOAL_LABELS) >= 2:
+            t.goal_columns = {i: _GOAL_LABELS[norm(c.text)] for i, c in enumerate(row.cells) if norm(c.text) in _GOAL_LABELS}
+            t.last_field = None
+            self._mark(row, HEADER)
+        elif t.goal_columns and len(row.cells) > max(t.goal_columns) and not any(
+            k in ("一级指标", "三级指标") for k in keys
+        ):
+            for i, name in t.goal_columns.items():
+                if row.cells[i].text:
+                    t.fields.setdefault(name, []).append(row.cells[i].text)
             self._mark(row, FIELD)
         elif keys[0] in _FIELDS:
             name = _FIELDS[keys[0]]
@@ -285,6 +319,11 @@ class TargetDocument:
             self._mark(row, HEADER)
         elif any(k in ("一级指标", "三级指标") for k in keys):
             t.width = max(len(row.cells), 4)
+            t.goal_columns = None
+            at = {norm(c.text): i for i, c in enumerate(row.cells) if c.text}
+            value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
+            if all(k in at for k in ("一级指标", "二级指标", "三级指标")) and value_at is not None:
+                t.columns = [at["一级指标"], at["二级指标"], at["三级指标"], value_at]
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -294,10 +333,31 @@ class TargetDocument:
         t.line_end = row.last_line
         return True
 
+    def _form_row(self, t: _Table, row: Row) -> None:
+        """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
+        current: str | None = None
+        for c in row.cells:
+            if not c.text:
+                continue
+            key = norm(c.text)
+            unit = _FUNDS_LABEL.match(key)
+            if unit:
+                t.funds_unit, current = unit.group(1), None
+            elif key in _FORM_LABELS:
+                current = _FORM_LABELS[key]
+            elif current is not None:
+                t.fields.setdefault(current, []).append(c.text)
+        t.last_field = None
+        self._mark(row, FIELD)
+
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
     def _emit(self, t: _Table, cells: list, lines: list[Line]) -> None:
+        if t.columns and len(cells) == t.width:
+            # A full grid row: read by the header's positions; other cells are the block's
+            # merged side label (绩效指标), printed once at its first row.
+            cells = [cells[i] for i in t.columns]
         texts = [c.text for c in cells]
         while len(texts) > 4 and not texts[0]:
             texts, cells = texts[1:], cells[1:]
@@ -317,6 +377,10 @@ class TargetDocument:
             name_cell = cells[2]
             if l1 and not l2 and _is_level2(l1):
                 l1, l2 = "", l1
+            if not l1 and l2:  # 一级 and 二级 labels printed in one merged cell: 满意度指标服务对象满意度指标
+                head = next((w for w in _LEVEL1_WORDS if l2.startswith(w) and len(l2) > len(w)), None)
+                if head and _is_level2(l2[len(head):]):
+                    l1, l2 = head, l2[len(head):]
         else:  # an incomplete row (no value): place its texts by vocabulary
             l1 = l2 = name = target = ""
             name_cell = cells[-1]
@@ -345,6 +409,8 @@ class TargetDocument:
                 seen_sections.add(id(sec))
                 budgets[id(sec)] = self._section_budget(sec)
             amount, unit = budgets.get(id(sec), (None, None)) if sec is not None else (None, None)
+            if amount is None and t.fields.get("annual_funds"):  # the form's 年度资金申请总额
+                amount, unit = parse_amount(t.fields["annual_funds"][0]), t.funds_unit or "元"
             project = _joined(t.fields.get("project_name"))
             report = Report(
                 source_file=self.source_file,
@@ -354,7 +420,9 @@ class TargetDocument:
                 line_end=t.line_end,
                 fiscal_year=t.year,
                 project_name=project,
-                implementing_unit=implementing_unit(sec.heading if sec else None, project),
+                supervising_dept=_joined(t.fields.get("supervising_dept")),
+                implementing_unit=_joined(t.fields.get("implementing_unit"))
+                or implementing_unit(sec.heading if sec else None, project),
                 money_unit=unit,
                 goal_total=_joined(t.fields.get("goal_total")),
                 goal_annual=_joined(t.fields.get("goal_annual")),

@@ -6,6 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from ..parsers import readers
 from ..parsers.text import UndecodableInput, decode, split_lines
 
 
@@ -21,12 +22,22 @@ class SourceLines:
         path = self.raw_dir / source_file
         try:
             data = path.read_bytes()
-            text, _ = decode(data)
+            fmt = readers.detect(data)
+            if fmt == readers.TEXT:
+                text, _ = decode(data)
+            else:  # PDF / DOCX / XLSX: the reader's normalised text, the page shown for PDF
+                document = readers.read_document(data, fmt)
+                text = "\n".join(s.text for s in document.source_lines(source_file))
+                pages = [s.page_no for s in document.source_lines(source_file)]
         except (OSError, UndecodableInput):
+            return None
+        except Exception:  # noqa: BLE001 - a damaged document: no line text, the report still builds
             return None
         expected = self.sha256_by_file.get(source_file)
         changed = bool(expected) and hashlib.sha256(data).hexdigest() != expected
         cells = [" │ ".join(line.texts) for line in split_lines(text)]
+        if fmt == readers.PDF:
+            cells = [f"（第{page}页）{c}" if page else c for c, page in zip(cells, pages)]
         return cells, changed
 
     def text(self, source_file: str, line_no: int | None) -> str | None:

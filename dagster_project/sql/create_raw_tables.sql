@@ -139,3 +139,13 @@ create table if not exists raw.line_accounting (
     disposition varchar not null,  -- field | header | title | narrative | boilerplate | issue
     family      varchar
 );
+
+-- Every line of every input's normalised text (for PDF, DOCX and XLSX: the text
+-- the reader made of the document), so any record's line_no can be read back.
+create table if not exists raw.source_lines (
+    source_file varchar not null,
+    line_no     integer not null,
+    page_no     integer,   -- PDF: 1-based page
+    sheet_name  varchar,   -- XLSX
+    text        varchar
+);

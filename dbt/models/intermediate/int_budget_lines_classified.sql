@@ -57,8 +57,13 @@ final as (
         ) as level,
         coalesce(lines.subject_code, '') = ''
             and (lines.subject_name like '%合计%' or lines.subject_name like '%总计%') as is_total_row,
-        case when title_kinds.table_kind = 'three_public' then {{ three_public_item('lines.measure') }} end
-            as three_public_item,
+        case
+            -- a table of 三公, 会议费 and 培训费 has its 合计 over all of them: not the 三公 total
+            when title_kinds.table_kind = 'three_public'
+                 and not (lines.measure = '合计'
+                          and (lines.table_title like '%会议费%' or lines.table_title like '%培训费%'))
+            then {{ three_public_item('lines.measure') }}
+        end as three_public_item,
         {{ name_key('lines.subject_name') }} as name_key,
         {{ district_from('lines.department') }} as district
 

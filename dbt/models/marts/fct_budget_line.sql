@@ -6,6 +6,14 @@ lines as (
 
 ),
 
+pages as (
+
+    select source_file, line_no, page_no
+    from {{ ref('stg_fiscal_txt__source_lines') }}
+    where page_no is not null
+
+),
+
 final as (
 
     select
@@ -27,9 +35,11 @@ final as (
         amount as amount_stated,
         department,
         department_key,
-        department_scope
+        department_scope,
+        pages.page_no
 
     from lines
+    left join pages using (source_file, line_no)
 
 )
 

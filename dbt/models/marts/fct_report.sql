@@ -14,6 +14,14 @@ fund_counts as (
 
 ),
 
+pages as (
+
+    select source_file, line_no, page_no
+    from {{ ref('stg_fiscal_txt__source_lines') }}
+    where page_no is not null
+
+),
+
 indicator_counts as (
 
     select report_id, count(*) as indicator_count
@@ -60,11 +68,13 @@ final as (
         reports.total_line_no,
         reports.grade_line_no,
         coalesce(fund_counts.fund_row_count, 0) as fund_row_count,
-        coalesce(indicator_counts.indicator_count, 0) as indicator_count
+        coalesce(indicator_counts.indicator_count, 0) as indicator_count,
+        pages.page_no
 
     from reports
     left join fund_counts on reports.report_id = fund_counts.report_id
     left join indicator_counts on reports.report_id = indicator_counts.report_id
+    left join pages on reports.source_file = pages.source_file and reports.line_start = pages.line_no
 
 )
 

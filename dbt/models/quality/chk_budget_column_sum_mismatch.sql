@@ -81,7 +81,8 @@ checked as (
     select
         source_file, fiscal_year, table_seq, table_title, department, district, money_unit,
         '“三公”经费', '合计', total_line_no,
-        travel_reception + case when vehicle_stated > 0 then vehicle_amount else vehicle_parts end,
+        -- a part the table leaves blank (not printed) counts as 0, as in the generic rule
+        travel_reception + case when vehicle_stated > 0 then vehicle_amount else coalesce(vehicle_parts, 0) end,
         total_amount,
         travel_reception_count + case when vehicle_stated > 0 then 1 else vehicle_parts_count end,
         unit_factor,

@@ -28,6 +28,8 @@ narrative as (
                 case
                     when n.subject_name like '%一般公共预算%' then 'gpb'
                     when n.subject_name like '%政府性基金%' then 'gf'
+                    -- 国有资本经营预算: no table total to compare with (not 'expenditure')
+                    when n.subject_name like '%国有资本经营%' then 'soe'
                     when n.subject_name like '%财政拨款%' then 'appropriation'
                     when n.subject_name like '%收入%' then 'income'
                     else 'expenditure'

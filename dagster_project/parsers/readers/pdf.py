@@ -1,0 +1,493 @@
+"""PDF with a text layer → Document (PyMuPDF; see README "Reading PDF" for the choice).
+
+Per page: ruled tables (PyMuPDF's line-based table finder) give table rows, read
+as a grid of merged cells; the text outside the tables gives prose lines, a
+paragraph wrapped over several printed lines joined into one; page numbers
+and running headers/footers are boilerplate. Items are taken top to bottom.
+
+The grid of a table is the set of *logical columns*: a cell belongs to the
+drawn column under the centre of its text. Printed tables are often drawn with
+extra ruling (one hairline column per digit group, background boxes), so the
+drawn columns outnumber the real ones; a drawn column under no cell's text is
+not a column. A cell spanning several logical columns is printed once,
+followed by an empty cell per further column; a cell spanning rows is printed
+at its first row and empty below.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .. import vocabulary
+from ..model import Document
+from ..text import norm
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
+    r"|^\s*\d+\s*/\s*\d+\s*$"
+)
+_ORDINAL_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|\d{1,2}\s*[、.．]\s*(?:19|20)\d{2}\s*年)")
+_MARGIN = 0.08  # top/bottom share of the page where running headers and page numbers sit
+
+
+@dataclass
+class _Item:
+    """A table or a visual text line of a page, in reading order."""
+
+    y0: float
+    y1: float
+    x0: float = 0.0
+    x1: float = 0.0
+    size: float = 10.0
+    texts: tuple[str, ...] = ()  # text line: its segments (cells when far apart)
+    rows: list[list[str]] | None = None  # table: its rows of cells, over the columns at ``col_x``
+    col_x: list[float] | None = None  # table: x of each column's left edge (to align page parts)
+    boilerplate: bool = False
+
+
+def read_pdf(data: bytes) -> Document:
+    import pymupdf
+
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    out = Document("pdf", page_count=doc.page_count)
+    pages: list[list[_Item]] = []
+    text_chars = 0
+    for page in doc:
+        items = _page_items(page)
+        text_chars += sum(len("".join(i.texts)) + sum(len(c) for r in i.rows or () for c in r) for i in items)
+        pages.append(items)
+    if text_chars == 0 and doc.page_count:
+        out.problems.append(
+            ("error", "pdf_without_text_layer",
+             (f"PDF 共 {doc.page_count} 页，没有文字层（扫描件），需要先做文字识别 (OCR) 才能解析 "
+              "(PDF has no text layer: a scan; OCR is needed)"))
+        )
+        return out
+    _mark_running_furniture(pages, [p.rect.height for p in doc])
+    _emit(out, pages)
+    return out
+
+
+# ------------------------------------------------------------------ one page
+
+
+class _NoHeader:
+    names: tuple = ()
+    external = False
+    cells: tuple = ()
+    bbox = None
+
+
+@contextmanager
+def _no_header_detection():
+    """Skip PyMuPDF's guess of each table's header row (a third of the reading time; unused here).
+
+    Table.header is PyMuPDF's own extension, filled by a private method; where a
+    PyMuPDF version has no such method, nothing is changed.
+    """
+    from pymupdf import table as pymupdf_table
+
+    cls = getattr(pymupdf_table, "Table", None)
+    original = getattr(cls, "_get_header", None)
+    if original is None:
+        yield
+        return
+    cls._get_header = lambda self, *args, **kwargs: _NoHeader()
+    try:
+        yield
+    finally:
+        cls._get_header = original
+
+
+def _page_items(page) -> list[_Item]:
+    height = page.rect.height
+    tables = []
+    if page.get_drawings():  # no ruling, no table: skip the (costly) table finder
+        with _no_header_detection():
+            tables = [t for t in page.find_tables().tables if t.row_count and t.col_count]
+    # Characters, not words: a writer may draw a quote mark (another font) as its own run,
+    # inside the x-range of the word around it; only characters sort back into place.
+    chars = []
+    page_dict = page.get_text("rawdict") if tables else None
+    for block in (page_dict or {}).get("blocks", ()):
+        for line in block.get("lines", ()):
+            for span in line["spans"]:
+                for ch in span["chars"]:
+                    x0, y0, x1, y1 = ch["bbox"]
+                    chars.append((x0, y0, x1, y1, ch["c"]))
+    items: list[_Item] = []
+    boxes = []
+    for table in tables:
+        rows, col_x = _table_rows(table, chars)
+        if rows:
+            x0, y0, x1, y1 = table.bbox
+            boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
+            items.append(_Item(y0, y1, x0, x1, rows=rows, col_x=col_x))
+    segments = []
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", ()):
+            text = "".join(span["text"] for span in line["spans"])
+            if not text.strip():
+                continue
+            x0, y0, x1, y1 = line["bbox"]
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            if any(bx0 <= cx <= bx1 and by0 <= cy <= by1 for bx0, by0, bx1, by1 in boxes):
+                continue
+            size = max((span["size"] for span in line["spans"]), default=10.0)
+            segments.append((y0, y1, x0, x1, size, text))
+    items += _visual_lines(segments)
+    for item in items:
+        in_margin = item.y1 < height * _MARGIN * 1.5 or item.y0 > height * (1 - _MARGIN * 1.5)
+        if item.rows is None and len(item.texts) == 1 and _PAGE_NUMBER.match(item.texts[0]) and in_margin:
+            item.boilerplate = True
+    items.sort(key=lambda i: (round(i.y0, 1), i.x0))
+    return items
+
+
+def _visual_lines(segments) -> list[_Item]:
+    """Text segments on the same baseline form one line; far-apart segments are separate cells."""
+    segments.sort(key=lambda s: ((s[0] + s[1]) / 2, s[2]))
+    lines: list[list] = []
+    for seg in segments:
+        cy = (seg[0] + seg[1]) / 2
+        if lines and abs(cy - lines[-1][-1][6]) < min(seg[1] - seg[0], 20) * 0.5:
+            lines[-1].append((*seg, lines[-1][-1][6]))
+        else:
+            lines.append([(*seg, cy)])
+    items = []
+    for group in lines:
+        group.sort(key=lambda s: s[2])
+        texts: list[str] = []
+        prev_x1 = None
+        for y0, y1, x0, x1, size, text, _cy in group:
+            if prev_x1 is not None and x0 - prev_x1 < size * 2:
+                texts[-1] = texts[-1].rstrip() + " " + text.strip() if texts[-1].rstrip() else text.strip()
+            else:
+                texts.append(text.strip())
+            prev_x1 = x1
+        items.append(
+            _Item(
+                min(s[0] for s in group), max(s[1] for s in group), group[0][2], max(s[3] for s in group),
+                max(s[4] for s in group), tuple(t for t in texts if t),
+            )
+        )
+    return items
+
+
+def _table_rows(table, words) -> tuple[list[list[str]], list[float]]:  # words: characters (x0, y0, x1, y1, c)
+    """The table as rows of logical cells (see the module docstring).
+
+    Each character of the page goes to the cell under its centre (cheaper than
+    asking the table for each cell's text: one lookup per character, no scan per cell).
+    """
+    cells = [row.cells for row in table.rows]
+    xs = sorted({round(c[0], 1) for row in cells for c in row if c is not None})
+    ys = sorted({round(c[1], 1) for row in cells for c in row if c is not None})
+    if not xs:
+        return [], []
+
+    def column_at(x: float) -> int:
+        return max(bisect_right(xs, x + 0.5) - 1, 0)
+
+    def band_at(y: float) -> int:
+        return max(bisect_right(ys, y + 0.5) - 1, 0)
+
+    cover: dict[tuple[int, int], int] = {}  # (row band, drawn column) → cell
+    joined: set[int] = set()  # r: some drawn cell spans rows r and r + 1
+    boxes = []  # [row, first column, last column, words]
+    for r, row in enumerate(cells):
+        for box in row:
+            if box is None:
+                continue
+            first, last = column_at(box[0]), column_at(box[2] - 1)
+            boxes.append((r, first, last, []))
+            top, bottom = band_at(box[1]), band_at(box[3] - 1)
+            joined.update(range(top, bottom))
+            for band in range(top, bottom + 1):
+                for col in range(first, last + 1):
+                    cover[(band, col)] = len(boxes) - 1
+    x0, y0, x1, y1 = table.bbox
+    for w in words:
+        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+        if x0 <= cx <= x1 and y0 <= cy <= y1:
+            hit = cover.get((band_at(cy), column_at(cx)))
+            if hit is not None:
+                boxes[hit][3].append(w)
+    anchors: set[int] = set()
+    placed = []
+    for r, first, last, inside in boxes:
+        if not inside:
+            continue
+        anchor = first
+        if last > first:
+            centre = (min(w[0] for w in inside) + max(w[2] for w in inside)) / 2
+            anchor = min(max(column_at(centre), first), last)
+        anchors.add(anchor)
+        placed.append((r, anchor, _cell_text(inside)))
+    columns = sorted(anchors)
+    if not columns:
+        return [], []
+    index = {col: i for i, col in enumerate(columns)}
+    rows = [[""] * len(columns) for _ in cells]
+    for r, anchor, text in placed:
+        rows[r][index[anchor]] = text
+    return _join_split_rows(rows, joined), [xs[c] for c in columns]
+
+
+def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]:
+    """Join a printed row that extra ruling cut in two (a label on one half, its value on the other).
+
+    Two neighbouring grid rows are one printed row when a drawn cell spans both,
+    no column has text in both, and one holds the labels, the other the amounts
+    (header rows, which hold no amounts, are never joined).
+    """
+    out: list[list[str]] = []
+    last_joinable = False
+    for r, row in enumerate(rows):
+        if (
+            out
+            and last_joinable
+            and any(out[-1])
+            and any(row)
+            and not any(a and b for a, b in zip(out[-1], row))
+            and _has_amount(out[-1]) != _has_amount(row)
+        ):
+            out[-1] = [a or b for a, b in zip(out[-1], row)]
+        else:
+            out.append(list(row))
+        last_joinable = r in joined
+    return out
+
+
+_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
+
+
+def _has_amount(row: list[str]) -> bool:
+    return any(_AMOUNT.match(c.replace(" ", "")) for c in row if c)
+
+
+def _compact(rows: list[list[str]]) -> list[list[str]]:
+    """Merge neighbouring columns that no row uses both of, when one has no header text.
+
+    Extra ruling splits one printed column in two, and a label centred over the
+    pair lands in the other half than the values. A real column has a header
+    label (text on a row without amounts); a half with values only is not one.
+    """
+    if not rows:
+        return rows
+    data_rows = [_has_amount(row) for row in rows]
+
+    def headerless(col: list[str]) -> bool:
+        return all(data for text, data in zip(col, data_rows) if text)
+
+    cols = [list(col) for col in zip(*rows)]
+    out = [cols[0]]
+    for col in cols[1:]:
+        prev = out[-1]
+        if not any(a and b for a, b in zip(prev, col)) and (headerless(prev) or headerless(col)):
+            out[-1] = [a or b for a, b in zip(prev, col)]
+        else:
+            out.append(col)
+    return [list(row) for row in zip(*out)]
+
+
+def _cell_text(chars) -> str:
+    """A cell's characters in reading order, its wrapped lines joined.
+
+    Characters are grouped into printed lines by their vertical centre and
+    sorted left to right; spaces are the document's own. A wrap inside a
+    figure (74,69 | 6) or in Chinese text joins without a space; between two
+    Latin words it keeps one.
+    """
+    lines: list[list] = []
+    for ch in sorted(chars, key=lambda c: (c[1] + c[3]) / 2):
+        cy, h = (ch[1] + ch[3]) / 2, ch[3] - ch[1]
+        if lines and abs(cy - lines[-1][0]) < max(h, 1.0) * 0.5:
+            lines[-1][1].append(ch)
+        else:
+            lines.append([cy, [ch]])
+    out = ""
+    for _cy, line in lines:
+        text = _AUTOSPACE.sub("", "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip())
+        if not text:
+            continue
+        if out and _latin_pair(out[-1], text[0]):
+            out += " "
+        out += text
+    return out
+
+
+# A space a writer inserts between Chinese and Latin/digits is typography (autospace), not text.
+_AUTOSPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[\u3400-\u9fff])")
+
+
+def _latin_pair(a: str, b: str) -> bool:
+    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum() and not (a.isdigit() and b.isdigit())
+
+
+# ------------------------------------------------------------------ the whole document
+
+
+def _mark_running_furniture(pages: list[list[_Item]], heights: list[float]) -> None:
+    """A text line in the top/bottom margin repeated on most pages is a running header/footer."""
+    if len(pages) < 3:
+        return
+    counts: Counter[str] = Counter()
+    for items, height in zip(pages, heights):
+        seen = set()
+        for item in items:
+            if item.rows is None and _in_margin(item, height):
+                seen.add(_furniture_key(item))
+        counts.update(seen)
+    repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
+    for items, height in zip(pages, heights):
+        for item in items:
+            if item.rows is None and _in_margin(item, height) and _furniture_key(item) in repeated:
+                item.boilerplate = True
+
+
+def _in_margin(item: _Item, height: float) -> bool:
+    return item.y1 < height * _MARGIN or item.y0 > height * (1 - _MARGIN)
+
+
+def _furniture_key(item: _Item) -> str:
+    return re.sub(r"\d+", "#", "".join(item.texts).replace(" ", ""))
+
+
+def _emit(out: Document, pages: list[list[_Item]]) -> None:
+    """Blocks in reading order; the page parts of one table are joined and compacted together."""
+    groups = _table_groups(pages)
+    for page_no, items in enumerate(pages, start=1):
+        content = [i for i in items if not i.boilerplate]
+        lefts = [i.x0 for i in content if i.rows is None and len(i.texts) == 1]
+        rights = [i.x1 for i in content if i.rows is None and len(i.texts) == 1]
+        left, right = (min(lefts), max(rights)) if lefts else (0.0, 0.0)
+        prev: _Item | None = None
+        for item in items:
+            where = {"page_no": page_no}
+            if item.boilerplate:
+                out.add_boilerplate(" ".join(item.texts), **where)
+                continue
+            if item.rows is not None:
+                group = groups.get(id(item))
+                if group is not None:  # the first part: the whole table, each row on its page
+                    table_no, rows = group
+                    for row, row_page, furniture in rows:
+                        if furniture:
+                            out.add_boilerplate(" ".join(c for c in row if c), page_no=row_page, table_no=table_no)
+                        else:
+                            out.add_row(row, page_no=row_page, table_no=table_no)
+                prev = item
+                continue
+            if len(item.texts) > 1:
+                out.add_row(item.texts, **where)
+            elif prev is not None and prev.rows is None and len(prev.texts) == 1 and _wraps(prev, item, left, right):
+                block = out.blocks.pop()
+                out.add_prose(block.cells[0] + item.texts[0].strip(), **where)
+            else:
+                out.add_prose(item.texts[0], **where)
+            prev = item
+
+
+def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[list[str], int, bool]]]]:
+    """id(first part) → (table_no, [(row, page_no, is_repeated_header)]) for every table of the file.
+
+    A table continues on the next page when it is the first item there (page
+    furniture aside), the previous page ended with a table, and both span the
+    same width; its parts share one column grid (by the columns' x), a row
+    broken by the page is rejoined, a repeated header row is furniture, and the
+    columns are compacted over the whole table.
+    """
+    parts_of: list[list[tuple[_Item, int]]] = []
+    open_group: list[tuple[_Item, int]] | None = None
+    for page_no, items in enumerate(pages, start=1):
+        content = [i for i in items if not i.boilerplate]
+        for k, item in enumerate(content):
+            if item.rows is None:
+                open_group = None
+                continue
+            last = open_group[-1][0] if open_group else None
+            same_width = last is not None and abs(last.x0 - item.x0) < 3 and abs(last.x1 - item.x1) < 3
+            first_row = open_group[0][0].rows[0] if open_group else []
+            new_title = sum(1 for c in first_row if c) == 1 and item.rows[0] == first_row
+            if k == 0 and same_width and not new_title:
+                open_group.append((item, page_no))
+            else:
+                open_group = [(item, page_no)]
+                parts_of.append(open_group)
+        if content and content[-1].rows is None:
+            open_group = None
+    groups = {}
+    for table_no, parts in enumerate(parts_of, start=1):
+        xs: list[float] = []
+        for part, _ in parts:
+            for x in part.col_x:
+                if not any(abs(x - y) < 1.5 for y in xs):
+                    xs.append(x)
+        xs.sort()
+
+        def at(x: float, xs: list[float] = xs) -> int:
+            return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+        rows: list[list[str]] = []
+        pages_of: list[int] = []
+        starts: list[int] = []  # index of each part's first row
+        for part, page_no in parts:
+            aligned = []
+            for row in part.rows:
+                full = [""] * len(xs)
+                for x, text in zip(part.col_x, row):
+                    if text:
+                        full[at(x)] = (full[at(x)] + text) if full[at(x)] else text
+                aligned.append(full)
+            if rows and aligned and _is_tail(rows[-1], aligned[0]) and aligned[0] not in rows[:3]:
+                rows[-1] = [a + b for a, b in zip(rows[-1], aligned[0])]  # a row broken by the page
+                aligned = aligned[1:]
+            starts.append(len(rows))
+            rows += aligned
+            pages_of += [page_no] * len(aligned)
+        rows = _compact(rows)
+        header = rows[:3]
+        furniture = [False] * len(rows)
+        for s in starts[1:]:
+            for k, head in enumerate(header):
+                if s + k < len(rows) and any(head) and rows[s + k] == head:
+                    furniture[s + k] = True  # the header printed again on the new page
+                else:
+                    break
+        groups[id(parts[0][0])] = (table_no, list(zip(rows, pages_of, furniture)))
+    return groups
+
+
+def _is_tail(last: list[str], first: list[str]) -> bool:
+    """Is ``first`` (top of a page) the rest of ``last`` (bottom of the page before)?
+
+    Its text lies only in cells the last row also fills, it fills fewer of them,
+    and it holds no amount of its own.
+    """
+    if len(last) != len(first) or _has_amount(first) or any(_is_title(c) for c in first if c):
+        return False
+    filled_last = {i for i, c in enumerate(last) if c}
+    filled = {i for i, c in enumerate(first) if c}
+    return bool(filled) and filled <= filled_last and len(filled) < len(filled_last)
+
+
+def _is_title(text: str) -> bool:
+    """A table title (the next table of a series starting on a new page is not a row's tail)."""
+    key = norm(text)
+    return len(key) <= 60 and bool(
+        vocabulary.BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key) or key.endswith(("绩效自评表", "绩效跟踪表"))
+    )
+
+
+def _wraps(prev: _Item, cur: _Item, left: float, right: float) -> bool:
+    """Is ``cur`` the continuation of the paragraph printed on ``prev``?"""
+    size = max(prev.size, 1.0)
+    reaches_right = prev.x1 >= right - size * 2.5
+    starts_left = cur.x0 <= left + size * 0.8
+    close_below = 0 <= cur.y0 - prev.y1 < size * 1.2
+    return reaches_right and starts_left and close_below and not _ORDINAL_START.match(cur.texts[0])

@@ -1,0 +1,106 @@
+"""The whole pipeline on real documents: the published budget PDFs and Word/Excel renderings of a sample.
+
+One run (what `make run` does) over a raw folder holding ../shared/real's PDFs,
+a text sample and the same sample as DOCX and XLSX. The checks must find no
+false alarm in the PDFs, the marts must carry the PDF page, and the office
+renderings must give the marts the text gives.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from office_fixtures import write_docx, write_xlsx
+from pipeline_helpers import ROOT, PipelineRun, run_pipeline
+
+REAL = next(
+    (p / "real" for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real").is_dir()),
+    None,
+)
+SAMPLE = "001_ebc302d94fc8039c"
+pytestmark = pytest.mark.skipif(REAL is None, reason="../shared/real (published budget PDFs) not present")
+
+
+@pytest.fixture(scope="module")
+def documents_run(tmp_path_factory) -> PipelineRun:
+    tmp = tmp_path_factory.mktemp("documents_run")
+    raw = tmp / "raw"
+    raw.mkdir()
+    for pdf in sorted(REAL.glob("*.pdf")):
+        shutil.copy(pdf, raw / pdf.name)
+    text = (ROOT / "raw" / f"{SAMPLE}.txt").read_text(encoding="utf-8")
+    (raw / f"{SAMPLE}.txt").write_text(text, encoding="utf-8")
+    (raw / "office").mkdir()
+    write_docx(text, raw / "office" / f"{SAMPLE}.docx")
+    write_xlsx(text, raw / "office" / f"{SAMPLE}.xlsx")
+    run = run_pipeline(tmp, raw)
+    assert run.result.returncode == 0, run.result.stderr[-5000:]
+    return run
+
+
+def test_no_false_alarm_on_the_published_budgets(documents_run):
+    assert documents_run.query(
+        "select check_name, source_file, line_no, message from quality.violations where source_file like '%.pdf'"
+    ) == []
+    # the checks did run on them: every PDF has budget lines in the marts
+    files = documents_run.query("select distinct source_file from marts.fct_budget_line order by 1")
+    assert [f for (f,) in files if f.endswith(".pdf")] == sorted(p.name for p in REAL.glob("*.pdf"))
+
+
+def test_pdf_lines_carry_their_page(documents_run):
+    rows = documents_run.query(
+        """
+        select b.amount_yuan, b.page_no, s.text
+        from marts.fct_budget_line b
+        join raw.source_lines s using (source_file, line_no)
+        where b.source_file = '01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf'
+          and b.table_title = '2023年部门财务收支预算总表' and b.subject_name = '收入总计'
+        """
+    )
+    assert len(rows) == 1
+    amount, page, text = rows[0]
+    assert (float(amount), page) == (164978640.0, 10) and "收入总计" in text
+    pages = documents_run.query(
+        "select count(*), count(page_no) from raw.source_lines where source_file like '%.pdf'"
+    )[0]
+    assert pages[0] > 1000 and pages[0] == pages[1]
+    target_pages = documents_run.query(
+        "select page_no from marts.fct_report where source_file like '01_%' and report_type = 'target' order by 1"
+    )
+    assert [p for (p,) in target_pages] == [31, 32, 33, 34, 35]
+
+
+@pytest.mark.parametrize("ext", ["docx", "xlsx"])
+def test_office_renderings_build_the_marts_of_the_text(documents_run, ext):
+    def marts(source_file: str) -> dict:
+        return {
+            "reports": documents_run.query(
+                "select report_seq, report_type, fiscal_year, project_name, implementing_unit, money_unit,"
+                " total_weight, total_score, grade from marts.fct_report where source_file = ? order by 1",
+                [source_file],
+            ),
+            "funds": documents_run.query(
+                "select report_seq, fund_source, budget_initial_yuan, budget_adjusted_yuan, executed_yuan, score"
+                " from marts.fct_project_fund where source_file = ? order by all",
+                [source_file],
+            ),
+            "indicators": documents_run.query(
+                "select report_seq, indicator_seq, level1, level2, indicator_name, target_text, actual_text,"
+                " weight, score from marts.fct_indicator where source_file = ? order by 1, 2",
+                [source_file],
+            ),
+            "violations": documents_run.query(
+                "select check_name, report_seq, subject, expected_value, observed_value"
+                " from quality.violations where source_file = ? order by all",
+                [source_file],
+            ),
+        }
+
+    text = marts(f"{SAMPLE}.txt")
+    assert text["reports"] and text["indicators"]
+    assert marts(f"office/{SAMPLE}.{ext}") == text
+    sheets = documents_run.query(
+        "select distinct sheet_name from raw.source_lines where source_file = ?", [f"office/{SAMPLE}.{ext}"]
+    )
+    assert sheets == ([("报表",)] if ext == "xlsx" else [(None,)])
