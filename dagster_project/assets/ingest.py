@@ -29,7 +29,8 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
     settings = warehouse.settings()
     # One run at a time per warehouse, from here until it is published (or the run ends).
     try:
-        locking.acquire(settings.db_path, f"run {context.run_id}", log=context.log.info)
+        # a warning, so the operator sees on the console why the run is not moving
+        locking.acquire(settings.db_path, f"run {context.run_id}", log=context.log.warning)
     except locking.WarehouseBusy as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     try:
