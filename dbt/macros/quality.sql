@@ -73,3 +73,12 @@
     case {{ report_type }} when 'target' then '绩效目标表' when 'tracking' then '绩效跟踪表'
         when 'self_eval' then '绩效自评表' else {{ report_type }} end
 {%- endmacro %}
+
+
+{#- The PDF page of a check row's line (raw.source_lines); null for text, Word and Excel inputs. -#}
+{% macro page_of(relation) -%}
+    (
+        select lines.page_no from {{ ref('stg_fiscal_txt__source_lines') }} as lines
+        where lines.source_file = {{ relation }}.source_file and lines.line_no = {{ relation }}.line_no
+    )
+{%- endmacro %}

@@ -403,3 +403,29 @@ def test_gx_sees_only_the_columns_its_expectations_read():
     assert judged_columns(registry.rule("score_despite_target_missed")) == [
         "source_file", "line_no", "check_row", "expected_max_score", "observed_score", "achievement"]
     assert judged_columns(registry.rule("grade_mismatch"))[3:] == ["observed_score", "observed_grade"]
+
+
+def test_a_finding_in_a_pdf_carries_its_page(tmp_path, warehouse_builder):
+    """page_no of a check row is the page of its line in raw.source_lines (PDF inputs)."""
+    raw = {
+        "reports": [report("printed.pdf", 1, "就业补贴项目", "松江区就业促进中心", "元", line_start=50, line_end=80)],
+        "fund_rows": [
+            fund("printed.pdf", 1, "total", 60, budget_initial=500000, budget_adjusted=500000, executed=450000),
+            fund("printed.pdf", 1, "current_year_appropriation", 61, budget_initial=400000,
+                 budget_adjusted=400000, executed=350000),
+        ],
+        "source_lines": [
+            {"source_file": "printed.pdf", "line_no": n, "page_no": 3 if n >= 58 else 2, "text": f"line {n}"}
+            for n in range(50, 81)
+        ],
+    }
+    db = warehouse_builder(tmp_path, raw)
+    run_quality_checks(db, None)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "select line_no, page_no, expected_value, observed_value from quality.violations "
+            "where check_name = 'fund_total_mismatch' order by line_no"
+        ).fetchall()
+    # 年初预算数, 全年预算数 and 全年执行数 each miss their parts by 100000 元, all on line 60 of page 3
+    assert sorted(rows) == [(60, 3, "350000.00", "450000.00"), (60, 3, "400000.00", "500000.00"),
+                            (60, 3, "400000.00", "500000.00")]

@@ -122,5 +122,5 @@ select
     {{ money('expected_amount') }} as expected_yuan,
     {{ money('observed_amount') }} as observed_yuan,
     {{ money('0.01 * terms_count * unit_factor') }} as tolerance_yuan,
-    cast(null as integer) as page_no
+    {{ page_of('checked') }} as page_no
 from checked

@@ -110,5 +110,5 @@ checked as (
 select
     row_number() over (order by source_file, table_seq, line_no, measure, pair_id) as check_row,
     * exclude (pair_id),
-    cast(null as integer) as page_no
+    {{ page_of('checked') }} as page_no
 from checked

@@ -65,5 +65,5 @@ checked as (
 select
     row_number() over (order by source_file, table_seq, line_no, measure, side, row_seq) as check_row,
     * exclude (side, row_seq),
-    cast(null as integer) as page_no
+    {{ page_of('checked') }} as page_no
 from checked

@@ -85,5 +85,5 @@ checked as (
 select
     row_number() over (order by source_file, report_seq, line_no, column_name) as check_row,
     * exclude (column_name),
-    cast(null as integer) as page_no
+    {{ page_of('checked') }} as page_no
 from checked

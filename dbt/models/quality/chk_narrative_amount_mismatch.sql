@@ -120,6 +120,6 @@ select
     {{ money('c.closest_amount') }} as expected_yuan,
     {{ money('c.amount_yuan') }} as observed_yuan,
     {{ money('0.01 * c.unit_factor') }} as tolerance_yuan,
-    cast(null as integer) as page_no
+    {{ page_of('c') }} as page_no
 from compared as c
 left join departments as d using (source_file)

@@ -22,5 +22,5 @@ checked as (
 select
     row_number() over (order by source_file, report_seq, line_no, indicator_seq) as check_row,
     *,
-    cast(null as integer) as page_no
+    {{ page_of('checked') }} as page_no
 from checked
