@@ -43,6 +43,17 @@ def parse_amount(cell: str | None) -> Decimal | None:
         return None
 
 
+def printed_decimals(amount: Decimal | None) -> int | None:
+    """How many decimals the document printed (parse_amount keeps them: '1,203.00' → 2, '17,192' → 0).
+
+    The checks' tolerances follow this precision: a figure stands for anything that rounds to it.
+    """
+    if amount is None:
+        return None
+    exponent = amount.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else None
+
+
 def is_amount(cell: str | None) -> bool:
     return parse_amount(cell) is not None
 

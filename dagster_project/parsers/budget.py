@@ -71,7 +71,7 @@ from functools import cached_property
 from itertools import combinations
 
 from . import narrative, targets, vocabulary
-from .amounts import money_unit, parse_amount
+from .amounts import money_unit, parse_amount, printed_decimals
 from .ledger import Ledger
 from .records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
 from .text import Line, clean_cell, join_wrapped, norm, value_or_none
@@ -269,16 +269,25 @@ def _is_code(text: str) -> bool:
     return bool(_CODE.match(text))
 
 
-def _valid_codes(codes: list[Cell]) -> bool:
+def _valid_codes(codes: list[str]) -> bool:
     """类 (3 digits), then 款 and 项 (2 digits each); or the whole code in one cell."""
-    if len(codes) == 1 and _JOINED_CODE.match(codes[0].text):
+    if len(codes) == 1 and _JOINED_CODE.match(codes[0]):
         return True
     return (
         bool(codes)
-        and _is_code(codes[0].text)
-        and len(codes[0].text) == 3
-        and all(_is_code(c.text) and len(c.text) == 2 for c in codes[1:])
+        and _is_code(codes[0])
+        and len(codes[0]) == 3
+        and all(_is_code(c) and len(c) == 2 for c in codes[1:])
     )
+
+
+def _code_parts(codes: list[Cell], positional: bool) -> list[str]:
+    """The code cells' texts; in the 款/项 column of a table whose code columns are known, one digit
+    is the two-digit code printed without its leading zero (`2` for `02`)."""
+    texts = [c.text for c in codes]
+    if not positional:
+        return texts
+    return [t.zfill(2) if k > 0 and len(t) == 1 and t.isdigit() else t for k, t in enumerate(texts)]
 
 
 def _code_level(code: str) -> str | None:
@@ -551,6 +560,7 @@ class _BudgetTableBuilder:
                 subject_code=code,
                 code_level=level,
                 subject_name=name,
+                decimals=printed_decimals(amount),
             )
         )
 
@@ -589,7 +599,8 @@ class _BudgetTableBuilder:
                 i += 1
             region = cells[i:]
             values, leftovers = self._place(region, codes)
-        code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        parts = _code_parts(codes, positional)
+        code = "".join(parts) if _valid_codes(parts) else ""
         if not code and name_cell is None:  # a label (合 计) printed across the code columns
             name_cell = next((c for c in codes if c.text and not c.text.isdigit()), None)
         level = _code_level(code) if code else None
@@ -643,7 +654,8 @@ class _BudgetTableBuilder:
         return out, []
 
     def _parent_amounts(self, codes: list[Cell]) -> dict[str, Decimal] | None:
-        code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        parts = [c.text for c in codes]
+        code = "".join(parts) if _valid_codes(parts) else ""
         return self.by_code.get(code[:-2]) if len(code) > 3 else None
 
     def _two_sided_row(self, row: Row) -> None:

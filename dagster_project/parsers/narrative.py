@@ -27,7 +27,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from .amounts import parse_amount
+from .amounts import parse_amount, printed_decimals
 from .ledger import Ledger
 from .records import BOILERPLATE, NARRATIVE, TITLE, NarrativeAmount
 from .text import Line
@@ -130,6 +130,7 @@ class NarrativeReader:
                 context=context,
                 raw_text=raw,
                 fiscal_year=fiscal_year,
+                decimals=printed_decimals(amount),
             )
             for no, subject, amount, unit, context, raw in self._found
         ]

@@ -135,6 +135,7 @@ class BudgetCell:
     subject_code: str = ""  # e.g. 2080101; empty for rows without a code
     code_level: str | None = None  # 类 | 款 | 项 | None
     subject_name: str | None = None
+    decimals: int | None = None  # decimals as printed (amounts.printed_decimals)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class NarrativeAmount:
     context: str  # e.g. subject, total, three_public, operating_cost
     raw_text: str
     fiscal_year: int | None = None
+    decimals: int | None = None  # decimals as printed (amounts.printed_decimals)
 
 
 @dataclass(frozen=True)

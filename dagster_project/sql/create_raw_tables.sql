@@ -110,7 +110,8 @@ create table if not exists raw.budget_cells (
     side         varchar,
     subject_code varchar not null,
     code_level   varchar,
-    subject_name varchar
+    subject_name varchar,
+    decimals     integer   -- decimals as printed: the checks' tolerance follows them
 );
 
 create table if not exists raw.narrative_amounts (
@@ -121,7 +122,8 @@ create table if not exists raw.narrative_amounts (
     unit         varchar not null,
     context      varchar not null,
     raw_text     varchar not null,
-    fiscal_year  integer
+    fiscal_year  integer,
+    decimals     integer   -- decimals as printed: the checks' tolerance follows them
 );
 
 create table if not exists raw.parse_issues (
@@ -149,3 +151,8 @@ create table if not exists raw.source_lines (
     sheet_name  varchar,   -- XLSX
     text        varchar
 );
+
+-- Columns added after a warehouse was first built: an older warehouse gains them (its rows keep
+-- NULL, read as the old assumption of 0.01 until their file is parsed again).
+alter table raw.budget_cells add column if not exists decimals integer;
+alter table raw.narrative_amounts add column if not exists decimals integer;
