@@ -55,7 +55,7 @@ def finance_rule_checks(context: dg.AssetCheckExecutionContext, warehouse: Fisca
                 """
                 select source_file, line_no, subject, expected_value, observed_value, message
                 from quality.violations where check_name = ?
-                order by severity, source_file, line_no limit ?
+                order by severity = 'hint', severity, source_file, line_no limit ?
                 """,
                 [name, _EXAMPLES],
             ).fetchall()

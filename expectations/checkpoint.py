@@ -29,7 +29,7 @@ from great_expectations.core.expectation_validation_result import ExpectationSui
 from .context import build_context, check_rows_batch_definition
 from .data_docs import make_offline
 from .gx_rules import INDEX_COLUMNS, RESULT_FORMAT
-from .registry import RULES, Rule
+from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .suites import build_suite
 from .violations import violation_row, violations_table
 
@@ -45,12 +45,13 @@ CHECK_RESULTS_SCHEMA = pa.schema(
         ("suite", pa.string()),
         ("severity", pa.string()),
         ("evaluated_count", pa.int64()),
-        ("violation_count", pa.int64()),
+        ("violation_count", pa.int64()),  # errors and warnings
         ("success", pa.bool_()),
         ("description", pa.string()),
         ("expectation_type", pa.string()),
         ("error", pa.string()),  # why the rule could not be evaluated, if it could not
         ("model", pa.string()),  # the dbt model holding the rule's check rows
+        ("hint_count", pa.int64()),  # rows whose difference only the printed precision explains
     ]
 )
 
@@ -65,10 +66,11 @@ class CheckSummary:
     description: str
     expectation_type: str
     evaluated_count: int
-    violation_count: int
+    violation_count: int  # errors and warnings; hints apart
     success: bool
     examples: tuple[dict, ...] = ()  # the first violation rows
     error: str | None = None
+    hint_count: int = 0
 
 
 @dataclass
@@ -186,19 +188,28 @@ def _check(
     )
     evaluated = len(frame)
     del frame  # GX is done with it; only the failing rows' details are needed now
-    failing = [] if error else unexpected_check_rows(result)
-    records = [violation_row(row, rule) for row in failing_rows(con, rule, failing)]
+    failing = {} if error else unexpected_check_rows(result)
+    records = [
+        violation_row(row, rule, failing[int(row["check_row"])]) for row in failing_rows(con, rule, list(failing))
+    ]
     return _summary(rule, evaluated, records, error=error), records, result
 
 
-def unexpected_check_rows(result: ExpectationSuiteValidationResult) -> list[int]:
-    """check_row of every row any of the rule's expectations found unexpected, in row order."""
-    found = {
-        int(index["check_row"])
-        for expectation_result in result.results
-        for index in expectation_result.result.get("unexpected_index_list") or []
-    }
-    return sorted(found)
+def unexpected_check_rows(result: ExpectationSuiteValidationResult) -> dict[int, str]:
+    """check_row → severity of every row any of the rule's expectations found unexpected, in row
+    order; a row failing several expectations takes the most severe (an amount beyond rounding is
+    an error, not also a hint). The severity is the failing expectation's (meta, from the registry)."""
+    found: dict[int, str] = {}
+    for expectation_result in result.results:
+        severity = (expectation_result.expectation_config.meta or {}).get("severity")
+        for index in expectation_result.result.get("unexpected_index_list") or []:
+            row = int(index["check_row"])
+            found[row] = min(filter(None, (found.get(row), severity)), key=_severity_rank)
+    return dict(sorted(found.items()))
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
 def _plain(row: dict) -> dict:
@@ -208,6 +219,8 @@ def _plain(row: dict) -> dict:
 
 
 def _summary(rule: Rule, evaluated: int, records: list[dict], error: str | None = None) -> CheckSummary:
+    hints = [r for r in records if r["severity"] == HINT]
+    records = [r for r in records if r["severity"] != HINT]
     return CheckSummary(
         check_name=rule.check_name,
         suite=rule.suite_name,
@@ -219,6 +232,7 @@ def _summary(rule: Rule, evaluated: int, records: list[dict], error: str | None 
         success=error is None and not records,
         examples=tuple(records[:EXAMPLES_PER_CHECK]),
         error=error,
+        hint_count=len(hints),
     )
 
 
@@ -229,6 +243,22 @@ def _fresh_docs_dir(report_dir: str | Path | None) -> Path | None:
     shutil.rmtree(docs_dir, ignore_errors=True)  # this run's docs only, like the tables
     docs_dir.mkdir(parents=True, exist_ok=True)
     return docs_dir
+
+
+# The evidence a reader checks first: the line as the document prints it (and its PDF page).
+_AS_IS = "SELECT * FROM new_violations"
+_WITH_LINE_TEXT = (
+    "SELECT v.* REPLACE (coalesce(v.page_no, s.page_no) AS page_no, s.text AS line_text) "
+    "FROM new_violations AS v LEFT JOIN raw.source_lines AS s USING (source_file, line_no)"
+)
+
+
+def _has_source_lines(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = 'source_lines'"
+        ).fetchone()[0]
+    )
 
 
 def write_quality_tables(
@@ -250,6 +280,7 @@ def write_quality_tables(
                 "expectation_type": c.expectation_type,
                 "error": c.error,
                 "model": f"{QUALITY_SCHEMA}.{models[c.check_name]}",
+                "hint_count": c.hint_count,
             }
             for c in checks
         ],
@@ -261,7 +292,7 @@ def write_quality_tables(
         con.register("new_violations", violations)
         con.register("new_check_results", check_results)
         con.execute(
-            "CREATE OR REPLACE TABLE quality.violations AS SELECT * FROM new_violations "
+            f"CREATE OR REPLACE TABLE quality.violations AS {_WITH_LINE_TEXT if _has_source_lines(con) else _AS_IS} "
             "ORDER BY severity, check_name, source_file, report_seq, table_seq, line_no"
         )
         con.execute("CREATE OR REPLACE TABLE quality.check_results AS SELECT * FROM new_check_results")

@@ -14,6 +14,10 @@ from decimal import Decimal
 
 ERROR = "error"
 WARNING = "warning"
+# A difference that only the printed precision explains (rounding, or a narrative that truncates):
+# shown apart from errors and warnings, never counted as one (DOMAIN.md, "Rules the numbers must obey").
+HINT = "hint"
+SEVERITY_ORDER: tuple[str, ...] = (ERROR, WARNING, HINT)  # most severe first
 
 # 评分等级 by total score: (level, lowest score of the band), best first; below the last band: 差.
 GRADE_BANDS: tuple[tuple[str, int], ...] = (("优", 90), ("良", 80), ("中", 60), ("差", 0))
@@ -21,6 +25,9 @@ GRADE_BANDS: tuple[tuple[str, int], ...] = (("优", 90), ("良", 80), ("中", 60
 BLANK_REASONS: tuple[str, ...] = ("无", "/", "／")
 
 RATE_TOLERANCE = Decimal("0.05")  # rates and scores: ±0.05 (DOMAIN.md)
+# Amounts: equal as printed passes; a difference within the model's tolerance_yuan (one printed unit
+# per summed term: what rounding or truncation explains) is a hint; beyond it, the rule's severity.
+EXACT = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,7 @@ class Expect:
     kind: str
     kwargs: dict = field(default_factory=dict)
     where: tuple[str, str] | None = None  # (column, value): the expectation judges only those rows
+    severity: str | None = None  # of a row failing this expectation; None: the rule's severity
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,15 @@ def _within(expected: str, observed: str, tolerance: str | Decimal) -> Expect:
     return Expect("within_tolerance", {"column_list": [expected, observed, tolerance]})
 
 
+def _as_printed(expected: str, observed: str, rounding: str) -> tuple[Expect, ...]:
+    """Amounts at printed precision: beyond ``rounding`` (a model column) the rule's severity; a
+    difference within it, but not zero, a hint."""
+    return (
+        _within(expected, observed, rounding),
+        Expect("within_tolerance", {"column_list": [expected, observed], "tolerance": float(EXACT)}, severity=HINT),
+    )
+
+
 def _amount_rule(check_name: str, label: str, formula: str, mart: str, message: str) -> Rule:
     return Rule(
         check_name=check_name,
@@ -71,7 +88,7 @@ def _amount_rule(check_name: str, label: str, formula: str, mart: str, message: 
         formula=formula,
         mart=mart,
         severity=ERROR,
-        expectations=(_within("expected_yuan", "observed_yuan", "tolerance_yuan"),),
+        expectations=_as_printed("expected_yuan", "observed_yuan", "tolerance_yuan"),
         expected="expected_yuan",
         observed="observed_yuan",
         value_kind="amount",
@@ -86,7 +103,7 @@ RULES: tuple[Rule, ...] = (
     _amount_rule(
         "fund_total_mismatch",
         "资金合计不符",
-        "年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金（各金额栏；容差每项 0.01 个填报单位）",
+        "年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金（各金额栏；每项 0.01 个填报单位以内的差额为舍入提示）",
         "fct_project_fund",
         "{who}的项目资金“{measure}”：年度资金总额应为各资金来源之和 {expected}（{detail}），"
         "实际填报 {observed}，相差 {difference}（容差 {tolerance}）。",
@@ -240,42 +257,42 @@ RULES: tuple[Rule, ...] = (
     _amount_rule(
         "budget_hierarchy_mismatch",
         "科目层级合计不符",
-        "类 = Σ款，款 = Σ项，合计 = Σ类（同表、同栏；容差每项 0.01 个填报单位）",
+        "类 = Σ款，款 = Σ项，合计 = Σ类（同表、同栏；每项一个印刷末位以内的差额为舍入提示）",
         "fct_budget_line",
         _WHERE + "的“{measure}”应为{detail} {expected}，实际 {observed}，相差 {difference}（容差 {tolerance}）。",
     ),
     _amount_rule(
         "budget_column_sum_mismatch",
         "栏目合计不符",
-        "合计 = 基本支出 + 项目支出；收入合计 = Σ各收入栏；“三公”合计 = 各分项（容差每栏 0.01 个填报单位）",
+        "合计 = 基本支出 + 项目支出；收入合计 = Σ各收入栏；“三公”合计 = 各分项（每栏一个印刷末位以内的差额为舍入提示）",
         "fct_budget_line",
         _WHERE + "的“{measure}”应为{detail} {expected}，实际 {observed}，相差 {difference}（容差 {tolerance}）。",
     ),
     _amount_rule(
         "budget_balance_mismatch",
         "收支不平衡",
-        "收支总表：收入总计 = 支出总计（容差 0.01 个填报单位）",
+        "收支总表：收入总计 = 支出总计（一个印刷末位以内的差额为舍入提示）",
         "fct_budget_line",
         "{who}：支出总计应等于收入总计 {expected}（{detail}），实际 {observed}，相差 {difference}。",
     ),
     _amount_rule(
         "budget_cross_table_mismatch",
         "跨表金额不一致",
-        "同一科目在收入表、支出表、财政拨款表、功能分类表中的金额一致（容差每项 0.01）",
+        "同一科目在收入表、支出表、财政拨款表、功能分类表中的金额一致（每项一个印刷末位以内的差额为舍入提示）",
         "fct_budget_line",
         _WHERE + "的“{measure}”应与{detail}一致，为 {expected}，实际 {observed}，相差 {difference}。",
     ),
     _amount_rule(
         "budget_economic_total_mismatch",
         "经济分类合计与基本支出不符",
-        "基本支出经济分类预算表合计 = 对应功能分类预算表的基本支出合计（容差 0.01）",
+        "基本支出经济分类预算表合计 = 对应功能分类预算表的基本支出合计（一个印刷末位以内的差额为舍入提示）",
         "fct_budget_line",
         "{who}的合计应等于{detail} {expected}，实际 {observed}，相差 {difference}。",
     ),
     _amount_rule(
         "narrative_amount_mismatch",
         "说明金额与表格不符",
-        "预算编制说明中的金额（万元）= 表格金额 ÷ 10000（容差 0.01 万元）",
+        "预算编制说明中的金额 = 表格金额按说明印刷的位数四舍五入（如 17,192万元 即 171,915,169 元）；相差不超过一个印刷末位（截位）为提示",
         "fct_narrative_amount",
         "{who}：说明中“{subject}”为 {observed}，与预算表金额 {expected}（{detail}）不一致，相差 {difference}。",
     ),
@@ -297,10 +314,10 @@ RULES += (
     Rule(
         check_name="budget_initial_mismatch_across_documents",
         label="跨文件预算数不一致",
-        formula="同一项目在绩效目标表（年度预算安排）、跟踪表与自评表（年初预算数）中的预算数应一致（容差 0.01 个填报单位）",
+        formula="同一项目在绩效目标表（年度预算安排）、跟踪表与自评表（年初预算数）中的预算数应一致（0.01 个填报单位以内的差额为舍入提示）",
         mart="fct_report",
         severity=ERROR,
-        expectations=(_within("expected_yuan", "observed_yuan", "tolerance_yuan"),),
+        expectations=_as_printed("expected_yuan", "observed_yuan", "tolerance_yuan"),
         expected="expected_yuan",
         observed="observed_yuan",
         value_kind="amount",

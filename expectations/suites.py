@@ -8,7 +8,9 @@ from great_expectations.expectations.metadata_types import FailureSeverity
 from great_expectations.expectations.row_conditions import Column
 
 from .gx_rules import EXPECTATIONS
-from .registry import ERROR, Rule
+from .registry import ERROR, WARNING, Rule
+
+_GX_SEVERITY = {ERROR: FailureSeverity.CRITICAL, WARNING: FailureSeverity.WARNING}
 
 
 def build_suite(context: AbstractDataContext, rule: Rule) -> gx.ExpectationSuite:
@@ -16,12 +18,13 @@ def build_suite(context: AbstractDataContext, rule: Rule) -> gx.ExpectationSuite
     suite = context.suites.add(gx.ExpectationSuite(name=rule.suite_name))
     for spec in rule.expectations:
         scope = {"row_condition": Column(spec.where[0]) == spec.where[1]} if spec.where else {}
+        severity = spec.severity or rule.severity
         suite.add_expectation(
             EXPECTATIONS[spec.kind](
                 **spec.kwargs,
                 **scope,
-                severity=FailureSeverity.CRITICAL if rule.severity == ERROR else FailureSeverity.WARNING,
-                meta={"check_name": rule.check_name, "formula": rule.formula, "severity": rule.severity},
+                severity=_GX_SEVERITY.get(severity, FailureSeverity.INFO),
+                meta={"check_name": rule.check_name, "formula": rule.formula, "severity": severity},
             )
         )
     return suite

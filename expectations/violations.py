@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pyarrow as pa
 
-from .registry import Rule, expected_grade
+from .registry import HINT, Rule, expected_grade
 
 MONEY = pa.decimal128(18, 2)
 CENT = Decimal("0.01")
@@ -51,6 +51,7 @@ VIOLATION_SCHEMA = pa.schema(
         ("suite", pa.string()),
         ("expectation_type", pa.string()),
         ("check_row", pa.int64()),  # the row of quality.chk_<check_name> GX found unexpected
+        ("line_text", pa.string()),  # the line as printed (raw.source_lines), filled when written
     ]
 )
 
@@ -126,20 +127,26 @@ def message_fields(row: dict, rule: Rule) -> dict[str, str]:
     }
 
 
-def violation_row(row: dict, rule: Rule) -> dict:
-    """One quality.violations row from one failing check row."""
+# Said of a hint, after the rule's message: why it is no error.
+HINT_NOTE = "差额在印刷精度（四舍五入或截位）可解释的范围内，仅作提示。"
+
+
+def violation_row(row: dict, rule: Rule, severity: str | None = None) -> dict:
+    """One quality.violations row from one failing check row (severity: GX's verdict, else the rule's)."""
     textual = rule.value_kind in ("grade", "text", "word")
     expected, observed = compared(row, rule)
+    severity = severity or rule.severity
+    message = rule.message.format(**message_fields(row, rule))
     return {
         "check_name": rule.check_name,
-        "severity": rule.severity,
+        "severity": severity,
         "source_file": row.get("source_file"),
         "report_seq": row.get("report_seq"),
         "table_seq": row.get("table_seq"),
         "subject": row.get("subject"),
         "expected_value": expected if textual else None if expected is None else f"{_cents(expected):.2f}",
         "observed_value": (observed or "未填写") if textual else None if observed is None else f"{_cents(observed):.2f}",
-        "message": rule.message.format(**message_fields(row, rule)),
+        "message": message + HINT_NOTE if severity == HINT else message,
         "line_no": row.get("line_no"),
         "page_no": row.get("page_no"),
         "report_id": row.get("report_id"),
@@ -160,6 +167,7 @@ def violation_row(row: dict, rule: Rule) -> dict:
         "suite": rule.suite_name,
         "expectation_type": ", ".join(spec.kind for spec in rule.expectations),
         "check_row": row.get("check_row"),
+        "line_text": None,
     }
 
 

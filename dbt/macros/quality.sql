@@ -82,3 +82,26 @@
         where lines.source_file = {{ relation }}.source_file and lines.line_no = {{ relation }}.line_no
     )
 {%- endmacro %}
+
+
+{#- The worth in 元 of one unit of the last printed digit: a figure printed with `decimals`
+    decimals (NULL: not known, read as 2) in a unit of `factor` 元. A figure stands for anything
+    that rounds to it, so differences up to this much per term are what rounding explains. -#}
+{% macro printed_unit(decimals, factor) -%}
+    (cast(power(10, -least(coalesce({{ decimals }}, 2), 6)) as decimal(18, 6)) * {{ factor }})
+{%- endmacro %}
+
+
+{#- An amount in 元 as the document would print it in `money_unit` with `decimals` decimals (NULL:
+    2), back in 元: 171,915,169 元 in 万元 to 0 decimals → 171,920,000. Exact DECIMAL arithmetic
+    (DuckDB divides DECIMALs as doubles, so the unit is applied by multiplication; each branch is
+    cast back to one scale, else CASE would take the first branch's scale of 0). -#}
+{% macro rounded_as_printed(amount_yuan, money_unit, decimals) -%}
+    (case least(coalesce({{ decimals }}, 2), 4)
+        {%- for d in range(5) %}
+        when {{ d }} then cast(round(cast({{ amount_yuan }} as decimal(24, 6))
+                                     * case {{ money_unit }} when '万元' then 0.0001 else 1 end, {{ d }})
+                               as decimal(24, 6))
+        {%- endfor %}
+     end * {{ unit_factor(money_unit) }})
+{%- endmacro %}

@@ -38,7 +38,7 @@ def passing_raw() -> dict[str, list[dict]]:
                dept="上海市闵行区人力资源和社会保障局"),
     ]
     funds = [
-        # 万元 document: 全年执行数 parts differ by 0.01 万元, within 2 × 0.01 万元
+        # 万元 document: 全年执行数 parts differ by 0.01 万元, within 2 × 0.01 万元: a rounding hint
         fund("ok.txt", 1, "total", 10, budget_initial=100, budget_adjusted=120, executed=114, weight=10,
              execution_rate_pct=95, score=9.5),
         fund("ok.txt", 1, "current_year_appropriation", 11, budget_initial=80, budget_adjusted=100, executed=94.99),
@@ -257,8 +257,9 @@ EXPECTED = [
      ["《2020年部门收入预算总表》", "《2020年部门支出预算总表》"]),
     (("budget_economic_total_mismatch", "error", "econ.txt", None, 2, "合计", "400.00", "450.00", 70),
      ["经济分类预算表", "基本支出合计"]),
+    # compared at the 说明's printed precision (two decimals of 万元): 21,512.48 万元
     (("narrative_amount_mismatch", "error", "narr.txt", None, None, "一般行政管理事务",
-      "215124774.00", "196019200.00", 5),
+      "215124800.00", "196019200.00", 5),
      ["一般行政管理事务", "19,601.92 万元", "21,512.48 万元"]),
 ]
 
@@ -285,7 +286,14 @@ def test_column_sums_include_three_public_table(checked):
 
 def test_passing_instances_raise_nothing(checked):
     _, rows, _ = checked
-    assert not [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt", "targets_ok.txt"}]
+    found = [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt", "targets_ok.txt"}]
+    # only the 0.01 万元 that rounding explains, as a hint (never an error)
+    assert [_key(r) for r in found] == [
+        ("fund_total_mismatch", "hint", "ok.txt", 1, None, "年度资金总额", "1139900.00", "1140000.00", 10)
+    ]
+    (hint,) = found
+    assert (hint["difference"], hint["tolerance"]) == (D("100.00"), D("200.00"))
+    assert hint["message"].endswith("仅作提示。")
 
 
 def test_every_rule_evaluated_passing_and_failing_rows(checked):
@@ -295,8 +303,9 @@ def test_every_rule_evaluated_passing_and_failing_rows(checked):
     for name, check in by_check.items():
         assert check.error is None, (name, check.error)
         assert check.evaluated_count > check.violation_count >= 1, name
-        assert check.violation_count == sum(r["check_name"] == name for r in rows)
-    assert summary.violation_count == len(rows)
+        assert check.violation_count == sum(r["check_name"] == name and r["severity"] != "hint" for r in rows)
+        assert check.hint_count == sum(r["check_name"] == name and r["severity"] == "hint" for r in rows)
+    assert summary.violation_count == sum(r["severity"] != "hint" for r in rows)
 
 
 def test_money_stays_decimal_and_rows_carry_their_context(checked):
@@ -309,7 +318,7 @@ def test_money_stays_decimal_and_rows_carry_their_context(checked):
     assert columns[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
     assert {types[c] for c in ("expected_number", "observed_number", "difference", "tolerance")} == {"DECIMAL(18,2)"}
     assert {model_types[c] for c in ("expected_yuan", "observed_yuan", "tolerance_yuan")} == {"DECIMAL(18,2)"}
-    total = _only(rows, "fund_total_mismatch")
+    total = _only(rows, "fund_total_mismatch", "bad.txt")
     assert (total["difference"], total["tolerance"]) == (D("10000.00"), D("0.02"))
     assert (total["district"], total["department"]) == ("闵行区", "上海市闵行区人力资源和社会保障局")
     budget_row = _only(rows, "budget_balance_mismatch")
@@ -332,11 +341,13 @@ def test_check_results_table(checked):
 def test_gx_names_failing_rows_by_file_and_line_and_carries_the_rule(checked):
     summary, _, _ = checked
     result = summary.validation_results["fund_total_mismatch"]
-    (outcome,) = result.results
-    assert outcome.success is False
+    outcome, exact = result.results  # beyond rounding (the rule's severity); not exact (a hint)
+    assert outcome.success is False and exact.success is False
     config = outcome.expectation_config
     assert config.type == "expect_column_pair_values_to_be_within_tolerance"
     assert config.kwargs["column_list"] == ["expected_yuan", "observed_yuan", "tolerance_yuan"]
+    assert (config.meta["severity"], exact.expectation_config.meta["severity"]) == ("error", "hint")
+    assert exact.expectation_config.kwargs["tolerance"] == 0
     assert config.meta["formula"].startswith("年度资金总额 = 当年财政拨款")
     (failing,) = outcome.result["unexpected_index_list"]
     assert (failing["source_file"], failing["line_no"]) == ("bad.txt", 60)

@@ -33,6 +33,7 @@ final as (
         nullif(subject_code, '') as subject_code_key,
         money_unit,
         amount as amount_stated,
+        decimals,
         department,
         department_key,
         department_scope,

@@ -17,7 +17,8 @@ final as (
         unit,
         amount_yuan,
         line_no,
-        raw_text
+        raw_text,
+        decimals
 
     from amounts
 

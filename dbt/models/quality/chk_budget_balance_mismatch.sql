@@ -1,5 +1,5 @@
 -- Two-sided tables (财务收支预算总表, 财政拨款收支预算总表): 收入总计 = 支出总计. Where a 总计 row
--- prints several columns, its 合计/预算数 column is used. tolerance_yuan: 0.01 in the table's unit.
+-- prints several columns, its 合计/预算数 column is used. tolerance_yuan: one printed unit.
 with
 
 totals as (
@@ -28,7 +28,7 @@ checked as (
         '收入总计 ' || printf('%.2f', i.amount_yuan / i.unit_factor) || '（第 ' || i.line_no || ' 行）' as detail,
         {{ money('i.amount_yuan') }} as expected_yuan,
         {{ money('o.amount_yuan') }} as observed_yuan,
-        {{ money('0.01 * o.unit_factor') }} as tolerance_yuan
+        {{ money(printed_unit('least(o.decimals, i.decimals)', 'o.unit_factor')) }} as tolerance_yuan
     from totals as i
     join totals as o
       on o.source_file = i.source_file and o.table_seq = i.table_seq

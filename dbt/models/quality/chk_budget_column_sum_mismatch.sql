@@ -5,7 +5,8 @@
 -- columns are omitted on 项 rows), so a row is checked when it prints 合计 and another column.
 -- The 三公 table is folded in: 三公经费合计 = 因公出国(境)费 + 公务接待费 + 公务用车购置及运行费,
 -- and 公务用车购置及运行费 = 购置费 + 运行费 (机关运行经费 is not a 三公 part; items from the
--- three_public_items seed). tolerance_yuan: 0.01 per summed column, in the table's unit.
+-- three_public_items seed). tolerance_yuan: one printed unit per summed column (the row's coarsest
+-- printed precision).
 with
 
 lines as (
@@ -26,6 +27,7 @@ generic as (
                        else subject_code || ' ' || coalesce(subject_name, '') end) as subject,
         any_value(money_unit) as money_unit,
         any_value(unit_factor) as unit_factor,
+        min(decimals) as decimals,
         min(line_no) filter (where measure = '合计') as line_no,
         sum(amount_yuan) filter (where measure = '合计') as total_amount,
         count(amount_yuan) filter (where measure = '合计') as totals_stated,
@@ -49,6 +51,7 @@ three_public as (
         any_value(district) as district,
         any_value(money_unit) as money_unit,
         any_value(unit_factor) as unit_factor,
+        min(decimals) as decimals,
         sum(amount_yuan) filter (where three_public_item = 'total') as total_amount,
         min(line_no) filter (where three_public_item = 'total') as total_line_no,
         sum(amount_yuan) filter (where three_public_item = 'vehicle') as vehicle_amount,
@@ -72,7 +75,7 @@ checked as (
         source_file, fiscal_year, table_seq, table_title, department, district, money_unit,
         subject, '合计' as measure, line_no,
         parts_sum as expected_amount, coalesce(total_amount, 0) as observed_amount,
-        parts_count as terms_count, unit_factor, terms || ' 之和' as detail
+        parts_count as terms_count, unit_factor, decimals, terms || ' 之和' as detail
     from generic
     where totals_stated > 0 and parts_count > 0
 
@@ -86,6 +89,7 @@ checked as (
         total_amount,
         travel_reception_count + case when vehicle_stated > 0 then 1 else vehicle_parts_count end,
         unit_factor,
+        decimals,
         '因公出国(境)费 + 公务接待费 + 公务用车购置及运行费 之和'
     from three_public
     where total_amount is not null and travel_reception_count + vehicle_stated + vehicle_parts_count > 0
@@ -95,7 +99,7 @@ checked as (
     select
         source_file, fiscal_year, table_seq, table_title, department, district, money_unit,
         '“三公”经费', '公务用车购置及运行费', vehicle_line_no,
-        vehicle_parts, vehicle_amount, vehicle_parts_count, unit_factor, '购置费 + 运行费 之和'
+        vehicle_parts, vehicle_amount, vehicle_parts_count, unit_factor, decimals, '购置费 + 运行费 之和'
     from three_public
     where vehicle_stated > 0 and vehicle_parts_count > 0
 
@@ -121,6 +125,6 @@ select
     detail,
     {{ money('expected_amount') }} as expected_yuan,
     {{ money('observed_amount') }} as observed_yuan,
-    {{ money('0.01 * terms_count * unit_factor') }} as tolerance_yuan,
+    {{ money('terms_count * ' ~ printed_unit('decimals', 'unit_factor')) }} as tolerance_yuan,
     {{ page_of('checked') }} as page_no
 from checked

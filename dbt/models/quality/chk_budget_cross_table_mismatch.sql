@@ -6,8 +6,8 @@
 --   5 部门财务收支预算总表 支出 (预算数) = 部门支出预算总表 合计
 -- Rows with a subject code match by code; rows without (the 一、二、 rows and 合计/总计 rows of
 -- two-sided tables) match by name, 合计/总计 rows to each other. Only subjects present on both
--- sides are compared (a missing row is not an amount mismatch). tolerance_yuan: 0.01 per
--- reference term, in the tables' unit.
+-- sides are compared (a missing row is not an amount mismatch). tolerance_yuan: one printed unit
+-- (the coarser side's) per reference term.
 with
 
 pairs(pair_id, left_kind, left_measure, right_kind, right_measure) as (
@@ -50,7 +50,7 @@ right_by_code as (
 
     select
         pair_id, source_file, fiscal_year, subject_code,
-        sum(amount_yuan) as amount, count(*) as terms, max(unit_factor) as unit_factor,
+        sum(amount_yuan) as amount, count(*) as terms, max(unit_factor) as unit_factor, min(decimals) as decimals,
         string_agg(distinct '《' || table_title || '》', '、') as tables
     from right_rows
     where coalesce(subject_code, '') <> ''
@@ -62,7 +62,7 @@ right_by_name as (
 
     select
         pair_id, source_file, fiscal_year, match_name,
-        sum(amount_yuan) as amount, count(*) as terms, max(unit_factor) as unit_factor,
+        sum(amount_yuan) as amount, count(*) as terms, max(unit_factor) as unit_factor, min(decimals) as decimals,
         string_agg(distinct '《' || table_title || '》', '、') as tables
     from right_rows
     group by all
@@ -72,7 +72,8 @@ right_by_name as (
 
 matched as (
 
-    select l.*, rc.amount as right_amount, rc.terms, rc.unit_factor as right_factor, rc.tables
+    select l.*, rc.amount as right_amount, rc.terms, rc.unit_factor as right_factor, rc.decimals as right_decimals,
+           rc.tables
     from left_rows as l
     join right_by_code as rc
       on rc.pair_id = l.pair_id and rc.source_file = l.source_file
@@ -81,7 +82,7 @@ matched as (
 
     union all
 
-    select l.*, rn.amount, rn.terms, rn.unit_factor, rn.tables
+    select l.*, rn.amount, rn.terms, rn.unit_factor, rn.decimals as right_decimals, rn.tables
     from left_rows as l
     join right_by_name as rn
       on rn.pair_id = l.pair_id and rn.source_file = l.source_file
@@ -101,7 +102,8 @@ checked as (
         m.tables || ' 合计' as detail,
         {{ money('m.right_amount') }} as expected_yuan,
         {{ money('m.amount_yuan') }} as observed_yuan,
-        {{ money('0.01 * m.terms * greatest(m.unit_factor, m.right_factor)') }} as tolerance_yuan,
+        {{ money('m.terms * ' ~ printed_unit('least(m.decimals, m.right_decimals)', 'greatest(m.unit_factor, m.right_factor)')) }}
+            as tolerance_yuan,
         m.pair_id
     from matched as m
 

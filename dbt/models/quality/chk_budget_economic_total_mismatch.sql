@@ -1,7 +1,7 @@
 -- 基本支出经济分类预算表 合计 = the 基本支出 total of the matching function table: 一般公共预算
 -- economic table ↔ 一般公共预算支出功能分类预算表, 政府性基金 ↔ 政府性基金…功能分类预算表, otherwise
 -- ↔ 部门支出预算总表 (kinds and scopes from seeds). A table's total is its 合计 row, or Σ 类 when it
--- prints none. tolerance_yuan: 0.01 in the table's unit.
+-- prints none. tolerance_yuan: one printed unit (the coarser table's).
 with
 
 totals as (
@@ -11,6 +11,7 @@ totals as (
         unit_factor,
         any_value(department) as department,
         any_value(district) as district,
+        min(decimals) as decimals,
         coalesce(sum(amount_yuan) filter (where is_total_row), sum(amount_yuan) filter (where level = '类'))
             as amount,
         coalesce(min(line_no) filter (where is_total_row), min(line_no) filter (where level = '类')) as line_no
@@ -32,7 +33,8 @@ checked as (
         '《' || f.table_title || '》基本支出合计（第 ' || f.line_no || ' 行）' as detail,
         {{ money('f.amount') }} as expected_yuan,
         {{ money('e.amount') }} as observed_yuan,
-        {{ money('0.01 * greatest(e.unit_factor, f.unit_factor)') }} as tolerance_yuan,
+        {{ money(printed_unit('least(e.decimals, f.decimals)', 'greatest(e.unit_factor, f.unit_factor)')) }}
+            as tolerance_yuan,
         f.table_seq as reference_table_seq
     from totals as e
     join totals as f

@@ -1,6 +1,7 @@
 -- Within one budget table, side and amount column: each 类 = Σ its 款 (codes extending the 类
 -- code), each 款 = Σ its 项, and the 合计/总计 row = Σ 类. One row per parent row that has at
--- least one child stating that column. tolerance_yuan: 0.01 per summed child, in the table's unit.
+-- least one child stating that column. tolerance_yuan: one printed unit per summed child (what
+-- rounding explains: 1 元 for whole 元, 0.01 万元 for 万元 to two decimals).
 with
 
 lines as (
@@ -15,7 +16,8 @@ pairs as (
         p.*,
         c.amount_yuan as child_amount,
         c.subject_code as child_code,
-        c.line_no as child_line_no
+        c.line_no as child_line_no,
+        c.decimals as child_decimals
     from lines as p
     join lines as c
       on c.source_file = p.source_file
@@ -53,7 +55,7 @@ checked as (
             || '（' || string_agg(child_code, '、' order by child_line_no) || '）之和' as detail,
         {{ money('sum(child_amount)') }} as expected_yuan,
         {{ money('any_value(amount_yuan)') }} as observed_yuan,
-        {{ money('0.01 * count(*) * any_value(unit_factor)') }} as tolerance_yuan,
+        {{ money('sum(' ~ printed_unit('child_decimals', 'unit_factor') ~ ')') }} as tolerance_yuan,
         side,
         row_seq
     from pairs

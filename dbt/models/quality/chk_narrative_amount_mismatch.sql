@@ -6,7 +6,9 @@
 --   three_public, operating_cost: the matching column of the 三公 table (items from the seed).
 -- Several tables may hold a candidate; the narrative agrees when any does, so each narrative
 -- amount is compared with its closest candidate. Amounts with no candidate are not checked.
--- tolerance_yuan: 0.01 in the narrative's unit (万元: 100 元).
+-- Compared at the narrative's printed precision: expected_yuan is the table amount rounded to the
+-- decimals the narrative prints (17,192万元 stands for 171,915,169 元), so an amount that rounds
+-- right is no finding; tolerance_yuan is one printed unit, since a narrative may truncate instead.
 with
 
 budget as (
@@ -86,7 +88,7 @@ compared as (
 
     select
         n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
-        n.amount_yuan,
+        n.amount_yuan, n.decimals,
         arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_yuan)) as closest_amount,
         arg_min('《' || c.table_title || '》第 ' || c.line_no || ' 行', abs(c.amount_yuan - n.amount_yuan))
             as closest_place,
@@ -116,10 +118,11 @@ select
     c.subject_name as subject,
     c.context as measure,
     c.line_no,
-    c.closest_place || '（' || c.candidates || ' 处候选）' as detail,
-    {{ money('c.closest_amount') }} as expected_yuan,
+    c.closest_place || ' ' || printf('%.2f', c.closest_amount) || ' 元，按说明印刷的 ' || coalesce(c.decimals, 2)
+        || ' 位小数取整；' || c.candidates || ' 处候选' as detail,
+    {{ money(rounded_as_printed('c.closest_amount', 'c.unit', 'c.decimals')) }} as expected_yuan,
     {{ money('c.amount_yuan') }} as observed_yuan,
-    {{ money('0.01 * c.unit_factor') }} as tolerance_yuan,
+    {{ money(printed_unit('c.decimals', 'c.unit_factor')) }} as tolerance_yuan,
     {{ page_of('c') }} as page_no
 from compared as c
 left join departments as d using (source_file)

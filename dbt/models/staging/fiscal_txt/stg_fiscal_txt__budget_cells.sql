@@ -22,6 +22,7 @@ renamed as (
         {{ clean_text('subject_name') }} as subject_name,
         trim(measure) as measure,
         cast(amount as decimal(24, 6)) as amount,
+        cast(decimals as integer) as decimals,
         cast(line_no as integer) as line_no
 
     from source

@@ -15,6 +15,7 @@ renamed as (
         {{ clean_text('subject_name') }} as subject_name,
         lower(trim(context)) as context,
         cast(amount as decimal(24, 6)) as amount_stated,
+        cast(decimals as integer) as decimals,
         {{ normalize_label('unit') }} as unit,
         {{ to_yuan('amount', normalize_label('unit')) }} as amount_yuan,
         trim(raw_text) as raw_text
