@@ -72,23 +72,29 @@ def _within(expected: str, observed: str, tolerance: str | Decimal) -> Expect:
     return Expect("within_tolerance", {"column_list": [expected, observed, tolerance]})
 
 
-def _as_printed(expected: str, observed: str, rounding: str) -> tuple[Expect, ...]:
-    """Amounts at printed precision: beyond ``rounding`` (a model column) the rule's severity; a
-    difference within it, but not zero, a hint."""
+def _as_printed(expected: str, observed: str, rounding: str, as_printed: str | None = None) -> tuple[Expect, ...]:
+    """Amounts at printed precision: beyond ``rounding`` (a model column) the rule's severity; within
+    it, a hint unless observed equals the expected figure as printed (``as_printed``: the expected
+    amount rounded to the observed figure's decimals; a sum of printed figures is already that)."""
     return (
         _within(expected, observed, rounding),
-        Expect("within_tolerance", {"column_list": [expected, observed], "tolerance": float(EXACT)}, severity=HINT),
+        Expect(
+            "within_tolerance", {"column_list": [as_printed or expected, observed], "tolerance": float(EXACT)},
+            severity=HINT,
+        ),
     )
 
 
-def _amount_rule(check_name: str, label: str, formula: str, mart: str, message: str) -> Rule:
+def _amount_rule(
+    check_name: str, label: str, formula: str, mart: str, message: str, as_printed: str | None = None
+) -> Rule:
     return Rule(
         check_name=check_name,
         label=label,
         formula=formula,
         mart=mart,
         severity=ERROR,
-        expectations=_as_printed("expected_yuan", "observed_yuan", "tolerance_yuan"),
+        expectations=_as_printed("expected_yuan", "observed_yuan", "tolerance_yuan", as_printed),
         expected="expected_yuan",
         observed="observed_yuan",
         value_kind="amount",
@@ -292,9 +298,11 @@ RULES: tuple[Rule, ...] = (
     _amount_rule(
         "narrative_amount_mismatch",
         "说明金额与表格不符",
-        "预算编制说明中的金额 = 表格金额按说明印刷的位数四舍五入（如 17,192万元 即 171,915,169 元）；相差不超过一个印刷末位（截位）为提示",
+        "预算编制说明中的金额 = 表格金额按说明印刷的位数四舍五入（如 17,192万元 即 171,915,169 元）；"
+        "与表格金额相差不超过一个印刷末位（且不小于 0.01 万元）的，为截位或舍入，仅作提示",
         "fct_narrative_amount",
         "{who}：说明中“{subject}”为 {observed}，与预算表金额 {expected}（{detail}）不一致，相差 {difference}。",
+        as_printed="as_printed_yuan",
     ),
 )
 

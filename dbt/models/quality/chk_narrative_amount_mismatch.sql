@@ -6,9 +6,11 @@
 --   three_public, operating_cost: the matching column of the 三公 table (items from the seed).
 -- Several tables may hold a candidate; the narrative agrees when any does, so each narrative
 -- amount is compared with its closest candidate. Amounts with no candidate are not checked.
--- Compared at the narrative's printed precision: expected_yuan is the table amount rounded to the
--- decimals the narrative prints (17,192万元 stands for 171,915,169 元), so an amount that rounds
--- right is no finding; tolerance_yuan is one printed unit, since a narrative may truncate instead.
+-- Compared at the narrative's printed precision: as_printed_yuan is the table amount rounded to the
+-- decimals the narrative prints (17,192万元 stands for 171,915,169 元); a narrative equal to it is
+-- no finding. A narrative may truncate instead of round: a difference from the table amount
+-- (expected_yuan) within one printed unit, and never less than 0.01 of the unit (a 说明 that pads
+-- 250.52 to 250.520 claims no more than two decimals), is what rounding explains (tolerance_yuan).
 with
 
 budget as (
@@ -118,11 +120,12 @@ select
     c.subject_name as subject,
     c.context as measure,
     c.line_no,
-    c.closest_place || ' ' || printf('%.2f', c.closest_amount) || ' 元，按说明印刷的 ' || coalesce(c.decimals, 2)
-        || ' 位小数取整；' || c.candidates || ' 处候选' as detail,
-    {{ money(rounded_as_printed('c.closest_amount', 'c.unit', 'c.decimals')) }} as expected_yuan,
+    c.closest_place || '（' || c.candidates || ' 处候选）' as detail,
+    {{ money('c.closest_amount') }} as expected_yuan,
     {{ money('c.amount_yuan') }} as observed_yuan,
-    {{ money(printed_unit('c.decimals', 'c.unit_factor')) }} as tolerance_yuan,
+    {{ money('greatest(' ~ printed_unit('c.decimals', 'c.unit_factor') ~ ', ' ~ printed_unit('2', 'c.unit_factor') ~ ')') }}
+        as tolerance_yuan,
+    {{ money(rounded_as_printed('c.closest_amount', 'c.unit', 'c.decimals')) }} as as_printed_yuan,
     {{ page_of('c') }} as page_no
 from compared as c
 left join departments as d using (source_file)
