@@ -128,7 +128,8 @@ class Progress:
             quality = assets["quality/violations"]
             return (
                 f"quality checks: {_value(quality, 'checks_run')} rules, "
-                f"{_value(quality, 'dagster/row_count')} violations (findings, not failures)"
+                f"{_value(quality, 'dagster/row_count')} violations (findings, not failures), "
+                f"{_value(quality, 'hints')} rounding hints"
             )
         if "report/dq_report" in assets:
             report = assets["report/dq_report"]

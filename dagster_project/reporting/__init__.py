@@ -63,7 +63,7 @@ def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dic
     report_dir, raw_dir = Path(report_dir), Path(raw_dir)
     data = load_quality_data(Path(db_path))
     lines = SourceLines(raw_dir, {f["source_file"]: f.get("sha256") for f in data.files})
-    for v in sorted(data.violations, key=lambda v: v.source_file):  # each file decoded once
+    for v in sorted([*data.violations, *data.hints], key=lambda v: v.source_file):  # each file decoded once
         v.source_text = lines.text(v.source_file, v.line_no)
 
     out = report_dir / "quality"

@@ -80,6 +80,7 @@ def render_page(data: QualityData, raw_dir: Path, links: dict[str, str], generat
         _charts(data, checks),
         _files_table(data),
         _violation_details(data.violations),
+        _hint_details(data.hints),
         _parse_issue_list(data),
         "</main>",
     ]
@@ -372,6 +373,22 @@ def _violation_rows(v: Violation) -> str:
         f'<td class="num">{_with_unit(_amount(v.observed_value), v.value_unit)}</td>'
         f'<td class="num">{_with_unit(_difference(v.difference), v.value_unit)}</td><td>{_value(v.message)}</td></tr>'
         f'<tr class="source"><td colspan="8"><span class="muted">原文：</span>{source}</td></tr></tbody>'
+    )
+
+
+def _hint_details(hints: list[Violation]) -> str:
+    """Differences only rounding or truncation explains: listed apart, counted nowhere above."""
+    if not hints:
+        return ""
+    rows = "".join(_violation_rows(v) for v in hints[:MAX_ROWS_PER_CHECK])
+    more = len(hints) - min(len(hints), MAX_ROWS_PER_CHECK)
+    if more:
+        rows += f'<tbody><tr><td colspan="8" class="muted">另有 {more:,} 条未在页面列出，见 violations.xlsx。</td></tr></tbody>'
+    return (
+        f'<section id="hints"><h2>舍入提示（{len(hints)}）</h2><p class="muted">差额在印刷精度（四舍五入或截位）'
+        "可解释的范围内，不计入错误与警告，供核对。</p>"
+        '<table class="violations"><thead><tr><th>严重程度</th><th>项目 / 单位 / 年度</th><th>文件与行号</th>'
+        f"<th>检查对象</th><th>规则应为</th><th>文件所载</th><th>差额</th><th>说明</th></tr></thead>{rows}</table></section>"
     )
 
 

@@ -10,9 +10,9 @@ CHECK_LABELS: dict[str, str] = {rule.check_name: rule.label for rule in RULES}
 # What each rule expects, in one sentence (DOMAIN.md "Rules the numbers must obey").
 CHECK_RULES: dict[str, str] = {rule.check_name: rule.formula for rule in RULES}
 
-SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
-SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
-SEVERITY_COLORS: dict[str, str] = {"error": "#b83227", "warning": "#c98a00", "info": "#7f8c8d"}
+SEVERITY_LABELS: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示", "hint": "舍入提示"}
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2, "hint": 3}
+SEVERITY_COLORS: dict[str, str] = {"error": "#b83227", "warning": "#c98a00", "info": "#7f8c8d", "hint": "#7f8c8d"}
 
 REPORT_TYPE_LABELS: dict[str, str] = {
     "self_eval": "绩效自评表",

@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from expectations.registry import HINT
+
 from .labels import code_label
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -58,7 +60,8 @@ class QualityData:
     parse_issues_by_severity: dict[str, int] = field(default_factory=dict)
     parse_issues: list[dict[str, Any]] = field(default_factory=list)  # errors and warnings, capped
     parse_issue_codes: list[dict[str, Any]] = field(default_factory=list)  # severity, code, count, example
-    violations: list[Violation] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)  # errors and warnings
+    hints: list[Violation] = field(default_factory=list)  # differences only rounding explains, shown apart
     check_results: list[dict[str, Any]] = field(default_factory=list)
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
@@ -100,7 +103,9 @@ def load_quality_data(db_path: Path, parse_issue_limit: int = 500) -> QualityDat
         data.reports_by_type = reader.reports_by_type()
         data.parse_issues_by_severity, data.parse_issues = reader.parse_issues(parse_issue_limit)
         data.parse_issue_codes = reader.parse_issue_codes()
-        data.violations = reader.violations()
+        found = reader.violations()
+        data.violations = [v for v in found if v.severity != HINT]
+        data.hints = [v for v in found if v.severity == HINT]
         data.check_results = reader.check_results()
         data.execution_rates = reader.execution_rates()
         data.unit_scores = reader.unit_scores()

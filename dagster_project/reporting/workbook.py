@@ -17,6 +17,7 @@ from .queries import QualityData, Violation, as_number
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
+HINTS_SHEET = "舍入提示"  # differences only rounding explains, apart from the rules' sheets
 NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
@@ -114,6 +115,14 @@ def _summary_sheet(ws: Worksheet, data: QualityData) -> None:
         ws.cell(row=start + offset, column=5, value=h[key])
 
 
+def _violation_sheet(ws: Worksheet, violations: list[Violation]) -> None:
+    _header(ws, [(title, width) for title, width, _ in VIOLATION_COLUMNS])
+    _write_rows(ws, [[get(v) for _, _, get in VIOLATION_COLUMNS] for v in violations] or [[NONE_FOUND]])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
+
+
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
     """Write the workbook; return {sheet name: data rows} for the per-check sheets."""
     wb = Workbook()
@@ -122,16 +131,14 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
     by_check: dict[str, list[Violation]] = defaultdict(list)
     for v in data.violations:
         by_check[v.check_name].append(v)
-    taken, written = {SUMMARY_SHEET}, {}
+    taken, written = {SUMMARY_SHEET, HINTS_SHEET}, {}
     for check in (c.check_name for c in check_rows(data)):
         ws = wb.create_sheet(sheet_name(check, taken))
-        _header(ws, [(title, width) for title, width, _ in VIOLATION_COLUMNS])
-        found = [[get(v) for _, _, get in VIOLATION_COLUMNS] for v in by_check[check]]
-        _write_rows(ws, found or [[NONE_FOUND]])
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
+        _violation_sheet(ws, by_check[check])
         written[ws.title] = len(by_check[check])
+    if data.hints:
+        _violation_sheet(wb.create_sheet(HINTS_SHEET), data.hints)
+        written[HINTS_SHEET] = len(data.hints)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return written

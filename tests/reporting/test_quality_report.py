@@ -306,3 +306,32 @@ def test_page_lists_a_capped_number_per_check_but_counts_all(tmp_path, monkeypat
     assert "另有 1 条未在页面列出" in markup
     assert 'data-check="missing_deviation_reason" data-value="2"' in markup
     assert result["sheets"]["扣分未说明偏差原因"] == 2
+
+
+def test_hints_are_shown_apart_and_counted_nowhere_else(tmp_path):
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    db = tmp_path / "fiscal.duckdb"
+    build_warehouse(db, raw_dir)
+    plain = render_quality_report(db, tmp_path / "plain", raw_dir)
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "insert into quality.violations (check_name, severity, source_file, table_seq, subject, expected_value, "
+            "observed_value, message, line_no) values ('narrative_amount_mismatch', 'hint', ?, null, '行政运行', "
+            "'13982300.00', '13982200.00', '说明中“行政运行”为 1,398.22 万元……仅作提示。', 310)",
+            [BUDGET_2020],
+        )
+    result = render_quality_report(db, tmp_path / "reports", raw_dir)
+    assert result["counts"] == plain["counts"]  # neither an error nor a warning
+    markup = result["html"].read_text(encoding="utf-8")
+    hints = markup[markup.index('<section id="hints">') :]
+    assert "舍入提示（1）" in hints and "1,398.22 万元" in hints and 'data-severity="hint"' in hints
+    assert 'data-severity="hint"' not in markup[: markup.index('<section id="hints">')]
+    book = load_workbook(result["xlsx"])
+    sheet = book["舍入提示"]
+    header = [c.value for c in sheet[1]]
+    (row,) = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert (row["严重程度"], row["检查对象"], row["行号"]) == ("舍入提示", "行政运行", 310)
+    assert "说明金额与表格不符" not in book.sheetnames or all(
+        c.value != "行政运行" for r in book["说明金额与表格不符"].iter_rows() for c in r
+    )
