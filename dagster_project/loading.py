@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .discovery import Discovery, SourceFile, is_utf8_name, scan
+from .discovery import Discovery, SourceFile, is_utf8_name, read_regular, scan
 from .file_faults import (
     READ_ISSUE_CODES,
     UNREAD,
@@ -86,7 +86,7 @@ def _parse_one(args: tuple[str, str]) -> ParseResult:
     """Parse one file; whatever goes wrong becomes an issue of that file, never an exception."""
     path, source_file = args
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path)  # never a FIFO or device swapped in after the walk
     except OSError as exc:
         return unread_result(source_file, exc)
     try:
