@@ -8,6 +8,7 @@ again only when its content hash changes, and its rows are replaced as a unit
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import operator
@@ -237,7 +238,9 @@ def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: di
             _insert(con, table, frame)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        # A failed commit (a full disk) has ended the transaction already: its error is the one to raise.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     finally:
         con.unregister("replaced_files")
