@@ -105,7 +105,8 @@ def cause(error) -> str:
         text = one_line(f"{chosen.cls_name}: {message.split(': ', 1)[-1]}")
     root = chain[-1]
     root_text = one_line((root.message or "").split(": ", 1)[-1])
-    gist = root_text.split("] ", 1)[-1].split(": ", 1)[0]  # "[Errno 28] No space left on device: 'x'" → the reason
+    # An OS error's reason without its path ("[Errno 28] No space left on device: 'x'"), else its whole text.
+    gist = root_text.split("] ", 1)[1].split(": ", 1)[0] if root_text.startswith("[Errno") else root_text
     if root is not chosen and gist and gist not in text:
         text += f" (cause: {root.cls_name}: {root_text})"
     return text
