@@ -309,6 +309,25 @@ RULES += (
     ),
 )
 
+# The checks reviewers make by hand (issue 21): prose against itself, codes and names, 其中 items, placeholders.
+RULES += (
+    Rule(
+        check_name="narrative_change_mismatch",
+        label="说明增减比例不符",
+        formula="说明中“A万元……B万元，比……增加/减少P%”：P = (B − A) ÷ A × 100，方向与增加/减少一致"
+        "（容差按 A、B、P 的印刷精度；持平无百分比时 ±1 个百分点）",
+        mart="fct_narrative_amount",
+        severity=ERROR,
+        expectations=(_within("expected_rate_pct", "observed_rate_pct", "tolerance_pct"),),
+        expected="expected_rate_pct",
+        observed="observed_rate_pct",
+        value_kind="rate",
+        tolerance="tolerance_pct",
+        message="{who}：“{subject}”{detail}，按两数计算变动应为 {expected}，说明写为 {observed}"
+        "（减少记为负），相差 {difference}（容差 {tolerance}）。",
+    ),
+)
+
 MARTS: tuple[str, ...] = tuple(dict.fromkeys(rule.mart for rule in RULES))
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 
 import duckdb
 import pytest
+import reviewer_cases
 from conftest import budget, budget_table, fund, indicator, merge, narrative, reading, report
 
 from expectations import registry
@@ -106,8 +107,9 @@ def passing_raw() -> dict[str, list[dict]]:
         narrative(f, "公务接待费", "three_public", "3.10", 61),
         narrative(f, "机关运行经费", "operating_cost", "664.59", 62),
     ]
-    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
-            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
+    return merge({"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+                  "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives},
+                 reviewer_cases.passing())
 
 
 def failing_raw() -> dict[str, list[dict]]:
@@ -185,8 +187,9 @@ def failing_raw() -> dict[str, list[dict]]:
         narrative("narr.txt", "一般行政管理事务", "subject", "19601.92", 5),
         narrative("narr.txt", "行政运行", "subject", "1398.22", 6),  # 45.67 元 off: within 0.01 万元
     ]
-    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
-            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
+    return merge({"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+                  "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives},
+                 reviewer_cases.failing())
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +263,15 @@ EXPECTED = [
     (("narrative_amount_mismatch", "error", "narr.txt", None, None, "一般行政管理事务",
       "215124774.00", "196019200.00", 5),
      ["一般行政管理事务", "19,601.92 万元", "21,512.48 万元"]),
+    (("narrative_change_mismatch", "error", "change.txt", None, None,
+      "社会保障和就业支出(类)行政事业单位养老支出(款)机关事业单位职业年金缴费支出(项)", "232.79", "60.54", 131),
+     ["2022年执行数 132.59 万元", "2023年预算 441.25 万元", "232.79%", "60.54%"]),
+    (("narrative_change_mismatch", "error", "change_implied.txt", None, None, "一般行政管理事务(项)支出",
+      "0.60", "0.06", 1095),
+     ["比上年增加 21.8 万元", "0.60%", "0.06%"]),
+    (("narrative_change_mismatch", "error", "change_direction.txt", None, None,
+      "社会保障和就业支出(类)就业补助(款)公益性岗位补贴(项)", "-4.83", "4.83", 135),
+     ["-4.83%", "4.83%"]),
 ]
 
 
