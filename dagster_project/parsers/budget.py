@@ -867,7 +867,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
     result.budget_cells = [c for b in builders for c in b.cells]
     result.narrative_amounts = prose.amounts(default_year)
     result.narrative_changes = prose.changes(default_year)
-    result.reports, result.indicators = doc.reports, doc.indicators
+    result.reports, result.indicators, result.fund_rows = doc.reports, doc.indicators, doc.fund_rows
     return result
 
 

@@ -145,7 +145,7 @@ class NarrativeReader:
                 claim_text=c.claim_text, percent=c.percent, percent_places=c.percent_places,
                 base_amount=c.base, base_places=c.base_places, change_amount=c.change,
                 change_places=c.change_places, base_year=c.base_year, budget_year=c.budget_year,
-                fiscal_year=fiscal_year,
+                fiscal_year=fiscal_year, item_amount=c.item_amount, item_places=c.item_places,
             )
             for no, c in self._changes
         ]

@@ -39,6 +39,8 @@ _IMPLIED = re.compile(
     rf"[^。；\d%]*?(?P<change_verb>增加|减少)了?\s*(?P<change>{_NUM})\s*(?P<change_unit>万元|元)\s*[，,]\s*"
     rf"(?P<verb>{_VERB})了?\s*(?P<percent>{_NUM})\s*%"
 )
+_NOT_SUBJECT = re.compile(r"(?:19|20)\d\d\s*年|执行|上年|比|增|减|%")
+_MAX_SUBJECT = 80  # characters of an item's subject before its first amount
 _ITEM_START = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）.．、]\s*)?")
 
 
@@ -59,6 +61,8 @@ class ChangeClaim:
     change: Decimal | None = None
     change_places: int | None = None
     claim_text: str = ""
+    item_amount: Decimal | None = None  # the amount the item states first for its subject (stated form)
+    item_places: int | None = None
 
 
 def places(printed: str) -> int:
@@ -74,6 +78,7 @@ def change_claims(text: str) -> list[ChangeClaim]:
         if m.group("base_unit") != m.group("budget_unit") or (m.group("percent") is None and m.group("verb") != "持平"):
             continue
         taken.append(m.span())
+        item = _item_amount(text[: m.start()], m.group("budget_unit"))
         claims.append((m.start(), ChangeClaim(
             form="stated", subject=_subject(text, m.start()), budget_year=int(m.group("budget_year")),
             budget=parse_amount(m.group("budget")), budget_places=places(m.group("budget")),
@@ -81,6 +86,7 @@ def change_claims(text: str) -> list[ChangeClaim]:
             percent=_number(m.group("percent")), percent_places=_places_or_none(m.group("percent")),
             base_year=int(m.group("base_year")), base=parse_amount(m.group("base")),
             base_places=places(m.group("base")), claim_text=m.group(0).strip(),
+            item_amount=parse_amount(item) if item else None, item_places=places(item) if item else None,
         )))
     for m in _implied(text):
         if any(a <= m.start("budget") < b for a, b in taken) or m.group("budget_unit") != m.group("change_unit"):
@@ -114,6 +120,15 @@ def _implied(text: str):
         yield m
 
 
+def _item_amount(head: str, unit: str) -> str | None:
+    """The amount an item states right after its subject ('“…（项）”350.35万元，主要用于…'), printed,
+    when nothing but the subject comes before it (no year, execution or change words)."""
+    m = re.search(rf"({_NUM})\s*(万元|元)", head)
+    if not m or m.group(2) != unit or _NOT_SUBJECT.search(head[: m.start()]) or m.start() > _MAX_SUBJECT:
+        return None
+    return m.group(1)
+
+
 def _subject(text: str, start: int) -> str:
     """The words of the item before the claim: from the last sentence break, numbering stripped."""
     head = text[:start]
@@ -122,6 +137,9 @@ def _subject(text: str, start: int) -> str:
         return quoted[-1].strip()
     cut = max(head.rfind(p) for p in "。；;")
     words = _ITEM_START.sub("", head[cut + 1:]).strip(" ，,:：")
+    if not words:  # the claim opens its sentence: the item's subject is what precedes its first amount
+        first = re.search(rf"{_NUM}\s*(?:万元|元)", head)
+        words = _ITEM_START.sub("", head[: first.start()] if first else "").strip(" ，,:：")
     return re.sub(rf"{_NUM}\s*(?:万元|元)?$", "", words).strip(" ，,:：")[:60]
 
 

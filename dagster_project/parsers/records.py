@@ -177,6 +177,8 @@ class NarrativeChange:
     base_year: int | None = None
     budget_year: int | None = None
     fiscal_year: int | None = None
+    item_amount: Decimal | None = None  # the item's first amount for its subject (stated form), in unit
+    item_places: int | None = None
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,9 @@ create table if not exists raw.narrative_changes (
     change_places  integer,
     base_year      integer,
     budget_year    integer,
-    fiscal_year    integer
+    fiscal_year    integer,
+    item_amount    decimal(24, 6),
+    item_places    integer
 );
 
 create table if not exists raw.parse_issues (

@@ -77,3 +77,18 @@ def test_percent_precision_is_kept():
     (claim,) = change_claims("一般公共预算收入预算 21,940.96 万元，与上年相比增加 3,959.28 万元，增长 22 %。")
     assert (claim.budget, claim.budget_places, claim.change, claim.percent, claim.percent_places) == (
         D("21940.96"), 2, D("3959.28"), D(22), 0)
+
+
+def test_item_amount_before_the_claim():
+    """The amount an item states after its subject, to compare with its 预算安排 (…/real_templates/16 p.9)."""
+    (claim,) = change_claims(
+        "31. “住房保障支出（类）住房改革支出（款）住房公积金（项）”350.35万元，主要用于住房公积金。"
+        "2023年当年预算执行数为348.52万元，2024年预算安排352.67万元，比2023年预算执行数增加0.53%。")
+    assert (claim.item_amount, claim.item_places, claim.budget) == (D("350.35"), 2, D("352.67"))
+    (plain,) = change_claims(
+        "（一）住房公积金（01项）96.4万元。主要用于按规定为职工缴存的住房公积金。"
+        "2025年当年预算执行数为90.12万元，2026年预算安排93.70万元，比2025年预算执行数增加3.97%。")
+    assert (plain.subject, plain.item_amount, plain.item_places) == ("住房公积金(01项)", D("96.4"), 1)
+    # an item opening with last year's execution states no amount of its own
+    (none,) = change_claims("2022年当年预算执行数为1.48万元，2023年预算安排2.63万元，比2022年预算执行数增加77.70%。")
+    assert none.item_amount is None

@@ -28,6 +28,8 @@ renamed as (
         0.5 * pow(10, -base_places) as half_base,
         0.5 * pow(10, -budget_places) as half_budget,
         0.5 * pow(10, -change_places) as half_change,
+        cast(item_amount as decimal(24, 6)) as item_amount,
+        0.5 * pow(10, -item_places) as half_item,
         trim(claim_text) as claim_text
 
     from source
