@@ -140,7 +140,8 @@ def _subject(text: str, start: int) -> str:
     if not words:  # the claim opens its sentence: the item's subject is what precedes its first amount
         first = re.search(rf"{_NUM}\s*(?:万元|元)", head)
         words = _ITEM_START.sub("", head[: first.start()] if first else "").strip(" ，,:：")
-    return re.sub(rf"{_NUM}\s*(?:万元|元)?$", "", words).strip(" ，,:：")[:60]
+    words = re.sub(rf"{_NUM}\s*(?:万元|元)?$", "", words).strip(" ，,:：")
+    return re.sub(r"^此外[,，]?|(?:为|是)$", "", words).strip(" ，,:：")[:60]  # '此外，基本支出预算数为' → 基本支出预算数
 
 
 def _number(printed: str | None) -> Decimal | None:
