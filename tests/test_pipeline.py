@@ -132,8 +132,11 @@ def test_checks_report_the_genuine_inconsistencies_and_nothing_else(sample_run):
         ("narrative_amount_mismatch", BUDGET_003, 118, "行政运行"),  # 1,398.22 vs 1,135.47 万元
         ("narrative_amount_mismatch", BUDGET_003, 120, "一般行政管理事务"),  # 19,601.92 vs 21,512.48 万元
         ("narrative_amount_mismatch", BUDGET_003, 246, "收入预算"),  # 42924.24 vs 42925.24 万元
+        # 支出预算42925.24万元，比上年增加11361.92万元: +36.00%, printed 增长35.57%
+        ("narrative_change_mismatch", BUDGET_003, 246, "支出预算"),
         ("score_sum_mismatch", SELF_EVAL_000, 331, "总分（得分）"),
         ("score_sum_mismatch", SELF_EVAL_000, 550, "总分（得分）"),
+        ("sub_item_exceeds_total", SELF_EVAL_001, 33, "其中：当年财政拨款"),  # 1637352 > its total 1615632
         ("weight_sum_mismatch", SELF_EVAL_000, 331, "总分（分值）"),
         ("weight_sum_mismatch", SELF_EVAL_000, 550, "总分（分值）"),
     ]
@@ -178,7 +181,7 @@ def test_quality_report_and_data_docs_are_written(sample_run):
     assert (quality / "violations.xlsx").exists()
     assert (sample_run.report_dir / "gx_data_docs" / "index.html").exists()
     html = (quality / "index.html").read_text(encoding="utf-8")
-    assert f'id="violation-count" data-value="{11 + len(POINTS_LOST_THOUGH_MET)}"' in html
+    assert f'id="violation-count" data-value="{13 + len(POINTS_LOST_THOUGH_MET)}"' in html  # hints apart
 
 
 READER = textwrap.dedent(

@@ -20,7 +20,7 @@ def test_run_prints_a_short_account_ending_with_the_paths(sample_run):
     assert "parse and load: 4 files (4 parsed, 0 unchanged, 0 removed)" in stages
     assert "dbt build: " in stages and "(0 failed)" in stages
     assert "quality checks: " in stages and " violations (findings, not failures)" in stages
-    assert "quality report: 11 errors, 41 warnings" in stages
+    assert "quality report: 13 errors, 41 warnings" in stages
     assert out[-4].startswith("fiscal: done in ")
     assert out[-3].split()[:2] == ["warehouse:", str(sample_run.db_path)]
     assert out[-2].split()[:2] == ["report:", str(sample_run.report_dir / "quality" / "index.html")]
