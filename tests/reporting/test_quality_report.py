@@ -146,7 +146,7 @@ def test_page_shows_each_violation_in_context(dom):
     assert "资金得分不符" in dom and "扣分未说明偏差原因" in dom and "custom_rule_x" in dom
     assert "中央就业补助资金" in dom and "上海市松江区就业促进中心" in dom
     assert f"{SONGJIANG_2024} 第 120 行" in dom
-    # the source line, read from the raw file (TAB cells joined), also from a GB18030 file
+    # the source line as loaded (raw.source_lines: TAB cells joined), also of a GB18030 file
     assert "年度资金总额 │ 1203.00 │ 1158.10 │ 1158.10 │ 10.00 │ 100.00 │ 9.50" in dom
     assert "208 │ 01 │ 人力资源和社会保障管理事务 │ 12,345,678.00" in dom
     assert "+678.00" in dom  # difference observed − expected
