@@ -49,6 +49,10 @@ VIOLATION_COLUMNS: list[tuple[str, int, object]] = [
 ]
 
 
+# Long text, wrapped in its column: 说明 and 原文
+WRAPPED_COLUMNS = frozenset(i for i, (title, _, _) in enumerate(VIOLATION_COLUMNS) if title in ("说明", "原文"))
+
+
 def _cell_value(value: str | None) -> Decimal | str | None:
     number = as_number(value)
     return number if number is not None else value
@@ -66,18 +70,18 @@ def sheet_name(check_name: str, taken: set[str]) -> str:
 
 
 class _Styles:
-    """The workbook's few cell styles, each registered once and copied onto cells.
+    """The workbook's few cell styles, each registered once and copied onto the cells that need one.
 
     openpyxl registers a style object on every assignment (hashing and comparing it), which costs
-    more than the cell itself; copying the registered style array is what a write of 100k rows needs.
+    more than the cell itself; and a styled cell costs twice a plain one. So only what changes the
+    display is styled: numbers (thousands, two decimals), long text (wrapped), the header.
     """
 
     def __init__(self, wb: Workbook):
         ws = wb.create_sheet("styles")  # a scratch sheet to register the styles on, removed below
         self._header = self._make(ws, font=Font(bold=True), fill=_HEADER_FILL, alignment=Alignment(vertical="center"))
-        self._text = self._make(ws, alignment=Alignment(vertical="top", wrap_text=True))
-        self._other = self._make(ws, alignment=Alignment(vertical="top"))
-        self._number = self._make(ws, alignment=Alignment(vertical="top"), number_format=_NUMBER_FORMAT)
+        self._wrapped = self._make(ws, alignment=Alignment(vertical="top", wrap_text=True))
+        self._number = self._make(ws, number_format=_NUMBER_FORMAT)
         wb.remove(ws)
 
     @staticmethod
@@ -87,16 +91,25 @@ class _Styles:
             setattr(cell, name, value)
         return cell._style
 
-    def cell(self, ws, value: object, header: bool = False) -> WriteOnlyCell:
-        if isinstance(value, Decimal):
-            style, value = self._number, float(value)
-        elif header:
-            style = self._header
-        else:
-            style = self._text if isinstance(value, str) else self._other
+    def _styled(self, ws, value: object, style: StyleArray) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value)
         cell._style = copy(style)
         return cell
+
+    def header(self, ws, value: str) -> WriteOnlyCell:
+        return self._styled(ws, value, self._header)
+
+    def row(self, ws, values: list, wrapped: frozenset[int] = frozenset()) -> list:
+        """Cells of one row: Decimals as formatted numbers, the text of `wrapped` columns wrapped."""
+        out = []
+        for i, value in enumerate(values):
+            if isinstance(value, Decimal):
+                out.append(self._styled(ws, float(value), self._number))
+            elif i in wrapped and isinstance(value, str):
+                out.append(self._styled(ws, value, self._wrapped))
+            else:
+                out.append(value)
+        return out
 
 
 def _sheet(wb: Workbook, styles: _Styles, title: str, headers: list[tuple[str, int]]):
@@ -105,15 +118,15 @@ def _sheet(wb: Workbook, styles: _Styles, title: str, headers: list[tuple[str, i
     for col, (_, width) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
-    ws.append([styles.cell(ws, name, header=True) for name, _ in headers])
+    ws.append([styles.header(ws, name) for name, _ in headers])
     return ws
 
 
-def _write_rows(ws, styles: _Styles, rows: Iterable[list], width: int) -> int:
+def _write_rows(ws, styles: _Styles, rows: Iterable[list], width: int, wrapped: frozenset[int] = frozenset()) -> int:
     """Append the rows; the filter covers them. Returns how many were written."""
     n = 0
     for n, values in enumerate(rows, start=1):
-        ws.append([styles.cell(ws, value) for value in values])
+        ws.append(styles.row(ws, values, wrapped))
     ws.auto_filter.ref = f"A1:{get_column_letter(width)}{n + 1}"
     return n
 
@@ -133,7 +146,7 @@ def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
         ]
         for c in check_rows(data)
     ]
-    _write_rows(ws, styles, rows, len(headers))
+    _write_rows(ws, styles, rows, len(headers), wrapped=frozenset({0, 5}))
     ws.append([])
     for label, key in [
         ("已载入文件", "files"),
@@ -143,7 +156,7 @@ def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
         ("其中错误", "violation_errors"),
         ("其中警告", "violation_warnings"),
     ]:
-        ws.append([styles.cell(ws, label, header=True), None, None, None, h[key]])
+        ws.append([styles.header(ws, label), None, None, None, h[key]])
 
 
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
@@ -157,7 +170,7 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
     for check in (c.check_name for c in check_rows(data)):
         ws = _sheet(wb, styles, sheet_name(check, taken), headers)
         found = ([get(v) for _, _, get in VIOLATION_COLUMNS] for v in data.violations_of(check))
-        n = _write_rows(ws, styles, found, len(headers))
+        n = _write_rows(ws, styles, found, len(headers), WRAPPED_COLUMNS)
         if not n:
             _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
         written[ws.title] = n
