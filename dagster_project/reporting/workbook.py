@@ -23,6 +23,10 @@ NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
 _NUMBER_FORMAT = "#,##0.00"
+# A text cell starting with one of these is a formula to a spreadsheet (openpyxl writes a str
+# starting with = as one): document text is stored as text, and quote-prefixed so that editing
+# the cell in Excel keeps it text (=HYPERLINK(…) in a project name never becomes a link).
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 # (header, width, value of a violation); numeric cells are written as numbers.
 VIOLATION_COLUMNS: list[tuple[str, int, object]] = [
@@ -82,6 +86,8 @@ class _Styles:
         self._header = self._make(ws, font=Font(bold=True), fill=_HEADER_FILL, alignment=Alignment(vertical="center"))
         self._wrapped = self._make(ws, alignment=Alignment(vertical="top", wrap_text=True))
         self._number = self._make(ws, number_format=_NUMBER_FORMAT)
+        self._quoted = self._make(ws, quotePrefix=True)
+        self._quoted_wrapped = self._make(ws, quotePrefix=True, alignment=Alignment(vertical="top", wrap_text=True))
         wb.remove(ws)
 
     @staticmethod
@@ -105,6 +111,10 @@ class _Styles:
         for i, value in enumerate(values):
             if isinstance(value, Decimal):
                 out.append(self._styled(ws, float(value), self._number))
+            elif isinstance(value, str) and value.startswith(_FORMULA_STARTS):  # text, never a formula
+                cell = self._styled(ws, value, self._quoted_wrapped if i in wrapped else self._quoted)
+                cell.data_type = "s"
+                out.append(cell)
             elif i in wrapped and isinstance(value, str):
                 out.append(self._styled(ws, value, self._wrapped))
             else:

@@ -306,3 +306,16 @@ def test_page_lists_a_capped_number_per_check_but_counts_all(tmp_path, monkeypat
     assert "另有 1 条未在页面列出" in markup
     assert 'data-check="missing_deviation_reason" data-value="2"' in markup
     assert result["sheets"]["扣分未说明偏差原因"] == 2
+
+
+def test_source_lines_come_from_the_warehouse_not_the_raw_folder(tmp_path):
+    """The report opens no input file (none outside the folder, no FIFO, no PDF read again): the
+    line text is raw.source_lines, so it is shown even with the raw folder gone."""
+    raw_dir = tmp_path / "raw"
+    raw_dir.mkdir()
+    build_warehouse(tmp_path / "fiscal.duckdb", raw_dir)
+    shutil.rmtree(raw_dir)
+    result = render_quality_report(tmp_path / "fiscal.duckdb", tmp_path / "reports", raw_dir)
+    markup = result["html"].read_text(encoding="utf-8")
+    assert "年度资金总额 │ 1203.00 │ 1158.10 │ 1158.10 │ 10.00 │ 100.00 │ 9.50" in markup
+    assert "（未能读取原文行）" not in markup
