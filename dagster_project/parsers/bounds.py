@@ -62,7 +62,7 @@ def _check_unpacked(unpacked: int, packed: int, cap: float, limits) -> None:
 
 def check_text(data: bytes, limits) -> None:
     """Lines and cells of TAB text, counted in the bytes (CR, LF or CRLF line breaks)."""
-    lines = max(data.count(b"\n"), data.count(b"\r")) + 1
+    lines = max(data.count(b"\n"), data.count(b"\r")) + (0 if data.endswith((b"\n", b"\r")) else 1)
     check_lines_cells(lines, lines + data.count(b"\t"), limits)
 
 
