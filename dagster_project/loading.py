@@ -38,7 +38,7 @@ from .file_faults import (
 from .load_plan import DUPLICATE, Known, check_shrink, plan_load
 from .parse_pool import Failed, imap_isolated
 from .parsers import parse_bytes, too_large
-from .parsers.bounds import FileTooLarge, check_file_size
+from .parsers.bounds import MB, FileTooLarge, check_file_size
 from .parsers.records import (
     BudgetCell,
     BudgetTable,
@@ -57,7 +57,7 @@ from .settings import Limits, load_limits
 SQL_DIR = Path(__file__).parent / "sql"
 LOAD_BATCH_FILES = 500  # parsed files held in memory at once while loading
 LOAD_BATCH_LINES = 200_000  # ... and their lines: a batch of large files is loaded sooner
-PARSE_WINDOW = 8  # parsed files waiting per parser process for an earlier, slower file
+PARSE_WINDOW = 2  # parsed files waiting per parser process for an earlier, slower file (memory bound)
 
 # raw table ← ParseResult attribute ← record type
 RAW_TABLES: dict[str, tuple[str, type]] = {
@@ -121,7 +121,8 @@ def read_stable(path: Path, sha256: str, limits: Limits) -> bytes:
     with path.open("rb") as fh:
         before = os.fstat(fh.fileno())
         check_file_size(before.st_size, limits)  # before reading it into memory
-        data = fh.read()
+        data = fh.read(int(limits.file_mb * MB) + 1)  # a file growing meanwhile is cut at the bound
+    check_file_size(len(data), limits)
     after = os.stat(path)
     if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
         raise StillChanging(f"{before.st_size} → {after.st_size} bytes while read")
