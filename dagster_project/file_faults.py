@@ -17,7 +17,8 @@ from .parsers.records import ParseIssue, ParseResult
 
 UNREAD = "unread"  # families of a result whose file could not be read: its loaded rows stay
 READ_ISSUE_CODES = (
-    "unreadable_folder", "unreadable_file", "file_vanished", "symlink_loop", "broken_symlink", "file_still_changing",
+    "unreadable_folder", "unreadable_file", "file_vanished", "symlink_loop", "broken_symlink",
+    "symlink_outside_raw", "not_a_regular_file", "file_still_changing",
 )
 KEPT_PREFIX = "新版本无法读取，保留上一版本的内容 (new version could not be read; the previous version is kept): "
 

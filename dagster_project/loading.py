@@ -8,6 +8,7 @@ again only when its content hash changes, and its rows are replaced as a unit
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import operator
@@ -21,7 +22,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .discovery import Discovery, SourceFile, is_utf8_name, scan
+from .discovery import Discovery, SourceFile, is_utf8_name, open_regular, scan
 from .file_faults import (
     READ_ISSUE_CODES,
     UNREAD,
@@ -47,6 +48,7 @@ from .parsers.records import (
     IndicatorValue,
     LineDisposition,
     NarrativeAmount,
+    NarrativeChange,
     ParseIssue,
     ParseResult,
     Report,
@@ -68,6 +70,7 @@ RAW_TABLES: dict[str, tuple[str, type]] = {
     "budget_tables": ("budget_tables", BudgetTable),
     "budget_cells": ("budget_cells", BudgetCell),
     "narrative_amounts": ("narrative_amounts", NarrativeAmount),
+    "narrative_changes": ("narrative_changes", NarrativeChange),
     "parse_issues": ("issues", ParseIssue),
     "line_accounting": ("lines", LineDisposition),
     "source_lines": ("source_lines", SourceLine),
@@ -118,7 +121,7 @@ def read_stable(path: Path, sha256: str, limits: Limits) -> bytes:
     written (size or modification time moving, or other bytes than were hashed) is
     left for the next run.
     """
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:  # never a FIFO or device swapped in after the walk
         before = os.fstat(fh.fileno())
         check_file_size(before.st_size, limits)  # before reading it into memory
         data = fh.read(int(limits.file_mb * MB) + 1)  # a file growing meanwhile is cut at the bound
@@ -268,7 +271,8 @@ def _record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[Sour
         _insert(con, "parse_issues", record_frame(issues, ParseIssue))
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        with contextlib.suppress(duckdb.Error):  # a failed commit has ended the transaction already
+            con.execute("rollback")
         raise
 
 
@@ -329,7 +333,9 @@ def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: di
             _insert(con, table, frame)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        # A failed commit (a full disk) has ended the transaction already: its error is the one to raise.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     finally:
         con.unregister("replaced_files")
