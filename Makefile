@@ -98,6 +98,7 @@ corpus: install
 SIZES ?= 1000,10000,100000
 bench: install dbt/target/manifest.json
 	$(PY) -m bench.run --sizes $(SIZES)
+	$(PY) -m bench.run --sizes $(SIZES) --findings-heavy  # findings in ≥ 1/3 of the reports, every rule family
 	-$(PY) -m bench.readers  # PDF reader vs the raw-text floor (skips without ../shared/real)
 
 clean:

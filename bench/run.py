@@ -2,6 +2,8 @@
 
     python -m bench.run --sizes 1000,10000,100000     # what `make bench` runs
     python -m bench.run --sizes 200                   # quick smoke run
+    python -m bench.run --sizes 10000 --findings-heavy  # findings in ≥ 1/3 of the reports
+    python -m bench.run --copies raw/000_2cba3ecfd7271be6.txt:300   # issue 22's reproduction
 
 For each size: generate (or reuse) bench/corpus/<n>, then run each stage in a
 fresh subprocess while a sampler thread records the peak memory (PSS) of that
@@ -151,7 +153,7 @@ def stage_load_only(p: dict) -> dict:
 
     files = _files(Path(p["raw"]))
     pre = {r.source_file: r for r in loading.parse_sources(files, p["workers"])}
-    loading.parse_sources = lambda fs, workers=1: (pre[f.source_file] for f in fs)  # inserts only
+    loading.parse_sources = lambda fs, workers=1, limits=None: (pre[f.source_file] for f in fs)  # inserts only
     db = Path(p["db"])
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
@@ -181,8 +183,11 @@ def stage_report(p: dict) -> dict:
     args = {"db_path": Path(p["db"]), "report_dir": Path(p["report_dir"]), "raw_dir": Path(p["raw"])}
     params = inspect.signature(render_quality_report).parameters
     t0 = time.perf_counter()
-    render_quality_report(**{k: v for k, v in args.items() if k in params})
-    return {"seconds": time.perf_counter() - t0}
+    written = render_quality_report(**{k: v for k, v in args.items() if k in params})
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "violations": written["counts"]["violations"],
+            "page_mb": round(written["html"].stat().st_size / 1e6, 2),
+            "workbook_mb": round(written["xlsx"].stat().st_size / 1e6, 2)}  # fmt: skip
 
 
 STAGE_FUNCS = {
@@ -203,6 +208,9 @@ def run_child(
     cmd: list[str], cwd: Path | None = None, env: dict | None = None, timeout: float = 3600
 ) -> dict:
     """Run cmd, sampling the peak memory of its process tree. Returns wall, peak, rc, output tail, result."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
@@ -215,11 +223,14 @@ def run_child(
             out, _ = proc.communicate()
             out += f"\n[bench] killed after {timeout} s"
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU seconds of the stage and its children: on a shared, busy machine wall time lies, this less
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     result = None
     for line in out.splitlines():
         if line.startswith(RESULT_TAG):
             result = json.loads(line[len(RESULT_TAG) :])
-    return {"wall": wall, "peak_mb": round(sampler.peak / 2**20, 1), "rc": proc.returncode,
+    return {"wall": wall, "cpu_s": round(cpu, 2), "peak_mb": round(sampler.peak / 2**20, 1), "rc": proc.returncode,
             "tail": out[-2000:], "result": result}  # fmt: skip
 
 
@@ -228,8 +239,8 @@ def run_stage(stage: str, params: dict) -> dict:
     return run_child(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def _row(stage, n, mb, wall, peak, status="ok", note="", extra=None) -> dict:
-    row = {"stage": stage, "n_reports": n, "status": status, "note": note, "wall_s": None, "reports_per_s": None,
+def _row(stage, n, mb, wall, peak, status="ok", note="", extra=None, cpu=None) -> dict:
+    row = {"stage": stage, "n_reports": n, "status": status, "note": note, "wall_s": None, "cpu_s": cpu, "reports_per_s": None,
            "mb_per_s": None, "us_per_report": None, "peak_mb": peak, "extra": extra or {}}  # fmt: skip
     if wall is not None and status == "ok":
         row["wall_s"] = round(wall, 3)
@@ -252,10 +263,46 @@ def _dbt_project() -> bool:
     return (ROOT / "dbt" / "dbt_project.yml").exists() and any((ROOT / "dbt" / "models").rglob("*.sql"))
 
 
-def bench_size(n: int, args) -> dict:
-    out = Path(args.corpus_dir) / str(n)
+# The findings-heavy corpus: a finance office's warehouse has findings in a large share of its
+# documents. Half the report tables get an injected inconsistency (budget files: every one), and a
+# cross-document project per 30 reports drifts between its documents: findings of every rule family.
+FINDINGS_HEAVY = {"inject_rate": 0.5, "triples_per_report": 1 / 30}
+
+
+def copies_corpus(sample: Path, copies: int, out: Path) -> dict:
+    """`copies` copies of one sample file, each made distinct by trailing blank lines (identical
+    content is loaded once); the reproduction of issue 22 (300 copies of the self-evaluation sample)."""
+    from dagster_project.parsers import parse_file
+
     t0 = time.perf_counter()
-    manifest = corpus.cached(n, out, seed=args.seed)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    data = sample.read_bytes()
+    for i in range(copies):
+        (out / f"copy_{i:05d}_{sample.name}").write_bytes(data + b"\n" * (i + 1))
+    reports = len(parse_file(sample, sample.name).reports)
+    return {"n": reports * copies, "files": copies, "reports": reports * copies, "bytes": len(data) * copies,
+            "sample": str(sample), "copies": copies, "seconds": round(time.perf_counter() - t0, 3)}  # fmt: skip
+
+
+def prepare_corpus(n: int, args) -> tuple[Path, dict]:
+    """The corpus a size runs on: synthetic (5% or, findings-heavy, 50% injected) or copies of a sample."""
+    if args.copies:
+        sample, copies = args.copies
+        out = Path(args.corpus_dir) / f"copies-{Path(sample).stem}-{copies}"
+        return out, copies_corpus(Path(sample), copies, out)
+    if args.findings_heavy:
+        out = Path(args.corpus_dir) / f"{n}-findings"
+        triples = round(n * FINDINGS_HEAVY["triples_per_report"])
+        return out, corpus.cached(n, out, seed=args.seed, inject_rate=FINDINGS_HEAVY["inject_rate"], triples=triples)
+    out = Path(args.corpus_dir) / str(n)
+    return out, corpus.cached(n, out, seed=args.seed)
+
+
+def bench_size(n: int, args) -> dict:
+    t0 = time.perf_counter()
+    out, manifest = prepare_corpus(n, args)
+    n = manifest["reports"]
     gen_s = time.perf_counter() - t0
     mb = manifest["bytes"] / 1e6
     work = Path(args.work_dir) / str(n)
@@ -277,16 +324,16 @@ def bench_size(n: int, args) -> dict:
         if r["rc"] != 0 or r["result"] is None:
             rows.append(_row(name, n_eff, mb_eff, None, r["peak_mb"], "error", r["tail"][-600:]))
             return None
-        rows.append(_row(name, n_eff, mb_eff, r["result"]["seconds"], r["peak_mb"], extra=r["result"]))
+        rows.append(_row(name, n_eff, mb_eff, r["result"]["seconds"], r["peak_mb"], extra=r["result"], cpu=r["cpu_s"]))
         _progress(rows[-1])
         return r["result"]
 
     timed("floor_duckdb")
     timed("floor_python")
     parse = timed("parse")
-    if parse is not None and parse["reports"] != n:
+    if parse is not None and parse["reports"] != n and not args.copies:
         rows[-1]["note"] += f"parser found {parse['reports']} of {n} reports"
-    if "parse_1core" in stages:
+    if "parse_1core" in stages and (out / ".truth.jsonl").exists():
         files, reports = _prefix(out, args.single_cap)
         sub_mb = _prefix_bytes(out, files) / 1e6
         timed("parse:parse_1core", {"workers": 1, "max_files": files}, reports, sub_mb)
@@ -312,7 +359,7 @@ def bench_size(n: int, args) -> dict:
             # dbt exits 1 when a data test fails: still a complete build, noted
             status = "ok" if r["rc"] in (0, 1) and "Compilation Error" not in r["tail"] else "error"
             note = "" if r["rc"] == 0 else f"dbt exit {r['rc']}: " + r["tail"][-300:].replace("\n", " ")
-            rows.append(_row("dbt", n, mb, r["wall"], r["peak_mb"], status, note))
+            rows.append(_row("dbt", n, mb, r["wall"], r["peak_mb"], status, note, cpu=r["cpu_s"]))
             _progress(rows[-1])
             if status == "ok":
                 e2e_parts.append(rows[-1])
@@ -327,7 +374,8 @@ def bench_size(n: int, args) -> dict:
     if len(e2e_parts) > 1:
         wall = sum(r["wall_s"] for r in e2e_parts)
         rows.append(_row("e2e", n, mb, wall, max(r["peak_mb"] or 0 for r in e2e_parts),
-                         note="sum of " + " + ".join(r["stage"] for r in e2e_parts)))  # fmt: skip
+                         note="sum of " + " + ".join(r["stage"] for r in e2e_parts),
+                         cpu=sum(r["cpu_s"] or 0 for r in e2e_parts)))  # fmt: skip
         _progress(rows[-1])
     if "e2e_dagster" in stages and not args.no_dagster:
         if not (ROOT / "dbt" / "target" / "manifest.json").exists():
@@ -347,7 +395,7 @@ def bench_size(n: int, args) -> dict:
             r = run_child(cmd, cwd=ROOT, env=env)
             status = "ok" if r["rc"] == 0 else "error"
             rows.append(_row("e2e_dagster", n, mb, r["wall"], r["peak_mb"], status,
-                             "" if status == "ok" else r["tail"][-600:]))  # fmt: skip
+                             "" if status == "ok" else r["tail"][-600:], cpu=r["cpu_s"]))  # fmt: skip
             _progress(rows[-1])
 
     result = {"n": n, "corpus": manifest, "stages": rows}
@@ -359,8 +407,10 @@ def bench_size(n: int, args) -> dict:
         result["parse_1core_over_python_split"] = round(
             (one["wall_s"] / one["extra"]["bytes"]) / (pyfloor["wall_s"] / manifest["bytes"]), 1
         )
-    if _get(rows, "quality") and args.detection:
+    if _get(rows, "quality") and args.detection and (out / ".truth.jsonl").exists():
         result["detection"] = detection(out, db)
+    if _get(rows, "quality"):
+        result["findings"] = findings(db)
     return result
 
 
@@ -427,20 +477,39 @@ def detection(out: Path, db: Path) -> dict:
     return per
 
 
+def findings(db: Path) -> dict:
+    """How findings-heavy the corpus is: share of report tables with a finding, findings per rule."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(db), read_only=True) as con:
+            (reports,) = con.execute("select count(*) from raw.reports").fetchone()
+            (with_findings,) = con.execute(
+                "select count(*) from (select distinct source_file, report_seq from quality.violations "
+                "where report_seq is not null)"
+            ).fetchone()
+            per_rule = dict(con.execute("select check_name, count(*) from quality.violations group by 1 order by 1").fetchall())
+    except duckdb.Error as exc:
+        return {"error": str(exc)}
+    return {"reports": reports, "reports_with_findings": with_findings,
+            "share": round(with_findings / reports, 3) if reports else None,
+            "violations": sum(per_rule.values()), "per_rule": per_rule}  # fmt: skip
+
+
 def _progress(row: dict) -> None:
     print(f"  {row['stage']:<13} n={row['n_reports']:<7} {row['status']:<7} wall={row['wall_s']}s "
           f"peak={row['peak_mb']}MB {row['note'][:80]}", flush=True)  # fmt: skip
 
 
 def print_table(results: list[dict]) -> None:
-    head = f"{'stage':<13} {'reports':>8} {'status':<8} {'wall s':>9} {'reports/s':>10} {'MB/s':>7} " \
+    head = f"{'stage':<13} {'reports':>8} {'status':<8} {'wall s':>9} {'cpu s':>8} {'reports/s':>10} {'MB/s':>7} " \
            f"{'µs/report':>10} {'peak MB':>8}  note"  # fmt: skip
     print("\n" + head)
     print("-" * len(head))
     for res in results:
         for r in res["stages"]:
             fmt = lambda v, w, p=1: f"{v:>{w}.{p}f}" if isinstance(v, (int, float)) else f"{'-':>{w}}"
-            print(f"{r['stage']:<13} {r['n_reports']:>8} {r['status']:<8} {fmt(r['wall_s'], 9, 2)} "
+            print(f"{r['stage']:<13} {r['n_reports']:>8} {r['status']:<8} {fmt(r['wall_s'], 9, 2)} {fmt(r.get('cpu_s'), 8, 1)} "
                   f"{fmt(r['reports_per_s'], 10, 0)} {fmt(r['mb_per_s'], 7, 2)} {fmt(r['us_per_report'], 10, 0)} "
                   f"{fmt(r['peak_mb'], 8, 0)}  {r['note'][:70]}")  # fmt: skip
         extra = []
@@ -512,6 +581,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--results-dir", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--no-dagster", action="store_true", help="skip the real Dagster end-to-end run")
     ap.add_argument("--no-detection", dest="detection", action="store_false")
+    ap.add_argument("--findings-heavy", action="store_true",
+                    help="corpus with findings in ≥ a third of the reports, of every rule family (bench/corpus/<n>-findings)")
+    ap.add_argument("--copies", metavar="FILE:N", default=None,
+                    help="instead of a synthetic corpus: N distinct copies of one sample file (--sizes is ignored)")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--params", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -523,15 +596,23 @@ def main(argv: list[str] | None = None) -> int:
 
     args.stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.copies:
+        sample, _, copies = args.copies.rpartition(":")
+        args.copies, sizes = (sample, int(copies)), [0]
     started = datetime.now(UTC)
     results = []
     for n in sizes:
-        print(f"== {n} reports", flush=True)
+        print(f"== {f'{args.copies[1]} copies of {args.copies[0]}' if args.copies else f'{n} reports'}"
+              f"{' (findings-heavy)' if args.findings_heavy else ''}", flush=True)
         results.append(bench_size(n, args))
     print_table(results)
     t = targets(results)
     print_targets(t)
     for res in results:
+        f = res.get("findings")
+        if f and "share" in f:
+            print(f"\nFindings (n={res['n']}): {f['violations']} violations; {f['reports_with_findings']} of "
+                  f"{f['reports']} report tables ({f['share']:.0%}) have one; rules that fired: {len(f['per_rule'])}")  # fmt: skip
         if res.get("detection"):
             print(f"\nInjected inconsistencies found by the quality checks (n={res['n']}):")
             for check, d in sorted(res["detection"].items()):

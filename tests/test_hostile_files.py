@@ -27,7 +27,6 @@ from dagster_project.discovery import NotARegularFile, read_regular, scan
 from dagster_project.parsers import parse_bytes
 from dagster_project.parsers.indicator_values import read_value
 from dagster_project.parsers.text import clean_cell
-from dagster_project.reporting.source_lines import SourceLines
 
 GOOD = "001_ebc302d94fc8039c.txt"  # Minhang 2022 self-evaluations: 6 reports, 24 fund rows, 57 indicators
 FORMULA = '=HYPERLINK("http://x","y")'
@@ -129,15 +128,6 @@ def test_a_fifo_is_refused_at_once_never_waited_on(tmp_path):
         read_regular(tmp_path / "pipe")
     (tmp_path / "file.txt").write_bytes(b"a\tb\n")
     assert read_regular(tmp_path / "file.txt") == b"a\tb\n"
-
-
-def test_report_never_reads_a_line_from_outside_the_folder(tmp_path):
-    raw = build_raw_folder(tmp_path / "box")
-    lines = SourceLines(raw)
-    assert lines.text("passwd", 1) is None
-    assert lines.text("up_one/secret.txt", 5) is None
-    assert lines.text("pipe", 1) is None
-    assert lines.text("zz_alias/good.txt", 5) == "项目名称 │ 闵行区人才服务中心业务管理平台(二期)(2022运维)"
 
 
 def test_only_real_markup_is_removed():

@@ -24,7 +24,10 @@ from .labels import (
 from .queries import QualityData, Violation, as_number
 from .summary import GROUPINGS, CheckRow, check_rows, group_rows, headline
 
-MAX_ROWS_PER_CHECK = 500  # the page lists this many per check; the workbook has them all
+# The page lists the worst this many of each check (most severe, largest difference); the
+# workbook has them all. Bounded so that 100k findings still make a page a browser opens at once.
+MAX_ROWS_PER_CHECK = 50
+WORKBOOK = "violations.xlsx"  # next to index.html
 
 CSS = """
 :root { --ink:#1f2328; --muted:#656d76; --line:#d8dee4; --error:#b83227; --warning:#c98a00; --bg:#f6f8fa; }
@@ -76,11 +79,10 @@ def render_page(data: QualityData, raw_dir: Path, links: dict[str, str], generat
         "<main>",
         _overview(data),
         _checks_table(checks),
-        _groupings(data.violations),
+        _groupings(data),
         _charts(data, checks),
         _files_table(data),
-        _violation_details(data.violations),
-        _hint_details(data.hints),
+        _violation_details(data.violations, checks),
         _parse_issue_list(data),
         "</main>",
     ]
@@ -175,10 +177,10 @@ def _run_error(check: CheckRow) -> str:
     return f'<br><span class="run-error" data-check-error="{escape(check.check_name)}">检查未能执行：{escape(check.run_error)}</span>'
 
 
-def _groupings(violations: list[Violation]) -> str:
+def _groupings(data: QualityData) -> str:
     blocks = []
-    for key, title, getter in GROUPINGS:
-        rows = group_rows(violations, getter)
+    for key, title, column in GROUPINGS:
+        rows = group_rows(data, column)
         if key == "year":
             rows.sort(key=lambda r: r.name)
         body = (
@@ -308,9 +310,7 @@ def _year_table(years: list[int], by_unit: dict[str, dict[int, dict]]) -> str:
 def _files_table(data: QualityData) -> str:
     if not data.files:
         return '<section id="files"><h2>已载入文件</h2><p class="muted">无。</p></section>'
-    per_file: dict[str, int] = defaultdict(int)
-    for v in data.violations:
-        per_file[v.source_file] += 1
+    per_file = data.violations_by_file
     rows = "".join(
         f'<tr data-file="{escape(f["source_file"])}"><td>{escape(f["source_file"])}</td>'
         f'<td>{escape(families_label(f.get("families")))}</td><td class="num">{f.get("line_count") or 0:,}</td>'
@@ -376,42 +376,39 @@ def _violation_rows(v: Violation) -> str:
     )
 
 
-def _hint_details(hints: list[Violation]) -> str:
-    """Differences only rounding or truncation explains: listed apart, counted nowhere above."""
-    if not hints:
-        return ""
-    rows = "".join(_violation_rows(v) for v in hints[:MAX_ROWS_PER_CHECK])
-    more = len(hints) - min(len(hints), MAX_ROWS_PER_CHECK)
-    if more:
-        rows += f'<tbody><tr><td colspan="8" class="muted">另有 {more:,} 条未在页面列出，见 violations.xlsx。</td></tr></tbody>'
+def _more_note(check_name: str, total: int, shown: int) -> str:
+    """What the page leaves out of a check's list, and where the rest is: the workbook and SQL."""
+    sql = (
+        f"select * from quality.violations where check_name = '{check_name}' "
+        "order by source_file, line_no;"
+    )
     return (
-        f'<section id="hints"><h2>舍入提示（{len(hints)}）</h2><p class="muted">差额在印刷精度（四舍五入或截位）'
-        "可解释的范围内，不计入错误与警告，供核对。</p>"
-        '<table class="violations"><thead><tr><th>严重程度</th><th>项目 / 单位 / 年度</th><th>文件与行号</th>'
-        f"<th>检查对象</th><th>规则应为</th><th>文件所载</th><th>差额</th><th>说明</th></tr></thead>{rows}</table></section>"
+        f'<tbody><tr><td colspan="8" class="muted more" data-check="{escape(check_name)}" '
+        f'data-hidden="{total - shown}">另有 {total - shown:,} 条未在页面列出（页面按严重程度与差额列出最突出的 '
+        f'{shown:,} 条），完整清单见 <a href="{WORKBOOK}">{WORKBOOK}</a>，或在仓库中查询：'
+        f"<code>{escape(sql)}</code></td></tr></tbody>"
     )
 
 
-def _violation_details(violations: list[Violation]) -> str:
+def _violation_details(listed: list[Violation], checks: list[CheckRow]) -> str:
+    """Each check's worst violations (listed), with how many more there are."""
     by_check: dict[str, list[Violation]] = defaultdict(list)
-    for v in violations:
+    for v in listed:
         by_check[v.check_name].append(v)
+    totals = {c.check_name: c.violations for c in checks}
     if not by_check:
         return '<section id="violations"><h2>违规明细</h2><p>未发现违规。</p></section>'
     order = sorted(by_check, key=lambda c: (min(severity_rank(v.severity) for v in by_check[c]), c))
     blocks = []
     for name in order:
         shown = by_check[name][:MAX_ROWS_PER_CHECK]
+        total = max(totals.get(name, 0), len(shown))
         rows = "".join(_violation_rows(v) for v in shown)
-        more = len(by_check[name]) - len(shown)
-        if more:
-            rows += (
-                f'<tbody><tr><td colspan="8" class="muted">另有 {more:,} 条未在页面列出，'
-                "完整清单见 violations.xlsx。</td></tr></tbody>"
-            )
+        if total > len(shown):
+            rows += _more_note(name, total, len(shown))
         blocks.append(
             f'<details open id="check-{escape(name)}" data-check="{escape(name)}"><summary>{escape(check_label(name))}'
-            f'（{len(by_check[name])}）</summary><table class="violations"><thead><tr><th>严重程度</th>'
+            f'（{total:,}）</summary><table class="violations"><thead><tr><th>严重程度</th>'
             "<th>项目 / 单位 / 年度</th><th>文件与行号</th><th>检查对象</th><th>规则应为</th><th>文件所载</th>"
             f"<th>差额</th><th>说明</th></tr></thead>{rows}</table></details>"
         )

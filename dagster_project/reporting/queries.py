@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,9 +17,8 @@ from typing import Any
 
 import duckdb
 
-from expectations.registry import HINT
-
-from .labels import code_label
+from ..parsers.text import split_lines
+from .labels import SEVERITY_ORDER, code_label
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
@@ -48,7 +49,8 @@ class Violation:
     table_title: str | None = None
     measure: str | None = None
     rule_description: str | None = None
-    source_text: str | None = None  # filled from the raw file, see source_lines.py
+    page_no: int | None = None  # PDF page of the line
+    source_text: str | None = None  # the line as loaded (raw.source_lines), cells joined by ' │ '
 
 
 @dataclass
@@ -60,8 +62,12 @@ class QualityData:
     parse_issues_by_severity: dict[str, int] = field(default_factory=dict)
     parse_issues: list[dict[str, Any]] = field(default_factory=list)  # errors and warnings, capped
     parse_issue_codes: list[dict[str, Any]] = field(default_factory=list)  # severity, code, count, example
-    violations: list[Violation] = field(default_factory=list)  # errors and warnings
-    hints: list[Violation] = field(default_factory=list)  # differences only rounding explains, shown apart
+    violations: list[Violation] = field(default_factory=list)  # the worst few of each check (listed)
+    violation_counts: dict[str, dict[str, Any]] = field(default_factory=dict)  # check → errors, warnings, total
+    violation_groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # column → name, counts
+    violations_by_file: dict[str, int] = field(default_factory=dict)
+    # every violation of a check (file and line order), streamed while quality_data() is open
+    violations_of: Callable[[str], Iterable[Violation]] = field(default=lambda check: (), repr=False)
     check_results: list[dict[str, Any]] = field(default_factory=list)
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
@@ -91,26 +97,46 @@ def as_number(value: Any) -> Decimal | None:
         return None
 
 
-def load_quality_data(db_path: Path, parse_issue_limit: int = 500) -> QualityData:
-    """Read the warehouse at db_path (read-only). A missing file gives an empty QualityData."""
+# Columns of report_violations the page counts violations by (summary.GROUPINGS names them).
+GROUP_COLUMNS = ("district", "supervising_dept", "implementing_unit", "fiscal_year")
+
+
+@contextmanager
+def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: int = 50) -> Iterator[QualityData]:
+    """The warehouse at db_path (read-only) as the report shows it; a missing file gives an empty QualityData.
+
+    Counts are computed in DuckDB and only the worst `listed_per_check` violations of each check
+    are read into Python, so the cost follows what the page shows; `violations_of` streams the rest
+    (for the workbook) while the context is open.
+    """
     data = QualityData()
     if not Path(db_path).exists():
-        return data
+        yield data
+        return
     with duckdb.connect(str(db_path), read_only=True) as con:
-        tables = _tables(con)
-        reader = _Reader(con, tables)
+        reader = _Reader(con, _tables(con))
         data.files = reader.files()
         data.reports_by_type = reader.reports_by_type()
         data.parse_issues_by_severity, data.parse_issues = reader.parse_issues(parse_issue_limit)
         data.parse_issue_codes = reader.parse_issue_codes()
-        found = reader.violations()
-        data.violations = [v for v in found if v.severity != HINT]
-        data.hints = [v for v in found if v.severity == HINT]
+        if reader.build_violations():
+            data.violation_counts = reader.violation_counts()
+            data.violation_groups = {c: reader.violations_by(c) for c in GROUP_COLUMNS}
+            data.violations_by_file = {r["name"]: r["total"] for r in reader.violations_by("source_file")}
+            data.violations = reader.listed_violations(listed_per_check)
+            data.violations_of = reader.violations_of
         data.check_results = reader.check_results()
         data.execution_rates = reader.execution_rates()
         data.unit_scores = reader.unit_scores()
         data.unit_years = reader.unit_years()
-    return data
+        yield data
+
+
+def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: int = 50) -> QualityData:
+    """quality_data() read once (violations_of is not usable afterwards)."""
+    with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
+        data.violations_of = lambda check: ()
+        return data
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
@@ -121,6 +147,11 @@ def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     ).fetchall():
         found[f"{schema}.{table}"].add(column)
     return found
+
+
+# What a violation takes from its report (fct_report) when its own row does not say.
+_REPORT_COLUMNS = ("project_name", "supervising_dept", "implementing_unit", "fiscal_year", "report_type", "district")
+_NO_ROW = "left join (select {1}) {0} on false"  # a join target the warehouse lacks: every column null
 
 
 class _Reader:
@@ -190,59 +221,156 @@ class _Reader:
             """
         )
 
-    def _reports(self) -> dict[tuple[str, int], dict[str, Any]]:
-        if not self.has("marts.fct_report", "source_file", "report_seq"):
-            return {}
-        cols = self.tables["marts.fct_report"]
-        pick = ["source_file", "report_seq"] + [
-            c
-            for c in ("project_name", "supervising_dept", "implementing_unit", "fiscal_year", "report_type", "district")
-            if c in cols
-        ]
-        # A unit under its canonical name (the dim_unit key) where the marts have one, so that
-        # every printed variant of a unit counts as that unit; else as printed.
-        for name in ("supervising_dept", "implementing_unit"):
-            if name in cols and f"{name}_key" in cols:
-                pick[pick.index(name)] = f"coalesce({name}_key, {name}) as {name}"
-        return {
-            (r["source_file"], r["report_seq"]): r
-            for r in self.rows(f"select {', '.join(pick)} from marts.fct_report")
-        }
-
     def _unit_column(self) -> str:
         """fct_report's implementing unit: its canonical key when the marts have one."""
         if self.has("marts.fct_report", "implementing_unit_key"):
             return "coalesce(r.implementing_unit_key, r.implementing_unit)"
         return "r.implementing_unit"
 
-    def _budget_years(self) -> dict[tuple[str, int], int]:
+    def _report_join(self) -> str:
+        """fct_report's names for a violation's report, units under their canonical name (dim_unit key)."""
+        if not self.has("marts.fct_report", "source_file", "report_seq"):
+            return _NO_ROW.format("r", ", ".join(f"null as {c}" for c in _REPORT_COLUMNS))
+        cols = self.tables["marts.fct_report"]
+        pick = ["source_file", "report_seq"]
+        for name in _REPORT_COLUMNS:
+            if name in cols and f"{name}_key" in cols:  # every printed variant of a unit counts as that unit
+                pick.append(f"coalesce({name}_key, {name}) as {name}")
+            else:
+                pick.append(name if name in cols else f"null as {name}")
+        return (
+            f"left join (select {', '.join(pick)} from marts.fct_report "
+            "qualify row_number() over (partition by source_file, report_seq) = 1) r "
+            "on r.source_file = v.source_file and r.report_seq = v.report_seq"
+        )
+
+    def _budget_year_join(self) -> str:
+        """A budget finding's year: its table's fiscal year."""
         if not self.has("marts.fct_budget_line", "source_file", "table_seq", "fiscal_year"):
-            return {}
+            return _NO_ROW.format("b", "null::integer as fiscal_year")
+        return (
+            "left join (select source_file, table_seq, min(fiscal_year) as fiscal_year from marts.fct_budget_line "
+            "group by 1, 2) b on b.source_file = v.source_file and b.table_seq = v.table_seq"
+        )
+
+    def _department_join(self) -> str:
+        """Printed department name (budgets' 编制部门, reports' 主管部门) → its canonical key."""
+        parts = [
+            f"select {name} as printed, {name}_key as key, {rank} as rank from {table} where {name}_key is not null"
+            for rank, (table, name) in enumerate(
+                (("marts.fct_budget_line", "department"), ("marts.fct_report", "supervising_dept"))
+            )
+            if self.has(table, name, f"{name}_key")
+        ]
+        if not parts or "department" not in self.tables["quality.violations"]:
+            return _NO_ROW.format("d", "null::varchar as key")
+        return (
+            f"left join (select printed, arg_max(key, rank) as key from ({' union all '.join(parts)}) "
+            "group by printed) d on d.printed = v.department"
+        )
+
+    def _source_line_join(self) -> str:
+        """The line a violation points at, as loaded with its file (raw.source_lines)."""
+        if not self.has("raw.source_lines", "source_file", "line_no", "text"):
+            return _NO_ROW.format("sl", "null::varchar as text, null::integer as page_no")
+        page = "page_no" if self.has("raw.source_lines", "page_no") else "null::integer as page_no"
+        return (
+            f"left join (select source_file, line_no, text, {page} from raw.source_lines) sl "
+            "on sl.source_file = v.source_file and sl.line_no = v.line_no"
+        )
+
+    def build_violations(self) -> bool:
+        """Each violation with its report, unit, year and source line: temp table report_violations.
+
+        Everything the page counts and lists is then SQL over it; nothing re-reads the raw files.
+        False when the warehouse has no quality.violations.
+        """
+        if not self.has("quality.violations", "check_name"):
+            return False
+        have = self.tables["quality.violations"]
+
+        def v(name: str) -> str:
+            return f"v.{name}" if name in have else "null"
+
+        department = f"coalesce(r.supervising_dept, {v('supervising_dept')}, d.key, {v('department')})"
+        self.con.execute(
+            f"""
+            create or replace temp table report_violations as
+            select v.check_name, coalesce({v('severity')}, 'warning') as severity,
+                   coalesce({v('source_file')}, '') as source_file, {v('line_no')} as line_no,
+                   {v('report_seq')} as report_seq, {v('table_seq')} as table_seq, {v('subject')} as subject,
+                   {v('expected_value')} as expected_value, {v('observed_value')} as observed_value,
+                   {v('message')} as message, {v('difference')} as difference, {v('value_unit')} as value_unit,
+                   {v('tolerance')} as tolerance, {v('table_title')} as table_title, {v('measure')} as measure,
+                   {v('rule_description')} as rule_description,
+                   coalesce({v('project_name')}, r.project_name) as project_name,
+                   coalesce({v('report_type')}, r.report_type) as report_type,
+                   coalesce({v('fiscal_year')}, r.fiscal_year, b.fiscal_year) as fiscal_year,
+                   {department} as supervising_dept,
+                   -- a department-level finding (no report) counts under its department
+                   coalesce(r.implementing_unit, {v('implementing_unit')},
+                            case when {v('report_seq')} is null then {department} end) as implementing_unit,
+                   coalesce({v('district')}, r.district) as district,
+                   coalesce({v('page_no')}, sl.page_no) as page_no, sl.text as source_text
+            from quality.violations v {self._report_join()} {self._budget_year_join()}
+                 {self._department_join()} {self._source_line_join()}
+            -- rounding hints are not errors or warnings: the page and workbook leave them out
+            where {v('severity')} is distinct from 'hint'
+            """
+        )
+        return True
+
+    def violation_counts(self) -> dict[str, dict[str, Any]]:
+        """check_name → {severities, errors, warnings, total}, counted in DuckDB."""
         return {
-            (f, t): y
-            for f, t, y in self.con.execute(
-                "select source_file, table_seq, min(fiscal_year) from marts.fct_budget_line group by 1, 2"
-            ).fetchall()
+            r["check_name"]: r
+            for r in self.rows(
+                """
+                select check_name, list(distinct severity order by severity) as severities,
+                       count(*) filter (where severity = 'error') as errors,
+                       count(*) filter (where severity = 'warning') as warnings, count(*) as total
+                from report_violations group by 1
+                """
+            )
         }
 
-    def _department_keys(self) -> dict[str, str]:
-        """Printed department name → its canonical key (budgets' 编制部门, reports' 主管部门)."""
-        keys: dict[str, str] = {}
-        for table, name in (("marts.fct_budget_line", "department"), ("marts.fct_report", "supervising_dept")):
-            if self.has(table, name, f"{name}_key"):
-                query = f"select distinct {name}, {name}_key from {table} where {name}_key is not null"
-                keys.update(dict(self.con.execute(query).fetchall()))
-        return keys
+    def violations_by(self, column: str) -> list[dict[str, Any]]:
+        """Violations counted by one column of report_violations (district, unit, year…), most first."""
+        return self.rows(
+            f"""
+            select coalesce(nullif({column}::varchar, ''), '（未知）') as name,
+                   count(*) filter (where severity = 'error') as errors,
+                   count(*) filter (where severity = 'warning') as warnings, count(*) as total
+            from report_violations group by 1 order by total desc, name
+            """
+        )
 
-    def violations(self) -> list[Violation]:
-        if not self.has("quality.violations", "check_name"):
-            return []
-        rows = self.rows("select * from quality.violations")
-        reports = self._reports()
-        budget_years = self._budget_years()
-        departments = self._department_keys()
-        found = [_violation(row, reports, budget_years, departments) for row in rows]
-        return sorted(found, key=lambda v: (v.check_name, v.source_file, v.line_no or 0, v.subject or ""))
+    def listed_violations(self, per_check: int) -> list[Violation]:
+        """The worst `per_check` violations of each check: most severe first, then the largest difference."""
+        found, expected = (_number_sql(c) for c in ("observed_value", "expected_value"))
+        magnitude = f"abs(coalesce(difference::double, {found} - {expected}))"
+        rows = self.rows(
+            f"""
+            select * exclude (worst) from (
+                select *, row_number() over (
+                    partition by check_name
+                    order by {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject
+                ) as worst from report_violations)
+            where worst <= ? order by check_name, worst
+            """,
+            [per_check],
+        )
+        return [_violation(row) for row in rows]
+
+    def violations_of(self, check_name: str, batch: int = 10_000) -> Iterator[Violation]:
+        """Every violation of one check in file and line order, streamed (the workbook lists them all)."""
+        cursor = self.con.execute(
+            "select * from report_violations where check_name = ? order by source_file, line_no, subject",
+            [check_name],
+        )
+        names = [d[0] for d in cursor.description]
+        while chunk := cursor.fetchmany(batch):
+            yield from (_violation(dict(zip(names, row))) for row in chunk)
 
     def check_results(self) -> list[dict[str, Any]]:
         if not self.has("quality.check_results", "check_name"):
@@ -294,33 +422,36 @@ class _Reader:
         )
 
 
-def _violation(
-    row: dict[str, Any],
-    reports: dict[tuple[str, int], dict[str, Any]],
-    budget_years: dict[tuple[str, int], int],
-    departments: dict[str, str],
-) -> Violation:
-    report = reports.get((row.get("source_file"), row.get("report_seq")), {})
+def _severity_sql(column: str = "severity") -> str:
+    """labels.SEVERITY_ORDER as an SQL rank (unknown severities last)."""
+    whens = " ".join(f"when '{s}' then {rank}" for s, rank in SEVERITY_ORDER.items())
+    return f"case {column} {whens} else 9 end"
 
-    def pick(name: str) -> Any:
-        value = row.get(name)
-        return value if value is not None else report.get(name)
 
-    def unit(name: str) -> Any:  # the report's (canonical) name first: one name per unit
-        value = report.get(name)
-        return value if value is not None else row.get(name)
+def _number_sql(column: str) -> str:
+    """A printed value as a double when it is a number ('1,203.00', '95.67%'), like as_number."""
+    return f"try_cast(regexp_replace(trim({column}), '[,，%％]', '', 'g') as double)"
 
+
+def line_text(raw: str | None, page_no: int | None = None) -> str | None:
+    """A source line as the page shows it: its non-empty cells joined by ' │ ', a PDF line with its page."""
+    if raw is None:
+        return None
+    lines = split_lines(raw)
+    text = " │ ".join(lines[0].texts) if lines else ""
+    return f"（第{page_no}页）{text}" if page_no else text
+
+
+def _violation(row: dict[str, Any]) -> Violation:
+    """A report_violations row as the page and the workbook show it."""
     expected, observed = row.get("expected_value"), row.get("observed_value")
     difference = as_number(row.get("difference"))
     if difference is None and as_number(expected) is not None and as_number(observed) is not None:
         difference = as_number(observed) - as_number(expected)
-    year = pick("fiscal_year")
-    if year is None and row.get("table_seq") is not None:
-        year = budget_years.get((row.get("source_file"), row.get("table_seq")))
-    violation = Violation(
+    return Violation(
         check_name=row["check_name"],
-        severity=row.get("severity") or "warning",
-        source_file=row.get("source_file") or "",
+        severity=row["severity"],
+        source_file=row["source_file"],
         line_no=_int(row.get("line_no")),
         report_seq=_int(row.get("report_seq")),
         table_seq=_int(row.get("table_seq")),
@@ -329,25 +460,20 @@ def _violation(
         observed_value=_text(observed),
         message=_text(row.get("message")),
         difference=difference,
-        project_name=pick("project_name"),
-        supervising_dept=unit("supervising_dept"),
-        implementing_unit=unit("implementing_unit"),
-        fiscal_year=_int(year),
-        report_type=pick("report_type"),
+        project_name=row.get("project_name"),
+        supervising_dept=row.get("supervising_dept"),
+        implementing_unit=row.get("implementing_unit"),
+        fiscal_year=_int(row.get("fiscal_year")),
+        report_type=row.get("report_type"),
+        district=row.get("district"),
         value_unit=_text(row.get("value_unit")) or None,
         tolerance=as_number(row.get("tolerance")),
         table_title=_text(row.get("table_title")),
         measure=code_label(_text(row.get("measure"))),
         rule_description=_text(row.get("rule_description")),
+        page_no=_int(row.get("page_no")),
+        source_text=line_text(row.get("source_text"), row.get("page_no")),
     )
-    # the quality models carry the report's 主管部门 / the budget's 编制部门 and its district;
-    # a department is shown under its canonical name (dim_unit key) where the marts have one
-    if violation.supervising_dept is None and row.get("department"):
-        violation.supervising_dept = departments.get(row["department"], row["department"])
-    if violation.implementing_unit is None and violation.report_seq is None:
-        violation.implementing_unit = violation.supervising_dept  # a department-level finding: its department
-    violation.district = row.get("district") or report.get("district")
-    return violation
 
 
 def _int(value: Any) -> int | None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from .labels import CHECK_RULES, check_label, severity_rank
-from .queries import QualityData, Violation
+from .queries import QualityData
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class GroupRow:
 
 
 def headline(data: QualityData) -> dict[str, int]:
-    by_severity = Counter(v.severity for v in data.violations)
+    counts = data.violation_counts.values()
     return {
         "files": len(data.files),
         "reports": data.report_count,
@@ -40,23 +38,21 @@ def headline(data: QualityData) -> dict[str, int]:
         "parse_errors": data.parse_issues_by_severity.get("error", 0),
         "parse_warnings": data.parse_issues_by_severity.get("warning", 0),
         "parse_infos": data.parse_issues_by_severity.get("info", 0),
-        "violations": len(data.violations),
-        "violation_errors": by_severity.get("error", 0),
-        "violation_warnings": by_severity.get("warning", 0),
+        "violations": sum(c["total"] for c in counts),
+        "violation_errors": sum(c["errors"] for c in counts),
+        "violation_warnings": sum(c["warnings"] for c in counts),
     }
 
 
 def check_rows(data: QualityData) -> list[CheckRow]:
     """Every check that ran (quality.check_results) or fired, errors first, then by count."""
-    by_check: dict[str, list[Violation]] = defaultdict(list)
-    for v in data.violations:
-        by_check[v.check_name].append(v)
     results = {r["check_name"]: r for r in data.check_results}
     rows = []
-    for name in sorted(set(results) | set(by_check)):
-        found = by_check.get(name, [])
+    counts = data.violation_counts
+    for name in sorted(set(results) | set(counts)):
+        found = counts.get(name, {"severities": [], "errors": 0, "warnings": 0, "total": 0})
         severities = sorted(
-            {v.severity for v in found} or {results.get(name, {}).get("severity") or "warning"},
+            set(found["severities"]) or {results.get(name, {}).get("severity") or "warning"},
             key=severity_rank,
         )
         result = results.get(name, {})
@@ -64,7 +60,7 @@ def check_rows(data: QualityData) -> list[CheckRow]:
         rule = (
             CHECK_RULES.get(name)
             or result.get("description")
-            or next((v.rule_description for v in found if v.rule_description), "")
+            or next((v.rule_description for v in data.violations if v.check_name == name and v.rule_description), "")
         )
         rows.append(
             CheckRow(
@@ -73,28 +69,24 @@ def check_rows(data: QualityData) -> list[CheckRow]:
                 severity="/".join(severities),
                 rule=rule,
                 evaluated=None if evaluated is None else int(evaluated),
-                violations=len(found),
-                errors=sum(v.severity == "error" for v in found),
-                warnings=sum(v.severity == "warning" for v in found),
+                violations=found["total"],
+                errors=found["errors"],
+                warnings=found["warnings"],
                 run_error=result.get("error") or None,
             )
         )
     return sorted(rows, key=lambda r: (severity_rank(r.severity.split("/")[0]), -r.violations, r.check_name))
 
 
-def group_rows(violations: list[Violation], key: Callable[[Violation], object]) -> list[GroupRow]:
-    """Violations counted by key (e.g. district), most first; a missing key shows as '（未知）'."""
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for v in violations:
-        value = key(v)
-        counts["（未知）" if value in (None, "") else str(value)][v.severity] += 1
-    rows = [GroupRow(name, c["error"], c["warning"], sum(c.values())) for name, c in counts.items()]
-    return sorted(rows, key=lambda r: (-r.total, r.name))
+def group_rows(data: QualityData, column: str) -> list[GroupRow]:
+    """Violations counted by a column (e.g. district), most first; a missing value shows as '（未知）'."""
+    return [GroupRow(r["name"], r["errors"], r["warnings"], r["total"]) for r in data.violation_groups.get(column, [])]
 
 
-GROUPINGS: list[tuple[str, str, Callable[[Violation], object]]] = [
-    ("district", "按区", lambda v: v.district),
-    ("supervising-dept", "按主管部门", lambda v: v.supervising_dept),
-    ("implementing-unit", "按实施单位", lambda v: v.implementing_unit),
-    ("year", "按年度", lambda v: v.fiscal_year),
+# (element id, title, column of the counted violations: queries.GROUP_COLUMNS)
+GROUPINGS: list[tuple[str, str, str]] = [
+    ("district", "按区", "district"),
+    ("supervising-dept", "按主管部门", "supervising_dept"),
+    ("implementing-unit", "按实施单位", "implementing_unit"),
+    ("year", "按年度", "fiscal_year"),
 ]

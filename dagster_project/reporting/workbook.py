@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections.abc import Iterable
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .labels import check_label, severity_label
-from .queries import QualityData, Violation, as_number
+from .queries import QualityData, as_number
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
-HINTS_SHEET = "舍入提示"  # differences only rounding explains, apart from the rules' sheets
 NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
@@ -52,6 +53,10 @@ VIOLATION_COLUMNS: list[tuple[str, int, object]] = [
 ]
 
 
+# Long text, wrapped in its column: 说明 and 原文
+WRAPPED_COLUMNS = frozenset(i for i, (title, _, _) in enumerate(VIOLATION_COLUMNS) if title in ("说明", "原文"))
+
+
 def _cell_value(value: str | None) -> Decimal | str | None:
     number = as_number(value)
     return number if number is not None else value
@@ -68,38 +73,78 @@ def sheet_name(check_name: str, taken: set[str]) -> str:
     return name
 
 
-def as_text_if_formula_like(cell) -> None:
-    """Keep a cell whose text a spreadsheet would run as a formula as the text it is."""
-    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
+class _Styles:
+    """The workbook's few cell styles, each registered once and copied onto the cells that need one.
+
+    openpyxl registers a style object on every assignment (hashing and comparing it), which costs
+    more than the cell itself; and a styled cell costs twice a plain one. So only what changes the
+    display is styled: numbers (thousands, two decimals), long text (wrapped), the header.
+    """
+
+    def __init__(self, wb: Workbook):
+        ws = wb.create_sheet("styles")  # a scratch sheet to register the styles on, removed below
+        self._header = self._make(ws, font=Font(bold=True), fill=_HEADER_FILL, alignment=Alignment(vertical="center"))
+        self._wrapped = self._make(ws, alignment=Alignment(vertical="top", wrap_text=True))
+        self._number = self._make(ws, number_format=_NUMBER_FORMAT)
+        self._quoted = self._make(ws, quotePrefix=True)
+        self._quoted_wrapped = self._make(ws, quotePrefix=True, alignment=Alignment(vertical="top", wrap_text=True))
+        wb.remove(ws)
+
+    @staticmethod
+    def _make(ws, **style) -> StyleArray:
+        cell = WriteOnlyCell(ws)
+        for name, value in style.items():
+            setattr(cell, name, value)
+        return cell._style
+
+    def _styled(self, ws, value: object, style: StyleArray) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value)
+        cell._style = copy(style)
+        return cell
+
+    def header(self, ws, value: str) -> WriteOnlyCell:
+        return self._styled(ws, value, self._header)
+
+    def row(self, ws, values: list, wrapped: frozenset[int] = frozenset()) -> list:
+        """Cells of one row: Decimals as formatted numbers, the text of `wrapped` columns wrapped."""
+        out = []
+        for i, value in enumerate(values):
+            if isinstance(value, Decimal):
+                out.append(self._styled(ws, float(value), self._number))
+            elif isinstance(value, str) and value.startswith(_FORMULA_STARTS):  # text, never a formula
+                cell = self._styled(ws, value, self._quoted_wrapped if i in wrapped else self._quoted)
+                cell.data_type = "s"
+                out.append(cell)
+            elif i in wrapped and isinstance(value, str):
+                out.append(self._styled(ws, value, self._wrapped))
+            else:
+                out.append(value)
+        return out
 
 
-def _header(ws: Worksheet, headers: list[tuple[str, int]]) -> None:
-    for col, (title, width) in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=col, value=title)
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="center")
+def _sheet(wb: Workbook, styles: _Styles, title: str, headers: list[tuple[str, int]]):
+    """A write-only sheet with its header row, column widths, frozen header and filter."""
+    ws = wb.create_sheet(title)
+    for col, (_, width) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
+    ws.append([styles.header(ws, name) for name, _ in headers])
+    return ws
 
 
-def _write_rows(ws: Worksheet, rows: list[list]) -> None:
-    for values in rows:
-        ws.append([float(x) if isinstance(x, Decimal) else x for x in values])
-        for cell, value in zip(ws[ws.max_row], values):
-            if isinstance(value, Decimal):
-                cell.number_format = _NUMBER_FORMAT
-            as_text_if_formula_like(cell)
-    ws.auto_filter.ref = ws.dimensions
+def _write_rows(ws, styles: _Styles, rows: Iterable[list], width: int, wrapped: frozenset[int] = frozenset()) -> int:
+    """Append the rows; the filter covers them. Returns how many were written."""
+    n = 0
+    for n, values in enumerate(rows, start=1):
+        ws.append(styles.row(ws, values, wrapped))
+    ws.auto_filter.ref = f"A1:{get_column_letter(width)}{n + 1}"
+    return n
 
 
-def _summary_sheet(ws: Worksheet, data: QualityData) -> None:
+def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
     h = headline(data)
-    _header(
-        ws, [("规则", 28), ("代码", 30), ("严重程度", 12), ("检查条数", 10), ("违规数", 10), ("规则要求", 60)]
-    )
+    headers = [("规则", 28), ("代码", 30), ("严重程度", 12), ("检查条数", 10), ("违规数", 10), ("规则要求", 60)]
+    ws = _sheet(wb, styles, SUMMARY_SHEET, headers)
     rows = [
         [
             c.label,
@@ -111,46 +156,34 @@ def _summary_sheet(ws: Worksheet, data: QualityData) -> None:
         ]
         for c in check_rows(data)
     ]
-    _write_rows(ws, rows)
-    start = ws.max_row + 2
-    for offset, (label, key) in enumerate(
-        [
-            ("已载入文件", "files"),
-            ("已载入报表", "reports"),
-            ("解析问题", "parse_issues"),
-            ("违规总数", "violations"),
-            ("其中错误", "violation_errors"),
-            ("其中警告", "violation_warnings"),
-        ]
-    ):
-        ws.cell(row=start + offset, column=1, value=label).font = Font(bold=True)
-        ws.cell(row=start + offset, column=5, value=h[key])
-
-
-def _violation_sheet(ws: Worksheet, violations: list[Violation]) -> None:
-    _header(ws, [(title, width) for title, width, _ in VIOLATION_COLUMNS])
-    _write_rows(ws, [[get(v) for _, _, get in VIOLATION_COLUMNS] for v in violations] or [[NONE_FOUND]])
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
+    _write_rows(ws, styles, rows, len(headers), wrapped=frozenset({0, 5}))
+    ws.append([])
+    for label, key in [
+        ("已载入文件", "files"),
+        ("已载入报表", "reports"),
+        ("解析问题", "parse_issues"),
+        ("违规总数", "violations"),
+        ("其中错误", "violation_errors"),
+        ("其中警告", "violation_warnings"),
+    ]:
+        ws.append([styles.header(ws, label), None, None, None, h[key]])
 
 
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
-    """Write the workbook; return {sheet name: data rows} for the per-check sheets."""
-    wb = Workbook()
-    _summary_sheet(wb.active, data)
-    wb.active.title = SUMMARY_SHEET
-    by_check: dict[str, list[Violation]] = defaultdict(list)
-    for v in data.violations:
-        by_check[v.check_name].append(v)
-    taken, written = {SUMMARY_SHEET, HINTS_SHEET}, {}
+    """Write the workbook, streaming each check's violations (data.violations_of) into a write-only
+    sheet: memory and time follow the rows, not rows × styles. Returns {sheet name: data rows}."""
+    wb = Workbook(write_only=True)
+    styles = _Styles(wb)
+    _summary_sheet(wb, styles, data)
+    headers = [(title, width) for title, width, _ in VIOLATION_COLUMNS]
+    taken, written = {SUMMARY_SHEET}, {}
     for check in (c.check_name for c in check_rows(data)):
-        ws = wb.create_sheet(sheet_name(check, taken))
-        _violation_sheet(ws, by_check[check])
-        written[ws.title] = len(by_check[check])
-    if data.hints:
-        _violation_sheet(wb.create_sheet(HINTS_SHEET), data.hints)
-        written[HINTS_SHEET] = len(data.hints)
+        ws = _sheet(wb, styles, sheet_name(check, taken), headers)
+        found = ([get(v) for _, _, get in VIOLATION_COLUMNS] for v in data.violations_of(check))
+        n = _write_rows(ws, styles, found, len(headers), WRAPPED_COLUMNS)
+        if not n:
+            _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
+        written[ws.title] = n
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return written

@@ -83,12 +83,17 @@ class Warehouse:
             return con.execute(sql).fetchall()
 
 
+def _lines(source_file: str) -> list[str]:
+    """The file's lines: filler around the cited ones."""
+    cited = SOURCE_LINES[source_file]
+    return [cited.get(i, f"第{i}行\t填充") for i in range(1, max(cited) + 21)]
+
+
 def _write_raw(raw_dir: Path) -> dict[str, str]:
-    """Write each raw file (filler lines around the cited ones); return sha256 by file."""
+    """Write each raw file; return sha256 by file."""
     digests = {}
-    for source_file, cited in SOURCE_LINES.items():
-        n = max(cited) + 20
-        text = "\n".join(cited.get(i, f"第{i}行\t填充") for i in range(1, n + 1)) + "\n"
+    for source_file in SOURCE_LINES:
+        text = "\n".join(_lines(source_file)) + "\n"
         data = text.encode("gb18030" if source_file == BUDGET_2020 else "utf-8")
         path = raw_dir / source_file
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,6 +118,15 @@ def build_warehouse(
                 "insert into raw.source_files values (?, ?, 0, ?, ?, now())",
                 [f, digest, families, max(SOURCE_LINES[f]) + 20],
             )
+        # every line as the loader keeps it (decoded text, TABs as they are): what the report shows
+        con.execute(
+            "create table raw.source_lines (source_file varchar, line_no integer, page_no integer, "
+            "sheet_name varchar, text varchar)"
+        )
+        con.executemany(
+            "insert into raw.source_lines values (?, ?, null, null, ?)",
+            [(f, no, text) for f in SOURCE_LINES for no, text in enumerate(_lines(f), start=1)],
+        )
         con.execute(
             "create table raw.parse_issues (source_file varchar, line_no integer, severity varchar, "
             "code varchar, message varchar, raw_text varchar)"

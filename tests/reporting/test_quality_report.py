@@ -146,7 +146,7 @@ def test_page_shows_each_violation_in_context(dom):
     assert "资金得分不符" in dom and "扣分未说明偏差原因" in dom and "custom_rule_x" in dom
     assert "中央就业补助资金" in dom and "上海市松江区就业促进中心" in dom
     assert f"{SONGJIANG_2024} 第 120 行" in dom
-    # the source line, read from the raw file (TAB cells joined), also from a GB18030 file
+    # the source line as loaded (raw.source_lines: TAB cells joined), also of a GB18030 file
     assert "年度资金总额 │ 1203.00 │ 1158.10 │ 1158.10 │ 10.00 │ 100.00 │ 9.50" in dom
     assert "208 │ 01 │ 人力资源和社会保障管理事务 │ 12,345,678.00" in dom
     assert "+678.00" in dom  # difference observed − expected
@@ -308,30 +308,14 @@ def test_page_lists_a_capped_number_per_check_but_counts_all(tmp_path, monkeypat
     assert result["sheets"]["扣分未说明偏差原因"] == 2
 
 
-def test_hints_are_shown_apart_and_counted_nowhere_else(tmp_path):
+def test_source_lines_come_from_the_warehouse_not_the_raw_folder(tmp_path):
+    """The report opens no input file (none outside the folder, no FIFO, no PDF read again): the
+    line text is raw.source_lines, so it is shown even with the raw folder gone."""
     raw_dir = tmp_path / "raw"
     raw_dir.mkdir()
-    db = tmp_path / "fiscal.duckdb"
-    build_warehouse(db, raw_dir)
-    plain = render_quality_report(db, tmp_path / "plain", raw_dir)
-    with duckdb.connect(str(db)) as con:
-        con.execute(
-            "insert into quality.violations (check_name, severity, source_file, table_seq, subject, expected_value, "
-            "observed_value, message, line_no) values ('narrative_amount_mismatch', 'hint', ?, null, '行政运行', "
-            "'13982300.00', '13982200.00', '说明中“行政运行”为 1,398.22 万元……仅作提示。', 310)",
-            [BUDGET_2020],
-        )
-    result = render_quality_report(db, tmp_path / "reports", raw_dir)
-    assert result["counts"] == plain["counts"]  # neither an error nor a warning
+    build_warehouse(tmp_path / "fiscal.duckdb", raw_dir)
+    shutil.rmtree(raw_dir)
+    result = render_quality_report(tmp_path / "fiscal.duckdb", tmp_path / "reports", raw_dir)
     markup = result["html"].read_text(encoding="utf-8")
-    hints = markup[markup.index('<section id="hints">') :]
-    assert "舍入提示（1）" in hints and "1,398.22 万元" in hints and 'data-severity="hint"' in hints
-    assert 'data-severity="hint"' not in markup[: markup.index('<section id="hints">')]
-    book = load_workbook(result["xlsx"])
-    sheet = book["舍入提示"]
-    header = [c.value for c in sheet[1]]
-    (row,) = [dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)]
-    assert (row["严重程度"], row["检查对象"], row["行号"]) == ("舍入提示", "行政运行", 310)
-    assert "说明金额与表格不符" not in book.sheetnames or all(
-        c.value != "行政运行" for r in book["说明金额与表格不符"].iter_rows() for c in r
-    )
+    assert "年度资金总额 │ 1203.00 │ 1158.10 │ 1158.10 │ 10.00 │ 100.00 │ 9.50" in markup
+    assert "（未能读取原文行）" not in markup

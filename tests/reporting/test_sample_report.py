@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from dagster_project.reporting.charts import Bar, Segment, bar_chart, wrap_label
 from dagster_project.reporting.labels import check_label
-from dagster_project.reporting.workbook import HINTS_SHEET
 
 
 class _Groups(HTMLParser):
@@ -61,10 +60,8 @@ def test_department_level_findings_name_their_department(sample_run, workbook):
 
 def test_workbook_is_chinese_and_has_a_sheet_per_rule(sample_run, workbook):
     rules = {c for (c,) in sample_run.query("select check_name from quality.check_results")}
-    assert set(workbook.sheetnames[1:]) == {check_label(c) for c in rules} | {HINTS_SHEET}
-    found = dict(
-        sample_run.query("select check_name, count(*) from quality.violations where severity <> 'hint' group by 1")
-    )
+    assert set(workbook.sheetnames[1:]) == {check_label(c) for c in rules}
+    found = dict(sample_run.query("select check_name, count(*) from quality.violations group by 1"))
     for rule in rules:
         ws = workbook[check_label(rule)]
         rows = list(ws.iter_rows(min_row=2, values_only=True))
