@@ -119,6 +119,10 @@ def parse_document(data: bytes, fmt: str, source_file: str) -> ParseResult:
     result = parse_text(document.text(), source_file, boilerplate=boilerplate)
     for severity, code, message in document.problems:
         result.issues.insert(0, ParseIssue(source_file, 0, severity, code, message))
+    for index, severity, code, message in document.cell_problems:
+        line_no = document.line_of_block(index)
+        result.issues.append(ParseIssue(source_file, line_no, severity, code, message, source_lines[line_no - 1].text))
+    result.issues.sort(key=lambda i: i.line_no)
     result.source_lines = source_lines
     return result
 
