@@ -211,6 +211,9 @@ _DECL_LABELS = {
     "长期目标": "goal_total",
     "项目总目标": "goal_total",
 }
+# Further labels of the form, kept under their printed name in extra_fields (any other
+# "label：" pair is kept too; these also read without their colon).
+_DECL_EXTRA_LABELS = ("实施期限", "项目类型", "是否新增项目", "分配方式", "政策依据", "测算依据", "备注")
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _MAX_LABEL = 12  # a label is a short cell; a long text ending in a colon is a value
 _EXPLAIN_LABELS = ("指标解释", "指标说明")
@@ -285,7 +288,8 @@ class TargetDocument:
         self.close_table()
         if self.section is not None:
             self.section.collecting = False
-        self.table = _Table(row.first_text_line, row.last_line, self.section)
+        self.table = _Table(row.first_text_line, row.last_line, self.section,
+                            declaration=vocabulary.is_declaration_title(row.key))
         self.tables.append(self.table)
         if self.section is not None:
             self.section.tables.append(self.table)
@@ -402,7 +406,7 @@ class TargetDocument:
             if not c.text:
                 continue
             awaiting = current is not None and current not in t.fields  # a label still without its value
-            label = _colon_label(norm(c.text), known_only=awaiting)
+            label = _colon_label(norm(c.text), known_only=awaiting, colon_optional=t.declaration and not awaiting)
             if label is not None:
                 base, unit = label
                 current = _DECL_LABELS.get(base, base)
@@ -594,14 +598,22 @@ def _joined(parts: list[str] | None) -> str | None:
 _KNOWN_FIELDS = {*_FORM_LABELS.values(), *_DECL_LABELS.values(), *_FIELDS.values()}
 
 
-def _colon_label(key: str, known_only: bool = False) -> tuple[str, str | None] | None:
-    """(label, unit) of a "label：" cell — 本年度项目金额（万元）： → (本年度项目金额, 万元) — or None."""
+def _colon_label(key: str, known_only: bool = False, colon_optional: bool = False) -> tuple[str, str | None] | None:
+    """(label, unit) of a "label：" cell — 本年度项目金额（万元）： → (本年度项目金额, 万元) — or None.
+
+    ``colon_optional``: under a 申报表 title a known label also reads without its colon.
+    """
     if not key.endswith(":"):
-        return None
+        base = _NOTE.sub("", key)
+        return (base, money_unit(key)) if colon_optional and _is_known_label(base) else None
     base = _NOTE.sub("", key[:-1])
-    if base in _DECL_LABELS or (not known_only and 0 < len(base) <= _MAX_LABEL):
+    if _is_known_label(base) or (not known_only and 0 < len(base) <= _MAX_LABEL):
         return base, money_unit(key)
     return None
+
+
+def _is_known_label(base: str) -> bool:
+    return base in _DECL_LABELS or base in _DECL_EXTRA_LABELS
 
 
 def _inline_pair(text: str) -> tuple[str, str] | None:
@@ -615,6 +627,6 @@ def _inline_pair(text: str) -> tuple[str, str] | None:
 
 def _is_declaration_row(t: _Table, keys: list[str]) -> bool:
     """A row of the 申报表's label/value pairs: a known "label：" cell, or any once the form is known."""
-    if any(_colon_label(k, known_only=True) for k in keys):
+    if any(_colon_label(k, known_only=True, colon_optional=t.declaration) for k in keys):
         return True
     return t.declaration and bool(keys) and (_colon_label(keys[0]) is not None or _inline_pair(keys[0]) is not None)

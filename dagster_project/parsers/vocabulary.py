@@ -23,3 +23,11 @@ TARGET_TITLE = re.compile(r"财政支出项目绩效目标|财政项目支出绩
 
 def is_target_title_text(key: str) -> bool:
     return bool(key) and len(key) <= 40 and bool(TARGET_TITLE.search(key))
+
+
+# The budget system's 申报表 (its label/value pairs are read by label, its grid by position).
+DECLARATION_TITLE = re.compile(r"项目支出绩效目标申报表")
+
+
+def is_declaration_title(key: str) -> bool:
+    return is_target_title_text(key) and bool(DECLARATION_TITLE.search(key))

@@ -111,3 +111,35 @@ def test_every_indicator_row_of_the_workbook(parsed):
     _, rows = _by_seq(parsed, 19)  # 二级 merged over two rows, one 一级 over seven
     assert [(r.level1, r.level2) for r in rows[:3]] == [("产出", "数量"), ("产出", "数量"), ("产出", "质量")]
     assert rows[-1].indicator_name == "不适用" and rows[-1].level2 == "其他满意度"
+
+
+def test_another_export_of_the_template_reads_by_meaning(parsed, tmp_path):
+    """Another year's export: a year in the title, labels without their colon, pairs in another order."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(WORKBOOK)
+    for sheet in book.worksheets:
+        sheet["A1"] = "2024年度二级项目支出绩效目标申报表"
+        for row in sheet.iter_rows(min_row=2, max_row=10):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.endswith("："):
+                    cell.value = cell.value[:-1]
+        # 申请单位 | … and 一级预算单位 | … swap places
+        (a, b), (d, e) = (sheet["A3"].value, sheet["B3"].value), (sheet["D3"].value, sheet["E3"].value)
+        sheet["A3"], sheet["B3"], sheet["D3"], sheet["E3"] = d, e, a, b
+    other = tmp_path / "other.xlsx"
+    book.save(other)
+    again = parse_file(other, "11.xlsx")
+
+    def fields(result):
+        return [(r.project_code, r.project_name, r.implementing_unit, r.supervising_dept, r.budget_amount,
+                 r.budget_amount_unit, r.project_total_amount, r.goal_annual, r.goal_total, r.extra_fields)
+                for r in result.reports]
+
+    def grid(result):
+        return [(i.report_seq, i.level1, i.level2, i.indicator_name, i.target_text, i.explanation)
+                for i in result.indicators]
+
+    assert fields(again) == fields(parsed)
+    assert grid(again) == grid(parsed)
+    assert {d.disposition for d in again.lines} == {"field", "title", "header"}
