@@ -171,7 +171,6 @@ class _Table:
     funds_unit: str | None = None  # 项目资金（元）
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
-    extras: dict[str, str] = field(default_factory=dict)  # printed label → value, beyond the fields
     explain_at: int | None = None  # 指标解释 column
 
     @property
