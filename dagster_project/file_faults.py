@@ -12,7 +12,10 @@ from .discovery import Discovery
 from .parsers.records import ParseIssue, ParseResult
 
 UNREAD = "unread"  # families of a result whose file could not be read: its loaded rows stay
-READ_ISSUE_CODES = ("unreadable_folder", "unreadable_file", "file_vanished", "symlink_loop", "broken_symlink")
+READ_ISSUE_CODES = (
+    "unreadable_folder", "unreadable_file", "file_vanished", "symlink_loop", "broken_symlink",
+    "symlink_outside_raw", "not_a_regular_file",
+)
 
 
 def unread_result(source_file: str, exc: OSError) -> ParseResult:

@@ -8,6 +8,7 @@ again only when its content hash changes, and its rows are replaced as a unit
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import operator
@@ -22,7 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .discovery import Discovery, SourceFile, is_utf8_name, scan
+from .discovery import Discovery, SourceFile, is_utf8_name, read_regular, scan
 from .file_faults import (
     READ_ISSUE_CODES,
     UNREAD,
@@ -41,6 +42,7 @@ from .parsers.records import (
     IndicatorValue,
     LineDisposition,
     NarrativeAmount,
+    NarrativeChange,
     ParseIssue,
     ParseResult,
     Report,
@@ -60,6 +62,7 @@ RAW_TABLES: dict[str, tuple[str, type]] = {
     "budget_tables": ("budget_tables", BudgetTable),
     "budget_cells": ("budget_cells", BudgetCell),
     "narrative_amounts": ("narrative_amounts", NarrativeAmount),
+    "narrative_changes": ("narrative_changes", NarrativeChange),
     "parse_issues": ("issues", ParseIssue),
     "line_accounting": ("lines", LineDisposition),
     "source_lines": ("source_lines", SourceLine),
@@ -86,7 +89,7 @@ def _parse_one(args: tuple[str, str]) -> ParseResult:
     """Parse one file; whatever goes wrong becomes an issue of that file, never an exception."""
     path, source_file = args
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path)  # never a FIFO or device swapped in after the walk
     except OSError as exc:
         return unread_result(source_file, exc)
     try:
@@ -237,7 +240,9 @@ def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: di
             _insert(con, table, frame)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        # A failed commit (a full disk) has ended the transaction already: its error is the one to raise.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     finally:
         con.unregister("replaced_files")

@@ -200,6 +200,7 @@ def _extend(result: ParseResult, part: ParseResult) -> None:
     result.budget_tables += part.budget_tables
     result.budget_cells += part.budget_cells
     result.narrative_amounts += part.narrative_amounts
+    result.narrative_changes += part.narrative_changes
     result.issues += part.issues
 
 

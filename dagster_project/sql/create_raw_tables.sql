@@ -135,6 +135,30 @@ create table if not exists raw.narrative_amounts (
     fiscal_year  integer
 );
 
+-- change claims of the prose (比…增加/减少 P%), numbers as printed with their decimals
+create table if not exists raw.narrative_changes (
+    source_file    varchar not null,
+    line_no        integer not null,
+    form           varchar not null,
+    subject_name   varchar not null,
+    budget_amount  decimal(24, 6) not null,
+    budget_places  integer not null,
+    unit           varchar not null,
+    direction      varchar not null,
+    claim_text     varchar not null,
+    percent        decimal(24, 6),
+    percent_places integer,
+    base_amount    decimal(24, 6),
+    base_places    integer,
+    change_amount  decimal(24, 6),
+    change_places  integer,
+    base_year      integer,
+    budget_year    integer,
+    fiscal_year    integer,
+    item_amount    decimal(24, 6),
+    item_places    integer
+);
+
 create table if not exists raw.parse_issues (
     source_file varchar not null,
     line_no     integer not null,  -- 0 = the file as a whole
