@@ -184,3 +184,13 @@ create table if not exists raw.source_lines (
     sheet_name  varchar,   -- XLSX
     text        varchar
 );
+
+-- A version of a loaded file that could not be read (damaged, beyond a bound, its parser
+-- crashed or timed out): the loaded version's rows were kept, and this version is not
+-- parsed again until the file changes. Its issue is in raw.parse_issues (line 0, this code).
+create table if not exists raw.rejected_versions (
+    source_file varchar primary key,
+    sha256      varchar not null,
+    code        varchar not null,
+    rejected_at timestamp not null
+);

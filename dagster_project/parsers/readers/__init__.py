@@ -3,6 +3,7 @@
 - ``%PDF`` magic → ``pdf`` (PyMuPDF: ruled tables, prose lines, page furniture);
 - a zip holding ``word/document.xml`` → ``docx`` (python-docx), holding
   ``xl/workbook.xml`` → ``xlsx`` (openpyxl);
+- a zip whose directory cannot be read → ``damaged`` (no reader);
 - anything else is TAB text, read as today (``parsers.text``).
 
 Each binary reader returns a ``model.Document``; its normalised text is what the
@@ -20,6 +21,7 @@ TEXT = "text"
 PDF = "pdf"
 DOCX = "docx"
 XLSX = "xlsx"
+DAMAGED = "damaged"  # a zip package whose directory cannot be read (cut off in transfer)
 
 
 def detect(data: bytes) -> str:
@@ -31,7 +33,7 @@ def detect(data: bytes) -> str:
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
-            return TEXT
+            return DAMAGED
         if "word/document.xml" in names:
             return DOCX
         if "xl/workbook.xml" in names:
