@@ -281,6 +281,24 @@ def _valid_codes(codes: list[Cell]) -> bool:
     )
 
 
+def _subject_code(codes: list[Cell]) -> tuple[str, list[Cell]]:
+    """The joined code ('' when the cells are not one) and its part cells printed without a leading zero.
+
+    A 款 or 项 code is two digits; one printed as one digit (``301`` / ``2``) means
+    ``02``: it is read so, never guessed where no digit is printed.
+    """
+    if len(codes) == 1 and _JOINED_CODE.match(codes[0].text):
+        return codes[0].text, []
+    short = [k > 0 and _UNPADDED_PART.match(c.text) is not None for k, c in enumerate(codes)]
+    padded = [Cell("0" + c.text, c.line_no) if s else c for c, s in zip(codes, short)]
+    if not _valid_codes(padded):
+        return "", []
+    return "".join(c.text for c in padded), [c for c, s in zip(codes, short) if s]
+
+
+_UNPADDED_PART = re.compile(r"^\d$")
+
+
 def _code_level(code: str) -> str | None:
     return {3: "类", 5: "款", 7: "项"}.get(len(code))
 
@@ -589,7 +607,7 @@ class _BudgetTableBuilder:
                 i += 1
             region = cells[i:]
             values, leftovers = self._place(region, codes)
-        code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        code, unpadded = _subject_code(codes)
         if not code and name_cell is None:  # a label (合 计) printed across the code columns
             name_cell = next((c for c in codes if c.text and not c.text.isdigit()), None)
         level = _code_level(code) if code else None
@@ -607,6 +625,13 @@ class _BudgetTableBuilder:
             self._cell(c, measure, amount, code=code, level=level, name=name)
         for c in leftovers:
             self._reject(c, "budget_extra_value", _EXTRA_IN_GRID)
+        for c in unpadded:
+            self.ledger.issue(
+                c.line_no, "info", "subject_code_unpadded",
+                f"科目编码中的“{c.text}”缺少前导零，按“0{c.text}”读作 {code}（{name or ''}） "
+                f"(code part printed without its leading zero, read as 0{c.text})",
+                FAMILY,
+            )
         if code:
             self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
         self._mark(row, FIELD if amounts else HEADER)
@@ -643,7 +668,7 @@ class _BudgetTableBuilder:
         return out, []
 
     def _parent_amounts(self, codes: list[Cell]) -> dict[str, Decimal] | None:
-        code = "".join(c.text for c in codes) if _valid_codes(codes) else ""
+        code, _unpadded = _subject_code(codes)
         return self.by_code.get(code[:-2]) if len(code) > 3 else None
 
     def _two_sided_row(self, row: Row) -> None:

@@ -1,0 +1,60 @@
+"""Real documents of further templates, regions and years: ../shared/real_templates (README there).
+
+Values were read off the printed pages.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from dagster_project.parsers import parse_file
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = next(
+    (
+        p / "real_templates"
+        for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
+        if (p / "real_templates").is_dir()
+    ),
+    None,
+)
+pytestmark = pytest.mark.skipif(TEMPLATES is None, reason="../shared/real_templates not present")
+D = Decimal
+
+
+@cache
+def parsed(name: str):
+    return parse_file(TEMPLATES / name, name)
+
+
+def test_codes_printed_without_their_leading_zero_read_as_meant():
+    # Putuo 2024, 一般公共预算基本支出经济分类: 301 | 2 | 津贴补贴 and 301 | 7 | 绩效工资
+    r = parsed("16_sh_putuo_wanli_jiedao_2024_dept_budget.pdf")
+    seq = {t.table_seq for t in r.budget_tables if "经济分类" in t.table_title}
+    econ = {
+        c.subject_code: (c.code_level, c.subject_name, c.amount)
+        for c in r.budget_cells
+        if c.table_seq in seq and c.measure == "合计"
+    }
+    assert econ["30102"] == ("款", "津贴补贴", D("16623810"))
+    assert econ["30107"] == ("款", "绩效工资", D("11447100"))
+    assert econ["301"] == ("类", "工资福利支出", D("88282511"))  # a 类 row gets no invented 款
+    # the 款 rows now add up to their 类, as printed
+    assert sum(a for code, (_lvl, _n, a) in econ.items() if code.startswith("301") and len(code) == 5) == D(
+        "88282511"
+    )
+    notes = [i for i in r.issues if i.code == "subject_code_unpadded"]
+    assert [(i.severity, i.message.split(" (")[0]) for i in notes] == [
+        ("info", "科目编码中的“2”缺少前导零，按“02”读作 30102（津贴补贴）"),
+        ("info", "科目编码中的“7”缺少前导零，按“07”读作 30107（绩效工资）"),
+    ]
+    lines = {s.line_no: s.text for s in r.source_lines}
+    assert [lines[i.line_no].split("\t")[1:4] for i in notes] == [
+        ["301", "2", "津贴补贴"],
+        ["301", "7", "绩效工资"],
+    ]
+    assert not [c for c in r.budget_cells if c.subject_code and len(c.subject_code) not in (3, 5, 7)]
