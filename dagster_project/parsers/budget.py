@@ -232,7 +232,7 @@ def strip_ordinal(text: str) -> str:
 
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
 _DEPARTMENT_LABEL = re.compile(r"^(?:部门|部门名称|单位名称)\s*[:：]")  # 部门： 江苏省人民检察院
-_SHEET_NUMBER = re.compile(r"^(?:公开|附)?表?\d{1,2}(?:-\d+)?表?$")  # 公开01表: the template's sheet number
+_SHEET_NUMBER = vocabulary.TABLE_NUMBER  # 公开01表, 公开表一: the template's sheet number
 _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 
 
@@ -256,7 +256,7 @@ def is_budget_title(row: Row) -> bool:
     texts = row.texts
     if not texts or not all(_is_furniture(t) for t in texts[1:]):
         return False
-    key = norm(texts[0])
+    key = vocabulary.without_table_number(norm(texts[0]))
     return bool(key) and len(key) <= _MAX_TITLE_LEN and bool(_BUDGET_TITLE.search(key))
 
 
@@ -339,7 +339,7 @@ class _Column:
 
 class _BudgetTableBuilder:
     def __init__(self, title_row: Row, seq: int, source_file: str, ledger: Ledger):
-        self.title = label_text(title_row.texts[0])
+        self.title = vocabulary.without_table_number(label_text(title_row.texts[0]))
         self.title_line = title_row.first_text_line
         self.seq = seq
         self.source_file = source_file
@@ -820,7 +820,7 @@ _TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\
 
 def _title_key(text: str) -> str:
     """A title without its numbering (contents list 4．2023年… against the table's 2023年…)."""
-    return norm(_TITLE_ORDINAL.sub("", label_text(text), count=1))
+    return norm(_TITLE_ORDINAL.sub("", vocabulary.without_table_number(label_text(text)), count=1))
 
 
 def _is_contents_entry(table: _BudgetTableBuilder) -> bool:

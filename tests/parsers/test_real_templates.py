@@ -58,3 +58,13 @@ def test_codes_printed_without_their_leading_zero_read_as_meant():
         ["301", "7", "绩效工资"],
     ]
     assert not [c for c in r.budget_cells if c.subject_code and len(c.subject_code) not in (3, 5, 7)]
+
+
+def test_jiangsu_2018_titles_after_their_table_number():
+    # 公开01 表：收支预算总表 … 公开12表: the number before the title, joined by a colon
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    titles = [t.table_title for t in r.budget_tables]
+    assert titles[:4] == ["收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表"]
+    assert {t.fiscal_year for t in r.budget_tables} == {2018}
+    total = [c for c in r.budget_cells if c.table_seq == 3 and c.measure == "合计"]
+    assert [c.amount for c in total] == [D("21955.35")]
