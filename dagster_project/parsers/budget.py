@@ -93,7 +93,9 @@ _ORDINAL = re.compile(
 _ORDINAL_ONLY = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d+)\s*[、.．]?\s*$")
 _CODE = re.compile(r"^\d{2,3}$")
 _JOINED_CODE = re.compile(r"^\d{3}(?:\d{2}){1,2}$")  # 2080101 printed in one cell
-_NAME_COLUMN_WORDS = ("编码", "名称", "科目")
+# Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
+# procurement table's 采购品目 / 采购组织形式 (方式).
+_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")
 _CODE_LABELS = {"类": "类", "款": "款", "项": "项"}
 
 
@@ -331,6 +333,21 @@ def _stacked_header(headers: list[Row]) -> Row | None:
     return Row(headers[-1].lines, cells)
 
 
+def _joined_header(headers: list[Row]) -> Row | None:
+    """Header rows of one width read as one: per position, its labels joined top to bottom.
+
+    A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
+    is one column's label.
+    """
+    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
+        return None
+    cells = []
+    for j in range(len(headers[0].cells)):
+        texts = [h.cells[j].text for h in headers if h.cells[j].text]
+        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
+    return Row(headers[-1].lines, cells)
+
+
 @dataclass
 class _Column:
     name: str
@@ -415,13 +432,16 @@ class _BudgetTableBuilder:
         return any(_amount(c.text) is not None for c in row.cells)
 
     def _furniture(self, row: Row, disposition: str = BOILERPLATE) -> None:
-        for t in row.texts:
+        texts = row.texts
+        for k, t in enumerate(texts):
             unit = money_unit(t)
             if unit:
                 self.unit = unit
             m = re.match(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)\s*[:：]\s*(.*)$", t)
             if m:
                 rest = m.group(1)
+                if not rest and k + 1 < len(texts) and not _is_furniture(texts[k + 1]):
+                    rest = texts[k + 1]  # 部门： | 江苏省人大常委会办公厅: the name in the next cell
                 unit_at = re.search(r"单位\s*[:：]", rest)
                 self.department = label_text(rest[: unit_at.start()] if unit_at else rest) or None
         self._mark(row, disposition)
@@ -451,6 +471,8 @@ class _BudgetTableBuilder:
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
             return
+        if main_at is None and _joined_header(headers) is not None:
+            headers, main_at = [_joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
         if main_at is None:
             candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
             main_at = candidates[-1] if candidates else None
@@ -477,7 +499,8 @@ class _BudgetTableBuilder:
         self.width = max(len(h.cells) for h in headers[main_at:])
         for sub in headers[main_at + 1 :]:
             codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
-            if codes and len(sub.cells) == self.width:
+            # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
+            if len(codes) >= 2 and len(sub.cells) == self.width:
                 self.code_positions = codes
             for col in self.columns:
                 at = len(sub.cells) - col.offset
@@ -576,6 +599,7 @@ class _BudgetTableBuilder:
         cells = row.cells
         codes: list[Cell] = []
         name_cell: Cell | None = None
+        more_labels: list[Cell] = []
         region: list[Cell]
         positional = bool(self.columns) and self.code_positions and len(cells) == self.width
         if positional:
@@ -606,12 +630,20 @@ class _BudgetTableBuilder:
                         break
                 i += 1
             region = cells[i:]
+            # Label cells beyond the first (a two-level label, 一般公共预算资金 | 小计; the procurement
+            # table's 经济科目 | 采购组织形式) while the row has more cells than amount columns.
+            while name_cell is not None and len(region) > len(self.columns) and _amount(region[0].text) is None:
+                if region[0].text:
+                    more_labels.append(region[0])
+                region = region[1:]
             values, leftovers = self._place(region, codes)
         code, unpadded = _subject_code(codes)
         if not code and name_cell is None:  # a label (合 计) printed across the code columns
             name_cell = next((c for c in codes if c.text and not c.text.isdigit()), None)
         level = _code_level(code) if code else None
         name = strip_ordinal(label_text(name_cell.text)) if name_cell else None
+        if name and more_labels:
+            name = "-".join([name, *(label_text(c.text) for c in more_labels)])
         amounts = {m: (c, _amount(c.text)) for m, c in values.items() if c is not None and c.text}
         if not code and not name:
             # A template filler row: values without any subject.

@@ -68,3 +68,41 @@ def test_jiangsu_2018_titles_after_their_table_number():
     assert {t.fiscal_year for t in r.budget_tables} == {2018}
     total = [c for c in r.budget_cells if c.table_seq == 3 and c.measure == "合计"]
     assert [c.amount for c in total] == [D("21955.35")]
+
+
+def test_jiangsu_procurement_table_and_two_level_labels():
+    # 2019年政府采购预算表: 专项名称 | 经济科目 | 采购物品名称 | 采购组织形式 are labels, 总计 the amount;
+    # 部门： and the department's name printed in two cells
+    r = parse_file(TEMPLATES / "15_jiangsu_renda_2019_dept_budget_tables.pdf", "15.pdf")
+    procurement = next(t for t in r.budget_tables if "政府采购" in t.table_title)
+    assert (procurement.table_title, procurement.department) == (
+        "2019年政府采购预算表",
+        "江苏省人大常委会办公厅",
+    )
+    rows = [
+        (c.subject_name, c.measure, c.amount) for c in r.budget_cells if c.table_seq == procurement.table_seq
+    ]
+    assert rows[:4] == [
+        ("合计", "总计", D("2416.43")),
+        ("货物A", "总计", D("233.10")),
+        ("办公设备购置费-办公设备购置", "总计", D("53.10")),
+        ("台式计算机（20万以下）-分散自行组织", "总计", D("17.92")),
+    ]
+    assert len(rows) == 26 and rows[-1] == ("物业管理服务-分散自行组织", "总计", D("410.40"))
+    # 收入预算总表: 一般公共预算资金 | 小计, the group and its subtotal
+    income = {c.subject_name: c.amount for c in r.budget_cells if c.table_seq == 2}
+    assert income == {
+        "收入总计": D("18330.37"),
+        "一般公共预算资金-小计": D("18330.37"),
+        "公共财政拨款(补助)资金": D("18330.37"),
+    }
+
+
+def test_jiangsu_2018_header_labels_wrapped_over_rows():
+    # 采购品目大 / 类, 采购物品 / 名称, 采购组织 / 形式 wrapped over three header rows; 总计 in the middle one
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    procurement = next(t for t in r.budget_tables if "政府采购" in t.table_title)
+    rows = [
+        (c.subject_name, c.measure, c.amount) for c in r.budget_cells if c.table_seq == procurement.table_seq
+    ]
+    assert rows[:2] == [("合计", "总计", D("3096.24")), ("货物A", "总计", D("268.00"))]
