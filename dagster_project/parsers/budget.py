@@ -378,6 +378,7 @@ class _BudgetTableBuilder:
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
         self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
+        self.blocks: list[tuple[int, str | None, list[tuple[int, str]]]] = []  # (label column, side, amounts)
         self.by_code: dict[str, dict[str, Decimal]] = {}
         self.printed_again = False  # the same title comes again later (this one is in the contents)
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
@@ -408,7 +409,7 @@ class _BudgetTableBuilder:
                 self.line_end = row.last_line
                 return True
             has_code = any(_is_code(c.text) or _JOINED_CODE.match(c.text) for c in row.cells)
-            if not has_code and self.layout != "two_sided":
+            if not has_code and self.layout not in ("two_sided", "blocks"):
                 return False  # text after the table's body: prose
             # two-sided tables have label rows without amounts (二、事业收入 with blanks)
         if self.layout is None:
@@ -417,6 +418,8 @@ class _BudgetTableBuilder:
         self.row_seq += 1
         if self.layout == "two_sided":
             self._two_sided_row(row)
+        elif self.layout == "blocks":
+            self._blocks_row(row)
         elif self.layout == "grid":
             self._grid_row(row)
         else:
@@ -470,6 +473,9 @@ class _BudgetTableBuilder:
         label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
+            return
+        if len(label_columns) >= 3:
+            self._blocks_header(headers, stacked)  # 收入 | 支出: 功能分类 | 支出用途, a label column each
             return
         if main_at is None and _joined_header(headers) is not None:
             headers, main_at = [_joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
@@ -529,6 +535,37 @@ class _BudgetTableBuilder:
                 (column_label(c.text), i - second) for i, c in enumerate(main.cells) if i > second and c.text
             ],
         }
+
+    def _blocks_header(self, headers: list[Row], stacked: Row) -> None:
+        """A 收支 table with a label column per block (收入: 项目名称 | 金额; 支出: 功能分类:
+        功能科目名称 | 金额 and 支出用途: 项目名称 | 金额), the header rows of one width.
+
+        A block runs from its label column to the next; its side is the top header
+        label printed over it (else the side of the block before), and where a side
+        has several blocks, a measure is named after its block's group (功能分类-金额).
+        """
+        self.layout = "blocks"
+        starts = [i for i, c in enumerate(stacked.cells) if "名称" in c.text or norm(c.text) == "项目"]
+        width = len(stacked.cells)
+        top = {i: c.text for i, c in enumerate(headers[0].cells) if c.text}
+        blocks = []
+        side = None
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else width
+            side = next((label_text(t) for i, t in top.items() if start <= i < end), side)
+            group = next(
+                (label_text(h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
+                 and h.cells[i] is not stacked.cells[i]),
+                None,
+            )
+            amounts = [(i, column_label(stacked.cells[i].text)) for i in range(start + 1, end) if stacked.cells[i].text]
+            blocks.append((start, side, group, amounts))
+        per_side = Counter(b[1] for b in blocks)
+        self.blocks = [
+            (start, side, [(i, f"{group}-{m}" if per_side[side] > 1 and group else m) for i, m in amounts])
+            for start, side, group, amounts in blocks
+        ]
+        self.width = width
 
     def _grid_header(self, headers: list[Row], main_at: int) -> None:
         """A plain grid (三公 table): main labels, the last one spanning the sub-labels."""
@@ -740,6 +777,48 @@ class _BudgetTableBuilder:
             if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
                 self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
+
+    def _blocks_row(self, row: Row) -> None:
+        """Each amount under its block's label: the label text in its block left of it, or a
+        total's label printed across the blocks (当年支出小计 over the 功能分类 amounts)."""
+        cells = row.cells
+        if len(cells) != self.width:
+            self._reject_all(row)
+            return
+        label_columns = {start for start, _side, _amounts in self.blocks}
+        used: set[int] = set()
+        fed = False
+        for start, side, amounts in self.blocks:
+            for at, measure in amounts:
+                c = cells[at]
+                if not c.text:
+                    continue
+                amount = _amount(c.text)
+                if amount is None:
+                    continue  # a label printed across an amount column: read with the next block
+                used.add(at)
+                labels = [i for i in range(start, at) if cells[i].text and _amount(cells[i].text) is None]
+                if not labels:  # a total's label spanning the blocks, in the block before
+                    before = next((i for i in range(start - 1, -1, -1) if cells[i].text), None)
+                    spanning = before is not None and before not in label_columns and before not in used
+                    labels = [before] if spanning and _amount(cells[before].text) is None else []
+                if not labels:
+                    self._reject(c, "budget_value_without_label", _NOT_AN_AMOUNT)
+                    continue
+                used.update(labels)
+                name = strip_ordinal(label_text("".join(cells[i].text for i in labels)))
+                self._cell(c, measure, amount, side=side, name=name or None)
+                fed = True
+        for i, c in enumerate(cells):
+            if c.text and i not in used and _amount(c.text) is not None:
+                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+        self._mark(row, FIELD if fed else HEADER)
+
+    def _reject_all(self, row: Row) -> None:
+        for c in row.cells:
+            if c.text and _amount(c.text) is not None:
+                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+        self._mark(row, HEADER)
 
     def _one_sided_row(self, row: Row) -> bool:
         """A row narrower than the header that prints only one side's label and amounts.

@@ -40,11 +40,11 @@ FLOORS = {
     "real/01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf": 96.3,
     "real/03_sh_putuo_shangwuwei_2025_dept_budget.pdf": 100,
     "real/05_sh_putuo_caizhengju_2025_dept_budget.pdf": 100,
-    "real/09_jiangsu_jianchayuan_2019_dept_budget.pdf": 97.2,
-    "real_templates/12_jiangsu_renda_2017_dept_budget.pdf": 96.2,
-    "real_templates/13_jiangsu_jianchayuan_2018_dept_budget.pdf": 89.3,
+    "real/09_jiangsu_jianchayuan_2019_dept_budget.pdf": 100,
+    "real_templates/12_jiangsu_renda_2017_dept_budget.pdf": 100,
+    "real_templates/13_jiangsu_jianchayuan_2018_dept_budget.pdf": 94.8,
     "real_templates/14_jiangsu_renda_2019_dept_budget_narrative.pdf": 100,
-    "real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf": 94.4,
+    "real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf": 100,
     "real_templates/16_sh_putuo_wanli_jiedao_2024_dept_budget.pdf": 100,
 }
 

@@ -106,3 +106,25 @@ def test_jiangsu_2018_header_labels_wrapped_over_rows():
         (c.subject_name, c.measure, c.amount) for c in r.budget_cells if c.table_seq == procurement.table_seq
     ]
     assert rows[:2] == [("合计", "总计", D("3096.24")), ("货物A", "总计", D("268.00"))]
+
+
+def test_jiangsu_summary_with_a_label_column_per_block():
+    # 收支预算总表: 收入 (项目名称 | 金额) and 支出 in two blocks, 功能分类 (功能科目名称 | 金额) and
+    # 支出用途 (项目名称 | 金额); the totals' labels printed across the blocks
+    r = parse_file(TEMPLATES / "15_jiangsu_renda_2019_dept_budget_tables.pdf", "15.pdf")
+    summary = {(c.side, c.subject_name, c.measure): c.amount for c in r.budget_cells if c.table_seq == 1}
+    assert summary == {
+        ("收入", "财政拨款", "金额"): D("18330.37"),
+        ("收入", "一般公共预算", "金额"): D("18330.37"),
+        ("支出", "一般公共服务支出", "功能分类-金额"): D("13907.78"),
+        ("支出", "社会保障和就业支出", "功能分类-金额"): D("1121.39"),
+        ("支出", "住房保障支出", "功能分类-金额"): D("3301.20"),
+        ("支出", "基本支出", "支出用途-金额"): D("9312.90"),
+        ("支出", "项目支出", "支出用途-金额"): D("6459.58"),
+        ("支出", "单位预留机动经费", "支出用途-金额"): D("2557.89"),
+        ("收入", "当年收入小计", "金额"): D("18330.37"),
+        ("支出", "当年支出小计", "支出用途-金额"): D("18330.37"),
+        ("收入", "收入合计", "金额"): D("18330.37"),
+        ("支出", "支出合计", "支出用途-金额"): D("18330.37"),
+    }
+    assert not [i for i in r.issues if i.severity in ("error", "warning")]
