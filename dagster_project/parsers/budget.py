@@ -81,6 +81,7 @@ FAMILY = "budget"
 _NOT_A_NUMBER = "预算表数值列出现非数字内容“{}”，未载入 (non-numeric text in an amount column)"
 _NOT_AN_AMOUNT = "收支总表单元格“{}”无法作为金额载入 (cell not loadable as an amount of a named row)"
 _EXTRA_IN_GRID = "预算表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
+_AMBIGUOUS_MEASURE = "预算表单元格“{}”所在列与另一列同名，无法区分，未载入 (two columns of the same name: not loaded)"
 _EXTRA_IN_TWO_SIDED = "收支总表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
 
 _MAX_TITLE_LEN = 60
@@ -379,6 +380,8 @@ class _BudgetTableBuilder:
         self.grid_measures: list[str] = []
         self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
         self.blocks: list[tuple[int, str | None, list[tuple[int, str]]]] = []  # (label column, side, amounts)
+        self.ambiguous_measures: set[str] = set()  # grid column names printed more than once
+        self._keys: set[tuple[int, str | None, str]] = set()  # (row_seq, side, measure) loaded
         self.by_code: dict[str, dict[str, Decimal]] = {}
         self.printed_again = False  # the same title comes again later (this one is in the contents)
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
@@ -583,6 +586,8 @@ class _BudgetTableBuilder:
         self.grid_measures = measures
         if len(set(measures)) < len(measures):
             self._nested_grid_header(headers)
+        named = [m for m in self.grid_measures if m]
+        self.ambiguous_measures = {m for m in named if named.count(m) > 1}
 
     def _nested_grid_header(self, headers: list[Row]) -> None:
         """A grid nested deeper than one group level (合计 | “三公”经费: 小计 | 公务用车…: 小计 …).
@@ -617,6 +622,12 @@ class _BudgetTableBuilder:
     def _cell(
         self, row_cell: Cell, measure: str, amount: Decimal, *, side=None, code="", level=None, name=None
     ):
+        # Two columns of one name (labels wrapped over the header rows: 会议 / 费 and 运行维护 / 费)
+        # cannot be told apart: neither is loaded, each is a warning.
+        if measure in self.ambiguous_measures or (self.row_seq, side, measure) in self._keys:
+            self._reject(row_cell, "budget_measure_ambiguous", _AMBIGUOUS_MEASURE)
+            return
+        self._keys.add((self.row_seq, side, measure))
         self.cells.append(
             BudgetCell(
                 source_file=self.source_file,

@@ -67,8 +67,9 @@ _TOTAL_LABEL = re.compile(
     r"国有资本经营预算拨款|国有资本经营预算)?(?:预算)?(?:收入|支出)(?:预算)?(?:总额|总计|合计)?)$"
 )
 # A 收入/支出 word right after one of these is a part's amount, not the total's
-# (基本支出预算, 培训费预算支出, 机关运行经费预算支出, 政府采购支出预算总额, 项目支出预算).
-_PART_BEFORE_TOTAL_WORD = ("费", "基本", "项目", "采购")
+# (基本支出预算, 培训费预算支出, 机关运行经费预算支出, 政府采购支出预算总额, 项目支出预算,
+# 公务用车购置预算支出, 政府性基金支出预算支出: the fund's word was left before the match).
+_PART_BEFORE_TOTAL_WORD = ("费", "基本", "项目", "采购", "购置", "支出", "收入")
 _CLAUSE = re.compile(r"[，。；;、]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_END = (

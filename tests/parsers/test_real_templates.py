@@ -128,3 +128,18 @@ def test_jiangsu_summary_with_a_label_column_per_block():
         ("支出", "支出合计", "支出用途-金额"): D("18330.37"),
     }
     assert not [i for i in r.issues if i.severity in ("error", "warning")]
+
+
+def test_every_cell_has_its_own_key_and_same_named_columns_are_not_loaded():
+    # fct_budget_line's key (table, row, side, measure) holds in every template; the 2018 三公 table
+    # wraps 会议 / 费 and 公务用车运行维护 / 费 over its header rows: two columns named 费, neither loaded
+    for name in ("12_jiangsu_renda_2017_dept_budget.pdf", "13_jiangsu_jianchayuan_2018_dept_budget.pdf"):
+        r = parsed(name)
+        keys = [(c.table_seq, c.row_seq, c.side, c.measure) for c in r.budget_cells]
+        assert len(keys) == len(set(keys)), name
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    ambiguous = [i for i in r.issues if i.code == "budget_measure_ambiguous"]
+    assert [(i.severity, i.message.split("”")[0]) for i in ambiguous] == [
+        ("warning", "预算表单元格“267.8"),
+        ("warning", "预算表单元格“200.44"),
+    ]
