@@ -151,7 +151,7 @@ def stage_load_only(p: dict) -> dict:
 
     files = _files(Path(p["raw"]))
     pre = {r.source_file: r for r in loading.parse_sources(files, p["workers"])}
-    loading.parse_sources = lambda fs, workers=1: (pre[f.source_file] for f in fs)  # inserts only
+    loading.parse_sources = lambda fs, workers=1, limits=None: (pre[f.source_file] for f in fs)  # inserts only
     db = Path(p["db"])
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)

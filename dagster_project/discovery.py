@@ -5,6 +5,11 @@ from it would look exactly like "every file was deleted". Anything odd below it
 (an unreadable folder or file, a symlink loop, a name that is not UTF-8) is one
 entry in Discovery.problems and the walk goes on. A folder or file that cannot be
 read is not a deletion: its previously loaded rows are kept (see load_plan.py).
+
+The raw folder is the boundary: a symlink is followed only when its resolved target
+lies inside the raw folder (a link to /etc/passwd or to `..` is `symlink_outside_raw`
+and never read), and only regular files are opened (a FIFO would block the run, a
+device never ends): anything else is `not_a_regular_file`.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ class Problem:
     """An entry under the raw folder that could not be read as an input."""
 
     source_file: str  # the file or folder, relative to the raw folder
-    code: str  # unreadable_folder | unreadable_file | symlink_loop | broken_symlink
+    code: str  # unreadable_folder | unreadable_file | symlink_loop | broken_symlink | symlink_outside_raw
+    #            | not_a_regular_file
     message: str
     is_folder: bool = False
 
@@ -72,10 +78,53 @@ def is_utf8_name(name: str) -> bool:
     return True
 
 
+class NotARegularFile(OSError):
+    """The path is a FIFO, socket or device: not a document, and reading it could block."""
+
+
+def open_regular(path: Path | str):
+    """Open a regular file for reading in binary; raise NotARegularFile for anything else.
+
+    O_NONBLOCK makes opening a FIFO return at once (a plain open waits for a writer);
+    the type is then checked on the opened descriptor, so a swap after the walk is caught too.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: Path | str) -> bytes:
+    """The bytes of a regular file (see open_regular)."""
+    with open_regular(path) as fh:
+        return fh.read()
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Does path, with every symlink resolved, lie inside root (itself resolved)?"""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+
+
+def read_inside(root: Path, source_file: str) -> bytes:
+    """The bytes of a file named relative to root, refusing anything outside it or not a regular file."""
+    path = Path(root) / source_file
+    if not inside(root, path):
+        raise PermissionError(errno.EACCES, "outside the raw folder", source_file)
+    return read_regular(path)
+
+
 def sha256_of(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
             size += len(chunk)
@@ -93,6 +142,9 @@ def scan(raw_dir: Path) -> Discovery:
             sha, size = sha256_of(path)
         except FileNotFoundError:
             continue  # removed while we looked
+        except NotARegularFile:
+            found.problems.append(_not_regular(rel))
+            continue
         except OSError as exc:
             found.problems.append(
                 Problem(rel, "unreadable_file",
@@ -127,14 +179,29 @@ def _entries(raw_dir: Path) -> Iterator[tuple[str, Path, os.stat_result | Proble
             "Nothing was loaded and the published warehouse is unchanged."
         ) from exc
     st = raw_dir.stat()
-    yield from _walk(top, (), {(st.st_dev, st.st_ino)})
+    yield from _walk(top, (), {(st.st_dev, st.st_ino)}, Path(os.path.realpath(raw_dir)))
 
 
-def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set) -> Iterator:
+def _not_regular(rel: str) -> Problem:
+    return Problem(
+        rel, "not_a_regular_file",
+        "不是普通文件（管道、套接字或设备），未读取 (not a regular file: FIFO, socket or device; not read)",
+    )
+
+
+def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set, root: Path) -> Iterator:
     for entry in entries:
         if entry.name.startswith("."):
             continue
         rel = "/".join((*parts, escaped_name(entry.name)))
+        # The link's target is never named in the issue: it may be a path the readers must not see.
+        if entry.is_symlink() and os.path.exists(entry.path) and not inside(root, Path(entry.path)):
+            yield rel, None, Problem(
+                rel, "symlink_outside_raw",
+                "符号链接指向原始文件夹之外，未读取 (symlink points outside the raw folder; not read)",
+                is_folder=entry.is_dir(),
+            )
+            continue
         try:
             st = os.stat(entry.path)  # follows symlinks
         except FileNotFoundError:
@@ -161,7 +228,8 @@ def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set) ->
                     "previously loaded files kept)", is_folder=True,
                 )
                 continue
-            yield from _walk(children, (*parts, escaped_name(entry.name)), ancestors | {identity})
+            yield from _walk(children, (*parts, escaped_name(entry.name)), ancestors | {identity}, root)
         elif stat.S_ISREG(st.st_mode):
             yield rel, Path(entry.path), st
-        # FIFOs, sockets, devices: not documents (and reading a FIFO would block the run).
+        else:  # FIFOs, sockets, devices: not documents (and opening a FIFO would block the run)
+            yield rel, None, _not_regular(rel)

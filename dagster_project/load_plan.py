@@ -6,6 +6,9 @@
   keeps it, whichever name sorts first; among new names the first in sorted order wins.
 - A file that could not be read this time (or lies in a folder that could not) is
   neither parsed nor removed: a read error is not a deletion.
+- A new version of a loaded file that could not be read (raw.rejected_versions: the
+  loaded rows were kept) is not parsed again until the file changes; a file back
+  at its loaded version clears that record.
 - A run that would remove more than half of the loaded files is refused unless
   the operator allows it (FISCAL_ALLOW_SHRINK=1): an unmounted sub-share or a
   half-synced folder must not publish a warehouse with half the reports gone.
@@ -14,7 +17,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .discovery import Discovery, SourceFile
 
@@ -30,6 +33,8 @@ class ShrinkRefused(RuntimeError):
 class Known:
     sha256: str
     duplicate: bool
+    families: str | None = None  # of the loaded version
+    rejected: str | None = None  # sha256 of a later version that could not be read (its rows kept)
 
 
 @dataclass
@@ -40,6 +45,7 @@ class LoadPlan:
     unchanged: int
     duplicate_count: int  # every name that is a duplicate now (rewritten or not)
     kept: list[str]  # loaded names left as they are because they could not be read
+    cleared: list[str] = field(default_factory=list)  # back at their loaded version: rejection record dropped
 
 
 def plan_load(known: dict[str, Known], found: Discovery) -> LoadPlan:
@@ -63,22 +69,26 @@ def plan_load(known: dict[str, Known], found: Discovery) -> LoadPlan:
     # Who held it at the last load, to tell whether a duplicate's message is still right.
     held_before = {k.sha256: name for name, k in sorted(known.items()) if not k.duplicate}
 
-    to_parse, duplicates, unchanged, duplicate_count = [], {}, 0, 0
+    to_parse, duplicates, unchanged, duplicate_count, cleared = [], {}, 0, 0, []
     for f in files:
         k = known.get(f.source_file)
         owner = holder[f.sha256]
         if owner == f.source_file:
-            if k is None or k.duplicate or k.sha256 != f.sha256:
+            if k is not None and k.rejected == f.sha256:
+                unchanged += 1  # this version could not be read last time either
+            elif k is None or k.duplicate or k.sha256 != f.sha256:
                 to_parse.append(f)
             else:
                 unchanged += 1
+                if k.rejected:
+                    cleared.append(f.source_file)
             continue
         duplicate_count += 1
         if k is None or not k.duplicate or k.sha256 != f.sha256 or held_before.get(f.sha256) != owner:
             duplicates[f.source_file] = (f, owner)
         else:
             unchanged += 1
-    return LoadPlan(removed, to_parse, duplicates, unchanged, duplicate_count, kept)
+    return LoadPlan(removed, to_parse, duplicates, unchanged, duplicate_count, kept, cleared)
 
 
 def check_shrink(loaded: int, removed: list[str], allow: bool | None = None) -> None:

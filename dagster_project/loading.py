@@ -8,13 +8,13 @@ again only when its content hash changes, and its rows are replaced as a unit
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import itertools
+import hashlib
 import operator
+import os
 import sys
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,17 +22,24 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from .discovery import Discovery, SourceFile, is_utf8_name, scan
+from .discovery import Discovery, SourceFile, is_utf8_name, open_regular, scan
 from .file_faults import (
     READ_ISSUE_CODES,
     UNREAD,
+    StillChanging,
     crashed_result,
+    keeps_previous,
+    kept_issue,
     non_utf8_name_issue,
     read_issues,
+    still_changing_result,
     unread_result,
+    worker_failed_result,
 )
 from .load_plan import DUPLICATE, Known, check_shrink, plan_load
-from .parsers import parse_bytes
+from .parse_pool import Failed, imap_isolated
+from .parsers import parse_bytes, too_large
+from .parsers.bounds import MB, FileTooLarge, check_file_size
 from .parsers.records import (
     BudgetCell,
     BudgetTable,
@@ -41,15 +48,18 @@ from .parsers.records import (
     IndicatorValue,
     LineDisposition,
     NarrativeAmount,
+    NarrativeChange,
     ParseIssue,
     ParseResult,
     Report,
     SourceLine,
 )
+from .settings import Limits, load_limits
 
 SQL_DIR = Path(__file__).parent / "sql"
 LOAD_BATCH_FILES = 500  # parsed files held in memory at once while loading
-PARSE_WINDOW = 8  # files in flight per parser process
+LOAD_BATCH_LINES = 200_000  # ... and their lines: a batch of large files is loaded sooner
+PARSE_WINDOW = 2  # parsed files waiting per parser process for an earlier, slower file (memory bound)
 
 # raw table ← ParseResult attribute ← record type
 RAW_TABLES: dict[str, tuple[str, type]] = {
@@ -60,6 +70,7 @@ RAW_TABLES: dict[str, tuple[str, type]] = {
     "budget_tables": ("budget_tables", BudgetTable),
     "budget_cells": ("budget_cells", BudgetCell),
     "narrative_amounts": ("narrative_amounts", NarrativeAmount),
+    "narrative_changes": ("narrative_changes", NarrativeChange),
     "parse_issues": ("issues", ParseIssue),
     "line_accounting": ("lines", LineDisposition),
     "source_lines": ("source_lines", SourceLine),
@@ -75,6 +86,7 @@ class LoadSummary:
     duplicates: int
     rows: dict[str, int]  # rows inserted per raw table in this load
     unreadable: int = 0  # entries that could not be read (their loaded rows kept)
+    kept_previous: int = 0  # loaded files whose new version could not be read (their loaded rows kept)
 
 
 def discover(raw_dir: Path) -> list[SourceFile]:
@@ -82,15 +94,19 @@ def discover(raw_dir: Path) -> list[SourceFile]:
     return scan(raw_dir).files
 
 
-def _parse_one(args: tuple[str, str]) -> ParseResult:
+def _parse_one(job: tuple[str, str, str, Limits]) -> ParseResult:
     """Parse one file; whatever goes wrong becomes an issue of that file, never an exception."""
-    path, source_file = args
+    path, source_file, sha256, limits = job
     try:
-        data = Path(path).read_bytes()
+        data = read_stable(Path(path), sha256, limits)
+    except FileTooLarge as exc:
+        return too_large(source_file, exc)
+    except StillChanging as exc:
+        return still_changing_result(source_file, str(exc))
     except OSError as exc:
         return unread_result(source_file, exc)
     try:
-        result = parse_bytes(data, source_file)
+        result = parse_bytes(data, source_file, limits)
     except Exception as exc:  # noqa: BLE001 - a parser bug costs this file, not the batch
         result = crashed_result(source_file, exc)
     if not is_utf8_name(path):
@@ -98,23 +114,40 @@ def _parse_one(args: tuple[str, str]) -> ParseResult:
     return result
 
 
-def parse_sources(files: list[SourceFile], workers: int = 1) -> Iterator[ParseResult]:
-    """Parse files, in parallel processes when workers > 1, yielding results in input order.
+def read_stable(path: Path, sha256: str, limits: Limits) -> bytes:
+    """The file's bytes, read once: the ones hashed at discovery, or StillChanging.
 
-    At most a small window of files is in flight, so parsed results never pile up
-    in memory faster than the loader consumes them.
+    What is parsed is what the warehouse records (hash and size): a file still being
+    written (size or modification time moving, or other bytes than were hashed) is
+    left for the next run.
     """
-    jobs = iter([(str(f.path), f.source_file) for f in files])
-    if workers <= 1 or len(files) < 2:
-        yield from map(_parse_one, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = deque(pool.submit(_parse_one, job) for job in itertools.islice(jobs, workers * PARSE_WINDOW))
-        while pending:
-            result = pending.popleft().result()
-            for job in itertools.islice(jobs, 1):
-                pending.append(pool.submit(_parse_one, job))
-            yield result
+    with open_regular(path) as fh:  # never a FIFO or device swapped in after the walk
+        before = os.fstat(fh.fileno())
+        check_file_size(before.st_size, limits)  # before reading it into memory
+        data = fh.read(int(limits.file_mb * MB) + 1)  # a file growing meanwhile is cut at the bound
+    check_file_size(len(data), limits)
+    after = os.stat(path)
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise StillChanging(f"{before.st_size} → {after.st_size} bytes while read")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise StillChanging("content differs from when the folder was scanned")
+    return data
+
+
+def parse_sources(files: list[SourceFile], workers: int = 1, limits: Limits | None = None) -> Iterator[ParseResult]:
+    """Parse files in worker processes (FISCAL_PARSE_WORKERS), yielding results in input order.
+
+    Each file is parsed in a worker process that can die or be stopped without the
+    others noticing: a file that kills its worker (out of memory, a crash in a C
+    library) is a `parser_crashed` issue, one still parsing after limits.seconds a
+    `parse_timeout`, and the rest of the batch goes on. A small window of parsed
+    files waits for the loader, so results never pile up in memory.
+    """
+    limits = limits or load_limits()
+    jobs = [(str(f.path), f.source_file, f.sha256, limits) for f in files]
+    outcomes = imap_isolated(_parse_one, jobs, workers, limits.seconds, max(1, workers) * PARSE_WINDOW)
+    for f, outcome in zip(files, outcomes):
+        yield worker_failed_result(f.source_file, outcome.kind, outcome.detail) if isinstance(outcome, Failed) else outcome
 
 
 def _polars_type(annotation: str) -> pl.DataType:
@@ -151,13 +184,17 @@ def load_directory(raw_dir: Path, db_path: Path, workers: int = 1) -> LoadSummar
 
 
 def sync_raw(
-    con: duckdb.DuckDBPyConnection, found: Discovery | list[SourceFile], workers: int = 1
+    con: duckdb.DuckDBPyConnection, found: Discovery | list[SourceFile], workers: int = 1,
+    limits: Limits | None = None,
 ) -> LoadSummary:
     if not isinstance(found, Discovery):
         found = Discovery(files=list(found))
     known = {
-        name: Known(sha, families == DUPLICATE)
-        for name, sha, families in con.execute("select source_file, sha256, families from raw.source_files").fetchall()
+        name: Known(sha, families == DUPLICATE, families, rejected)
+        for name, sha, families, rejected in con.execute(
+            "select s.source_file, s.sha256, s.families, r.sha256 "
+            "from raw.source_files s left join raw.rejected_versions r using (source_file)"
+        ).fetchall()
     }
     plan = plan_load(known, found)  # duplicates and removals decided against the warehouse too
     check_shrink(len(known), plan.removed)
@@ -166,7 +203,7 @@ def sync_raw(
     rows = dict.fromkeys(RAW_TABLES, 0)
 
     def results() -> Iterator[ParseResult]:
-        yield from parse_sources(to_parse, workers)
+        yield from parse_sources(to_parse, workers, limits)
         for f, owner in plan.duplicates.values():
             yield _duplicate_result(f, owner)
 
@@ -176,14 +213,22 @@ def sync_raw(
     # Analysts never see a load in progress: runs write to a private copy (publish.py).
     _replace(con, plan.removed, {})
     _replace_read_issues(con, found)
-    unread = 0
-    for batch in _batched(results(), LOAD_BATCH_FILES):
+    _forget_rejections(con, plan.cleared)
+    unread = kept = 0
+    for batch in _batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_LINES):
         # A file that could not be read keeps its rows; only its read issue is recorded.
         failed = [r for r in batch if r.families == [UNREAD]]
-        batch = [r for r in batch if r.families != [UNREAD]]
+        # A loaded file whose new version cannot be read keeps its rows too, and that version is remembered.
+        rejected = [
+            r for r in batch if r.source_file in known and keeps_previous(_loaded_families(known[r.source_file]), r)
+        ]
+        set_aside = {id(r) for r in rejected}
+        batch = [r for r in batch if r.families != [UNREAD] and id(r) not in set_aside]
         unread += len(failed)
+        kept += len(rejected)
         if failed:
             _insert(con, "parse_issues", record_frame((i for r in failed for i in r.issues), ParseIssue))
+        _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
         frames = {
             table: record_frame((rec for r in batch for rec in getattr(r, attr)), rtype)
             for table, (attr, rtype) in RAW_TABLES.items()
@@ -194,13 +239,56 @@ def sync_raw(
             rows[table] += frames[table].height
     return LoadSummary(
         files_seen=len(found.files),
-        files_parsed=len(to_parse) - unread,
+        files_parsed=len(to_parse) - unread - kept,
         files_unchanged=plan.unchanged,
         files_removed=len(plan.removed),
         duplicates=plan.duplicate_count,
         rows=rows,
         unreadable=len(found.problems) + unread,
+        kept_previous=kept,
     )
+
+
+def _loaded_families(k: Known) -> str | None:
+    return None if k.duplicate else k.families
+
+
+def _record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[SourceFile, ParseResult]]) -> None:
+    """Keep these files' loaded rows; record the version that could not be read and its one issue."""
+    if not rejected:
+        return
+    now = datetime.now(UTC).replace(tzinfo=None)
+    issues = [kept_issue(r) for _, r in rejected]
+    versions = pl.DataFrame(
+        [(f.source_file, f.sha256, issue.code, now) for (f, _), issue in zip(rejected, issues)],
+        schema={"source_file": pl.String, "sha256": pl.String, "code": pl.String, "rejected_at": pl.Datetime("us")},
+        orient="row",
+    )
+    con.execute("begin transaction")
+    try:
+        _forget_rejections(con, [f.source_file for f, _ in rejected])
+        _insert(con, "rejected_versions", versions)
+        _insert(con, "parse_issues", record_frame(issues, ParseIssue))
+        con.execute("commit")
+    except Exception:
+        with contextlib.suppress(duckdb.Error):  # a failed commit has ended the transaction already
+            con.execute("rollback")
+        raise
+
+
+def _forget_rejections(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
+    """Drop the record of a rejected version and its issue (the file is back, replaced or gone)."""
+    if not source_files:
+        return
+    names = pl.DataFrame({"source_file": source_files}, schema={"source_file": pl.String}).to_arrow()
+    con.register("forgotten_files", names)
+    con.execute(
+        "delete from raw.parse_issues p using raw.rejected_versions r "
+        "where p.source_file = r.source_file and p.line_no = 0 and p.code = r.code "
+        "and r.source_file in (select source_file from forgotten_files)"
+    )
+    con.execute("delete from raw.rejected_versions where source_file in (select source_file from forgotten_files)")
+    con.unregister("forgotten_files")
 
 
 def _replace_read_issues(con: duckdb.DuckDBPyConnection, found: Discovery) -> None:
@@ -217,9 +305,16 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
         con.unregister("new_rows")
 
 
-def _batched(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
+def _batched(results: Iterable[ParseResult], files: int, lines: int) -> Iterator[list[ParseResult]]:
+    """Batches of at most `files` results, cut sooner once they hold `lines` lines."""
+    batch, held = [], 0
+    for result in results:
+        batch.append(result)
+        held += result.line_count
+        if len(batch) >= files or held >= lines:
+            yield batch
+            batch, held = [], 0
+    if batch:
         yield batch
 
 
@@ -231,13 +326,16 @@ def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: di
     con.execute("begin transaction")
     try:
         con.register("replaced_files", names.to_arrow())
+        _forget_rejections(con, source_files)
         for table in [*RAW_TABLES, "source_files"]:
             con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
         for table, frame in frames.items():
             _insert(con, table, frame)
         con.execute("commit")
     except Exception:
-        con.execute("rollback")
+        # A failed commit (a full disk) has ended the transaction already: its error is the one to raise.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("rollback")
         raise
     finally:
         con.unregister("replaced_files")

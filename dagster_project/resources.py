@@ -43,6 +43,7 @@ class FiscalWarehouse(dg.ConfigurableResource):
             db_path=Path(self.db_path) if self.db_path else base.db_path,
             report_dir=Path(self.report_dir) if self.report_dir else base.report_dir,
             parse_workers=base.parse_workers,
+            limits=base.limits,
         )
 
     def settings(self) -> Settings:

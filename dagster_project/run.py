@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -72,6 +73,45 @@ def prepare_home(home: Path) -> Path:
     return log_file
 
 
+_DBT_ERRORS = "Errors parsed from dbt logs:"
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    """Text on one line (runs of whitespace folded), cut to limit characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cause(error) -> str:
+    """Why a step failed, in one line: the first error of the chain that is not Dagster's wrapper.
+
+    Dagster wraps an exception raised in a step ("Error occurred while executing …"): the reason
+    an operator needs (no space left on device, lock held by …, raw folder missing) is the
+    wrapped exception, and for a failed dbt command the errors dbt logged. When the exception
+    was itself caused by an OS error whose text it does not repeat, that is added.
+    """
+    chain = []
+    while error is not None:
+        chain.append(error)
+        error = error.cause or error.context
+    reasons = [e for e in chain if not e.cls_name.startswith("Dagster") or _DBT_ERRORS in (e.message or "")]
+    chosen = (reasons or chain)[0]
+    message = (chosen.message or "").strip()
+    if _DBT_ERRORS in message:  # dagster-dbt puts dbt's own error lines after this heading
+        text = "dbt: " + one_line(message.split(_DBT_ERRORS, 1)[1])
+    elif chosen.cls_name == "Failure":  # raised by our assets with a message for the operator
+        text = one_line(message.split(": ", 1)[-1])
+    else:
+        text = one_line(f"{chosen.cls_name}: {message.split(': ', 1)[-1]}")
+    root = chain[-1]
+    root_text = one_line((root.message or "").split(": ", 1)[-1])
+    # An OS error's reason without its path ("[Errno 28] No space left on device: 'x'"), else its whole text.
+    gist = root_text.split("] ", 1)[1].split(": ", 1)[0] if root_text.startswith("[Errno") else root_text
+    if root is not chosen and gist and gist not in text:
+        text += f" (cause: {root.cls_name}: {root_text})"
+    return text
+
+
 def _value(metadata: dict[str, Any], key: str) -> Any:
     entry = metadata.get(key)
     return getattr(entry, "value", entry)
@@ -108,7 +148,7 @@ class Progress:
                 self.say(line)
         elif kind == DagsterEventType.STEP_FAILURE:
             error = event.event_specific_data.error
-            message = error.message.strip().splitlines()[0] if error and error.message else "failed"
+            message = cause(error) if error else "failed"
             self.failed_steps.append((step, message))
             self.say(f"{step}: FAILED — {message}")
 
@@ -192,7 +232,11 @@ def run(out: TextIO | None = None) -> int:
     elapsed = time.monotonic() - started
     result = outcome.get("result")
     if "error" in outcome or result is None or not result.success:
-        reason = outcome.get("error") or "; ".join(f"{s}: {m}" for s, m in progress.failed_steps) or "see log"
+        error = outcome.get("error")
+        reason = (
+            one_line(f"{type(error).__name__}: {error}") if error
+            else "; ".join(f"{s}: {m}" for s, m in progress.failed_steps) or "see the log"
+        )
         print(f"fiscal: the run failed after {elapsed:.0f}s: {reason}", file=sys.stderr, flush=True)
         print(f"  log: {log_file}  ·  run {run_id} in the Dagster UI (make dev)", file=sys.stderr, flush=True)
         return 1
@@ -210,10 +254,15 @@ def main(argv: list[str] | None = None) -> int:
         "--prepare-home", action="store_true", help="only write DAGSTER_HOME/dagster.yaml (for make dev)"
     )
     args = parser.parse_args(argv)
-    if args.prepare_home:
-        prepare_home(dagster_home())
-        return 0
-    return run()
+    try:
+        if args.prepare_home:
+            prepare_home(dagster_home())
+            return 0
+        return run()
+    except Exception as exc:  # noqa: BLE001 - the traceback for the developer, the reason last for the operator
+        traceback.print_exc()
+        print(f"fiscal: the run could not start: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,13 +1,45 @@
-"""The one place configuration is read: environment → paths, at call time."""
+"""The one place configuration is read: environment → paths and bounds, at call time."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one input file may cost; a file beyond a bound is one `file_too_large` (or `parse_timeout`) issue.
+
+    The defaults are 10-20× the largest real document (a 35-page budget PDF: ~5,000 lines,
+    a few MB) and keep a run with two parse workers under 2 GB: parsing costs about
+    1.7 KB of memory per text line. Each is overridden by the environment variable
+    in its metadata (README, operators).
+    """
+
+    file_mb: float = field(default=100, metadata={"env": "FISCAL_MAX_FILE_MB"})
+    unpacked_mb: float = field(default=50, metadata={"env": "FISCAL_MAX_UNPACKED_MB"})  # Word/Excel zip content
+    unpacked_ratio: float = field(default=100, metadata={"env": "FISCAL_MAX_UNPACKED_RATIO"})  # unpacked / packed
+    lines: int = field(default=200_000, metadata={"env": "FISCAL_MAX_LINES"})  # text lines (a document: rendered)
+    cells: int = field(default=2_000_000, metadata={"env": "FISCAL_MAX_CELLS"})
+    seconds: float = field(default=300, metadata={"env": "FISCAL_MAX_SECONDS"})  # parse time of one file
+
+    @staticmethod
+    def env(name: str) -> str:
+        """The variable that sets the bound `name` (for messages naming what to raise)."""
+        return next(f.metadata["env"] for f in fields(Limits) if f.name == name)
+
+
+def load_limits() -> Limits:
+    values = {}
+    for f in fields(Limits):
+        text = os.environ.get(f.metadata["env"], "").strip()
+        if text:
+            values[f.name] = int(text) if f.type in (int, "int") else float(text)
+    return Limits(**values)
 
 
 @dataclass(frozen=True)
@@ -16,6 +48,7 @@ class Settings:
     db_path: Path
     report_dir: Path
     parse_workers: int
+    limits: Limits = field(default_factory=Limits)
 
 
 def load_settings() -> Settings:
@@ -30,4 +63,5 @@ def load_settings() -> Settings:
         db_path=path("FISCAL_DB_PATH", "warehouse/fiscal.duckdb"),
         report_dir=path("FISCAL_REPORT_DIR", "reports"),
         parse_workers=int(os.environ.get("FISCAL_PARSE_WORKERS") or os.cpu_count() or 1),
+        limits=load_limits(),
     )

@@ -309,6 +309,83 @@ RULES += (
     ),
 )
 
+# The checks reviewers make by hand (issue 21): prose against itself, codes and names, 其中 items, placeholders.
+RULES += (
+    Rule(
+        check_name="narrative_change_mismatch",
+        label="说明增减比例不符",
+        formula="说明中“A万元……B万元，比……增加/减少P%”：P = (B − A) ÷ A × 100，方向与增加/减少一致"
+        "（容差按 A、B、P 的印刷精度；持平无百分比时 ±1 个百分点）",
+        mart="fct_narrative_amount",
+        severity=ERROR,
+        expectations=(_within("expected_rate_pct", "observed_rate_pct", "tolerance_pct"),),
+        expected="expected_rate_pct",
+        observed="observed_rate_pct",
+        value_kind="rate",
+        tolerance="tolerance_pct",
+        message="{who}：“{subject}”{detail}，按两数计算变动应为 {expected}，说明写为 {observed}"
+        "（减少记为负），相差 {difference}（容差 {tolerance}）。",
+    ),
+    Rule(
+        check_name="budget_code_not_nested",
+        label="科目编码未嵌套于上级",
+        formula="款、项科目编码以其所在上级科目（同表中其上方最近的类或款行）的编码开头",
+        mart="fct_budget_line",
+        severity=ERROR,
+        expectations=(Expect("pair_equal", {"column_A": "expected_parent_code", "column_B": "observed_parent_code"}),),
+        expected="expected_parent_code",
+        observed="observed_parent_code",
+        value_kind="word",
+        message="{who}中“{subject}”列在{detail}之下，编码应以“{expected}”开头，实际为“{observed}”。",
+    ),
+    Rule(
+        check_name="sub_item_exceeds_total",
+        label="其中项大于总额",
+        formula="其中项（当年财政拨款、上年结转资金、其他资金）≤ 年度资金总额（绩效目标表：年度资金申请总额），同一金额栏",
+        mart="fct_project_fund",
+        severity=ERROR,
+        expectations=(
+            Expect("a_at_least_b", {"column_A": "expected_max_yuan", "column_B": "observed_yuan", "or_equal": True}),
+        ),
+        expected="expected_max_yuan",
+        observed="observed_yuan",
+        value_kind="amount",
+        message="{who}的“{measure}”：其中项“{subject}”为 {observed}，大于{detail} {expected}，超出 {difference}。",
+    ),
+    _amount_rule(
+        "narrative_subject_amounts_differ",
+        "说明同一科目前后金额不一",
+        "说明中同一条目对同一科目只写一个预算金额：条目开头的金额 = 其后“YYYY年预算安排B万元”（容差按两数的印刷精度）",
+        "fct_narrative_amount",
+        "{who}：“{subject}”{detail}，两处金额应一致：开头 {expected}，{measure} {observed}，相差 {difference}。",
+    ),
+    Rule(
+        check_name="budget_subject_name_mismatch",
+        label="科目名称与编码不符",
+        formula="功能分类科目名称与其编码一致：类为标准名称（或本文件其他表中同一编码的名称），款、项与本文件多数表一致；"
+        "2019 年起仍用旧名称（如 210 医疗卫生与计划生育支出）亦提示",
+        mart="fct_budget_line",
+        severity=WARNING,
+        expectations=(Expect("pair_equal", {"column_A": "expected_name_key", "column_B": "observed_name_key"}),),
+        expected="expected_name_text",
+        observed="observed_name_text",
+        value_kind="word",
+        message="{who}中“{subject}”（{measure}）：应为“{expected}”，实际为“{observed}”（{detail}）。",
+    ),
+    Rule(
+        check_name="placeholder_text",
+        label="文本留有占位符",
+        formula="公开文本中不留模板占位符（XX、××、ＸＸ、〔单位〕、某某等，见种子表 placeholder_patterns）",
+        mart="fct_source_file",
+        severity=WARNING,
+        expectations=(Expect("pair_equal", {"column_A": "expected_placeholder", "column_B": "observed_placeholder"}),),
+        expected="expected_placeholder",
+        observed="observed_placeholder",
+        value_kind="word",
+        message="{who}留有占位符“{observed}”（{detail}），应填写实际内容。",
+    ),
+)
+
 MARTS: tuple[str, ...] = tuple(dict.fromkeys(rule.mart for rule in RULES))
 
 

@@ -1,7 +1,8 @@
-"""A very large input file (100 MB) loads completely, beside ordinary files.
+"""A very large input file (100 MB, 1.4 million lines) loads completely, beside ordinary files,
+once the operator raises the bounds it is beyond (FISCAL_MAX_*; test_hostile_resources checks them).
 
 Not a timed test: speed is measured by `make bench`. This checks that size alone
-breaks nothing (no line limits, no whole-batch failure) and that nothing is lost.
+breaks nothing (no whole-batch failure) and that nothing is lost.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ SELF_EVAL = SAMPLES / "001_ebc302d94fc8039c.txt"
 TARGET_BYTES = 100 * 1024 * 1024
 
 
-def test_a_100_mb_file_loads_fully_and_the_rest_of_the_batch_too(tmp_path):
+def test_a_100_mb_file_loads_fully_and_the_rest_of_the_batch_too(tmp_path, monkeypatch):
+    for var, value in (("FISCAL_MAX_FILE_MB", "200"), ("FISCAL_MAX_LINES", "2000000"),
+                       ("FISCAL_MAX_CELLS", "50000000"), ("FISCAL_MAX_SECONDS", "3600")):
+        monkeypatch.setenv(var, value)
     raw = tmp_path / "raw"
     raw.mkdir()
     unit = TRACKING.read_bytes()

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from pipeline_helpers import ROOT, SAMPLES, pipeline_env
 
 from dagster_project.assets.dbt import PARTIAL_PARSE, run_target_path
@@ -63,5 +64,36 @@ def test_a_run_that_cannot_run_exits_non_zero_and_says_why(tmp_path):
         capture_output=True, text=True, timeout=600, check=False,
     )
     assert result.returncode == 1
-    assert "fiscal: the run failed after" in result.stderr and "raw_tables" in result.stderr
-    assert "log: " in result.stderr
+    last = result.stderr.strip().splitlines()[-2:]  # the cause is in the last lines, not only in the log
+    assert last[0].startswith("fiscal: the run failed after") and "raw_tables: " in last[0]
+    assert "FileExistsError: [Errno 17] File exists: " in last[0] and "not_a_folder" in last[0]
+    assert "dagster._core" not in last[0]  # the cause, not Dagster's wrapper
+    assert last[1].lstrip().startswith("log: ")
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 1 MB file system (tmpfs), for a warehouse that cannot fit; skipped where mounting is not allowed."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+                          capture_output=True, check=False) if os.geteuid() == 0 else None
+    if made is None or made.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_named_on_the_console(tmp_path, full_disk):
+    env = pipeline_env(tmp_path, SAMPLES)
+    env["FISCAL_DB_PATH"] = str(full_disk / "fiscal.duckdb")
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster_project.run"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-2:]
+    assert last[0].startswith("fiscal: the run failed after") and "No space left on device" in last[0], last
+    assert not (full_disk / "fiscal.duckdb").exists()  # nothing published

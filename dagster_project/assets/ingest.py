@@ -43,7 +43,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
     with duckdb.connect(str(warehouse.build_db(fresh=True)), config=NEW_FILE_CONFIG) as con:
         create_raw_tables(con)
         try:
-            summary = sync_raw(con, found, settings.parse_workers)
+            summary = sync_raw(con, found, settings.parse_workers, settings.limits)
         except ShrinkRefused as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         totals = dict(
@@ -64,6 +64,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
                 "files_removed": summary.files_removed,
                 "duplicate_files": summary.duplicates,
                 "unreadable_entries": summary.unreadable,
+                "kept_previous_version": summary.kept_previous,
                 "raw_fingerprint": state,
             }
         if key.path[-1] == "parse_issues":

@@ -7,9 +7,10 @@ raises on bad input: whatever it cannot place becomes a ParseIssue.
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from pathlib import Path
 
-from . import blocks, indicator_values, readers
+from . import blocks, bounds, indicator_values, readers
 from .alignment import reject_space_aligned_tables
 from .budget import parse_budget_document
 from .ledger import Ledger
@@ -54,29 +55,52 @@ _FAMILY_PARSERS = {
 }
 
 
-def parse_file(path: str | Path, source_file: str | None = None) -> ParseResult:
+def parse_file(path: str | Path, source_file: str | None = None, limits=None) -> ParseResult:
     """Parse one report file. ``source_file`` is the name recorded (default: the path)."""
     path = Path(path)
-    return parse_bytes(path.read_bytes(), source_file or str(path))
+    return parse_bytes(path.read_bytes(), source_file or str(path), limits)
 
 
-def parse_bytes(data: bytes, source_file: str) -> ParseResult:
+def parse_bytes(data: bytes, source_file: str, limits=None) -> ParseResult:
+    """Parse a file's bytes; ``limits`` (settings.Limits) bounds what it may cost (None: unbounded)."""
     fmt = readers.detect(data)
+    if fmt == readers.DAMAGED:
+        return file_issue(source_file, "damaged_document",
+                          "文件已损坏（zip 包不完整，可能未完整上传），无法读取 "
+                          "(damaged document: a Word/Excel zip package without its directory; cut off?)")
+    try:
+        if limits is not None:
+            bounds.check_file_size(len(data), limits)
+            if fmt in (readers.DOCX, readers.XLSX):
+                bounds.check_package(data, limits)
+            elif fmt == readers.TEXT:
+                bounds.check_text(data, limits)
+    except bounds.FileTooLarge as exc:
+        return too_large(source_file, exc)
+    except zipfile.BadZipFile as exc:  # a member that does not unpack (CRC, truncated stream)
+        return file_issue(source_file, "damaged_document", f"{fmt.upper()} 文件已损坏，无法读取 (damaged document): {exc}")
     if fmt != readers.TEXT:
-        return parse_document(data, fmt, source_file)
+        return parse_document(data, fmt, source_file, limits)
     try:
         decoded = decode_lines(data)
     except UndecodableInput as exc:
-        result = ParseResult(source_file=source_file)
-        result.issues.append(
-            ParseIssue(source_file, 0, "error", "undecodable_file", f"文件无法按文本读取: {exc}")
-        )
-        return result
+        return file_issue(source_file, "undecodable_file", f"文件无法按文本读取: {exc}")
     result = parse_text(decoded.text, source_file)
     if decoded.bad:
         result.issues.extend(_undecodable_lines(decoded, source_file))
         result.issues.sort(key=lambda i: i.line_no)
     return result
+
+
+def file_issue(source_file: str, code: str, message: str) -> ParseResult:
+    """A file that yields nothing but one error about the file as a whole (line 0)."""
+    result = ParseResult(source_file=source_file)
+    result.issues.append(ParseIssue(source_file, 0, "error", code, message))
+    return result
+
+
+def too_large(source_file: str, exc: bounds.FileTooLarge) -> ParseResult:
+    return file_issue(source_file, "file_too_large", f"文件超出处理上限，未解析 (file beyond a bound, not parsed): {exc}")
 
 
 def _undecodable_lines(decoded: Decoded, source_file: str) -> list[ParseIssue]:
@@ -97,17 +121,18 @@ def _undecodable_lines(decoded: Decoded, source_file: str) -> list[ParseIssue]:
     ]
 
 
-def parse_document(data: bytes, fmt: str, source_file: str) -> ParseResult:
+def parse_document(data: bytes, fmt: str, source_file: str, limits=None) -> ParseResult:
     """A PDF, DOCX or XLSX file: read into the document model, parse its normalised text."""
     try:
         document = readers.read_document(data, fmt)
     except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the batch
-        result = ParseResult(source_file=source_file)
-        result.issues.append(
-            ParseIssue(source_file, 0, "error", "unreadable_document",
-                       f"{fmt.upper()} 文件无法读取: {type(exc).__name__}: {exc}")
-        )
-        return result
+        return file_issue(source_file, "damaged_document",
+                          f"{fmt.upper()} 文件已损坏，无法读取 (damaged document): {type(exc).__name__}: {exc}")
+    if limits is not None:
+        try:  # two lines per block: the row or prose line, and the empty line after it
+            bounds.check_lines_cells(2 * len(document.blocks), sum(len(b.cells) for b in document.blocks), limits)
+        except bounds.FileTooLarge as exc:
+            return too_large(source_file, exc)
     if document.problems and not document.blocks:  # e.g. a scan: the one problem says it all
         result = ParseResult(source_file=source_file)
         result.issues = [ParseIssue(source_file, 0, sev, code, msg) for sev, code, msg in document.problems]
@@ -195,6 +220,7 @@ def _extend(result: ParseResult, part: ParseResult) -> None:
     result.budget_tables += part.budget_tables
     result.budget_cells += part.budget_cells
     result.narrative_amounts += part.narrative_amounts
+    result.narrative_changes += part.narrative_changes
     result.issues += part.issues
 
 

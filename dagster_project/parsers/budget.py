@@ -1013,7 +1013,8 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
     result.budget_tables = [b.table(default_year) for b in builders]
     result.budget_cells = [c for b in builders for c in b.cells]
     result.narrative_amounts = prose.amounts(default_year)
-    result.reports, result.indicators = doc.reports, doc.indicators
+    result.narrative_changes = prose.changes(default_year)
+    result.reports, result.indicators, result.fund_rows = doc.reports, doc.indicators, doc.fund_rows
     return result
 
 

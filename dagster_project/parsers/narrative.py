@@ -30,7 +30,8 @@ from decimal import Decimal
 
 from .amounts import parse_amount
 from .ledger import Ledger
-from .records import BOILERPLATE, NARRATIVE, TITLE, NarrativeAmount
+from .narrative_changes import ChangeClaim, change_claims
+from .records import BOILERPLATE, NARRATIVE, TITLE, NarrativeAmount, NarrativeChange
 from .text import Line
 
 FAMILY = "budget"
@@ -110,6 +111,7 @@ class NarrativeReader:
         self.ledger = ledger
         self.years: list[int] = []
         self._found: list[tuple[int, str, Decimal, str, str, str]] = []
+        self._changes: list[tuple[int, ChangeClaim]] = []
 
     def line(self, line: Line) -> None:
         key = line.key
@@ -123,6 +125,7 @@ class NarrativeReader:
                 self.years.append(int(m.group(1)))
         text = " ".join(line.texts)
         self._found.extend((line.no, *hit, text) for hit in stated_amounts(text))
+        self._changes.extend((line.no, claim) for claim in change_claims(text))
 
     def amounts(self, fiscal_year: int | None) -> list[NarrativeAmount]:
         return [
@@ -137,6 +140,19 @@ class NarrativeReader:
                 fiscal_year=fiscal_year,
             )
             for no, subject, amount, unit, context, raw in self._found
+        ]
+
+    def changes(self, fiscal_year: int | None) -> list[NarrativeChange]:
+        return [
+            NarrativeChange(
+                source_file=self.source_file, line_no=no, form=c.form, subject_name=c.subject,
+                budget_amount=c.budget, budget_places=c.budget_places, unit=c.unit, direction=c.direction,
+                claim_text=c.claim_text, percent=c.percent, percent_places=c.percent_places,
+                base_amount=c.base, base_places=c.base_places, change_amount=c.change,
+                change_places=c.change_places, base_year=c.base_year, budget_year=c.budget_year,
+                fiscal_year=fiscal_year, item_amount=c.item_amount, item_places=c.item_places,
+            )
+            for no, c in self._changes
         ]
 
 

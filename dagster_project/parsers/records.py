@@ -152,6 +152,36 @@ class NarrativeAmount:
 
 
 @dataclass(frozen=True)
+class NarrativeChange:
+    """A change claim in prose: 'A万元 (base) … B万元 (budget) … 比…增加/减少 P%' (parsers/narrative_changes.py).
+
+    form 'stated' prints base and budget; form 'implied' prints the budget and the change (base =
+    budget ∓ change). *_places: decimals each number is printed with (the tolerance follows them).
+    """
+
+    source_file: str
+    line_no: int
+    form: str  # stated | implied
+    subject_name: str
+    budget_amount: Decimal
+    budget_places: int
+    unit: str  # 元 | 万元
+    direction: str  # increase | decrease | flat
+    claim_text: str
+    percent: Decimal | None = None
+    percent_places: int | None = None
+    base_amount: Decimal | None = None
+    base_places: int | None = None
+    change_amount: Decimal | None = None
+    change_places: int | None = None
+    base_year: int | None = None
+    budget_year: int | None = None
+    fiscal_year: int | None = None
+    item_amount: Decimal | None = None  # the item's first amount for its subject (stated form), in unit
+    item_places: int | None = None
+
+
+@dataclass(frozen=True)
 class ParseIssue:
     """Something the parser could not place, with where and why."""
 
@@ -197,6 +227,7 @@ class ParseResult:
     budget_tables: list[BudgetTable] = field(default_factory=list)
     budget_cells: list[BudgetCell] = field(default_factory=list)
     narrative_amounts: list[NarrativeAmount] = field(default_factory=list)
+    narrative_changes: list[NarrativeChange] = field(default_factory=list)
     issues: list[ParseIssue] = field(default_factory=list)
     lines: list[LineDisposition] = field(default_factory=list)
     line_count: int = 0

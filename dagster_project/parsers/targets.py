@@ -39,7 +39,7 @@ from . import vocabulary
 from .amounts import parse_amount
 from .ledger import Ledger
 from .narrative import prose_kind
-from .records import FIELD, HEADER, NARRATIVE, TITLE, IndicatorRow, Report
+from .records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
 from .text import Line, norm
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -157,6 +157,7 @@ class _Table:
     columns: list[int] | None = None  # 一级/二级/三级/指标值 positions, when the header is a full grid row
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
+    fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
 
     @property
     def in_indicators(self) -> bool:
@@ -175,6 +176,10 @@ _FORM_LABELS = {
          "其中:当年财政拨款", "上年结转资金", "其他资金"),
     ),
 }
+# The form's funds of the year, as fund rows (in budget_initial: the year's requested budget).
+# 其他资金 is printed twice on its row (the project's and the year's): not taken.
+_FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款": "current_year_appropriation",
+               "上年结转资金": "carryover"}
 _GOAL_LABELS = {"项目总目标": "goal_total", "年度总体目标": "goal_annual", "年度绩效目标": "goal_annual"}
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
 _VALUE_LABEL = ("指标值", "目标值")
@@ -199,6 +204,7 @@ class TargetDocument:
         self.tables: list[_Table] = []
         self.reports: list[Report] = []
         self.indicators: list[IndicatorRow] = []
+        self.fund_rows: list[FundRow] = []  # a 填报表 form's funds of the year
 
     # -- sections -----------------------------------------------------------
 
@@ -336,6 +342,7 @@ class TargetDocument:
     def _form_row(self, t: _Table, row: Row) -> None:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
         current: str | None = None
+        fund: str | None = None
         for c in row.cells:
             if not c.text:
                 continue
@@ -345,8 +352,12 @@ class TargetDocument:
                 t.funds_unit, current = unit.group(1), None
             elif key in _FORM_LABELS:
                 current = _FORM_LABELS[key]
+                fund = key if key in _FORM_FUNDS else None
             elif current is not None:
                 t.fields.setdefault(current, []).append(c.text)
+            if fund and parse_amount(c.text) is not None:
+                t.fund_cells.setdefault(_FORM_FUNDS[fund], (fund, c.text, c.line_no))
+                fund = None
         t.last_field = None
         self._mark(row, FIELD)
 
@@ -430,6 +441,11 @@ class TargetDocument:
                 budget_amount_unit=unit,
             )
             self.reports.append(report)
+            if unit == (t.funds_unit or "元"):
+                self.fund_rows += [
+                    FundRow(self.source_file, t.title_line, source, label, line_no, budget_initial=parse_amount(text))
+                    for source, (label, text, line_no) in t.fund_cells.items()
+                ]
             l1 = l2 = None
             seq = 0
             for (a, b, name, target, line_no), _lines in t.rows:

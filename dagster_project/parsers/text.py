@@ -14,7 +14,20 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TAG = re.compile(r"<[^>]*>")
+# The markup the converters really leave in exports: a tag of a known HTML name (opening, closing
+# or self-closing, with or without attributes) and an entity. Anything else with < or > is the
+# document's text (投诉率<1%，满意度>90%, 《关于转发<…实施意见>的通知》) and stays as printed.
+# dbt/macros/clean_text.sql strips the same tag names (keep the two lists alike).
+MARKUP_TAGS = (
+    "a", "b", "br", "center", "col", "colgroup", "div", "em", "font", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "li", "o:p", "ol", "p", "span", "strong", "sub", "sup", "table", "tbody", "td",
+    "th", "thead", "tr", "u", "ul",
+)
+_TAG = re.compile(
+    r"</?(?:" + "|".join(sorted(map(re.escape, MARKUP_TAGS), key=len, reverse=True)) + r")(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _SPACE = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff]+")
 _ALL_SPACE = re.compile(r"\s+")
 # How a document writes an empty cell.
@@ -188,13 +201,13 @@ def _looks_like_text(text: str) -> bool:
 
 
 def clean_cell(cell: str) -> str:
-    """Strip HTML tags and entities, fold runs of spaces, trim."""
+    """Strip HTML tags and decode entities (markup only, see _TAG), fold runs of spaces, trim."""
     if not cell:
         return cell
     if "<" in cell:
         cell = _TAG.sub(" ", cell)
-    if "&" in cell:
-        cell = html.unescape(cell)
+    if "&" in cell:  # after the tags: an escaped &lt;1% is text, never a tag
+        cell = _ENTITY.sub(lambda m: html.unescape(m[0]), cell)
     return _SPACE.sub(" ", cell).strip()
 
 

@@ -6,6 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from ..discovery import read_inside
 from ..parsers import readers
 from ..parsers.text import UndecodableInput, decode, split_lines
 
@@ -19,9 +20,8 @@ class SourceLines:
         self._lines = lru_cache(maxsize=64)(self._read)
 
     def _read(self, source_file: str) -> tuple[list[str], bool] | None:
-        path = self.raw_dir / source_file
         try:
-            data = path.read_bytes()
+            data = read_inside(self.raw_dir, source_file)  # never a file outside the raw folder, never a FIFO
             fmt = readers.detect(data)
             if fmt == readers.TEXT:
                 text, _ = decode(data)

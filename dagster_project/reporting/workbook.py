@@ -21,6 +21,10 @@ NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
 _NUMBER_FORMAT = "#,##0.00"
+# A text cell starting with one of these is a formula to a spreadsheet (openpyxl writes a str
+# starting with = as one): document text is stored as text, and quote-prefixed so that editing
+# the cell in Excel keeps it text (=HYPERLINK(…) in a project name never becomes a link).
+_FORMULA_STARTS = ("=", "+", "-", "@")
 
 # (header, width, value of a violation); numeric cells are written as numbers.
 VIOLATION_COLUMNS: list[tuple[str, int, object]] = [
@@ -63,6 +67,13 @@ def sheet_name(check_name: str, taken: set[str]) -> str:
     return name
 
 
+def as_text_if_formula_like(cell) -> None:
+    """Keep a cell whose text a spreadsheet would run as a formula as the text it is."""
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _header(ws: Worksheet, headers: list[tuple[str, int]]) -> None:
     for col, (title, width) in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=col, value=title)
@@ -79,6 +90,7 @@ def _write_rows(ws: Worksheet, rows: list[list]) -> None:
         for cell, value in zip(ws[ws.max_row], values):
             if isinstance(value, Decimal):
                 cell.number_format = _NUMBER_FORMAT
+            as_text_if_formula_like(cell)
     ws.auto_filter.ref = ws.dimensions
 
 

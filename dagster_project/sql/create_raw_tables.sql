@@ -124,6 +124,30 @@ create table if not exists raw.narrative_amounts (
     fiscal_year  integer
 );
 
+-- change claims of the prose (比…增加/减少 P%), numbers as printed with their decimals
+create table if not exists raw.narrative_changes (
+    source_file    varchar not null,
+    line_no        integer not null,
+    form           varchar not null,
+    subject_name   varchar not null,
+    budget_amount  decimal(24, 6) not null,
+    budget_places  integer not null,
+    unit           varchar not null,
+    direction      varchar not null,
+    claim_text     varchar not null,
+    percent        decimal(24, 6),
+    percent_places integer,
+    base_amount    decimal(24, 6),
+    base_places    integer,
+    change_amount  decimal(24, 6),
+    change_places  integer,
+    base_year      integer,
+    budget_year    integer,
+    fiscal_year    integer,
+    item_amount    decimal(24, 6),
+    item_places    integer
+);
+
 create table if not exists raw.parse_issues (
     source_file varchar not null,
     line_no     integer not null,  -- 0 = the file as a whole
@@ -148,4 +172,14 @@ create table if not exists raw.source_lines (
     page_no     integer,   -- PDF: 1-based page
     sheet_name  varchar,   -- XLSX
     text        varchar
+);
+
+-- A version of a loaded file that could not be read (damaged, beyond a bound, its parser
+-- crashed or timed out): the loaded version's rows were kept, and this version is not
+-- parsed again until the file changes. Its issue is in raw.parse_issues (line 0, this code).
+create table if not exists raw.rejected_versions (
+    source_file varchar primary key,
+    sha256      varchar not null,
+    code        varchar not null,
+    rejected_at timestamp not null
 );

@@ -2,11 +2,14 @@
     A text cell as the contract wants it: HTML tags removed (the parsers already do this; this
     is the backstop), wrapped Chinese text joined, trimmed (ASCII, full-width and no-break spaces), and NULL when blank or a
     dash placeholder ('-', '—', '－', '--', '——', '–').
+    Only tags of the HTML names the exports contain are markup (the list of parsers/text.py
+    MARKUP_TAGS): any other text between < and > ('投诉率<1%，满意度>90%') is the document's and stays.
 -#}
 {% macro clean_text(column) -%}
+    {%- set markup_tag = '</?(?i:o:p|colgroup|center|strong|tbody|thead|table|font|span|div|col|img|sub|sup|h[1-6]|br|em|hr|li|ol|td|th|tr|ul|a|b|i|p|u)(?:\s[^<>]*)?/?>' -%}
     {%- set stripped -%}
         regexp_replace(
-            regexp_replace({{ column }}, '</?[A-Za-z][^<>]*>', '', 'g'),
+            regexp_replace({{ column }}, '{{ markup_tag }}', '', 'g'),
             '^[\s\x{3000}\x{00a0}]+|[\s\x{3000}\x{00a0}]+$', '', 'g'
         )
     {%- endset -%}

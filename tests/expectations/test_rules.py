@@ -11,6 +11,7 @@ from decimal import Decimal as D
 
 import duckdb
 import pytest
+import reviewer_cases
 from conftest import budget, budget_table, fund, indicator, merge, narrative, reading, report
 
 from expectations import registry
@@ -106,8 +107,9 @@ def passing_raw() -> dict[str, list[dict]]:
         narrative(f, "公务接待费", "three_public", "3.10", 61),
         narrative(f, "机关运行经费", "operating_cost", "664.59", 62),
     ]
-    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
-            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
+    return merge({"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+                  "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives},
+                 reviewer_cases.passing())
 
 
 def failing_raw() -> dict[str, list[dict]]:
@@ -185,8 +187,9 @@ def failing_raw() -> dict[str, list[dict]]:
         narrative("narr.txt", "一般行政管理事务", "subject", "19601.92", 5),
         narrative("narr.txt", "行政运行", "subject", "1398.22", 6),  # 45.67 元 off: within 0.01 万元
     ]
-    return {"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
-            "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives}
+    return merge({"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
+                  "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives},
+                 reviewer_cases.failing())
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +263,35 @@ EXPECTED = [
     (("narrative_amount_mismatch", "error", "narr.txt", None, None, "一般行政管理事务",
       "215124774.00", "196019200.00", 5),
      ["一般行政管理事务", "19,601.92 万元", "21,512.48 万元"]),
+    (("narrative_change_mismatch", "error", "change.txt", None, None,
+      "社会保障和就业支出(类)行政事业单位养老支出(款)机关事业单位职业年金缴费支出(项)", "232.79", "60.54", 131),
+     ["2022年执行数 132.59 万元", "2023年预算 441.25 万元", "232.79%", "60.54%"]),
+    (("narrative_change_mismatch", "error", "change_implied.txt", None, None, "一般行政管理事务(项)支出",
+      "0.60", "0.06", 1095),
+     ["比上年增加 21.8 万元", "0.60%", "0.06%"]),
+    (("narrative_change_mismatch", "error", "change_direction.txt", None, None,
+      "社会保障和就业支出(类)就业补助(款)公益性岗位补贴(项)", "-4.83", "4.83", 135),
+     ["-4.83%", "4.83%"]),
+    (("budget_code_not_nested", "error", "nest.pdf", None, 1, "21805 行政事业单位养老支出", "208", "218", 271),
+     ["《2023年部门支出预算总表》", "上级科目 208 社会保障和就业支出（第 265 行）", "应以“208”开头"]),
+    (("sub_item_exceeds_total", "error", "target35.pdf", 1, None, "其中:当年财政拨款", "10903043.00", "11419043.00",
+      1133), ["公共服务设施运行经费", "年度资金申请数", "11,419,043.00 元", "年度资金申请总额（第 1131 行） 10,903,043.00 元",
+              "超出 516,000.00 元"]),
+    (("sub_item_exceeds_total", "error", "sub_eval.txt", 1, None, "其中:当年财政拨款", "1100000.00", "1120000.00",
+      11), ["全年执行数", "112.00 万元", "110.00 万元"]),
+    (("narrative_subject_amounts_differ", "error", "item_amounts.pdf", None, None,
+      "住房保障支出(类)住房改革支出(款)住房公积金(项)", "3503500.00", "3526700.00", 167),
+     ["先写 350.35 万元", "开头 350.35 万元", "2024年预算安排 352.67 万元", "相差 2.32 万元"]),
+    (("budget_subject_name_mismatch", "warning", "names2019.pdf", None, 1, "医疗卫生与计划生育支出",
+      "卫生健康支出", "医疗卫生与计划生育支出", 235),
+     ["《2019年收支预算总表》", "2019 年预算应为“卫生健康支出”", "原文“九、医疗卫生与计划生育支出”"]),
+    (("budget_subject_name_mismatch", "warning", "kuan_names.pdf", None, 2, "20805 就业补助",
+      "行政事业单位养老支出", "就业补助", 203),
+     ["《2023年部门支出预算总表》", "本文件其他 2 张表写作“行政事业单位养老支出”"]),
+    (("placeholder_text", "warning", "placeholder.pdf", None, None, "XX", "", "XX", 39),
+     ["placeholder.pdf留有占位符“XX”", "第 39 行", "原文“XX（部门）主要职能”"]),
+    (("placeholder_text", "warning", "placeholder_unit.txt", None, None, "〔单位〕", "", "〔单位〕", 12),
+     ["〔单位〕", "模板括注"]),
 ]
 
 
@@ -309,7 +341,7 @@ def test_money_stays_decimal_and_rows_carry_their_context(checked):
     assert columns[: len(CONTRACT_COLUMNS)] == CONTRACT_COLUMNS
     assert {types[c] for c in ("expected_number", "observed_number", "difference", "tolerance")} == {"DECIMAL(18,2)"}
     assert {model_types[c] for c in ("expected_yuan", "observed_yuan", "tolerance_yuan")} == {"DECIMAL(18,2)"}
-    total = _only(rows, "fund_total_mismatch")
+    total = _only(rows, "fund_total_mismatch", "bad.txt")
     assert (total["difference"], total["tolerance"]) == (D("10000.00"), D("0.02"))
     assert (total["district"], total["department"]) == ("闵行区", "上海市闵行区人力资源和社会保障局")
     budget_row = _only(rows, "budget_balance_mismatch")
@@ -338,7 +370,8 @@ def test_gx_names_failing_rows_by_file_and_line_and_carries_the_rule(checked):
     assert config.type == "expect_column_pair_values_to_be_within_tolerance"
     assert config.kwargs["column_list"] == ["expected_yuan", "observed_yuan", "tolerance_yuan"]
     assert config.meta["formula"].startswith("年度资金总额 = 当年财政拨款")
-    (failing,) = outcome.result["unexpected_index_list"]
+    # bad.txt's; the 其中 cases of sub_item_exceeds_total break the total too (sub_eval.txt, target35.pdf)
+    (failing,) = [f for f in outcome.result["unexpected_index_list"] if f["source_file"] == "bad.txt"]
     assert (failing["source_file"], failing["line_no"]) == ("bad.txt", 60)
     assert (failing["expected_yuan"], failing["observed_yuan"]) == (D("440000.00"), D("450000.00"))
     grade = summary.validation_results["grade_mismatch"].results[0].expectation_config
@@ -357,7 +390,7 @@ def test_the_verdict_is_gxs_parameters(warehouse):
     )
     summary = run_quality_checks(warehouse, None, rules=loose)
     assert summary.by_check["execution_rate_mismatch"].violation_count == 0  # |95 − 90| ≤ 10
-    assert summary.by_check["fund_total_mismatch"].violation_count == 1
+    assert summary.by_check["fund_total_mismatch"].violation_count == 3  # bad.txt, sub_eval.txt, target35.pdf
 
 
 def test_a_missing_model_does_not_hide_the_others(warehouse):

@@ -28,7 +28,7 @@ def test_scanned_pdf_asks_for_ocr():
 
 def test_damaged_pdf_is_one_error_naming_the_format():
     result = parse_bytes(b"%PDF-1.7\n this is not a pdf body", "broken.pdf")
-    assert [(i.severity, i.code) for i in result.issues] == [("error", "unreadable_document")]
+    assert [(i.severity, i.code) for i in result.issues] == [("error", "damaged_document")]
     assert result.issues[0].message.startswith("PDF")
 
 

@@ -3,6 +3,7 @@
 - ``%PDF`` magic → ``pdf`` (PyMuPDF: ruled tables, prose lines, page furniture);
 - a zip holding ``word/document.xml`` → ``docx`` (python-docx), holding
   ``xl/workbook.xml`` → ``xlsx`` (openpyxl);
+- a zip whose directory cannot be read → ``damaged`` (no reader);
 - an OLE2 compound file (``D0 CF 11 E0``) holding a ``Workbook``/``Book`` stream →
   ``xls`` (xlrd; old Excel 97–2003; a Word .doc is OLE2 too, and stays unread);
 - anything else is TAB text, read as today (``parsers.text``).
@@ -23,6 +24,7 @@ PDF = "pdf"
 DOCX = "docx"
 XLSX = "xlsx"
 XLS = "xls"
+DAMAGED = "damaged"  # a zip package whose directory cannot be read (cut off in transfer)
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Directory entry names of an OLE2 file are UTF-16LE: the workbook stream of BIFF8 / BIFF5.
@@ -38,7 +40,7 @@ def detect(data: bytes) -> str:
         try:
             names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
         except zipfile.BadZipFile:
-            return TEXT
+            return DAMAGED
         if "word/document.xml" in names:
             return DOCX
         if "xl/workbook.xml" in names:

@@ -54,6 +54,13 @@ def read_pdf(data: bytes) -> Document:
 
     doc = pymupdf.open(stream=data, filetype="pdf")
     out = Document("pdf", page_count=doc.page_count)
+    if doc.is_repaired:  # no valid cross-reference table: cut off (an interrupted upload) or corrupt
+        out.problems.append(
+            ("error", "damaged_document",
+             ("PDF 文件已损坏（不完整，可能未完整上传），未解析 (damaged PDF: its cross-reference table is "
+              "missing or broken, e.g. a cut-off upload; not parsed)"))
+        )
+        return out
     pages: list[list[_Item]] = []
     heights: list[float] = []
     text_chars = 0

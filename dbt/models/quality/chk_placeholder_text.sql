@@ -1,0 +1,78 @@
+-- No template placeholder is left in a published document: every non-blank line of every input's
+-- text (raw.source_lines: table cells and prose alike) is searched for the seed placeholder_patterns
+-- (XX, ××, 〔单位〕, 某某 …). One row per non-blank line; expected_placeholder is '' (none),
+-- observed_placeholder the first placeholder the line prints ('' when none).
+with
+
+lines as (
+
+    select s.source_file, s.line_no, s.page_no, s.text
+    from {{ ref('stg_fiscal_txt__source_lines') }} as s
+    where trim(coalesce(s.text, '')) <> ''
+
+),
+
+found as (
+
+    select
+        lines.source_file,
+        lines.line_no,
+        arg_min(regexp_extract(lines.text, p.pattern, 1), p.pattern) as placeholder,
+        arg_min(p.meaning, p.pattern) as meaning
+    from lines
+    join {{ ref('placeholder_patterns') }} as p on regexp_matches(lines.text, p.pattern)
+    group by all
+
+),
+
+budgets as (
+
+    select source_file, any_value(fiscal_year) as fiscal_year, any_value(department) as department,
+           any_value(district) as district
+    from {{ ref('int_budget_lines_classified') }}
+    group by source_file
+
+),
+
+reports as (
+
+    select source_file, line_start, line_end, report_id, report_seq, report_type, fiscal_year, project_name,
+           implementing_unit, supervising_dept, district, money_unit
+    from {{ ref('fct_report') }}
+
+),
+
+checked as (
+
+    select
+        l.source_file,
+        r.report_id,
+        r.report_seq,
+        cast(null as integer) as table_seq,
+        coalesce(r.report_type, case when b.source_file is not null then 'budget' end) as report_type,
+        coalesce(r.fiscal_year, b.fiscal_year) as fiscal_year,
+        r.project_name,
+        r.implementing_unit,
+        coalesce(r.supervising_dept, b.department) as department,
+        coalesce(r.district, b.district) as district,
+        cast(null as varchar) as table_title,
+        r.money_unit,
+        coalesce(f.placeholder, '') as subject,
+        '文本' as measure,
+        l.line_no,
+        '第 ' || l.line_no || ' 行，' || coalesce(f.meaning, '') || '；原文“' || left(replace(trim(l.text), chr(9), ' '), 80) || '”' as detail,
+        '' as expected_placeholder,
+        coalesce(f.placeholder, '') as observed_placeholder,
+        l.page_no
+    from lines as l
+    left join found as f using (source_file, line_no)
+    left join budgets as b using (source_file)
+    left join reports as r
+      on r.source_file = l.source_file and l.line_no between r.line_start and r.line_end
+
+)
+
+select
+    row_number() over (order by source_file, line_no, report_seq) as check_row,
+    *
+from checked

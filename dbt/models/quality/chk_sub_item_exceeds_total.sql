@@ -1,0 +1,68 @@
+-- A 其中 item never exceeds its total: each fund row (当年财政拨款, 上年结转资金, 其他资金) of a report
+-- is at most the report's 年度资金总额 (a 绩效目标填报表: 年度资金申请总额) in the same amount column.
+-- One row per (report, part, amount column) where both are stated. A column in which some part is
+-- negative (money returned) is not checked: there a part may exceed the total.
+-- expected_max_yuan: the total; observed_yuan: the part.
+with
+
+cells as (
+
+    unpivot (
+        select report_id, fund_source, fund_label as label, line_no,
+               budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
+        from {{ ref('fct_project_fund') }}
+    )
+    on budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
+    into name column_name value amount
+
+),
+
+totals as (
+
+    select report_id, column_name, any_value(amount) as total_amount, any_value(label) as total_label,
+           min(line_no) as total_line_no
+    from cells
+    where fund_source = 'total'
+    group by all
+
+),
+
+signed as (
+
+    select report_id, column_name, bool_or(amount < 0) as has_negative_part
+    from cells
+    where fund_source <> 'total'
+    group by all
+
+),
+
+checked as (
+
+    select
+        {{ report_context('r') }},
+        coalesce(p.label, p.fund_source) as subject,
+        case p.column_name
+            when 'budget_initial_yuan' then case when r.report_type = 'target' then '年度资金申请数' else '年初预算数' end
+            when 'budget_adjusted_yuan' then '全年预算数'
+            when 'budget_tracking_yuan' then '跟踪期预算数'
+            when 'executed_yuan' then case when r.report_type = 'tracking' then '跟踪期执行数' else '全年执行数' end
+        end as measure,
+        p.line_no,
+        coalesce(t.total_label, '年度资金总额') || '（第 ' || t.total_line_no || ' 行）' as detail,
+        {{ money('t.total_amount') }} as expected_max_yuan,
+        {{ money('p.amount') }} as observed_yuan,
+        p.fund_source,
+        p.column_name
+    from cells as p
+    join totals as t using (report_id, column_name)
+    join signed as s using (report_id, column_name)
+    join {{ ref('fct_report') }} as r using (report_id)
+    where p.fund_source <> 'total' and not s.has_negative_part
+
+)
+
+select
+    row_number() over (order by source_file, report_seq, line_no, column_name) as check_row,
+    * exclude (column_name),
+    {{ page_of('checked') }} as page_no
+from checked
