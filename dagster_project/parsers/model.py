@@ -38,7 +38,7 @@ class Block:
 
 @dataclass
 class Document:
-    format: str  # text | pdf | docx | xlsx
+    format: str  # text | pdf | docx | xlsx | xls
     blocks: list[Block] = field(default_factory=list)
     # Problems of the file as a whole, found while reading: (severity, code, message).
     problems: list[tuple[str, str, str]] = field(default_factory=list)
