@@ -334,6 +334,22 @@ RULES += (
     ),
 )
 
+RULES += (
+    Rule(
+        check_name="budget_table_missing",
+        label="缺少标准预算表",
+        formula="部门预算公开其模板的全部标准表（上海区级 9 张，2023 年起含国有资本经营预算表；江苏省级 12 张；"
+        "按文件核对，文件须含该模板至少一半的表才核对）",
+        mart="fct_budget_line",
+        severity=WARNING,
+        expectations=(Expect("between", {"column": "tables_found", "min_value": 1}),),
+        expected="expected_table",
+        observed="observed_table",
+        value_kind="word",
+        message="{who}：按{detail}应公开{expected}，文件中{observed}。",
+    ),
+)
+
 # The checks reviewers make by hand (issue 21): prose against itself, codes and names, 其中 items, placeholders.
 RULES += (
     Rule(

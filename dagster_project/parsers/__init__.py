@@ -144,6 +144,10 @@ def parse_document(data: bytes, fmt: str, source_file: str, limits=None) -> Pars
     result = parse_text(document.text(), source_file, boilerplate=boilerplate)
     for severity, code, message in document.problems:
         result.issues.insert(0, ParseIssue(source_file, 0, severity, code, message))
+    for index, severity, code, message in document.cell_problems:
+        line_no = document.line_of_block(index)
+        result.issues.append(ParseIssue(source_file, line_no, severity, code, message, source_lines[line_no - 1].text))
+    result.issues.sort(key=lambda i: i.line_no)
     result.source_lines = source_lines
     return result
 
@@ -208,6 +212,7 @@ def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = 
     result.indicator_values = [_indicator_value(i) for i in result.indicators]
     result.lines = ledger.close()
     result.issues.extend(ledger.issues)
+    _year_from_file(result)
     result.issues.sort(key=lambda i: i.line_no)
     reject_space_aligned_tables(result, lines)
     return result
@@ -234,6 +239,24 @@ def _indicator_value(row: IndicatorRow) -> IndicatorValue:
         actual_operator=actual.operator, actual_value=actual.value, actual_unit=actual.unit,
         achievement=meaning.achievement,
     )
+
+
+def _year_from_file(result: ParseResult) -> None:
+    """A report table printing no year takes its file's year when every other table states that one."""
+    stated = {r.fiscal_year for r in result.reports if r.fiscal_year} | {
+        t.fiscal_year for t in result.budget_tables if t.fiscal_year
+    }
+    if len(stated) != 1:
+        return  # no year in the file, or several: nothing to take
+    (year,) = stated
+    for i, report in enumerate(result.reports):
+        if report.fiscal_year is None:
+            result.reports[i] = dataclasses.replace(report, fiscal_year=year)
+            result.issues.append(ParseIssue(
+                result.source_file, report.line_start, "info", "report_year_from_file",
+                f"第 {report.report_seq} 张报表未写明年度，文件中其他各表均为 {year} 年，取 {year} 年"
+                f" (the table states no year; every other table of the file states {year})",
+            ))
 
 
 def _renumber_reports(result: ParseResult) -> None:

@@ -50,7 +50,7 @@ def is_budget_anchor(line: Line) -> bool:
     if "表" not in line.raw and "目标" not in line.raw:
         return False
     for cell in line.texts:
-        key = norm(cell)
+        key = vocabulary.without_table_number(norm(cell))
         if len(key) <= _MAX_TITLE_LEN and (_BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key)):
             return True
     return False

@@ -81,6 +81,7 @@ FAMILY = "budget"
 _NOT_A_NUMBER = "预算表数值列出现非数字内容“{}”，未载入 (non-numeric text in an amount column)"
 _NOT_AN_AMOUNT = "收支总表单元格“{}”无法作为金额载入 (cell not loadable as an amount of a named row)"
 _EXTRA_IN_GRID = "预算表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
+_AMBIGUOUS_MEASURE = "预算表单元格“{}”所在列与另一列同名，无法区分，未载入 (two columns of the same name: not loaded)"
 _EXTRA_IN_TWO_SIDED = "收支总表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
 
 _MAX_TITLE_LEN = 60
@@ -93,7 +94,9 @@ _ORDINAL = re.compile(
 _ORDINAL_ONLY = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d+)\s*[、.．]?\s*$")
 _CODE = re.compile(r"^\d{2,3}$")
 _JOINED_CODE = re.compile(r"^\d{3}(?:\d{2}){1,2}$")  # 2080101 printed in one cell
-_NAME_COLUMN_WORDS = ("编码", "名称", "科目")
+# Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
+# procurement table's 采购品目 / 采购组织形式 (方式).
+_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")
 _CODE_LABELS = {"类": "类", "款": "款", "项": "项"}
 
 
@@ -232,7 +235,7 @@ def strip_ordinal(text: str) -> str:
 
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
 _DEPARTMENT_LABEL = re.compile(r"^(?:部门|部门名称|单位名称)\s*[:：]")  # 部门： 江苏省人民检察院
-_SHEET_NUMBER = re.compile(r"^(?:公开|附)?表?\d{1,2}(?:-\d+)?表?$")  # 公开01表: the template's sheet number
+_SHEET_NUMBER = vocabulary.TABLE_NUMBER  # 公开01表, 公开表一: the template's sheet number
 _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 
 
@@ -256,7 +259,7 @@ def is_budget_title(row: Row) -> bool:
     texts = row.texts
     if not texts or not all(_is_furniture(t) for t in texts[1:]):
         return False
-    key = norm(texts[0])
+    key = vocabulary.without_table_number(norm(texts[0]))
     return bool(key) and len(key) <= _MAX_TITLE_LEN and bool(_BUDGET_TITLE.search(key))
 
 
@@ -269,25 +272,34 @@ def _is_code(text: str) -> bool:
     return bool(_CODE.match(text))
 
 
-def _valid_codes(codes: list[str]) -> bool:
+def _valid_codes(codes: list[Cell]) -> bool:
     """类 (3 digits), then 款 and 项 (2 digits each); or the whole code in one cell."""
-    if len(codes) == 1 and _JOINED_CODE.match(codes[0]):
+    if len(codes) == 1 and _JOINED_CODE.match(codes[0].text):
         return True
     return (
         bool(codes)
-        and _is_code(codes[0])
-        and len(codes[0]) == 3
-        and all(_is_code(c) and len(c) == 2 for c in codes[1:])
+        and _is_code(codes[0].text)
+        and len(codes[0].text) == 3
+        and all(_is_code(c.text) and len(c.text) == 2 for c in codes[1:])
     )
 
 
-def _code_parts(codes: list[Cell], positional: bool) -> list[str]:
-    """The code cells' texts; in the 款/项 column of a table whose code columns are known, one digit
-    is the two-digit code printed without its leading zero (`2` for `02`)."""
-    texts = [c.text for c in codes]
-    if not positional:
-        return texts
-    return [t.zfill(2) if k > 0 and len(t) == 1 and t.isdigit() else t for k, t in enumerate(texts)]
+def _subject_code(codes: list[Cell]) -> tuple[str, list[Cell]]:
+    """The joined code ('' when the cells are not one) and its part cells printed without a leading zero.
+
+    A 款 or 项 code is two digits; one printed as one digit (``301`` / ``2``) means
+    ``02``: it is read so, never guessed where no digit is printed.
+    """
+    if len(codes) == 1 and _JOINED_CODE.match(codes[0].text):
+        return codes[0].text, []
+    short = [k > 0 and _UNPADDED_PART.match(c.text) is not None for k, c in enumerate(codes)]
+    padded = [Cell("0" + c.text, c.line_no) if s else c for c, s in zip(codes, short)]
+    if not _valid_codes(padded):
+        return "", []
+    return "".join(c.text for c in padded), [c for c, s in zip(codes, short) if s]
+
+
+_UNPADDED_PART = re.compile(r"^\d$")
 
 
 def _code_level(code: str) -> str | None:
@@ -322,6 +334,21 @@ def _stacked_header(headers: list[Row]) -> Row | None:
     return Row(headers[-1].lines, cells)
 
 
+def _joined_header(headers: list[Row]) -> Row | None:
+    """Header rows of one width read as one: per position, its labels joined top to bottom.
+
+    A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
+    is one column's label.
+    """
+    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
+        return None
+    cells = []
+    for j in range(len(headers[0].cells)):
+        texts = [h.cells[j].text for h in headers if h.cells[j].text]
+        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
+    return Row(headers[-1].lines, cells)
+
+
 @dataclass
 class _Column:
     name: str
@@ -330,7 +357,7 @@ class _Column:
 
 class _BudgetTableBuilder:
     def __init__(self, title_row: Row, seq: int, source_file: str, ledger: Ledger):
-        self.title = label_text(title_row.texts[0])
+        self.title = vocabulary.without_table_number(label_text(title_row.texts[0]))
         self.title_line = title_row.first_text_line
         self.seq = seq
         self.source_file = source_file
@@ -352,6 +379,9 @@ class _BudgetTableBuilder:
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
         self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
+        self.blocks: list[tuple[int, str | None, list[tuple[int, str]]]] = []  # (label column, side, amounts)
+        self.ambiguous_measures: set[str] = set()  # grid column names printed more than once
+        self._keys: set[tuple[int, str | None, str]] = set()  # (row_seq, side, measure) loaded
         self.by_code: dict[str, dict[str, Decimal]] = {}
         self.printed_again = False  # the same title comes again later (this one is in the contents)
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
@@ -382,7 +412,7 @@ class _BudgetTableBuilder:
                 self.line_end = row.last_line
                 return True
             has_code = any(_is_code(c.text) or _JOINED_CODE.match(c.text) for c in row.cells)
-            if not has_code and self.layout != "two_sided":
+            if not has_code and self.layout not in ("two_sided", "blocks"):
                 return False  # text after the table's body: prose
             # two-sided tables have label rows without amounts (二、事业收入 with blanks)
         if self.layout is None:
@@ -391,6 +421,8 @@ class _BudgetTableBuilder:
         self.row_seq += 1
         if self.layout == "two_sided":
             self._two_sided_row(row)
+        elif self.layout == "blocks":
+            self._blocks_row(row)
         elif self.layout == "grid":
             self._grid_row(row)
         else:
@@ -406,13 +438,16 @@ class _BudgetTableBuilder:
         return any(_amount(c.text) is not None for c in row.cells)
 
     def _furniture(self, row: Row, disposition: str = BOILERPLATE) -> None:
-        for t in row.texts:
+        texts = row.texts
+        for k, t in enumerate(texts):
             unit = money_unit(t)
             if unit:
                 self.unit = unit
             m = re.match(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)\s*[:：]\s*(.*)$", t)
             if m:
                 rest = m.group(1)
+                if not rest and k + 1 < len(texts) and not _is_furniture(texts[k + 1]):
+                    rest = texts[k + 1]  # 部门： | 江苏省人大常委会办公厅: the name in the next cell
                 unit_at = re.search(r"单位\s*[:：]", rest)
                 self.department = label_text(rest[: unit_at.start()] if unit_at else rest) or None
         self._mark(row, disposition)
@@ -442,6 +477,11 @@ class _BudgetTableBuilder:
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
             return
+        if len(label_columns) >= 3:
+            self._blocks_header(headers, stacked)  # 收入 | 支出: 功能分类 | 支出用途, a label column each
+            return
+        if main_at is None and _joined_header(headers) is not None:
+            headers, main_at = [_joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
         if main_at is None:
             candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
             main_at = candidates[-1] if candidates else None
@@ -468,7 +508,8 @@ class _BudgetTableBuilder:
         self.width = max(len(h.cells) for h in headers[main_at:])
         for sub in headers[main_at + 1 :]:
             codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
-            if codes and len(sub.cells) == self.width:
+            # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
+            if len(codes) >= 2 and len(sub.cells) == self.width:
                 self.code_positions = codes
             for col in self.columns:
                 at = len(sub.cells) - col.offset
@@ -498,6 +539,37 @@ class _BudgetTableBuilder:
             ],
         }
 
+    def _blocks_header(self, headers: list[Row], stacked: Row) -> None:
+        """A 收支 table with a label column per block (收入: 项目名称 | 金额; 支出: 功能分类:
+        功能科目名称 | 金额 and 支出用途: 项目名称 | 金额), the header rows of one width.
+
+        A block runs from its label column to the next; its side is the top header
+        label printed over it (else the side of the block before), and where a side
+        has several blocks, a measure is named after its block's group (功能分类-金额).
+        """
+        self.layout = "blocks"
+        starts = [i for i, c in enumerate(stacked.cells) if "名称" in c.text or norm(c.text) == "项目"]
+        width = len(stacked.cells)
+        top = {i: c.text for i, c in enumerate(headers[0].cells) if c.text}
+        blocks = []
+        side = None
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else width
+            side = next((label_text(t) for i, t in top.items() if start <= i < end), side)
+            group = next(
+                (label_text(h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
+                 and h.cells[i] is not stacked.cells[i]),
+                None,
+            )
+            amounts = [(i, column_label(stacked.cells[i].text)) for i in range(start + 1, end) if stacked.cells[i].text]
+            blocks.append((start, side, group, amounts))
+        per_side = Counter(b[1] for b in blocks)
+        self.blocks = [
+            (start, side, [(i, f"{group}-{m}" if per_side[side] > 1 and group else m) for i, m in amounts])
+            for start, side, group, amounts in blocks
+        ]
+        self.width = width
+
     def _grid_header(self, headers: list[Row], main_at: int) -> None:
         """A plain grid (三公 table): main labels, the last one spanning the sub-labels."""
         self.layout = "grid"
@@ -514,6 +586,8 @@ class _BudgetTableBuilder:
         self.grid_measures = measures
         if len(set(measures)) < len(measures):
             self._nested_grid_header(headers)
+        named = [m for m in self.grid_measures if m]
+        self.ambiguous_measures = {m for m in named if named.count(m) > 1}
 
     def _nested_grid_header(self, headers: list[Row]) -> None:
         """A grid nested deeper than one group level (合计 | “三公”经费: 小计 | 公务用车…: 小计 …).
@@ -548,6 +622,12 @@ class _BudgetTableBuilder:
     def _cell(
         self, row_cell: Cell, measure: str, amount: Decimal, *, side=None, code="", level=None, name=None
     ):
+        # Two columns of one name (labels wrapped over the header rows: 会议 / 费 and 运行维护 / 费)
+        # cannot be told apart: neither is loaded, each is a warning.
+        if measure in self.ambiguous_measures or (self.row_seq, side, measure) in self._keys:
+            self._reject(row_cell, "budget_measure_ambiguous", _AMBIGUOUS_MEASURE)
+            return
+        self._keys.add((self.row_seq, side, measure))
         self.cells.append(
             BudgetCell(
                 source_file=self.source_file,
@@ -568,6 +648,7 @@ class _BudgetTableBuilder:
         cells = row.cells
         codes: list[Cell] = []
         name_cell: Cell | None = None
+        more_labels: list[Cell] = []
         region: list[Cell]
         positional = bool(self.columns) and self.code_positions and len(cells) == self.width
         if positional:
@@ -598,13 +679,20 @@ class _BudgetTableBuilder:
                         break
                 i += 1
             region = cells[i:]
+            # Label cells beyond the first (a two-level label, 一般公共预算资金 | 小计; the procurement
+            # table's 经济科目 | 采购组织形式) while the row has more cells than amount columns.
+            while name_cell is not None and len(region) > len(self.columns) and _amount(region[0].text) is None:
+                if region[0].text:
+                    more_labels.append(region[0])
+                region = region[1:]
             values, leftovers = self._place(region, codes)
-        parts = _code_parts(codes, positional)
-        code = "".join(parts) if _valid_codes(parts) else ""
+        code, unpadded = _subject_code(codes)
         if not code and name_cell is None:  # a label (合 计) printed across the code columns
             name_cell = next((c for c in codes if c.text and not c.text.isdigit()), None)
         level = _code_level(code) if code else None
         name = strip_ordinal(label_text(name_cell.text)) if name_cell else None
+        if name and more_labels:
+            name = "-".join([name, *(label_text(c.text) for c in more_labels)])
         amounts = {m: (c, _amount(c.text)) for m, c in values.items() if c is not None and c.text}
         if not code and not name:
             # A template filler row: values without any subject.
@@ -618,6 +706,13 @@ class _BudgetTableBuilder:
             self._cell(c, measure, amount, code=code, level=level, name=name)
         for c in leftovers:
             self._reject(c, "budget_extra_value", _EXTRA_IN_GRID)
+        for c in unpadded:
+            self.ledger.issue(
+                c.line_no, "info", "subject_code_unpadded",
+                f"科目编码中的“{c.text}”缺少前导零，按“0{c.text}”读作 {code}（{name or ''}） "
+                f"(code part printed without its leading zero, read as 0{c.text})",
+                FAMILY,
+            )
         if code:
             self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
         self._mark(row, FIELD if amounts else HEADER)
@@ -654,8 +749,7 @@ class _BudgetTableBuilder:
         return out, []
 
     def _parent_amounts(self, codes: list[Cell]) -> dict[str, Decimal] | None:
-        parts = [c.text for c in codes]
-        code = "".join(parts) if _valid_codes(parts) else ""
+        code, _unpadded = _subject_code(codes)
         return self.by_code.get(code[:-2]) if len(code) > 3 else None
 
     def _two_sided_row(self, row: Row) -> None:
@@ -695,6 +789,48 @@ class _BudgetTableBuilder:
             if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
                 self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
+
+    def _blocks_row(self, row: Row) -> None:
+        """Each amount under its block's label: the label text in its block left of it, or a
+        total's label printed across the blocks (当年支出小计 over the 功能分类 amounts)."""
+        cells = row.cells
+        if len(cells) != self.width:
+            self._reject_all(row)
+            return
+        label_columns = {start for start, _side, _amounts in self.blocks}
+        used: set[int] = set()
+        fed = False
+        for start, side, amounts in self.blocks:
+            for at, measure in amounts:
+                c = cells[at]
+                if not c.text:
+                    continue
+                amount = _amount(c.text)
+                if amount is None:
+                    continue  # a label printed across an amount column: read with the next block
+                used.add(at)
+                labels = [i for i in range(start, at) if cells[i].text and _amount(cells[i].text) is None]
+                if not labels:  # a total's label spanning the blocks, in the block before
+                    before = next((i for i in range(start - 1, -1, -1) if cells[i].text), None)
+                    spanning = before is not None and before not in label_columns and before not in used
+                    labels = [before] if spanning and _amount(cells[before].text) is None else []
+                if not labels:
+                    self._reject(c, "budget_value_without_label", _NOT_AN_AMOUNT)
+                    continue
+                used.update(labels)
+                name = strip_ordinal(label_text("".join(cells[i].text for i in labels)))
+                self._cell(c, measure, amount, side=side, name=name or None)
+                fed = True
+        for i, c in enumerate(cells):
+            if c.text and i not in used and _amount(c.text) is not None:
+                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+        self._mark(row, FIELD if fed else HEADER)
+
+    def _reject_all(self, row: Row) -> None:
+        for c in row.cells:
+            if c.text and _amount(c.text) is not None:
+                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+        self._mark(row, HEADER)
 
     def _one_sided_row(self, row: Row) -> bool:
         """A row narrower than the header that prints only one side's label and amounts.
@@ -807,7 +943,7 @@ _TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\
 
 def _title_key(text: str) -> str:
     """A title without its numbering (contents list 4．2023年… against the table's 2023年…)."""
-    return norm(_TITLE_ORDINAL.sub("", label_text(text), count=1))
+    return norm(_TITLE_ORDINAL.sub("", vocabulary.without_table_number(label_text(text)), count=1))
 
 
 def _is_contents_entry(table: _BudgetTableBuilder) -> bool:

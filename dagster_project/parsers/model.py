@@ -38,11 +38,14 @@ class Block:
 
 @dataclass
 class Document:
-    format: str  # text | pdf | docx | xlsx
+    format: str  # text | pdf | docx | xlsx | xls
     blocks: list[Block] = field(default_factory=list)
     # Problems of the file as a whole, found while reading: (severity, code, message).
     problems: list[tuple[str, str, str]] = field(default_factory=list)
     page_count: int | None = None
+    # Problems of one cell, found while reading: (block index, severity, code, message);
+    # the parser reports them on the block's line of the normalised text.
+    cell_problems: list[tuple[int, str, str, str]] = field(default_factory=list)
 
     def add_row(self, cells, **where) -> None:
         self.blocks.append(Block(ROW, tuple(_one_line(c) for c in cells), **where))
@@ -52,6 +55,15 @@ class Document:
 
     def add_boilerplate(self, text: str, **where) -> None:
         self.blocks.append(Block(BOILERPLATE, (_one_line(text),), **where))
+
+    def add_cell_problem(self, severity: str, code: str, message: str) -> None:
+        """A problem of a cell of the row added next."""
+        self.cell_problems.append((len(self.blocks), severity, code, message))
+
+    @staticmethod
+    def line_of_block(index: int) -> int:
+        """The normalised-text line of block ``index`` (each block is a line and an empty line)."""
+        return 2 * index + 1
 
     def rendered(self) -> list[tuple[str, Block]]:
         """(line text, block it belongs to) for every line of the normalised text."""

@@ -17,7 +17,8 @@ NARRATIVE otherwise) and searched for *stated budget amounts*:
 
 Not stated budget amounts, so skipped (the line is still NARRATIVE): clauses
 about changes or last year (比上年…, 增加, 减少, 增长, 下降), percentages, counts
-(公务用车保有量3辆), and amounts of other things (政府采购预算, 项目预算资金).
+(公务用车保有量3辆), and amounts of other things (政府采购预算, 项目预算资金, 基本支出预算,
+培训费预算支出).
 Text is split into clauses at ，。；、 and each clause gives at most one amount.
 """
 
@@ -66,6 +67,10 @@ _TOTAL_LABEL = re.compile(
     r"((?:财政拨款|一般公共预算拨款|一般公共预算|政府性基金预算拨款|政府性基金拨款|政府性基金|"
     r"国有资本经营预算拨款|国有资本经营预算)?(?:预算)?(?:收入|支出)(?:预算)?(?:总额|总计|合计)?)$"
 )
+# A 收入/支出 word right after one of these is a part's amount, not the total's
+# (基本支出预算, 培训费预算支出, 机关运行经费预算支出, 政府采购支出预算总额, 项目支出预算,
+# 公务用车购置预算支出, 政府性基金支出预算支出: the fund's word was left before the match).
+_PART_BEFORE_TOTAL_WORD = ("费", "基本", "项目", "采购", "购置", "支出", "收入")
 _CLAUSE = re.compile(r"[，。；;、]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _HEADING_END = (
@@ -186,7 +191,7 @@ def _total(clause: str):
         return None
     label = clause[: m.start()].rstrip(" 为是共计:：")
     t = _TOTAL_LABEL.search(label)
-    if not t or "预算" not in t.group(1):
+    if not t or "预算" not in t.group(1) or label[: t.start()].endswith(_PART_BEFORE_TOTAL_WORD):
         return None
     amount = parse_amount(m.group("amount"))
     if amount is None:

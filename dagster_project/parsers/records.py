@@ -50,6 +50,10 @@ class Report:
     corrective_measures: str | None = None
     total_line_no: int | None = None  # line of 总分
     grade_line_no: int | None = None  # line of 评分等级
+    project_code: str | None = None  # targets: 项目编码, as printed (text, never a number)
+    project_total_amount: Decimal | None = None  # targets: 项目总金额（中期规划）, in project_total_unit
+    project_total_unit: str | None = None
+    extra_fields: str | None = None  # targets: further label/value pairs as printed (JSON object, in order)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class IndicatorRow:
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation_reason: str | None = None
+    explanation: str | None = None  # targets: 指标解释
 
 
 @dataclass(frozen=True)

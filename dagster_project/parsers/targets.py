@@ -25,10 +25,22 @@ Rules:
   resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
   质量目标, 满意度目标 …) printed in the 一级 column with an empty 二级 column is
   taken as 二级; a row with labels only (no indicator, no value) just sets them.
+
+The budget system's 申报表 (Shenzhen 二级项目支出绩效目标申报表, one project per
+sheet) is recognised by its labels: cells ending in a colon (项目编码：, 申请单位：,
+本年度项目金额（万元）：) followed by their value. Known labels (``_DECL_LABELS``,
+matched without the colon and the note in brackets) fill the report's fields, the
+unit in a label's brackets is its amount's unit, and every other pair is kept as
+printed in ``extra_fields`` (实施期限, 项目类型, 政策依据, 测算依据, 备注 …). Its
+indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the header's
+positions, a merged 一级 label applying to each row below it; rows holding only
+the level labels (an empty slot of the template) set the labels, and 不适用 rows
+are indicators as printed.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,7 +48,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from . import vocabulary
-from .amounts import parse_amount
+from .amounts import money_unit, parse_amount
 from .ledger import Ledger
 from .narrative import prose_kind
 from .records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
@@ -158,6 +170,9 @@ class _Table:
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
     fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
+    declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
+    units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
+    explain_at: int | None = None  # 指标解释 column
 
     @property
     def in_indicators(self) -> bool:
@@ -183,6 +198,30 @@ _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款":
 _GOAL_LABELS = {"项目总目标": "goal_total", "年度总体目标": "goal_annual", "年度绩效目标": "goal_annual"}
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
 _VALUE_LABEL = ("指标值", "目标值")
+
+# The 申报表's labels (printed with a colon and sometimes a note in brackets:
+# 长期目标（跨度多年的项目需填）：); other "label：" pairs go to extra_fields as printed.
+_DECL_LABELS = {
+    "项目编码": "project_code",
+    "项目名称": "project_name",
+    "申请单位": "implementing_unit",
+    "实施单位": "implementing_unit",
+    "一级预算单位": "supervising_dept",
+    "主管部门": "supervising_dept",
+    "项目总金额": "project_total",
+    "本年度项目金额": "annual_funds",
+    "年度目标": "goal_annual",
+    "年度绩效目标": "goal_annual",
+    "长期目标": "goal_total",
+    "项目总目标": "goal_total",
+}
+# Further labels of the form, kept under their printed name in extra_fields (any other
+# "label：" pair is kept too; these also read without their colon).
+_DECL_EXTRA_LABELS = ("实施期限", "项目类型", "是否新增项目", "分配方式", "政策依据", "测算依据", "备注")
+_NOTE = re.compile(r"[(（][^()（）]*[)）]")
+_MAX_LABEL = 12  # a label is a short cell; a long text ending in a colon is a value
+_EXPLAIN_LABELS = ("指标解释", "指标说明")
+_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,6})\s*[:：]\s*(\S.*)$", re.DOTALL)
 
 _FIELDS = {
     "项目名称": "project_name",
@@ -254,7 +293,8 @@ class TargetDocument:
         self.close_table()
         if self.section is not None:
             self.section.collecting = False
-        self.table = _Table(row.first_text_line, row.last_line, self.section)
+        self.table = _Table(row.first_text_line, row.last_line, self.section,
+                            declaration=vocabulary.is_declaration_title(row.key))
         self.tables.append(self.table)
         if self.section is not None:
             self.section.tables.append(self.table)
@@ -281,6 +321,8 @@ class TargetDocument:
         if any(k in ("一级指标", "三级指标") for k in keys):
             self._mark(row, HEADER)
             return True
+        if t.declaration and t.columns:
+            return self._declaration_grid_row(t, row, keys)
         cells = t.pending + list(row.cells)
         lines = t.pending_lines + list(row.lines)
         if t.pending and len(cells) > t.width:
@@ -299,6 +341,11 @@ class TargetDocument:
         return True
 
     def _head_row(self, t: _Table, row: Row, texts: list[str], keys: list[str]) -> bool:
+        if _is_declaration_row(t, keys):
+            t.declaration = True
+            self._pair_row(t, row)
+            t.line_end = row.last_line
+            return True
         form_labels = sum(1 for k in keys if k in _FORM_LABELS or _FUNDS_LABEL.match(k))
         if len(keys) == 1 and _YEAR_ROW.match(keys[0]):
             t.year = int(_YEAR_ROW.match(keys[0]).group(1))
@@ -330,6 +377,7 @@ class TargetDocument:
             value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
             if all(k in at for k in ("一级指标", "二级指标", "三级指标")) and value_at is not None:
                 t.columns = [at["一级指标"], at["二级指标"], at["三级指标"], value_at]
+            t.explain_at = next((i for k, i in at.items() if k in _EXPLAIN_LABELS), None)
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -360,6 +408,56 @@ class TargetDocument:
                 fund = None
         t.last_field = None
         self._mark(row, FIELD)
+
+    def _pair_row(self, t: _Table, row: Row) -> None:
+        """申报表 pairs: 项目编码： | 4403… | | 项目名称： | …; also one cell "备注：…"."""
+        current: str | None = None
+        for c in row.cells:
+            if not c.text:
+                continue
+            awaiting = current is not None and current not in t.fields  # a label still without its value
+            label = _colon_label(norm(c.text), known_only=awaiting, colon_optional=t.declaration and not awaiting)
+            if label is not None:
+                base, unit = label
+                current = _DECL_LABELS.get(base, base)
+                if unit:
+                    t.units[current] = unit
+                continue
+            inline = _inline_pair(c.text) if current is None else None
+            if inline:
+                current, value = inline
+                t.fields.setdefault(current, []).append(value)
+            elif current is not None:
+                t.fields.setdefault(current, []).append(c.text)
+        self._mark(row, FIELD)
+
+    def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
+        """One row of the 申报表's indicator grid, read by the header's positions."""
+        texts = row.texts
+        if len(texts) == 1 and row.cells[0].text and _inline_pair(texts[0]):
+            self._pair_row(t, row)  # 备注：… under the grid
+            t.line_end = row.last_line
+            return True
+        if len(texts) == 1 and row.cells[0].text and len(keys[0]) > _MAX_LABEL:
+            self.close_table()  # prose after the table
+            return False
+        cells = list(row.cells)
+        width = max(t.columns + [t.explain_at or 0]) + 1
+        for extra in cells[width:]:
+            if extra.text:
+                self.ledger.issue(
+                    extra.line_no, "warning", "target_extra_cell",
+                    f"绩效目标表行内容“{extra.text}”超出表头列数，未载入 (more cells than the header has columns)",
+                    FAMILY,
+                )
+        at = [cells[i] if i < len(cells) else None for i in t.columns]
+        l1, l2, name, target = (c.text if c else "" for c in at)
+        explain = cells[t.explain_at] if t.explain_at is not None and t.explain_at < len(cells) else None
+        where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
+        t.rows.append(((l1, l2, name, target, where, explain.text if explain else ""), list(row.lines)))
+        t.line_end = row.last_line
+        self._mark(row, FIELD)
+        return True
 
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
@@ -404,7 +502,7 @@ class TargetDocument:
                     l2 = c.text
                 else:
                     name, name_cell = c.text, c
-        t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None), lines))
+        t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, ""), lines))
         t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
         self.ledger.mark_all(lines, FIELD, FAMILY)
 
@@ -421,7 +519,9 @@ class TargetDocument:
                 budgets[id(sec)] = self._section_budget(sec)
             amount, unit = budgets.get(id(sec), (None, None)) if sec is not None else (None, None)
             if amount is None and t.fields.get("annual_funds"):  # the form's 年度资金申请总额
-                amount, unit = parse_amount(t.fields["annual_funds"][0]), t.funds_unit or "元"
+                unit = t.units.get("annual_funds") or t.funds_unit or "元"
+                amount = parse_amount(t.fields["annual_funds"][0])
+            total = t.fields.get("project_total")
             project = _joined(t.fields.get("project_name"))
             report = Report(
                 source_file=self.source_file,
@@ -439,6 +539,12 @@ class TargetDocument:
                 goal_annual=_joined(t.fields.get("goal_annual")),
                 budget_amount=amount,
                 budget_amount_unit=unit,
+                project_code=_joined(t.fields.get("project_code")),
+                project_total_amount=parse_amount(total[0]) if total else None,
+                project_total_unit=(t.units.get("project_total") or unit) if total else None,
+                extra_fields=json.dumps(
+                    {k: _joined(v) for k, v in t.fields.items() if k not in _KNOWN_FIELDS}, ensure_ascii=False
+                ) if t.declaration else None,
             )
             self.reports.append(report)
             if unit == (t.funds_unit or "元"):
@@ -448,14 +554,14 @@ class TargetDocument:
                 ]
             l1 = l2 = None
             seq = 0
-            for (a, b, name, target, line_no), _lines in t.rows:
+            for (a, b, name, target, line_no, explain), _lines in t.rows:
                 if a:
                     if a != l1:
                         l2 = None
                     l1 = a
                 if b:
                     l2 = b
-                if not name and not target:
+                if not name and not target and not explain:
                     continue
                 seq += 1
                 self.indicators.append(
@@ -468,6 +574,7 @@ class TargetDocument:
                         level2=l2,
                         indicator_name=name or None,
                         target_text=target or None,
+                        explanation=explain or None,
                     )
                 )
 
@@ -501,3 +608,40 @@ def _joined(parts: list[str] | None) -> str | None:
         return None
     out = "".join(p.strip() for p in parts if p and p.strip())
     return out or None
+
+
+_KNOWN_FIELDS = {*_FORM_LABELS.values(), *_DECL_LABELS.values(), *_FIELDS.values()}
+
+
+def _colon_label(key: str, known_only: bool = False, colon_optional: bool = False) -> tuple[str, str | None] | None:
+    """(label, unit) of a "label：" cell — 本年度项目金额（万元）： → (本年度项目金额, 万元) — or None.
+
+    ``colon_optional``: under a 申报表 title a known label also reads without its colon.
+    """
+    if not key.endswith(":"):
+        base = _NOTE.sub("", key)
+        return (base, money_unit(key)) if colon_optional and _is_known_label(base) else None
+    base = _NOTE.sub("", key[:-1])
+    if _is_known_label(base) or (not known_only and 0 < len(base) <= _MAX_LABEL):
+        return base, money_unit(key)
+    return None
+
+
+def _is_known_label(base: str) -> bool:
+    return base in _DECL_LABELS or base in _DECL_EXTRA_LABELS
+
+
+def _inline_pair(text: str) -> tuple[str, str] | None:
+    """A short label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…)."""
+    m = _INLINE_PAIR.match(text)
+    if not m:
+        return None
+    label = norm(m.group(1))
+    return _DECL_LABELS.get(label, label), m.group(2).strip()
+
+
+def _is_declaration_row(t: _Table, keys: list[str]) -> bool:
+    """A row of the 申报表's label/value pairs: a known "label：" cell, or any once the form is known."""
+    if any(_colon_label(k, known_only=True, colon_optional=t.declaration) for k in keys):
+        return True
+    return t.declaration and bool(keys) and (_colon_label(keys[0]) is not None or _inline_pair(keys[0]) is not None)

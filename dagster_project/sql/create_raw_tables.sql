@@ -38,8 +38,17 @@ create table if not exists raw.reports (
     goal_completion_likelihood   varchar,
     corrective_measures          varchar,
     total_line_no                integer,
-    grade_line_no                integer
+    grade_line_no                integer,
+    project_code                 varchar,          -- targets: 项目编码 as printed
+    project_total_amount         decimal(24, 6),   -- targets: 项目总金额（中期规划）
+    project_total_unit           varchar,
+    extra_fields                 varchar           -- targets: further label/value pairs (JSON object)
 );
+-- Columns added after the first release: a warehouse built before them gets them here.
+alter table raw.reports add column if not exists project_code varchar;
+alter table raw.reports add column if not exists project_total_amount decimal(24, 6);
+alter table raw.reports add column if not exists project_total_unit varchar;
+alter table raw.reports add column if not exists extra_fields varchar;
 
 create table if not exists raw.fund_rows (
     source_file        varchar not null,
@@ -69,8 +78,10 @@ create table if not exists raw.indicators (
     planned_text     varchar,
     weight           decimal(18, 4),
     score            decimal(18, 4),
-    deviation_reason varchar
+    deviation_reason varchar,
+    explanation      varchar   -- targets: 指标解释
 );
+alter table raw.indicators add column if not exists explanation varchar;
 
 -- The reading of each indicator's target / actual text (parsers/indicator_values.py),
 -- keyed like raw.indicators.

@@ -15,7 +15,7 @@ from pathlib import Path
 import golden
 import pytest
 
-from dagster_project.parsers import parse_file
+from dagster_project.parsers import parse_file, parse_text
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "raw"
@@ -86,8 +86,9 @@ def test_sample_counts(s000, s001):
 def test_no_unplaced_lines_and_known_issues(s000, s001):
     for result in (s000, s001):
         assert not [i for i in result.issues if i.code == "unplaced_line"]
-    # 000: the table at line 693 has no "(2024年度)" line (genuine omission in the document).
-    assert [(i.line_no, i.code) for i in s000.issues] == [(693, "missing_fiscal_year")]
+    # 000: the table at line 693 has no "(2024年度)" line (genuine omission in the document);
+    # every other table of the file states 2024, so it takes 2024 and says so.
+    assert [(i.line_no, i.code) for i in s000.issues] == [(693, "missing_fiscal_year"), (693, "report_year_from_file")]
     assert s001.issues == []
 
 
@@ -231,7 +232,7 @@ def test_000_layout_noise(s000):
     assert fund_values(funds(s000, rep)["total"])[:3] == (D("2680.71"), D("2333.06"), D("2333.06"))
     # the year on the title line itself, inside <div>
     assert s000.reports[0].fiscal_year == 2024
-    assert report(s000, 693).fiscal_year is None
+    assert report(s000, 693).fiscal_year == 2024  # taken from the file's other 35 tables
 
 
 def test_000_last_line_without_newline(s000):
@@ -383,3 +384,15 @@ def test_every_indicator_has_name_weight_and_score(s000, s001):
         assert ind.indicator_name and ind.level1 and ind.level2, ind
         assert ind.weight is not None and ind.score is not None, ind
         assert ind.target_text is not None and ind.actual_text is not None, ind
+
+
+def test_year_from_file_only_when_every_other_table_states_the_same_one():
+    text = (ROOT / "raw" / "000_2cba3ecfd7271be6.txt").read_text(encoding="utf-8")
+    one = parse_text(text, "000.txt")
+    taken = [i for i in one.issues if i.code == "report_year_from_file"]
+    assert [(i.line_no, i.severity) for i in taken] == [(693, "info")]
+    assert "2024" in taken[0].message
+    # a file whose other tables disagree on the year: nothing is taken
+    mixed = parse_text(text.replace("2024年度", "2023年度", 1), "mixed.txt")
+    assert {r.fiscal_year for r in mixed.reports} == {2023, 2024, None}
+    assert not [i for i in mixed.issues if i.code == "report_year_from_file"]

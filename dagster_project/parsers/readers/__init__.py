@@ -4,6 +4,8 @@
 - a zip holding ``word/document.xml`` → ``docx`` (python-docx), holding
   ``xl/workbook.xml`` → ``xlsx`` (openpyxl);
 - a zip whose directory cannot be read → ``damaged`` (no reader);
+- an OLE2 compound file (``D0 CF 11 E0``) holding a ``Workbook``/``Book`` stream →
+  ``xls`` (xlrd; old Excel 97–2003; a Word .doc is OLE2 too, and stays unread);
 - anything else is TAB text, read as today (``parsers.text``).
 
 Each binary reader returns a ``model.Document``; its normalised text is what the
@@ -21,7 +23,12 @@ TEXT = "text"
 PDF = "pdf"
 DOCX = "docx"
 XLSX = "xlsx"
+XLS = "xls"
 DAMAGED = "damaged"  # a zip package whose directory cannot be read (cut off in transfer)
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Directory entry names of an OLE2 file are UTF-16LE: the workbook stream of BIFF8 / BIFF5.
+_WORKBOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
 
 
 def detect(data: bytes) -> str:
@@ -38,6 +45,8 @@ def detect(data: bytes) -> str:
             return DOCX
         if "xl/workbook.xml" in names:
             return XLSX
+    if data.startswith(_OLE2) and any(name in data for name in _WORKBOOK_STREAMS):
+        return XLS
     return TEXT
 
 
@@ -55,4 +64,8 @@ def read_document(data: bytes, fmt: str) -> Document:
         from .xlsx import read_xlsx
 
         return read_xlsx(data)
+    if fmt == XLS:
+        from .xls import read_xls
+
+        return read_xls(data)
     raise ValueError(f"no reader for {fmt}")

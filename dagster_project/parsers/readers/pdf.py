@@ -62,9 +62,11 @@ def read_pdf(data: bytes) -> Document:
         )
         return out
     pages: list[list[_Item]] = []
+    heights: list[float] = []
     text_chars = 0
     for page in doc:
-        items = _page_items(page)
+        items = _page_items(page, _upright(page))
+        heights.append(page.rect.height)
         text_chars += sum(len("".join(i.texts)) + sum(len(c) for r in i.rows or () for c in r) for i in items)
         pages.append(items)
     if text_chars == 0 and doc.page_count:
@@ -74,7 +76,7 @@ def read_pdf(data: bytes) -> Document:
               "(PDF has no text layer: a scan; OCR is needed)"))
         )
         return out
-    _mark_running_furniture(pages, [p.rect.height for p in doc])
+    _mark_running_furniture(pages, heights)
     _emit(out, pages)
     return out
 
@@ -110,7 +112,36 @@ def _no_header_detection():
         cls._get_header = original
 
 
-def _page_items(page) -> list[_Item]:
+# Text direction (PyMuPDF's line "dir", in the page's unrotated space) → the /Rotate that reads it upright.
+_TURN_UPRIGHT = {(0, -1): 90, (-1, 0): 180, (0, 1): 270}
+
+
+def _upright(page) -> dict:
+    """Turn the page so that its text reads left to right; its text ("dict") as then placed.
+
+    A page stored with /Rotate (a landscape table kept on portrait media) is drawn
+    turned; the table finder and the reading order work on the unrotated space, so
+    the rotation is folded into the content first (remove_rotation). Content drawn
+    sideways on a page without /Rotate is turned the same way, by the direction of
+    most of its characters.
+    """
+    if page.rotation:
+        page.remove_rotation()
+    text = page.get_text("dict")
+    weight: Counter[tuple[int, int]] = Counter()
+    for block in text["blocks"]:
+        for line in block.get("lines", ()):
+            dx, dy = line["dir"]
+            weight[(round(dx), round(dy))] += sum(len(span["text"].strip()) for span in line["spans"])
+    turn = _TURN_UPRIGHT.get(weight.most_common(1)[0][0]) if weight else None
+    if turn:
+        page.set_rotation(turn)
+        page.remove_rotation()
+        text = page.get_text("dict")
+    return text
+
+
+def _page_items(page, page_text: dict) -> list[_Item]:
     height = page.rect.height
     tables = []
     if page.get_drawings():  # no ruling, no table: skip the (costly) table finder
@@ -129,13 +160,13 @@ def _page_items(page) -> list[_Item]:
     items: list[_Item] = []
     boxes = []
     for table in tables:
-        rows, col_x = _table_rows(table, chars)
+        rows, col_x, y0 = _table_rows(table, chars)
         if rows:
-            x0, y0, x1, y1 = table.bbox
+            x0, _, x1, y1 = table.bbox
             boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
             items.append(_Item(y0, y1, x0, x1, rows=rows, col_x=col_x))
     segments = []
-    for block in page.get_text("dict")["blocks"]:
+    for block in page_text["blocks"]:
         for line in block.get("lines", ()):
             text = "".join(span["text"] for span in line["spans"])
             if not text.strip():
@@ -185,17 +216,22 @@ def _visual_lines(segments) -> list[_Item]:
     return items
 
 
-def _table_rows(table, words) -> tuple[list[list[str]], list[float]]:  # words: characters (x0, y0, x1, y1, c)
-    """The table as rows of logical cells (see the module docstring).
+def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # words: (x0, y0, x1, y1, c)
+    """The table as rows of logical cells (see the module docstring), and the top of its first row.
 
     Each character of the page goes to the cell under its centre (cheaper than
     asking the table for each cell's text: one lookup per character, no scan per cell).
+    A first row that is one box over the whole width is the table's caption band
+    (title, 公开表一, 部门：, 单位：, ruled in with the grid when printed from a
+    spreadsheet): it is left out, so its lines are read as the page's text lines.
     """
     cells = [row.cells for row in table.rows]
+    if len(cells) > 1 and _is_caption_band(cells[0], table.bbox, words):
+        cells = cells[1:]
     xs = sorted({round(c[0], 1) for row in cells for c in row if c is not None})
     ys = sorted({round(c[1], 1) for row in cells for c in row if c is not None})
     if not xs:
-        return [], []
+        return [], [], table.bbox[1]
 
     def column_at(x: float) -> int:
         return max(bisect_right(xs, x + 0.5) - 1, 0)
@@ -217,7 +253,8 @@ def _table_rows(table, words) -> tuple[list[list[str]], list[float]]:  # words: 
             for band in range(top, bottom + 1):
                 for col in range(first, last + 1):
                     cover[(band, col)] = len(boxes) - 1
-    x0, y0, x1, y1 = table.bbox
+    x0, _, x1, y1 = table.bbox
+    y0 = ys[0]
     for w in words:
         cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
         if x0 <= cx <= x1 and y0 <= cy <= y1:
@@ -237,12 +274,34 @@ def _table_rows(table, words) -> tuple[list[list[str]], list[float]]:  # words: 
         placed.append((r, anchor, _cell_text(inside)))
     columns = sorted(anchors)
     if not columns:
-        return [], []
+        return [], [], y0
     index = {col: i for i, col in enumerate(columns)}
     rows = [[""] * len(columns) for _ in cells]
     for r, anchor, text in placed:
         rows[r][index[anchor]] = text
-    return _join_split_rows(rows, joined), [xs[c] for c in columns]
+    return _join_split_rows(rows, joined), [xs[c] for c in columns], y0
+
+
+def _is_caption_band(first_row, bbox, chars) -> bool:
+    """One drawn box across the whole table width, holding several lines, not all centred.
+
+    (A title alone, centred in its box, wrapped or not, stays the table's first row.)
+    """
+    box = first_row[0]
+    if box is None or any(c is not None for c in first_row[1:]):
+        return False
+    if abs(box[0] - bbox[0]) >= 1 or abs(box[2] - bbox[2]) >= 1:
+        return False
+    lines: dict[int, list] = {}
+    for c in chars:
+        if c[4].strip() and box[0] <= (c[0] + c[2]) / 2 <= box[2] and box[1] <= (c[1] + c[3]) / 2 <= box[3]:
+            lines.setdefault(round((c[1] + c[3]) / 2 / max(c[3] - c[1], 1.0)), []).append(c)
+    middle = (box[0] + box[2]) / 2
+    off_centre = [
+        line for line in lines.values()
+        if abs((min(c[0] for c in line) + max(c[2] for c in line)) / 2 - middle) > 3 * (line[0][3] - line[0][1])
+    ]
+    return len(lines) > 1 and bool(off_centre)
 
 
 def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]:
@@ -371,7 +430,8 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
     for page_no, items in enumerate(pages, start=1):
         content = [i for i in items if not i.boilerplate]
         lefts = [i.x0 for i in content if i.rows is None and len(i.texts) == 1]
-        rights = [i.x1 for i in content if i.rows is None and len(i.texts) == 1]
+        # the text width: prose lines and tables (a centred title on a table page is not full width)
+        rights = [i.x1 for i in content if i.rows is not None or len(i.texts) == 1]
         left, right = (min(lefts), max(rights)) if lefts else (0.0, 0.0)
         prev: _Item | None = None
         for item in items:
@@ -496,5 +556,7 @@ def _wraps(prev: _Item, cur: _Item, left: float, right: float) -> bool:
     size = max(prev.size, 1.0)
     reaches_right = prev.x1 >= right - size * 2.5
     starts_left = cur.x0 <= left + size * 0.8
+    # a paragraph's line starts at the margin (or its first-line indent); a centred title does not
+    prev_from_left = prev.x0 <= left + size * 4
     close_below = 0 <= cur.y0 - prev.y1 < size * 1.2
-    return reaches_right and starts_left and close_below and not _ORDINAL_START.match(cur.texts[0])
+    return reaches_right and starts_left and prev_from_left and close_below and not _ORDINAL_START.match(cur.texts[0])

@@ -4,7 +4,10 @@ A merged range keeps its value in its top-left cell; the other cells of the
 range read as empty, which is the model's convention for merged cells.
 Numbers stored as numbers are printed the way the sheet formats them (the
 number format's decimals and thousands separator: 1203 with ``0.00`` → 1203.00),
-so the family parsers see the figure the office saw.
+so the family parsers see the figure the office saw. A whole number is never
+printed in E notation: a 21-digit 项目编码 stored as a float prints as Excel shows it
+(15 significant digits, then zeros), with a ``number_precision_lost`` warning
+naming the sheet and cell, since the digits after the 15th are not in the file.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 from ..model import Document
 
 _DECIMALS = re.compile(r"0\.(0+)")
+_EXACT_FLOAT_DIGITS = 15  # significant digits Excel shows of a number
+_EXACT_FLOAT_INT = 2**53  # beyond this a float cannot hold every whole number
 
 
 def read_xlsx(data: bytes) -> Document:
@@ -29,6 +35,15 @@ def read_xlsx(data: bytes) -> Document:
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
+                for c in row:
+                    if _precision_lost(c.value):
+                        out.add_cell_problem(
+                            "warning", "number_precision_lost",
+                            f"工作表“{sheet.title}”单元格 {c.coordinate} 的数字 {_text(c.value, c.number_format)} "
+                            f"以浮点数存储，只保留 {_EXACT_FLOAT_DIGITS} 位有效数字，其后的数字已丢失"
+                            f"（如为编码，请核对原始编码） (a whole number of more than 15 digits stored as a float:"
+                            f" its later digits are not in the file)",
+                        )
                 out.add_row(cells, sheet_name=sheet.title, table_no=table_no)
     return out
 
@@ -49,7 +64,18 @@ def _text(value, number_format: str | None) -> str:
             return f"{value:{grouping}.{decimals}f}"
         if grouping:
             return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
+        if isinstance(value, int):
+            return str(value)
+        if value.is_integer() and abs(value) < _EXACT_FLOAT_INT:
+            return str(int(value))
+        if value.is_integer():  # never 4.4e+20: the digits Excel shows, as a whole number
+            return f"{Decimal(f'{value:.{_EXACT_FLOAT_DIGITS}g}'):f}"
+        return repr(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
     return str(value)
+
+
+def _precision_lost(value) -> bool:
+    """A float holding a whole number too long for a float to keep exactly (a long code)."""
+    return isinstance(value, float) and value.is_integer() and abs(value) >= _EXACT_FLOAT_INT

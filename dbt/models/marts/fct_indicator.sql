@@ -40,7 +40,8 @@ final as (
         -- extras
         level1_code,
         level2_code,
-        actual_operator
+        actual_operator,
+        explanation
 
     from indicators
     left join indicator_values

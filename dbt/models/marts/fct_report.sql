@@ -67,6 +67,11 @@ final as (
         reports.budget_amount_unit,
         reports.total_line_no,
         reports.grade_line_no,
+        reports.project_code,
+        reports.project_total_yuan,
+        reports.project_total_amount as project_total_stated,
+        reports.project_total_unit,
+        reports.extra_fields,
         coalesce(fund_counts.fund_row_count, 0) as fund_row_count,
         coalesce(indicator_counts.indicator_count, 0) as indicator_count,
         pages.page_no

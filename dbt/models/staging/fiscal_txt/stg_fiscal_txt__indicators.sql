@@ -35,7 +35,8 @@ renamed as (
         {{ clean_text('planned_text') }} as planned_text,
         cast(weight as decimal(18, 4)) as weight,
         cast(score as decimal(18, 4)) as score,
-        {{ clean_text('deviation_reason') }} as deviation_reason
+        {{ clean_text('deviation_reason') }} as deviation_reason,
+        {{ clean_text('explanation') }} as explanation
 
     from source
 

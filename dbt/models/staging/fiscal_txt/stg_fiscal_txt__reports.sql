@@ -57,7 +57,14 @@ renamed as (
         -- money: targets' 年度预算安排, as printed and in 元
         cast(budget_amount as decimal(24, 6)) as budget_amount,
         {{ normalize_label('budget_amount_unit') }} as budget_amount_unit,
-        {{ to_yuan('budget_amount', normalize_label('budget_amount_unit')) }} as budget_amount_yuan
+        {{ to_yuan('budget_amount', normalize_label('budget_amount_unit')) }} as budget_amount_yuan,
+
+        -- targets of the 申报表: 项目编码 (text), 项目总金额（中期规划）, further pairs as printed
+        {{ clean_text('project_code') }} as project_code,
+        cast(project_total_amount as decimal(24, 6)) as project_total_amount,
+        {{ normalize_label('project_total_unit') }} as project_total_unit,
+        {{ to_yuan('project_total_amount', normalize_label('project_total_unit')) }} as project_total_yuan,
+        extra_fields
 
     from source
 

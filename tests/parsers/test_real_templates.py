@@ -1,0 +1,145 @@
+"""Real documents of further templates, regions and years: ../shared/real_templates (README there).
+
+Values were read off the printed pages.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from dagster_project.parsers import parse_file
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = next(
+    (
+        p / "real_templates"
+        for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
+        if (p / "real_templates").is_dir()
+    ),
+    None,
+)
+pytestmark = pytest.mark.skipif(TEMPLATES is None, reason="../shared/real_templates not present")
+D = Decimal
+
+
+@cache
+def parsed(name: str):
+    return parse_file(TEMPLATES / name, name)
+
+
+def test_codes_printed_without_their_leading_zero_read_as_meant():
+    # Putuo 2024, 一般公共预算基本支出经济分类: 301 | 2 | 津贴补贴 and 301 | 7 | 绩效工资
+    r = parsed("16_sh_putuo_wanli_jiedao_2024_dept_budget.pdf")
+    seq = {t.table_seq for t in r.budget_tables if "经济分类" in t.table_title}
+    econ = {
+        c.subject_code: (c.code_level, c.subject_name, c.amount)
+        for c in r.budget_cells
+        if c.table_seq in seq and c.measure == "合计"
+    }
+    assert econ["30102"] == ("款", "津贴补贴", D("16623810"))
+    assert econ["30107"] == ("款", "绩效工资", D("11447100"))
+    assert econ["301"] == ("类", "工资福利支出", D("88282511"))  # a 类 row gets no invented 款
+    # the 款 rows now add up to their 类, as printed
+    assert sum(a for code, (_lvl, _n, a) in econ.items() if code.startswith("301") and len(code) == 5) == D(
+        "88282511"
+    )
+    notes = [i for i in r.issues if i.code == "subject_code_unpadded"]
+    assert [(i.severity, i.message.split(" (")[0]) for i in notes] == [
+        ("info", "科目编码中的“2”缺少前导零，按“02”读作 30102（津贴补贴）"),
+        ("info", "科目编码中的“7”缺少前导零，按“07”读作 30107（绩效工资）"),
+    ]
+    lines = {s.line_no: s.text for s in r.source_lines}
+    assert [lines[i.line_no].split("\t")[1:4] for i in notes] == [
+        ["301", "2", "津贴补贴"],
+        ["301", "7", "绩效工资"],
+    ]
+    assert not [c for c in r.budget_cells if c.subject_code and len(c.subject_code) not in (3, 5, 7)]
+
+
+def test_jiangsu_2018_titles_after_their_table_number():
+    # 公开01 表：收支预算总表 … 公开12表: the number before the title, joined by a colon
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    titles = [t.table_title for t in r.budget_tables]
+    assert titles[:4] == ["收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表"]
+    assert {t.fiscal_year for t in r.budget_tables} == {2018}
+    total = [c for c in r.budget_cells if c.table_seq == 3 and c.measure == "合计"]
+    assert [c.amount for c in total] == [D("21955.35")]
+
+
+def test_jiangsu_procurement_table_and_two_level_labels():
+    # 2019年政府采购预算表: 专项名称 | 经济科目 | 采购物品名称 | 采购组织形式 are labels, 总计 the amount;
+    # 部门： and the department's name printed in two cells
+    r = parse_file(TEMPLATES / "15_jiangsu_renda_2019_dept_budget_tables.pdf", "15.pdf")
+    procurement = next(t for t in r.budget_tables if "政府采购" in t.table_title)
+    assert (procurement.table_title, procurement.department) == (
+        "2019年政府采购预算表",
+        "江苏省人大常委会办公厅",
+    )
+    rows = [
+        (c.subject_name, c.measure, c.amount) for c in r.budget_cells if c.table_seq == procurement.table_seq
+    ]
+    assert rows[:4] == [
+        ("合计", "总计", D("2416.43")),
+        ("货物A", "总计", D("233.10")),
+        ("办公设备购置费-办公设备购置", "总计", D("53.10")),
+        ("台式计算机（20万以下）-分散自行组织", "总计", D("17.92")),
+    ]
+    assert len(rows) == 26 and rows[-1] == ("物业管理服务-分散自行组织", "总计", D("410.40"))
+    # 收入预算总表: 一般公共预算资金 | 小计, the group and its subtotal
+    income = {c.subject_name: c.amount for c in r.budget_cells if c.table_seq == 2}
+    assert income == {
+        "收入总计": D("18330.37"),
+        "一般公共预算资金-小计": D("18330.37"),
+        "公共财政拨款(补助)资金": D("18330.37"),
+    }
+
+
+def test_jiangsu_2018_header_labels_wrapped_over_rows():
+    # 采购品目大 / 类, 采购物品 / 名称, 采购组织 / 形式 wrapped over three header rows; 总计 in the middle one
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    procurement = next(t for t in r.budget_tables if "政府采购" in t.table_title)
+    rows = [
+        (c.subject_name, c.measure, c.amount) for c in r.budget_cells if c.table_seq == procurement.table_seq
+    ]
+    assert rows[:2] == [("合计", "总计", D("3096.24")), ("货物A", "总计", D("268.00"))]
+
+
+def test_jiangsu_summary_with_a_label_column_per_block():
+    # 收支预算总表: 收入 (项目名称 | 金额) and 支出 in two blocks, 功能分类 (功能科目名称 | 金额) and
+    # 支出用途 (项目名称 | 金额); the totals' labels printed across the blocks
+    r = parse_file(TEMPLATES / "15_jiangsu_renda_2019_dept_budget_tables.pdf", "15.pdf")
+    summary = {(c.side, c.subject_name, c.measure): c.amount for c in r.budget_cells if c.table_seq == 1}
+    assert summary == {
+        ("收入", "财政拨款", "金额"): D("18330.37"),
+        ("收入", "一般公共预算", "金额"): D("18330.37"),
+        ("支出", "一般公共服务支出", "功能分类-金额"): D("13907.78"),
+        ("支出", "社会保障和就业支出", "功能分类-金额"): D("1121.39"),
+        ("支出", "住房保障支出", "功能分类-金额"): D("3301.20"),
+        ("支出", "基本支出", "支出用途-金额"): D("9312.90"),
+        ("支出", "项目支出", "支出用途-金额"): D("6459.58"),
+        ("支出", "单位预留机动经费", "支出用途-金额"): D("2557.89"),
+        ("收入", "当年收入小计", "金额"): D("18330.37"),
+        ("支出", "当年支出小计", "支出用途-金额"): D("18330.37"),
+        ("收入", "收入合计", "金额"): D("18330.37"),
+        ("支出", "支出合计", "支出用途-金额"): D("18330.37"),
+    }
+    assert not [i for i in r.issues if i.severity in ("error", "warning")]
+
+
+def test_every_cell_has_its_own_key_and_same_named_columns_are_not_loaded():
+    # fct_budget_line's key (table, row, side, measure) holds in every template; the 2018 三公 table
+    # wraps 会议 / 费 and 公务用车运行维护 / 费 over its header rows: two columns named 费, neither loaded
+    for name in ("12_jiangsu_renda_2017_dept_budget.pdf", "13_jiangsu_jianchayuan_2018_dept_budget.pdf"):
+        r = parsed(name)
+        keys = [(c.table_seq, c.row_seq, c.side, c.measure) for c in r.budget_cells]
+        assert len(keys) == len(set(keys)), name
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    ambiguous = [i for i in r.issues if i.code == "budget_measure_ambiguous"]
+    assert [(i.severity, i.message.split("”")[0]) for i in ambiguous] == [
+        ("warning", "预算表单元格“267.8"),
+        ("warning", "预算表单元格“200.44"),
+    ]
