@@ -15,6 +15,13 @@ SAMPLES = ROOT / "raw"
 VENV_BIN = Path(sys.executable).parent
 
 
+def shared_folder(name: str) -> Path | None:
+    """``../shared/<name>`` (real, real_templates) beside the clone, or beside its parent; None when absent."""
+    return next(
+        (p / name for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / name).is_dir()), None
+    )
+
+
 @dataclass
 class PipelineRun:
     raw_dir: Path

@@ -12,12 +12,9 @@ import shutil
 
 import pytest
 from office_fixtures import write_docx, write_xlsx
-from pipeline_helpers import ROOT, PipelineRun, run_pipeline
+from pipeline_helpers import ROOT, PipelineRun, run_pipeline, shared_folder
 
-REAL = next(
-    (p / "real" for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real").is_dir()),
-    None,
-)
+REAL = shared_folder("real")
 SAMPLE = "001_ebc302d94fc8039c"
 pytestmark = pytest.mark.skipif(REAL is None, reason="../shared/real (published budget PDFs) not present")
 

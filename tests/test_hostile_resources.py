@@ -26,7 +26,7 @@ import duckdb
 import pymupdf
 import pytest
 from office_fixtures import write_xlsx
-from pipeline_helpers import ROOT, SAMPLES, VENV_BIN, PipelineRun, pipeline_env
+from pipeline_helpers import ROOT, SAMPLES, VENV_BIN, PipelineRun, pipeline_env, shared_folder
 
 from bench.memory import PeakSampler
 from dagster_project.discovery import scan
@@ -37,10 +37,7 @@ from dagster_project.settings import load_limits
 
 SELF_EVAL_001 = "001_ebc302d94fc8039c.txt"  # 6 reports
 TRACKING_004 = "004_eaeb872d98338714.txt"  # 9 reports
-REAL = next(
-    (p / "real" for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real").is_dir()),
-    None,
-)
+REAL = shared_folder("real")
 REAL_PDF = REAL / "01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf" if REAL else None  # a published budget
 BUDGET_CELLS = 638
 BUDGET_REPORTS = 5  # its 部门整体绩效目标 tables

@@ -14,11 +14,11 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from pipeline_helpers import ROOT, SAMPLES, PipelineRun, run_pipeline
+from pipeline_helpers import SAMPLES, PipelineRun, run_pipeline, shared_folder
 
 from expectations.registry import rule
 
-SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real").is_dir()), None)
+SHARED = shared_folder("real").parent if shared_folder("real") else None
 pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/real (published documents) not present")
 
 # The four published budgets of ../shared/real.

@@ -12,10 +12,9 @@ import shutil
 from decimal import Decimal
 
 import pytest
-from pipeline_helpers import ROOT, PipelineRun, run_pipeline
+from pipeline_helpers import ROOT, PipelineRun, run_pipeline, shared_folder
 
-SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real_templates").is_dir()),
-              None)
+SHARED = shared_folder("real_templates").parent if shared_folder("real_templates") else None
 WORKBOOK = "11_sz_baoan_songgang_2023_perf_target_decl.xlsx"
 BUDGET_2020 = "003_7cadc0ecdd172fe9.txt"
 pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/real_templates not present")

@@ -19,13 +19,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from pipeline_helpers import shared_folder
 
 from dagster_project.parsers import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real").is_dir()), None
-)
+SHARED = shared_folder("real").parent if shared_folder("real") else None
 pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/real (published PDFs) not present")
 
 # Numbers as an amount is printed in a table: thousands separators, or decimals.

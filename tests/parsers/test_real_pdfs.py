@@ -12,14 +12,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from pipeline_helpers import shared_folder
 
 from dagster_project.parsers import parse_file, readers
 
 ROOT = Path(__file__).resolve().parents[2]
-REAL = next(
-    (p / "real" for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real").is_dir()),
-    None,
-)
+REAL = shared_folder("real")
 pytestmark = pytest.mark.skipif(REAL is None, reason="../shared/real (published budget PDFs) not present")
 
 WANLI_2023 = "01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf"

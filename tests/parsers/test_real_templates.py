@@ -10,18 +10,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from pipeline_helpers import shared_folder
 
 from dagster_project.parsers import parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = next(
-    (
-        p / "real_templates"
-        for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared")
-        if (p / "real_templates").is_dir()
-    ),
-    None,
-)
+TEMPLATES = shared_folder("real_templates")
 pytestmark = pytest.mark.skipif(TEMPLATES is None, reason="../shared/real_templates not present")
 D = Decimal
 

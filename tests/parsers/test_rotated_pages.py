@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from pipeline_helpers import shared_folder
 
 from dagster_project.parsers import parse_bytes, parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "real").is_dir()), None
-)
+SHARED = shared_folder("real").parent if shared_folder("real") else None
 pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/real (published PDFs) not present")
 
 
