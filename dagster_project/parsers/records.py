@@ -72,6 +72,7 @@ class FundRow:
     weight: Decimal | None = None
     execution_rate_pct: Decimal | None = None
     score: Decimal | None = None
+    forecast_executed: Decimal | None = None  # tracking: 全年预计执行数 (the full-year forecast)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ class IndicatorRow:
     score: Decimal | None = None
     deviation_reason: str | None = None
     explanation: str | None = None  # targets: 指标解释
+    # tracking (central 执行监控表): 全年预计完成值 as printed; the ticked (✔) columns of 偏差原因分析
+    # and 完成目标可能性, their labels joined by 、 in the sheet's order; 备注
+    forecast_text: str | None = None
+    deviation_cause: str | None = None
+    completion_likelihood: str | None = None
+    remarks: str | None = None
 
 
 @dataclass(frozen=True)
