@@ -206,7 +206,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         check_name="missing_deviation_reason",
         label="扣分未说明偏差原因",
-        formula="得分低于分值或实际完成值未达年度指标值的指标，须填写偏差原因分析及改进措施（“无”“/”视为未填）",
+        formula="得分低于分值或实际完成值未达年度指标值的指标，须填写偏差原因分析及改进措施（“无”“/”视为未填；"
+        "跟踪表填有全年预计完成值的，按预计值判断）",
         mart="fct_indicator",
         severity=WARNING,
         expectations=(

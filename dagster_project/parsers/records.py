@@ -117,6 +117,10 @@ class IndicatorValue:
     actual_value: Decimal | None = None
     actual_unit: str | None = None
     achievement: str = "unknown"  # met | not_met | unknown
+    # tracking: the full-year forecast (全年预计完成值) against the target, read like the actual;
+    # None where no forecast is printed. A mid-year actual short of the year's target is no
+    # deviation when the forecast meets it.
+    forecast_achievement: str | None = None
 
 
 @dataclass(frozen=True)

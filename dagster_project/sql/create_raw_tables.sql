@@ -109,8 +109,10 @@ create table if not exists raw.indicator_values (
     actual_operator  varchar,
     actual_value     decimal(24, 6),
     actual_unit      varchar,
-    achievement      varchar not null  -- met | not_met | unknown
+    achievement      varchar not null,  -- met | not_met | unknown
+    forecast_achievement varchar        -- tracking: the 全年预计完成值 against the target; null without one
 );
+alter table raw.indicator_values add column if not exists forecast_achievement varchar;
 
 create table if not exists raw.budget_tables (
     source_file varchar not null,

@@ -120,10 +120,14 @@ def indicator_fields(result) -> list[tuple]:
 def test_indicators_with_ticked_causes_and_likelihood_as_values(xls):
     assert indicator_fields(xls) == INDICATORS
     assert {(i.planned_text, i.weight, i.score) for i in xls.indicators} == {(None, None, None)}
-    # the 1-7月 value is read like any actual (≥5000人 against 3200人 so far: not met yet)
+    # the 1-7月 value is read like any actual (≥5000人 against 3200人 so far: not met yet), the
+    # forecast likewise (5100人 for the year: met), so the mid-year shortfall is no deviation
     first = xls.indicator_values[0]
-    assert (first.target_operator, first.target_value, first.actual_value, first.achievement) == (
-        ">=", D("5000"), D("3200"), "not_met")
+    assert (first.target_operator, first.target_value, first.actual_value, first.achievement,
+            first.forecast_achievement) == (">=", D("5000"), D("3200"), "not_met", "met")
+    # the two forecasts short of their targets state a reason; 10个 (a bare value) against 6个: unknown
+    assert [v.forecast_achievement for v in xls.indicator_values] == [
+        "met", "not_met", "met", "met", "met", "met", "met", "unknown", "met", "not_met", "met"]
 
 
 def test_nothing_lost(xls):
