@@ -188,3 +188,28 @@ def test_ticks_as_offices_type_them(xls):
     assert [(i.line_no, i.code) for i in result.issues] == [(row + 1, "unreadable_tick_mark")]
     assert "经费保障" in result.issues[0].message and "待定" in result.issues[0].message
     assert {d.disposition for d in result.lines if d.line_no == row + 1} == {"field"}
+
+
+def test_groups_printed_as_text_columns(xls):
+    """A sheet whose 偏差原因分析 and 完成目标可能性 are one text column each (no ✔ row): read as text."""
+    rows = {i.line_no for i in xls.indicators}
+    lines = []
+    for s in xls.source_lines:
+        cells = s.text.split("\t")
+        if "经费保障" in cells and "原因说明" in cells:
+            continue  # no second header row
+        if s.line_no in rows:  # the reason and likelihood written out
+            cells += [""] * (18 - len(cells))
+            likely = next((label for label, t in zip(("确定能", "有可能", "完全不可能"), cells[14:17]) if t), "")
+            cells[8:17] = [cells[13], "", "", "", "", "", likely, "", ""]  # 原因说明 under 偏差原因分析
+        lines.append("\t".join(cells).rstrip("\t"))
+    result = parse_text("\n".join(lines) + "\n", "text_columns.txt")
+    got = [(i.indicator_name, i.deviation_cause, i.deviation_reason, i.completion_likelihood, i.remarks)
+           for i in result.indicators]
+    assert len(got) == 11 and got[:4] == [
+        ("资助学生人数", None, None, "确定能", None),
+        ("培训资助工作人员人次", None, "培训经费下达较晚，师资不足，部分培训延至下半年", "有可能", "下半年集中培训"),
+        ("培训合格率", None, None, "确定能", None),
+        ("资金拨付及时率", None, "拨付审批流程调整", "确定能", None),
+    ]
+    assert result.issues == []
