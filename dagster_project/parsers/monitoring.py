@@ -142,13 +142,13 @@ def _dispatch(st: _State, line: Line) -> None:
     elif any(k in _LABELS for k in keys):
         _label_values(st, line, keys)
     elif any(block in first for block in _FUND_BLOCK) and sum(fund_column(c, TRACKING) is not None for c in keys) >= 2:
-        _fund_header(st, line, keys)
+        _fund_header(st, line)
     elif st.section == "fund" and (source := _fund_source_of(first)) is not None:
         _fund_row(st, line, keys, source)
     elif _GOAL_BLOCK in first:
-        _goal_header(st, line, keys)
+        _goal_header(st, line)
     elif "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys):
-        _grid_header(st, line, keys)
+        _grid_header(st, line)
     elif st.section == "grid_header" and _is_sub_header(st, line):
         _grid_sub_header(st, line)
     elif st.section == "goal":
@@ -219,7 +219,7 @@ def _label_values(st: _State, line: Line, keys: tuple[str, ...]) -> None:
 # ---------------------------------------------------------------- fund block
 
 
-def _fund_header(st: _State, line: Line, keys: tuple[str, ...]) -> None:
+def _fund_header(st: _State, line: Line) -> None:
     st.section = "fund"
     st.fund_columns = _columns(st, line, lambda c: fund_column(c, TRACKING))
     unit = next((u for c in line.texts if (u := money_unit(c))), None)
@@ -265,7 +265,7 @@ def _goal_column(label: str) -> str | None:
     return None
 
 
-def _goal_header(st: _State, line: Line, keys: tuple[str, ...]) -> None:
+def _goal_header(st: _State, line: Line) -> None:
     st.section = "goal"
     st.goal_columns = _columns(st, line, _goal_column)
     st.mark(line, HEADER)
@@ -287,7 +287,7 @@ def _goal_text(st: _State, line: Line) -> None:
 # ---------------------------------------------------------------- indicator grid
 
 
-def _grid_header(st: _State, line: Line, keys: tuple[str, ...]) -> None:
+def _grid_header(st: _State, line: Line) -> None:
     st.section = "grid_header"
     st.grid = _columns(st, line, indicator_column)
     st.mark(line, HEADER)
