@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
+from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET, coverage_sheet_rows
 from .labels import check_label, severity_label
 from .queries import QualityData, as_number
 from .summary import check_rows, headline
@@ -184,6 +185,9 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
         if not n:
             _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
         written[ws.title] = n
+    if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
+        ws = _sheet(wb, styles, COVERAGE_SHEET, [(title, width) for title, width, _ in COVERAGE_COLUMNS])
+        written[ws.title] = _write_rows(ws, styles, coverage_sheet_rows(data.coverage), len(COVERAGE_COLUMNS))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return written
