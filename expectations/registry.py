@@ -220,6 +220,7 @@ RULES: tuple[Rule, ...] = (
         expected="expected_max_score",
         observed="observed_score",
         value_kind="score",
+        tolerance=EXACT,  # compared as printed: no rounding allowance
         message="{who}的指标“{subject}”（{detail}）：得分应在 0 与分值 {expected} 之间，实际得分 {observed}。",
     ),
     Rule(
@@ -282,6 +283,7 @@ RULES: tuple[Rule, ...] = (
         expected="expected_max_score",
         observed="observed_score",
         value_kind="score",
+        tolerance=EXACT,  # compared as printed: no rounding allowance
         message="{who}的指标“{subject}”实际未达目标（{detail}），却得满分：得分 {observed}，分值 {expected}。",
     ),
     Rule(
@@ -302,6 +304,7 @@ RULES: tuple[Rule, ...] = (
         expected="expected_score",
         observed="observed_score",
         value_kind="score",
+        tolerance=EXACT,  # compared as printed: no rounding allowance
         message="{who}的指标“{subject}”已达目标（{detail}），但得分 {observed} 低于分值 {expected}，相差 {difference}。",
     ),
     _amount_rule(
@@ -459,6 +462,7 @@ RULES += (
         expected="expected_max_yuan",
         observed="observed_yuan",
         value_kind="amount",
+        tolerance=EXACT,  # compared as printed: no rounding allowance
         message="{who}的“{measure}”：其中项“{subject}”为 {observed}，大于{detail} {expected}，超出 {difference}。",
     ),
     _amount_rule(
