@@ -5,13 +5,15 @@ report shows 未检查 with the reason and the workbook has the sheet 检查覆�
 
 from __future__ import annotations
 
+import shutil
 from html import unescape
 
+import duckdb
 import pytest
 from openpyxl import load_workbook
 
 from dagster_project.reporting.coverage import COVERAGE_SHEET
-from expectations.coverage import INPUTS, NOTHING_TO_CHECK, TABLE_INPUT
+from expectations.coverage import INPUTS, NOTHING_TO_CHECK, TABLE_INPUT, write_check_coverage
 from expectations.registry import ALL_FAMILIES, RULES
 
 SELF_EVAL, SELF_EVAL_NO_GRADE = "000_2cba3ecfd7271be6.txt", "001_ebc302d94fc8039c.txt"
@@ -99,3 +101,16 @@ def test_report_shows_not_checked_with_its_reason(sample_run):
         r[:7] for r in rows
     ]
     assert len(rows) - 1 == sample_run.scalar("select count(*) from quality.check_coverage")
+
+
+def test_a_rule_that_could_not_be_evaluated_is_not_run_everywhere(sample_run, tmp_path):
+    db = tmp_path / "fiscal.duckdb"
+    shutil.copy(sample_run.db_path, db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("drop table quality.chk_grade_mismatch")
+        write_check_coverage(con, RULES, {})
+        rows = con.execute(
+            "select source_file, status, reason from quality.check_coverage where check_name = 'grade_mismatch'"
+        ).fetchall()
+    assert [(f, s) for f, s, _ in rows] == [(SELF_EVAL, "not_run"), (SELF_EVAL_NO_GRADE, "not_run")]
+    assert all(reason.startswith("规则未能运行：") for _, _, reason in rows)

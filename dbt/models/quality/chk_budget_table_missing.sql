@@ -31,8 +31,7 @@ documents as (
         mode(department) as department,
         mode(district) as district,
         mode(money_unit) as money_unit,
-        min(line_start) as line_no,
-        arg_min(table_title, line_start) as first_table_title  -- the table at line_no
+        min(line_start) as line_no
     from tables
     group by source_file
 
@@ -97,7 +96,7 @@ checked as (
         cast(null as varchar) as implementing_unit,
         d.department,
         d.district,
-        d.first_table_title as table_title,
+        cast(null as varchar) as table_title,
         d.money_unit,
         m.label_zh as subject,
         '标准表' as measure,

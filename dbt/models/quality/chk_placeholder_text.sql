@@ -66,10 +66,8 @@ checked as (
         r.implementing_unit,
         coalesce(r.supervising_dept, b.department) as department,
         coalesce(r.district, b.district) as district,
-        -- where the line is: its report's title, else the budget table holding it, else the prose
-        coalesce(
-            case when r.report_id is not null then {{ report_title('r') }} end, t.table_title, '正文'
-        ) as table_title,
+        -- where the line is: its report's title, else the budget table holding it (prose: none)
+        coalesce(case when r.report_id is not null then {{ report_title('r') }} end, t.table_title) as table_title,
         r.money_unit,
         coalesce(f.placeholder, '') as subject,
         '文本' as measure,
