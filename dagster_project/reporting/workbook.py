@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET, coverage_sheet_rows
 from .labels import check_label, severity_label
 from .queries import QualityData, as_number
+from .review import write_decision_sheets
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
@@ -188,6 +189,7 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
     if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
         ws = _sheet(wb, styles, COVERAGE_SHEET, [(title, width) for title, width, _ in COVERAGE_COLUMNS])
         written[ws.title] = _write_rows(ws, styles, coverage_sheet_rows(data.coverage), len(COVERAGE_COLUMNS))
+    written |= write_decision_sheets(wb, styles, data, _sheet, _write_rows)  # 审核决定, to fill in
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return written
