@@ -1,0 +1,140 @@
+"""One root cause, one finding: a wrong cell seen at several places is one finding, two slips are two.
+
+The tables are the 208 社会保障和就业支出 block of …/real/01 (万里街道 2023, 部门支出预算总表 page 12 lines
+265–273: 208, 20802 民政管理事务 215,000, 2080206 社会组织管理 215,000, 20805 行政事业单位养老支出
+6,851,259, 2080501 行政单位离退休 177,240), cut to those rows (2080505 holding the rest of 20805) and
+made to add up, then edited by one 元 where each case says. One warehouse for every case (dbt and GX
+are the slow part).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import duckdb
+import pytest
+from conftest import budget, budget_table, merge
+
+from expectations.checkpoint import run_quality_checks
+
+INCOME, EXPENDITURE = "2023年部门收入预算总表", "2023年部门支出预算总表"
+DEPT = "上海市普陀区人民政府万里街道办事处"
+PROPAGATED, TWO_SLIPS, ROUNDING = "one_slip.pdf", "two_slips.pdf", "rounding.pdf"
+
+
+def _expenditure(f, table_seq, line, *, slip_2080505=0, slip_2080206=0, propagated=False):
+    """部门支出预算总表 (合计 = 基本支出 + 项目支出); a slip in a 项 row's 合计 cell, and with ``propagated`` the
+    document's own sums carry it into the 款 and the 合计 row (the 类 row typed from the right figure)."""
+    up = slip_2080505 if propagated else 0
+    return [
+        *budget(f, table_seq, 1, "", "合计", {"合计": 7066259 + up, "基本支出": 6851259, "项目支出": 215000}, line),
+        *budget(f, table_seq, 2, "208", "社会保障和就业支出",
+                {"合计": 7066259, "基本支出": 6851259, "项目支出": 215000}, line + 3),
+        *budget(f, table_seq, 3, "20802", "民政管理事务", {"合计": 215000, "项目支出": 215000}, line + 6),
+        *budget(f, table_seq, 4, "2080206", "社会组织管理", {"合计": 215000 + slip_2080206, "项目支出": 215000},
+                line + 8),
+        *budget(f, table_seq, 5, "20805", "行政事业单位养老支出", {"合计": 6851259 + up, "基本支出": 6851259},
+                line + 10),
+        *budget(f, table_seq, 6, "2080501", "行政单位离退休", {"合计": 177240, "基本支出": 177240}, line + 12),
+        *budget(f, table_seq, 7, "2080505", "机关事业单位基本养老保险缴费支出",
+                {"合计": 6674019 + slip_2080505, "基本支出": 6674019}, line + 14),
+    ]
+
+
+def _income(f, table_seq, line):
+    """部门收入预算总表, as printed right: 合计 = 财政拨款收入."""
+    rows = [("", "合计", 7066259), ("208", "社会保障和就业支出", 7066259), ("20802", "民政管理事务", 215000),
+            ("2080206", "社会组织管理", 215000), ("20805", "行政事业单位养老支出", 6851259),
+            ("2080501", "行政单位离退休", 177240), ("2080505", "机关事业单位基本养老保险缴费支出", 6674019)]
+    return [cell for n, (code, name, amount) in enumerate(rows, start=1)
+            for cell in budget(f, table_seq, n, code, name, {"合计": amount, "财政拨款收入": amount}, line + 2 * n)]
+
+
+def raw() -> dict[str, list[dict]]:
+    tables = [
+        budget_table(PROPAGATED, 1, INCOME, 100, year=2023, department=DEPT),
+        budget_table(PROPAGATED, 2, EXPENDITURE, 200, year=2023, department=DEPT),
+        budget_table(TWO_SLIPS, 1, EXPENDITURE, 200, year=2023, department=DEPT),
+        budget_table(ROUNDING, 1, EXPENDITURE, 300, money_unit="万元", year=2023, department=DEPT),
+    ]
+    cells = [
+        # 2080505's 合计 printed 6,674,020: seen at the row, its 款, its 类, the 合计 row and the income table
+        *_income(PROPAGATED, 1, 100),
+        *_expenditure(PROPAGATED, 2, 200, slip_2080505=1, propagated=True),
+        # two slips of the same size in two branches, each left where it was made
+        *_expenditure(TWO_SLIPS, 1, 200, slip_2080505=1, slip_2080206=1),
+        # 万元 to two decimals: 0.01 万元 off is rounding (a hint)
+        *budget(ROUNDING, 1, 1, "208", "社会保障和就业支出", {"合计": "706.63"}, 303),
+        *budget(ROUNDING, 1, 2, "20802", "民政管理事务", {"合计": "21.50"}, 305),
+        *budget(ROUNDING, 1, 3, "20805", "行政事业单位养老支出", {"合计": "685.12"}, 307),
+    ]
+    return merge({"budget_tables": tables, "budget_cells": cells})
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, warehouse_builder):
+    db = warehouse_builder(tmp_path_factory.mktemp("root_causes"), raw())
+    run_quality_checks(db)
+    return db
+
+
+def _rows(db, sql: str) -> list[dict]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _places(db, source_file: str) -> list[tuple]:
+    return [
+        (r["check_name"], r["table_seq"], r["line_no"], r["subject"], r["difference"], r["is_root_cause"],
+         r["root_cause_id"], r["root_cause_places"])
+        for r in _rows(db, f"select * from quality.violations where source_file = '{source_file}' "
+                           "order by table_seq, line_no, check_name")
+    ]
+
+
+def test_one_slip_seen_at_eight_places_is_one_root_cause(warehouse):
+    places = _places(warehouse, PROPAGATED)
+    # difference = printed − expected; the root: the 2080505 row of the expenditure table (合计 ≠ 基本支出)
+    assert [p[:6] for p in places] == [
+        # the income table's rows differ from the expenditure table's
+        ("budget_cross_table_mismatch", 1, 102, "合计", D("-1.00"), False),
+        ("budget_cross_table_mismatch", 1, 110, "20805 行政事业单位养老支出", D("-1.00"), False),
+        ("budget_cross_table_mismatch", 1, 114, "2080505 机关事业单位基本养老保险缴费支出", D("-1.00"), False),
+        ("budget_column_sum_mismatch", 2, 200, "合计", D("1.00"), False),
+        ("budget_hierarchy_mismatch", 2, 200, "合计", D("1.00"), False),  # 合计 row ≠ Σ 类
+        ("budget_hierarchy_mismatch", 2, 203, "208 社会保障和就业支出", D("-1.00"), False),  # 类 ≠ Σ 款
+        ("budget_column_sum_mismatch", 2, 210, "20805 行政事业单位养老支出", D("1.00"), False),
+        ("budget_column_sum_mismatch", 2, 214, "2080505 机关事业单位基本养老保险缴费支出", D("1.00"), True),
+    ]
+    root = places[-1][6]
+    assert root.startswith("budget_column_sum_mismatch#")
+    assert {p[6] for p in places} == {root} and {p[7] for p in places} == {8}
+    (group,) = _rows(warehouse, f"select * from quality.finding_groups where source_file = '{PROPAGATED}'")
+    assert (group["root_cause_id"], group["severity"], group["places"], group["line_no"]) == (root, "error", 8, 214)
+    assert (group["expected_number"], group["observed_number"]) == (D("6674019.00"), D("6674020.00"))
+    assert group["checks"] == ["budget_column_sum_mismatch", "budget_cross_table_mismatch", "budget_hierarchy_mismatch"]
+    assert len(group["other_places"]) == 7
+    assert "budget_hierarchy_mismatch one_slip.pdf:203 208 社会保障和就业支出 · 合计" in group["other_places"]
+
+
+def test_two_slips_of_the_same_size_stay_two_root_causes(warehouse):
+    places = _places(warehouse, TWO_SLIPS)
+    assert [(p[0], p[2], p[5], p[7]) for p in places] == [
+        ("budget_hierarchy_mismatch", 206, False, 2),  # 20802 ≠ Σ 项
+        ("budget_column_sum_mismatch", 208, True, 2),  # the 2080206 row
+        ("budget_hierarchy_mismatch", 210, False, 2),  # 20805 ≠ Σ 项
+        ("budget_column_sum_mismatch", 214, True, 2),  # the 2080505 row
+    ]
+    first, second = places[1][6], places[3][6]
+    assert first != second and [p[6] for p in places] == [first, first, second, second]
+
+
+def test_hints_are_grouped_apart_and_other_findings_are_their_own_root(warehouse):
+    (hint,) = _rows(warehouse, f"select * from quality.violations where source_file = '{ROUNDING}'")
+    assert (hint["severity"], hint["difference"], hint["is_root_cause"], hint["root_cause_places"]) == (
+        "hint", D("100.00"), True, 1)
+    counts = _rows(warehouse, "select count(*) as places, count(distinct root_cause_id) as roots, "
+                              "count(*) filter (where is_root_cause) as root_rows from quality.violations")
+    assert counts == [{"places": 13, "roots": 4, "root_rows": 4}]
