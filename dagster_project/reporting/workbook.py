@@ -19,6 +19,8 @@ from .queries import QualityData, as_number
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
+ROOT_CAUSE_SHEET = "根因"  # each root cause once, its other places in one cell
+HINT_SHEET = "舍入提示"  # rounding hints, apart from errors and warnings
 NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
@@ -165,8 +167,30 @@ def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
         ("违规总数", "violations"),
         ("其中错误", "violation_errors"),
         ("其中警告", "violation_warnings"),
+        ("问题（根因）", "root_causes"),
+        ("舍入提示（不计入违规）", "hints"),
     ]:
         ws.append([styles.header(ws, label), None, None, None, h[key]])
+
+
+def _place(v) -> str:
+    """One other place of a root cause, on one line."""
+    where = f"{v.source_file} 第 {v.line_no} 行" if v.line_no else v.source_file
+    what = " · ".join(x for x in (v.subject, v.measure, v.table_title) if x)
+    return f"{check_label(v.check_name)}：{where} {what}，差额 {v.difference if v.difference is not None else '—'}"
+
+
+def _root_cause_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> int:
+    """Each root cause (error or warning) once: the rule, its place, and the other places it shows at."""
+    headers = [("规则", 22), *((t, w) for t, w, _ in VIOLATION_COLUMNS), ("涉及处数", 9), ("其他位置", 80)]
+    ws = _sheet(wb, styles, ROOT_CAUSE_SHEET, headers)
+    rows = (
+        [check_label(v.check_name), *(get(v) for _, _, get in VIOLATION_COLUMNS), 1 + len(v.other_places),
+         "\n".join(_place(p) for p in v.other_places) or None]
+        for v in data.all_root_causes()
+    )
+    wrapped = frozenset(i + 1 for i in WRAPPED_COLUMNS) | {len(headers) - 1}  # shifted by the 规则 column
+    return _write_rows(ws, styles, rows, len(headers), wrapped)
 
 
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
@@ -184,6 +208,12 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
         if not n:
             _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
         written[ws.title] = n
+    written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, styles, data)
+    ws = _sheet(wb, styles, HINT_SHEET, headers)
+    found = ([get(v) for _, _, get in VIOLATION_COLUMNS] for v in data.all_hints())
+    written[HINT_SHEET] = _write_rows(ws, styles, found, len(headers), WRAPPED_COLUMNS)
+    if not written[HINT_SHEET]:
+        _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return written

@@ -4,17 +4,20 @@ The tables are the 208 社会保障和就业支出 block of …/real/01 (万里�
 265–273: 208, 20802 民政管理事务 215,000, 2080206 社会组织管理 215,000, 20805 行政事业单位养老支出
 6,851,259, 2080501 行政单位离退休 177,240), cut to those rows (2080505 holding the rest of 20805) and
 made to add up, then edited by one 元 where each case says. One warehouse for every case (dbt and GX
-are the slow part).
+are the slow part), also rendered as the quality report.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal as D
 
 import duckdb
 import pytest
 from conftest import budget, budget_table, merge
+from openpyxl import load_workbook
 
+from dagster_project.reporting import render_quality_report
 from expectations.checkpoint import run_quality_checks
 
 INCOME, EXPENDITURE = "2023年部门收入预算总表", "2023年部门支出预算总表"
@@ -138,3 +141,39 @@ def test_hints_are_grouped_apart_and_other_findings_are_their_own_root(warehouse
     counts = _rows(warehouse, "select count(*) as places, count(distinct root_cause_id) as roots, "
                               "count(*) filter (where is_root_cause) as root_rows from quality.violations")
     assert counts == [{"places": 13, "roots": 4, "root_rows": 4}]
+
+
+@pytest.fixture(scope="module")
+def report(warehouse, tmp_path_factory):
+    out = tmp_path_factory.mktemp("root_cause_report")
+    return render_quality_report(warehouse, out, out / "raw")
+
+
+def test_report_counts_root_causes_and_lists_the_other_places_under_each(report):
+    page = report["html"].read_text(encoding="utf-8")
+    assert report["counts"]["root_causes"] == 3 and report["counts"]["violations"] == 12
+    assert '<span class="n" id="root-cause-count" data-value="3" data-places="12">3</span>' in page
+    assert "3 个问题（根因），涉及 12 处" in page
+    # each root cause once (a row of its rule), its other places collapsed under it
+    assert page.count('<tbody class="violation"') == 3
+    assert re.findall(r'data-root-cause="budget_column_sum_mismatch#\d+" data-other-places="(\d+)"', page) == [
+        "7", "1", "1"]
+    assert "另有 7 处由同一差错引起" in page and "<li>跨表金额不一致：one_slip.pdf 第 114 行 2080505" in page
+    # every place of the cross-table rule lies under a root cause of another rule
+    assert 'class="violation" data-check="budget_cross_table_mismatch"' not in page
+    assert "本规则的 3 处违规均由其他问题（根因）引起" in page
+
+
+def test_hints_are_shown_apart_and_not_counted(report):
+    page = report["html"].read_text(encoding="utf-8")
+    hints = page[page.index('<section id="hints">'):]
+    hints = hints[: hints.index("</section>")]
+    assert "舍入提示" in hints and 'data-value="1"' in hints and "rounding.pdf" in hints
+    details = page[page.index('<section id="violations">'):page.index('<section id="hints">')]
+    assert "rounding.pdf" not in details and "two_slips.pdf" in details
+    assert report["counts"]["violation_errors"] == 12 and report["counts"]["hints"] == 1
+    book = load_workbook(report["xlsx"], read_only=True)
+    sheet = [row for row in book["舍入提示"].iter_rows(values_only=True)]
+    assert len(sheet) == 2 and "rounding.pdf" in sheet[1]
+    roots = [row for row in book["根因"].iter_rows(values_only=True)]
+    assert len(roots) == 4  # header + 3 root causes
