@@ -73,9 +73,9 @@ class QualityData:
     root_causes: int = 0  # errors and warnings counted once per root cause
     hint_count: int = 0  # rounding hints (舍入提示): never counted with errors or warnings
     hints: list[Violation] = field(default_factory=list)  # the largest few hints (listed)
-    # every hint, and every root cause with its other places, streamed while quality_data() is open
+    # every hint, and every root cause seen at several places (with them), streamed while quality_data() is open
     all_hints: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
-    all_root_causes: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
+    grouped_root_causes: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
     # every violation of a check (file and line order), streamed while quality_data() is open
     violations_of: Callable[[str], Iterable[Violation]] = field(default=lambda check: (), repr=False)
     check_results: list[dict[str, Any]] = field(default_factory=list)
@@ -137,7 +137,7 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
             data.violations_of = reader.violations_of
             data.root_causes = reader.root_cause_count()
             data.hint_count, data.hints = reader.hints(listed_per_check)
-            data.all_hints, data.all_root_causes = reader.all_hints, reader.all_root_causes
+            data.all_hints, data.grouped_root_causes = reader.all_hints, reader.grouped_root_causes
         data.check_results = reader.check_results()
         data.execution_rates = reader.execution_rates()
         data.unit_scores = reader.unit_scores()
@@ -149,7 +149,7 @@ def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_ch
     """quality_data() read once (violations_of is not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
         data.violations_of = lambda check: ()
-        data.all_hints = data.all_root_causes = lambda: ()
+        data.all_hints = data.grouped_root_causes = lambda: ()
         return data
 
 
@@ -333,7 +333,8 @@ class _Reader:
                    coalesce({v('district')}, r.district) as district,
                    coalesce({v('page_no')}, sl.page_no) as page_no, sl.text as source_text,
                    -- without root causes (an older warehouse) every violation is its own
-                   {v('root_cause_id')} as root_cause_id, coalesce({v('is_root_cause')}, true) as is_root_cause
+                   {v('root_cause_id')} as root_cause_id, coalesce({v('is_root_cause')}, true) as is_root_cause,
+                   coalesce({v('root_cause_places')}, 1) as root_cause_places
             from quality.violations v {self._report_join()} {self._budget_year_join()}
                  {self._department_join()} {self._source_line_join()}
             where {v('severity')} {severities}
@@ -415,14 +416,15 @@ class _Reader:
     def all_hints(self) -> Iterator[Violation]:
         yield from self._stream("select * from report_hints order by source_file, line_no, check_name")
 
-    def all_root_causes(self, page: int = 1_000) -> Iterator[Violation]:
-        """Every root cause (errors first, file and line order) with its other places, a page at a time
-        (each page's places are another query, so the roots are not one open cursor)."""
+    def grouped_root_causes(self, page: int = 1_000) -> Iterator[Violation]:
+        """Every root cause seen at several places (errors first, file and line order) with its other
+        places, a page at a time (each page's places are another query, not one open cursor)."""
         self.con.execute(
             f"create or replace temp table report_roots as select row_number() over (order by {_severity_sql()}, "
-            "source_file, line_no, check_name) as n, * from report_violations where is_root_cause"
+            "source_file, line_no, check_name) as n, * from report_violations "
+            "where is_root_cause and root_cause_places > 1"
         )
-        for start in range(0, self.root_cause_count(), page):
+        for start in range(0, self.con.execute("select count(*) from report_roots").fetchone()[0], page):
             rows = self.rows("select * exclude (n) from report_roots where n > ? and n <= ? order by n",
                              [start, start + page])
             yield from self._with_other_places([_violation(row) for row in rows])

@@ -19,7 +19,9 @@ from .queries import QualityData, as_number
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
-ROOT_CAUSE_SHEET = "根因"  # each root cause once, its other places in one cell
+# each root cause seen at several places once, its other places in one cell (a root cause seen at
+# one place is its rule sheet's row: the sheet costs what the grouping adds)
+ROOT_CAUSE_SHEET = "根因"
 HINT_SHEET = "舍入提示"  # rounding hints, apart from errors and warnings
 NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -180,17 +182,33 @@ def _place(v) -> str:
     return f"{check_label(v.check_name)}：{where} {what}，差额 {v.difference if v.difference is not None else '—'}"
 
 
+# The 根因 sheet: each root cause seen at several places once, with the places besides its own.
+ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
+    ("严重程度", 9, lambda v: severity_label(v.severity)),
+    ("规则", 22, lambda v: check_label(v.check_name)),
+    ("文件", 28, lambda v: v.source_file),
+    ("行号", 7, lambda v: v.line_no),
+    ("表名", 22, lambda v: v.table_title),
+    ("检查对象", 22, lambda v: v.subject),
+    ("栏目", 12, lambda v: v.measure),
+    ("规则应为", 14, lambda v: _cell_value(v.expected_value)),
+    ("文件所载", 14, lambda v: _cell_value(v.observed_value)),
+    ("差额", 12, lambda v: v.difference),
+    ("单位", 6, lambda v: v.value_unit),
+    ("涉及处数", 9, lambda v: 1 + len(v.other_places)),
+    ("其他位置", 80, lambda v: "\n".join(_place(p) for p in v.other_places) or None),
+]
+
+
 def _root_cause_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> int:
-    """Each root cause (error or warning) once: the rule, its place, and the other places it shows at."""
-    headers = [("规则", 22), *((t, w) for t, w, _ in VIOLATION_COLUMNS), ("涉及处数", 9), ("其他位置", 80)]
+    """Each root cause (error or warning) seen at several places once, its other places in one wrapped cell."""
+    headers = [(title, width) for title, width, _ in ROOT_CAUSE_COLUMNS]
     ws = _sheet(wb, styles, ROOT_CAUSE_SHEET, headers)
-    rows = (
-        [check_label(v.check_name), *(get(v) for _, _, get in VIOLATION_COLUMNS), 1 + len(v.other_places),
-         "\n".join(_place(p) for p in v.other_places) or None]
-        for v in data.all_root_causes()
-    )
-    wrapped = frozenset(i + 1 for i in WRAPPED_COLUMNS) | {len(headers) - 1}  # shifted by the 规则 column
-    return _write_rows(ws, styles, rows, len(headers), wrapped)
+    rows = ([get(v) for _, _, get in ROOT_CAUSE_COLUMNS] for v in data.grouped_root_causes())
+    n = _write_rows(ws, styles, rows, len(headers), frozenset({len(headers) - 1}))
+    if not n:
+        _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
+    return n
 
 
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
