@@ -18,6 +18,8 @@ from typing import Any
 import duckdb
 
 from ..parsers.text import split_lines
+from ..review_decisions import IGNORED
+from .coverage import CoverageData, read_coverage
 from .labels import SEVERITY_ORDER, code_label
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -55,6 +57,11 @@ class Violation:
     root_cause_id: str | None = None
     is_root_cause: bool = True
     other_places: list[Violation] = field(default_factory=list)
+    finding_id: str | None = None  # stable across runs: what a reviewer's decision names
+    decision: str | None = None  # the reviewer's 确认 / 忽略 / 已整改 (quality.review_decisions), None: new
+    decision_note: str | None = None
+    reviewer: str | None = None
+    decided_on: str | None = None
 
 
 @dataclass
@@ -82,6 +89,12 @@ class QualityData:
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
     unit_years: list[dict[str, Any]] = field(default_factory=list)  # unit, fiscal_year, avg_rate, avg_score
+    coverage: CoverageData = field(default_factory=CoverageData)  # quality.check_coverage (检查覆盖)
+    # reviewers' decisions (review.py shows them): findings set aside as 忽略, decisions whose
+    # finding changed or disappeared, and every error and warning for the decision sheet, new first
+    ignored: list[Violation] = field(default_factory=list)
+    stale_decisions: list[dict[str, Any]] = field(default_factory=list)
+    for_review: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
 
     @property
     def report_count(self) -> int:
@@ -138,10 +151,15 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
             data.root_causes = reader.root_cause_count()
             data.hint_count, data.hints = reader.hints(listed_per_check)
             data.all_hints, data.grouped_root_causes = reader.all_hints, reader.grouped_root_causes
+            data.ignored = reader.ignored()
+            data.for_review = reader.for_review
+        data.stale_decisions = reader.stale_decisions()
         data.check_results = reader.check_results()
         data.execution_rates = reader.execution_rates()
         data.unit_scores = reader.unit_scores()
         data.unit_years = reader.unit_years()
+        if reader.has("quality.check_coverage", "status"):
+            data.coverage = read_coverage(con)
         yield data
 
 
@@ -150,6 +168,8 @@ def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_ch
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
         data.violations_of = lambda check: ()
         data.all_hints = data.grouped_root_causes = lambda: ()
+        data.coverage.rows = lambda: ()
+        data.for_review = lambda: ()
         return data
 
 
@@ -293,6 +313,17 @@ class _Reader:
             "on sl.source_file = v.source_file and sl.line_no = v.line_no"
         )
 
+    def _decision_join(self) -> str:
+        """The reviewer's decision about a finding, by its stable id (quality.review_decisions)."""
+        if not (self.has("quality.review_decisions", "finding_id", "decision")
+                and "finding_id" in self.tables["quality.violations"]):
+            return _NO_ROW.format("dec", "null::varchar as decision, null::varchar as note, "
+                                         "null::varchar as reviewer, null::date as decided_on")
+        return (
+            "left join (select finding_id, decision, note, reviewer, decided_on from quality.review_decisions) dec "
+            "on dec.finding_id = v.finding_id"
+        )
+
     def build_violations(self) -> bool:
         """Each violation with its report, unit, year and source line: temp table report_violations.
 
@@ -310,6 +341,15 @@ class _Reader:
         # hints apart (report_hints): rounding hints are not errors or warnings
         for table, severities in (("report_violations", "is distinct from 'hint'"), ("report_hints", "= 'hint'")):
             self._violations_table(table, severities, v, department)
+        # findings a reviewer chose to ignore are kept apart: not counted, not listed with the others
+        self.con.execute(f"create or replace temp table ignored_violations as "
+                         f"select * from report_violations where decision = '{IGNORED}'")
+        self.con.execute(f"delete from report_violations where decision = '{IGNORED}'")
+        # a root cause set aside as 忽略: its other places are shown on their own
+        self.con.execute(
+            "update report_violations set is_root_cause = true where not is_root_cause and root_cause_id not in "
+            "(select root_cause_id from report_violations where is_root_cause)"
+        )
         return True
 
     def _violations_table(self, table: str, severities: str, v: Callable[[str], str], department: str) -> None:
@@ -332,11 +372,13 @@ class _Reader:
                             case when {v('report_seq')} is null then {department} end) as implementing_unit,
                    coalesce({v('district')}, r.district) as district,
                    coalesce({v('page_no')}, sl.page_no) as page_no, sl.text as source_text,
+                   {v('finding_id')} as finding_id, dec.decision, dec.note as decision_note, dec.reviewer,
+                   dec.decided_on::varchar as decided_on,
                    -- without root causes (an older warehouse) every violation is its own
                    {v('root_cause_id')} as root_cause_id, coalesce({v('is_root_cause')}, true) as is_root_cause,
                    coalesce({v('root_cause_places')}, 1) as root_cause_places
             from quality.violations v {self._report_join()} {self._budget_year_join()}
-                 {self._department_join()} {self._source_line_join()}
+                 {self._department_join()} {self._source_line_join()} {self._decision_join()}
             where {v('severity')} {severities}
             """
         )
@@ -376,8 +418,8 @@ class _Reader:
             f"""
             select * exclude (worst) from (
                 select *, row_number() over (
-                    partition by check_name
-                    order by {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject
+                    partition by check_name  -- new findings (no decision yet) first
+                    order by decision is not null, {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject
                 ) as worst from report_violations where is_root_cause)
             where worst <= ? order by check_name, worst
             """,
@@ -440,6 +482,31 @@ class _Reader:
         yield from self._stream(
             "select * from report_violations where check_name = ? order by source_file, line_no, subject",
             [check_name], batch,
+        )
+
+    def ignored(self) -> list[Violation]:
+        """Every finding set aside as 忽略, by rule, file and line."""
+        rows = self.rows("select * from ignored_violations order by check_name, source_file, line_no, subject")
+        return [_violation(row) for row in rows]
+
+    def for_review(self, batch: int = 10_000) -> Iterator[Violation]:
+        """Every error and warning, ignored ones included, new first, then by rule, file and line (streamed)."""
+        cursor = self.con.execute(
+            "select * from (select * from report_violations union all by name select * from ignored_violations) "
+            "where finding_id is not null "  # a warehouse from before finding ids: nothing to decide on
+            f"order by decision is not null, {_severity_sql()}, check_name, source_file, line_no, subject"
+        )
+        names = [d[0] for d in cursor.description]
+        while chunk := cursor.fetchmany(batch):
+            yield from (_violation(dict(zip(names, row))) for row in chunk)
+
+    def stale_decisions(self) -> list[dict[str, Any]]:
+        """Decisions naming no finding of this run: the finding changed or disappeared (决定已失效)."""
+        if not self.has("quality.review_decisions", "status"):
+            return []
+        return self.rows(
+            "select finding_id, decision, note, reviewer, decided_on::varchar as decided_on, decisions_file, line_no "
+            "from quality.review_decisions where status = 'stale' order by line_no"
         )
 
     def check_results(self) -> list[dict[str, Any]]:
@@ -545,6 +612,11 @@ def _violation(row: dict[str, Any]) -> Violation:
         source_text=line_text(row.get("source_text"), row.get("page_no")),
         root_cause_id=row.get("root_cause_id"),
         is_root_cause=row.get("is_root_cause") is not False,
+        finding_id=row.get("finding_id"),
+        decision=row.get("decision"),
+        decision_note=row.get("decision_note"),
+        reviewer=row.get("reviewer"),
+        decided_on=row.get("decided_on"),
     )
 
 
