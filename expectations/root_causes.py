@@ -5,7 +5,8 @@ the same row of another table, the column total and the balance disagree: severa
 error. Every violation keeps its row in quality.violations (SQL users keep every place); the
 grouping adds to each row:
 
-- ``root_cause_id``: the id of its root cause, ``<check_name>#<check_row>`` of the root violation;
+- ``root_cause_id``: the id of its root cause: the root violation's stable ``finding_id`` (its
+  ``<check_name>#<check_row>`` in a warehouse without finding ids);
 - ``is_root_cause``: whether the row is that root (the place to correct);
 - ``root_cause_places``: how many violations the root cause has (itself included);
 
@@ -82,6 +83,13 @@ from (select root_cause_id, count(*) as places from quality.violations group by 
 where n.root_cause_id = v.root_cause_id;
 """
 
+# the root's stable finding id (expectations/finding_ids.py) names its root cause across runs
+_STABLE_IDS = """
+update quality.violations as v set root_cause_id = r.finding_id
+from (select check_name || '#' || check_row as root, finding_id from quality.violations) as r
+where r.root = v.root_cause_id and r.finding_id is not null;
+"""
+
 # One row per root cause: the root's place and values, the worst severity of its places, the others.
 _GROUPS = """
 create or replace table quality.finding_groups as
@@ -125,6 +133,9 @@ def assign_root_causes(con: duckdb.DuckDBPyConnection) -> None:
     else:
         con.execute("create or replace temp table root_cause_of (finding_id varchar, root varchar)")
     con.execute(_ASSIGN)
+    if con.execute("select count(*) from information_schema.columns where table_schema = 'quality' "
+                   "and table_name = 'violations' and column_name = 'finding_id'").fetchone()[0]:
+        con.execute(_STABLE_IDS)
     con.execute(_GROUPS)
     con.execute("drop table if exists root_cause_nodes")
     con.execute("drop table root_cause_of")
