@@ -1,11 +1,17 @@
-"""Shared fixtures: the real pipeline, run once per session into a temporary folder."""
+"""Shared fixtures: the real pipeline, run once per session into a temporary folder.
+
+A pipeline run costs a minute or more of CPU (parse → dbt → GX → report), so every test that
+only reads a run's results shares one run per input folder. Tests that change a folder or a
+warehouse make their own copy or their own run.
+"""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
-from pipeline_helpers import SAMPLES, PipelineRun, run_pipeline
+from office_fixtures import write_docx, write_xlsx
+from pipeline_helpers import OFFICE_SAMPLE, SAMPLES, PipelineRun, run_pipeline, shared_folder
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +23,31 @@ def sample_run(tmp_path_factory) -> PipelineRun:
     run = run_pipeline(tmp, raw_dir)
     assert run.result.returncode == 0, run.result.stderr[-5000:]
     return run
+
+
+@pytest.fixture(scope="session")
+def real_documents_run(tmp_path_factory) -> PipelineRun:
+    """The whole pipeline once over every real document and the text samples.
+
+    The raw folder: the published documents of ../shared/real and ../shared/real_templates
+    (PDF, Excel, Word), raw/'s text samples, and office/ with one sample rendered as DOCX and
+    XLSX. It serves test_real_findings, test_documents_pipeline and test_templates_pipeline,
+    whose assertions name the files they are about.
+    """
+    tmp = tmp_path_factory.mktemp("real_documents")
+    raw = tmp / "raw"
+    raw.mkdir()
+    for folder in ("real", "real_templates"):
+        for document in sorted(shared_folder(folder).iterdir()) if shared_folder(folder) else ():
+            if document.suffix.lower() in (".pdf", ".xlsx", ".docx"):
+                shutil.copy(document, raw / document.name)
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(sample, raw / sample.name)
+    text = (SAMPLES / f"{OFFICE_SAMPLE}.txt").read_text(encoding="utf-8")
+    (raw / "office").mkdir()
+    write_docx(text, raw / "office" / f"{OFFICE_SAMPLE}.docx")
+    write_xlsx(text, raw / "office" / f"{OFFICE_SAMPLE}.xlsx")
+    run = run_pipeline(tmp, raw)
+    assert run.result.returncode == 0, run.result.stderr[-5000:]
+    return run
+

@@ -13,6 +13,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "raw"
 VENV_BIN = Path(sys.executable).parent
+# The sample rendered as Word and Excel in the real-documents run (conftest.real_documents_run).
+OFFICE_SAMPLE = "001_ebc302d94fc8039c"
 
 
 def shared_folder(name: str) -> Path | None:
