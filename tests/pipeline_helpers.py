@@ -49,6 +49,9 @@ def pipeline_env(tmp: Path, raw_dir: Path) -> dict[str, str]:
         DBT_PROFILES_DIR=str(ROOT / "dbt"),
         DO_NOT_TRACK="1",
     )
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # pytest -n: each worker prunes only its own dbt run folders, never another's running one
+        env["FISCAL_DBT_RUNS_DIR"] = str(ROOT / "dbt" / "target" / f"runs-{worker}")
     (tmp / "dagster_home").mkdir(parents=True, exist_ok=True)
     return env
 
