@@ -2,25 +2,29 @@
 
 A pipeline run costs a minute or more of CPU (parse → dbt → GX → report), so every test that
 only reads a run's results shares one run per input folder. Tests that change a folder or a
-warehouse make their own copy or their own run.
+warehouse make their own copy or their own run. Under pytest-xdist (make test: -n 2) the
+workers share these runs too (pipeline_helpers.shared_run).
 """
 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from office_fixtures import write_docx, write_xlsx
-from pipeline_helpers import OFFICE_SAMPLE, SAMPLES, PipelineRun, run_pipeline, shared_folder
+from pipeline_helpers import OFFICE_SAMPLE, SAMPLES, PipelineRun, run_pipeline, shared_folder, shared_run
 
 
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory) -> PipelineRun:
     """The whole pipeline on the committed sample reports, once per test session."""
-    tmp = tmp_path_factory.mktemp("sample_run")
-    raw_dir = tmp / "raw"
-    shutil.copytree(SAMPLES, raw_dir)
-    run = run_pipeline(tmp, raw_dir)
+
+    def build(tmp: Path) -> PipelineRun:
+        shutil.copytree(SAMPLES, tmp / "raw")
+        return run_pipeline(tmp, tmp / "raw")
+
+    run = shared_run(tmp_path_factory, "sample_run", build)
     assert run.result.returncode == 0, run.result.stderr[-5000:]
     return run
 
@@ -34,7 +38,12 @@ def real_documents_run(tmp_path_factory) -> PipelineRun:
     XLSX. It serves test_real_findings, test_documents_pipeline and test_templates_pipeline,
     whose assertions name the files they are about.
     """
-    tmp = tmp_path_factory.mktemp("real_documents")
+    run = shared_run(tmp_path_factory, "real_documents", build_real_documents_run)
+    assert run.result.returncode == 0, run.result.stderr[-5000:]
+    return run
+
+
+def build_real_documents_run(tmp: Path) -> PipelineRun:
     raw = tmp / "raw"
     raw.mkdir()
     for folder in ("real", "real_templates"):
@@ -47,7 +56,5 @@ def real_documents_run(tmp_path_factory) -> PipelineRun:
     (raw / "office").mkdir()
     write_docx(text, raw / "office" / f"{OFFICE_SAMPLE}.docx")
     write_xlsx(text, raw / "office" / f"{OFFICE_SAMPLE}.xlsx")
-    run = run_pipeline(tmp, raw)
-    assert run.result.returncode == 0, run.result.stderr[-5000:]
-    return run
+    return run_pipeline(tmp, raw)
 
