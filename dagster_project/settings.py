@@ -51,6 +51,7 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # where each dbt run keeps its artefacts (assets/dbt.py); runs side by side (test workers) need their own
     dbt_runs_dir: Path = DBT_PROJECT_DIR / "target" / "runs"
+    decisions_path: Path | None = None  # FISCAL_DECISIONS_PATH; unset: decisions.xlsx/.csv beside raw_dir
 
 
 def load_settings() -> Settings:
@@ -67,4 +68,5 @@ def load_settings() -> Settings:
         parse_workers=int(os.environ.get("FISCAL_PARSE_WORKERS") or os.cpu_count() or 1),
         limits=load_limits(),
         dbt_runs_dir=path("FISCAL_DBT_RUNS_DIR", "dbt/target/runs"),
+        decisions_path=path("FISCAL_DECISIONS_PATH", "") if os.environ.get("FISCAL_DECISIONS_PATH") else None,
     )

@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from monitoring_fixtures import XLS as MONITORING_XLS
+from monitoring_fixtures import write_monitoring_xlsx
 from office_fixtures import write_docx, write_xlsx
 from pipeline_helpers import OFFICE_SAMPLE, SAMPLES, PipelineRun, run_pipeline, shared_folder, shared_run
 
@@ -34,8 +36,8 @@ def real_documents_run(tmp_path_factory) -> PipelineRun:
     """The whole pipeline once over every real document and the text samples.
 
     The raw folder: the published documents of ../shared/real and ../shared/real_templates
-    (PDF, Excel, Word), raw/'s text samples, and office/ with one sample rendered as DOCX and
-    XLSX. It serves test_real_findings, test_documents_pipeline and test_templates_pipeline,
+    (PDF, Excel, Word), raw/'s text samples, office/ with one sample rendered as DOCX and XLSX,
+    and monitoring/ with the central 执行监控表 fixtures (.xls, .xlsx). It serves test_real_findings, test_documents_pipeline and test_templates_pipeline,
     whose assertions name the files they are about.
     """
     run = shared_run(tmp_path_factory, "real_documents", build_real_documents_run)
@@ -56,5 +58,8 @@ def build_real_documents_run(tmp: Path) -> PipelineRun:
     (raw / "office").mkdir()
     write_docx(text, raw / "office" / f"{OFFICE_SAMPLE}.docx")
     write_xlsx(text, raw / "office" / f"{OFFICE_SAMPLE}.xlsx")
+    (raw / "monitoring").mkdir()
+    shutil.copy(MONITORING_XLS, raw / "monitoring" / MONITORING_XLS.name)
+    write_monitoring_xlsx(raw / "monitoring" / "monitoring_central.xlsx")
     return run_pipeline(tmp, raw)
 
