@@ -122,21 +122,62 @@ def test_a_kuan_code_printed_without_its_leading_zero_nests_under_its_class(real
     ) == [(0,)]
 
 
+# Evidence every finding carries (issue 21 item 4); numeric rules also their numbers, unit and tolerance.
+EVIDENCE = ("source_file", "line_no", "table_title", "subject", "measure", "expected_value", "observed_value",
+            "message", "line_text")
+NUMERIC_EVIDENCE = ("value_unit", "expected_number", "observed_number", "difference", "tolerance")
+TEXTUAL_KINDS = ("grade", "text", "word")  # compared as words: no difference, unit or tolerance
+
+
 def test_every_finding_carries_its_evidence(real_run):
-    rows = real_run.query(
-        """
-        select check_name, severity, source_file, line_no, page_no, coalesce(table_title, project_name), subject,
-               measure, expected_value, observed_value, message, line_text, value_unit, expected_number,
-               observed_number, difference, tolerance
-        from quality.violations
-        """
+    columns = ("check_name", "severity", "page_no", *EVIDENCE, *NUMERIC_EVIDENCE)
+    rows = [dict(zip(columns, row)) for row in real_run.query(f"select {', '.join(columns)} from quality.violations")]
+    assert len(rows) > 40 and {r["severity"] for r in rows} == {"error", "warning", "hint"}
+    lacking: dict[str, set[str]] = {}  # evidence → the rules whose findings lack it
+    for r in rows:
+        needed = [*EVIDENCE, *(NUMERIC_EVIDENCE if rule(r["check_name"]).value_kind not in TEXTUAL_KINDS else ())]
+        if r["source_file"].endswith(".pdf"):
+            needed.append("page_no")
+        for name in needed:
+            if r[name] is None or (isinstance(r[name], str) and not r[name].strip()):
+                lacking.setdefault(name, set()).add(r["check_name"])
+    assert lacking == {}
+    # a report finding names its table as printed; the line is the document's own text
+    assert ("财政项目支出绩效自评表", "points_lost_though_target_met") in {
+        (r["table_title"], r["check_name"]) for r in rows
+    }
+    sub_item = next(r for r in rows if r["check_name"] == "sub_item_exceeds_total" and r["source_file"] == WANLI_2023)
+    assert (sub_item["table_title"], sub_item["tolerance"], sub_item["difference"], sub_item["value_unit"]) == (
+        "财政项目支出绩效目标填报表", Decimal("0.00"), Decimal("516000.00"), "元"
     )
-    assert len(rows) > 40 and {r[1] for r in rows} == {"error", "warning", "hint"}
-    for row in rows:
-        check_name, _, source_file, line_no, page_no, table, *texts, unit, expected, observed, difference, tolerance = row
-        assert source_file and line_no and table, row
-        assert page_no is not None or not source_file.endswith(".pdf"), row
-        assert all(text and text.strip() for text in texts), row  # subject … the printed line
-        if unit:  # a numeric rule: the numbers, their difference and, where the rule has one, the tolerance
-            assert None not in (expected, observed, difference), row
-            assert tolerance is not None or rule(check_name).tolerance is None, row
+    assert "11,419,043" in sub_item["line_text"]
+
+
+def test_coverage_says_which_rules_could_not_run_on_the_real_documents(real_run):
+    coverage = {
+        (f, c): (status, reason)
+        for f, c, status, reason in real_run.query(
+            "select source_file, check_name, status, reason from quality.check_coverage "
+            "where source_file in (select source_file from raw.source_files where source_file not like '%.txt')"
+        )
+    }
+    # the Jiangsu budgets publish no 基本支出经济分类预算表: the economic-total rule could not run
+    assert coverage[(JIANGSU_2019, "budget_economic_total_mismatch")] == (
+        "not_run", "表格缺失：基本支出经济分类预算表"
+    )
+    # a narrative-only file: its table rules could not run, its prose rules did
+    narrative_only = "14_jiangsu_renda_2019_dept_budget_narrative.pdf"
+    assert coverage[(narrative_only, "budget_hierarchy_mismatch")] == ("not_run", "表格缺失：本文件无预算表")
+    assert coverage[(narrative_only, "narrative_change_mismatch")][0] in ("ran_clean", "found")
+    # its tables file has no 说明 amounts to compare
+    assert coverage[("15_jiangsu_renda_2019_dept_budget_tables.pdf", "narrative_amount_mismatch")] == (
+        "not_run", "说明中无可读取的金额"
+    )
+    # Wanli 2023 (budget and 绩效目标 tables): every rule for its families ran; its genuine findings are found
+    wanli = {c: status for (f, c), (status, _) in coverage.items() if f == WANLI_2023}
+    assert "not_run" not in wanli.values()
+    assert {c for c, status in wanli.items() if status == "found"} == {g[0] for g in GENUINE_IN_REAL if g[2] == WANLI_2023}
+    # the 绩效目标 workbook's forms state their budget but no fund rows
+    assert coverage[("11_sz_baoan_songgang_2023_perf_target_decl.xlsx", "sub_item_exceeds_total")] == (
+        "not_run", "表格缺失：项目资金表（无资金行）"
+    )
