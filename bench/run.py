@@ -445,12 +445,13 @@ def print_runs(results: list[dict]) -> None:
         if not runs:
             continue
         steps = list(dict.fromkeys(step for by in runs.values() for step in by))
+        width = max(len(step) for step in steps)
         print(f"make run at n={res['n']}, per step (wall s / CPU s):")
-        print(f"  {'step':<28}" + "".join(f"{name:>22}" for name in runs))
+        print(f"  {'step':<{width}}" + "".join(f"{name:>22}" for name in runs))
         for step in steps:
             cells = [by.get(step) for by in runs.values()]
-            print(f"  {step:<28}" + "".join(
-                f"{c['wall_s']:>10.1f} / {c['cpu_s']:<9.1f}" if c else f"{'-':>22}" for c in cells))
+            print(f"  {step:<{width}}" + "".join(
+                f"{c['wall_s']:>12.1f} / {c['cpu_s']:<7.1f}" if c else f"{'-':>22}" for c in cells))
         print()
 
 

@@ -475,7 +475,8 @@ def test_data_docs_show_the_rules_offline(checked):
     page = next(p for p in pages if "chk_fund_total_mismatch" in str(p)).read_text(encoding="utf-8")
     assert "年度资金总额 = 当年财政拨款" in page and "tolerance_yuan" in page and "bad.txt" in page
     # the failing row with its values, in the table gx_rules.FailingRowsTable renders
-    table = page[page.index("<th > source_file </th>") :]
+    flat = " ".join(page.split())
+    table = flat[flat.index("<th > source_file </th> <th > line_no </th> <th > check_row </th>") :]
     row = table[table.index(">bad.txt<") : table.index("</tr>", table.index(">bad.txt<"))]
     assert [">60<", ">440000.0<", ">450000.0<"] == [v for v in (">60<", ">440000.0<", ">450000.0<") if v in row], row
     for html in [summary.data_docs_index, *pages]:
