@@ -86,22 +86,28 @@ class Rule:
         return f"{self.model}_suite"
 
 
-def _within(expected: str, observed: str, tolerance: str | Decimal) -> Expect:
+def _within(
+    expected: str, observed: str, tolerance: str | Decimal, where: tuple[str, object] | None = None
+) -> Expect:
     """|observed − expected| ≤ tolerance (a column of the model, or a constant)."""
     if isinstance(tolerance, Decimal):
-        return Expect("within_tolerance", {"column_list": [expected, observed], "tolerance": float(tolerance)})
-    return Expect("within_tolerance", {"column_list": [expected, observed, tolerance]})
+        return Expect("within_tolerance", {"column_list": [expected, observed], "tolerance": float(tolerance)},
+                      where=where)
+    return Expect("within_tolerance", {"column_list": [expected, observed, tolerance]}, where=where)
 
 
-def _as_printed(expected: str, observed: str, rounding: str, as_printed: str | None = None) -> tuple[Expect, ...]:
+def _as_printed(
+    expected: str, observed: str, rounding: str, as_printed: str | None = None, where: tuple[str, object] | None = None
+) -> tuple[Expect, ...]:
     """Amounts at printed precision: beyond ``rounding`` (a model column) the rule's severity; within
     it, a hint unless observed equals the expected figure as printed (``as_printed``: the expected
-    amount rounded to the observed figure's decimals; a sum of printed figures is already that)."""
+    amount rounded to the observed figure's decimals; a sum of printed figures is already that).
+    ``where``: (column, value) of the rows judged (the others are another rule's)."""
     return (
-        _within(expected, observed, rounding),
+        _within(expected, observed, rounding, where),
         Expect(
             "within_tolerance", {"column_list": [as_printed or expected, observed], "tolerance": float(EXACT)},
-            severity=HINT,
+            where=where, severity=HINT,
         ),
     )
 
@@ -109,6 +115,7 @@ def _as_printed(expected: str, observed: str, rounding: str, as_printed: str | N
 def _amount_rule(
     check_name: str, label: str, formula: str, mart: str, message: str, as_printed: str | None = None,
     families: tuple[str, ...] = (), needs: tuple[str, ...] = (),
+    where: tuple[str, object] | None = None,
 ) -> Rule:
     return Rule(
         check_name=check_name,
@@ -116,7 +123,7 @@ def _amount_rule(
         formula=formula,
         mart=mart,
         severity=ERROR,
-        expectations=_as_printed("expected_yuan", "observed_yuan", "tolerance_yuan", as_printed),
+        expectations=_as_printed("expected_yuan", "observed_yuan", "tolerance_yuan", as_printed, where),
         expected="expected_yuan",
         observed="observed_yuan",
         value_kind="amount",
@@ -247,7 +254,8 @@ RULES: tuple[Rule, ...] = (
         families=("self_eval", "tracking"),
         needs=("indicators",),
         label="扣分未说明偏差原因",
-        formula="得分低于分值或实际完成值未达年度指标值的指标，须填写偏差原因分析及改进措施（“无”“/”视为未填）",
+        formula="得分低于分值或实际完成值未达年度指标值的指标，须填写偏差原因分析及改进措施（“无”“/”视为未填；"
+        "跟踪表填有全年预计完成值的，按预计值判断）",
         mart="fct_indicator",
         severity=WARNING,
         expectations=(
@@ -362,6 +370,8 @@ RULES: tuple[Rule, ...] = (
         as_printed="as_printed_yuan",
         families=("budget",),
         needs=("narrative_amounts", "budget_tables"),
+        # a figure that agrees when read in the other unit is unit_label_implausible's, not this rule's
+        where=("unit_plausible", True),
     ),
 )
 
@@ -502,6 +512,36 @@ RULES += (
         observed="observed_placeholder",
         value_kind="word",
         message="{who}留有占位符“{observed}”（{detail}），应填写实际内容。",
+    ),
+)
+
+# The checks reviewers make by hand (issue 21, continued): an empty table says so.
+RULES += (
+    Rule(
+        check_name="empty_table_without_statement",
+        label="空表未注明",
+        formula="未列出任何金额的标准预算表须注明本表为空（表下或说明中，如“此表为空”“本部门无政府性基金预算收支”；"
+        "用语见种子表 empty_table_statements）",
+        mart="fct_budget_line",
+        severity=WARNING,
+        expectations=(Expect("between", {"column": "statements_found", "min_value": 1}),),
+        expected="expected_statement",
+        observed="observed_statement",
+        value_kind="word",
+        message="{who}：{detail}，应{expected}，{observed}。",
+    ),
+    Rule(
+        check_name="unit_label_implausible",
+        label="金额单位不合理",
+        formula="金额的单位与本文件其他数字相符：说明中的“万元”金额按“元”读即与表格金额一致（或反之，恰差 10⁴ 倍）；"
+        "绩效目标表“本年度项目金额（万元）”超过本表成本指标上限、按元读则在上限之内",
+        mart="fct_narrative_amount",
+        severity=WARNING,
+        expectations=(Expect("pair_equal", {"column_A": "expected_unit", "column_B": "observed_unit"}),),
+        expected="expected_unit",
+        observed="observed_unit",
+        value_kind="word",
+        message="{who}：“{subject}”（{measure}）标为“{observed}”，{detail}，单位应为“{expected}”。",
     ),
 )
 

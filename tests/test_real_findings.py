@@ -29,6 +29,7 @@ REAL_PDFS = (
     "09_jiangsu_jianchayuan_2019_dept_budget.pdf",
 )
 WANLI_2023, JIANGSU_2019 = REAL_PDFS[0], REAL_PDFS[3]
+WORKBOOK = "11_sz_baoan_songgang_2023_perf_target_decl.xlsx"
 # Genuine inconsistencies in them, read by hand at their line: (check_name, severity, file, page, line).
 GENUINE_IN_REAL: set[tuple] = {
     # 2022年执行数 11.67 万元, 2023年预算 45.41 万元: +289.12%, printed 增加314.82%
@@ -38,6 +39,8 @@ GENUINE_IN_REAL: set[tuple] = {
     ("narrative_subject_amounts_differ", "error", WANLI_2023, 7, 131),
     # 绩效目标填报表 公共服务设施运行经费: 其中：当年财政拨款 11,419,043.00 > 年度资金申请总额 10,903,043.00
     ("sub_item_exceeds_total", "error", WANLI_2023, 35, 1133),
+    # 说明: 编报绩效目标的项目5个，涉及项目预算资金3328.13万元; the five target tables (pp.31–35) add up to 3,351.33 万元
+    ("narrative_amount_mismatch", "error", WANLI_2023, 29, 875),
     # 24,169.74 万元, 增加 2214.39 万元: +10.09% on 21,955.35, printed 增长 10.06 %
     ("narrative_change_mismatch", "error", JIANGSU_2019, 25, 783),
     # 4335.3 万元, 减少了1237.7万元: −22.21% on 5,573.0, printed 减少 13.22 %
@@ -181,3 +184,46 @@ def test_coverage_says_which_rules_could_not_run_on_the_real_documents(real_run)
     assert coverage[("11_sz_baoan_songgang_2023_perf_target_decl.xlsx", "sub_item_exceeds_total")] == (
         "not_run", "表格缺失：项目资金表（无资金行）"
     )
+
+
+# The Shenzhen 申报表 prints 本年度项目金额（万元） over figures in 元, read in each sheet against its own 成本
+# ceiling: (first line of the report, amount as printed, ceiling in 万元). Sheet 15: 653,290 "万元" against
+# 不超过65.329万元; sheet 13: 1,361,862 against 总成本不超过200万元, its 测算依据 21 + 115.1862 万元.
+SHENZHEN_UNIT_LABELS = [(265, "373200", "170"), (309, "1278700", "170"), (485, "537180", "53.718"),
+                        (529, "1361862", "200"), (573, "20000", "2"), (617, "653290", "65.329"),
+                        (707, "710000", "71"), (795, "112978", "23.455"), (847, "297500", "29.75")]
+
+
+def test_an_implausible_unit_label_is_one_finding(real_run):
+    found = real_run.query(
+        "select v.source_file, v.line_no, v.severity, v.expected_value, v.observed_value, r.budget_amount_stated,"
+        " v.message from quality.violations v join marts.fct_report r"
+        " on r.source_file = v.source_file and r.line_start = v.line_no"
+        " where v.check_name = 'unit_label_implausible' order by v.line_no"
+    )
+    assert [(f[0], f[1], f[2], f[3], f[4], f"{f[5]:f}".rstrip("0").rstrip(".")) for f in found] == [
+        (WORKBOOK, line, "warning", "元", "万元", amount) for line, amount, _ in SHENZHEN_UNIT_LABELS
+    ]
+    assert all(f"不超过 {ceiling} 万元" in f[6] for f, (_, _, ceiling) in zip(found, SHENZHEN_UNIT_LABELS, strict=True))
+    # no 说明 figure of the real budgets is off by 10^4: every one stays narrative_amount_mismatch's
+    assert real_run.query(
+        "select count(*), count(*) filter (where unit_plausible) from quality.chk_narrative_amount_mismatch"
+    ) == [(80, 80)]
+
+
+def test_every_empty_table_of_the_real_budgets_says_so(real_run):
+    rows = real_run.query(
+        "select source_file, table_seq, statements_found > 0, observed_statement"
+        " from quality.chk_empty_table_without_statement order by 1, 2"
+    )
+    # 政府性基金 (and, from 2023, 国有资本经营) tables printed empty, each with its 注 or 此表为空
+    assert [(f[:2], seq) for f, seq, _, _ in rows] == [
+        ("01", 6), ("01", 7), ("03", 6), ("03", 7), ("05", 6), ("05", 7), ("09", 10), ("12", 8), ("13", 10),
+        ("15", 10), ("16", 6), ("16", 7)]
+    assert all(said for _, _, said, _ in rows)
+    # 05 p.18: the 国有资本经营 table's 注 names the wrong fund, but says the table is empty
+    assert rows[5][3] == "第 419 行“注:本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表。”"
+    # 15 (tables of the 2019 pair) prints its 政府性基金 table bare; the pair's 说明 (14) says 本部门无此项收入
+    assert rows[9][3].startswith("14_jiangsu_renda_2019_dept_budget_narrative.pdf 第 145 行“（2）政府性基金收入预算0万元")
+    assert real_run.query("select count(*) from quality.violations where check_name = 'empty_table_without_statement'") \
+        == [(0,)]
