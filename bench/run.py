@@ -22,8 +22,11 @@ subprocess and all its children (parse workers, dbt threads):
 - quality        expectations.checkpoint.run_quality_checks (skipped if missing).
 - report         dagster_project.reporting.render_quality_report (skipped if missing).
 - e2e            load + dbt + quality + report (sum of the stages above), and
-- e2e_dagster    the real thing: `dagster asset materialize --select '*'` on a fresh
-                 database (skipped without dbt/target/manifest.json; --no-dagster).
+- e2e_dagster    the real thing: `python -m dagster_project.run` (what `make run` does) on a
+                 fresh warehouse (skipped without dbt/target/manifest.json; --no-dagster), then
+- nochange_run   the same command again with nothing changed (the fixed cost of a run), and
+- new_file_run   again after one new file (a distinct copy of a corpus file) is added.
+                 These three print each step's wall and CPU seconds (run.py --timings).
 
 Prints a table, the parse/floor ratio, the targets, and (when the quality step
 ran) how many of the inconsistencies injected by the generator the checks found.
@@ -37,6 +40,7 @@ import inspect
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -383,20 +387,7 @@ def bench_size(n: int, args) -> dict:
                 _row("e2e_dagster", n, mb, None, None, "skipped", "no dbt/target/manifest.json (make run)")
             )
         else:
-            dg = work / "dagster"
-            env = {**os.environ, "FISCAL_RAW_DIR": str(out), "FISCAL_DB_PATH": str(dg / "fiscal.duckdb"),
-                   "FISCAL_REPORT_DIR": str(dg / "reports"), "DAGSTER_HOME": str(dg / "home"),
-                   "FISCAL_PARSE_WORKERS": str(args.workers), "DBT_PROFILES_DIR": str(ROOT / "dbt"),
-                   "DO_NOT_TRACK": "1"}  # fmt: skip
-            (dg / "home").mkdir(parents=True, exist_ok=True)
-            # what `make run` does
-            cmd = [str(VENV_BIN / "dagster"), "job", "execute", "-m", "dagster_project.definitions",
-                   "-j", "fiscal_full_build"]  # fmt: skip
-            r = run_child(cmd, cwd=ROOT, env=env)
-            status = "ok" if r["rc"] == 0 else "error"
-            rows.append(_row("e2e_dagster", n, mb, r["wall"], r["peak_mb"], status,
-                             "" if status == "ok" else r["tail"][-600:], cpu=r["cpu_s"]))  # fmt: skip
-            _progress(rows[-1])
+            rows.extend(dagster_runs(out, work / "dagster", n, mb, args.workers))
 
     result = {"n": n, "corpus": manifest, "stages": rows}
     floor = _get(rows, "floor_duckdb")
@@ -412,6 +403,56 @@ def bench_size(n: int, args) -> dict:
     if _get(rows, "quality"):
         result["findings"] = findings(db)
     return result
+
+
+RUNS = ("e2e_dagster", "nochange_run", "new_file_run")  # full build, no change, one new file
+TIMING = re.compile(r"^  timing (?P<step>.+): wall (?P<wall>[\d.]+) s, cpu (?P<cpu>[\d.]+) s$", re.MULTILINE)
+
+
+def dagster_runs(corpus_dir: Path, dg: Path, n: int, mb: float, workers: int) -> list[dict]:
+    """What `make run` costs: a full build, a run with no change, a run after one new file.
+
+    The raw folder is a copy of the corpus (a file is added to it); each row's extra holds the
+    per-step wall and CPU seconds the run printed (run.py --timings).
+    """
+    raw = dg / "raw"
+    shutil.copytree(corpus_dir, raw, ignore=shutil.ignore_patterns(".*"))
+    env = {**os.environ, "FISCAL_RAW_DIR": str(raw), "FISCAL_DB_PATH": str(dg / "fiscal.duckdb"),
+           "FISCAL_REPORT_DIR": str(dg / "reports"), "DAGSTER_HOME": str(dg / "home"),
+           "FISCAL_PARSE_WORKERS": str(workers), "DBT_PROFILES_DIR": str(ROOT / "dbt"),
+           "DO_NOT_TRACK": "1"}  # fmt: skip
+    (dg / "home").mkdir(parents=True, exist_ok=True)
+    rows = []
+    for name in RUNS:
+        if name == "new_file_run":  # a distinct copy of the first file: new content, parsed and loaded
+            first = min(p for p in raw.rglob("*") if p.is_file())
+            (raw / f"zz_new_{first.name}").write_bytes(first.read_bytes() + b"\n\n")
+        r = run_child([sys.executable, "-m", "dagster_project.run", "--timings"], cwd=ROOT, env=env)
+        status = "ok" if r["rc"] == 0 else "error"
+        steps = {m["step"]: {"wall_s": float(m["wall"]), "cpu_s": float(m["cpu"])} for m in TIMING.finditer(r["tail"])}
+        rows.append(_row(name, n, mb, r["wall"], r["peak_mb"], status, "" if status == "ok" else r["tail"][-600:],
+                         extra={"steps": steps}, cpu=r["cpu_s"]))  # fmt: skip
+        _progress(rows[-1])
+        if status != "ok":
+            break
+    return rows
+
+
+def print_runs(results: list[dict]) -> None:
+    """Per step of `make run`: wall / CPU seconds of the full build, the no-change run, one new file."""
+    for res in results:
+        runs = {r["stage"]: r["extra"].get("steps", {}) for r in res["stages"] if r["stage"] in RUNS and r["status"] == "ok"}
+        if not runs:
+            continue
+        steps = list(dict.fromkeys(step for by in runs.values() for step in by))
+        width = max(len(step) for step in steps)
+        print(f"make run at n={res['n']}, per step (wall s / CPU s):")
+        print(f"  {'step':<{width}}" + "".join(f"{name:>22}" for name in runs))
+        for step in steps:
+            cells = [by.get(step) for by in runs.values()]
+            print(f"  {step:<{width}}" + "".join(
+                f"{c['wall_s']:>12.1f} / {c['cpu_s']:<7.1f}" if c else f"{'-':>22}" for c in cells))
+        print()
 
 
 def _get(rows: list[dict], stage: str) -> dict | None:
@@ -606,6 +647,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{' (findings-heavy)' if args.findings_heavy else ''}", flush=True)
         results.append(bench_size(n, args))
     print_table(results)
+    print_runs(results)
     t = targets(results)
     print_targets(t)
     for res in results:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import sys
 import threading
 import time
@@ -117,12 +118,21 @@ def _value(metadata: dict[str, Any], key: str) -> Any:
     return getattr(entry, "value", entry)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process (all threads) and of its ended children (dbt, parse workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 class Progress:
     """Collects a run's events per step and prints one line when a step ends."""
 
     def __init__(self, out: TextIO, started: float):
         self.out = out
         self.started = started
+        # (step, wall s, CPU s) per ended step, measured when its end is read (every 0.3 s)
+        self.timings: list[tuple[str, float, float]] = []
+        self._mark = (started, cpu_seconds())
         self.metadata: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # step → asset → metadata
         self.checks: dict[str, list[bool]] = defaultdict(list)  # step → passed per check
         self.failed_steps: list[tuple[str, str]] = []
@@ -143,6 +153,7 @@ class Progress:
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
             self.checks[step].append(bool(event.event_specific_data.passed))
         elif kind == DagsterEventType.STEP_SUCCESS:
+            self.lap(step)
             line = self.describe(step)
             if line:
                 self.say(line)
@@ -151,6 +162,11 @@ class Progress:
             message = cause(error) if error else "failed"
             self.failed_steps.append((step, message))
             self.say(f"{step}: FAILED — {message}")
+
+    def lap(self, step: str) -> None:
+        now, cpu = time.monotonic(), cpu_seconds()
+        self.timings.append((step, now - self._mark[0], cpu - self._mark[1]))
+        self._mark = (now, cpu)
 
     def describe(self, step: str) -> str | None:
         assets = self.metadata.get(step, {})
@@ -187,11 +203,16 @@ class Progress:
         return None  # steps that only check (raw layer, finance rules): their results are in the UI
 
 
-def run(out: TextIO | None = None) -> int:
-    """Execute fiscal_full_build against DAGSTER_HOME's instance; 0 when the pipeline ran."""
+def run(out: TextIO | None = None, timings: bool = False) -> int:
+    """Execute fiscal_full_build against DAGSTER_HOME's instance; 0 when the pipeline ran.
+
+    With timings, prints each step's wall and CPU seconds at the end (bench/run.py reads them).
+    """
+    out = out or sys.stdout
+    start_wall, start_cpu = time.monotonic(), cpu_seconds()
     from .definitions import defs  # here, not at import: loading them reads dbt's manifest
 
-    out = out or sys.stdout
+    load_time = (time.monotonic() - start_wall, cpu_seconds() - start_cpu)
     settings = load_settings()
     log_file = prepare_home(dagster_home())  # before the instance loads, so it reads the config
     started = time.monotonic()
@@ -243,6 +264,11 @@ def run(out: TextIO | None = None) -> int:
         print(f"  log: {log_file}  ·  run {run_id} in the Dagster UI (make dev)", file=sys.stderr, flush=True)
         return 1
     print(f"fiscal: done in {elapsed:.0f}s", file=out, flush=True)
+    if timings:
+        total = (time.monotonic() - start_wall, cpu_seconds() - start_cpu)
+        steps = [("load definitions", *load_time), *progress.timings, ("total", *total)]
+        for step, wall, cpu in steps:
+            print(f"  timing {step}: wall {wall:.2f} s, cpu {cpu:.2f} s", file=out)
     print(f"  warehouse: {progress.warehouse or settings.db_path}   (make sql opens it read-only)", file=out)
     # the run writes its report in a private folder that publish moves into place with the warehouse
     print(f"  report:    {settings.report_dir / 'quality' / 'index.html'}", file=out)
@@ -255,12 +281,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--prepare-home", action="store_true", help="only write DAGSTER_HOME/dagster.yaml (for make dev)"
     )
+    parser.add_argument("--timings", action="store_true", help="print each step's wall and CPU seconds at the end")
     args = parser.parse_args(argv)
     try:
         if args.prepare_home:
             prepare_home(dagster_home())
             return 0
-        return run()
+        return run(timings=args.timings)
     except Exception as exc:  # noqa: BLE001 - the traceback for the developer, the reason last for the operator
         traceback.print_exc()
         print(f"fiscal: the run could not start: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)

@@ -3,8 +3,9 @@
 ``run_quality_checks`` takes each rule's model ``quality.chk_<check_name>`` (built by dbt: one
 row per checked instance, compared values DECIMAL), one rule at a time, and lets GX judge the
 columns its expectations read with the rule's suite (``chk_<check_name>_suite``, result format
-COMPLETE, failing rows named by source_file, line_no and check_row); the failing rows' other
-columns are then read back from the model. Nothing is judged before GX sees the rows: the
+COMPLETE without the values, failing rows named by source_file, line_no and check_row; the values
+of the first 20 for Data Docs: gx_rules.RESULT_FORMAT); the failing rows' other columns are then
+read back from the model. Nothing is judged before GX sees the rows: the
 rows GX reports as unexpected become ``quality.violations``; ``quality.check_results`` holds
 each rule's counts, both written in one transaction. Violations are findings: nothing here
 raises because the documents break a rule, and a rule whose model is missing is reported as
@@ -95,7 +96,8 @@ class QualityRunSummary:
 
 
 def run_quality_checks(
-    db_path: str | Path, report_dir: str | Path | None = None, rules: tuple[Rule, ...] | None = None
+    db_path: str | Path, report_dir: str | Path | None = None, rules: tuple[Rule, ...] | None = None,
+    result_format: dict = RESULT_FORMAT,
 ) -> QualityRunSummary:
     """Validate every rule's check rows in ``db_path``; replace quality.violations and quality.check_results.
 
@@ -109,7 +111,7 @@ def run_quality_checks(
     checks, records, results = [], [], {}
     with duckdb.connect(str(db_path)) as con:
         for rule in rules:
-            check, rule_records, result = _check(con, context, rule)
+            check, rule_records, result = _check(con, context, rule, result_format)
             checks.append(check)
             records.extend(rule_records)
             if result is not None:
@@ -168,7 +170,7 @@ def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list
 
 
 def _check(
-    con: duckdb.DuckDBPyConnection, context, rule: Rule
+    con: duckdb.DuckDBPyConnection, context, rule: Rule, result_format: dict = RESULT_FORMAT
 ) -> tuple[CheckSummary, list[dict], ExpectationSuiteValidationResult | None]:
     try:
         frame = check_rows(con, rule)
@@ -182,7 +184,7 @@ def _check(
             suite=build_suite(context, rule),
         )
     )
-    result = validation.run(batch_parameters={"dataframe": frame}, result_format=RESULT_FORMAT)
+    result = validation.run(batch_parameters={"dataframe": frame}, result_format=result_format)
     error = next(
         (
             r.exception_info.get("exception_message") or "GX raised an exception"
@@ -207,10 +209,19 @@ def unexpected_check_rows(result: ExpectationSuiteValidationResult) -> dict[int,
     found: dict[int, str] = {}
     for expectation_result in result.results:
         severity = (expectation_result.expectation_config.meta or {}).get("severity")
-        for index in expectation_result.result.get("unexpected_index_list") or []:
-            row = int(index["check_row"])
+        for row in _index_check_rows(expectation_result.result.get("unexpected_index_list") or []):
             found[row] = min(filter(None, (found.get(row), severity)), key=_severity_rank)
     return dict(sorted(found.items()))
+
+
+def _index_check_rows(index_list: list[dict]) -> list[int]:
+    """The check_row of each failing row: GX lists one dict per row, or (without the rows' values,
+    RESULT_FORMAT) one dict of index columns, each the list of every failing row's value."""
+    rows = []
+    for index in index_list:
+        value = index["check_row"]
+        rows += [int(v) for v in value] if isinstance(value, list) else [int(value)]
+    return rows
 
 
 def _severity_rank(severity: str) -> int:

@@ -215,6 +215,10 @@ def test_rerun_with_an_analyst_connected_is_identical_and_does_not_fail(tmp_path
     assert second.result.returncode == 0, second.result.stderr[-3000:]
     assert out.strip() == "78"  # the open connection still reads a complete warehouse
     assert {m: sorted(second.query(f"select * from marts.{m}"), key=repr) for m in marts} == before
+    # dbt saw the same database path both times (assets/dbt.py): the second run reused the parse
+    log = (tmp_path / "dagster_home" / "logs" / "fiscal.log").read_text(encoding="utf-8")
+    second_dbt = log[log.rindex("Running dbt command") :]
+    assert "Unable to do partial parsing" not in second_dbt
 
 
 def test_line_accounting_per_file_is_complete(sample_run):

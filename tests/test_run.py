@@ -9,7 +9,7 @@ import sys
 import pytest
 from pipeline_helpers import ROOT, SAMPLES, pipeline_env
 
-from dagster_project.assets.dbt import PARTIAL_PARSE, run_target_path
+from dagster_project.assets.dbt import PARTIAL_PARSE, dbt_target, run_target_path
 
 
 def test_run_prints_a_short_account_ending_with_the_paths(sample_run):
@@ -58,6 +58,38 @@ def test_dbt_run_folders_go_where_the_operator_says(tmp_path, monkeypatch):
     monkeypatch.setenv("FISCAL_DBT_RUNS_DIR", str(tmp_path / "worker_runs"))  # what each pytest -n worker gets
     assert run_target_path("abcdef12-3456") == tmp_path / "worker_runs" / "abcdef12"
     assert [p.name for p in (tmp_path / "worker_runs").iterdir()] == ["abcdef12"]
+
+
+def test_the_parse_seed_is_the_newest_made_for_the_same_database_path(tmp_path):
+    runs = tmp_path / "runs"
+    for n, path in enumerate(["/w/a.duckdb.build", "/w/b.duckdb.build"]):
+        target = run_target_path(f"{n:08d}-run", runs_dir=runs, profile_path=path, fallback=None)
+        (target / PARTIAL_PARSE).write_bytes(path.encode())
+        os.utime(target, (1_000_000 + n, 1_000_000 + n))
+    again = run_target_path("00000002-run", runs_dir=runs, profile_path="/w/a.duckdb.build", fallback=None)
+    assert (again / PARTIAL_PARSE).read_bytes() == b"/w/a.duckdb.build"  # not the newer run's, made for b
+    make_parse = tmp_path / "make_parse.msgpack"
+    make_parse.write_bytes(b"make")
+    first = run_target_path("00000003-run", runs_dir=tmp_path / "fresh", fallback=make_parse)
+    assert (first / PARTIAL_PARSE).read_bytes() == b"make"  # no run yet: `make`'s own parse
+
+
+def test_dbt_sees_the_build_file_under_a_fixed_name(tmp_path, monkeypatch):
+    import duckdb
+
+    monkeypatch.delenv("FISCAL_DB_PATH", raising=False)
+    build = tmp_path / "fiscal.duckdb.build-1234"
+    duckdb.connect(str(build)).close()
+    alias = tmp_path / "fiscal.duckdb.build"
+    with dbt_target(build, alias=alias) as seen:
+        assert seen == alias and os.environ["FISCAL_DB_PATH"] == str(alias)
+        assert alias.is_symlink() and alias.resolve() == build.resolve()
+        with duckdb.connect(str(seen)) as con:  # what dbt does: write through the fixed name
+            con.execute("create table t as select 42 as answer")
+    assert not alias.exists() and not alias.is_symlink() and "FISCAL_DB_PATH" not in os.environ
+    assert sorted(p.name for p in tmp_path.iterdir()) == [build.name]  # no WAL left beside the link
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert con.execute("select answer from t").fetchone() == (42,)
 
 
 def test_a_run_that_cannot_run_exits_non_zero_and_says_why(tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from ..publish import build_path
 from ..resources import FiscalWarehouse
 from ..settings import DBT_PROJECT_DIR, load_settings
 from ..translator import FiscalDbtTranslator
@@ -20,14 +21,20 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 # under dbt/target/runs (FISCAL_DBT_RUNS_DIR); only the newest few are kept, so it stays bounded.
 RUNS_KEPT = 3
 PARTIAL_PARSE = "partial_parse.msgpack"
+PROFILE_PATH = "profile_path.txt"  # the database path the run's parse was made for
+# `dbt parse` of `make` (the Makefile parses with FISCAL_DB_PATH.build, the path dbt_target gives dbt)
+MAKE_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE
 
 
-def run_target_path(run_id: str, runs_dir: Path | None = None, keep: int = RUNS_KEPT) -> Path:
-    """This run's dbt target folder, seeded with the newest run's parse state; older folders pruned.
+def run_target_path(
+    run_id: str, runs_dir: Path | None = None, keep: int = RUNS_KEPT, profile_path: str = "",
+    fallback: Path | None = MAKE_PARSE,
+) -> Path:
+    """This run's dbt target folder, seeded with an earlier parse state; older folders pruned.
 
-    The newest run parsed dbt with the same profile (the build file next to FISCAL_DB_PATH), so
-    its partial_parse.msgpack lets dbt skip a full parse; dbt/target's own one (from `dbt parse`)
-    was made for another path and makes dbt say "profile has changed" and parse again.
+    dbt reuses a partial_parse.msgpack only when the profile's database path is the one it was
+    made for (else "profile has changed": a full parse, ~6 CPU s). So the seed is the newest
+    run's parse made for the same path, else the newest run's, else `make`'s own parse.
     """
     runs_dir = runs_dir or load_settings().dbt_runs_dir
     runs_dir.mkdir(parents=True, exist_ok=True)
@@ -36,32 +43,59 @@ def run_target_path(run_id: str, runs_dir: Path | None = None, keep: int = RUNS_
     )
     target = runs_dir / run_id[:8]
     target.mkdir(exist_ok=True)
-    seed = next((p / PARTIAL_PARSE for p in earlier if (p / PARTIAL_PARSE).is_file()), None)
+    parsed = [p for p in earlier if (p / PARTIAL_PARSE).is_file()]
+    same_path = [p for p in parsed if _made_for(p) == profile_path]
+    seeds = [p / PARTIAL_PARSE for p in (same_path or parsed)[:1]] + ([fallback] if fallback else [])
+    seed = next((s for s in seeds if s.is_file()), None)
     if seed is not None and not (target / PARTIAL_PARSE).exists():
         shutil.copy2(seed, target / PARTIAL_PARSE)
+    (target / PROFILE_PATH).write_text(profile_path, encoding="utf-8")
     for old in [p for p in earlier if p != target][keep - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
     return target
 
 
-@contextmanager
-def dbt_target(db_path: Path) -> Iterator[None]:
-    """Point dbt's profile (env_var FISCAL_DB_PATH) at db_path for one invocation."""
-    before = os.environ.get("FISCAL_DB_PATH")
-    os.environ["FISCAL_DB_PATH"] = str(db_path)
+def _made_for(run_dir: Path) -> str | None:
     try:
-        yield
+        return (run_dir / PROFILE_PATH).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+@contextmanager
+def dbt_target(db_path: Path, alias: Path | None = None) -> Iterator[Path]:
+    """Point dbt's profile (env_var FISCAL_DB_PATH) at db_path for one invocation; yields the path dbt sees.
+
+    dbt hashes that path into its parse state, and each run's build file has its own name
+    (publish.py). With `alias`, dbt sees the file under that fixed name instead, a symlink to
+    db_path made for the invocation, so the next run's dbt reuses this one's parse. DuckDB
+    resolves the link: its WAL stays beside the real file, which is what publish moves.
+    """
+    seen = db_path
+    if alias is not None and alias != db_path:
+        link = alias.with_name(alias.name + ".tmp-link")
+        link.unlink(missing_ok=True)
+        link.symlink_to(db_path.name if db_path.parent == alias.parent else db_path)
+        os.replace(link, alias)  # atomic: a stale link (crashed run) is replaced, never followed
+        seen = alias
+    before = os.environ.get("FISCAL_DB_PATH")
+    os.environ["FISCAL_DB_PATH"] = str(seen)
+    try:
+        yield seen
     finally:
         if before is None:
             os.environ.pop("FISCAL_DB_PATH", None)
         else:
             os.environ["FISCAL_DB_PATH"] = before
+        if seen != db_path and alias.is_symlink():
+            alias.unlink()
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=FiscalDbtTranslator())
 def fiscal_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: FiscalWarehouse):
     """`dbt build`: seeds, staging, marts and their tests (reported as asset checks)."""
-    with dbt_target(warehouse.build_db()):
-        target = run_target_path(context.run_id)
+    # dbt sees the run's build file under the fixed name <warehouse>.build, so its parse is reused
+    with dbt_target(warehouse.build_db(), alias=build_path(warehouse.published_settings().db_path)) as path:
+        target = run_target_path(context.run_id, profile_path=str(path))
         # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
         yield from dbt.cli(["build", "--no-use-colors"], context=context, target_path=target).stream()

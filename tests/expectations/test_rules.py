@@ -7,6 +7,7 @@ raw rows (conftest.py), because dbt and GX contexts are the slow part.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from decimal import Decimal as D
 
 import duckdb
@@ -16,6 +17,7 @@ from conftest import budget, budget_table, fund, indicator, merge, narrative, re
 
 from expectations import registry
 from expectations.checkpoint import run_quality_checks
+from expectations.gx_rules import INDEX_COLUMNS
 
 CONTRACT_COLUMNS = [
     "check_name", "severity", "source_file", "report_seq", "table_seq", "subject",
@@ -446,13 +448,38 @@ def test_gx_names_failing_rows_by_file_and_line_and_carries_the_rule(checked):
     assert config.meta["formula"].startswith("年度资金总额 = 当年财政拨款")
     # bad.txt's; the 其中 case of sub_item_exceeds_total breaks the self-evaluation's total too (sub_eval.txt);
     # a target form's fund block is not loaded whole, so it is not summed (target35.pdf)
-    (failing,) = [f for f in outcome.result["unexpected_index_list"] if f["source_file"] == "bad.txt"]
+    # every failing row by file, line and check row; the compared values of the first 20 (gx_rules.RESULT_FORMAT)
+    (index,) = outcome.result["unexpected_index_list"]
+    assert index["source_file"].count("bad.txt") == 1 and len(index["check_row"]) == outcome.result["unexpected_count"]
+    (failing,) = [f for f in outcome.result["unexpected_rows"].to_dict("records") if f["source_file"] == "bad.txt"]
     assert (failing["source_file"], failing["line_no"]) == ("bad.txt", 60)
     assert (failing["expected_yuan"], failing["observed_yuan"]) == (D("440000.00"), D("450000.00"))
+    assert "expected_yuan" not in index  # no values of every failing row: they cost O(findings) in GX
     grade = summary.validation_results["grade_mismatch"].results[0].expectation_config
     assert grade.kwargs["bands"] == [["优", 90], ["良", 80], ["中", 60], ["差", 0]]
     rate = summary.validation_results["execution_rate_mismatch"].results[0].expectation_config
     assert rate.kwargs["tolerance"] == 0.05
+
+
+def test_violations_are_those_of_the_result_with_every_failing_rows_values(checked, tmp_path):
+    """gx_rules.RESULT_FORMAT leaves out the failing rows' values (their cost grew with the findings):
+    quality.violations and quality.check_results are row for row, column for column what the
+    COMPLETE result with every value gives."""
+    _, rows, db = checked
+    copy = tmp_path / "with_values.duckdb"
+    shutil.copyfile(db, copy)
+    with_values = {"result_format": "COMPLETE", "unexpected_index_column_names": INDEX_COLUMNS}
+    run_quality_checks(copy, None, result_format=with_values)
+    for table in ("violations", "check_results"):
+        with duckdb.connect(str(copy)) as con:
+            con.execute(f"ATTACH '{db}' AS lean (READ_ONLY)")
+            counts = con.execute(
+                f"SELECT (SELECT count(*) FROM quality.{table}), "
+                f"(SELECT count(*) FROM (FROM quality.{table} EXCEPT ALL FROM lean.quality.{table})), "
+                f"(SELECT count(*) FROM (FROM lean.quality.{table} EXCEPT ALL FROM quality.{table}))"
+            ).fetchone()
+        assert counts[1:] == (0, 0), (table, counts)
+    assert counts[0] == len(registry.RULES) and len(rows) >= 30  # every rule, many findings compared
 
 
 def test_the_verdict_is_gxs_parameters(warehouse):
@@ -486,6 +513,11 @@ def test_data_docs_show_the_rules_offline(checked):
     assert len(pages) == len(registry.RULES)
     page = next(p for p in pages if "chk_fund_total_mismatch" in str(p)).read_text(encoding="utf-8")
     assert "年度资金总额 = 当年财政拨款" in page and "tolerance_yuan" in page and "bad.txt" in page
+    # the failing row with its values, in the table gx_rules.FailingRowsTable renders
+    flat = " ".join(page.split())
+    table = flat[flat.index("<th > source_file </th> <th > line_no </th> <th > check_row </th>") :]
+    row = table[table.index(">bad.txt<") : table.index("</tr>", table.index(">bad.txt<"))]
+    assert [">60<", ">440000.0<", ">450000.0<"] == [v for v in (">60<", ">440000.0<", ">450000.0<") if v in row], row
     for html in [summary.data_docs_index, *pages]:
         text = html.read_text(encoding="utf-8")
         assert "cdn." not in text and "unpkg.com" not in text and "code.jquery.com" not in text, html
