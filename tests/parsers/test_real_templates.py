@@ -134,6 +134,6 @@ def test_every_cell_has_its_own_key_and_same_named_columns_are_not_loaded():
     r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
     ambiguous = [i for i in r.issues if i.code == "budget_measure_ambiguous"]
     assert [(i.severity, i.message.split("”")[0]) for i in ambiguous] == [
-        ("warning", "预算表单元格“267.8"),
+        ("warning", "预算表单元格“267.80"),  # the whole figure, though it overflows its drawn column
         ("warning", "预算表单元格“200.44"),
     ]
