@@ -384,6 +384,7 @@ class _BudgetTableBuilder:
         self._keys: set[tuple[int, str | None, str]] = set()  # (row_seq, side, measure) loaded
         self.by_code: dict[str, dict[str, Decimal]] = {}
         self.printed_again = False  # the same title comes again later (this one is in the contents)
+        self._label_row: Row | None = None  # the row before, when it was a subject without amounts
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
         if len(title_row.texts) > 1:
             self._furniture(title_row, TITLE)
@@ -645,6 +646,13 @@ class _BudgetTableBuilder:
         )
 
     def _coded_row(self, row: Row) -> None:
+        before, self._label_row = self._label_row, None
+        if before is not None and self._continues(before, row):
+            # the amounts printed a line below their subject (301 工资福利支出 | blank, then | 10,204.52):
+            # one row, with the subject row's number
+            self.row_seq -= 1
+            self._coded_row(Row(before.lines + row.lines, [a if a.text else b for a, b in zip(before.cells, row.cells)]))
+            return
         cells = row.cells
         codes: list[Cell] = []
         name_cell: Cell | None = None
@@ -715,7 +723,20 @@ class _BudgetTableBuilder:
             )
         if code:
             self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
+        if not amounts:
+            self._label_row = row
         self._mark(row, FIELD if amounts else HEADER)
+
+    @staticmethod
+    def _continues(label_row: Row, row: Row) -> bool:
+        """Is ``row`` only the amounts of ``label_row``: as wide, amounts alone, in the label row's blank cells?"""
+        filled = [c for c in row.cells if c.text]
+        return (
+            len(label_row.cells) == len(row.cells)
+            and bool(filled)
+            and all(_amount(c.text) is not None for c in filled)
+            and not any(a.text and b.text for a, b in zip(label_row.cells, row.cells))
+        )
 
     def _place(self, region: list[Cell], codes: list[Cell]) -> tuple[dict[str, Cell | None], list[Cell]]:
         """Map a narrow row's cells after its label onto the amount columns.

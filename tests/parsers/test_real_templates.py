@@ -137,3 +137,22 @@ def test_every_cell_has_its_own_key_and_same_named_columns_are_not_loaded():
         ("warning", "预算表单元格“267.80"),  # the whole figure, though it overflows its drawn column
         ("warning", "预算表单元格“200.44"),
     ]
+
+
+def test_amounts_printed_a_line_below_their_subject_join_it():
+    # Jiangsu 2018 公开06表 (p.16): 301 | 工资福利支出 | blank, and the next printed line | | | 10,204.52
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    basic = next(t for t in r.budget_tables if t.table_title.endswith("财政拨款基本支出预算表"))
+    classes = [
+        (c.subject_code, c.subject_name, c.amount)
+        for c in r.budget_cells
+        if c.table_seq == basic.table_seq and c.code_level == "类"
+    ]
+    assert classes == [
+        ("301", "工资福利支出", D("10204.52")),
+        ("302", "商品和服务支出", D("2722.57")),
+        ("303", "对个人和家庭的补助", D("1052.83")),
+    ]
+    # traced to the line that prints the amount
+    wages = next(c for c in r.budget_cells if c.table_seq == basic.table_seq and c.subject_code == "301")
+    assert "10,204.52" in next(s.text for s in r.source_lines if s.line_no == wages.line_no)
