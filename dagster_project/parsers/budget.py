@@ -414,7 +414,11 @@ class _BudgetTableBuilder:
                 return True
             has_code = any(_is_code(c.text) or _JOINED_CODE.match(c.text) for c in row.cells)
             if not has_code and self.layout not in ("two_sided", "blocks"):
-                return False  # text after the table's body: prose
+                if not self._label_without_amounts(row):
+                    return False  # text after the table's body: prose
+                self._mark(row, HEADER)  # 专项收入 | blank: a subject of the table with nothing printed
+                self.line_end = row.last_line
+                return True
             # two-sided tables have label rows without amounts (二、事业收入 with blanks)
         if self.layout is None:
             self._finish_header()
@@ -434,6 +438,15 @@ class _BudgetTableBuilder:
     def is_empty(self) -> bool:
         """Nothing but the title so far (no header, furniture or row)."""
         return not self.headers and not self.cells and self.row_seq == 0
+
+    def _label_without_amounts(self, row: Row) -> bool:
+        """A row of the table's grid (as wide as its header) naming a subject, with its amounts blank."""
+        return (
+            self.layout == "coded"
+            and bool(self.columns)
+            and len(row.cells) == self.width > 1
+            and not any(_is_prose(t) or _is_furniture(t) for t in row.texts)
+        )
 
     def _has_values(self, row: Row) -> bool:
         return any(_amount(c.text) is not None for c in row.cells)

@@ -41,7 +41,7 @@ FLOORS = {
     "real/05_sh_putuo_caizhengju_2025_dept_budget.pdf": 100,
     "real/09_jiangsu_jianchayuan_2019_dept_budget.pdf": 99.4,
     "real_templates/12_jiangsu_renda_2017_dept_budget.pdf": 100,
-    "real_templates/13_jiangsu_jianchayuan_2018_dept_budget.pdf": 96.4,
+    "real_templates/13_jiangsu_jianchayuan_2018_dept_budget.pdf": 97.4,
     "real_templates/14_jiangsu_renda_2019_dept_budget_narrative.pdf": 100,
     "real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf": 100,
     "real_templates/16_sh_putuo_wanli_jiedao_2024_dept_budget.pdf": 100,

@@ -156,3 +156,11 @@ def test_amounts_printed_a_line_below_their_subject_join_it():
     # traced to the line that prints the amount
     wages = next(c for c in r.budget_cells if c.table_seq == basic.table_seq and c.subject_code == "301")
     assert "10,204.52" in next(s.text for s in r.source_lines if s.line_no == wages.line_no)
+
+
+def test_subjects_with_blank_amounts_do_not_end_the_table():
+    # Jiangsu 2018 公开02表 (p.14): 专项收入 | blank comes before 其他非税收入 小计 14.39 and 其他收入 14.39
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    income = next(t for t in r.budget_tables if t.table_title.endswith("收入预算总表") and "收支" not in t.table_title)
+    rows = [(c.subject_name, c.amount) for c in r.budget_cells if c.table_seq == income.table_seq]
+    assert rows[-2:] == [("小计", D("14.39")), ("其他收入", D("14.39"))]
