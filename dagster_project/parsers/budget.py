@@ -317,6 +317,9 @@ def _is_prose(text: str) -> bool:
 # ------------------------------------------------------------------ budget tables
 
 _SIDE_LABELS = ("项目", "项目名称")  # the label column of each side of a two-sided table
+# How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
+# otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
+_ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
 
 
 def _stacked_header(headers: list[Row]) -> Row | None:
@@ -397,6 +400,8 @@ class _BudgetTableBuilder:
             return True
         texts = row.texts
         if any(_is_furniture(t) for t in texts) and not self._has_values(row):
+            if self.layout is None:
+                self.headers = []  # rows above the 部门/单位 line are the caption (the department's name), not columns
             self._furniture(row)
             return True
         has_values = self._has_values(row)
@@ -615,21 +620,45 @@ class _BudgetTableBuilder:
         if any(len(h.cells) != width for h in headers):
             return
         grid = [[c.text for c in h.cells] for h in headers]
-        measures = []
+        measures: list[str] = []
+        tops: list[int] = []  # the header row where each column's own label starts
         for j in range(width):
             levels = [h for h in range(len(grid)) if grid[h][j]]
             if not levels:
                 measures.append("")
+                tops.append(len(grid))
                 continue
             h = levels[-1]
             label = column_label(grid[h][j])
-            if h > 0 and norm(label) in ("小计", "合计"):
-                parent = next((grid[h - 1][k] for k in range(j, width) if grid[h - 1][k]), None)
-                if parent:
-                    label = f"{column_label(parent)}-{label}"
+            # a label wrapped over header rows (会议 / 费, 公务用车 / 运行维护 / 费): the pieces above that
+            # do not end a label of their own are its beginning
+            for above in reversed(levels[:-1]):
+                if _ENDS_LABEL.search(column_label(grid[above][j])):
+                    break
+                label, h = column_label(grid[above][j]) + label, above
             measures.append(label)
+            tops.append(h)
+        for j, label in enumerate(measures):
+            if tops[j] > 0 and norm(label) in ("小计", "合计"):
+                parent = self._group_of(grid, measures, tops, j, norm(label) == "小计")
+                if parent:
+                    measures[j] = f"{column_label(parent)}-{label}"
         self.grid_measures = measures
         self.grid_width = width
+
+    @staticmethod
+    def _group_of(grid: list[list[str]], measures: list[str], tops: list[int], j: int, subtotal: bool) -> str | None:
+        """The group a bare 小计/合计 column totals: the lowest label above its own that is no column's
+        label (公务用车购置及运行维护费 over 小计 | 购置费 | 运行维护费), at or right of it (groups
+        are centred over their columns) with no other column's label beside it in between; else the
+        first label at or right of a 小计 on the top header row (“三公”经费 over its columns)."""
+        top = tops[j]
+        for r in range(top - 1, -1, -1):
+            for c in range(j + 1, len(grid[r])):
+                if grid[r][c] and r < tops[c] and all(tops[k] < r or not measures[k] for k in range(j + 1, c)):
+                    return grid[r][c]
+        first = next((r for r in range(top) if any(grid[r][j:])), None) if subtotal else None
+        return next((t for t in grid[first][j:] if t), None) if first is not None else None
 
     # -- data rows ----------------------------------------------------------
 
@@ -1045,6 +1074,8 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
 
     years = [b.year for b in builders if b.year] + prose.years
     default_year = max(set(years), key=years.count) if years else None
+    for b in builders:  # a table printing no 部门 is of the department the document's title names
+        b.department = b.department or prose.title_department
     result.budget_tables = [b.table(default_year) for b in builders]
     result.budget_cells = [c for b in builders for c in b.cells]
     result.narrative_amounts = prose.amounts(default_year)

@@ -124,18 +124,26 @@ def test_jiangsu_summary_with_a_label_column_per_block():
     assert not [i for i in r.issues if i.severity in ("error", "warning")]
 
 
-def test_every_cell_has_its_own_key_and_same_named_columns_are_not_loaded():
+def test_every_cell_has_its_own_key_and_wrapped_three_public_labels_are_joined():
     # fct_budget_line's key (table, row, side, measure) holds in every template; the 2018 三公 table
-    # wraps 会议 / 费 and 公务用车运行维护 / 费 over its header rows: two columns named 费, neither loaded
+    # (p.19) wraps 会议 / 费 and 公务用车 / 运行维护 / 费 over its header rows, with the department's
+    # name printed above them: the labels are joined, and named as the 2017 and 2019 tables name them
     for name in ("12_jiangsu_renda_2017_dept_budget.pdf", "13_jiangsu_jianchayuan_2018_dept_budget.pdf"):
         r = parsed(name)
         keys = [(c.table_seq, c.row_seq, c.side, c.measure) for c in r.budget_cells]
         assert len(keys) == len(set(keys)), name
     r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
-    ambiguous = [i for i in r.issues if i.code == "budget_measure_ambiguous"]
-    assert [(i.severity, i.message.split("”")[0]) for i in ambiguous] == [
-        ("warning", "预算表单元格“267.80"),  # the whole figure, though it overflows its drawn column
-        ("warning", "预算表单元格“200.44"),
+    assert not [i for i in r.issues if i.code == "budget_measure_ambiguous"]
+    three = next(t for t in r.budget_tables if "三公" in t.table_title)
+    assert [(c.measure, c.amount) for c in r.budget_cells if c.table_seq == three.table_seq] == [
+        ("合计", D("1384.74")),
+        ("“三公”经费-小计", D("484.30")),
+        ("因公出国（境）费", D("100.00")),
+        ("公务用车购置及运行维护费-小计", D("267.80")),
+        ("公务用车运行维护费", D("267.80")),
+        ("公务接待费", D("116.50")),
+        ("会议费", D("200.44")),
+        ("培训费", D("700.00")),
     ]
 
 
