@@ -4,6 +4,8 @@
 --   total:   the matching table total (一般公共预算 / 政府性基金 / 财政拨款 / 收入 / 支出, chosen
 --            from the narrative's wording);
 --   three_public, operating_cost: the matching column of the 三公 table (items from the seed).
+-- The tables are those of the narrative's document (int_budget_documents): a department-year
+-- published as two files (narrative and tables apart) is compared across the pair.
 -- Several tables may hold a candidate; the narrative agrees when any does, so each narrative
 -- amount is compared with its closest candidate. Amounts with no candidate are not checked.
 -- Compared at the narrative's printed precision: as_printed_yuan is the table amount rounded to the
@@ -13,9 +15,17 @@
 -- 250.52 to 250.520 claims no more than two decimals), is what rounding explains (tolerance_yuan).
 with
 
+documents as (
+
+    select * from {{ ref('int_budget_documents') }}
+
+),
+
 budget as (
 
-    select * from {{ ref('int_budget_lines_classified') }}
+    select b.*, d.document_id
+    from {{ ref('int_budget_lines_classified') }} as b
+    join documents as d using (source_file)
 
 ),
 
@@ -44,17 +54,9 @@ narrative as (
 
 ),
 
-departments as (
-
-    select source_file, any_value(department) as department, any_value(district) as district
-    from budget
-    group by source_file
-
-),
-
 candidates as (
 
-    select 'subject' as context, source_file, fiscal_year, name_key as match_key, amount_yuan, table_seq,
+    select 'subject' as context, document_id, source_file, fiscal_year, name_key as match_key, amount_yuan, table_seq,
            table_title, line_no
     from budget
     where table_kind in ('gpb_function', 'gf_function', 'expenditure') and measure = '合计'
@@ -62,7 +64,7 @@ candidates as (
 
     union all
 
-    select 'total', source_file, fiscal_year,
+    select 'total', document_id, source_file, fiscal_year,
            case table_kind
                when 'gpb_function' then 'gpb'
                when 'gf_function' then 'gf'
@@ -80,7 +82,7 @@ candidates as (
     union all
 
     select case when three_public_item = 'operating_cost' then 'operating_cost' else 'three_public' end,
-           source_file, fiscal_year, three_public_item, amount_yuan, table_seq, table_title, line_no
+           document_id, source_file, fiscal_year, three_public_item, amount_yuan, table_seq, table_title, line_no
     from budget
     where table_kind = 'three_public' and three_public_item is not null
 
@@ -92,12 +94,16 @@ compared as (
         n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
         n.amount_yuan, n.decimals,
         arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_yuan)) as closest_amount,
-        arg_min('《' || c.table_title || '》第 ' || c.line_no || ' 行', abs(c.amount_yuan - n.amount_yuan))
-            as closest_place,
+        arg_min(
+            case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
+                || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
+            abs(c.amount_yuan - n.amount_yuan)
+        ) as closest_place,
         count(*) as candidates
     from narrative as n
+    join documents as nd on nd.source_file = n.source_file
     join candidates as c
-      on c.source_file = n.source_file and c.context = n.context and c.match_key = n.match_key
+      on c.document_id = nd.document_id and c.context = n.context and c.match_key = n.match_key
      and (n.fiscal_year is null or c.fiscal_year is null or n.fiscal_year = c.fiscal_year)
     group by all
 
@@ -128,4 +134,4 @@ select
     {{ money(rounded_as_printed('c.closest_amount', 'c.unit', 'c.decimals')) }} as as_printed_yuan,
     {{ page_of('c') }} as page_no
 from compared as c
-left join departments as d using (source_file)
+left join documents as d using (source_file)
