@@ -400,9 +400,12 @@ class _BudgetTableBuilder:
             return True
         texts = row.texts
         if any(_is_furniture(t) for t in texts) and not self._has_values(row):
+            caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
             if self.layout is None:
                 self.headers = []  # rows above the 部门/单位 line are the caption (the department's name), not columns
             self._furniture(row)
+            if self.department is None and len(caption) == 1 and _DEPARTMENT_LABEL.search(norm("".join(texts))):
+                self.department = label_text(caption[0])  # 部门： left blank, the name printed above it
             return True
         has_values = self._has_values(row)
         if not has_values:

@@ -135,6 +135,7 @@ def test_every_cell_has_its_own_key_and_wrapped_three_public_labels_are_joined()
     r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
     assert not [i for i in r.issues if i.code == "budget_measure_ambiguous"]
     three = next(t for t in r.budget_tables if "三公" in t.table_title)
+    assert three.department == "江苏省人民检察院"  # 部门： left blank, the name printed in the caption above
     assert [(c.measure, c.amount) for c in r.budget_cells if c.table_seq == three.table_seq] == [
         ("合计", D("1384.74")),
         ("“三公”经费-小计", D("484.30")),
