@@ -44,6 +44,7 @@ class FiscalWarehouse(dg.ConfigurableResource):
             report_dir=Path(self.report_dir) if self.report_dir else base.report_dir,
             parse_workers=base.parse_workers,
             limits=base.limits,
+            decisions_path=base.decisions_path,
         )
 
     def settings(self) -> Settings:

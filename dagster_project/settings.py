@@ -49,6 +49,7 @@ class Settings:
     report_dir: Path
     parse_workers: int
     limits: Limits = field(default_factory=Limits)
+    decisions_path: Path | None = None  # FISCAL_DECISIONS_PATH; unset: decisions.xlsx/.csv beside raw_dir
 
 
 def load_settings() -> Settings:
@@ -64,4 +65,5 @@ def load_settings() -> Settings:
         report_dir=path("FISCAL_REPORT_DIR", "reports"),
         parse_workers=int(os.environ.get("FISCAL_PARSE_WORKERS") or os.cpu_count() or 1),
         limits=load_limits(),
+        decisions_path=path("FISCAL_DECISIONS_PATH", "") if os.environ.get("FISCAL_DECISIONS_PATH") else None,
     )

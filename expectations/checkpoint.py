@@ -28,6 +28,7 @@ from great_expectations.core.expectation_validation_result import ExpectationSui
 
 from .context import build_context, check_rows_batch_definition
 from .data_docs import make_offline
+from .finding_ids import assign_finding_ids
 from .gx_rules import INDEX_COLUMNS, RESULT_FORMAT
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .suites import build_suite
@@ -111,6 +112,7 @@ def run_quality_checks(
             records.extend(rule_records)
             if result is not None:
                 results[rule.check_name] = result
+        assign_finding_ids(records)
         write_quality_tables(con, records, checks, rules)
     if docs_dir is not None:
         context.build_data_docs()

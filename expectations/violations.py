@@ -52,6 +52,7 @@ VIOLATION_SCHEMA = pa.schema(
         ("expectation_type", pa.string()),
         ("check_row", pa.int64()),  # the row of quality.chk_<check_name> GX found unexpected
         ("line_text", pa.string()),  # the line as printed (raw.source_lines), filled when written
+        ("finding_id", pa.string()),  # stable across runs (finding_ids.py): what reviewers' decisions name
     ]
 )
 
@@ -168,6 +169,7 @@ def violation_row(row: dict, rule: Rule, severity: str | None = None) -> dict:
         "expectation_type": ", ".join(spec.kind for spec in rule.expectations),
         "check_row": row.get("check_row"),
         "line_text": None,
+        "finding_id": None,  # set over all of a run's records (finding_ids.assign_finding_ids)
     }
 
 

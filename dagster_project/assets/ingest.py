@@ -9,8 +9,9 @@ from ..discovery import RawFolderUnavailable, fingerprint, scan
 from ..load_plan import ShrinkRefused
 from ..loading import RAW_TABLES, create_raw_tables, sync_raw
 from ..resources import FiscalWarehouse
+from ..review_decisions import decisions_file, load_decisions
 
-RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files"]]
+RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files", "review_decisions"]]
 # A new warehouse file is written in a storage format the DuckDB CLI on PyPI (duckdb-cli 1.5,
 # `make sql`) and other 1.x clients can open; later connections keep the file's format.
 NEW_FILE_CONFIG = {"storage_compatibility_version": "v1.5.0"}
@@ -46,6 +47,8 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
             summary = sync_raw(con, found, settings.parse_workers, settings.limits)
         except ShrinkRefused as exc:
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        # the reviewer's decisions file beside the raw folder, read whole each run
+        load_decisions(con, settings.raw_dir, decisions_file(settings.raw_dir, settings.decisions_path))
         totals = dict(
             con.execute(
                 "select 'issues_' || severity, count(*) from raw.parse_issues group by all"

@@ -2,11 +2,13 @@
 
 
 import dagster as dg
+import duckdb
 
 from expectations.checkpoint import run_quality_checks
 from expectations.registry import RULES
 
 from ..resources import FiscalWarehouse
+from ..review_decisions import apply_decisions
 
 # The dbt models holding the rules' check rows (quality.chk_<check_name>), built from the marts.
 CHECK_MODEL_KEYS = [dg.AssetKey(["quality", rule.model]) for rule in RULES]
@@ -21,6 +23,8 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
     """
     settings = warehouse.settings()
     summary = run_quality_checks(warehouse.build_db(), settings.report_dir)
+    with duckdb.connect(str(warehouse.build_db())) as con:
+        decisions = apply_decisions(con)  # quality.review_decisions: each decision applied or stale
     by_check = {c.check_name: c.violation_count for c in summary.checks}
     context.log.info(f"quality checks: {by_check}")
     return dg.MaterializeResult(
@@ -29,5 +33,7 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
             "violations_by_check": by_check,
             "checks_run": len(summary.checks),
             "hints": sum(c.hint_count for c in summary.checks),  # rounding-only differences, not violations
+            "decisions_applied": decisions.get("applied", 0),
+            "decisions_stale": decisions.get("stale", 0),
         }
     )

@@ -22,6 +22,7 @@ from .labels import (
     severity_rank,
 )
 from .queries import QualityData, Violation, as_number
+from .review import decision_label, review_section
 from .summary import GROUPINGS, CheckRow, check_rows, group_rows, headline
 
 # The page lists the worst this many of each check (most severe, largest difference); the
@@ -83,6 +84,7 @@ def render_page(data: QualityData, raw_dir: Path, links: dict[str, str], generat
         _charts(data, checks),
         _files_table(data),
         _violation_details(data.violations, checks),
+        review_section(data),
         _parse_issue_list(data),
         "</main>",
     ]
@@ -366,8 +368,10 @@ def _violation_rows(v: Violation) -> str:
     )
     return (
         f'<tbody class="violation" data-check="{escape(v.check_name)}" data-severity="{escape(v.severity)}" '
-        f'data-file="{escape(v.source_file)}" data-line="{v.line_no or ""}">'
-        f'<tr><td>{_sev(v.severity)}</td><td>{project}<br><span class="muted">{unit} {year}</span></td>'
+        f'data-file="{escape(v.source_file)}" data-line="{v.line_no or ""}" '
+        f'data-finding="{escape(v.finding_id or "")}" data-decision="{escape(decision_label(v))}">'
+        f'<tr><td>{_sev(v.severity)}<br><span class="muted">{escape(decision_label(v))}</span></td>'
+        f'<td>{project}<br><span class="muted">{unit} {year}</span></td>'
         f'<td>{where}<br><span class="muted">{seq}</span></td><td>{_subject(v)}</td>'
         f'<td class="num">{_with_unit(_amount(v.expected_value), v.value_unit)}</td>'
         f'<td class="num">{_with_unit(_amount(v.observed_value), v.value_unit)}</td>'

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 
 from ..parsers.text import split_lines
+from ..review_decisions import IGNORED
 from .labels import SEVERITY_ORDER, code_label
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -51,6 +52,11 @@ class Violation:
     rule_description: str | None = None
     page_no: int | None = None  # PDF page of the line
     source_text: str | None = None  # the line as loaded (raw.source_lines), cells joined by ' │ '
+    finding_id: str | None = None  # stable across runs: what a reviewer's decision names
+    decision: str | None = None  # the reviewer's 确认 / 忽略 / 已整改 (quality.review_decisions), None: new
+    decision_note: str | None = None
+    reviewer: str | None = None
+    decided_on: str | None = None
 
 
 @dataclass
@@ -72,6 +78,11 @@ class QualityData:
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
     unit_years: list[dict[str, Any]] = field(default_factory=list)  # unit, fiscal_year, avg_rate, avg_score
+    # reviewers' decisions (review.py shows them): findings set aside as 忽略, decisions whose
+    # finding changed or disappeared, and every error and warning for the decision sheet, new first
+    ignored: list[Violation] = field(default_factory=list)
+    stale_decisions: list[dict[str, Any]] = field(default_factory=list)
+    for_review: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
 
     @property
     def report_count(self) -> int:
@@ -125,6 +136,9 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
             data.violations_by_file = {r["name"]: r["total"] for r in reader.violations_by("source_file")}
             data.violations = reader.listed_violations(listed_per_check)
             data.violations_of = reader.violations_of
+            data.ignored = reader.ignored()
+            data.for_review = reader.for_review
+        data.stale_decisions = reader.stale_decisions()
         data.check_results = reader.check_results()
         data.execution_rates = reader.execution_rates()
         data.unit_scores = reader.unit_scores()
@@ -136,6 +150,7 @@ def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_ch
     """quality_data() read once (violations_of is not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
         data.violations_of = lambda check: ()
+        data.for_review = lambda: ()
         return data
 
 
@@ -279,6 +294,17 @@ class _Reader:
             "on sl.source_file = v.source_file and sl.line_no = v.line_no"
         )
 
+    def _decision_join(self) -> str:
+        """The reviewer's decision about a finding, by its stable id (quality.review_decisions)."""
+        if not (self.has("quality.review_decisions", "finding_id", "decision")
+                and "finding_id" in self.tables["quality.violations"]):
+            return _NO_ROW.format("dec", "null::varchar as decision, null::varchar as note, "
+                                         "null::varchar as reviewer, null::date as decided_on")
+        return (
+            "left join (select finding_id, decision, note, reviewer, decided_on from quality.review_decisions) dec "
+            "on dec.finding_id = v.finding_id"
+        )
+
     def build_violations(self) -> bool:
         """Each violation with its report, unit, year and source line: temp table report_violations.
 
@@ -311,13 +337,19 @@ class _Reader:
                    coalesce(r.implementing_unit, {v('implementing_unit')},
                             case when {v('report_seq')} is null then {department} end) as implementing_unit,
                    coalesce({v('district')}, r.district) as district,
-                   coalesce({v('page_no')}, sl.page_no) as page_no, sl.text as source_text
+                   coalesce({v('page_no')}, sl.page_no) as page_no, sl.text as source_text,
+                   {v('finding_id')} as finding_id, dec.decision, dec.note as decision_note, dec.reviewer,
+                   dec.decided_on::varchar as decided_on
             from quality.violations v {self._report_join()} {self._budget_year_join()}
-                 {self._department_join()} {self._source_line_join()}
+                 {self._department_join()} {self._source_line_join()} {self._decision_join()}
             -- rounding hints are not errors or warnings: the page and workbook leave them out
             where {v('severity')} is distinct from 'hint'
             """
         )
+        # findings a reviewer chose to ignore are kept apart: not counted, not listed with the others
+        self.con.execute(f"create or replace temp table ignored_violations as "
+                         f"select * from report_violations where decision = '{IGNORED}'")
+        self.con.execute(f"delete from report_violations where decision = '{IGNORED}'")
         return True
 
     def violation_counts(self) -> dict[str, dict[str, Any]]:
@@ -353,8 +385,8 @@ class _Reader:
             f"""
             select * exclude (worst) from (
                 select *, row_number() over (
-                    partition by check_name
-                    order by {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject
+                    partition by check_name  -- new findings (no decision yet) first
+                    order by decision is not null, {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject
                 ) as worst from report_violations)
             where worst <= ? order by check_name, worst
             """,
@@ -371,6 +403,31 @@ class _Reader:
         names = [d[0] for d in cursor.description]
         while chunk := cursor.fetchmany(batch):
             yield from (_violation(dict(zip(names, row))) for row in chunk)
+
+    def ignored(self) -> list[Violation]:
+        """Every finding set aside as 忽略, by rule, file and line."""
+        rows = self.rows("select * from ignored_violations order by check_name, source_file, line_no, subject")
+        return [_violation(row) for row in rows]
+
+    def for_review(self, batch: int = 10_000) -> Iterator[Violation]:
+        """Every error and warning, ignored ones included, new first, then by rule, file and line (streamed)."""
+        cursor = self.con.execute(
+            "select * from (select * from report_violations union all by name select * from ignored_violations) "
+            "where finding_id is not null "  # a warehouse from before finding ids: nothing to decide on
+            f"order by decision is not null, {_severity_sql()}, check_name, source_file, line_no, subject"
+        )
+        names = [d[0] for d in cursor.description]
+        while chunk := cursor.fetchmany(batch):
+            yield from (_violation(dict(zip(names, row))) for row in chunk)
+
+    def stale_decisions(self) -> list[dict[str, Any]]:
+        """Decisions naming no finding of this run: the finding changed or disappeared (决定已失效)."""
+        if not self.has("quality.review_decisions", "status"):
+            return []
+        return self.rows(
+            "select finding_id, decision, note, reviewer, decided_on::varchar as decided_on, decisions_file, line_no "
+            "from quality.review_decisions where status = 'stale' order by line_no"
+        )
 
     def check_results(self) -> list[dict[str, Any]]:
         if not self.has("quality.check_results", "check_name"):
@@ -473,6 +530,11 @@ def _violation(row: dict[str, Any]) -> Violation:
         rule_description=_text(row.get("rule_description")),
         page_no=_int(row.get("page_no")),
         source_text=line_text(row.get("source_text"), row.get("page_no")),
+        finding_id=row.get("finding_id"),
+        decision=row.get("decision"),
+        decision_note=row.get("decision_note"),
+        reviewer=row.get("reviewer"),
+        decided_on=row.get("decided_on"),
     )
 
 

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from .labels import check_label, severity_label
 from .queries import QualityData, as_number
+from .review import write_decision_sheets
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
@@ -184,6 +185,7 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
         if not n:
             _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
         written[ws.title] = n
+    written |= write_decision_sheets(wb, styles, data, _sheet, _write_rows)  # 审核决定, to fill in
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return written
