@@ -27,6 +27,7 @@ import pyarrow as pa
 from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
 
 from .context import build_context, check_rows_batch_definition
+from .coverage import write_check_coverage
 from .data_docs import make_offline
 from .finding_ids import assign_finding_ids
 from .gx_rules import INDEX_COLUMNS, RESULT_FORMAT
@@ -114,6 +115,7 @@ def run_quality_checks(
                 results[rule.check_name] = result
         assign_finding_ids(records)
         write_quality_tables(con, records, checks, rules)
+        write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
     if docs_dir is not None:
         context.build_data_docs()
         make_offline(docs_dir)

@@ -32,7 +32,7 @@ def test_fact_row_counts(sample_run):
     assert sample_run.scalar("select count(*) from marts.fct_project_fund") == 4 * (36 + 6 + 9)
     assert sample_run.scalar("select count(*) from marts.fct_indicator") == 378 + 57 + 78 + 484
     assert sample_run.scalar("select count(distinct table_seq) from marts.fct_budget_line") == 8
-    assert sample_run.scalar("select count(*) from marts.fct_narrative_amount") == 35
+    assert sample_run.scalar("select count(*) from marts.fct_narrative_amount") == 37  # 003: 政府采购, 绩效目标 too
 
 
 def test_amounts_are_converted_to_yuan_once(sample_run):

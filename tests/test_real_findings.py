@@ -29,6 +29,7 @@ REAL_PDFS = (
     "09_jiangsu_jianchayuan_2019_dept_budget.pdf",
 )
 WANLI_2023, JIANGSU_2019 = REAL_PDFS[0], REAL_PDFS[3]
+WORKBOOK = "11_sz_baoan_songgang_2023_perf_target_decl.xlsx"
 # Genuine inconsistencies in them, read by hand at their line: (check_name, severity, file, page, line).
 GENUINE_IN_REAL: set[tuple] = {
     # 2022年执行数 11.67 万元, 2023年预算 45.41 万元: +289.12%, printed 增加314.82%
@@ -38,6 +39,8 @@ GENUINE_IN_REAL: set[tuple] = {
     ("narrative_subject_amounts_differ", "error", WANLI_2023, 7, 131),
     # 绩效目标填报表 公共服务设施运行经费: 其中：当年财政拨款 11,419,043.00 > 年度资金申请总额 10,903,043.00
     ("sub_item_exceeds_total", "error", WANLI_2023, 35, 1133),
+    # 说明: 编报绩效目标的项目5个，涉及项目预算资金3328.13万元; the five target tables (pp.31–35) add up to 3,351.33 万元
+    ("narrative_amount_mismatch", "error", WANLI_2023, 29, 875),
     # 24,169.74 万元, 增加 2214.39 万元: +10.09% on 21,955.35, printed 增长 10.06 %
     ("narrative_change_mismatch", "error", JIANGSU_2019, 25, 783),
     # 4335.3 万元, 减少了1237.7万元: −22.21% on 5,573.0, printed 减少 13.22 %
@@ -122,21 +125,105 @@ def test_a_kuan_code_printed_without_its_leading_zero_nests_under_its_class(real
     ) == [(0,)]
 
 
+# Evidence every finding carries (issue 21 item 4); numeric rules also their numbers, unit and tolerance.
+EVIDENCE = ("source_file", "line_no", "table_title", "subject", "measure", "expected_value", "observed_value",
+            "message", "line_text")
+NUMERIC_EVIDENCE = ("value_unit", "expected_number", "observed_number", "difference", "tolerance")
+TEXTUAL_KINDS = ("grade", "text", "word")  # compared as words: no difference, unit or tolerance
+
+
 def test_every_finding_carries_its_evidence(real_run):
-    rows = real_run.query(
-        """
-        select check_name, severity, source_file, line_no, page_no, coalesce(table_title, project_name), subject,
-               measure, expected_value, observed_value, message, line_text, value_unit, expected_number,
-               observed_number, difference, tolerance
-        from quality.violations
-        """
+    columns = ("check_name", "severity", "page_no", *EVIDENCE, *NUMERIC_EVIDENCE)
+    rows = [dict(zip(columns, row)) for row in real_run.query(f"select {', '.join(columns)} from quality.violations")]
+    assert len(rows) > 40 and {r["severity"] for r in rows} == {"error", "warning", "hint"}
+    lacking: dict[str, set[str]] = {}  # evidence → the rules whose findings lack it
+    for r in rows:
+        needed = [*EVIDENCE, *(NUMERIC_EVIDENCE if rule(r["check_name"]).value_kind not in TEXTUAL_KINDS else ())]
+        if r["source_file"].endswith(".pdf"):
+            needed.append("page_no")
+        for name in needed:
+            if r[name] is None or (isinstance(r[name], str) and not r[name].strip()):
+                lacking.setdefault(name, set()).add(r["check_name"])
+    assert lacking == {}
+    # a report finding names its table as printed; the line is the document's own text
+    assert ("财政项目支出绩效自评表", "points_lost_though_target_met") in {
+        (r["table_title"], r["check_name"]) for r in rows
+    }
+    sub_item = next(r for r in rows if r["check_name"] == "sub_item_exceeds_total" and r["source_file"] == WANLI_2023)
+    assert (sub_item["table_title"], sub_item["tolerance"], sub_item["difference"], sub_item["value_unit"]) == (
+        "财政项目支出绩效目标填报表", Decimal("0.00"), Decimal("516000.00"), "元"
     )
-    assert len(rows) > 40 and {r[1] for r in rows} == {"error", "warning", "hint"}
-    for row in rows:
-        check_name, _, source_file, line_no, page_no, table, *texts, unit, expected, observed, difference, tolerance = row
-        assert source_file and line_no and table, row
-        assert page_no is not None or not source_file.endswith(".pdf"), row
-        assert all(text and text.strip() for text in texts), row  # subject … the printed line
-        if unit:  # a numeric rule: the numbers, their difference and, where the rule has one, the tolerance
-            assert None not in (expected, observed, difference), row
-            assert tolerance is not None or rule(check_name).tolerance is None, row
+    assert "11,419,043" in sub_item["line_text"]
+
+
+def test_coverage_says_which_rules_could_not_run_on_the_real_documents(real_run):
+    coverage = {
+        (f, c): (status, reason)
+        for f, c, status, reason in real_run.query(
+            "select source_file, check_name, status, reason from quality.check_coverage "
+            "where source_file in (select source_file from raw.source_files where source_file not like '%.txt')"
+        )
+    }
+    # the Jiangsu budgets publish no 基本支出经济分类预算表: the economic-total rule could not run
+    assert coverage[(JIANGSU_2019, "budget_economic_total_mismatch")] == (
+        "not_run", "表格缺失：基本支出经济分类预算表"
+    )
+    # a narrative-only file: its table rules could not run, its prose rules did
+    narrative_only = "14_jiangsu_renda_2019_dept_budget_narrative.pdf"
+    assert coverage[(narrative_only, "budget_hierarchy_mismatch")] == ("not_run", "表格缺失：本文件无预算表")
+    assert coverage[(narrative_only, "narrative_change_mismatch")][0] in ("ran_clean", "found")
+    # its tables file has no 说明 amounts to compare
+    assert coverage[("15_jiangsu_renda_2019_dept_budget_tables.pdf", "narrative_amount_mismatch")] == (
+        "not_run", "说明中无可读取的金额"
+    )
+    # Wanli 2023 (budget and 绩效目标 tables): every rule for its families ran; its genuine findings are found
+    wanli = {c: status for (f, c), (status, _) in coverage.items() if f == WANLI_2023}
+    assert "not_run" not in wanli.values()
+    assert {c for c, status in wanli.items() if status == "found"} == {g[0] for g in GENUINE_IN_REAL if g[2] == WANLI_2023}
+    # the 绩效目标 workbook's forms state their budget but no fund rows
+    assert coverage[("11_sz_baoan_songgang_2023_perf_target_decl.xlsx", "sub_item_exceeds_total")] == (
+        "not_run", "表格缺失：项目资金表（无资金行）"
+    )
+
+
+# The Shenzhen 申报表 prints 本年度项目金额（万元） over figures in 元, read in each sheet against its own 成本
+# ceiling: (first line of the report, amount as printed, ceiling in 万元). Sheet 15: 653,290 "万元" against
+# 不超过65.329万元; sheet 13: 1,361,862 against 总成本不超过200万元, its 测算依据 21 + 115.1862 万元.
+SHENZHEN_UNIT_LABELS = [(265, "373200", "170"), (309, "1278700", "170"), (485, "537180", "53.718"),
+                        (529, "1361862", "200"), (573, "20000", "2"), (617, "653290", "65.329"),
+                        (707, "710000", "71"), (795, "112978", "23.455"), (847, "297500", "29.75")]
+
+
+def test_an_implausible_unit_label_is_one_finding(real_run):
+    found = real_run.query(
+        "select v.source_file, v.line_no, v.severity, v.expected_value, v.observed_value, r.budget_amount_stated,"
+        " v.message from quality.violations v join marts.fct_report r"
+        " on r.source_file = v.source_file and r.line_start = v.line_no"
+        " where v.check_name = 'unit_label_implausible' order by v.line_no"
+    )
+    assert [(f[0], f[1], f[2], f[3], f[4], f"{f[5]:f}".rstrip("0").rstrip(".")) for f in found] == [
+        (WORKBOOK, line, "warning", "元", "万元", amount) for line, amount, _ in SHENZHEN_UNIT_LABELS
+    ]
+    assert all(f"不超过 {ceiling} 万元" in f[6] for f, (_, _, ceiling) in zip(found, SHENZHEN_UNIT_LABELS, strict=True))
+    # no 说明 figure of the real budgets is off by 10^4: every one stays narrative_amount_mismatch's
+    assert real_run.query(
+        "select count(*), count(*) filter (where unit_plausible) from quality.chk_narrative_amount_mismatch"
+    ) == [(80, 80)]
+
+
+def test_every_empty_table_of_the_real_budgets_says_so(real_run):
+    rows = real_run.query(
+        "select source_file, table_seq, statements_found > 0, observed_statement"
+        " from quality.chk_empty_table_without_statement order by 1, 2"
+    )
+    # 政府性基金 (and, from 2023, 国有资本经营) tables printed empty, each with its 注 or 此表为空
+    assert [(f[:2], seq) for f, seq, _, _ in rows] == [
+        ("01", 6), ("01", 7), ("03", 6), ("03", 7), ("05", 6), ("05", 7), ("09", 10), ("12", 8), ("13", 10),
+        ("15", 10), ("16", 6), ("16", 7)]
+    assert all(said for _, _, said, _ in rows)
+    # 05 p.18: the 国有资本经营 table's 注 names the wrong fund, but says the table is empty
+    assert rows[5][3] == "第 419 行“注:本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表。”"
+    # 15 (tables of the 2019 pair) prints its 政府性基金 table bare; the pair's 说明 (14) says 本部门无此项收入
+    assert rows[9][3].startswith("14_jiangsu_renda_2019_dept_budget_narrative.pdf 第 145 行“（2）政府性基金收入预算0万元")
+    assert real_run.query("select count(*) from quality.violations where check_name = 'empty_table_without_statement'") \
+        == [(0,)]

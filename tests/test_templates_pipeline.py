@@ -3,7 +3,8 @@
 One run over the Shenzhen 申报表 workbook, the Jiangsu and Shanghai budgets of other years and
 raw/'s 2020 Shanghai budget: the workbook's 20 projects reach the marts with their fields, and
 `budget_table_missing` raises no false alarm (complete documents are checked and pass, the
-narrative-only half of a department-year pair is not checked).
+narrative-only half of a department-year pair is not checked). The central 执行监控表 fixtures
+(.xls and .xlsx, tests/monitoring_fixtures.py) ride along: their new fields reach the marts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import shutil
 from decimal import Decimal
 
 import pytest
+from monitoring_fixtures import XLS as MONITORING_XLS
+from monitoring_fixtures import write_monitoring_xlsx
 from pipeline_helpers import ROOT, PipelineRun, run_pipeline, shared_folder
 
 SHARED = shared_folder("real_templates").parent if shared_folder("real_templates") else None
@@ -29,6 +32,9 @@ def templates_run(tmp_path_factory) -> PipelineRun:
         if path.suffix in (".pdf", ".xlsx"):
             shutil.copy(path, raw / path.name)
     shutil.copy(ROOT / "raw" / BUDGET_2020, raw / BUDGET_2020)
+    (raw / "monitoring").mkdir()
+    shutil.copy(MONITORING_XLS, raw / "monitoring" / MONITORING_XLS.name)
+    write_monitoring_xlsx(raw / "monitoring" / "monitoring_central.xlsx")
     run = run_pipeline(tmp, raw)
     assert run.result.returncode == 0, run.result.stderr[-5000:]
     return run
@@ -83,6 +89,55 @@ def test_no_budget_table_missing_false_alarm(templates_run):
     # the narrative-only half of the 2019 pair and the workbook are not budgets to check
     assert "14_jiangsu_renda_2019_dept_budget_narrative.pdf" not in checked
     assert WORKBOOK not in checked
+
+
+MONITORING = ("monitoring/monitoring_central.xls", "monitoring/monitoring_central.xlsx")
+
+
+def test_monitoring_tables_reach_the_marts(templates_run):
+    """The central 执行监控表: forecast, ticked causes and likelihood, 备注 as columns; .xls = .xlsx."""
+    per_file = {}
+    for name in MONITORING:
+        reports = templates_run.query(
+            "select report_seq, report_type, fiscal_year, project_name, supervising_dept_key, implementing_unit_key,"
+            " tracking_period_start, tracking_period_end from marts.fct_report where source_file = ? order by 1",
+            [name],
+        )
+        funds = templates_run.query(
+            "select report_seq, fund_source, budget_initial_yuan, executed_yuan, execution_rate_pct,"
+            " forecast_executed_yuan, forecast_executed_stated from marts.fct_project_fund where source_file = ?"
+            " order by 1, 2",
+            [name],
+        )
+        indicators = templates_run.query(
+            "select report_seq, indicator_seq, indicator_name, target_text, actual_text, forecast_text,"
+            " deviation_cause, deviation_reason, completion_likelihood, remarks from marts.fct_indicator"
+            " where source_file = ? order by 1, 2",
+            [name],
+        )
+        per_file[name] = (reports, funds, indicators)
+    assert per_file[MONITORING[0]] == per_file[MONITORING[1]]
+    reports, funds, indicators = per_file[MONITORING[0]]
+    assert reports == [
+        (1, "tracking", 2019, "学生资助补助经费", "教育部", "全国学生资助管理中心", "2019-01", "2019-07"),
+        (2, "tracking", 2019, "高校实验室建设", "教育部", "教育部教育装备研究与发展中心", "2019-01", "2019-07"),
+    ]
+    assert len(funds) == 6 and funds[2] == (
+        1, "total", Decimal("120000000.00"), Decimal("70000000.00"), Decimal("58.3300"), Decimal("118000000.00"),
+        Decimal("11800.000000"),
+    )
+    assert len(indicators) == 11
+    assert indicators[1] == (
+        1, 2, "培训资助工作人员人次", "≥1200人次", "600人次", "1150人次", "经费保障、人员保障",
+        "培训经费下达较晚，师资不足，部分培训延至下半年", "有可能", "下半年集中培训",
+    )
+    assert indicators[7][6:] == ("经费保障、硬件条件保障", "设备采购招标两次流标", "完全不可能", "申请调整年度目标")
+    # consistent sheets: no parse issue, no finding (the two files hold the same projects, alike)
+    assert templates_run.query(
+        "select source_file, code from raw.parse_issues where source_file like 'monitoring/%'") == []
+    assert templates_run.query(
+        "select check_name, source_file, line_no from quality.violations where source_file like 'monitoring/%'"
+        " and severity <> 'hint'") == []
 
 
 def test_a_narrative_and_its_tables_published_apart_are_one_document(templates_run):

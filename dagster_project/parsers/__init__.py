@@ -238,6 +238,9 @@ def _indicator_value(row: IndicatorRow) -> IndicatorValue:
         target_value_max=target.value_max, target_unit=target.unit,
         actual_operator=actual.operator, actual_value=actual.value, actual_unit=actual.unit,
         achievement=meaning.achievement,
+        forecast_achievement=(
+            indicator_values.interpret(row.target_text, row.forecast_text).achievement if row.forecast_text else None
+        ),
     )
 
 

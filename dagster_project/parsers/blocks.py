@@ -1,7 +1,7 @@
 """Split a file into family segments, recognised by content (never by file name).
 
 - A self-evaluation or tracking report starts at its title line
-  (…绩效自评表 / …绩效跟踪表) and runs to the next title of any family.
+  (…绩效自评表 / …绩效跟踪表 / …绩效目标执行监控表) and runs to the next title of any family.
 - A department-budget document is recognised by its table titles (…预算总表,
   …预算表) or its 上海市财政支出项目绩效目标 tables; every line outside the
   report segments then belongs to the budget parser, which splits it further.
@@ -40,7 +40,7 @@ def report_family(line: Line) -> str | None:
         return None
     if "绩效自评表" in key:
         return SELF_EVAL
-    if "绩效跟踪表" in key:
+    if "绩效跟踪表" in key or vocabulary.is_monitoring_title(key):
         return TRACKING
     return None
 
@@ -51,6 +51,8 @@ def is_budget_anchor(line: Line) -> bool:
         return False
     for cell in line.texts:
         key = vocabulary.without_table_number(norm(cell))
+        if vocabulary.is_monitoring_title(key):
+            continue  # 财政项目支出绩效目标执行监控表 names 绩效目标 but is a tracking report
         if len(key) <= _MAX_TITLE_LEN and (_BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key)):
             return True
     return False

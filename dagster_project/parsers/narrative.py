@@ -14,11 +14,13 @@ NARRATIVE otherwise) and searched for *stated budget amounts*:
   join them: 因公出国(境)费, 公务接待费, 公务用车购置及运行费-小计 /-购置费 /-运行费;
   the 三公 total is subject 三公经费 (the table's measure 合计).
 - ``operating_cost``: 机关运行经费 (the table's measure 机关运行经费).
+- ``procurement``: 政府采购预算 / 政府采购支出预算总额 (the 政府采购 table's total).
+- ``target_projects``: '编报绩效目标的项目5个，涉及项目预算资金3328.13万元' → subject
+  '编报绩效目标的项目5个' (the count, so a check compares only when the document prints them all).
 
 Not stated budget amounts, so skipped (the line is still NARRATIVE): clauses
 about changes or last year (比上年…, 增加, 减少, 增长, 下降), percentages, counts
-(公务用车保有量3辆), and amounts of other things (政府采购预算, 项目预算资金, 基本支出预算,
-培训费预算支出).
+(公务用车保有量3辆), and amounts of other things (政府采购货物预算, 基本支出预算, 培训费预算支出).
 Text is split into clauses at ，。；、 and each clause gives at most one amount.
 """
 
@@ -63,6 +65,11 @@ _THREE_PUBLIC = (
     (re.compile(r"机关运行经费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM), "机关运行经费", "operating_cost"),
 )
 _AMOUNT = re.compile(_NUM)
+# The 说明's summary of other tables: the procurement total (not its 货物/工程/服务 parts, nor the
+# 预留政府采购项目预算 set aside for small firms) and the projects with 绩效目标 with their total.
+_PROCUREMENT = re.compile(r"政府采购(?:支出)?预算(?:总额|总金额)?\s*(?:为|是)?\s*" + _NUM)
+_TARGET_COUNT = re.compile(r"绩效目标的项目共?\s*(?P<n>\d+)\s*个|共\s*(?P<m>\d+)\s*个项目实行绩效目标管理")
+_TARGET_FUNDS = re.compile(r"涉及(?:项目预算资金|财政性资金)(?:合计|总额)?\s*(?:为|是)?\s*" + _NUM)
 _TOTAL_LABEL = re.compile(
     r"((?:财政拨款|一般公共预算拨款|一般公共预算|政府性基金预算拨款|政府性基金拨款|政府性基金|"
     r"国有资本经营预算拨款|国有资本经营预算)?(?:预算)?(?:收入|支出)(?:预算)?(?:总额|总计|合计)?)$"
@@ -179,10 +186,27 @@ def stated_amounts(text: str) -> list[tuple[str, Decimal, str, str]]:
         clause = unicodedata.normalize("NFKC", clause).strip()
         if not clause or _CHANGE.search(clause) or "%" in clause:
             continue
-        hit = _three_public(clause) or _total(clause)
+        hit = _three_public(clause) or _procurement(clause) or _total(clause)
         if hit:
             out.append(hit)
-    return out
+    return out + _target_projects(unicodedata.normalize("NFKC", text))
+
+
+def _procurement(clause: str):
+    m = _PROCUREMENT.search(clause)
+    amount = parse_amount(m.group("amount")) if m else None
+    return None if amount is None else ("政府采购预算", amount, m.group("unit"), "procurement")
+
+
+def _target_projects(text: str) -> list:
+    """The projects with 绩效目标 and their funds: the count and the amount follow each other."""
+    count = _TARGET_COUNT.search(text)
+    funds = _TARGET_FUNDS.search(text, count.end()) if count else None
+    amount = parse_amount(funds.group("amount")) if funds else None
+    if amount is None:
+        return []
+    return [(f"编报绩效目标的项目{count.group('n') or count.group('m')}个", amount, funds.group("unit"),
+             "target_projects")]
 
 
 def _three_public(clause: str):

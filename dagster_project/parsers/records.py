@@ -72,6 +72,7 @@ class FundRow:
     weight: Decimal | None = None
     execution_rate_pct: Decimal | None = None
     score: Decimal | None = None
+    forecast_executed: Decimal | None = None  # tracking: 全年预计执行数 (the full-year forecast)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ class IndicatorRow:
     score: Decimal | None = None
     deviation_reason: str | None = None
     explanation: str | None = None  # targets: 指标解释
+    # tracking (central 执行监控表): 全年预计完成值 as printed; the ticked (✔) columns of 偏差原因分析
+    # and 完成目标可能性, their labels joined by 、 in the sheet's order; 备注
+    forecast_text: str | None = None
+    deviation_cause: str | None = None
+    completion_likelihood: str | None = None
+    remarks: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,10 @@ class IndicatorValue:
     actual_value: Decimal | None = None
     actual_unit: str | None = None
     achievement: str = "unknown"  # met | not_met | unknown
+    # tracking: the full-year forecast (全年预计完成值) against the target, read like the actual;
+    # None where no forecast is printed. A mid-year actual short of the year's target is no
+    # deviation when the forecast meets it.
+    forecast_achievement: str | None = None
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ _OUTER_LABELS = {"绩效指标", "绩效", "指标"}
 
 _FUND_SOURCES = (
     ("total", re.compile(r"^年度资金总额$|^资金总额$|^合计$")),
-    ("current_year_appropriation", re.compile(r"^(其中[:：]?)?当年财政拨款(资金)?$")),
+    # 当年财政拨款; the central template prints 其中：财政拨款
+    ("current_year_appropriation", re.compile(r"^(其中[:：]?)?(当年)?财政拨款(资金)?$")),
     ("carryover", re.compile(r"^(其中[:：]?)?上年结转(资金)?$")),
     ("other", re.compile(r"^(其中[:：]?)?其他资金$")),
 )
@@ -81,6 +82,8 @@ def fund_column(label: str, family: str) -> str | None:
     k = norm(label)
     if not k:
         return None
+    if "预计" in k:  # 全年预计执行数 (central 执行监控表): a forecast, not an execution so far
+        return "forecast_executed"
     if "执行率" in k:
         return "execution_rate_pct"
     if "执行数" in k or "实际支出" in k:
@@ -109,14 +112,20 @@ def indicator_column(label: str) -> str | None:
         return "level2"
     if "三级指标" in k:
         return "indicator_name"
+    if "预计" in k:  # 全年预计完成值 / 全年预计执行数 (central 执行监控表)
+        return "forecast_text"
     if "指标值" in k:
         return "target_text"
     if "计划完成" in k:
         return "planned_text"
-    if "实际完成" in k:
+    if "实际完成" in k or "执行数" in k or "执行情况" in k:  # 1-7月执行数: done so far
         return "actual_text"
     if "偏差" in k or "改进措施" in k:
         return "deviation_reason"
+    if "可能性" in k:  # 完成目标可能性
+        return "completion_likelihood"
+    if k == "备注":
+        return "remarks"
     if k in ("分值", "分数", "权重"):
         return "weight"
     if k == "得分":
@@ -517,7 +526,7 @@ def _fund_row(st: _State, line: Line, source: str, label_at: int) -> None:
             fund_source=source,
             label=line.cells[label_at],
             line_no=line.no,
-            **{col: amounts.get(col) for col in _FUND_COLUMNS[st.family]},
+            **{col: amounts.get(col) for col in (*_FUND_COLUMNS[st.family], "forecast_executed")},
         )
     )
     st.mark(line, FIELD)

@@ -9,11 +9,19 @@ and actual values per indicator, no weights or scores, and the closing rows
 from __future__ import annotations
 
 from .ledger import Ledger
+from .monitoring import parse_monitoring
 from .records import ParseResult
 from .report_table import TRACKING, parse_report_table
 from .text import Line
+from .vocabulary import is_monitoring_title
 
 
 def parse_tracking(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
-    """Parse one tracking segment into a Report, its FundRows and IndicatorRows."""
+    """Parse one tracking segment into a Report, its FundRows and IndicatorRows.
+
+    The central template (…绩效目标执行监控表, one grid per sheet) has its own reader.
+    """
+    title = next((line for line in lines if not line.is_blank), None)
+    if title is not None and is_monitoring_title(title.key):
+        return parse_monitoring(lines, ledger, source_file)
     return parse_report_table(lines, ledger, source_file, TRACKING)

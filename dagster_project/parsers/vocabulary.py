@@ -43,3 +43,12 @@ DECLARATION_TITLE = re.compile(r"项目支出绩效目标申报表")
 
 def is_declaration_title(key: str) -> bool:
     return is_target_title_text(key) and bool(DECLARATION_TITLE.search(key))
+
+
+# The central template of the tracking family: 项目支出绩效目标执行监控表 (one project per
+# sheet, read by parsers/monitoring.py). Its title names 绩效目标 but it is no target table.
+MONITORING_TITLE = re.compile(r"绩效(?:目标)?执行监控表|绩效监控表")
+
+
+def is_monitoring_title(key: str) -> bool:
+    return bool(key) and len(key) <= 40 and bool(MONITORING_TITLE.search(key))

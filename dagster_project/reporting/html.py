@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from . import charts
+from .coverage import coverage_section
 from .labels import (
     REPORT_TYPE_LABELS,
     SEVERITY_COLORS,
@@ -83,6 +84,7 @@ def render_page(data: QualityData, raw_dir: Path, links: dict[str, str], generat
         _groupings(data),
         _charts(data, checks),
         _files_table(data),
+        coverage_section(data.coverage),
         _violation_details(data.violations, checks),
         review_section(data),
         _parse_issue_list(data),

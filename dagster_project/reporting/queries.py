@@ -19,6 +19,7 @@ import duckdb
 
 from ..parsers.text import split_lines
 from ..review_decisions import IGNORED
+from .coverage import CoverageData, read_coverage
 from .labels import SEVERITY_ORDER, code_label
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
@@ -78,6 +79,7 @@ class QualityData:
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
     unit_years: list[dict[str, Any]] = field(default_factory=list)  # unit, fiscal_year, avg_rate, avg_score
+    coverage: CoverageData = field(default_factory=CoverageData)  # quality.check_coverage (检查覆盖)
     # reviewers' decisions (review.py shows them): findings set aside as 忽略, decisions whose
     # finding changed or disappeared, and every error and warning for the decision sheet, new first
     ignored: list[Violation] = field(default_factory=list)
@@ -143,6 +145,8 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
         data.execution_rates = reader.execution_rates()
         data.unit_scores = reader.unit_scores()
         data.unit_years = reader.unit_years()
+        if reader.has("quality.check_coverage", "status"):
+            data.coverage = read_coverage(con)
         yield data
 
 
@@ -150,6 +154,7 @@ def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_ch
     """quality_data() read once (violations_of is not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
         data.violations_of = lambda check: ()
+        data.coverage.rows = lambda: ()
         data.for_review = lambda: ()
         return data
 

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
+from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET, coverage_sheet_rows
 from .labels import check_label, severity_label
 from .queries import QualityData, as_number
 from .review import write_decision_sheets
@@ -185,6 +186,9 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
         if not n:
             _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
         written[ws.title] = n
+    if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
+        ws = _sheet(wb, styles, COVERAGE_SHEET, [(title, width) for title, width, _ in COVERAGE_COLUMNS])
+        written[ws.title] = _write_rows(ws, styles, coverage_sheet_rows(data.coverage), len(COVERAGE_COLUMNS))
     written |= write_decision_sheets(wb, styles, data, _sheet, _write_rows)  # 审核决定, to fill in
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -62,8 +62,10 @@ create table if not exists raw.fund_rows (
     executed           decimal(24, 6),
     weight             decimal(18, 4),
     execution_rate_pct decimal(18, 4),
-    score              decimal(18, 4)
+    score              decimal(18, 4),
+    forecast_executed  decimal(24, 6)   -- tracking: 全年预计执行数 (central 执行监控表)
 );
+alter table raw.fund_rows add column if not exists forecast_executed decimal(24, 6);
 
 create table if not exists raw.indicators (
     source_file      varchar not null,
@@ -79,9 +81,19 @@ create table if not exists raw.indicators (
     weight           decimal(18, 4),
     score            decimal(18, 4),
     deviation_reason varchar,
-    explanation      varchar   -- targets: 指标解释
+    explanation      varchar,  -- targets: 指标解释
+    -- tracking (central 执行监控表): 全年预计完成值; the ticked 偏差原因分析 and 完成目标可能性
+    -- columns (labels joined by 、); 备注
+    forecast_text         varchar,
+    deviation_cause       varchar,
+    completion_likelihood varchar,
+    remarks               varchar
 );
 alter table raw.indicators add column if not exists explanation varchar;
+alter table raw.indicators add column if not exists forecast_text varchar;
+alter table raw.indicators add column if not exists deviation_cause varchar;
+alter table raw.indicators add column if not exists completion_likelihood varchar;
+alter table raw.indicators add column if not exists remarks varchar;
 
 -- The reading of each indicator's target / actual text (parsers/indicator_values.py),
 -- keyed like raw.indicators.
@@ -97,8 +109,10 @@ create table if not exists raw.indicator_values (
     actual_operator  varchar,
     actual_value     decimal(24, 6),
     actual_unit      varchar,
-    achievement      varchar not null  -- met | not_met | unknown
+    achievement      varchar not null,  -- met | not_met | unknown
+    forecast_achievement varchar        -- tracking: the 全年预计完成值 against the target; null without one
 );
+alter table raw.indicator_values add column if not exists forecast_achievement varchar;
 
 create table if not exists raw.budget_tables (
     source_file varchar not null,

@@ -34,8 +34,24 @@
     {{ r }}.implementing_unit,
     {{ r }}.supervising_dept as department,
     {{ r }}.district,
-    cast(null as varchar) as table_title,
+    {{ report_title(r) }} as table_title,
     {{ r }}.money_unit
+{%- endmacro %}
+
+
+{#- A report's table title as printed: its first line when the parser read it as a title
+    ('财政项目支出绩效自评表 (2024年度)'), else the report type's name. Evidence for a finding. -#}
+{% macro report_title(r) -%}
+    coalesce(
+        (
+            select {{ clean_text("replace(lines.text, chr(9), ' ')") }}
+            from {{ ref('stg_fiscal_txt__source_lines') }} as lines
+            join {{ ref('stg_fiscal_txt__line_accounting') }} as accounted using (source_file, line_no)
+            where lines.source_file = {{ r }}.source_file and lines.line_no = {{ r }}.line_start
+              and accounted.disposition = 'title'
+        ),
+        {{ report_type_label(r ~ '.report_type') }}
+    )
 {%- endmacro %}
 
 

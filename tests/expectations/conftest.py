@@ -85,7 +85,7 @@ def narrative(source_file, name, context, amount_wan, line, year=2020):
 
 
 RAW_TABLES = ("reports", "fund_rows", "indicators", "indicator_values", "budget_tables", "budget_cells",
-              "narrative_amounts", "narrative_changes", "source_lines")
+              "narrative_amounts", "narrative_changes", "source_lines", "line_accounting")
 
 
 def merge(*parts: dict[str, list[dict]]) -> dict[str, list[dict]]:

@@ -111,7 +111,10 @@ def passing_raw() -> dict[str, list[dict]]:
         narrative(f, "机关运行经费", "operating_cost", "664.59", 62),
     ]
     return merge({"reports": reports, "fund_rows": funds, "indicators": indicators, "indicator_values": readings,
-                  "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives},
+                  "budget_tables": tables, "budget_cells": cells, "narrative_amounts": narratives,
+                  # tables 7 and 8 are printed empty, each with its 注 (as …/real/01 p.24 line 727 prints it)
+                  "source_lines": [reviewer_cases.source_line(f, line, "注：本部门2020年无此项预算，故本表为空表。")
+                                   for line in (701, 801)]},
                  reviewer_cases.passing())
 
 
@@ -274,6 +277,20 @@ EXPECTED = [
     (("narrative_amount_mismatch", "error", "narr.txt", None, None, "一般行政管理事务",
       "215124774.00", "196019200.00", 5),
      ["一般行政管理事务", "19,601.92 万元", "21,512.48 万元"]),
+    (("empty_table_without_statement", "warning", "empty_bare.pdf", None, 6, "部门政府性基金预算支出功能分类预算表",
+      "注明本表为空（如“此表为空”“本部门无……预算”）", "表中及说明中均未注明", 691),
+     ["《2023年部门政府性基金预算支出功能分类预算表》：本表未列出任何金额，应注明本表为空", "表中及说明中均未注明"]),
+    # one finding for a 10^4 slip of the unit, the mismatch for a slip of the digits
+    (("unit_label_implausible", "warning", "unit_narr.pdf", None, None, "行政运行", "元", "万元", 7),
+     ["标为“万元”", "读作“元”即与《2023年部门一般公共预算支出功能分类预算表》第 310 行一致（887361.00 元）"]),
+    (("narrative_amount_mismatch", "error", "digit_narr.pdf", None, None, "行政运行", "873617.00", "8873600.00", 7),
+     ["887.36 万元", "87.36 万元"]),
+    (("unit_label_implausible", "warning", "unit_target.xlsx", 1, None, "社区工作站管理经费（溪头社区工作站）", "元",
+      "万元", 617), ["本年度项目金额", "成本指标“该经费总成本”（第 647 行）不超过 65.329 万元"]),
+    # the 说明's total of the projects with 绩效目标 against the sum of the five target tables (…/real/01)
+    (("narrative_amount_mismatch", "error", "targets_sum.pdf", None, None, "编报绩效目标的项目5个",
+      "33513343.00", "33281300.00", 875),
+     ["3,328.13 万元", "5 张绩效目标表之和", "3,351.33 万元"]),
     (("narrative_change_mismatch", "error", "change.txt", None, None,
       "社会保障和就业支出(类)行政事业单位养老支出(款)机关事业单位职业年金缴费支出(项)", "232.79", "60.54", 131),
      ["2022年执行数 132.59 万元", "2023年预算 441.25 万元", "232.79%", "60.54%"]),
@@ -335,14 +352,36 @@ def test_budget_table_missing_checks_whole_documents_of_a_template_only(checked)
             "select source_file, template, count(*), sum(tables_found) from quality.chk_budget_table_missing "
             "group by all order by 1"
         ).fetchall()
-    # budget_ok.txt: eight of eight; missing.txt: seven; files with a table or two are not budgets to check
-    assert checked_files == [("budget_ok.txt", "shanghai", 8, 8), ("missing.txt", "shanghai", 8, 7)]
-    assert summary.by_check["budget_table_missing"].evaluated_count == 16
+    # budget_ok.txt: eight of eight; missing.txt: seven; files with a table or two are not budgets to check;
+    # the empty-table cases hold the nine tables of a 2023 budget
+    empty_cases = [(f"empty_{case}.pdf", "shanghai", 9, 9) for case in ("bare", "ok", "said")]
+    assert checked_files == [("budget_ok.txt", "shanghai", 8, 8), *empty_cases, ("missing.txt", "shanghai", 8, 7)]
+    assert summary.by_check["budget_table_missing"].evaluated_count == 16 + 3 * 9
+
+
+def test_summary_figures_are_compared_only_with_what_they_summarise(checked):
+    # procurement against the 政府采购 table; the targets' total only where every counted table is printed
+    *_, db = checked
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select source_file, measure, expected_yuan, observed_yuan from "
+                           "quality.chk_narrative_amount_mismatch where source_file in "
+                           "('procurement_ok.pdf', 'targets_sum_ok.pdf', 'targets_partial.pdf') order by 1").fetchall()
+    assert rows == [("procurement_ok.pdf", "procurement", D("27448400.00"), D("27448400.00")),
+                    ("targets_sum_ok.pdf", "target_projects", D("33513343.00"), D("33513300.00"))]
+
+
+def test_a_unit_slip_is_not_also_a_narrative_mismatch(checked):
+    _, rows, _ = checked
+    assert [r["check_name"] for r in rows if r["source_file"] == "unit_narr.pdf"] == ["unit_label_implausible"]
+    assert [r["check_name"] for r in rows if r["source_file"] == "digit_narr.pdf"] == ["narrative_amount_mismatch"]
 
 
 def test_passing_instances_raise_nothing(checked):
     _, rows, _ = checked
-    found = [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt", "targets_ok.txt"}]
+    found = [r for r in rows if r["source_file"] in {"ok.txt", "ok_tracking.txt", "budget_ok.txt", "targets_ok.txt",
+                                                      "procurement_ok.pdf", "targets_sum_ok.pdf", "targets_partial.pdf",
+                                                      "empty_ok.pdf", "empty_said.pdf", "unit_ok.pdf",
+                                                      "unit_target_ok.xlsx"}]
     # only the 0.01 万元 that rounding explains, as a hint (never an error)
     assert [_key(r) for r in found] == [
         ("fund_total_mismatch", "hint", "ok.txt", 1, None, "年度资金总额", "1139900.00", "1140000.00", 10)

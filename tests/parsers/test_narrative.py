@@ -76,11 +76,15 @@ def test_003_three_public_subjects_join_the_table_measures(s003):
 
 def test_003_narrative_lines_are_marked(s003):
     marks = {d.line_no: d.disposition for d in s003.lines}
-    assert marks[115] == marks[2433] == marks[2445] == "narrative"  # 政府采购 / 项目预算资金: not extracted
+    assert marks[115] == marks[2433] == marks[2445] == "narrative"
     assert marks[113] == "title"
     assert marks[2448] == marks[64] == "boilerplate"
     assert all(n.fiscal_year == 2020 for n in s003.narrative_amounts)
-    assert not [n for n in s003.narrative_amounts if n.line_no in (2433, 2436, 2445)]
+    # the 说明's summary figures: the procurement total (not the part set aside for small firms, line
+    # 2436) and the projects with 绩效目标 with their count
+    assert [(n.line_no, n.subject_name, n.amount, n.context) for n in s003.narrative_amounts
+            if n.line_no in (2433, 2436, 2445)] == [(2433, "政府采购预算", D("3048.21"), "procurement"),
+                                                    (2445, "编报绩效目标的项目37个", D("31790.34"), "target_projects")]
 
 
 @pytest.mark.parametrize(
@@ -98,12 +102,19 @@ def test_003_narrative_lines_are_marked(s003):
             ],
         ),
         ("公务用车购置及运行费8万元", [("公务用车购置及运行费-小计", D("8"), "万元", "three_public")]),
-        ("2020年本部门政府采购预算3,048.21万元", []),
+        ("2020年本部门政府采购预算3,048.21万元", [("政府采购预算", D("3048.21"), "万元", "procurement")]),
+        ("其中：政府采购货物预算10.00万元、政府采购工程预算550.00万元", []),  # parts of it
+        ("2023年本部门面向中小企业预留政府采购项目预算金额332.00万元", []),
+        # …/real/01 p.29; …/real_templates/13 p.30 (Jiangsu 2018)
+        ("编报绩效目标的项目5个，涉及项目预算资金3328.13万元。",
+         [("编报绩效目标的项目5个", D("3328.13"), "万元", "target_projects")]),
+        ("2018 年本部门共 5 个项目实行绩效目标管理，涉及财政性资金合计  5,086 万元。",
+         [("编报绩效目标的项目5个", D("5086"), "万元", "target_projects")]),
         ("主要原因是由于财政拨款增加9480.1万元", []),
-        # a part's amount is not the total's (Jiangsu 2019: 基本支出预算, …费预算支出, 政府采购支出预算总额)
+        # a part's amount is not the total's (Jiangsu 2019: 基本支出预算, …费预算支出)
         ("省检察院2019年度财政拨款基本支出预算 15,844.04 万元。其中：", []),
         ("省检察院2019年度一般公共预算拨款安排的培训费预算支出700万元，与上年持平", []),
-        ("2019年度政府采购支出预算总额2744.84万元", []),
+        ("2019年度政府采购支出预算总额2744.84万元", [("政府采购预算", D("2744.84"), "万元", "procurement")]),
         ("省检察院2018 年政府性基金支出预算支出 0 万元。", []),
         ("省检察院2019年度财政拨款预算支出24,169.74万元", [("财政拨款预算支出", D("24169.74"), "万元", "total")]),
         (

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dagster_project.reporting.charts import Bar, Segment, bar_chart, wrap_label
+from dagster_project.reporting.coverage import COVERAGE_SHEET
 from dagster_project.reporting.labels import check_label
 
 
@@ -60,7 +61,8 @@ def test_department_level_findings_name_their_department(sample_run, workbook):
 
 def test_workbook_is_chinese_and_has_a_sheet_per_rule(sample_run, workbook):
     rules = {c for (c,) in sample_run.query("select check_name from quality.check_results")}
-    assert set(workbook.sheetnames[1:]) == {check_label(c) for c in rules} | {"审核决定"}  # + the decision sheet
+    # + the decision sheet and the coverage sheet
+    assert set(workbook.sheetnames[1:]) == {check_label(c) for c in rules} | {"审核决定", COVERAGE_SHEET}
     found = dict(  # rounding hints are not in the workbook
         sample_run.query("select check_name, count(*) from quality.violations where severity <> 'hint' group by 1")
     )

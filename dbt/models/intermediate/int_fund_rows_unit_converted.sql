@@ -21,7 +21,8 @@ converted as (
         {{ to_yuan('fund_rows.budget_initial', 'reports.money_unit') }} as budget_initial_yuan,
         {{ to_yuan('fund_rows.budget_adjusted', 'reports.money_unit') }} as budget_adjusted_yuan,
         {{ to_yuan('fund_rows.budget_tracking', 'reports.money_unit') }} as budget_tracking_yuan,
-        {{ to_yuan('fund_rows.executed', 'reports.money_unit') }} as executed_yuan
+        {{ to_yuan('fund_rows.executed', 'reports.money_unit') }} as executed_yuan,
+        {{ to_yuan('fund_rows.forecast_executed', 'reports.money_unit') }} as forecast_executed_yuan
 
     from fund_rows
     left join reports on fund_rows.report_id = reports.report_id

@@ -41,7 +41,12 @@ final as (
         level1_code,
         level2_code,
         actual_operator,
-        explanation
+        explanation,
+        forecast_text,
+        deviation_cause,
+        completion_likelihood,
+        remarks,
+        forecast_achievement
 
     from indicators
     left join indicator_values

@@ -27,7 +27,9 @@ final as (
         budget_initial as budget_initial_stated,
         budget_adjusted as budget_adjusted_stated,
         budget_tracking as budget_tracking_stated,
-        executed as executed_stated
+        executed as executed_stated,
+        forecast_executed_yuan,
+        forecast_executed as forecast_executed_stated
 
     from fund_rows
 

@@ -1,8 +1,19 @@
 -- An indicator that lost points (得分 < 分值) or whose actual value misses its target
 -- (achievement = not_met) must give 偏差原因分析及改进措施. One row per indicator stating both a
 -- weight and a score, or read as not_met, with the reason as printed; which reasons count as blank
--- (无, /) and the conditions are the expectation's parameters.
+-- (无, /) and the conditions are the expectation's parameters. A tracking indicator that prints its
+-- full-year forecast (全年预计完成值) is judged by the forecast: a mid-year actual short of the
+-- year's target is no deviation while the forecast meets it.
 with
+
+indicators as (
+
+    select
+        *,
+        coalesce(forecast_achievement, achievement) as judged_achievement
+    from {{ ref('fct_indicator') }}
+
+),
 
 checked as (
 
@@ -14,19 +25,21 @@ checked as (
         case when i.weight is not null and i.score is not null
              then '分值 ' || printf('%.2f', i.weight) || '，得分 ' || printf('%.2f', i.score)
              else '' end
-            || case when i.achievement = 'not_met'
+            || case when i.judged_achievement = 'not_met'
                     then case when i.weight is not null and i.score is not null then '；' else '' end
-                         || '实际完成值“' || coalesce(i.actual_text, '') || '”未达年度指标值“'
-                         || coalesce(i.target_text, '') || '”'
+                         || case when i.forecast_achievement is not null
+                                 then '全年预计完成值“' || i.forecast_text
+                                 else '实际完成值“' || coalesce(i.actual_text, '') end
+                         || '”未达年度指标值“' || coalesce(i.target_text, '') || '”'
                     else '' end as detail,
         {{ points('i.weight') }} as weight,
         {{ points('i.score') }} as score,
         i.deviation_reason as observed_reason,
-        i.achievement,
+        i.judged_achievement as achievement,
         i.indicator_seq
-    from {{ ref('fct_indicator') }} as i
+    from indicators as i
     join {{ ref('fct_report') }} as r using (report_id)
-    where (i.score is not null and i.weight is not null) or i.achievement = 'not_met'
+    where (i.score is not null and i.weight is not null) or i.judged_achievement = 'not_met'
 
 )
 

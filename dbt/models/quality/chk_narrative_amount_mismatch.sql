@@ -3,7 +3,11 @@
 --            spending) or in 部门支出预算总表, by name;
 --   total:   the matching table total (一般公共预算 / 政府性基金 / 财政拨款 / 收入 / 支出, chosen
 --            from the narrative's wording);
---   three_public, operating_cost: the matching column of the 三公 table (items from the seed).
+--   three_public, operating_cost: the matching column of the 三公 table (items from the seed);
+--   procurement: the 政府采购 table's total;
+--   target_projects: the sum of the document's 绩效目标 tables' amounts, only when the document prints
+--            as many of them as the 说明 counts (编报绩效目标的项目5个): a document that publishes a
+--            selection of its targets does not add up to their total.
 -- The tables are those of the narrative's document (int_budget_documents): a department-year
 -- published as two files (narrative and tables apart) is compared across the pair.
 -- Several tables may hold a candidate; the narrative agrees when any does, so each narrative
@@ -34,9 +38,12 @@ narrative as (
     select
         n.*,
         {{ unit_factor('n.unit') }} as unit_factor,
+        case n.unit when '万元' then '元' else '万元' end as other_unit,
         case
             when n.context = 'subject' then {{ name_key('n.subject_name') }}
-            when n.context = 'operating_cost' then 'operating_cost'
+            when n.context in ('operating_cost', 'procurement') then n.context
+            -- the count of projects the 说明 states (编报绩效目标的项目5个) is part of the match
+            when n.context = 'target_projects' then 'targets:' || regexp_extract(n.subject_name, '(\d+)个', 1)
             when n.context = 'three_public' then coalesce({{ three_public_item('n.subject_name') }}, 'total')
             when n.context = 'total' then
                 case
@@ -86,20 +93,49 @@ candidates as (
     from budget
     where table_kind = 'three_public' and three_public_item is not null
 
+    union all
+
+    select 'procurement', document_id, source_file, fiscal_year, 'procurement', amount_yuan, table_seq, table_title,
+           line_no
+    from budget
+    where table_kind = 'procurement' and is_total_row
+
+    union all
+
+    select 'target_projects', coalesce(any_value(d.document_id), r.source_file), r.source_file,
+           any_value(r.fiscal_year), 'targets:' || count(*), sum(r.budget_amount_yuan),
+           null, count(*) || ' 张绩效目标表之和', min(r.line_start)
+    from {{ ref('fct_report') }} as r
+    left join documents as d using (source_file)
+    where r.report_type = 'target'
+    group by r.source_file
+    having count(*) = count(r.budget_amount_yuan)
+
 ),
 
 compared as (
 
     select
         n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
-        n.amount_yuan, n.decimals,
+        n.other_unit, n.amount_stated, n.amount_yuan, n.decimals,
         arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_yuan)) as closest_amount,
         arg_min(
             case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
                 || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
             abs(c.amount_yuan - n.amount_yuan)
         ) as closest_place,
-        count(*) as candidates
+        count(*) as candidates,
+        -- a candidate the figure equals (at its printed precision) when read in the other unit: its unit
+        -- label, not its digits, is wrong (unit_label_implausible, one finding instead of this rule's)
+        arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}))
+            filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
+                          = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_amount,
+        arg_min(
+            case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
+                || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
+            abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }})
+        ) filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
+                        = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_place
     from narrative as n
     join documents as nd on nd.source_file = n.source_file
     join candidates as c
@@ -132,6 +168,15 @@ select
     {{ money('greatest(' ~ printed_unit('c.decimals', 'c.unit_factor') ~ ', ' ~ printed_unit('2', 'c.unit_factor') ~ ')') }}
         as tolerance_yuan,
     {{ money(rounded_as_printed('c.closest_amount', 'c.unit', 'c.decimals')) }} as as_printed_yuan,
+    c.other_unit,
+    {{ money('c.amount_stated * ' ~ unit_factor('c.other_unit')) }} as rescaled_yuan,
+    {{ money('c.rescaled_amount') }} as rescaled_expected_yuan,
+    c.rescaled_place,
+    -- this rule judges the figures whose unit is plausible: no candidate in the other unit, or one in its own
+    (c.rescaled_amount is null
+     or abs(c.closest_amount - c.amount_yuan)
+        <= greatest({{ printed_unit('c.decimals', 'c.unit_factor') }}, {{ printed_unit('2', 'c.unit_factor') }}))
+        as unit_plausible,
     {{ page_of('c') }} as page_no
 from compared as c
 left join documents as d using (source_file)

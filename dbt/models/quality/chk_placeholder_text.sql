@@ -42,6 +42,17 @@ reports as (
 
 ),
 
+found_in_table as (
+
+    -- the budget table holding a line that prints a placeholder (found lines only: few)
+    select f.source_file, f.line_no, arg_min(t.table_title, t.line_start) as table_title
+    from found as f
+    join {{ ref('stg_fiscal_txt__budget_tables') }} as t
+      on t.source_file = f.source_file and f.line_no between t.line_start and t.line_end
+    group by all
+
+),
+
 checked as (
 
     select
@@ -55,7 +66,8 @@ checked as (
         r.implementing_unit,
         coalesce(r.supervising_dept, b.department) as department,
         coalesce(r.district, b.district) as district,
-        cast(null as varchar) as table_title,
+        -- where the line is: its report's title, else the budget table holding it (prose: none)
+        coalesce(case when r.report_id is not null then {{ report_title('r') }} end, t.table_title) as table_title,
         r.money_unit,
         coalesce(f.placeholder, '') as subject,
         '文本' as measure,
@@ -69,6 +81,8 @@ checked as (
     left join budgets as b using (source_file)
     left join reports as r
       on r.source_file = l.source_file and l.line_no between r.line_start and r.line_end
+    left join found_in_table as t
+      on t.source_file = l.source_file and t.line_no = l.line_no
 
 )
 

@@ -22,6 +22,7 @@ renamed as (
         cast(budget_adjusted as decimal(24, 6)) as budget_adjusted,
         cast(budget_tracking as decimal(24, 6)) as budget_tracking,
         cast(executed as decimal(24, 6)) as executed,
+        cast(forecast_executed as decimal(24, 6)) as forecast_executed,
 
         -- not money: points and percentages
         cast(weight as decimal(18, 4)) as weight,

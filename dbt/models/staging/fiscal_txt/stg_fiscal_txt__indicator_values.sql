@@ -21,7 +21,8 @@ renamed as (
         actual_operator,
         cast(actual_value as decimal(24, 6)) as actual_value,
         actual_unit,
-        achievement
+        achievement,
+        forecast_achievement
 
     from source
 

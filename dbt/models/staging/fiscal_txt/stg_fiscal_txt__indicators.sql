@@ -36,7 +36,11 @@ renamed as (
         cast(weight as decimal(18, 4)) as weight,
         cast(score as decimal(18, 4)) as score,
         {{ clean_text('deviation_reason') }} as deviation_reason,
-        {{ clean_text('explanation') }} as explanation
+        {{ clean_text('explanation') }} as explanation,
+        {{ clean_text('forecast_text') }} as forecast_text,
+        {{ clean_text('deviation_cause') }} as deviation_cause,
+        {{ clean_text('completion_likelihood') }} as completion_likelihood,
+        {{ clean_text('remarks') }} as remarks
 
     from source
 

@@ -1,0 +1,393 @@
+"""项目支出绩效目标执行监控表 — the central template of the tracking family (one project per sheet).
+
+A spreadsheet laid out on one grid, so every value is read under the header cell
+whose (merged) span covers it, and every header is read by what its label means:
+
+- title (…绩效目标执行监控表) and year line ``（2019年度）``;
+- 项目名称, 主管部门及代码 (``[105]教育部``: the department, its code kept as printed
+  in ``extra_fields``), 实施单位: label cells followed by their value;
+- 项目资金（万元）: a header row naming the fund columns (年初预算数, 1-7月执行数,
+  1-7月执行率, 全年预计执行数), then the rows 年度资金总额 / 其中：财政拨款 / 其他资金;
+- 年度总体目标: labels (年初设定目标, 1-7月实际完成情况) over their texts;
+- the indicator grid: a header row (一级/二级/三级指标, 年度指标值, 1-7月实际完成值,
+  全年预计完成值, 偏差原因分析, 完成目标可能性, 备注) and a second header row splitting
+  偏差原因分析 into ✔ columns (经费保障 … 其他) and 原因说明, and 完成目标可能性 into
+  确定能 / 有可能 / 完全不可能. A ticked column gives its label as the value.
+
+The tracking period comes from the column labels (``1-7月`` with the year: 2019-01 to
+2019-07). Values are kept as printed; every non-blank line is placed or reported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .amounts import money_unit, parse_amount
+from .ledger import Ledger
+from .records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
+from .report_table import TRACKING, _fund_source_of, fund_column, indicator_column
+from .text import Line, join_wrapped, norm, value_or_none
+from .vocabulary import is_monitoring_title
+
+# ---------------------------------------------------------------- vocabulary
+
+_YEAR = re.compile(r"(\d{4})\s*年度")
+_MONTHS = re.compile(r"(\d{1,2})月?[-—–~～至到]+(\d{1,2})月")  # 1-7月 in a column label
+_LABELS = {"项目名称": "project_name", "主管部门": "supervising_dept", "主管部门及代码": "supervising_dept",
+           "实施单位": "implementing_unit"}
+_DEPT_CODE = re.compile(r"^[\[【(（](\d+)[\]】)）](.+)$")  # [105]教育部
+_FUND_BLOCK = ("项目资金", "资金情况", "预算执行情况")
+_GOAL_BLOCK = "总体目标"
+_OUTER = {"绩效指标", "绩效目标", "指标"}  # the outer label column beside the grid
+# A ticked cell. A cross or 否 says "not this one", as an empty cell does.
+_TICKS = {"✔", "✓", "√", "☑", "✅", "✔️", "v", "V", "是"}
+_NOT_TICKED = {"×", "✗", "✘", "否", "x", "X"}
+# Header groups split into ✔ columns by a second header row.
+_TICK_GROUPS = {"deviation_reason": "deviation_cause", "completion_likelihood": "completion_likelihood"}
+_REASON_TEXT = re.compile(r"原因说明|说明")  # the text column of 偏差原因分析
+_SEPARATOR = "、"  # several ticked columns: their labels in the sheet's order
+_INDICATOR_FIELDS = ("indicator_name", "target_text", "actual_text", "planned_text", "deviation_reason",
+                     "forecast_text", "deviation_cause", "completion_likelihood", "remarks")
+
+
+@dataclass(frozen=True)
+class _Column:
+    start: int  # cell index where the (merged) header cell begins
+    name: str  # the field it feeds
+    label: str  # as printed: a ticked column's value
+    tick: bool = False  # a ✔ column: a tick gives its label
+
+
+def _column_at(columns: list[_Column], index: int) -> _Column | None:
+    """The header column whose span covers cell ``index`` (a span runs to the next header cell)."""
+    found = None
+    for col in columns:
+        if col.start > index:
+            break
+        found = col
+    return found
+
+
+@dataclass
+class _Indicator:
+    line_no: int
+    level1: str | None
+    level2: str | None
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    ticks: dict[str, list[str]] = field(default_factory=dict)  # field → labels of its ticked columns
+
+    def value(self, name: str) -> str | None:
+        if self.ticks.get(name):
+            return _SEPARATOR.join(self.ticks[name])
+        return join_wrapped(self.texts.get(name, []))
+
+
+@dataclass
+class _State:
+    source_file: str
+    ledger: Ledger
+    report_seq: int
+    section: str = "header"
+    fields: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+    months: tuple[int, int] | None = None
+    fund_columns: list[_Column] = field(default_factory=list)
+    fund_rows: list[FundRow] = field(default_factory=list)
+    goal_columns: list[_Column] = field(default_factory=list)
+    goal_parts: dict[str, list[str]] = field(default_factory=lambda: {"expected": [], "actual": []})
+    grid: list[_Column] = field(default_factory=list)
+    indicators: list[_Indicator] = field(default_factory=list)
+    level1: str | None = None
+    level2: str | None = None
+
+    def issue(self, line: Line | int, severity: str, code: str, message: str) -> None:
+        self.ledger.issue(line if isinstance(line, int) else line.no, severity, code, message, TRACKING)
+
+    def mark(self, line: Line, disposition: str) -> None:
+        self.ledger.mark(line.no, disposition, TRACKING)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def parse_monitoring(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
+    """Parse one 执行监控表 segment (title line first) into a tracking Report, FundRows, IndicatorRows."""
+    result = ParseResult(source_file=source_file, families=[TRACKING])
+    body = [line for line in lines if not line.is_blank]
+    if not body:
+        return result
+    st = _State(source_file=source_file, ledger=ledger, report_seq=body[0].no)
+    st.mark(body[0], TITLE)
+    _year(st, body[0].key)
+    for line in body[1:]:
+        try:
+            _dispatch(st, line)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
+            st.issue(line, "error", "parser_failed", f"此行解析出错 (line could not be parsed): {type(exc).__name__}: {exc}")
+    _finish(st, body, result)
+    return result
+
+
+def _dispatch(st: _State, line: Line) -> None:
+    keys = tuple(map(norm, line.cells))
+    first = next((k for k in keys if k), "")
+    if len(line.texts) == 1 and _YEAR.search(first) and len(first) <= 12:
+        _year(st, first)
+        st.mark(line, TITLE)
+    elif len(line.texts) == 1 and is_monitoring_title(first):
+        st.mark(line, TITLE)  # the title repeated (a page break in a printed sheet)
+    elif any(k in _LABELS for k in keys):
+        _label_values(st, line, keys)
+    elif any(block in first for block in _FUND_BLOCK) and sum(fund_column(c, TRACKING) is not None for c in keys) >= 2:
+        _fund_header(st, line)
+    elif st.section == "fund" and (source := _fund_source_of(first)) is not None:
+        _fund_row(st, line, keys, source)
+    elif _GOAL_BLOCK in first:
+        _goal_header(st, line)
+    elif "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys):
+        _grid_header(st, line)
+    elif st.section == "grid_header" and _is_sub_header(st, line):
+        _grid_sub_header(st, line)
+    elif st.section == "goal":
+        _goal_text(st, line)
+    elif st.section in ("grid_header", "indicators"):
+        _indicator_row(st, line, keys)
+    else:
+        st.issue(line, "warning", "unrecognised_line", "此行不属于执行监控表的任何部分 (line not recognised in the monitoring table)")
+
+
+def _year(st: _State, key: str) -> None:
+    m = _YEAR.search(key)
+    if m and "fiscal_year" not in st.fields:
+        st.fields["fiscal_year"] = int(m.group(1))
+
+
+def _columns(st: _State, line: Line, meaning) -> list[_Column]:
+    """The header cells of a row that name a column (by ``meaning``), each with its start; periods noted."""
+    columns = []
+    for i, cell in enumerate(line.cells):
+        name = meaning(cell) if cell else None
+        if name is None:
+            continue
+        columns.append(_Column(i, name, cell))
+        _months(st, line, cell)
+    return columns
+
+
+def _months(st: _State, line: Line, label: str) -> None:
+    """The period a column label names (1-7月); every label of the table must name the same one."""
+    m = _MONTHS.search(norm(label))
+    if not m:
+        return
+    months = (int(m.group(1)), int(m.group(2)))
+    if not (1 <= months[0] <= months[1] <= 12):
+        st.issue(line, "warning", "unreadable_tracking_period", f"列名中的月份无效: {label} (invalid months in a column label)")
+    elif st.months is None:
+        st.months = months
+    elif st.months != months:
+        st.issue(line, "warning", "conflicting_tracking_period",
+                 f"列名 {label} 的期间与前文 {st.months[0]}-{st.months[1]}月 不同 (column labels name two periods)")
+
+
+# ---------------------------------------------------------------- header block
+
+
+def _label_values(st: _State, line: Line, keys: tuple[str, ...]) -> None:
+    """label | value pairs on one row: each label's value is the next non-empty cell."""
+    found = False
+    for i, k in enumerate(keys):
+        name = _LABELS.get(k)
+        if name is None:
+            continue
+        value = next((c for c, nk in zip(line.cells[i + 1 :], keys[i + 1 :]) if nk), None)
+        if value is None or norm(value) in _LABELS:
+            st.issue(line, "warning", "missing_value", f"{line.cells[i]} 没有填写 (no value for {line.cells[i]})")
+            continue
+        value = value_or_none(value)
+        if name == "supervising_dept" and value and (m := _DEPT_CODE.match(norm(value))):
+            st.extra[line.cells[i]] = value  # the printed pair, code included
+            value = m.group(2)
+        if value is not None:
+            st.fields[name] = value
+            found = True
+    st.mark(line, FIELD if found else HEADER)
+
+
+# ---------------------------------------------------------------- fund block
+
+
+def _fund_header(st: _State, line: Line) -> None:
+    st.section = "fund"
+    st.fund_columns = _columns(st, line, lambda c: fund_column(c, TRACKING))
+    unit = next((u for c in line.texts if (u := money_unit(c))), None)
+    if unit is None:
+        st.issue(line, "warning", "missing_money_unit", "资金表未注明金额单位 (money unit not stated in the fund header)")
+    else:
+        st.fields.setdefault("money_unit", unit)
+    st.mark(line, HEADER)
+
+
+def _fund_row(st: _State, line: Line, keys: tuple[str, ...], source: str) -> None:
+    label_at = next(i for i, k in enumerate(keys) if k)
+    if any(r.fund_source == source for r in st.fund_rows):
+        st.issue(line, "warning", "duplicate_fund_row", f"资金行重复: {line.cells[label_at]} (fund row given twice)")
+        return
+    amounts: dict[str, Decimal | None] = {}
+    for i, cell in enumerate(line.cells[label_at + 1 :], start=label_at + 1):
+        if not value_or_none(cell):
+            continue
+        col = _column_at(st.fund_columns, i)
+        amount = parse_amount(value_or_none(cell))
+        if col is None or col.name in amounts:
+            st.issue(line, "warning", "fund_row_extra_cells", f"资金行的数值 {cell} 不在任何列名之下 (a value under no fund column)")
+        elif amount is None:
+            st.issue(line, "warning", "unreadable_amount", f"金额无法识别: {cell} (not a number)")
+        else:
+            amounts[col.name] = amount
+    st.fund_rows.append(FundRow(st.source_file, st.report_seq, source, line.cells[label_at], line.no, **amounts))
+    st.mark(line, FIELD)
+
+
+# ---------------------------------------------------------------- goal block
+
+
+def _goal_column(label: str) -> str | None:
+    k = norm(label)
+    if _GOAL_BLOCK in k:
+        return None  # the block's own label
+    if "完成情况" in k or "执行情况" in k:
+        return "actual"
+    if "目标" in k:
+        return "expected"  # 年初设定目标, 预期目标, 全年目标
+    return None
+
+
+def _goal_header(st: _State, line: Line) -> None:
+    st.section = "goal"
+    st.goal_columns = _columns(st, line, _goal_column)
+    st.mark(line, HEADER)
+
+
+def _goal_text(st: _State, line: Line) -> None:
+    placed = False
+    for i, cell in enumerate(line.cells):
+        col = _column_at(st.goal_columns, i) if cell else None
+        if col is not None:
+            st.goal_parts[col.name].append(cell)
+            placed = True
+        elif cell:
+            st.issue(line, "warning", "unplaced_goal_text", f"目标文字不在任何列名之下: {cell} (goal text under no label)")
+    if placed:
+        st.mark(line, FIELD)
+
+
+# ---------------------------------------------------------------- indicator grid
+
+
+def _grid_header(st: _State, line: Line) -> None:
+    st.section = "grid_header"
+    st.grid = _columns(st, line, indicator_column)
+    st.mark(line, HEADER)
+
+
+def _is_sub_header(st: _State, line: Line) -> bool:
+    """The second header row: every cell sits under a group (偏差原因分析, 完成目标可能性)."""
+    cells = [(i, c) for i, c in enumerate(line.cells) if c]
+    return bool(cells) and all(
+        (col := _column_at(st.grid, i)) is not None and col.name in _TICK_GROUPS for i, _ in cells
+    )
+
+
+def _grid_sub_header(st: _State, line: Line) -> None:
+    """Split each group into its columns: ✔ columns named by their label, and the reason text."""
+    subs = []
+    for i, cell in enumerate(line.cells):
+        if not cell:
+            continue
+        group = _column_at(st.grid, i).name
+        if group == "deviation_reason" and _REASON_TEXT.search(norm(cell)):
+            subs.append(_Column(i, "deviation_reason", cell))
+        else:
+            subs.append(_Column(i, _TICK_GROUPS[group], cell, tick=True))
+    starts = {c.start for c in subs}
+    # a group's own header cell stays as the column of whatever precedes its first sub-column
+    st.grid = sorted([c for c in st.grid if c.start not in starts] + subs, key=lambda c: c.start)
+    st.mark(line, HEADER)
+
+
+def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
+    st.section = "indicators"
+    texts: dict[str, list[str]] = {}
+    ticks: dict[str, list[str]] = {}
+    for i, (cell, k) in enumerate(zip(line.cells, keys)):
+        if not k:
+            continue
+        col = _column_at(st.grid, i)
+        if col is None:
+            if k not in _OUTER:
+                st.issue(line, "warning", "unplaced_indicator_fragment",
+                         f"单元格 {cell} 不在任何列名之下 (a cell under no column of the indicator grid)")
+            continue
+        if col.tick:
+            if k in _TICKS:
+                ticks.setdefault(col.name, []).append(col.label)
+            elif value_or_none(cell) is not None and k not in _NOT_TICKED:
+                st.issue(line, "warning", "unreadable_tick_mark",
+                         f"{col.label} 列应为勾选标记（✔），实为: {cell} (a tick column holds text)")
+            continue
+        texts.setdefault(col.name, []).append(cell)
+    level1 = join_wrapped(texts.pop("level1", []))
+    level2 = join_wrapped(texts.pop("level2", []))
+    if level1 is not None:
+        if level1 != st.level1 and level2 is None:
+            st.level2 = None
+        st.level1 = level1
+    if level2 is not None:
+        st.level2 = level2
+    if texts or ticks:
+        st.indicators.append(_Indicator(line.no, st.level1, st.level2, texts, ticks))
+        if "indicator_name" not in texts:
+            st.issue(line, "warning", "indicator_without_name", "指标行没有三级指标名称 (indicator row without a name)")
+    if texts or ticks or level1 or level2:
+        st.mark(line, FIELD)
+
+
+# ---------------------------------------------------------------- assembling the report
+
+
+def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
+    f = st.fields
+    first = body[0].no
+    if not st.fund_rows:
+        st.issue(first, "warning", "missing_fund_block", "报表缺少项目资金 (no fund rows found)")
+    if not st.indicators:
+        st.issue(first, "warning", "missing_indicators", "报表没有绩效指标 (no indicator rows found)")
+    if "project_name" not in f:
+        st.issue(first, "warning", "missing_project_name", "报表缺少项目名称 (no 项目名称)")
+    period = (None, None)
+    if st.months is None:
+        st.issue(first, "warning", "missing_tracking_period", "列名未写明监控期间（如 1-7月） (no period in the column labels)")
+    elif "fiscal_year" not in f:
+        st.issue(first, "warning", "missing_tracking_period",
+                 f"列名写明 {st.months[0]}-{st.months[1]}月，但表中没有年度 (period without a year)")
+    else:
+        period = tuple(f"{f['fiscal_year']:04d}-{m:02d}" for m in st.months)
+    result.reports.append(Report(
+        source_file=st.source_file, report_seq=st.report_seq, report_type=TRACKING,
+        line_start=first, line_end=body[-1].no, fiscal_year=f.get("fiscal_year"),
+        project_name=f.get("project_name"), supervising_dept=f.get("supervising_dept"),
+        implementing_unit=f.get("implementing_unit"), money_unit=f.get("money_unit"),
+        tracking_period_start=period[0], tracking_period_end=period[1],
+        goal_expected=join_wrapped(st.goal_parts["expected"]), goal_actual=join_wrapped(st.goal_parts["actual"]),
+        extra_fields=json.dumps(st.extra, ensure_ascii=False) if st.extra else None,
+    ))
+    result.fund_rows.extend(st.fund_rows)
+    for seq, ind in enumerate(st.indicators, start=1):
+        result.indicators.append(IndicatorRow(
+            source_file=st.source_file, report_seq=st.report_seq, indicator_seq=seq, line_no=ind.line_no,
+            level1=ind.level1, level2=ind.level2,
+            **{name: ind.value(name) for name in _INDICATOR_FIELDS},
+        ))

@@ -1,0 +1,154 @@
+-- A standard table printed empty says so: 此表为空, 本部门无政府性基金预算收支 … (seed
+-- empty_table_statements), in the table's own lines (from its title to the next title: the 注 under it)
+-- or in the 说明, where the line must also name the table's subject (政府性基金, 国有资本经营 …).
+-- Checked: the standard tables of the documents budget_table_missing checks (their template chosen
+-- there), printed empty when none of the document's tables of that name prints an amount (a table of
+-- 0.00 is not empty). The 说明 may be the department's other file of the year (a department-year
+-- published as narrative and tables in two files): a file of the same year that names the department.
+-- One row per empty standard table; statements_found counts the statements. GX: statements_found ≥ 1.
+with
+
+present as (
+
+    select source_file, template, table_no, subject as label_zh, fiscal_year, department, district, money_unit
+    from {{ ref('chk_budget_table_missing') }}
+    where tables_found > 0
+
+),
+
+standard as (
+
+    select * from {{ ref('budget_standard_tables') }}
+
+),
+
+tables as (
+
+    select source_file, table_seq, table_title, line_start, {{ name_key('table_title') }} as title_key
+    from {{ ref('stg_fiscal_txt__budget_tables') }}
+
+),
+
+amounts as (
+
+    select source_file, table_seq, count(amount) as amounts
+    from {{ ref('stg_fiscal_txt__budget_cells') }}
+    group by all
+
+),
+
+empty as (
+
+    select
+        p.source_file, p.template, p.table_no, p.label_zh, p.fiscal_year, p.department, p.district,
+        p.money_unit, s.table_key,
+        arg_min(t.table_seq, t.line_start) as table_seq,
+        arg_min(t.table_title, t.line_start) as table_title,
+        min(t.line_start) as line_no
+    from present as p
+    join standard as s using (template, table_no)
+    join tables as t
+      on t.source_file = p.source_file
+     and regexp_matches(t.title_key, s.title_regex)
+     and (coalesce(s.exclude_regex, '') = '' or not regexp_matches(t.title_key, s.exclude_regex))
+    left join amounts as a on a.source_file = t.source_file and a.table_seq = t.table_seq
+    group by all
+    having sum(coalesce(a.amounts, 0)) = 0
+
+),
+
+lines as (
+
+    select s.source_file, s.line_no, s.text, a.disposition
+    from {{ ref('stg_fiscal_txt__source_lines') }} as s
+    left join {{ ref('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
+
+),
+
+statements as (
+
+    select lines.source_file, lines.line_no, lines.text
+    from lines
+    where exists (
+        select 1 from {{ ref('empty_table_statements') }} as w
+        where w.word_kind = 'statement' and regexp_matches(lines.text, w.pattern)
+    )
+
+),
+
+-- the years each file speaks of, to find a department's narrative file
+file_years as (
+
+    select distinct source_file, fiscal_year from {{ ref('stg_fiscal_txt__budget_tables') }}
+    union
+    select distinct source_file, fiscal_year from {{ ref('stg_fiscal_txt__narrative_amounts') }}
+
+),
+
+in_table as (
+
+    select e.source_file, e.table_no, st.line_no, st.text
+    from empty as e
+    join statements as st
+      on st.source_file = e.source_file
+     and st.line_no > e.line_no
+     and st.line_no < coalesce(
+         (select min(t.line_no) from lines as t
+          where t.source_file = e.source_file and t.disposition = 'title' and t.line_no > e.line_no),
+         2147483647)
+
+),
+
+in_narrative as (
+
+    select e.source_file, e.table_no, st.source_file as statement_file, st.line_no, st.text
+    from empty as e
+    join {{ ref('empty_table_statements') }} as w on w.word_kind = 'subject' and w.table_key = e.table_key
+    join statements as st on regexp_matches(st.text, w.pattern)
+    where st.source_file = e.source_file
+       or (e.department is not null
+           and st.source_file in (select y.source_file from file_years as y where y.fiscal_year = e.fiscal_year)
+           and st.source_file in (select l.source_file from lines as l where contains(l.text, e.department)))
+
+),
+
+found as (
+
+    select source_file, table_no, count(*) as statements_found,
+           arg_min(place || '第 ' || line_no || ' 行“' || left(trim(replace(text, chr(9), ' ')), 60) || '”', line_no)
+               as first_statement
+    from (
+        select source_file, table_no, line_no, text, '' as place from in_table
+        union all
+        select source_file, table_no, line_no, text,
+               case when statement_file <> source_file then statement_file || ' ' else '' end
+        from in_narrative
+    )
+    group by all
+
+)
+
+select
+    row_number() over (order by e.source_file, e.table_no) as check_row,
+    e.source_file,
+    cast(null as varchar) as report_id,
+    cast(null as integer) as report_seq,
+    e.table_seq,
+    'budget' as report_type,
+    e.fiscal_year,
+    cast(null as varchar) as project_name,
+    cast(null as varchar) as implementing_unit,
+    e.department,
+    e.district,
+    e.table_title,
+    e.money_unit,
+    e.label_zh as subject,
+    '空表' as measure,
+    e.line_no,
+    '本表未列出任何金额' as detail,
+    '注明本表为空（如“此表为空”“本部门无……预算”）' as expected_statement,
+    coalesce(f.first_statement, '表中及说明中均未注明') as observed_statement,
+    coalesce(f.statements_found, 0) as statements_found,
+    {{ page_of('e') }} as page_no
+from empty as e
+left join found as f using (source_file, table_no)
