@@ -1,32 +1,37 @@
--- One row per budget file, with the document it belongs to: a department-year. A department may
--- publish one year's budget as two files (the 说明 narrative in one, the tables in the other); both
--- are one document for the checks, so prose amounts are compared with the pair's tables.
--- department_key and fiscal_year: the most common of the file's tables (their 部门 line, else the
--- department the document's title names; the title's year). A file naming neither is a document
--- of its own (document_id = its source_file).
+-- One row per budget file, with the document it belongs to. A department may publish one year's
+-- budget as two files (the 说明 narrative in one, the tables in the other): a file without table
+-- amounts belongs to the document of a file with tables of the same department and year (its
+-- department from its tables' 部门 line, else the one its title names), so its prose amounts are
+-- compared with those tables. A file with tables of its own is its own document (document_id = its
+-- source_file): two budgets of one department-year (a revision) are never mixed.
 with
 
 files as (
 
     select
-        source_file,
-        mode(department_key) filter (where department_key is not null) as department_key,
-        mode(department) filter (where department is not null) as department,
-        mode(district) filter (where district is not null) as district,
-        mode(fiscal_year) filter (where fiscal_year is not null) as fiscal_year
-    from {{ ref('stg_fiscal_txt__budget_tables') }}
-    group by source_file
+        t.source_file,
+        mode(t.department_key) filter (where t.department_key is not null) as department_key,
+        mode(t.department) filter (where t.department is not null) as department,
+        mode(t.district) filter (where t.district is not null) as district,
+        mode(t.fiscal_year) filter (where t.fiscal_year is not null) as fiscal_year,
+        bool_or(c.budget_table_id is not null) as has_amounts
+    from {{ ref('stg_fiscal_txt__budget_tables') }} as t
+    left join {{ ref('stg_fiscal_txt__budget_cells') }} as c using (budget_table_id)
+    group by t.source_file
 
 ),
 
-keyed as (
+documents as (
 
     select
-        *,
-        case when department_key is not null and fiscal_year is not null
-             then department_key || ' ' || fiscal_year
-             else source_file end as document_id
-    from files
+        f.*,
+        case when f.has_amounts or f.department_key is null or f.fiscal_year is null then f.source_file
+             else coalesce(
+                 (select min(t.source_file) from files as t
+                  where t.has_amounts and t.department_key = f.department_key and t.fiscal_year = f.fiscal_year),
+                 f.source_file)
+        end as document_id
+    from files as f
 
 )
 
@@ -38,4 +43,4 @@ select
     district,
     fiscal_year,
     count(*) over (partition by document_id) as document_files
-from keyed
+from documents

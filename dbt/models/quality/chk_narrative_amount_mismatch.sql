@@ -137,9 +137,9 @@ compared as (
         ) filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
                         = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_place
     from narrative as n
-    join documents as nd on nd.source_file = n.source_file
+    left join documents as nd on nd.source_file = n.source_file  -- a file of prose and targets only: itself
     join candidates as c
-      on c.document_id = nd.document_id and c.context = n.context and c.match_key = n.match_key
+      on c.document_id = coalesce(nd.document_id, n.source_file) and c.context = n.context and c.match_key = n.match_key
      and (n.fiscal_year is null or c.fiscal_year is null or n.fiscal_year = c.fiscal_year)
     group by all
 
