@@ -64,9 +64,12 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
 	fi
 
+# PYTEST_ARGS="-n 2 --dist loadfile" runs the modules on two workers (pytest-xdist): each module's
+# fixtures stay on one worker, the session's shared pipeline runs are made once (tests/conftest.py).
+PYTEST_ARGS ?=
 test: install system-deps docs-assets dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # No -m: dagster reads [tool.dagster] in pyproject.toml, so the code location is named `fiscal`.
 # `dagster dev` warns that `dg dev` supersedes it; dg needs a dg project layout we do not use.

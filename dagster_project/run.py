@@ -175,7 +175,8 @@ class Progress:
             report = assets["report/dq_report"]
             return (
                 f"quality report: {_value(report, 'violation_errors')} errors, "
-                f"{_value(report, 'violation_warnings')} warnings"
+                f"{_value(report, 'violation_warnings')} warnings, "
+                f"{_value(report, 'root_causes')} root causes"
             )
         if "warehouse/fiscal_duckdb" in assets:
             self.warehouse = str(_value(assets["warehouse/fiscal_duckdb"], "path"))

@@ -49,6 +49,8 @@ class Settings:
     report_dir: Path
     parse_workers: int
     limits: Limits = field(default_factory=Limits)
+    # where each dbt run keeps its artefacts (assets/dbt.py); runs side by side (test workers) need their own
+    dbt_runs_dir: Path = DBT_PROJECT_DIR / "target" / "runs"
     decisions_path: Path | None = None  # FISCAL_DECISIONS_PATH; unset: decisions.xlsx/.csv beside raw_dir
 
 
@@ -65,5 +67,6 @@ def load_settings() -> Settings:
         report_dir=path("FISCAL_REPORT_DIR", "reports"),
         parse_workers=int(os.environ.get("FISCAL_PARSE_WORKERS") or os.cpu_count() or 1),
         limits=load_limits(),
+        dbt_runs_dir=path("FISCAL_DBT_RUNS_DIR", "dbt/target/runs"),
         decisions_path=path("FISCAL_DECISIONS_PATH", "") if os.environ.get("FISCAL_DECISIONS_PATH") else None,
     )

@@ -32,6 +32,7 @@ from .data_docs import make_offline
 from .finding_ids import assign_finding_ids
 from .gx_rules import INDEX_COLUMNS, RESULT_FORMAT
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
+from .root_causes import assign_root_causes
 from .suites import build_suite
 from .violations import violation_row, violations_table
 
@@ -268,7 +269,8 @@ def _has_source_lines(con: duckdb.DuckDBPyConnection) -> bool:
 def write_quality_tables(
     con: duckdb.DuckDBPyConnection, records: list[dict], checks: list[CheckSummary], rules: tuple[Rule, ...]
 ) -> None:
-    """Replace quality.violations and quality.check_results in one transaction."""
+    """Replace quality.violations (with its root causes), quality.finding_groups and
+    quality.check_results in one transaction."""
     models = {rule.check_name: rule.model for rule in rules}
     violations = violations_table(records)
     check_results = pa.Table.from_pylist(
@@ -299,6 +301,7 @@ def write_quality_tables(
             f"CREATE OR REPLACE TABLE quality.violations AS {_WITH_LINE_TEXT if _has_source_lines(con) else _AS_IS} "
             "ORDER BY severity, check_name, source_file, report_seq, table_seq, line_no"
         )
+        assign_root_causes(con)  # one root cause, one finding; every place keeps its row
         con.execute("CREATE OR REPLACE TABLE quality.check_results AS SELECT * FROM new_check_results")
         con.execute("COMMIT")
     except Exception:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +16,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "raw"
 VENV_BIN = Path(sys.executable).parent
+# The sample rendered as Word and Excel in the real-documents run (conftest.real_documents_run).
+OFFICE_SAMPLE = "001_ebc302d94fc8039c"
 
 
 def shared_folder(name: str) -> Path | None:
@@ -36,6 +41,36 @@ class PipelineRun:
     def scalar(self, sql: str, params: list | None = None):
         return self.query(sql, params)[0][0]
 
+    def to_json(self) -> str:
+        result = self.result
+        return json.dumps({"raw_dir": str(self.raw_dir), "db_path": str(self.db_path),
+                           "report_dir": str(self.report_dir), "args": result.args,
+                           "returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr})
+
+    @classmethod
+    def from_json(cls, text: str) -> PipelineRun:
+        d = json.loads(text)
+        result = subprocess.CompletedProcess(d["args"], d["returncode"], d["stdout"], d["stderr"])
+        return cls(Path(d["raw_dir"]), Path(d["db_path"]), Path(d["report_dir"]), result)
+
+
+def shared_run(tmp_path_factory, name: str, build: Callable[[Path], PipelineRun]) -> PipelineRun:
+    """A session's pipeline run (build(folder)), made once even under pytest-xdist.
+
+    Each xdist worker is a session of its own: the first worker that needs the run makes it in
+    the temporary folder common to the workers; the others wait on a file lock and read it.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(tmp_path_factory.mktemp(name))
+    common = tmp_path_factory.getbasetemp().parent  # <session basetemp>/popen-gwN → the session's
+    outcome = common / f"{name}.json"
+    with open(common / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not outcome.exists():
+            (common / name).mkdir(exist_ok=True)
+            outcome.write_text(build(common / name).to_json(), encoding="utf-8")
+    return PipelineRun.from_json(outcome.read_text(encoding="utf-8"))
+
 
 def pipeline_env(tmp: Path, raw_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -47,6 +82,9 @@ def pipeline_env(tmp: Path, raw_dir: Path) -> dict[str, str]:
         DBT_PROFILES_DIR=str(ROOT / "dbt"),
         DO_NOT_TRACK="1",
     )
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:  # pytest -n: each worker prunes only its own dbt run folders, never another's running one
+        env["FISCAL_DBT_RUNS_DIR"] = str(ROOT / "dbt" / "target" / f"runs-{worker}")
     (tmp / "dagster_home").mkdir(parents=True, exist_ok=True)
     return env
 

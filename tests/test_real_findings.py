@@ -1,20 +1,20 @@
 """Findings a reviewer can trust, on every real document (issue 21, items 1 and 4).
 
 One pipeline run (what `make run` does) over a raw folder holding every published document of
-../shared/real and ../shared/real_templates, and the text samples. Pinned: a difference that only
-the printed precision explains is a hint, never an error; the findings on the four published
-budgets of ../shared/real are exactly the genuine ones, each read at its line (their tables add
-up and their 说明 restates them at its printed precision: no rounding finding); every finding
-carries its evidence.
+../shared/real and ../shared/real_templates, the text samples and one sample as DOCX and XLSX
+(the session's run, shared with the other real-document modules: conftest.py). Pinned: a
+difference that only the printed precision explains is a hint, never an error; the findings on
+the four published budgets of ../shared/real are exactly the genuine ones, each read at its
+line (their tables add up and their 说明 restates them at its printed precision: no rounding
+finding); every finding carries its evidence.
 """
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 
 import pytest
-from pipeline_helpers import SAMPLES, PipelineRun, run_pipeline, shared_folder
+from pipeline_helpers import PipelineRun, shared_folder
 
 from expectations.registry import rule
 
@@ -63,19 +63,9 @@ AMOUNT_RULES = (
 
 
 @pytest.fixture(scope="module")
-def real_run(tmp_path_factory) -> PipelineRun:
-    tmp = tmp_path_factory.mktemp("real_findings")
-    raw = tmp / "raw"
-    raw.mkdir()
-    for folder in ("real", "real_templates"):
-        for document in sorted((SHARED / folder).iterdir()):
-            if document.suffix.lower() in (".pdf", ".xlsx", ".docx"):
-                shutil.copy(document, raw / document.name)
-    for sample in sorted(SAMPLES.glob("*.txt")):
-        shutil.copy(sample, raw / sample.name)
-    run = run_pipeline(tmp, raw)
-    assert run.result.returncode == 0, run.result.stderr[-5000:]
-    return run
+def real_run(real_documents_run) -> PipelineRun:
+    """The session's run over every real document and the samples (conftest.py)."""
+    return real_documents_run
 
 
 def test_real_budgets_give_exactly_their_genuine_findings(real_run):

@@ -54,6 +54,12 @@ def test_dbt_run_folders_are_bounded_and_reuse_the_parse(tmp_path):
     assert sorted(p.name for p in runs.iterdir()) == made[-3:]
 
 
+def test_dbt_run_folders_go_where_the_operator_says(tmp_path, monkeypatch):
+    monkeypatch.setenv("FISCAL_DBT_RUNS_DIR", str(tmp_path / "worker_runs"))  # what each pytest -n worker gets
+    assert run_target_path("abcdef12-3456") == tmp_path / "worker_runs" / "abcdef12"
+    assert [p.name for p in (tmp_path / "worker_runs").iterdir()] == ["abcdef12"]
+
+
 def test_a_run_that_cannot_run_exits_non_zero_and_says_why(tmp_path):
     env = pipeline_env(tmp_path, SAMPLES)
     blocker = tmp_path / "not_a_folder"

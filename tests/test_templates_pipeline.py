@@ -1,21 +1,19 @@
 """The whole pipeline on the documents of further templates (../shared/real_templates) and a text budget.
 
-One run over the Shenzhen 申报表 workbook, the Jiangsu and Shanghai budgets of other years and
-raw/'s 2020 Shanghai budget: the workbook's 20 projects reach the marts with their fields, and
+One run (the session's, over every real document and raw/'s samples: conftest.py) holds the
+Shenzhen 申报表 workbook, the Jiangsu and Shanghai budgets of other years and raw/'s 2020
+Shanghai budget: the workbook's 20 projects reach the marts with their fields, and
 `budget_table_missing` raises no false alarm (complete documents are checked and pass, the
 narrative-only half of a department-year pair is not checked). The central 执行监控表 fixtures
-(.xls and .xlsx, tests/monitoring_fixtures.py) ride along: their new fields reach the marts.
+(.xls and .xlsx, tests/monitoring_fixtures.py) ride along in monitoring/: their new fields reach the marts.
 """
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 
 import pytest
-from monitoring_fixtures import XLS as MONITORING_XLS
-from monitoring_fixtures import write_monitoring_xlsx
-from pipeline_helpers import ROOT, PipelineRun, run_pipeline, shared_folder
+from pipeline_helpers import PipelineRun, shared_folder
 
 SHARED = shared_folder("real_templates").parent if shared_folder("real_templates") else None
 WORKBOOK = "11_sz_baoan_songgang_2023_perf_target_decl.xlsx"
@@ -24,20 +22,9 @@ pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/real_templates
 
 
 @pytest.fixture(scope="module")
-def templates_run(tmp_path_factory) -> PipelineRun:
-    tmp = tmp_path_factory.mktemp("templates_run")
-    raw = tmp / "raw"
-    raw.mkdir()
-    for path in sorted((SHARED / "real_templates").iterdir()):
-        if path.suffix in (".pdf", ".xlsx"):
-            shutil.copy(path, raw / path.name)
-    shutil.copy(ROOT / "raw" / BUDGET_2020, raw / BUDGET_2020)
-    (raw / "monitoring").mkdir()
-    shutil.copy(MONITORING_XLS, raw / "monitoring" / MONITORING_XLS.name)
-    write_monitoring_xlsx(raw / "monitoring" / "monitoring_central.xlsx")
-    run = run_pipeline(tmp, raw)
-    assert run.result.returncode == 0, run.result.stderr[-5000:]
-    return run
+def templates_run(real_documents_run) -> PipelineRun:
+    """The session's run over every real document (conftest.py); this module reads ../shared/real_templates'."""
+    return real_documents_run
 
 
 def test_workbook_projects_reach_the_marts(templates_run):

@@ -11,25 +11,25 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from ..resources import FiscalWarehouse
-from ..settings import DBT_PROJECT_DIR
+from ..settings import DBT_PROJECT_DIR, load_settings
 from ..translator import FiscalDbtTranslator
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 # Each run's dbt artefacts (run_results.json, compiled SQL, dbt.log: ~7 MB) go to their own folder
-# under dbt/target/runs; only the newest few are kept, so dbt/target stays bounded.
-RUNS_DIR = DBT_PROJECT_DIR / "target" / "runs"
+# under dbt/target/runs (FISCAL_DBT_RUNS_DIR); only the newest few are kept, so it stays bounded.
 RUNS_KEPT = 3
 PARTIAL_PARSE = "partial_parse.msgpack"
 
 
-def run_target_path(run_id: str, runs_dir: Path = RUNS_DIR, keep: int = RUNS_KEPT) -> Path:
+def run_target_path(run_id: str, runs_dir: Path | None = None, keep: int = RUNS_KEPT) -> Path:
     """This run's dbt target folder, seeded with the newest run's parse state; older folders pruned.
 
     The newest run parsed dbt with the same profile (the build file next to FISCAL_DB_PATH), so
     its partial_parse.msgpack lets dbt skip a full parse; dbt/target's own one (from `dbt parse`)
     was made for another path and makes dbt say "profile has changed" and parse again.
     """
+    runs_dir = runs_dir or load_settings().dbt_runs_dir
     runs_dir.mkdir(parents=True, exist_ok=True)
     earlier = sorted(
         (p for p in runs_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True

@@ -13,9 +13,11 @@ from ..review_decisions import apply_decisions
 # The dbt models holding the rules' check rows (quality.chk_<check_name>), built from the marts.
 CHECK_MODEL_KEYS = [dg.AssetKey(["quality", rule.model]) for rule in RULES]
 VIOLATIONS_KEY = dg.AssetKey(["quality", "violations"])
+# where each budget check row sits in the subject tree: the violations' root causes are grouped by it
+FINDING_PLACES_KEY = dg.AssetKey(["quality", "finding_places"])
 
 
-@dg.asset(key=VIOLATIONS_KEY, deps=CHECK_MODEL_KEYS, group_name="quality", kinds={"great_expectations", "duckdb"})
+@dg.asset(key=VIOLATIONS_KEY, deps=[*CHECK_MODEL_KEYS, FINDING_PLACES_KEY], group_name="quality", kinds={"great_expectations", "duckdb"})
 def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse) -> dg.MaterializeResult:
     """One row per failed check instance (contract: quality.violations), plus GX Data Docs.
 

@@ -86,6 +86,7 @@ def render_page(data: QualityData, raw_dir: Path, links: dict[str, str], generat
         _files_table(data),
         coverage_section(data.coverage),
         _violation_details(data.violations, checks),
+        _hints_section(data),
         review_section(data),
         _parse_issue_list(data),
         "</main>",
@@ -133,12 +134,22 @@ def _overview(data: QualityData) -> str:
         + _card("file-count", h["files"], "已载入文件")
         + _card("report-count", h["reports"], "已载入报表")
         + _card("parse-issue-count", h["parse_issues"], "解析问题")
+        + _root_cause_card(h["root_causes"], h["violations"])
         + _card("violation-count", h["violations"], "违规总数")
         + _card("violation-error-count", h["violation_errors"], "错误（数字不可能正确）", "error")
         + _card("violation-warning-count", h["violation_warnings"], "警告（需核实或补充说明）", "warning")
         + "</div>"
         + f'<p class="muted">报表类型：{escape(types) or "无"}。解析问题：{issues or "无"}。'
         "“错误”表示表内算术关系不成立（合计、执行率、得分等），“警告”表示填报不完整或需人工核实。</p></section>"
+    )
+
+
+def _root_cause_card(root_causes: int, places: int) -> str:
+    """The headline: problems counted once per root cause, and the places they show at."""
+    return (
+        f'<div class="card error"><span class="n" id="root-cause-count" data-value="{root_causes}" '
+        f'data-places="{places}">{root_causes:,}</span>'
+        f'<span class="k">{root_causes:,} 个问题（根因），涉及 {places:,} 处</span></div>'
     )
 
 
@@ -378,7 +389,28 @@ def _violation_rows(v: Violation) -> str:
         f'<td class="num">{_with_unit(_amount(v.expected_value), v.value_unit)}</td>'
         f'<td class="num">{_with_unit(_amount(v.observed_value), v.value_unit)}</td>'
         f'<td class="num">{_with_unit(_difference(v.difference), v.value_unit)}</td><td>{_value(v.message)}</td></tr>'
-        f'<tr class="source"><td colspan="8"><span class="muted">原文：</span>{source}</td></tr></tbody>'
+        f'<tr class="source"><td colspan="8"><span class="muted">原文：</span>{source}</td></tr>'
+        f"{_other_places(v)}</tbody>"
+    )
+
+
+def _other_places(root: Violation) -> str:
+    """The places the same discrepancy shows at besides its root, collapsed under it."""
+    if not root.other_places:
+        return ""
+    items = "".join(
+        f"<li>{escape(check_label(p.check_name))}：{escape(p.source_file)}"
+        f"{f' 第 {p.line_no} 行' if p.line_no else ''} {_value(p.subject)}"
+        f"{' · ' + escape(p.measure) if p.measure else ''}"
+        f"{' · ' + escape(p.table_title) if p.table_title else ''}"
+        f"，差额 {_with_unit(_difference(p.difference), p.value_unit)}</li>"
+        for p in root.other_places
+    )
+    return (
+        f'<tr class="places" data-root-cause="{escape(root.root_cause_id or "")}" '
+        f'data-other-places="{len(root.other_places)}"><td colspan="8"><details><summary class="muted">'
+        f"另有 {len(root.other_places)} 处由同一差错引起（同一差额，所在行及其上级科目、合计行或他表同一行）</summary>"
+        f"<ul>{items}</ul></details></td></tr>"
     )
 
 
@@ -401,7 +433,7 @@ def _violation_details(listed: list[Violation], checks: list[CheckRow]) -> str:
     by_check: dict[str, list[Violation]] = defaultdict(list)
     for v in listed:
         by_check[v.check_name].append(v)
-    totals = {c.check_name: c.violations for c in checks}
+    totals = {c.check_name: c.root_causes for c in checks}
     if not by_check:
         return '<section id="violations"><h2>违规明细</h2><p>未发现违规。</p></section>'
     order = sorted(by_check, key=lambda c: (min(severity_rank(v.severity) for v in by_check[c]), c))
@@ -418,7 +450,48 @@ def _violation_details(listed: list[Violation], checks: list[CheckRow]) -> str:
             "<th>项目 / 单位 / 年度</th><th>文件与行号</th><th>检查对象</th><th>规则应为</th><th>文件所载</th>"
             f"<th>差额</th><th>说明</th></tr></thead>{rows}</table></details>"
         )
+    blocks += [_listed_under_other_roots(c) for c in checks if c.violations and c.check_name not in by_check]
     return '<section id="violations"><h2>违规明细</h2>' + "".join(blocks) + "</section>"
+
+
+def _listed_under_other_roots(check: CheckRow) -> str:
+    """A check whose every violation is another root cause's place: said where they are listed."""
+    return (
+        f'<details open id="check-{escape(check.check_name)}" data-check="{escape(check.check_name)}"><summary>'
+        f"{escape(check.label)}（0）</summary><p class=\"muted\">本规则的 {check.violations:,} 处违规均由其他问题（根因）"
+        "引起，列在各根因之下。</p></details>"
+    )
+
+
+def _hints_section(data: QualityData) -> str:
+    """舍入提示: differences only the printed precision explains, apart and never counted as errors."""
+    intro = (
+        f'<p class="muted">共 <span id="hint-count" data-value="{data.hint_count}">{data.hint_count:,}</span> 条。'
+        "差额在印刷精度（四舍五入或截位）可解释的范围内，不计入错误与警告，仅供核对。</p>"
+    )
+    if not data.hints:
+        return f'<section id="hints"><h2>舍入提示</h2>{intro}</section>'
+    rows = "".join(
+        f'<tr data-check="{escape(v.check_name)}" data-file="{escape(v.source_file)}"><td>{escape(check_label(v.check_name))}</td>'
+        f"<td>{escape(v.source_file)}{f' 第 {v.line_no} 行' if v.line_no else ''}</td><td>{_subject(v)}</td>"
+        f'<td class="num">{_with_unit(_amount(v.expected_value), v.value_unit)}</td>'
+        f'<td class="num">{_with_unit(_amount(v.observed_value), v.value_unit)}</td>'
+        f'<td class="num">{_with_unit(_difference(v.difference), v.value_unit)}</td>'
+        f'<td class="num">{_with_unit(_value(None if v.tolerance is None else f"{v.tolerance:,.2f}"), v.value_unit)}</td>'
+        "</tr>"
+        for v in data.hints
+    )
+    more = (
+        f'<p class="muted">页面列出差额最大的 {len(data.hints):,} 条，完整清单见 <a href="{WORKBOOK}">{WORKBOOK}</a>'
+        "（“舍入提示”表）。</p>"
+        if data.hint_count > len(data.hints)
+        else ""
+    )
+    return (
+        f'<section id="hints"><h2>舍入提示</h2>{intro}<details><summary>明细</summary><table><thead><tr>'
+        "<th>规则</th><th>文件与行号</th><th>检查对象</th><th>规则应为</th><th>文件所载</th><th>差额</th>"
+        f"<th>印刷精度容差</th></tr></thead><tbody>{rows}</tbody></table>{more}</details></section>"
+    )
 
 
 def _parse_issue_list(data: QualityData) -> str:

@@ -53,6 +53,10 @@ class Violation:
     rule_description: str | None = None
     page_no: int | None = None  # PDF page of the line
     source_text: str | None = None  # the line as loaded (raw.source_lines), cells joined by ' │ '
+    # one root cause, one finding (quality.violations.root_cause_id): the root lists its other places
+    root_cause_id: str | None = None
+    is_root_cause: bool = True
+    other_places: list[Violation] = field(default_factory=list)
     finding_id: str | None = None  # stable across runs: what a reviewer's decision names
     decision: str | None = None  # the reviewer's 确认 / 忽略 / 已整改 (quality.review_decisions), None: new
     decision_note: str | None = None
@@ -73,6 +77,12 @@ class QualityData:
     violation_counts: dict[str, dict[str, Any]] = field(default_factory=dict)  # check → errors, warnings, total
     violation_groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # column → name, counts
     violations_by_file: dict[str, int] = field(default_factory=dict)
+    root_causes: int = 0  # errors and warnings counted once per root cause
+    hint_count: int = 0  # rounding hints (舍入提示): never counted with errors or warnings
+    hints: list[Violation] = field(default_factory=list)  # the largest few hints (listed)
+    # every hint, and every root cause seen at several places (with them), streamed while quality_data() is open
+    all_hints: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
+    grouped_root_causes: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
     # every violation of a check (file and line order), streamed while quality_data() is open
     violations_of: Callable[[str], Iterable[Violation]] = field(default=lambda check: (), repr=False)
     check_results: list[dict[str, Any]] = field(default_factory=list)
@@ -138,6 +148,9 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
             data.violations_by_file = {r["name"]: r["total"] for r in reader.violations_by("source_file")}
             data.violations = reader.listed_violations(listed_per_check)
             data.violations_of = reader.violations_of
+            data.root_causes = reader.root_cause_count()
+            data.hint_count, data.hints = reader.hints(listed_per_check)
+            data.all_hints, data.grouped_root_causes = reader.all_hints, reader.grouped_root_causes
             data.ignored = reader.ignored()
             data.for_review = reader.for_review
         data.stale_decisions = reader.stale_decisions()
@@ -154,6 +167,7 @@ def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_ch
     """quality_data() read once (violations_of is not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
         data.violations_of = lambda check: ()
+        data.all_hints = data.grouped_root_causes = lambda: ()
         data.coverage.rows = lambda: ()
         data.for_review = lambda: ()
         return data
@@ -324,9 +338,24 @@ class _Reader:
             return f"v.{name}" if name in have else "null"
 
         department = f"coalesce(r.supervising_dept, {v('supervising_dept')}, d.key, {v('department')})"
+        # hints apart (report_hints): rounding hints are not errors or warnings
+        for table, severities in (("report_violations", "is distinct from 'hint'"), ("report_hints", "= 'hint'")):
+            self._violations_table(table, severities, v, department)
+        # findings a reviewer chose to ignore are kept apart: not counted, not listed with the others
+        self.con.execute(f"create or replace temp table ignored_violations as "
+                         f"select * from report_violations where decision = '{IGNORED}'")
+        self.con.execute(f"delete from report_violations where decision = '{IGNORED}'")
+        # a root cause set aside as 忽略: its other places are shown on their own
+        self.con.execute(
+            "update report_violations set is_root_cause = true where not is_root_cause and root_cause_id not in "
+            "(select root_cause_id from report_violations where is_root_cause)"
+        )
+        return True
+
+    def _violations_table(self, table: str, severities: str, v: Callable[[str], str], department: str) -> None:
         self.con.execute(
             f"""
-            create or replace temp table report_violations as
+            create or replace temp table {table} as
             select v.check_name, coalesce({v('severity')}, 'warning') as severity,
                    coalesce({v('source_file')}, '') as source_file, {v('line_no')} as line_no,
                    {v('report_seq')} as report_seq, {v('table_seq')} as table_seq, {v('subject')} as subject,
@@ -344,18 +373,15 @@ class _Reader:
                    coalesce({v('district')}, r.district) as district,
                    coalesce({v('page_no')}, sl.page_no) as page_no, sl.text as source_text,
                    {v('finding_id')} as finding_id, dec.decision, dec.note as decision_note, dec.reviewer,
-                   dec.decided_on::varchar as decided_on
+                   dec.decided_on::varchar as decided_on,
+                   -- without root causes (an older warehouse) every violation is its own
+                   {v('root_cause_id')} as root_cause_id, coalesce({v('is_root_cause')}, true) as is_root_cause,
+                   coalesce({v('root_cause_places')}, 1) as root_cause_places
             from quality.violations v {self._report_join()} {self._budget_year_join()}
                  {self._department_join()} {self._source_line_join()} {self._decision_join()}
-            -- rounding hints are not errors or warnings: the page and workbook leave them out
-            where {v('severity')} is distinct from 'hint'
+            where {v('severity')} {severities}
             """
         )
-        # findings a reviewer chose to ignore are kept apart: not counted, not listed with the others
-        self.con.execute(f"create or replace temp table ignored_violations as "
-                         f"select * from report_violations where decision = '{IGNORED}'")
-        self.con.execute(f"delete from report_violations where decision = '{IGNORED}'")
-        return True
 
     def violation_counts(self) -> dict[str, dict[str, Any]]:
         """check_name → {severities, errors, warnings, total}, counted in DuckDB."""
@@ -365,7 +391,8 @@ class _Reader:
                 """
                 select check_name, list(distinct severity order by severity) as severities,
                        count(*) filter (where severity = 'error') as errors,
-                       count(*) filter (where severity = 'warning') as warnings, count(*) as total
+                       count(*) filter (where severity = 'warning') as warnings, count(*) as total,
+                       count(*) filter (where is_root_cause) as roots
                 from report_violations group by 1
                 """
             )
@@ -383,7 +410,8 @@ class _Reader:
         )
 
     def listed_violations(self, per_check: int) -> list[Violation]:
-        """The worst `per_check` violations of each check: most severe first, then the largest difference."""
+        """The worst `per_check` root causes of each check (most severe first, then the largest
+        difference), each with its other places (one root cause, one finding)."""
         found, expected = (_number_sql(c) for c in ("observed_value", "expected_value"))
         magnitude = f"abs(coalesce(difference::double, {found} - {expected}))"
         rows = self.rows(
@@ -392,22 +420,69 @@ class _Reader:
                 select *, row_number() over (
                     partition by check_name  -- new findings (no decision yet) first
                     order by decision is not null, {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject
-                ) as worst from report_violations)
+                ) as worst from report_violations where is_root_cause)
             where worst <= ? order by check_name, worst
             """,
             [per_check],
         )
-        return [_violation(row) for row in rows]
+        return self._with_other_places([_violation(row) for row in rows])
 
-    def violations_of(self, check_name: str, batch: int = 10_000) -> Iterator[Violation]:
-        """Every violation of one check in file and line order, streamed (the workbook lists them all)."""
-        cursor = self.con.execute(
-            "select * from report_violations where check_name = ? order by source_file, line_no, subject",
-            [check_name],
+    def _with_other_places(self, roots: list[Violation]) -> list[Violation]:
+        """Attach to each root cause the other places of its group (file and line order)."""
+        ids = [v.root_cause_id for v in roots if v.root_cause_id]
+        if not ids:
+            return roots
+        others: dict[str, list[Violation]] = defaultdict(list)
+        for row in self.rows(
+            "select * from report_violations where not is_root_cause and root_cause_id in (select unnest(?)) "
+            "order by source_file, line_no, check_name",
+            [ids],
+        ):
+            others[row["root_cause_id"]].append(_violation(row))
+        for v in roots:
+            v.other_places = others.get(v.root_cause_id or "", [])
+        return roots
+
+    def root_cause_count(self) -> int:
+        return self.con.execute("select count(*) from report_violations where is_root_cause").fetchone()[0]
+
+    def hints(self, limit: int) -> tuple[int, list[Violation]]:
+        """How many rounding hints, and the `limit` largest (by difference)."""
+        total = self.con.execute("select count(*) from report_hints").fetchone()[0]
+        rows = self.rows(
+            "select * from report_hints order by abs(difference) desc nulls last, source_file, line_no limit ?",
+            [limit],
         )
+        return total, [_violation(row) for row in rows]
+
+    def all_hints(self) -> Iterator[Violation]:
+        yield from self._stream("select * from report_hints order by source_file, line_no, check_name")
+
+    def grouped_root_causes(self, page: int = 1_000) -> Iterator[Violation]:
+        """Every root cause seen at several places (errors first, file and line order) with its other
+        places, a page at a time (each page's places are another query, not one open cursor)."""
+        self.con.execute(
+            f"create or replace temp table report_roots as select row_number() over (order by {_severity_sql()}, "
+            "source_file, line_no, check_name) as n, * from report_violations "
+            "where is_root_cause and root_cause_places > 1"
+        )
+        for start in range(0, self.con.execute("select count(*) from report_roots").fetchone()[0], page):
+            rows = self.rows("select * exclude (n) from report_roots where n > ? and n <= ? order by n",
+                             [start, start + page])
+            yield from self._with_other_places([_violation(row) for row in rows])
+
+    def _stream(self, sql: str, params: list | None = None, batch: int = 10_000) -> Iterator[Violation]:
+        cursor = self.con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         while chunk := cursor.fetchmany(batch):
             yield from (_violation(dict(zip(names, row))) for row in chunk)
+
+    def violations_of(self, check_name: str, batch: int = 10_000) -> Iterator[Violation]:
+        """Every violation of one check in file and line order, streamed (the workbook lists them all)."""
+        yield from self._stream(
+            "select * from report_violations where check_name = ? order by source_file, line_no, subject",
+            [check_name], batch,
+        )
 
     def ignored(self) -> list[Violation]:
         """Every finding set aside as 忽略, by rule, file and line."""
@@ -535,6 +610,8 @@ def _violation(row: dict[str, Any]) -> Violation:
         rule_description=_text(row.get("rule_description")),
         page_no=_int(row.get("page_no")),
         source_text=line_text(row.get("source_text"), row.get("page_no")),
+        root_cause_id=row.get("root_cause_id"),
+        is_root_cause=row.get("is_root_cause") is not False,
         finding_id=row.get("finding_id"),
         decision=row.get("decision"),
         decision_note=row.get("decision_note"),

@@ -19,6 +19,7 @@ class CheckRow:
     errors: int
     warnings: int
     run_error: str | None = None  # why the check could not run, from quality.check_results
+    root_causes: int = 0  # its violations that are a root cause (the others are listed under theirs)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ def headline(data: QualityData) -> dict[str, int]:
         "violations": sum(c["total"] for c in counts),
         "violation_errors": sum(c["errors"] for c in counts),
         "violation_warnings": sum(c["warnings"] for c in counts),
+        "root_causes": data.root_causes,  # errors and warnings, once per root cause
+        "hints": data.hint_count,  # rounding hints, apart
     }
 
 
@@ -73,6 +76,7 @@ def check_rows(data: QualityData) -> list[CheckRow]:
                 errors=found["errors"],
                 warnings=found["warnings"],
                 run_error=result.get("error") or None,
+                root_causes=found.get("roots", found["total"]),
             )
         )
     return sorted(rows, key=lambda r: (severity_rank(r.severity.split("/")[0]), -r.violations, r.check_name))

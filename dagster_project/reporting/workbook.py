@@ -21,6 +21,10 @@ from .review import write_decision_sheets
 from .summary import check_rows, headline
 
 SUMMARY_SHEET = "汇总"
+# each root cause seen at several places once, its other places in one cell (a root cause seen at
+# one place is its rule sheet's row: the sheet costs what the grouping adds)
+ROOT_CAUSE_SHEET = "根因"
+HINT_SHEET = "舍入提示"  # rounding hints, apart from errors and warnings
 NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
@@ -167,8 +171,46 @@ def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
         ("违规总数", "violations"),
         ("其中错误", "violation_errors"),
         ("其中警告", "violation_warnings"),
+        ("问题（根因）", "root_causes"),
+        ("舍入提示（不计入违规）", "hints"),
     ]:
         ws.append([styles.header(ws, label), None, None, None, h[key]])
+
+
+def _place(v) -> str:
+    """One other place of a root cause, on one line."""
+    where = f"{v.source_file} 第 {v.line_no} 行" if v.line_no else v.source_file
+    what = " · ".join(x for x in (v.subject, v.measure, v.table_title) if x)
+    return f"{check_label(v.check_name)}：{where} {what}，差额 {v.difference if v.difference is not None else '—'}"
+
+
+# The 根因 sheet: each root cause seen at several places once, with the places besides its own.
+ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
+    ("严重程度", 9, lambda v: severity_label(v.severity)),
+    ("规则", 22, lambda v: check_label(v.check_name)),
+    ("文件", 28, lambda v: v.source_file),
+    ("行号", 7, lambda v: v.line_no),
+    ("表名", 22, lambda v: v.table_title),
+    ("检查对象", 22, lambda v: v.subject),
+    ("栏目", 12, lambda v: v.measure),
+    ("规则应为", 14, lambda v: _cell_value(v.expected_value)),
+    ("文件所载", 14, lambda v: _cell_value(v.observed_value)),
+    ("差额", 12, lambda v: v.difference),
+    ("单位", 6, lambda v: v.value_unit),
+    ("涉及处数", 9, lambda v: 1 + len(v.other_places)),
+    ("其他位置", 80, lambda v: "\n".join(_place(p) for p in v.other_places) or None),
+]
+
+
+def _root_cause_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> int:
+    """Each root cause (error or warning) seen at several places once, its other places in one wrapped cell."""
+    headers = [(title, width) for title, width, _ in ROOT_CAUSE_COLUMNS]
+    ws = _sheet(wb, styles, ROOT_CAUSE_SHEET, headers)
+    rows = ([get(v) for _, _, get in ROOT_CAUSE_COLUMNS] for v in data.grouped_root_causes())
+    n = _write_rows(ws, styles, rows, len(headers), frozenset({len(headers) - 1}))
+    if not n:
+        _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
+    return n
 
 
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
@@ -186,6 +228,12 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
         if not n:
             _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
         written[ws.title] = n
+    written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, styles, data)
+    ws = _sheet(wb, styles, HINT_SHEET, headers)
+    found = ([get(v) for _, _, get in VIOLATION_COLUMNS] for v in data.all_hints())
+    written[HINT_SHEET] = _write_rows(ws, styles, found, len(headers), WRAPPED_COLUMNS)
+    if not written[HINT_SHEET]:
+        _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
     if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
         ws = _sheet(wb, styles, COVERAGE_SHEET, [(title, width) for title, width, _ in COVERAGE_COLUMNS])
         written[ws.title] = _write_rows(ws, styles, coverage_sheet_rows(data.coverage), len(COVERAGE_COLUMNS))

@@ -24,7 +24,7 @@ from quality_warehouse import (
 from dagster_project.reporting import render_quality_report
 from dagster_project.reporting.charts import rate_bins
 from dagster_project.reporting.labels import check_label
-from dagster_project.reporting.workbook import SUMMARY_SHEET, sheet_name
+from dagster_project.reporting.workbook import HINT_SHEET, ROOT_CAUSE_SHEET, SUMMARY_SHEET, sheet_name
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -121,6 +121,8 @@ def test_returns_paths_and_headline_counts(report):
         "violations": len(VIOLATIONS),
         "violation_errors": 3,
         "violation_warnings": 3,
+        "root_causes": len(VIOLATIONS),  # a warehouse without root causes: each violation is its own
+        "hints": 0,
     }
     assert result["violations_by_check"]["missing_deviation_reason"] == 2
     assert result["violations_by_check"]["execution_rate_mismatch"] == 0
@@ -208,7 +210,10 @@ def test_workbook_matches_violations(report):
     per_check = dict(wh.query("select check_name, count(*) from quality.violations group by 1"))
     assert wb.sheetnames[0] == SUMMARY_SHEET
     every_check = per_check.keys() | {c for (c,) in wh.query("select check_name from quality.check_results")}
-    assert sorted(wb.sheetnames[1:]) == sorted(check_label(c) for c in every_check)  # one sheet per rule
+    assert wb.sheetnames[-2:] == [ROOT_CAUSE_SHEET, HINT_SHEET]
+    assert sorted(wb.sheetnames[1:-2]) == sorted(check_label(c) for c in every_check)  # one sheet per rule
+    # no violation of this warehouse shows at several places: the 根因 sheet says 无
+    assert [[c.value for c in row] for row in wb[ROOT_CAUSE_SHEET].iter_rows(min_row=2, max_col=2)] == [["无", None]]
     quiet = wb[check_label("execution_rate_mismatch")]  # ran, found nothing
     assert [[c.value for c in row] for row in quiet.iter_rows(min_row=2, max_col=2)] == [["无", None]]
     summary = {row[1]: row for row in wb[SUMMARY_SHEET].iter_rows(min_row=2, values_only=True) if row[1]}
@@ -239,7 +244,7 @@ def test_missing_quality_and_marts_give_zeros(tmp_path, browser):
     result = render_quality_report(tmp_path / "fiscal.duckdb", tmp_path / "reports", raw_dir)
     assert result["counts"]["violations"] == 0 and result["counts"]["reports"] == 0
     assert result["counts"]["files"] == 4
-    assert load_workbook(result["xlsx"]).sheetnames == [SUMMARY_SHEET]  # no checks ran
+    assert load_workbook(result["xlsx"]).sheetnames == [SUMMARY_SHEET, ROOT_CAUSE_SHEET, HINT_SHEET]  # no checks ran
     run = _chromium(tmp_path, "--dump-dom", result["html"].as_uri())
     assert _elements(run.stdout).by_id("violation-count")["data-value"] == "0"
 

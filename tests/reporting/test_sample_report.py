@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from dagster_project.reporting.charts import Bar, Segment, bar_chart, wrap_label
 from dagster_project.reporting.coverage import COVERAGE_SHEET
 from dagster_project.reporting.labels import check_label
+from dagster_project.reporting.workbook import HINT_SHEET, ROOT_CAUSE_SHEET
 
 
 class _Groups(HTMLParser):
@@ -61,8 +62,15 @@ def test_department_level_findings_name_their_department(sample_run, workbook):
 
 def test_workbook_is_chinese_and_has_a_sheet_per_rule(sample_run, workbook):
     rules = {c for (c,) in sample_run.query("select check_name from quality.check_results")}
-    # + the decision sheet and the coverage sheet
-    assert set(workbook.sheetnames[1:]) == {check_label(c) for c in rules} | {"审核决定", COVERAGE_SHEET}
+    # + 根因 and 舍入提示, the decision sheet and the coverage sheet
+    assert set(workbook.sheetnames[1:]) == {check_label(c) for c in rules} | {
+        ROOT_CAUSE_SHEET, HINT_SHEET, "审核决定", COVERAGE_SHEET}
+    # the rounding hints on their own sheet; each root cause seen at several places once on its own
+    hints = sample_run.scalar("select count(*) from quality.violations where severity = 'hint'")
+    roots = sample_run.scalar("select count(*) from quality.violations "
+                              "where severity <> 'hint' and is_root_cause and root_cause_places > 1")
+    assert hints > 0 and workbook[HINT_SHEET].max_row - 1 == hints
+    assert workbook[ROOT_CAUSE_SHEET].max_row - 1 == max(roots, 1)  # 无 when there is none
     found = dict(  # rounding hints are not in the workbook
         sample_run.query("select check_name, count(*) from quality.violations where severity <> 'hint' group by 1")
     )

@@ -48,7 +48,7 @@ target as (
     select
         r.source_file, r.report_id, r.report_seq, cast(null as integer) as table_seq, r.report_type, r.fiscal_year,
         r.project_name, r.implementing_unit, r.supervising_dept as department, r.district,
-        cast(null as varchar) as table_title, r.budget_amount_unit as money_unit, r.project_name as subject,
+        {{ report_title('r') }} as table_title, r.budget_amount_unit as money_unit, r.project_name as subject,
         '本年度项目金额' as measure, r.line_start as line_no,
         '成本指标“' || c.indicator_name || '”（第 ' || c.indicator_line || ' 行）不超过 '
             || regexp_replace(cast(c.ceiling_wan as varchar), '\.?0+$', '') || ' 万元' as detail,
