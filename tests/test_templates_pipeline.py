@@ -125,3 +125,29 @@ def test_monitoring_tables_reach_the_marts(templates_run):
     assert templates_run.query(
         "select check_name, source_file, line_no from quality.violations where source_file like 'monitoring/%'"
         " and severity <> 'hint'") == []
+
+
+def test_a_narrative_and_its_tables_published_apart_are_one_document(templates_run):
+    # 14 (the 说明, cover title 江苏省人大常委会办公厅2019年度部门预算公开) and 15 (the tables, 部门 line)
+    # are one department-year: 14's amounts are compared with 15's tables (p.12 and p.15 of 14:
+    # 财政拨款预算支出 18330.37万元 = 15's 财政拨款收支预算总表 total; p.17: 政府采购), and agree
+    narrative, tables = "14_jiangsu_renda_2019_dept_budget_narrative.pdf", "15_jiangsu_renda_2019_dept_budget_tables.pdf"
+    documents = templates_run.query(
+        "select source_file, document_id, document_files from intermediate.int_budget_documents"
+        " where document_files > 1 order by source_file"
+    )
+    assert documents == [(narrative, tables, 2), (tables, tables, 2)]
+    compared = templates_run.query(
+        "select line_no, page_no, subject, expected_yuan, observed_yuan, detail"
+        " from quality.chk_narrative_amount_mismatch where source_file = ? order by line_no",
+        [narrative],
+    )
+    assert [row[:5] for row in compared] == [
+        (211, 12, "财政拨款预算支出", Decimal("183303700.00"), Decimal("183303700.00")),
+        (271, 15, "财政拨款支出预算", Decimal("183303700.00"), Decimal("183303700.00")),
+        (315, 17, "政府采购预算", Decimal("24164300.00"), Decimal("24164300.00")),  # 2416.43万元 = 15's 政府采购 total
+    ]
+    assert all(row[5].startswith(f"{tables} 《") for row in compared)
+    assert templates_run.query(
+        "select count(*) from quality.violations where source_file in (?, ?)", [narrative, tables]
+    ) == [(0,)]

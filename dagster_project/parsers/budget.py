@@ -317,6 +317,9 @@ def _is_prose(text: str) -> bool:
 # ------------------------------------------------------------------ budget tables
 
 _SIDE_LABELS = ("项目", "项目名称")  # the label column of each side of a two-sided table
+# How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
+# otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
+_ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
 
 
 def _stacked_header(headers: list[Row]) -> Row | None:
@@ -384,6 +387,7 @@ class _BudgetTableBuilder:
         self._keys: set[tuple[int, str | None, str]] = set()  # (row_seq, side, measure) loaded
         self.by_code: dict[str, dict[str, Decimal]] = {}
         self.printed_again = False  # the same title comes again later (this one is in the contents)
+        self._label_row: Row | None = None  # the row before, when it was a subject without amounts
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
         if len(title_row.texts) > 1:
             self._furniture(title_row, TITLE)
@@ -396,7 +400,12 @@ class _BudgetTableBuilder:
             return True
         texts = row.texts
         if any(_is_furniture(t) for t in texts) and not self._has_values(row):
+            caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
+            if self.layout is None:
+                self.headers = []  # rows above the 部门/单位 line are the caption (the department's name), not columns
             self._furniture(row)
+            if self.department is None and len(caption) == 1 and _DEPARTMENT_LABEL.search(norm("".join(texts))):
+                self.department = label_text(caption[0])  # 部门： left blank, the name printed above it
             return True
         has_values = self._has_values(row)
         if not has_values:
@@ -413,7 +422,11 @@ class _BudgetTableBuilder:
                 return True
             has_code = any(_is_code(c.text) or _JOINED_CODE.match(c.text) for c in row.cells)
             if not has_code and self.layout not in ("two_sided", "blocks"):
-                return False  # text after the table's body: prose
+                if not self._label_without_amounts(row):
+                    return False  # text after the table's body: prose
+                self._mark(row, HEADER)  # 专项收入 | blank: a subject of the table with nothing printed
+                self.line_end = row.last_line
+                return True
             # two-sided tables have label rows without amounts (二、事业收入 with blanks)
         if self.layout is None:
             self._finish_header()
@@ -433,6 +446,15 @@ class _BudgetTableBuilder:
     def is_empty(self) -> bool:
         """Nothing but the title so far (no header, furniture or row)."""
         return not self.headers and not self.cells and self.row_seq == 0
+
+    def _label_without_amounts(self, row: Row) -> bool:
+        """A row of the table's grid (as wide as its header) naming a subject, with its amounts blank."""
+        return (
+            self.layout == "coded"
+            and bool(self.columns)
+            and len(row.cells) == self.width > 1
+            and not any(_is_prose(t) or _is_furniture(t) for t in row.texts)
+        )
 
     def _has_values(self, row: Row) -> bool:
         return any(_amount(c.text) is not None for c in row.cells)
@@ -601,21 +623,45 @@ class _BudgetTableBuilder:
         if any(len(h.cells) != width for h in headers):
             return
         grid = [[c.text for c in h.cells] for h in headers]
-        measures = []
+        measures: list[str] = []
+        tops: list[int] = []  # the header row where each column's own label starts
         for j in range(width):
             levels = [h for h in range(len(grid)) if grid[h][j]]
             if not levels:
                 measures.append("")
+                tops.append(len(grid))
                 continue
             h = levels[-1]
             label = column_label(grid[h][j])
-            if h > 0 and norm(label) in ("小计", "合计"):
-                parent = next((grid[h - 1][k] for k in range(j, width) if grid[h - 1][k]), None)
-                if parent:
-                    label = f"{column_label(parent)}-{label}"
+            # a label wrapped over header rows (会议 / 费, 公务用车 / 运行维护 / 费): the pieces above that
+            # do not end a label of their own are its beginning
+            for above in reversed(levels[:-1]):
+                if _ENDS_LABEL.search(column_label(grid[above][j])):
+                    break
+                label, h = column_label(grid[above][j]) + label, above
             measures.append(label)
+            tops.append(h)
+        for j, label in enumerate(measures):
+            if tops[j] > 0 and norm(label) in ("小计", "合计"):
+                parent = self._group_of(grid, measures, tops, j, norm(label) == "小计")
+                if parent:
+                    measures[j] = f"{column_label(parent)}-{label}"
         self.grid_measures = measures
         self.grid_width = width
+
+    @staticmethod
+    def _group_of(grid: list[list[str]], measures: list[str], tops: list[int], j: int, subtotal: bool) -> str | None:
+        """The group a bare 小计/合计 column totals: the lowest label above its own that is no column's
+        label (公务用车购置及运行维护费 over 小计 | 购置费 | 运行维护费), at or right of it (groups
+        are centred over their columns) with no other column's label beside it in between; else the
+        first label at or right of a 小计 on the top header row (“三公”经费 over its columns)."""
+        top = tops[j]
+        for r in range(top - 1, -1, -1):
+            for c in range(j + 1, len(grid[r])):
+                if grid[r][c] and r < tops[c] and all(tops[k] < r or not measures[k] for k in range(j + 1, c)):
+                    return grid[r][c]
+        first = next((r for r in range(top) if any(grid[r][j:])), None) if subtotal else None
+        return next((t for t in grid[first][j:] if t), None) if first is not None else None
 
     # -- data rows ----------------------------------------------------------
 
@@ -645,6 +691,13 @@ class _BudgetTableBuilder:
         )
 
     def _coded_row(self, row: Row) -> None:
+        before, self._label_row = self._label_row, None
+        if before is not None and self._continues(before, row):
+            # the amounts printed a line below their subject (301 工资福利支出 | blank, then | 10,204.52):
+            # one row, with the subject row's number
+            self.row_seq -= 1
+            self._coded_row(Row(before.lines + row.lines, [a if a.text else b for a, b in zip(before.cells, row.cells)]))
+            return
         cells = row.cells
         codes: list[Cell] = []
         name_cell: Cell | None = None
@@ -715,7 +768,20 @@ class _BudgetTableBuilder:
             )
         if code:
             self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
+        if not amounts:
+            self._label_row = row
         self._mark(row, FIELD if amounts else HEADER)
+
+    @staticmethod
+    def _continues(label_row: Row, row: Row) -> bool:
+        """Is ``row`` only the amounts of ``label_row``: as wide, amounts alone, in the label row's blank cells?"""
+        filled = [c for c in row.cells if c.text]
+        return (
+            len(label_row.cells) == len(row.cells)
+            and bool(filled)
+            and all(_amount(c.text) is not None for c in filled)
+            and not any(a.text and b.text for a, b in zip(label_row.cells, row.cells))
+        )
 
     def _place(self, region: list[Cell], codes: list[Cell]) -> tuple[dict[str, Cell | None], list[Cell]]:
         """Map a narrow row's cells after its label onto the amount columns.
@@ -1011,6 +1077,8 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
 
     years = [b.year for b in builders if b.year] + prose.years
     default_year = max(set(years), key=years.count) if years else None
+    for b in builders:  # a table printing no 部门 is of the department the document's title names
+        b.department = b.department or prose.title_department
     result.budget_tables = [b.table(default_year) for b in builders]
     result.budget_cells = [c for b in builders for c in b.cells]
     result.narrative_amounts = prose.amounts(default_year)

@@ -80,6 +80,11 @@ _TOTAL_LABEL = re.compile(
 _PART_BEFORE_TOTAL_WORD = ("费", "基本", "项目", "采购", "购置", "支出", "收入")
 _CLAUSE = re.compile(r"[，。；;、]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A document title naming its department before the year: 江苏省人大常委会办公厅2019年度部门预算公开
+# (not a numbered part of it: 第三部分 2018年部门预算情况说明)
+_DEPARTMENT_TITLE = re.compile(
+    r"^(?!第\S{1,3}部分)(?P<department>[^\d，。；：:、（(]{4,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算"
+)
 _HEADING_END = (
     "说明",
     "概述",
@@ -117,6 +122,7 @@ class NarrativeReader:
         self.source_file = source_file
         self.ledger = ledger
         self.years: list[int] = []
+        self.title_department: str | None = None  # the first title naming a department before its year
         self._found: list[tuple[int, str, Decimal, str, str, str]] = []
         self._changes: list[tuple[int, ChangeClaim]] = []
 
@@ -130,6 +136,10 @@ class NarrativeReader:
             m = _YEAR.search(key)
             if m:
                 self.years.append(int(m.group(1)))
+        if self.title_department is None and len(key) <= 60:  # a title line, not a paragraph
+            m = _DEPARTMENT_TITLE.match(key)
+            if m:
+                self.title_department = m.group("department")
         text = " ".join(line.texts)
         self._found.extend((line.no, *hit, text) for hit in stated_amounts(text))
         self._changes.extend((line.no, claim) for claim in change_claims(text))

@@ -186,8 +186,9 @@ _FORM_LABELS = {
     "主管部门": "supervising_dept",
     "实施单位": "implementing_unit",
     "年度资金申请总额": "annual_funds",
+    "项目资金总额": "project_total",  # the project's funds over its whole term (Report.project_total_amount)
     **dict.fromkeys(
-        ("项目性质", "项目类别", "计划开始日期", "计划完成日期", "项目资金总额", "其中:财政资金",
+        ("项目性质", "项目类别", "计划开始日期", "计划完成日期", "其中:财政资金",
          "其中:当年财政拨款", "上年结转资金", "其他资金"),
     ),
 }

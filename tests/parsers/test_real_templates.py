@@ -124,16 +124,52 @@ def test_jiangsu_summary_with_a_label_column_per_block():
     assert not [i for i in r.issues if i.severity in ("error", "warning")]
 
 
-def test_every_cell_has_its_own_key_and_same_named_columns_are_not_loaded():
+def test_every_cell_has_its_own_key_and_wrapped_three_public_labels_are_joined():
     # fct_budget_line's key (table, row, side, measure) holds in every template; the 2018 三公 table
-    # wraps 会议 / 费 and 公务用车运行维护 / 费 over its header rows: two columns named 费, neither loaded
+    # (p.19) wraps 会议 / 费 and 公务用车 / 运行维护 / 费 over its header rows, with the department's
+    # name printed above them: the labels are joined, and named as the 2017 and 2019 tables name them
     for name in ("12_jiangsu_renda_2017_dept_budget.pdf", "13_jiangsu_jianchayuan_2018_dept_budget.pdf"):
         r = parsed(name)
         keys = [(c.table_seq, c.row_seq, c.side, c.measure) for c in r.budget_cells]
         assert len(keys) == len(set(keys)), name
     r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
-    ambiguous = [i for i in r.issues if i.code == "budget_measure_ambiguous"]
-    assert [(i.severity, i.message.split("”")[0]) for i in ambiguous] == [
-        ("warning", "预算表单元格“267.8"),
-        ("warning", "预算表单元格“200.44"),
+    assert not [i for i in r.issues if i.code == "budget_measure_ambiguous"]
+    three = next(t for t in r.budget_tables if "三公" in t.table_title)
+    assert three.department == "江苏省人民检察院"  # 部门： left blank, the name printed in the caption above
+    assert [(c.measure, c.amount) for c in r.budget_cells if c.table_seq == three.table_seq] == [
+        ("合计", D("1384.74")),
+        ("“三公”经费-小计", D("484.30")),
+        ("因公出国（境）费", D("100.00")),
+        ("公务用车购置及运行维护费-小计", D("267.80")),
+        ("公务用车运行维护费", D("267.80")),
+        ("公务接待费", D("116.50")),
+        ("会议费", D("200.44")),
+        ("培训费", D("700.00")),
     ]
+
+
+def test_amounts_printed_a_line_below_their_subject_join_it():
+    # Jiangsu 2018 公开06表 (p.16): 301 | 工资福利支出 | blank, and the next printed line | | | 10,204.52
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    basic = next(t for t in r.budget_tables if t.table_title.endswith("财政拨款基本支出预算表"))
+    classes = [
+        (c.subject_code, c.subject_name, c.amount)
+        for c in r.budget_cells
+        if c.table_seq == basic.table_seq and c.code_level == "类"
+    ]
+    assert classes == [
+        ("301", "工资福利支出", D("10204.52")),
+        ("302", "商品和服务支出", D("2722.57")),
+        ("303", "对个人和家庭的补助", D("1052.83")),
+    ]
+    # traced to the line that prints the amount
+    wages = next(c for c in r.budget_cells if c.table_seq == basic.table_seq and c.subject_code == "301")
+    assert "10,204.52" in next(s.text for s in r.source_lines if s.line_no == wages.line_no)
+
+
+def test_subjects_with_blank_amounts_do_not_end_the_table():
+    # Jiangsu 2018 公开02表 (p.14): 专项收入 | blank comes before 其他非税收入 小计 14.39 and 其他收入 14.39
+    r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")
+    income = next(t for t in r.budget_tables if t.table_title.endswith("收入预算总表") and "收支" not in t.table_title)
+    rows = [(c.subject_name, c.amount) for c in r.budget_cells if c.table_seq == income.table_seq]
+    assert rows[-2:] == [("小计", D("14.39")), ("其他收入", D("14.39"))]

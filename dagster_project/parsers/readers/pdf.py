@@ -154,9 +154,7 @@ def _page_items(page, page_text: dict) -> list[_Item]:
     for block in (page_dict or {}).get("blocks", ()):
         for line in block.get("lines", ()):
             for span in line["spans"]:
-                for ch in span["chars"]:
-                    x0, y0, x1, y1 = ch["bbox"]
-                    chars.append((x0, y0, x1, y1, ch["c"]))
+                chars += _placed_chars(span["chars"])
     items: list[_Item] = []
     boxes = []
     for table in tables:
@@ -184,6 +182,36 @@ def _page_items(page, page_text: dict) -> list[_Item]:
             item.boilerplate = True
     items.sort(key=lambda i: (round(i.y0, 1), i.x0))
     return items
+
+
+_FIGURE_CHAR = re.compile(r"[\d.,\-−]")
+
+
+def _placed_chars(span_chars) -> list[tuple]:
+    """A span's characters as (x0, y0, x1, y1, c, x to place by).
+
+    A character is placed by its own centre, except within a figure (a run of
+    digits, separators and sign): the whole figure goes by the figure's centre,
+    so a number that overflows a narrow drawn column (267.8 | 0) stays one cell.
+    """
+    out = []
+    run: list[tuple] = []
+
+    def flush() -> None:
+        if run:
+            centre = (run[0][0] + run[-1][2]) / 2
+            out.extend((*ch[:5], centre) for ch in run)
+            run.clear()
+
+    for ch in span_chars:
+        x0, y0, x1, y1 = ch["bbox"]
+        if _FIGURE_CHAR.fullmatch(ch["c"]):
+            run.append((x0, y0, x1, y1, ch["c"]))
+            continue
+        flush()
+        out.append((x0, y0, x1, y1, ch["c"], (x0 + x1) / 2))
+    flush()
+    return out
 
 
 def _visual_lines(segments) -> list[_Item]:
@@ -216,7 +244,7 @@ def _visual_lines(segments) -> list[_Item]:
     return items
 
 
-def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # words: (x0, y0, x1, y1, c)
+def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # words: (x0, y0, x1, y1, c, x to place by)
     """The table as rows of logical cells (see the module docstring), and the top of its first row.
 
     Each character of the page goes to the cell under its centre (cheaper than
@@ -256,7 +284,7 @@ def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # 
     x0, _, x1, y1 = table.bbox
     y0 = ys[0]
     for w in words:
-        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+        cx, cy = w[5], (w[1] + w[3]) / 2
         if x0 <= cx <= x1 and y0 <= cy <= y1:
             hit = cover.get((band_at(cy), column_at(cx)))
             if hit is not None:

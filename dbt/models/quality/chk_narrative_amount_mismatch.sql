@@ -8,6 +8,8 @@
 --   target_projects: the sum of the document's 绩效目标 tables' amounts, only when the document prints
 --            as many of them as the 说明 counts (编报绩效目标的项目5个): a document that publishes a
 --            selection of its targets does not add up to their total.
+-- The tables are those of the narrative's document (int_budget_documents): a department-year
+-- published as two files (narrative and tables apart) is compared across the pair.
 -- Several tables may hold a candidate; the narrative agrees when any does, so each narrative
 -- amount is compared with its closest candidate. Amounts with no candidate are not checked.
 -- Compared at the narrative's printed precision: as_printed_yuan is the table amount rounded to the
@@ -17,9 +19,17 @@
 -- 250.52 to 250.520 claims no more than two decimals), is what rounding explains (tolerance_yuan).
 with
 
+documents as (
+
+    select * from {{ ref('int_budget_documents') }}
+
+),
+
 budget as (
 
-    select * from {{ ref('int_budget_lines_classified') }}
+    select b.*, d.document_id
+    from {{ ref('int_budget_lines_classified') }} as b
+    join documents as d using (source_file)
 
 ),
 
@@ -51,17 +61,9 @@ narrative as (
 
 ),
 
-departments as (
-
-    select source_file, any_value(department) as department, any_value(district) as district
-    from budget
-    group by source_file
-
-),
-
 candidates as (
 
-    select 'subject' as context, source_file, fiscal_year, name_key as match_key, amount_yuan, table_seq,
+    select 'subject' as context, document_id, source_file, fiscal_year, name_key as match_key, amount_yuan, table_seq,
            table_title, line_no
     from budget
     where table_kind in ('gpb_function', 'gf_function', 'expenditure') and measure = '合计'
@@ -69,7 +71,7 @@ candidates as (
 
     union all
 
-    select 'total', source_file, fiscal_year,
+    select 'total', document_id, source_file, fiscal_year,
            case table_kind
                when 'gpb_function' then 'gpb'
                when 'gf_function' then 'gf'
@@ -87,24 +89,27 @@ candidates as (
     union all
 
     select case when three_public_item = 'operating_cost' then 'operating_cost' else 'three_public' end,
-           source_file, fiscal_year, three_public_item, amount_yuan, table_seq, table_title, line_no
+           document_id, source_file, fiscal_year, three_public_item, amount_yuan, table_seq, table_title, line_no
     from budget
     where table_kind = 'three_public' and three_public_item is not null
 
     union all
 
-    select 'procurement', source_file, fiscal_year, 'procurement', amount_yuan, table_seq, table_title, line_no
+    select 'procurement', document_id, source_file, fiscal_year, 'procurement', amount_yuan, table_seq, table_title,
+           line_no
     from budget
     where table_kind = 'procurement' and is_total_row
 
     union all
 
-    select 'target_projects', source_file, any_value(fiscal_year), 'targets:' || count(*), sum(budget_amount_yuan),
-           null, count(*) || ' 张绩效目标表之和', min(line_start)
-    from {{ ref('fct_report') }}
-    where report_type = 'target'
-    group by source_file
-    having count(*) = count(budget_amount_yuan)
+    select 'target_projects', coalesce(any_value(d.document_id), r.source_file), r.source_file,
+           any_value(r.fiscal_year), 'targets:' || count(*), sum(r.budget_amount_yuan),
+           null, count(*) || ' 张绩效目标表之和', min(r.line_start)
+    from {{ ref('fct_report') }} as r
+    left join documents as d using (source_file)
+    where r.report_type = 'target'
+    group by r.source_file
+    having count(*) = count(r.budget_amount_yuan)
 
 ),
 
@@ -114,20 +119,27 @@ compared as (
         n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
         n.other_unit, n.amount_stated, n.amount_yuan, n.decimals,
         arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_yuan)) as closest_amount,
-        arg_min('《' || c.table_title || '》第 ' || c.line_no || ' 行', abs(c.amount_yuan - n.amount_yuan))
-            as closest_place,
+        arg_min(
+            case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
+                || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
+            abs(c.amount_yuan - n.amount_yuan)
+        ) as closest_place,
         count(*) as candidates,
         -- a candidate the figure equals (at its printed precision) when read in the other unit: its unit
         -- label, not its digits, is wrong (unit_label_implausible, one finding instead of this rule's)
         arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}))
             filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
                           = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_amount,
-        arg_min('《' || c.table_title || '》第 ' || c.line_no || ' 行', abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}))
-            filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
-                          = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_place
+        arg_min(
+            case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
+                || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
+            abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }})
+        ) filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
+                        = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_place
     from narrative as n
+    left join documents as nd on nd.source_file = n.source_file  -- a file of prose and targets only: itself
     join candidates as c
-      on c.source_file = n.source_file and c.context = n.context and c.match_key = n.match_key
+      on c.document_id = coalesce(nd.document_id, n.source_file) and c.context = n.context and c.match_key = n.match_key
      and (n.fiscal_year is null or c.fiscal_year is null or n.fiscal_year = c.fiscal_year)
     group by all
 
@@ -167,4 +179,4 @@ select
         as unit_plausible,
     {{ page_of('c') }} as page_no
 from compared as c
-left join departments as d using (source_file)
+left join documents as d using (source_file)

@@ -41,9 +41,9 @@ bounded as (
 
 departments as (
 
-    select source_file, any_value(department) as department, any_value(district) as district
-    from {{ ref('int_budget_lines_classified') }}
-    group by source_file
+    -- the document's department: also for a narrative published apart from its tables
+    select source_file, department, district
+    from {{ ref('int_budget_documents') }}
 
 ),
 
