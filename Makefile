@@ -64,9 +64,9 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
 	fi
 
-# PYTEST_ARGS="-n 2 --dist loadfile" runs the modules on two workers (pytest-xdist): each module's
-# fixtures stay on one worker, the session's shared pipeline runs are made once (tests/conftest.py).
-PYTEST_ARGS ?=
+# The modules run on two workers (pytest-xdist, --dist loadfile): each module's fixtures stay on one
+# worker, the session's shared pipeline runs are made once (tests/conftest.py). PYTEST_ARGS= runs serially.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 test: install system-deps docs-assets dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
 	$(PY) -m pytest $(PYTEST_ARGS)

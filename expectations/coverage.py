@@ -98,6 +98,12 @@ INPUTS: dict[str, Input] = {
         "select source_file from staging.stg_fiscal_txt__narrative_changes "
         "where form = 'stated' and item_amount is not null",
     ),
+    "empty_tables": Input(
+        "无空表：各标准表均列有金额", "select source_file from quality.chk_empty_table_without_statement"
+    ),
+    "unit_comparisons": Input(
+        "无可按单位对照的金额（说明金额或成本指标上限）", "select source_file from quality.chk_unit_label_implausible"
+    ),
     "source_lines": Input("无可读取的文本行", "select source_file from raw.source_lines where trim(text) <> ''"),
 }
 TABLE_INPUT = "table:"  # table:<kind>|<kind>: a budget table of any of these kinds

@@ -529,6 +529,8 @@ RULES += (
         observed="observed_statement",
         value_kind="word",
         message="{who}：{detail}，应{expected}，{observed}。",
+        families=("budget",),
+        needs=("budget_tables", "known_template", "empty_tables"),
     ),
     Rule(
         check_name="unit_label_implausible",
@@ -542,6 +544,8 @@ RULES += (
         observed="observed_unit",
         value_kind="word",
         message="{who}：“{subject}”（{measure}）标为“{observed}”，{detail}，单位应为“{expected}”。",
+        families=("budget", "target"),
+        needs=("unit_comparisons",),
     ),
 )
 

@@ -46,7 +46,8 @@ def test_a_rule_appears_only_for_the_documents_of_its_families(coverage):
         "target_changed_between_documents", "budget_initial_mismatch_across_documents", "placeholder_text",
     }
     assert not {r.check_name for r in RULES if r.applies_to == ("budget",)} & by_file[SELF_EVAL]
-    assert len(by_file[BUDGET]) == 13  # 11 budget rules, sub_item_exceeds_total (its 绩效目标 tables), placeholders
+    # 13 budget rules, sub_item_exceeds_total and unit_label_implausible (its 绩效目标 tables), placeholders
+    assert len(by_file[BUDGET]) == 15
 
 
 def test_statuses_and_reasons(coverage):
