@@ -22,9 +22,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-from openpyxl import load_workbook
-
-from .parsers.text import decode
 
 DEFAULT_NAMES = ("decisions.xlsx", "decisions.csv")  # beside the raw folder, first found
 SHEET = "审核决定"  # the report workbook's decision sheet (any sheet with the headers is read)
@@ -90,6 +87,9 @@ def decisions_file(raw_dir: Path, configured: Path | None = None) -> Path | None
 
 
 def _rows_xlsx(path: Path) -> list[tuple[int, list]]:
+    # here: a run without a workbook (or with no change) need not import openpyxl
+    from openpyxl import load_workbook
+
     book = load_workbook(path, read_only=True)  # formulas come back as their text, never evaluated
     try:
         sheets = sorted(book.worksheets, key=lambda ws: ws.title != SHEET)  # the decision sheet first
@@ -103,6 +103,9 @@ def _rows_xlsx(path: Path) -> list[tuple[int, list]]:
 
 
 def _rows_csv(path: Path) -> list[tuple[int, list]]:
+    # here: the parsers package is heavy to import, and decisions_file() needs none of it
+    from .parsers.text import decode
+
     text, _ = decode(path.read_bytes())  # UTF-8 (BOM or not), GB18030 as Excel saves it on Chinese Windows
     sample = text[:4096]
     dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel

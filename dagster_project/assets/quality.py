@@ -4,7 +4,6 @@
 import dagster as dg
 import duckdb
 
-from expectations.checkpoint import run_quality_checks
 from expectations.registry import RULES
 
 from ..resources import FiscalWarehouse
@@ -23,6 +22,10 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
 
     Violations are findings about the documents, not failures of the run.
     """
+    # here, not at import: Great Expectations costs ~4 CPU s to import, which loading the
+    # definitions (the UI, the sensor's ticks) need not pay
+    from expectations.checkpoint import run_quality_checks
+
     settings = warehouse.settings()
     summary = run_quality_checks(warehouse.build_db(), settings.report_dir)
     with duckdb.connect(str(warehouse.build_db())) as con:
