@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import resource
 import sys
@@ -20,10 +21,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, TextIO
 
-import dagster as dg
-from dagster import DagsterEventType
-
-from .settings import PROJECT_ROOT, load_settings
+from . import locking
+from .discovery import RawFolderUnavailable
+from .run_inputs import inputs_fingerprint, published_fingerprint
+from .settings import PROJECT_ROOT, Settings, load_settings
 
 JOB = "fiscal_full_build"
 LOG_NAME = "fiscal.log"
@@ -142,6 +143,8 @@ class Progress:
         print(f"  [{time.monotonic() - self.started:6.1f}s] {text}", file=self.out, flush=True)
 
     def event(self, entry) -> None:
+        from dagster import DagsterEventType  # loaded by run() by now; not at import (see run)
+
         event = entry.dagster_event
         if event is None:
             return
@@ -203,18 +206,50 @@ class Progress:
         return None  # steps that only check (raw layer, finance rules): their results are in the UI
 
 
-def run(out: TextIO | None = None, timings: bool = False) -> int:
+def unchanged_since_published(settings: Settings, out: TextIO) -> bool:
+    """True when this run's inputs are those the published warehouse and report were built from.
+
+    Asked under the warehouse lock: a run under way may be about to publish other inputs, so
+    this waits for it (as a run would) and compares with what it published.
+    """
+    if not (settings.report_dir / "quality" / "index.html").is_file():
+        return False  # the report is gone (or goes elsewhere now): the run writes it
+    locking.acquire(
+        settings.db_path, "no-change check", log=lambda text: print(f"fiscal: {text}", file=out, flush=True)
+    )
+    try:
+        published = published_fingerprint(settings.db_path)
+        return published is not None and inputs_fingerprint(settings) == published
+    except RawFolderUnavailable:
+        return False  # the run says why it cannot read the folder
+    finally:
+        locking.release(settings.db_path)
+
+
+def run(out: TextIO | None = None, timings: bool = False, force: bool = False) -> int:
     """Execute fiscal_full_build against DAGSTER_HOME's instance; 0 when the pipeline ran.
 
-    With timings, prints each step's wall and CPU seconds at the end (bench/run.py reads them).
+    Unless forced, a run whose inputs (raw folder, decisions file, bounds, code) are those of
+    the published warehouse does nothing and says so. With timings, prints each step's wall and
+    CPU seconds at the end (bench/run.py reads them).
     """
     out = out or sys.stdout
     start_wall, start_cpu = time.monotonic(), cpu_seconds()
-    from .definitions import defs  # here, not at import: loading them reads dbt's manifest
-
-    load_time = (time.monotonic() - start_wall, cpu_seconds() - start_cpu)
     settings = load_settings()
     log_file = prepare_home(dagster_home())  # before the instance loads, so it reads the config
+    if not force and unchanged_since_published(settings, out):
+        spent = (time.monotonic() - start_wall, cpu_seconds())  # CPU since the process began: imports too
+        return report_no_change(settings, log_file, out, spent if timings else None)
+    # Library warnings (Dagster's beta notices) go to logging, not the console (Great Expectations
+    # switched this on when it was imported with the definitions; it now loads in its step).
+    logging.captureWarnings(True)
+    # here, not at import: Dagster and the definitions (dbt's manifest, every asset's imports) cost
+    # seconds of CPU that a run with nothing to do does not pay
+    import dagster as dg
+
+    from .definitions import defs
+
+    load_time = (time.monotonic() - start_wall, cpu_seconds() - start_cpu)
     started = time.monotonic()
     print(f"fiscal: building {settings.db_path} from {settings.raw_dir}", file=out, flush=True)
     progress = Progress(out, started)
@@ -276,18 +311,41 @@ def run(out: TextIO | None = None, timings: bool = False) -> int:
     return 0
 
 
+def report_no_change(
+    settings: Settings, log_file: Path, out: TextIO, timing: tuple[float, float] | None
+) -> int:
+    """A run with nothing to do: say so on the console and in the log; the published files stay as they are."""
+    message = (
+        f"no change since {settings.db_path} was published (same raw files, decisions file, "
+        "bounds and code): nothing to do"
+    )
+    with open(log_file, "a", encoding="utf-8") as log:
+        log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} INFO fiscal: {message}\n")
+    print(f"fiscal: {message}", file=out, flush=True)
+    if timing:
+        print(f"  timing no-change check: wall {timing[0]:.2f} s, cpu {timing[1]:.2f} s", file=out)
+        print(f"  timing total: wall {timing[0]:.2f} s, cpu {timing[1]:.2f} s", file=out)
+    print(f"  warehouse: {settings.db_path}   (make sql opens it read-only)", file=out)
+    print(f"  report:    {settings.report_dir / 'quality' / 'index.html'}", file=out)
+    print(f"  log:       {log_file}", file=out, flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dagster_project.run", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--prepare-home", action="store_true", help="only write DAGSTER_HOME/dagster.yaml (for make dev)"
     )
     parser.add_argument("--timings", action="store_true", help="print each step's wall and CPU seconds at the end")
+    parser.add_argument(
+        "--force", action="store_true", help="build even when nothing changed since the last publish"
+    )
     args = parser.parse_args(argv)
     try:
         if args.prepare_home:
             prepare_home(dagster_home())
             return 0
-        return run(timings=args.timings)
+        return run(timings=args.timings, force=args.force)
     except Exception as exc:  # noqa: BLE001 - the traceback for the developer, the reason last for the operator
         traceback.print_exc()
         print(f"fiscal: the run could not start: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from decimal import Decimal
 
 from pipeline_helpers import SAMPLES, run_pipeline
@@ -208,6 +210,8 @@ def test_rerun_with_an_analyst_connected_is_identical_and_does_not_fail(tmp_path
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert reader.stdout.readline().strip() == "9"
+        # a newer modification time, same content: a real second run (nothing changed is skipped)
+        os.utime(raw / TRACKING_004, ns=(time.time_ns(), time.time_ns()))
         second = run_pipeline(tmp_path, raw)  # the analyst's read-only connection stays open
         out, _ = reader.communicate("done\n", timeout=60)
     finally:

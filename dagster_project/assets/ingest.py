@@ -10,6 +10,7 @@ from ..load_plan import ShrinkRefused
 from ..loading import RAW_TABLES, create_raw_tables, sync_raw
 from ..resources import FiscalWarehouse
 from ..review_decisions import decisions_file, load_decisions
+from ..run_inputs import inputs_fingerprint, record
 
 RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files", "review_decisions"]]
 # A new warehouse file is written in a storage format the DuckDB CLI on PyPI (duckdb-cli 1.5,
@@ -36,6 +37,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     try:
         state = fingerprint(settings.raw_dir)  # before reading: a change during the run starts another
+        inputs = inputs_fingerprint(settings, state)  # what `make run` compares to skip a run with no change
         found = scan(settings.raw_dir)
     except RawFolderUnavailable as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
@@ -49,6 +51,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
             raise dg.Failure(description=str(exc), allow_retries=False) from exc
         # the reviewer's decisions file beside the raw folder, read whole each run
         load_decisions(con, settings.raw_dir, decisions_file(settings.raw_dir, settings.decisions_path))
+        record(con, inputs, state)  # published with the warehouse, by the same rename
         totals = dict(
             con.execute(
                 "select 'issues_' || severity, count(*) from raw.parse_issues group by all"
