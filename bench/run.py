@@ -420,6 +420,7 @@ def dagster_runs(corpus_dir: Path, dg: Path, n: int, mb: float, workers: int) ->
     env = {**os.environ, "FISCAL_RAW_DIR": str(raw), "FISCAL_DB_PATH": str(dg / "fiscal.duckdb"),
            "FISCAL_REPORT_DIR": str(dg / "reports"), "DAGSTER_HOME": str(dg / "home"),
            "FISCAL_PARSE_WORKERS": str(workers), "DBT_PROFILES_DIR": str(ROOT / "dbt"),
+           "FISCAL_DBT_RUNS_DIR": str(dg / "dbt_runs"),  # its own: test runs beside it prune theirs
            "DO_NOT_TRACK": "1"}  # fmt: skip
     (dg / "home").mkdir(parents=True, exist_ok=True)
     rows = []
@@ -453,6 +454,27 @@ def print_runs(results: list[dict]) -> None:
             print(f"  {step:<{width}}" + "".join(
                 f"{c['wall_s']:>12.1f} / {c['cpu_s']:<7.1f}" if c else f"{'-':>22}" for c in cells))
         print()
+
+
+def print_incremental(results: list[dict]) -> None:
+    """Issue 22's incremental table: per warehouse size, the full build, a run with no change and one
+    new file (wall s / CPU s, peak memory of the run's process tree), against the ≤ 10 s target."""
+    sizes = [(res["n"], {r["stage"]: r for r in res["stages"] if r["stage"] in RUNS and r["status"] == "ok"})
+             for res in results]  # fmt: skip
+    sizes = [(n, runs) for n, runs in sizes if runs]
+    if not sizes:
+        return
+
+    def cell(r: dict | None) -> str:
+        return f"{r['wall_s']:>7.1f} / {r['cpu_s']:<6.1f} {r['peak_mb']:>6.0f}" if r else f"{'-':>21}"
+
+    print("Incremental runs (make run): wall s / CPU s, peak MB of the run's processes")
+    print(f"  {'reports':>8}  {'full build':^21}  {'no change':^21}  {'one new file':^21}  target: new file ≤ 10 s")
+    for n, runs in sizes:
+        new = runs.get("new_file_run")
+        verdict = "" if new is None else ("meets" if new["wall_s"] <= 10 else "MISSES")
+        print(f"  {n:>8}  " + "  ".join(cell(runs.get(name)) for name in RUNS) + f"  {verdict}")
+    print()
 
 
 def _get(rows: list[dict], stage: str) -> dict | None:
@@ -648,6 +670,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(bench_size(n, args))
     print_table(results)
     print_runs(results)
+    print_incremental(results)
     t = targets(results)
     print_targets(t)
     for res in results:
