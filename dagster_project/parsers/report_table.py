@@ -468,13 +468,13 @@ def _fund_source(keys: tuple[str, ...]) -> tuple[str, int] | None:
     for i, k in enumerate(keys):
         if not k:
             continue
-        source = _fund_source_of(k)
+        source = fund_source_of(k)
         return (source, i) if source is not None else None  # only the first non-empty cell counts
     return None
 
 
 @lru_cache(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
-def _fund_source_of(key: str) -> str | None:
+def fund_source_of(key: str) -> str | None:
     for source, pattern in _FUND_SOURCES:
         if pattern.match(key):
             return source

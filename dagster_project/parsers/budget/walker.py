@@ -1,16 +1,13 @@
 """部门预算 — department budget disclosures: the document walker and the budget tables.
 
 The dispatcher hands over every line of a file that is not inside a
-self-evaluation or tracking report. The document is a sequence of *rows*:
-runs of lines separated by truly empty lines. Inside a row, a line that starts
-with a TAB starts a new cell (one cell per line is the usual layout, several
-TABs give several cells); a line without a leading TAB continues the previous
-cell (a wrap inside the cell). Blank cells keep their positions, so a row of a
-table is as wide as the table (plus one empty edge cell at each end).
+self-evaluation or tracking report. The document is a sequence of *rows*
+(``parsers.rows``: runs of lines between empty lines, one cell per TAB line).
 
 The walker classifies each row, in document order:
 - a budget-table title (…预算总表 / …预算表) starts a budget table, parsed here;
-- a 上海市财政支出项目绩效目标 title starts a target table (``targets``), also
+- a 上海市财政支出项目绩效目标 title starts a target table (the targets family,
+  handed in by the dispatcher), also
   when it stands alone in a cell of a longer row (printed right after prose,
   no empty line between): the row is cut before and after the title's lines;
 - a heading "<unit><project>项目经费情况说明" opens a project section, whose
@@ -65,17 +62,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 from itertools import combinations
+from types import ModuleType
 
 from .. import vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
-from ..targets import forms as targets
-from ..text import Line, clean_cell, join_wrapped, norm, value_or_none
+from ..rows import Cell, Row, is_separator, make_row, split_rows, starts_cell
+from ..text import Line, clean_cell, join_wrapped, norm
 from . import narrative
 
 FAMILY = "budget"
@@ -102,97 +99,6 @@ _NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式"
 _CODE_LABELS = {"类": "类", "款": "款", "项": "项"}
 
 
-# ------------------------------------------------------------------ rows
-
-
-@dataclass
-class Cell:
-    text: str  # cleaned, wraps joined; '' for a blank cell
-    line_no: int  # line where the cell starts
-    pieces: list[str] = field(default_factory=list)
-
-    @property
-    def blank(self) -> bool:
-        return not self.text
-
-
-@dataclass
-class Row:
-    lines: list[Line]
-    cells: list[Cell]
-
-    @cached_property
-    def texts(self) -> list[str]:
-        return [c.text for c in self.cells if c.text]
-
-    @cached_property
-    def key(self) -> str:
-        return norm("".join(self.texts))
-
-    @property
-    def first_line(self) -> int:
-        return self.lines[0].no
-
-    @property
-    def first_text_line(self) -> int:
-        """The first non-blank line (a row often starts with an empty edge cell)."""
-        return next((ln.no for ln in self.lines if not ln.is_blank), self.lines[0].no)
-
-    @property
-    def last_line(self) -> int:
-        non_blank = [ln.no for ln in self.lines if not ln.is_blank]
-        return non_blank[-1] if non_blank else self.lines[-1].no
-
-    @property
-    def is_blank(self) -> bool:
-        return not any(c.text for c in self.cells)
-
-
-def _is_separator(line: Line) -> bool:
-    """Rows are separated by truly empty lines (a full-width space is a wrap, not a gap)."""
-    return "\t" not in line.raw and not line.raw.strip(" \r\n")
-
-
-def split_rows(lines: list[Line]) -> list[Row]:
-    rows: list[Row] = []
-    current: list[Line] = []
-    for line in lines:
-        if _is_separator(line):
-            if current:
-                rows.append(_make_row(current))
-                current = []
-        else:
-            current.append(line)
-    if current:
-        rows.append(_make_row(current))
-    return rows
-
-
-def _make_row(lines: list[Line]) -> Row:
-    cells: list[Cell] = []
-    for line in lines:
-        parts = line.cells  # the line's TAB cells, already cleaned
-        if line.raw.partition("\t")[0].strip(" \r"):
-            if cells:  # no leading TAB: the previous cell wraps onto this line
-                cells[-1].pieces.append(parts[0])
-            else:
-                cells.append(Cell("", line.no, [parts[0]]))
-        for part in parts[1:]:
-            cells.append(Cell("", line.no, [part]))
-    for cell in cells:
-        pieces = cell.pieces
-        if len(pieces) == 1:
-            cell.text = value_or_none(pieces[0]) or "" if pieces[0] else ""
-        else:
-            cell.text = join_wrapped(pieces) or ""
-    return Row(lines, cells)
-
-
-def _starts_cell(line: Line) -> bool:
-    """A line that begins a new cell (a leading TAB), not a wrap of the previous one."""
-    return "\t" in line.raw and not line.raw.partition("\t")[0].strip(" \r")
-
-
 def split_at_target_titles(row: Row) -> list[Row]:
     """Cut a row before and after a target-table title that stands alone in its cell.
 
@@ -202,22 +108,22 @@ def split_at_target_titles(row: Row) -> list[Row]:
     its line (nothing before its TAB) is taken; its wrapped lines stay with it.
     """
     key = row.key
-    if not vocabulary.TARGET_TITLE.search(key) or len(row.cells) < 2 or targets.is_title_text(key):
+    if not vocabulary.TARGET_TITLE.search(key) or len(row.cells) < 2 or vocabulary.is_target_title_text(key):
         return [row]
     lines = row.lines
     for cell in row.cells:
-        if not targets.is_title_text(norm(cell.text)):
+        if not vocabulary.is_target_title_text(norm(cell.text)):
             continue
         k = next((j for j, ln in enumerate(lines) if ln.no == cell.line_no), None)
-        if k is None or not _starts_cell(lines[k]) or tuple(lines[k].cells[1:2]) != (cell.pieces[0],):
+        if k is None or not starts_cell(lines[k]) or tuple(lines[k].cells[1:2]) != (cell.pieces[0],):
             continue
         end = k + 1
-        while end < len(lines) and not _starts_cell(lines[end]) and not _is_separator(lines[end]):
+        while end < len(lines) and not starts_cell(lines[end]) and not is_separator(lines[end]):
             end += 1
-        out = [_make_row(lines[:k])] if k else []
-        out.append(_make_row(lines[k:end]))
+        out = [make_row(lines[:k])] if k else []
+        out.append(make_row(lines[k:end]))
         if end < len(lines):
-            out.extend(split_at_target_titles(_make_row(lines[end:])))
+            out.extend(split_at_target_titles(make_row(lines[end:])))
         return out
     return [row]
 
@@ -1019,8 +925,12 @@ def _is_contents_entry(table: _BudgetTableBuilder) -> bool:
     return not table.cells and table.printed_again
 
 
-def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
-    """Parse a department-budget document: budget tables, target tables, prose amounts."""
+def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, targets: ModuleType) -> ParseResult:
+    """Parse a department-budget document: budget tables, target tables, prose amounts.
+
+    ``targets`` is the target-form family (its ``TargetDocument`` and ``section_heading``),
+    handed in by the dispatcher so that the two families never import each other.
+    """
     result = ParseResult(source_file=source_file)
     builders: list[_BudgetTableBuilder] = []
     table: _BudgetTableBuilder | None = None
@@ -1041,7 +951,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
             builders.append(table)
             doc.leave_section()
             continue
-        if targets.is_target_title(row):
+        if vocabulary.is_target_title_text(row.key):
             table = None
             doc.open_table(row)
             continue
@@ -1089,4 +999,4 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
     return result
 
 
-__all__ = ["parse_budget_document", "split_rows"]
+__all__ = ["parse_budget_document"]

@@ -28,7 +28,7 @@ from decimal import Decimal
 from ..amounts import money_unit, parse_amount
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from ..report_table import TRACKING, _fund_source_of, fund_column, indicator_column
+from ..report_table import TRACKING, fund_column, fund_source_of, indicator_column
 from ..text import Line, join_wrapped, norm, value_or_none
 from ..vocabulary import is_monitoring_title
 
@@ -143,7 +143,7 @@ def _dispatch(st: _State, line: Line) -> None:
         _label_values(st, line, keys)
     elif any(block in first for block in _FUND_BLOCK) and sum(fund_column(c, TRACKING) is not None for c in keys) >= 2:
         _fund_header(st, line)
-    elif st.section == "fund" and (source := _fund_source_of(first)) is not None:
+    elif st.section == "fund" and (source := fund_source_of(first)) is not None:
         _fund_row(st, line, keys, source)
     elif _GOAL_BLOCK in first:
         _goal_header(st, line)
