@@ -81,9 +81,9 @@ def test_the_walk_sees_the_layout():
     """The resolver finds the modules and the imports the layout rests on (so the rules below bite)."""
     parsers = _parser_modules()
     assert {f"{PARSERS}.{f}" for f in FAMILIES} <= set(parsers)
-    assert {f"{PARSERS}.budget.walker", f"{PARSERS}.targets.forms", f"{PARSERS}.tracking.monitoring"} <= set(parsers)
-    walker = {m for m, _ in EDGES[f"{PARSERS}.budget.walker"]}
-    assert {f"{PARSERS}.rows", f"{PARSERS}.vocabulary", f"{PARSERS}.budget.narrative"} <= walker
+    assert {f"{PARSERS}.budget.document", f"{PARSERS}.targets.forms", f"{PARSERS}.tracking.monitoring"} <= set(parsers)
+    walker = {m for m, _ in EDGES[f"{PARSERS}.budget.document"]}
+    assert {f"{PARSERS}.rows", f"{PARSERS}.vocabulary", f"{PARSERS}.budget.tables"} <= walker
     dispatcher = {m for m, _ in EDGES[PARSERS]}
     assert {f"{PARSERS}.{f}" for f in FAMILIES} <= dispatcher
     loading = {m for m, _ in EDGES["dagster_project.loading"]}
