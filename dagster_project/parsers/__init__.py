@@ -27,6 +27,7 @@ from .records import (
     ParseResult,
     Report,
     SourceLine,
+    replaced,
 )
 from .self_eval import parse_self_eval
 from .text import Decoded, UndecodableInput, decode_lines, split_lines
@@ -266,8 +267,8 @@ def _renumber_reports(result: ParseResult) -> None:
     """Family parsers key reports by their first line; number them 1..n in document order."""
     seq = {r.report_seq: i for i, r in enumerate(sorted(result.reports, key=lambda r: r.line_start), 1)}
     result.reports = sorted(
-        (dataclasses.replace(r, report_seq=seq[r.report_seq]) for r in result.reports),
+        (replaced(r, report_seq=seq[r.report_seq]) for r in result.reports),
         key=lambda r: r.report_seq,
     )
-    result.fund_rows = [dataclasses.replace(f, report_seq=seq[f.report_seq]) for f in result.fund_rows]
-    result.indicators = [dataclasses.replace(i, report_seq=seq[i.report_seq]) for i in result.indicators]
+    result.fund_rows = [replaced(f, report_seq=seq[f.report_seq]) for f in result.fund_rows]
+    result.indicators = [replaced(i, report_seq=seq[i.report_seq]) for i in result.indicators]
