@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .frozen import frozen_record
+
 # Where a non-blank input line ended up (raw.line_accounting.disposition).
 FIELD = "field"  # fed a parsed value
 HEADER = "header"  # a column-header or label row of a table
@@ -34,7 +36,7 @@ def replaced(record, **changes):
     return new
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Report:
     """One report table: a self-evaluation, a tracking report or a target table."""
 
@@ -70,7 +72,7 @@ class Report:
     extra_fields: str | None = None  # targets: further label/value pairs as printed (JSON object, in order)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class FundRow:
     """One row of a report's 项目资金 / 预算执行情况 block, in the report's money_unit."""
 
@@ -89,7 +91,7 @@ class FundRow:
     forecast_executed: Decimal | None = None  # tracking: 全年预计执行数 (the full-year forecast)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class IndicatorRow:
     """One performance indicator (三级指标) with its inherited level labels."""
 
@@ -115,7 +117,7 @@ class IndicatorRow:
     remarks: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class IndicatorValue:
     """What an indicator's target and actual texts say (parsers/indicator_values.py), keyed like its IndicatorRow."""
 
@@ -137,7 +139,7 @@ class IndicatorValue:
     forecast_achievement: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BudgetTable:
     """One department-budget table (部门收入预算总表 …)."""
 
@@ -151,7 +153,7 @@ class BudgetTable:
     department: str | None = None  # 编制部门
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BudgetCell:
     """One amount of a budget table: (row, column) → amount, in the table's money_unit."""
 
@@ -168,7 +170,7 @@ class BudgetCell:
     decimals: int | None = None  # decimals as printed (amounts.printed_decimals)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class NarrativeAmount:
     """An amount stated in prose (预算编制说明, 三公 说明), to check against the tables."""
 
@@ -183,7 +185,7 @@ class NarrativeAmount:
     decimals: int | None = None  # decimals as printed (amounts.printed_decimals)
 
 
-@dataclass(frozen=True)
+@frozen_record
 class NarrativeChange:
     """A change claim in prose: 'A万元 (base) … B万元 (budget) … 比…增加/减少 P%' (parsers/narrative_changes.py).
 
@@ -213,7 +215,7 @@ class NarrativeChange:
     item_places: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ParseIssue:
     """Something the parser could not place, with where and why."""
 
@@ -225,7 +227,7 @@ class ParseIssue:
     raw_text: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class LineDisposition:
     """Where one non-blank input line ended up (see DISPOSITIONS)."""
 
@@ -235,7 +237,7 @@ class LineDisposition:
     family: str | None = None  # self_eval | tracking | budget | target | None
 
 
-@dataclass(frozen=True)
+@frozen_record
 class SourceLine:
     """One line of a file's normalised text (raw.source_lines): what every line_no points at."""
 

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .frozen import frozen_record
+
 # The markup the converters really leave in exports: a tag of a known HTML name (opening, closing
 # or self-closing, with or without attributes) and an entity. Anything else with < or > is the
 # document's text (投诉率<1%，满意度>90%, 《关于转发<…实施意见>的通知》) and stays as printed.
@@ -58,7 +60,7 @@ class _lazy:
         return value
 
 
-@dataclass(frozen=True)
+@frozen_record  # one per input line
 class Line:
     """One input line: its 1-based number, raw text and cleaned TAB cells."""
 
