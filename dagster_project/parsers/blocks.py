@@ -36,7 +36,8 @@ class Segment:
 def report_family(line: Line) -> str | None:
     """The family whose table this line titles, if it is a report title."""
     key = line.key
-    if not key or len(key) > _MAX_TITLE_LEN:
+    # Every report title ends in …表 (自评表, 跟踪表, 监控表): most lines are out after one test.
+    if "表" not in key or len(key) > _MAX_TITLE_LEN:
         return None
     if "绩效自评表" in key:
         return SELF_EVAL
@@ -60,7 +61,8 @@ def is_budget_anchor(line: Line) -> bool:
 
 def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
     """Return (segments in document order, lines outside every segment)."""
-    has_budget = any(is_budget_anchor(line) for line in lines)
+    anchors = {line.no for line in lines if is_budget_anchor(line)}  # each line tested once
+    has_budget = bool(anchors)
     segments: list[Segment] = []
     outside: list[Line] = []
     budget_lines: list[Line] = []
@@ -77,7 +79,7 @@ def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
         if family is not None:
             close()
             current = (family, [line])
-        elif current is not None and not is_budget_anchor(line):
+        elif current is not None and line.no not in anchors:
             current[1].append(line)
         else:
             close()
