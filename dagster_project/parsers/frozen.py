@@ -21,7 +21,9 @@ def frozen_record(cls: type) -> type:
         f.init and not f.kw_only and f.default_factory is dataclasses.MISSING for f in fields
     ), cls
     defaults = {f"_default_{f.name}": f.default for f in fields if f.default is not dataclasses.MISSING}
-    params = ", ".join(f.name if f.default is dataclasses.MISSING else f"{f.name}=_default_{f.name}" for f in fields)
+    params = ", ".join(
+        f.name if f.default is dataclasses.MISSING else f"{f.name}=_default_{f.name}" for f in fields
+    )
     stores = "".join(f"\n    d[{f.name!r}] = {f.name}" for f in fields)
     namespace = dict(defaults)
     exec(f"def __init__(self, {params}):\n    d = self.__dict__{stores}\n", namespace)  # noqa: S102 - field names only
