@@ -247,7 +247,7 @@ def _is_furniture(text: str) -> bool:
         text.startswith(("编制部门", "编制单位"))
         or bool(_UNIT_LABEL.match(text))
         or bool(_DEPARTMENT_LABEL.match(text))
-        or bool(_SHEET_NUMBER.match(norm(text)))
+        or ("表" in text and bool(_SHEET_NUMBER.match(norm(text))))  # every sheet number has 表; NFKC makes none
     )
 
 
@@ -1025,12 +1025,13 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -
     builders: list[_BudgetTableBuilder] = []
     table: _BudgetTableBuilder | None = None
     rows = [part for whole in split_rows(lines) for part in split_at_target_titles(whole)]
-    later = Counter(_title_key(row.texts[0]) for row in rows if is_budget_title(row))
+    is_title = [is_budget_title(row) for row in rows]  # each row tested once
+    later = Counter(_title_key(row.texts[0]) for row, title in zip(rows, is_title) if title)
     doc = targets.TargetDocument(source_file, ledger)
     prose = narrative.NarrativeReader(source_file, ledger)
 
-    for row in rows:
-        if is_budget_title(row):
+    for row, title in zip(rows, is_title):
+        if title:
             doc.close_table()
             if builders and (_is_contents_entry(builders[-1]) or builders[-1] is table and table.is_empty):
                 builders.pop()  # a line of the contents, or a heading over the tables that follow
