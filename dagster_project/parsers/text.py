@@ -206,6 +206,8 @@ def clean_cell(cell: str) -> str:
     """Strip HTML tags and decode entities (markup only, see _TAG), fold runs of spaces, trim."""
     if not cell:
         return cell
+    if _NEEDS_CLEANING.search(cell) is None and "\t" not in cell:
+        return cell.strip()  # the usual cell (and any cell cleaned before): nothing but trimming to do
     if "<" in cell:
         cell = _TAG.sub(" ", cell)
     if "&" in cell:  # after the tags: an escaped &lt;1% is text, never a tag
