@@ -103,6 +103,7 @@ bench: install dbt/target/manifest.json
 	$(PY) -m bench.run --sizes $(SIZES)
 	$(PY) -m bench.run --sizes $(SIZES) --findings-heavy  # findings in ≥ 1/3 of the reports, every rule family
 	-$(PY) -m bench.readers  # PDF reader vs the raw-text floor (skips without ../shared/real)
+	$(PY) -m bench.parse --n 10000 --profile 5  # the parse stage alone: reports/s per core, where the time goes
 
 clean:
 	rm -rf warehouse reports .dagster_home dbt/target dbt/logs .pytest_cache .cache
