@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import zipfile
 from pathlib import Path
 
-from . import blocks, bounds, indicator_values, readers
+from . import blocks, bounds, indicator_values, readers, targets
 from .alignment import reject_space_aligned_tables
 from .budget import parse_budget_document
 from .ledger import Ledger
@@ -54,7 +55,7 @@ __all__ = [
 _FAMILY_PARSERS = {
     blocks.SELF_EVAL: parse_self_eval,
     blocks.TRACKING: parse_tracking,
-    blocks.BUDGET: parse_budget_document,
+    blocks.BUDGET: functools.partial(parse_budget_document, targets=targets),  # budget hands target forms on
 }
 
 
