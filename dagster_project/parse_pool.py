@@ -38,7 +38,15 @@ def _serve(conn: Connection, func: Callable) -> None:
             return
         if job is None:
             return
-        conn.send(func(job))
+        # No cyclic GC while a job's result is built and sent (see _receive): once sent, the
+        # result is freed by reference counting, so the collection after it has little to scan.
+        gc.disable()
+        try:
+            result = func(job)
+            conn.send(result)
+            del result
+        finally:
+            gc.enable()
 
 
 class _Worker:
