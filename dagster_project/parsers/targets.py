@@ -187,8 +187,9 @@ _FORM_LABELS = {
     "实施单位": "implementing_unit",
     "年度资金申请总额": "annual_funds",
     "项目资金总额": "project_total",  # the project's funds over its whole term (Report.project_total_amount)
+    "其中:财政资金": "project_total_fiscal",  # …of which fiscal funds (Report.project_total_fiscal_amount)
     **dict.fromkeys(
-        ("项目性质", "项目类别", "计划开始日期", "计划完成日期", "其中:财政资金",
+        ("项目性质", "项目类别", "计划开始日期", "计划完成日期",
          "其中:当年财政拨款", "上年结转资金", "其他资金"),
     ),
 }
@@ -522,7 +523,7 @@ class TargetDocument:
             if amount is None and t.fields.get("annual_funds"):  # the form's 年度资金申请总额
                 unit = t.units.get("annual_funds") or t.funds_unit or "元"
                 amount = parse_amount(t.fields["annual_funds"][0])
-            total = t.fields.get("project_total")
+            total, fiscal = t.fields.get("project_total"), t.fields.get("project_total_fiscal")
             project = _joined(t.fields.get("project_name"))
             report = Report(
                 source_file=self.source_file,
@@ -542,7 +543,9 @@ class TargetDocument:
                 budget_amount_unit=unit,
                 project_code=_joined(t.fields.get("project_code")),
                 project_total_amount=parse_amount(total[0]) if total else None,
-                project_total_unit=(t.units.get("project_total") or unit) if total else None,
+                # the unit its label states (申报表), else the form's 项目资金（元）, else the report's
+                project_total_unit=(t.units.get("project_total") or t.funds_unit or unit) if total or fiscal else None,
+                project_total_fiscal_amount=parse_amount(fiscal[0]) if fiscal else None,
                 extra_fields=json.dumps(
                     {k: _joined(v) for k, v in t.fields.items() if k not in _KNOWN_FIELDS}, ensure_ascii=False
                 ) if t.declaration else None,
