@@ -67,7 +67,7 @@ def read_pdf(data: bytes) -> Document:
     text_chars = 0
     with _lean_table_finder():
         for page in doc:
-            items = _page_items(page, _upright(page))
+            items = _page_items(page, *_upright(page))
             heights.append(page.rect.height)
             text_chars += sum(len("".join(i.texts)) + sum(len(c) for r in i.rows or () for c in r) for i in items)
             pages.append(items)
@@ -122,7 +122,7 @@ def _lean_table_finder():
             setattr(owner, name, original)
 
 
-_FLOAT32 = struct.Struct("f")
+_FLOAT32 = struct.Struct("fff")
 
 
 def _table_chars(pymupdf_table, original):
@@ -136,8 +136,6 @@ def _table_chars(pymupdf_table, original):
     """
     import pymupdf
 
-    def f32(value: float) -> float:
-        return _FLOAT32.unpack(_FLOAT32.pack(value))[0]
 
     def make_chars(page, clip=None):
         ctm = tuple(page.transformation_matrix)
@@ -159,13 +157,14 @@ def _table_chars(pymupdf_table, original):
                     for char in sorted(span["chars"], key=lambda c: c["bbox"][0]):
                         x0, y0, x1, y1 = char["bbox"]
                         ox, oy = char["origin"]
+                        pdf_y0, pdf_y1, pdf_oy = _FLOAT32.unpack(_FLOAT32.pack(flip - y1, flip - y0, flip - oy))
                         chars.append({
                             "adv": x1 - x0 if upright else y1 - y0,
                             "bottom": y1,
                             "doctop": y0 + doctop_base,
                             "fontname": font,
                             "height": y1 - y0,
-                            "matrix": (float(dx), float(-dy), float(dy), float(dx), float(ox), f32(flip - oy)),
+                            "matrix": (float(dx), float(-dy), float(dy), float(dx), float(ox), pdf_oy),
                             "ncs": "DeviceRGB",
                             "non_stroking_color": color,
                             "non_stroking_pattern": None,
@@ -181,8 +180,8 @@ def _table_chars(pymupdf_table, original):
                             "width": x1 - x0,
                             "x0": x0,
                             "x1": x1,
-                            "y0": f32(flip - y1),
-                            "y1": f32(flip - y0),
+                            "y0": pdf_y0,
+                            "y1": pdf_y1,
                         })  # fmt: skip
         return textpage
 
@@ -193,8 +192,8 @@ def _table_chars(pymupdf_table, original):
 _TURN_UPRIGHT = {(0, -1): 90, (-1, 0): 180, (0, 1): 270}
 
 
-def _upright(page) -> dict:
-    """Turn the page so that its text reads left to right; its text ("dict") as then placed.
+def _upright(page) -> tuple:
+    """Turn the page so that its text reads left to right; its text page and its text ("dict") as then placed.
 
     A page stored with /Rotate (a landscape table kept on portrait media) is drawn
     turned; the table finder and the reading order work on the unrotated space, so
@@ -202,9 +201,12 @@ def _upright(page) -> dict:
     sideways on a page without /Rotate is turned the same way, by the direction of
     most of its characters.
     """
+    import pymupdf
+
     if page.rotation:
         page.remove_rotation()
-    text = page.get_text("dict")
+    textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_DICT)  # one text page for "dict" and "rawdict"
+    text = page.get_text("dict", textpage=textpage)
     weight: Counter[tuple[int, int]] = Counter()
     for block in text["blocks"]:
         for line in block.get("lines", ()):
@@ -214,11 +216,12 @@ def _upright(page) -> dict:
     if turn:
         page.set_rotation(turn)
         page.remove_rotation()
-        text = page.get_text("dict")
-    return text
+        textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_DICT)
+        text = page.get_text("dict", textpage=textpage)
+    return textpage, text
 
 
-def _page_items(page, page_text: dict) -> list[_Item]:
+def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     height = page.rect.height
     tables = []
     drawings = page.get_drawings()
@@ -227,7 +230,7 @@ def _page_items(page, page_text: dict) -> list[_Item]:
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
     chars = []
-    page_dict = page.get_text("rawdict") if tables else None
+    page_dict = page.get_text("rawdict", textpage=textpage) if tables else None
     for block in (page_dict or {}).get("blocks", ()):
         for line in block.get("lines", ()):
             for span in line["spans"]:
