@@ -205,7 +205,8 @@ def _upright(page) -> tuple:
 
     if page.rotation:
         page.remove_rotation()
-    textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_DICT)  # one text page for "dict" and "rawdict"
+    # one text page for "dict" and "rawdict"; text only (images are not read, and cost)
+    textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
     text = page.get_text("dict", textpage=textpage)
     weight: Counter[tuple[int, int]] = Counter()
     for block in text["blocks"]:
@@ -216,7 +217,7 @@ def _upright(page) -> tuple:
     if turn:
         page.set_rotation(turn)
         page.remove_rotation()
-        textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_DICT)
+        textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
         text = page.get_text("dict", textpage=textpage)
     return textpage, text
 
