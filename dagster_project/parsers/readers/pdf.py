@@ -226,7 +226,9 @@ def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     height = page.rect.height
     tables = []
     drawings = page.get_drawings()
-    if drawings:  # no ruling, no table: skip the (costly) table finder; it reuses the drawings
+    # The (costly) table finder only where a table can be: it keeps tables of two columns or
+    # more, and one drawn line or box (a rule under a heading, a frame) makes one cell at most.
+    if sum(len(path["items"]) for path in drawings) > 1:  # the finder reuses the drawings
         tables = [t for t in page.find_tables(paths=drawings).tables if t.row_count and t.col_count]
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
