@@ -154,6 +154,7 @@ def _table_chars(pymupdf_table, original):
             for line in block["lines"]:
                 dx, dy = (round(v, 4) for v in line["dir"])
                 upright = dy == 0
+                a, b, c, d = float(dx), float(-dy), float(dy), float(dx)
                 for span in sorted(line["spans"], key=lambda s: s["bbox"][0]):
                     font, size = span["font"], span["size"]
                     bold = bool(span["flags"] & pymupdf.TEXT_FONT_BOLD or span["char_flags"] & 8)
@@ -168,7 +169,7 @@ def _table_chars(pymupdf_table, original):
                             "doctop": y0 + doctop_base,
                             "fontname": font,
                             "height": y1 - y0,
-                            "matrix": (float(dx), float(-dy), float(dy), float(dx), float(ox), pdf_oy),
+                            "matrix": (a, b, c, d, float(ox), pdf_oy),
                             "ncs": "DeviceRGB",
                             "non_stroking_color": color,
                             "non_stroking_pattern": None,
