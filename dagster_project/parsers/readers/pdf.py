@@ -102,7 +102,7 @@ def _lean_table_finder():
       Rect/Point/Matrix object per character (half of its time): ``_table_chars``.
     - Its cells are found from the ruling intersections by column and row instead of by
       a scan of all later points per point: ``_intersections_to_cells``.
-    Both replace private functions of ``pymupdf.table`` for the duration of the read;
+    Each replaces a private function of ``pymupdf.table`` for the duration of the read;
     where a PyMuPDF version lacks one of them, that one is left alone.
     """
     from pymupdf import table as pymupdf_table
