@@ -86,7 +86,7 @@ _EXTRA_IN_TWO_SIDED = "收支总表行内容“{}”超出表头列数，未载�
 
 _MAX_TITLE_LEN = 60
 _BUDGET_TITLE = vocabulary.BUDGET_TITLE
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = vocabulary.YEAR_IN_TEXT
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _ORDINAL = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．](?!\d))\s*"
