@@ -88,16 +88,11 @@ _MAX_TITLE_LEN = 60
 _BUDGET_TITLE = vocabulary.BUDGET_TITLE
 _YEAR = vocabulary.YEAR_IN_TEXT
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
-_ORDINAL = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．](?!\d))\s*"
-)
-_ORDINAL_ONLY = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d+)\s*[、.．]?\s*$")
+_ORDINAL_ONLY = vocabulary.ORDINAL_ONLY
 _CODE = re.compile(r"^\d{2,3}$")
 _JOINED_CODE = re.compile(r"^\d{3}(?:\d{2}){1,2}$")  # 2080101 printed in one cell
-# Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
-# procurement table's 采购品目 / 采购组织形式 (方式).
-_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")
-_CODE_LABELS = {"类": "类", "款": "款", "项": "项"}
+_NAME_COLUMN_WORDS = vocabulary.BUDGET_NAME_COLUMN_WORDS
+_CODE_LABELS = frozenset(vocabulary.SUBJECT_CODE_LEVELS.values())  # 类 | 款 | 项
 
 
 # ------------------------------------------------------------------ rows
@@ -229,8 +224,7 @@ def label_text(text: str | None) -> str:
 
 
 def strip_ordinal(text: str) -> str:
-    out = _ORDINAL.sub("", text, count=1)
-    return out or text
+    return vocabulary.without_ordinal(text)
 
 
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
@@ -303,7 +297,7 @@ _UNPADDED_PART = re.compile(r"^\d$")
 
 
 def _code_level(code: str) -> str | None:
-    return {3: "类", 5: "款", 7: "项"}.get(len(code))
+    return vocabulary.SUBJECT_CODE_LEVELS.get(len(code))
 
 
 def _amount(text: str) -> Decimal | None:
@@ -316,7 +310,7 @@ def _is_prose(text: str) -> bool:
 
 # ------------------------------------------------------------------ budget tables
 
-_SIDE_LABELS = ("项目", "项目名称")  # the label column of each side of a two-sided table
+_SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of a two-sided table
 # How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
 # otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
 _ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
@@ -1004,7 +998,7 @@ class _BudgetTableBuilder:
 # ------------------------------------------------------------------ the document walker
 
 
-_TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
+_TITLE_ORDINAL = vocabulary.TITLE_ORDINAL
 
 
 def _title_key(text: str) -> str:

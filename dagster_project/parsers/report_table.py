@@ -197,7 +197,7 @@ def _dispatch(st: _State, line: Line) -> None:
         st.mark(line, TITLE)
         return
     # A repeated title (page break) inside the segment.
-    if ("绩效自评表" in key or "绩效跟踪表" in key) and len(key) <= 60:
+    if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
         st.mark(line, TITLE)
         return
     if key.startswith("跟踪时段") or ("跟踪时段" in key and _PERIOD.search(key)):

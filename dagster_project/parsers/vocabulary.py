@@ -1,4 +1,6 @@
-"""Titles every family recognises, in one place (used by the segmenter and the family parsers).
+"""The words of every family, in one place: titles, field labels, level words, years and
+periods, fund rows, column headers, ordinals. The segmenter and the family parsers import
+them from here; where the families differ, the difference is stated here, once.
 
 Matched against normalised text (``text.norm``: NFKC, no whitespace).
 """
@@ -9,12 +11,19 @@ import re
 
 from .text import norm
 
+# The families, as the records name them.
+SELF_EVAL = "self_eval"
+TRACKING = "tracking"
+TARGET = "target"
+BUDGET = "budget"
+
 # A department-budget table title. The Shanghai template names the department
 # (2020年部门收入预算总表, 部门“三公”经费和机关运行经费预算表); other provinces print
 # the bare table name (收支预算总表, 财政拨款支出预算表, 政府采购支出预算表).
 # The template's number of a table, printed before its title with a colon (Jiangsu 2018:
 # 公开01 表：收支预算总表) or on a line of its own (公开01表, 公开表一, 表一).
-_NUMERAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_CN_DIGITS = "一二三四五六七八九十"  # the Chinese numerals of ordinals and table numbers
+_NUMERAL = rf"(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})"
 TABLE_NUMBER = re.compile(rf"^(?:公开|附)?(?:表{_NUMERAL}|{_NUMERAL}表)(?:-\d+)?$")
 TABLE_NUMBER_PREFIX = re.compile(rf"^(?:公开|附)?\s*(?:表\s*{_NUMERAL}|{_NUMERAL}\s*表)\s*[：:]\s*")
 
@@ -56,15 +65,23 @@ def is_monitoring_title(key: str) -> bool:
     return bool(key) and len(key) <= 40 and bool(MONITORING_TITLE.search(key))
 
 
+# The self-evaluation and tracking tables' titles: 财政项目支出绩效自评表 / …绩效跟踪表.
+REPORT_TITLE_WORDS = {SELF_EVAL: "绩效自评表", TRACKING: "绩效跟踪表"}
+
+
+def report_title_family(key: str) -> str | None:
+    """The family a report title (normalised) names, the central 执行监控表 included."""
+    for family, word in REPORT_TITLE_WORDS.items():
+        if word in key:
+            return family
+    return TRACKING if is_monitoring_title(key) else None
+
+
 # ================================================================ fields, levels, years
 # Every word that names a field, a level, a year or a period, per family, in one place.
 # Matched against normalised text (``text.norm``). The parsers import from here; a label
 # says what the field is, wherever a template prints it (tests/parsers/test_vocabulary.py
 # checks that no label names two fields of one family and that no parser keeps its own copy).
-
-SELF_EVAL = "self_eval"
-TRACKING = "tracking"
-TARGET = "target"
 
 # -- years and periods
 
@@ -247,3 +264,30 @@ def indicator_column(label: str) -> str | None:
     if key == SCORE_LABEL:
         return "score"
     return None
+
+
+# -- ordinals before a label, an item or a title
+
+# 一、 / （一） / 1、 before a row label or an item (1.5 is a number, not an ordinal).
+ORDINAL = re.compile(rf"^\s*(?:[{_CN_DIGITS}]+\s*[、.．]|[（(][{_CN_DIGITS}\d]+[)）]|\d+\s*[、.．](?!\d))\s*")
+# A cell holding only an ordinal (一, 1、): the numbering column of a table.
+ORDINAL_ONLY = re.compile(rf"^\s*(?:[{_CN_DIGITS}]+|\d+)\s*[、.．]?\s*$")
+# A title's number in a contents list, which may run into the year (4．2023年部门收入预算总表).
+TITLE_ORDINAL = re.compile(rf"^\s*(?:\d{{1,2}}|[{_CN_DIGITS}]+)\s*[、.．]\s*")
+
+
+def without_ordinal(text: str) -> str:
+    """A label without the ordinal before it (一、基本支出 → 基本支出); the text itself when that is all."""
+    return ORDINAL.sub("", text, count=1) or text
+
+
+# -- budget tables
+
+# The code columns of a budget table (类 | 款 | 项), and a code's level by its digits
+# (208 / 20801 / 2080101).
+SUBJECT_CODE_LEVELS = {3: "类", 5: "款", 7: "项"}
+# The label column of each side of a two-sided table (收入: 项目 | 金额; 支出: 项目名称 | 金额).
+BUDGET_SIDE_LABELS = ("项目", "项目名称")
+# Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
+# procurement table's 采购品目 / 采购组织形式 (方式).
+BUDGET_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")

@@ -56,11 +56,23 @@ def test_the_families_differences():
     ]
 
 
+def test_titles_and_ordinals():
+    assert [v.report_title_family(k) for k in ("2024年度财政项目支出绩效自评表", "财政项目支出绩效跟踪表",
+                                                 "项目支出绩效目标执行监控表", "上海市财政支出项目绩效目标")] == [
+        v.SELF_EVAL, v.TRACKING, v.TRACKING, None
+    ]
+    assert [v.without_ordinal(k) for k in ("一、基本支出", "（二）项目支出", "3、会议费", "1.5万元", "一、")] == [
+        "基本支出", "项目支出", "会议费", "1.5万元", "一、"
+    ]
+    assert v.TITLE_ORDINAL.sub("", "4．2023年部门收入预算总表") == "2023年部门收入预算总表"
+    assert [bool(v.ORDINAL_ONLY.match(k)) for k in ("十二", "3、", "会议费")] == [True, True, False]
+    assert [v.SUBJECT_CODE_LEVELS.get(len(c)) for c in ("208", "20801", "2080101")] == ["类", "款", "项"]
+
+
 # ---------------------------------------------------------------- no copies in the parsers
 
 # Words in the parsers that are not the vocabulary's field, with what they mean there.
 _NOT_THE_FIELD = {
-    ("_SIDE_LABELS", "项目名称"): "a budget table's label column (项目 | 项目名称), not a project",
     ("_STOP_BUDGET", "总目标"): "the prose 包括总目标、年度目标 that ends a 年度预算安排 text",
     ("_FORM_FUNDS", "年度资金申请总额"): "the form's total fund row (a fund source), beside the report field",
 }
