@@ -40,7 +40,7 @@ _YEAR = vocabulary.REPORT_YEAR
 _MONTHS = vocabulary.MONTH_SPAN  # 1-7月 in a column label
 _LABELS = labels(TRACKING)
 _DEPT_CODE = re.compile(r"^[\[【(（](\d+)[\]】)）](.+)$")  # [105]教育部
-_FUND_BLOCK = ("项目资金", "资金情况", "预算执行情况")
+_FUND_BLOCK = vocabulary.FUND_BLOCK_WORDS
 _GOAL_BLOCK = vocabulary.GOAL_BLOCK
 _OUTER = vocabulary.GRID_OUTER_LABELS  # the outer label column beside the grid
 # A ticked cell. A cross or 否 says "not this one", as an empty cell does.

@@ -219,10 +219,10 @@ def _dispatch(st: _State, line: Line) -> None:
     if _is_indicator_header(keys_text):
         _indicator_header(st, line)
         return
-    if "总分" in keys or "合计得分" in keys:
+    if any(label in keys for label in vocabulary.TOTAL_LABELS):
         _total_row(st, line, keys)
         return
-    if "评分等级" in keys or "等级" in keys:
+    if any(label in keys for label in vocabulary.GRADE_LABELS):
         _grade_row(st, line, keys)
         return
     if st.family == TRACKING and _tracking_closing(st, line, keys, keys_text):
@@ -318,7 +318,7 @@ def _label_values(st: _State, line: Line, labels: dict[str, str]) -> None:
 
 def _is_fund_header(line: Line, family: str) -> bool:
     key = line.key
-    if not ("项目资金" in key or "预算执行情况" in key or "资金情况" in key):
+    if not any(word in key for word in vocabulary.FUND_BLOCK_WORDS):
         return False
     return money_unit(key) is not None or sum(1 for c in line.texts if fund_column(c, family)) >= 2
 
@@ -832,7 +832,7 @@ def _total_row(st: _State, line: Line, keys: list[str]) -> None:
     if "total_line_no" in st.fields:
         st.issue(line.no, "warning", "duplicate_total_row", "总分行重复 (total row given twice)")
         return
-    cells = _numbers_after(line, keys, ("总分", "合计得分"))
+    cells = _numbers_after(line, keys, vocabulary.TOTAL_LABELS)
     numbers = [c for c in cells if value_or_none(c) is not None]
     st.fields["total_line_no"] = line.no
     if numbers:
@@ -853,7 +853,7 @@ def _grade_row(st: _State, line: Line, keys: list[str]) -> None:
     _flush_pending_deviation(st)
     st.section = "closing"
     st.closing_field = None
-    values = [value_or_none(c) for c in _numbers_after(line, keys, ("评分等级", "等级"))]
+    values = [value_or_none(c) for c in _numbers_after(line, keys, vocabulary.GRADE_LABELS)]
     values = [v for v in values if v]
     if not values:
         st.issue(line.no, "warning", "missing_value", "评分等级没有填写 (grade not given)")
@@ -863,15 +863,11 @@ def _grade_row(st: _State, line: Line, keys: list[str]) -> None:
     st.mark(line, FIELD)
 
 
-_CLOSING_LABELS = (
-    ("年度项目预算完成可能性", "budget_completion_likelihood"),
-    ("年度绩效目标完成可能性", "goal_completion_likelihood"),
-    ("纠偏措施", "corrective_measures"),
-)
+_CLOSING_LABELS = vocabulary.TRACKING_CLOSING_LABELS
 
 
 # Any word a closing row needs in one of its cell keys (a cheap first test).
-_CLOSING_WORDS = re.compile("|".join(["总体判断", *(label for label, _ in _CLOSING_LABELS)]))
+_CLOSING_WORDS = re.compile("|".join([vocabulary.TRACKING_JUDGEMENT, *(label for label, _ in _CLOSING_LABELS)]))
 
 
 def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: str) -> bool:
@@ -883,7 +879,7 @@ def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: 
         for label, name in _CLOSING_LABELS
         if k == label or (k.endswith(label) and len(k) <= len(label) + 8)
     ]
-    judgement = any("总体判断" in k for k in keys)
+    judgement = any(vocabulary.TRACKING_JUDGEMENT in k for k in keys)
     if not hits and not judgement:
         return False
     _flush_pending_deviation(st)
@@ -893,7 +889,7 @@ def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: 
         return True
     for pos, (i, name) in enumerate(hits):
         end = hits[pos + 1][0] if pos + 1 < len(hits) else len(line.cells)
-        parts = [c for c, k in zip(line.cells[i + 1 : end], keys[i + 1 : end]) if c and "总体判断" not in k]
+        parts = [c for c, k in zip(line.cells[i + 1 : end], keys[i + 1 : end]) if c and vocabulary.TRACKING_JUDGEMENT not in k]
         st.fields.setdefault(name + "_parts", []).extend(parts)
         st.closing_field = name
     st.mark(line, FIELD)

@@ -132,6 +132,20 @@ GOAL_EXPECTED = "预期目标"
 GOAL_ACTUAL_SUFFIX = "实际完成情况"
 GOAL_LABELS = GOAL_BLOCK_LABELS | {GOAL_EXPECTED, GOAL_ACTUAL_SUFFIX, "跟踪期" + GOAL_ACTUAL_SUFFIX}
 
+# -- closing rows: a self-evaluation's 总分 and 评分等级, a tracking table's 总体判断
+
+TOTAL_LABELS = ("总分", "合计得分")
+GRADE_LABELS = ("评分等级", "等级")
+TRACKING_JUDGEMENT = "总体判断"  # 绩效跟踪总体判断, the label over the two likelihoods
+TRACKING_CLOSING_LABELS = (
+    ("年度项目预算完成可能性", "budget_completion_likelihood"),
+    ("年度绩效目标完成可能性", "goal_completion_likelihood"),
+    ("纠偏措施", "corrective_measures"),
+)
+
+# -- fund block: its label row (项目资金（万元） / 预算执行情况 / 资金情况), then fund rows
+FUND_BLOCK_WORDS = ("项目资金", "资金情况", "预算执行情况")
+
 # -- fund rows: fund_source → the row labels that name it
 
 FUND_SOURCES = (

@@ -75,6 +75,7 @@ def test_titles_and_ordinals():
 _NOT_THE_FIELD = {
     ("_STOP_BUDGET", "总目标"): "the prose 包括总目标、年度目标 that ends a 年度预算安排 text",
     ("_FORM_FUNDS", "年度资金申请总额"): "the form's total fund row (a fund source), beside the report field",
+    ("_FUNDS_LABEL", "项目资金"): "the 填报表's 项目资金（元） label, read for the unit in its brackets",
 }
 
 
@@ -83,6 +84,8 @@ def _watched_words() -> set[str]:
         {label for fields in v.FIELDS.values() for labels in fields.values() for label in labels}
         | v.LEVEL1_WORDS | v.TARGET_LEVEL2_WORDS | v.GOAL_LABELS
         | set(v.TARGET_VALUE_LABELS) | set(v.EXPLANATION_LABELS) | set(v.WEIGHT_LABELS) | {v.SCORE_LABEL}
+        | set(v.TOTAL_LABELS) | set(v.GRADE_LABELS) | {label for label, _ in v.TRACKING_CLOSING_LABELS}
+        | set(v.FUND_BLOCK_WORDS) | set(v.REPORT_TITLE_WORDS.values())
     )
 
 
