@@ -25,13 +25,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import vocabulary
-from .amounts import money_unit, parse_amount
-from .ledger import Ledger
-from .records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from .text import Line, join_wrapped, norm, value_or_none
-from .vocabulary import TRACKING, fund_column, indicator_column, is_monitoring_title, labels
-from .vocabulary import fund_source_of as _fund_source_of
+from .. import vocabulary
+from ..amounts import money_unit, parse_amount
+from ..ledger import Ledger
+from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
+from ..text import Line, join_wrapped, norm, value_or_none
+from ..vocabulary import TRACKING, fund_column, indicator_column, is_monitoring_title, labels
+from ..vocabulary import fund_source_of as _fund_source_of
 
 # ---------------------------------------------------------------- vocabulary
 
