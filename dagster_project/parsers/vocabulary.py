@@ -114,7 +114,7 @@ TARGET_FIELDS = {
     "goal_total": ("项目总目标", "总目标", "长期目标"),
     "goal_annual": ("年度绩效目标", "年度总体目标", "年度目标"),
 }
-FIELDS = {SELF_EVAL: HEADER_FIELDS, TRACKING: HEADER_FIELDS, TARGET: TARGET_FIELDS}
+FIELDS = {SELF_EVAL: HEADER_FIELDS, TRACKING: HEADER_FIELDS, TARGET: TARGET_FIELDS}  # budget: below
 
 
 def labels(family: str, *fields: str) -> dict[str, str]:
@@ -297,6 +297,12 @@ def without_ordinal(text: str) -> str:
 
 # -- budget tables
 
+# The department a budget table is for: 编制部门：X / 编制单位：X (Shanghai, also printed
+# without the colon), 部门：X / 部门名称：X / 单位名称：X (Jiangsu).
+BUDGET_PREPARER_LABELS = ("编制部门", "编制单位")
+BUDGET_DEPARTMENT_LABELS = (*BUDGET_PREPARER_LABELS, "部门名称", "单位名称", "部门")
+BUDGET_DEPARTMENT_LABEL = re.compile(rf"^(?:{'|'.join(BUDGET_DEPARTMENT_LABELS)})\s*[:：]")
+
 # The code columns of a budget table (类 | 款 | 项), and a code's level by its digits
 # (208 / 20801 / 2080101).
 SUBJECT_CODE_LEVELS = {3: "类", 5: "款", 7: "项"}
@@ -305,3 +311,5 @@ BUDGET_SIDE_LABELS = ("项目", "项目名称")
 # Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
 # procurement table's 采购品目 / 采购组织形式 (方式).
 BUDGET_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")
+
+FIELDS[BUDGET] = {"department": BUDGET_DEPARTMENT_LABELS}

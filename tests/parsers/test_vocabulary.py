@@ -28,6 +28,10 @@ def test_each_label_names_one_field_of_its_family():
                 assert seen.setdefault(label, name) == name, f"{family}: {label} names {seen[label]} and {name}"
     assert v.labels(v.TARGET)["申请单位"] == "implementing_unit"
     assert v.labels(v.TRACKING)["主管部门及代码"] == "supervising_dept"
+    assert v.labels(v.BUDGET)["编制单位"] == "department"
+    assert [bool(v.BUDGET_DEPARTMENT_LABEL.match(k)) for k in ("部门：江苏省人民检察院", "编制部门:某区教育局", "部门预算")] == [
+        True, True, False
+    ]
     assert v.labels(v.TARGET, "goal_total") == {"项目总目标": "goal_total", "总目标": "goal_total", "长期目标": "goal_total"}
 
 
@@ -76,6 +80,7 @@ _NOT_THE_FIELD = {
     ("_STOP_BUDGET", "总目标"): "the prose 包括总目标、年度目标 that ends a 年度预算安排 text",
     ("_FORM_FUNDS", "年度资金申请总额"): "the form's total fund row (a fund source), beside the report field",
     ("_FUNDS_LABEL", "项目资金"): "the 填报表's 项目资金（元） label, read for the unit in its brackets",
+    ("_DEPARTMENT_TITLE", "部门"): "部门预算 in a document title, not the 部门： label",
 }
 
 

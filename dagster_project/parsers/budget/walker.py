@@ -230,7 +230,7 @@ def strip_ordinal(text: str) -> str:
 
 
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
-_DEPARTMENT_LABEL = re.compile(r"^(?:部门|部门名称|单位名称)\s*[:：]")  # 部门： 江苏省人民检察院
+_DEPARTMENT_LABEL = vocabulary.BUDGET_DEPARTMENT_LABEL  # 部门： 江苏省人民检察院
 _SHEET_NUMBER = vocabulary.TABLE_NUMBER  # 公开01表, 公开表一: the template's sheet number
 _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 
@@ -238,7 +238,7 @@ _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 def _is_furniture(text: str) -> bool:
     """编制部门：… and 单位：元 cells (a column label such as 合计（万元） is not furniture)."""
     return (
-        text.startswith(("编制部门", "编制单位"))
+        text.startswith(vocabulary.BUDGET_PREPARER_LABELS)
         or bool(_UNIT_LABEL.match(text))
         or bool(_DEPARTMENT_LABEL.match(text))
         or bool(_SHEET_NUMBER.match(norm(text)))
@@ -461,9 +461,9 @@ class _BudgetTableBuilder:
             unit = money_unit(t)
             if unit:
                 self.unit = unit
-            m = re.match(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)\s*[:：]\s*(.*)$", t)
+            m = _DEPARTMENT_LABEL.match(t)
             if m:
-                rest = m.group(1)
+                rest = t[m.end() :].lstrip()
                 if not rest and k + 1 < len(texts) and not _is_furniture(texts[k + 1]):
                     rest = texts[k + 1]  # 部门： | 江苏省人大常委会办公厅: the name in the next cell
                 unit_at = re.search(r"单位\s*[:：]", rest)
