@@ -177,3 +177,17 @@ def test_a_target_table_level1_printed_without_its_level2():
         ("效益目标", None, "社会治安满意度", "≥95%"),
     ]
     assert result.issues == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "label"),
+    [("项目总目标", "长期目标"), ("年度绩效目标", "年度总体目标")],
+)
+def test_a_target_table_names_its_goals_with_any_goal_label(printed, label):
+    # 长期目标 (the 申报表's word) and 年度总体目标 (the 填报表's) were unknown to the Shanghai
+    # table: 长期目标's text was lost, 年度总体目标 and its text were run into goal_total.
+    text = (ROOT / "tests/data/budget/target_split_rows.txt").read_text(encoding="utf-8")
+    result = parse_text(text.replace(f"\t{printed}\n", f"\t{label}\n"), "t.txt")
+    (report,) = result.reports
+    assert (report.goal_total, report.goal_annual) == ("保障校园安全", "1、安保覆盖全部学校；2、零责任事故。")
+    assert result.issues == []
