@@ -216,7 +216,7 @@ INDICATOR_COLUMNS = {
     SELF_EVAL: ("target_text", "actual_text", "weight", "score", "deviation_reason"),
     TRACKING: ("target_text", "planned_text", "actual_text", "deviation_reason"),
 }
-WEIGHT_LABELS = ("分值", "分数", "权重")
+WEIGHT_LABELS = ("分值", "分数", "权重", "权重分")
 SCORE_LABEL = "得分"
 # The target value of an indicator: 年度指标值 / 指标目标值 / 指标值 / 目标值.
 TARGET_VALUE_LABELS = ("指标值", "目标值")
@@ -241,7 +241,7 @@ def fund_column(label: str, family: str) -> str | None:
         return "budget_tracking" if family == TRACKING else "budget_adjusted"
     if "全年预算" in key or "调整后预算" in key or "调整预算" in key:
         return "budget_adjusted"
-    if key in WEIGHT_LABELS or key == "权重分" or key.startswith(WEIGHT_LABELS[0]):
+    if key in WEIGHT_LABELS or key.startswith("分值"):  # 分值（分）
         return "weight"
     if key.startswith(SCORE_LABEL):
         return "score"
