@@ -550,9 +550,9 @@ def _is_indicator_header(joined: str) -> bool:
     if "指标" not in joined:  # every header word below contains 指标; most rows have none
         return False
     return (
-        "三级指标" in joined
-        or ("一级指标" in joined and "二级指标" in joined)
-        or ("指标值" in joined and ("一级指标" in joined or "分值" in joined))
+        vocabulary.NAME_COLUMN in joined
+        or (vocabulary.LEVEL1_COLUMN in joined and vocabulary.LEVEL2_COLUMN in joined)
+        or ("指标值" in joined and (vocabulary.LEVEL1_COLUMN in joined or "分值" in joined))
     )
 
 

@@ -67,6 +67,7 @@ def is_monitoring_title(key: str) -> bool:
 
 # The self-evaluation and tracking tables' titles: 财政项目支出绩效自评表 / …绩效跟踪表.
 REPORT_TITLE_WORDS = {SELF_EVAL: "绩效自评表", TRACKING: "绩效跟踪表"}
+REPORT_TITLE_ENDINGS = tuple(REPORT_TITLE_WORDS.values())
 
 
 def report_title_family(key: str) -> str | None:
@@ -181,7 +182,8 @@ TARGET_LEVEL1_WORDS = tuple(sorted(LEVEL1_WORDS - TARGET_LEVEL2_WORDS, key=lambd
 LEVEL2_STRICT = re.compile(r"^[\u4e00-\u9fff]{0,8}(数量|质量|时效|时间|进度|成本|效益|影响|满意度|效率)指标$")
 LEVEL2_LOOSE = re.compile(r"^[\u4e00-\u9fff]{2,8}指标$")
 # Column headers of the indicator grid, and the outer label some templates print beside it.
-GRID_COLUMN_WORDS = frozenset({"一级指标", "二级指标", "三级指标", "绩效指标", "指标"})
+LEVEL1_COLUMN, LEVEL2_COLUMN, NAME_COLUMN = "一级指标", "二级指标", "三级指标"
+GRID_COLUMN_WORDS = frozenset({LEVEL1_COLUMN, LEVEL2_COLUMN, NAME_COLUMN, "绩效指标", "指标"})
 GRID_OUTER_LABELS = frozenset({"绩效指标", "绩效目标", "绩效", "指标"})
 
 
@@ -253,11 +255,11 @@ def indicator_column(label: str) -> str | None:
     key = norm(label)
     if not key:
         return None
-    if "一级指标" in key:
+    if LEVEL1_COLUMN in key:
         return "level1"
-    if "二级指标" in key:
+    if LEVEL2_COLUMN in key:
         return "level2"
-    if "三级指标" in key:
+    if NAME_COLUMN in key:
         return "indicator_name"
     if "预计" in key:  # 全年预计完成值 / 全年预计执行数 (central 执行监控表)
         return "forecast_text"

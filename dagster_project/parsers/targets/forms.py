@@ -183,6 +183,8 @@ _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款":
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
 _VALUE_LABEL = vocabulary.TARGET_VALUE_LABELS
+_GRID_COLUMNS = (vocabulary.LEVEL1_COLUMN, vocabulary.LEVEL2_COLUMN, vocabulary.NAME_COLUMN)
+_GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
 # 长期目标（跨度多年的项目需填）：); other "label：" pairs go to extra_fields as printed.
@@ -284,7 +286,7 @@ class TargetDocument:
         keys = [norm(x) for x in texts]
         if not t.in_indicators:
             return self._head_row(t, row, texts, keys)
-        if any(k in ("一级指标", "三级指标") for k in keys):
+        if any(k in _GRID_KEYS for k in keys):
             self._mark(row, HEADER)
             return True
         if t.declaration and t.columns:
@@ -323,7 +325,7 @@ class TargetDocument:
             t.last_field = None
             self._mark(row, HEADER)
         elif t.goal_columns and len(row.cells) > max(t.goal_columns) and not any(
-            k in ("一级指标", "三级指标") for k in keys
+            k in _GRID_KEYS for k in keys
         ):
             for i, name in t.goal_columns.items():
                 if row.cells[i].text:
@@ -336,13 +338,13 @@ class TargetDocument:
             self._mark(row, FIELD)
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
-        elif any(k in ("一级指标", "三级指标") for k in keys):
+        elif any(k in _GRID_KEYS for k in keys):
             t.width = max(len(row.cells), 4)
             t.goal_columns = None
             at = {norm(c.text): i for i, c in enumerate(row.cells) if c.text}
             value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
-            if all(k in at for k in ("一级指标", "二级指标", "三级指标")) and value_at is not None:
-                t.columns = [at["一级指标"], at["二级指标"], at["三级指标"], value_at]
+            if all(k in at for k in _GRID_COLUMNS) and value_at is not None:
+                t.columns = [*(at[k] for k in _GRID_COLUMNS), value_at]
             t.explain_at = next((i for k, i in at.items() if k in _EXPLAIN_LABELS), None)
             self._mark(row, HEADER)
         elif t.last_field is not None:

@@ -148,7 +148,7 @@ def _dispatch(st: _State, line: Line) -> None:
         _fund_row(st, line, keys, source)
     elif _GOAL_BLOCK in first:
         _goal_header(st, line)
-    elif "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys):
+    elif vocabulary.NAME_COLUMN in keys or (vocabulary.LEVEL1_COLUMN in keys and vocabulary.LEVEL2_COLUMN in keys):
         _grid_header(st, line)
     elif st.section == "grid_header" and _is_sub_header(st, line):
         _grid_sub_header(st, line)
