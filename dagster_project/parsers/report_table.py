@@ -495,7 +495,7 @@ def _is_goal_label_row(keys: tuple[str, ...]) -> bool:
         return False
     return (
         vocabulary.GOAL_EXPECTED in labels
-        or vocabulary.GOAL_ANNUAL in labels
+        or vocabulary.GOAL_ANNUAL_BLOCK in labels
         or any(k.endswith(vocabulary.GOAL_ACTUAL_SUFFIX) for k in labels)
     )
 

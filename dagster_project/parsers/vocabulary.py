@@ -115,7 +115,18 @@ TARGET_FIELDS = {
     "goal_total": ("项目总目标", "总目标", "长期目标"),
     "goal_annual": ("年度绩效目标", "年度总体目标", "年度目标"),
 }
-FIELDS = {SELF_EVAL: HEADER_FIELDS, TRACKING: HEADER_FIELDS, TARGET: TARGET_FIELDS}  # budget: below
+# The department a budget table is for: 编制部门：X / 编制单位：X (Shanghai, also printed
+# without the colon), 部门：X / 部门名称：X / 单位名称：X (Jiangsu).
+BUDGET_PREPARER_LABELS = ("编制部门", "编制单位")
+BUDGET_DEPARTMENT_LABELS = (*BUDGET_PREPARER_LABELS, "部门名称", "单位名称", "部门")
+BUDGET_DEPARTMENT_LABEL = re.compile(rf"^(?:{'|'.join(BUDGET_DEPARTMENT_LABELS)})\s*[:：]")
+
+FIELDS = {
+    SELF_EVAL: HEADER_FIELDS,
+    TRACKING: HEADER_FIELDS,
+    TARGET: TARGET_FIELDS,
+    BUDGET: {"department": BUDGET_DEPARTMENT_LABELS},
+}
 
 
 def labels(family: str, *fields: str) -> dict[str, str]:
@@ -126,9 +137,9 @@ def labels(family: str, *fields: str) -> dict[str, str]:
 
 # Goal block of a self-evaluation / tracking table: the block's own labels, and the two
 # columns under it (预期目标 | 实际完成情况; tracking: 跟踪期实际完成情况).
-GOAL_ANNUAL = "年度总体目标"
+GOAL_ANNUAL_BLOCK = "年度总体目标"
 GOAL_BLOCK = "总体目标"  # the word every goal block label holds (年度总体目标)
-GOAL_BLOCK_LABELS = frozenset({GOAL_ANNUAL, GOAL_BLOCK, "年度目标"})
+GOAL_BLOCK_LABELS = frozenset({GOAL_ANNUAL_BLOCK, GOAL_BLOCK, "年度目标"})
 GOAL_EXPECTED = "预期目标"
 GOAL_ACTUAL_SUFFIX = "实际完成情况"
 GOAL_LABELS = GOAL_BLOCK_LABELS | {GOAL_EXPECTED, GOAL_ACTUAL_SUFFIX, "跟踪期" + GOAL_ACTUAL_SUFFIX}
@@ -263,7 +274,7 @@ def indicator_column(label: str) -> str | None:
         return "indicator_name"
     if "预计" in key:  # 全年预计完成值 / 全年预计执行数 (central 执行监控表)
         return "forecast_text"
-    if any(label in key for label in TARGET_VALUE_LABELS):
+    if any(word in key for word in TARGET_VALUE_LABELS):
         return "target_text"
     if "计划完成" in key:
         return "planned_text"
@@ -299,12 +310,6 @@ def without_ordinal(text: str) -> str:
 
 # -- budget tables
 
-# The department a budget table is for: 编制部门：X / 编制单位：X (Shanghai, also printed
-# without the colon), 部门：X / 部门名称：X / 单位名称：X (Jiangsu).
-BUDGET_PREPARER_LABELS = ("编制部门", "编制单位")
-BUDGET_DEPARTMENT_LABELS = (*BUDGET_PREPARER_LABELS, "部门名称", "单位名称", "部门")
-BUDGET_DEPARTMENT_LABEL = re.compile(rf"^(?:{'|'.join(BUDGET_DEPARTMENT_LABELS)})\s*[:：]")
-
 # The code columns of a budget table (类 | 款 | 项), and a code's level by its digits
 # (208 / 20801 / 2080101).
 SUBJECT_CODE_LEVELS = {3: "类", 5: "款", 7: "项"}
@@ -313,5 +318,3 @@ BUDGET_SIDE_LABELS = ("项目", "项目名称")
 # Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
 # procurement table's 采购品目 / 采购组织形式 (方式).
 BUDGET_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")
-
-FIELDS[BUDGET] = {"department": BUDGET_DEPARTMENT_LABELS}
