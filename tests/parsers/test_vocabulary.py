@@ -107,6 +107,8 @@ def _definitions(tree: ast.Module):
                     yield ", ".join(ast.unparse(t) for t in targets), stmt.value
         elif isinstance(node, ast.Dict) and id(node) not in assigned:
             yield "a dict literal", ast.Tuple(elts=[k for k in node.keys if k is not None])
+        elif isinstance(node, (ast.Tuple, ast.List, ast.Set)) and id(node) not in assigned and len(node.elts) >= 2:
+            yield "a word list", node  # ("总分", "合计得分") written where it is used
         elif (
             isinstance(node, ast.Call) and id(node) not in assigned and isinstance(node.func, ast.Attribute)
             and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args
