@@ -95,8 +95,8 @@ def _watched_words() -> set[str]:
 
 
 def _definitions(tree: ast.Module):
-    """(assigned name, node) of every module- or class-level assignment, and of every
-    dict literal and re.* pattern anywhere (a label → field map or a label regex)."""
+    """(assigned name, node) of every module- or class-level assignment, and of every dict
+    literal, word list and re.* pattern elsewhere (a label → field map, a label list or regex)."""
     assigned = set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Module, ast.ClassDef)):
