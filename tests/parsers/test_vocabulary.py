@@ -160,6 +160,18 @@ def test_a_self_evaluation_names_its_units_with_the_declaration_labels():
     assert [i.code for i in result.issues] == ["missing_total_row"]  # the fixture prints no 总分 row
 
 
+def test_a_self_evaluation_row_holding_two_header_labels():
+    # 项目名称 | X | 主管部门 | Y on one row: the header labels were read in two groups, so
+    # 主管部门 beside 项目名称 was dropped without an issue; one label map reads both.
+    text = _self_eval("实施单位\t某区就业促进中心").replace(
+        "项目名称\t就业见习补贴", "项目名称\t就业见习补贴\t主管部门\t某区人力资源和社会保障局"
+    )
+    (report,) = parse_text(text, "se.txt").reports
+    assert (report.project_name, report.supervising_dept, report.implementing_unit) == (
+        "就业见习补贴", "某区人力资源和社会保障局", "某区就业促进中心"
+    )
+
+
 def test_a_self_evaluation_grid_headed_target_value():
     # 目标值 (the Shenzhen grid's word) names the target column as 年度指标值 does.
     grid = "一级指标\t二级指标\t三级指标\t目标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施"
