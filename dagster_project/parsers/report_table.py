@@ -42,6 +42,7 @@ TRACKING = vocabulary.TRACKING
 
 _YEAR = vocabulary.REPORT_YEAR
 _PERIOD = vocabulary.TRACKING_PERIOD
+_PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _FUND_COLUMNS = vocabulary.FUND_COLUMNS
 _INDICATOR_COLUMNS = vocabulary.INDICATOR_COLUMNS
@@ -200,7 +201,7 @@ def _dispatch(st: _State, line: Line) -> None:
     if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
         st.mark(line, TITLE)
         return
-    if key.startswith("跟踪时段") or ("跟踪时段" in key and _PERIOD.search(key)):
+    if key.startswith(_PERIOD_LABEL) or (_PERIOD_LABEL in key and _PERIOD.search(key)):
         _period(st, line, key)
         return
     if any(k in _HEADER_LABELS for k in keys):

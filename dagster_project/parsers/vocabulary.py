@@ -93,6 +93,7 @@ REPORT_YEAR = re.compile(r"[(（]?\s*(\d{4})\s*年度\s*[)）]?")
 # The year row under a target-table title: the Shanghai template prints (2020年 ), without 度.
 TARGET_YEAR_ROW = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
 # 跟踪时段：（2024年1月 至 2024年8月）
+TRACKING_PERIOD_LABEL = "跟踪时段"
 TRACKING_PERIOD = re.compile(r"(\d{4})年(\d{1,2})月(?:\d{1,2}日)?(?:至|到|-|~|—|–|－)+(\d{4})年(\d{1,2})月")
 # The months a column label of the central template names: 1-7月执行数.
 MONTH_SPAN = re.compile(r"(\d{1,2})月?[-—–~～至到]+(\d{1,2})月")
