@@ -298,6 +298,8 @@ def indicator_column(label: str) -> str | None:
 
 # 一、 / （一） / 1、 before a row label or an item (1.5 is a number, not an ordinal).
 ORDINAL = re.compile(rf"^\s*(?:[{_CN_DIGITS}]+\s*[、.．]|[（(][{_CN_DIGITS}\d]+[)）]|\d+\s*[、.．](?!\d))\s*")
+# A section heading's number in a budget's prose: 一、项目概述.
+HEADING_ORDINAL = re.compile(rf"^[{_CN_DIGITS}]+、")
 # A cell holding only an ordinal (一, 1、): the numbering column of a table.
 ORDINAL_ONLY = re.compile(rf"^\s*(?:[{_CN_DIGITS}]+|\d+)\s*[、.．]?\s*$")
 # A title's number in a contents list, which may run into the year (4．2023年部门收入预算总表).

@@ -70,6 +70,7 @@ def test_titles_and_ordinals():
     ]
     assert v.TITLE_ORDINAL.sub("", "4．2023年部门收入预算总表") == "2023年部门收入预算总表"
     assert [bool(v.ORDINAL_ONLY.match(k)) for k in ("十二", "3、", "会议费")] == [True, True, False]
+    assert [bool(v.HEADING_ORDINAL.match(k)) for k in ("一、项目概述", "（一）工作目标", "1、")] == [True, False, False]
     assert [v.SUBJECT_CODE_LEVELS.get(len(c)) for c in ("208", "20801", "2080101")] == ["类", "款", "项"]
 
 
