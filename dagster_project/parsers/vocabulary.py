@@ -57,7 +57,7 @@ def is_declaration_title(key: str) -> bool:
 
 
 # The central template of the tracking family: 项目支出绩效目标执行监控表 (one project per
-# sheet, read by parsers/monitoring.py). Its title names 绩效目标 but it is no target table.
+# sheet, read by parsers/tracking/monitoring.py). Its title names 绩效目标 but it is no target table.
 MONITORING_TITLE = re.compile(r"绩效(?:目标)?执行监控表|绩效监控表")
 
 
