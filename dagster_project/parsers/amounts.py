@@ -6,25 +6,39 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # A cell that is already a plain ASCII number needs none of the normalising below.
 _ASCII_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位\s*[:：]?\s*(万元|元)")
+
+# A number printed inside a text (a sentence, a cell with a unit or an operator): digits, thousands
+# grouped by three (1,234.50), decimals; never a piece of a longer figure ('1,2345' or the '5' of '12.5').
+# A comma not followed by a digit ends the number: after NFKC the sentence comma '，' is ',' ('100，其中').
+# Match it on NFKC text; the matched token parses with parse_amount.
+NUMBER = r"(?<![\d,.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|,\d|\.\d)"
+# A plain number as a weight or score cell prints it: no grouping, no unit (NFKC text).
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def is_plain_number(key: str) -> bool:
+    """A normalised cell that is a plain number ('10', '9.50'). A match ends in a digit; testing that
+    first spares the regex call for the many text cells."""
+    return key[-1:].isdigit() and _PLAIN_NUMBER.match(key) is not None
 
 
 def parse_amount(cell: str | None) -> Decimal | None:
     """A printed number as Decimal, or None when the cell is not a plain number.
 
     Accepts thousands separators (74,696), a trailing % (100.00%), full-width
-    digits and a trailing unit (万元/元). Anything else, e.g. '≥600.00(人)', is
+    digits, the minus sign − and a trailing unit (万元/元). Anything else, e.g. '≥600.00(人)', is
     text and returns None.
     """
     if cell is None:
         return None
     if _ASCII_NUMBER.fullmatch(cell):
         return Decimal(cell)
-    s = unicodedata.normalize("NFKC", cell).strip().replace(" ", "")
+    s = unicodedata.normalize("NFKC", cell).strip().replace(" ", "").replace("\u2212", "-")  # − (minus sign): NFKC keeps it
     for suffix in ("%", "万元", "元"):
         if s.endswith(suffix):
             s = s[: -len(suffix)]
@@ -35,7 +49,7 @@ def parse_amount(cell: str | None) -> Decimal | None:
         if not _GROUPED.match(s):
             return None
         s = s.replace(",", "")
-    if not _NUMBER.match(s):
+    if not _DECIMAL.match(s):
         return None
     try:
         return Decimal(s)

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from .amounts import NUMBER, parse_amount
+
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 QUALITATIVE, RANGE = "qualitative", "range"
 
@@ -62,7 +64,7 @@ _UNIT_WORDS = frozenset({
 })
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
-_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[零一二两三四五六七八九十百千]+"
+_NUMBER = rf"[+-]?{NUMBER}|[零一二两三四五六七八九十百千]+"
 _WIDE = str.maketrans("（）＜＞＝％．，～：", "()<>=%.,~:")
 
 _VALUE_RE = re.compile(
@@ -99,7 +101,7 @@ def _normal(text: str) -> str:
 
 def _number(token: str) -> Decimal | None:
     if token[0].isdigit() or token[0] in "+-":
-        return Decimal(token.replace(",", ""))
+        return parse_amount(token)
     return _chinese_number(token)
 
 

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import vocabulary
+from ..amounts import is_amount
 from ..model import Document
 from ..text import norm
 
@@ -498,11 +499,8 @@ def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]
     return out
 
 
-_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
-
-
 def _has_amount(row: list[str]) -> bool:
-    return any(_AMOUNT.match(c.replace(" ", "")) for c in row if c)
+    return any(is_amount(c) for c in row if c)
 
 
 def _compact(rows: list[list[str]]) -> list[list[str]]:

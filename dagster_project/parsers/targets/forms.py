@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import vocabulary
-from ..amounts import money_unit, parse_amount
+from ..amounts import NUMBER, money_unit, parse_amount
 from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
@@ -66,9 +66,9 @@ _LEVEL1_WORDS = vocabulary.TARGET_LEVEL1_WORDS
 _BUDGET_WORD = re.compile(
     r"(?:总预算|预算总额|预算金额|预算资金|当年度预算|当年预算|年度预算|预算)(?:金额|资金)?(?:安排)?"
     r"\s*(?:\((?P<punit>万元|元)\))?\s*(?:为|是|共|合计)?\s*[:：]?\s*"
-    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?"
+    rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)?"
 )
-_ANY_AMOUNT = re.compile(r"(?<![\d.])(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)(?![/／])")
+_ANY_AMOUNT = re.compile(rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)(?![/／])")
 _STOP_BUDGET = re.compile(r"^\s*[七八九十]\s*[、.．]|绩效目标|包括总目标")
 
 
