@@ -673,7 +673,7 @@ def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: 
         name, *others = texts
         values = dict(zip(("target_text", "actual_text", "deviation_reason"), others))
         if len(others) > 3:
-            values["deviation_reason"] = " ".join(others[2:])
+            values["deviation_reason"] = join_wrapped(others[2:])
         return (
             name,
             values,

@@ -52,7 +52,7 @@ from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
 from ..rows import Row
-from ..text import Line, norm
+from ..text import Line, glue, norm
 
 FAMILY = vocabulary.TARGET
 TARGET_TITLE = "财政支出项目绩效目标"  # kept for importers; the vocabulary has every variant
@@ -571,8 +571,8 @@ class TargetDocument:
 def _joined(parts: list[str] | None) -> str | None:
     if not parts:
         return None
-    out = "".join(p.strip() for p in parts if p and p.strip())
-    return out or None
+    pieces = [p.strip() for p in parts if p and p.strip()]
+    return glue(pieces) if pieces else None
 
 
 _KNOWN_FIELDS = {*_FORM_LABELS.values(), *_DECL_LABELS.values(), *_FIELDS.values()}
