@@ -20,6 +20,11 @@ NUMBER = r"(?<![\d,.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d|,\d|\.\d)"
 # A plain number as a weight or score cell prints it: no grouping, no unit (NFKC text).
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
+# A count written in Chinese numerals (二十 人, 三 次): the digits and the multipliers.
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
+CHINESE_NUMBER = rf"[{''.join(_CN_DIGITS)}{''.join(_CN_MULTIPLIERS)}]+"
+
 
 def is_plain_number(key: str) -> bool:
     """A normalised cell that is a plain number ('10', '9.50'). A match ends in a digit; testing that
@@ -80,3 +85,20 @@ def money_unit(label: str | None) -> str | None:
     if not m:
         return None
     return m.group(1) or m.group(2)
+
+
+def chinese_number(token: str) -> Decimal | None:
+    """二 → 2, 十二 → 12, 一百零五 → 105, 三千 → 3000; anything else (二二, 百百) is not a number."""
+    total, digit, last_multiplier = 0, None, 10_000
+    for ch in token:
+        if ch in _CN_DIGITS:
+            if digit:  # two digits in a row (二二): not a number
+                return None
+            digit = _CN_DIGITS[ch]
+        else:
+            multiplier = _CN_MULTIPLIERS[ch]
+            if multiplier >= last_multiplier or digit == 0:
+                return None
+            total += (1 if digit is None else digit) * multiplier
+            digit, last_multiplier = None, multiplier
+    return Decimal(total + (digit or 0))

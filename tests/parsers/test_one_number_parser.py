@@ -14,7 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from dagster_project.parsers import parse_text
-from dagster_project.parsers.amounts import NUMBER, is_plain_number, parse_amount, printed_decimals
+from dagster_project.parsers.amounts import (
+    NUMBER,
+    chinese_number,
+    is_plain_number,
+    parse_amount,
+    printed_decimals,
+)
 from dagster_project.parsers.budget.narrative_changes import change_claims
 from dagster_project.parsers.indicator_values import read_value
 from dagster_project.parsers.model import Document
@@ -32,6 +38,7 @@ def test_a_printed_number():
         Decimal(-5), Decimal(-5), None, None, None,
     ]
     assert [printed_decimals(parse_amount(p)) for p in ("1,203.00", "17,192", "12.5%")] == [2, 0, 1]
+    assert [chinese_number(k) for k in ("二十", "一百零五", "二二")] == [20, 105, None]
     assert [is_plain_number(k) for k in ("10", "9.50", "1,000", "10%", "合计")] == [True, True, False, False, False]
 
 
