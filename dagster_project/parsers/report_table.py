@@ -29,6 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from . import vocabulary
+from .amounts import is_plain_number as _is_plain_key
 from .amounts import money_unit, parse_amount
 from .ledger import Ledger
 from .records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
@@ -43,7 +44,6 @@ TRACKING = vocabulary.TRACKING
 _YEAR = vocabulary.REPORT_YEAR
 _PERIOD = vocabulary.TRACKING_PERIOD
 _PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _FUND_COLUMNS = vocabulary.FUND_COLUMNS
 _INDICATOR_COLUMNS = vocabulary.INDICATOR_COLUMNS
 _HEADER_LABELS = vocabulary.labels(SELF_EVAL)  # the same header fields in both families
@@ -65,27 +65,15 @@ def is_plain_number(cell: str) -> bool:
     return _is_plain_key(norm(cell))
 
 
-def _is_plain_key(k: str) -> bool:
-    """is_plain_number on a normalised cell. A match ends in a digit; testing that
-    first spares the regex call for the many text cells."""
-    return k[-1:].isdigit() and _PLAIN_NUMBER.match(k) is not None
-
-
 def _is_pair_cell(cell: str, plain: bool) -> bool:
     """A weight/score cell: a plain number, or a blank marker (-, —) standing for one."""
     return plain or value_or_none(cell) is None
 
 
-# An ASCII number is its own cleaned value and parses as is (see amounts.parse_amount).
-_ASCII_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
-
-
 def _number(cell: str | None) -> Decimal | None:
-    if cell is None:
-        return None
-    if _ASCII_NUMBER.fullmatch(cell):  # most weight/score/amount cells: skip the cleaning
-        return Decimal(cell)
-    return parse_amount(value_or_none(cell))
+    # most weight/score/amount cells are plain numbers and need no cleaning (parse_amount's fast path)
+    value = parse_amount(cell)
+    return value if value is not None else parse_amount(value_or_none(cell))
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -685,7 +673,7 @@ def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: 
         name, *others = texts
         values = dict(zip(("target_text", "actual_text", "deviation_reason"), others))
         if len(others) > 3:
-            values["deviation_reason"] = " ".join(others[2:])
+            values["deviation_reason"] = join_wrapped(others[2:])
         return (
             name,
             values,

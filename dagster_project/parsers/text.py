@@ -260,12 +260,21 @@ def join_wrapped(parts: list[str]) -> str | None:
         piece = clean_cell(parts[0])
         return None if piece in _BLANKS else piece
     pieces = [p for p in map(value_or_none, parts) if p]
-    if not pieces:
-        return None
+    return glue(pieces) if pieces else None
+
+
+def glue(pieces: list[str]) -> str:
+    """The one wrap-joining rule, on a cell's non-empty pieces: Chinese wraps mid-word, so the
+    pieces join without a space, except between two Latin words ('ISO' + '9001' → 'ISO 9001');
+    a figure wraps mid-number in a narrow column, so two digits join without one ('1,234' + '56')."""
     out = pieces[0]
     for piece in pieces[1:]:
-        # Keep a space only between two Latin/digit characters.
-        if out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+        if latin_pair(out[-1], piece[0]):
             out += " "
         out += piece
     return out
+
+
+def latin_pair(a: str, b: str) -> bool:
+    """Two characters a wrap between keeps a space for (see glue)."""
+    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum() and not (a.isdigit() and b.isdigit())

@@ -31,7 +31,7 @@ import unicodedata
 from decimal import Decimal
 
 from .. import vocabulary
-from ..amounts import parse_amount, printed_decimals
+from ..amounts import NUMBER, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import BOILERPLATE, TITLE, NarrativeAmount, NarrativeChange
@@ -40,7 +40,7 @@ from .narrative_changes import ChangeClaim, change_claims
 
 FAMILY = "budget"
 
-_NUM = r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+_NUM = rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)"
 _SUBJECT = re.compile(
     r"^\s*\d+\s*[.．、]?\s*[“\"]?\s*(?P<name>[^“”\"，。：:；;]+?)\s*[”\"]?\s*科目\s*(?:为|预算)?\s*" + _NUM
 )

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import vocabulary
-from ..amounts import parse_amount
+from ..amounts import NUMBER, parse_amount, printed_decimals
 
 UP, DOWN, FLAT = "increase", "decrease", "flat"
 DIRECTIONS = {"增加": UP, "增长": UP, "上升": UP, "提高": UP, "减少": DOWN, "下降": DOWN, "降低": DOWN,
               "持平": FLAT}
 
-_NUM = r"\d[\d,]*(?:\.\d+)?"
+_NUM = NUMBER
 _VERB = "|".join(DIRECTIONS)
 _STATED = re.compile(
     rf"(?P<base_year>(?:19|20)\d\d)\s*年[^，。；]*?执行数?\s*(?:为|是)?\s*(?P<base>{_NUM})\s*(?P<base_unit>万元|元)\s*[，,]\s*"
@@ -68,7 +68,7 @@ class ChangeClaim:
 
 def places(printed: str) -> int:
     """Decimals a number is printed with: '77.70' → 2, '3,666' → 0."""
-    return len(printed.split(".")[1]) if "." in printed else 0
+    return printed_decimals(parse_amount(printed))
 
 
 def change_claims(text: str) -> list[ChangeClaim]:

@@ -24,8 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import vocabulary
+from ..amounts import is_amount
 from ..model import Document
-from ..text import norm
+from ..text import latin_pair, norm
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
@@ -498,11 +499,8 @@ def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]
     return out
 
 
-_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
-
-
 def _has_amount(row: list[str]) -> bool:
-    return any(_AMOUNT.match(c.replace(" ", "")) for c in row if c)
+    return any(is_amount(c) for c in row if c)
 
 
 def _compact(rows: list[list[str]]) -> list[list[str]]:
@@ -550,7 +548,7 @@ def _cell_text(chars) -> str:
         text = _AUTOSPACE.sub("", "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip())
         if not text:
             continue
-        if out and _latin_pair(out[-1], text[0]):
+        if out and latin_pair(out[-1], text[0]):
             out += " "
         out += text
     return out
@@ -558,10 +556,6 @@ def _cell_text(chars) -> str:
 
 # A space a writer inserts between Chinese and Latin/digits is typography (autospace), not text.
 _AUTOSPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[\u3400-\u9fff])")
-
-
-def _latin_pair(a: str, b: str) -> bool:
-    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum() and not (a.isdigit() and b.isdigit())
 
 
 # ------------------------------------------------------------------ the whole document

@@ -47,12 +47,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import vocabulary
-from ..amounts import money_unit, parse_amount
+from ..amounts import NUMBER, money_unit, parse_amount
 from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
 from ..rows import Row
-from ..text import Line, norm
+from ..text import Line, glue, norm
 
 FAMILY = vocabulary.TARGET
 TARGET_TITLE = "财政支出项目绩效目标"  # kept for importers; the vocabulary has every variant
@@ -66,9 +66,9 @@ _LEVEL1_WORDS = vocabulary.TARGET_LEVEL1_WORDS
 _BUDGET_WORD = re.compile(
     r"(?:总预算|预算总额|预算金额|预算资金|当年度预算|当年预算|年度预算|预算)(?:金额|资金)?(?:安排)?"
     r"\s*(?:\((?P<punit>万元|元)\))?\s*(?:为|是|共|合计)?\s*[:：]?\s*"
-    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?"
+    rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)?"
 )
-_ANY_AMOUNT = re.compile(r"(?<![\d.])(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)(?![/／])")
+_ANY_AMOUNT = re.compile(rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)(?![/／])")
 _STOP_BUDGET = re.compile(r"^\s*[七八九十]\s*[、.．]|绩效目标|包括总目标")
 
 
@@ -574,8 +574,8 @@ class TargetDocument:
 def _joined(parts: list[str] | None) -> str | None:
     if not parts:
         return None
-    out = "".join(p.strip() for p in parts if p and p.strip())
-    return out or None
+    pieces = [p.strip() for p in parts if p and p.strip()]
+    return glue(pieces) if pieces else None
 
 
 _KNOWN_FIELDS = {*_FORM_LABELS.values(), *_DECL_LABELS.values(), *_FIELDS.values()}
