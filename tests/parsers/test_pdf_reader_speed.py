@@ -67,8 +67,10 @@ def test_tables_found_are_pymupdfs():
 
 
 def test_cells_from_intersections_are_pymupdfs():
-    """The lean cell search gives PyMuPDF's cells, in its order, on every ruled page of 01 and 15."""
-    cells = 0
+    """The lean cell search gives PyMuPDF's cells, in its order, on every ruled page of 01 and 15;
+    the lean grouping of cells into tables gives PyMuPDF's tables (text probe included)."""
+    cells = tables = 0
+    lean_tables = pdf._cells_to_tables(pymupdf_table)
     for name in ("real/01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf", "real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf"):
         for page in pymupdf.open(SHARED / name):
             if page.rotation:
@@ -78,4 +80,8 @@ def test_cells_from_intersections_are_pymupdfs():
             finder = page.find_tables()  # PyMuPDF's own, unpatched
             assert pdf._intersections_to_cells(finder.intersections) == finder.cells, (name, page.number)
             cells += len(finder.cells)
+            theirs = pymupdf_table.cells_to_tables(page, finder.cells)  # CHARS: this page's, from find_tables
+            assert lean_tables(page, finder.cells) == theirs, (name, page.number)
+            tables += len(theirs)
     assert cells > 3000
+    assert tables == 37  # 01: 24, 15: 13 (one per ruled table page)

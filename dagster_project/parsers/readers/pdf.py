@@ -102,6 +102,8 @@ def _lean_table_finder():
       Rect/Point/Matrix object per character (half of its time): ``_table_chars``.
     - Its cells are found from the ruling intersections by column and row instead of by
       a scan of all later points per point: ``_intersections_to_cells``.
+    - Each table's box is the cells' extent in plain arithmetic, not a Rect union per
+      cell: ``_cells_to_tables``.
     Each replaces a private function of ``pymupdf.table`` for the duration of the read;
     where a PyMuPDF version lacks one of them, that one is left alone.
     """
@@ -116,6 +118,8 @@ def _lean_table_finder():
         patches.append((pymupdf_table, "make_chars", _table_chars(pymupdf_table, original_chars)))
     if getattr(pymupdf_table, "intersections_to_cells", None) is not None:
         patches.append((pymupdf_table, "intersections_to_cells", _intersections_to_cells))
+    if getattr(pymupdf_table, "cells_to_tables", None) is not None and hasattr(pymupdf_table, "white_spaces"):
+        patches.append((pymupdf_table, "cells_to_tables", _cells_to_tables(pymupdf_table)))
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, replacement in patches:
         setattr(owner, name, replacement)
@@ -176,6 +180,56 @@ def _intersections_to_cells(intersections: dict) -> list[tuple]:
 
 
 _FLOAT32 = struct.Struct("fff")
+_FLOAT32_BOX = struct.Struct("ffff")
+
+
+def _cells_to_tables(pymupdf_table):
+    """``pymupdf.table.cells_to_tables`` (PyMuPDF 1.28), the same tables without a Rect union per cell.
+
+    Cells are grouped as PyMuPDF groups them (a cell sharing a corner with the group
+    joins it); a group is dropped when its cells have one left or right edge only, or
+    when no character of the page's finder list (``CHARS``) overlaps its box. PyMuPDF
+    unions the cells into its box in MuPDF, whose coordinates are 32-bit floats: a
+    box of two cells or more is rounded to 32-bit floats the same way before the test.
+    """
+    white = pymupdf_table.white_spaces
+
+    def cells_to_tables(page, cells) -> list:
+        tables, remaining = [], list(cells)
+        corners: set = set()
+        current: list = []
+        while remaining:
+            count = len(current)
+            for cell in list(remaining):
+                x0, top, x1, bottom = cell
+                cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+                if not current or any(c in corners for c in cell_corners):
+                    corners.update(cell_corners)
+                    current.append(cell)
+                    remaining.remove(cell)
+            if len(current) == count:
+                tables.append(list(current))
+                corners.clear()
+                current.clear()
+        if current:
+            tables.append(list(current))
+        text_boxes = None
+        kept = []
+        for table in tables:
+            if len({c[0] for c in table}) < 2 or len({c[2] for c in table}) < 2:
+                continue
+            box = (min(c[0] for c in table), min(c[1] for c in table),
+                   max(c[2] for c in table), max(c[3] for c in table))  # fmt: skip
+            if len(table) > 1:
+                box = _FLOAT32_BOX.unpack(_FLOAT32_BOX.pack(*box))
+            if text_boxes is None:  # built once, only if a candidate survives
+                text_boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
+            rx0, rtop, rx1, rbottom = box
+            if any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in text_boxes):
+                kept.append(table)
+        return sorted(kept, key=lambda t: min((c[1], c[0]) for c in t))
+
+    return cells_to_tables
 
 
 def _table_chars(pymupdf_table, original):
