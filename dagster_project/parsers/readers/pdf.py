@@ -99,7 +99,8 @@ def _lean_table_finder():
 
     - Its guess of each table's header row (a third of its time; unused here) is skipped.
     - Its list of the page's characters is built with plain arithmetic instead of a
-      Rect/Point/Matrix object per character (half of its time): ``_table_chars``.
+      Rect/Point/Matrix object per character (half of its time), with only the keys
+      the line finder reads: ``_table_chars``.
     - Its cells are found from the ruling intersections by column and row instead of by
       a scan of all later points per point: ``_intersections_to_cells``.
     - Each table's box is the cells' extent in plain arithmetic, not a Rect union per
@@ -179,7 +180,7 @@ def _intersections_to_cells(intersections: dict) -> list[tuple]:
     return cells
 
 
-_FLOAT32 = struct.Struct("fff")
+_FLOAT32_PAIR = struct.Struct("ff")
 _FLOAT32_BOX = struct.Struct("ffff")
 
 
@@ -233,20 +234,23 @@ def _cells_to_tables(pymupdf_table):
 
 
 def _table_chars(pymupdf_table, original):
-    """``pymupdf.table.make_chars`` (PyMuPDF 1.28), the same dicts built without a PyMuPDF object per character.
+    """``pymupdf.table.make_chars`` (PyMuPDF 1.28) for the line finder: its character dicts, lean.
 
-    The finder reads each character's box in two spaces: the page's (top/bottom) and
-    PDF's, y pointing up (y0/y1), which MuPDF computes in 32-bit floats; on an upright
-    page (matrix 1 0 0 -1 0 h) that is ``h - y`` rounded to a 32-bit float. Any other
-    page matrix goes to PyMuPDF's own function. Its text page is made without style
-    collection, MuPDF's costliest text flag (4x the rest): it only tells bold by stroke,
-    and "bold" is read by nothing but the header guess switched off above.
-    tests/parsers/test_pdf_reader_speed.py checks the dicts equal PyMuPDF's on real
-    pages ("bold" aside) and the tables found the same.
+    With the header guess off and no cell text asked of it, the finder reads a
+    character only to keep ruled boxes that hold text: its box (x0, x1, top, bottom),
+    its PDF-space y (y0/y1, y pointing up, which MuPDF computes in 32-bit floats: on an
+    upright page, matrix 1 0 0 -1 0 h, that is ``h - y`` rounded to a 32-bit float) and
+    whether it is blank ("text"). Only those keys are built, in MuPDF's order (the
+    finder's tests do not depend on order), without a PyMuPDF object per character.
+    Any other page matrix goes to PyMuPDF's own function. Its text page is made
+    without style collection, MuPDF's costliest text flag (4x the rest), which serves
+    only to tell bold. tests/parsers/test_pdf_reader_speed.py checks these keys equal
+    PyMuPDF's dicts on real pages and the tables found the same.
     """
     import pymupdf
 
     flags = pymupdf_table.FLAGS & ~pymupdf.TEXT_COLLECT_STYLES
+    pack, unpack = _FLOAT32_PAIR.pack, _FLOAT32_PAIR.unpack
 
     def make_chars(page, clip=None):
         ctm = tuple(page.transformation_matrix)
@@ -254,47 +258,15 @@ def _table_chars(pymupdf_table, original):
             return original(page, clip=clip)
         flip = ctm[5]
         chars = pymupdf_table.CHARS._list()
-        page_number = page.number + 1
-        doctop_base = page.rect.height * page.number
         textpage = page.get_textpage(clip=clip, flags=flags)
         for block in page.get_text("rawdict", textpage=textpage)["blocks"]:
             for line in block["lines"]:
-                dx, dy = (round(v, 4) for v in line["dir"])
-                upright = dy == 0
-                a, b, c, d = float(dx), float(-dy), float(dy), float(dx)
-                for span in sorted(line["spans"], key=lambda s: s["bbox"][0]):
-                    font, size = span["font"], span["size"]
-                    bold = bool(span["flags"] & pymupdf.TEXT_FONT_BOLD or span["char_flags"] & 8)
-                    color = pymupdf.sRGB_to_pdf(span["color"])
-                    for char in sorted(span["chars"], key=lambda c: c["bbox"][0]):
+                for span in line["spans"]:
+                    for char in span["chars"]:
                         x0, y0, x1, y1 = char["bbox"]
-                        ox, oy = char["origin"]
-                        pdf_y0, pdf_y1, pdf_oy = _FLOAT32.unpack(_FLOAT32.pack(flip - y1, flip - y0, flip - oy))
-                        chars.append({
-                            "adv": x1 - x0 if upright else y1 - y0,
-                            "bottom": y1,
-                            "doctop": y0 + doctop_base,
-                            "fontname": font,
-                            "height": y1 - y0,
-                            "matrix": (a, b, c, d, float(ox), pdf_oy),
-                            "ncs": "DeviceRGB",
-                            "non_stroking_color": color,
-                            "non_stroking_pattern": None,
-                            "object_type": "char",
-                            "page_number": page_number,
-                            "size": size if upright else y1 - y0,
-                            "stroking_color": color,
-                            "stroking_pattern": None,
-                            "bold": bold,
-                            "text": char["c"],
-                            "top": y0,
-                            "upright": upright,
-                            "width": x1 - x0,
-                            "x0": x0,
-                            "x1": x1,
-                            "y0": pdf_y0,
-                            "y1": pdf_y1,
-                        })  # fmt: skip
+                        pdf_y0, pdf_y1 = unpack(pack(flip - y1, flip - y0))
+                        chars.append({"x0": x0, "x1": x1, "top": y0, "bottom": y1, "y0": pdf_y0, "y1": pdf_y1,
+                                      "text": char["c"]})  # fmt: skip
         return textpage
 
     return make_chars
