@@ -313,7 +313,8 @@ def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     # The (costly) table finder only where a table can be: it keeps tables of two columns or
     # more, and one drawn line or box (a rule under a heading, a frame) makes one cell at most.
     if sum(len(path["items"]) for path in drawings) > 1:  # the finder reuses the drawings
-        tables = [t for t in page.find_tables(paths=drawings).tables if t.row_count and t.col_count]
+        # a table with cells has rows and columns (asking row_count/col_count rebuilds its rows twice)
+        tables = [t for t in page.find_tables(paths=drawings).tables if t.cells]
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
     chars = []
@@ -351,7 +352,7 @@ def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     return items
 
 
-_FIGURE_CHAR = re.compile(r"[\d.,\-−]")
+_FIGURE_MARKS = frozenset(".,-−")  # with the digits, the characters of a figure
 
 
 def _placed_chars(span_chars) -> list[tuple]:
@@ -372,8 +373,9 @@ def _placed_chars(span_chars) -> list[tuple]:
 
     for ch in span_chars:
         x0, y0, x1, y1 = ch["bbox"]
-        if _FIGURE_CHAR.fullmatch(ch["c"]):
-            run.append((x0, y0, x1, y1, ch["c"]))
+        c = ch["c"]
+        if c in _FIGURE_MARKS or c.isdecimal():  # one character: a digit (\d), separator or sign
+            run.append((x0, y0, x1, y1, c))
             continue
         flush()
         out.append((x0, y0, x1, y1, ch["c"], (x0 + x1) / 2))
@@ -488,8 +490,9 @@ def _is_caption_band(first_row, bbox, chars) -> bool:
     if abs(box[0] - bbox[0]) >= 1 or abs(box[2] - bbox[2]) >= 1:
         return False
     lines: dict[int, list] = {}
+    bx0, by0, bx1, by1 = box
     for c in chars:
-        if c[4].strip() and box[0] <= (c[0] + c[2]) / 2 <= box[2] and box[1] <= (c[1] + c[3]) / 2 <= box[3]:
+        if by0 <= (c[1] + c[3]) / 2 <= by1 and bx0 <= (c[0] + c[2]) / 2 <= bx1 and c[4].strip():
             lines.setdefault(round((c[1] + c[3]) / 2 / max(c[3] - c[1], 1.0)), []).append(c)
     middle = (box[0] + box[2]) / 2
     off_centre = [
