@@ -112,6 +112,7 @@ TARGET_FIELDS = {
     **HEADER_FIELDS,
     "project_code": ("项目编码",),
     "project_total": ("项目资金总额", "项目总金额"),  # the project's funds over its whole term
+    "project_total_fiscal": ("其中:财政资金",),  # …of which fiscal funds (the 填报表's project column)
     "annual_funds": ("年度资金申请总额", "本年度项目金额"),
     "goal_total": ("项目总目标", "总目标", "长期目标"),
     "goal_annual": ("年度绩效目标", "年度总体目标", "年度目标"),

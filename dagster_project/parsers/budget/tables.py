@@ -195,6 +195,22 @@ def _stacked_header(headers: list[Row]) -> Row | None:
     return Row(headers[-1].lines, cells)
 
 
+def _wrapped_around(headers: list[Row], main_at: int) -> bool:
+    """A label wrapped around the main header row (Jiangsu 2018 支出预算总表: 单位预留机动经 above it,
+    费 below, its own cell on the main row blank): the column's pieces are one label, so the grid is
+    read by position. A piece above that ends a label (…预算数 over 小计) is a group, not a wrap."""
+    if len({len(h.cells) for h in headers}) != 1:
+        return False
+    for j, cell in enumerate(headers[main_at].cells):
+        above = [h.cells[j].text for h in headers[:main_at] if h.cells[j].text]
+        below = [h.cells[j].text for h in headers[main_at + 1 :] if h.cells[j].text]
+        if not cell.text and above and below and not _ENDS_LABEL.search(column_label(above[-1])) and (
+            norm(below[0]) not in ("小计", "合计")
+        ):
+            return True
+    return False
+
+
 def _joined_header(headers: list[Row]) -> Row | None:
     """Header rows of one width read as one: per position, its labels joined top to bottom.
 
@@ -464,7 +480,7 @@ class BudgetTableBuilder:
             name = re.sub(r"预算数?$", "", name)
             measures.append(name or extra)
         self.grid_measures = measures
-        if len(set(measures)) < len(measures):
+        if len(set(measures)) < len(measures) or _wrapped_around(headers, main_at):
             self._nested_grid_header(headers)
         named = [m for m in self.grid_measures if m]
         self.ambiguous_measures = {m for m in named if named.count(m) > 1}

@@ -167,9 +167,10 @@ class _Table:
 # The 填报表 form prints label / value pairs side by side on a row; labels known here
 # (None: a label whose value has no column in the warehouse, kept in the ledger as read).
 _FORM_LABELS = {
-    **vocabulary.labels(FAMILY, "project_name", "supervising_dept", "implementing_unit", "annual_funds", "project_total"),
+    **vocabulary.labels(FAMILY, "project_name", "supervising_dept", "implementing_unit", "annual_funds", "project_total",
+                        "project_total_fiscal"),
     **dict.fromkeys(
-        ("项目性质", "项目类别", "计划开始日期", "计划完成日期", "其中:财政资金",
+        ("项目性质", "项目类别", "计划开始日期", "计划完成日期",
          "其中:当年财政拨款", "上年结转资金", "其他资金"),
     ),
 }
@@ -486,7 +487,7 @@ class TargetDocument:
             if amount is None and t.fields.get("annual_funds"):  # the form's 年度资金申请总额
                 unit = t.units.get("annual_funds") or t.funds_unit or "元"
                 amount = parse_amount(t.fields["annual_funds"][0])
-            total = t.fields.get("project_total")
+            total, fiscal = t.fields.get("project_total"), t.fields.get("project_total_fiscal")
             project = _joined(t.fields.get("project_name"))
             report = Report(
                 source_file=self.source_file,
@@ -506,7 +507,9 @@ class TargetDocument:
                 budget_amount_unit=unit,
                 project_code=_joined(t.fields.get("project_code")),
                 project_total_amount=parse_amount(total[0]) if total else None,
-                project_total_unit=(t.units.get("project_total") or unit) if total else None,
+                # the unit its label states (申报表), else the form's 项目资金（元）, else the report's
+                project_total_unit=(t.units.get("project_total") or t.funds_unit or unit) if total or fiscal else None,
+                project_total_fiscal_amount=parse_amount(fiscal[0]) if fiscal else None,
                 extra_fields=json.dumps(
                     {k: _joined(v) for k, v in t.fields.items() if k not in _KNOWN_FIELDS}, ensure_ascii=False
                 ) if t.declaration else None,
