@@ -100,9 +100,12 @@ def _lean_table_finder():
 
     - Its guess of each table's header row (a third of its time; unused here) is skipped.
     - Its list of the page's characters is built with plain arithmetic instead of a
-      Rect/Point/Matrix object per character (half of its time): ``_table_chars``.
+      Rect/Point/Matrix object per character (half of its time), with only the keys
+      the line finder reads: ``_table_chars``.
     - Its cells are found from the ruling intersections by column and row instead of by
       a scan of all later points per point: ``_intersections_to_cells``.
+    - Each table's box is the cells' extent in plain arithmetic, not a Rect union per
+      cell: ``_cells_to_tables``.
     Each replaces a private function of ``pymupdf.table`` for the duration of the read;
     where a PyMuPDF version lacks one of them, that one is left alone.
     """
@@ -117,6 +120,8 @@ def _lean_table_finder():
         patches.append((pymupdf_table, "make_chars", _table_chars(pymupdf_table, original_chars)))
     if getattr(pymupdf_table, "intersections_to_cells", None) is not None:
         patches.append((pymupdf_table, "intersections_to_cells", _intersections_to_cells))
+    if getattr(pymupdf_table, "cells_to_tables", None) is not None and hasattr(pymupdf_table, "white_spaces"):
+        patches.append((pymupdf_table, "cells_to_tables", _cells_to_tables(pymupdf_table)))
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, replacement in patches:
         setattr(owner, name, replacement)
@@ -176,24 +181,77 @@ def _intersections_to_cells(intersections: dict) -> list[tuple]:
     return cells
 
 
-_FLOAT32 = struct.Struct("fff")
+_FLOAT32_PAIR = struct.Struct("ff")
+_FLOAT32_BOX = struct.Struct("ffff")
+
+
+def _cells_to_tables(pymupdf_table):
+    """``pymupdf.table.cells_to_tables`` (PyMuPDF 1.28), the same tables without a Rect union per cell.
+
+    Cells are grouped as PyMuPDF groups them (a cell sharing a corner with the group
+    joins it); a group is dropped when its cells have one left or right edge only, or
+    when no character of the page's finder list (``CHARS``) overlaps its box. PyMuPDF
+    unions the cells into its box in MuPDF, whose coordinates are 32-bit floats: a
+    box of two cells or more is rounded to 32-bit floats the same way before the test.
+    """
+    white = pymupdf_table.white_spaces
+
+    def cells_to_tables(page, cells) -> list:
+        tables, remaining = [], list(cells)
+        corners: set = set()
+        current: list = []
+        while remaining:
+            count = len(current)
+            for cell in list(remaining):
+                x0, top, x1, bottom = cell
+                cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+                if not current or any(c in corners for c in cell_corners):
+                    corners.update(cell_corners)
+                    current.append(cell)
+                    remaining.remove(cell)
+            if len(current) == count:
+                tables.append(list(current))
+                corners.clear()
+                current.clear()
+        if current:
+            tables.append(list(current))
+        text_boxes = None
+        kept = []
+        for table in tables:
+            if len({c[0] for c in table}) < 2 or len({c[2] for c in table}) < 2:
+                continue
+            box = (min(c[0] for c in table), min(c[1] for c in table),
+                   max(c[2] for c in table), max(c[3] for c in table))  # fmt: skip
+            if len(table) > 1:
+                box = _FLOAT32_BOX.unpack(_FLOAT32_BOX.pack(*box))
+            if text_boxes is None:  # built once, only if a candidate survives
+                text_boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
+            rx0, rtop, rx1, rbottom = box
+            if any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in text_boxes):
+                kept.append(table)
+        return sorted(kept, key=lambda t: min((c[1], c[0]) for c in t))
+
+    return cells_to_tables
 
 
 def _table_chars(pymupdf_table, original):
-    """``pymupdf.table.make_chars`` (PyMuPDF 1.28), the same dicts built without a PyMuPDF object per character.
+    """``pymupdf.table.make_chars`` (PyMuPDF 1.28) for the line finder: its character dicts, lean.
 
-    The finder reads each character's box in two spaces: the page's (top/bottom) and
-    PDF's, y pointing up (y0/y1), which MuPDF computes in 32-bit floats; on an upright
-    page (matrix 1 0 0 -1 0 h) that is ``h - y`` rounded to a 32-bit float. Any other
-    page matrix goes to PyMuPDF's own function. Its text page is made without style
-    collection, MuPDF's costliest text flag (4x the rest): it only tells bold by stroke,
-    and "bold" is read by nothing but the header guess switched off above.
-    tests/parsers/test_pdf_reader_speed.py checks the dicts equal PyMuPDF's on real
-    pages ("bold" aside) and the tables found the same.
+    With the header guess off and no cell text asked of it, the finder reads a
+    character only to keep ruled boxes that hold text: its box (x0, x1, top, bottom),
+    its PDF-space y (y0/y1, y pointing up, which MuPDF computes in 32-bit floats: on an
+    upright page, matrix 1 0 0 -1 0 h, that is ``h - y`` rounded to a 32-bit float) and
+    whether it is blank ("text"). Only those keys are built, in MuPDF's order (the
+    finder's tests do not depend on order), without a PyMuPDF object per character.
+    Any other page matrix goes to PyMuPDF's own function. Its text page is made
+    without style collection, MuPDF's costliest text flag (4x the rest), which serves
+    only to tell bold. tests/parsers/test_pdf_reader_speed.py checks these keys equal
+    PyMuPDF's dicts on real pages and the tables found the same.
     """
     import pymupdf
 
     flags = pymupdf_table.FLAGS & ~pymupdf.TEXT_COLLECT_STYLES
+    pack, unpack = _FLOAT32_PAIR.pack, _FLOAT32_PAIR.unpack
 
     def make_chars(page, clip=None):
         ctm = tuple(page.transformation_matrix)
@@ -201,47 +259,15 @@ def _table_chars(pymupdf_table, original):
             return original(page, clip=clip)
         flip = ctm[5]
         chars = pymupdf_table.CHARS._list()
-        page_number = page.number + 1
-        doctop_base = page.rect.height * page.number
         textpage = page.get_textpage(clip=clip, flags=flags)
         for block in page.get_text("rawdict", textpage=textpage)["blocks"]:
             for line in block["lines"]:
-                dx, dy = (round(v, 4) for v in line["dir"])
-                upright = dy == 0
-                a, b, c, d = float(dx), float(-dy), float(dy), float(dx)
-                for span in sorted(line["spans"], key=lambda s: s["bbox"][0]):
-                    font, size = span["font"], span["size"]
-                    bold = bool(span["flags"] & pymupdf.TEXT_FONT_BOLD or span["char_flags"] & 8)
-                    color = pymupdf.sRGB_to_pdf(span["color"])
-                    for char in sorted(span["chars"], key=lambda c: c["bbox"][0]):
+                for span in line["spans"]:
+                    for char in span["chars"]:
                         x0, y0, x1, y1 = char["bbox"]
-                        ox, oy = char["origin"]
-                        pdf_y0, pdf_y1, pdf_oy = _FLOAT32.unpack(_FLOAT32.pack(flip - y1, flip - y0, flip - oy))
-                        chars.append({
-                            "adv": x1 - x0 if upright else y1 - y0,
-                            "bottom": y1,
-                            "doctop": y0 + doctop_base,
-                            "fontname": font,
-                            "height": y1 - y0,
-                            "matrix": (a, b, c, d, float(ox), pdf_oy),
-                            "ncs": "DeviceRGB",
-                            "non_stroking_color": color,
-                            "non_stroking_pattern": None,
-                            "object_type": "char",
-                            "page_number": page_number,
-                            "size": size if upright else y1 - y0,
-                            "stroking_color": color,
-                            "stroking_pattern": None,
-                            "bold": bold,
-                            "text": char["c"],
-                            "top": y0,
-                            "upright": upright,
-                            "width": x1 - x0,
-                            "x0": x0,
-                            "x1": x1,
-                            "y0": pdf_y0,
-                            "y1": pdf_y1,
-                        })  # fmt: skip
+                        pdf_y0, pdf_y1 = unpack(pack(flip - y1, flip - y0))
+                        chars.append({"x0": x0, "x1": x1, "top": y0, "bottom": y1, "y0": pdf_y0, "y1": pdf_y1,
+                                      "text": char["c"]})  # fmt: skip
         return textpage
 
     return make_chars
@@ -288,7 +314,8 @@ def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     # The (costly) table finder only where a table can be: it keeps tables of two columns or
     # more, and one drawn line or box (a rule under a heading, a frame) makes one cell at most.
     if sum(len(path["items"]) for path in drawings) > 1:  # the finder reuses the drawings
-        tables = [t for t in page.find_tables(paths=drawings).tables if t.row_count and t.col_count]
+        # a table with cells has rows and columns (asking row_count/col_count rebuilds its rows twice)
+        tables = [t for t in page.find_tables(paths=drawings).tables if t.cells]
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
     chars = []
@@ -326,7 +353,7 @@ def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     return items
 
 
-_FIGURE_CHAR = re.compile(r"[\d.,\-−]")
+_FIGURE_MARKS = frozenset(".,-−")  # with the digits, the characters of a figure
 
 
 def _placed_chars(span_chars) -> list[tuple]:
@@ -347,8 +374,9 @@ def _placed_chars(span_chars) -> list[tuple]:
 
     for ch in span_chars:
         x0, y0, x1, y1 = ch["bbox"]
-        if _FIGURE_CHAR.fullmatch(ch["c"]):
-            run.append((x0, y0, x1, y1, ch["c"]))
+        c = ch["c"]
+        if c in _FIGURE_MARKS or c.isdecimal():  # one character: a digit (\d), separator or sign
+            run.append((x0, y0, x1, y1, c))
             continue
         flush()
         out.append((x0, y0, x1, y1, ch["c"], (x0 + x1) / 2))
@@ -463,8 +491,9 @@ def _is_caption_band(first_row, bbox, chars) -> bool:
     if abs(box[0] - bbox[0]) >= 1 or abs(box[2] - bbox[2]) >= 1:
         return False
     lines: dict[int, list] = {}
+    bx0, by0, bx1, by1 = box
     for c in chars:
-        if c[4].strip() and box[0] <= (c[0] + c[2]) / 2 <= box[2] and box[1] <= (c[1] + c[3]) / 2 <= box[3]:
+        if by0 <= (c[1] + c[3]) / 2 <= by1 and bx0 <= (c[0] + c[2]) / 2 <= bx1 and c[4].strip():
             lines.setdefault(round((c[1] + c[3]) / 2 / max(c[3] - c[1], 1.0)), []).append(c)
     middle = (box[0] + box[2]) / 2
     off_centre = [
