@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from . import vocabulary
 from .text import Line, norm
 
-SELF_EVAL = "self_eval"
-TRACKING = "tracking"
-BUDGET = "budget"
+SELF_EVAL = vocabulary.SELF_EVAL
+TRACKING = vocabulary.TRACKING
+BUDGET = vocabulary.BUDGET
 
 _MAX_TITLE_LEN = 60  # a title is a short line; prose mentioning a title is not one
 _BUDGET_TITLE = vocabulary.BUDGET_TITLE
@@ -38,11 +38,7 @@ def report_family(line: Line) -> str | None:
     key = line.key
     if not key or len(key) > _MAX_TITLE_LEN:
         return None
-    if "绩效自评表" in key:
-        return SELF_EVAL
-    if "绩效跟踪表" in key or vocabulary.is_monitoring_title(key):
-        return TRACKING
-    return None
+    return vocabulary.report_title_family(key)
 
 
 def is_budget_anchor(line: Line) -> bool:

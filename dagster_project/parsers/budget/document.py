@@ -18,7 +18,6 @@ The walker classifies each row, in document order:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from types import ModuleType
 
@@ -60,7 +59,7 @@ def split_at_target_titles(row: Row) -> list[Row]:
     return [row]
 
 
-_TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
+_TITLE_ORDINAL = vocabulary.TITLE_ORDINAL
 
 
 def _title_key(text: str) -> str:

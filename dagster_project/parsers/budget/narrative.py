@@ -30,6 +30,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from .. import vocabulary
 from ..amounts import parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..prose import prose_kind
@@ -80,7 +81,7 @@ _TOTAL_LABEL = re.compile(
 # 公务用车购置预算支出, 政府性基金支出预算支出: the fund's word was left before the match).
 _PART_BEFORE_TOTAL_WORD = ("费", "基本", "项目", "采购", "购置", "支出", "收入")
 _CLAUSE = re.compile(r"[，。；;、]")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = vocabulary.YEAR_IN_TEXT
 # A document title naming its department before the year: 江苏省人大常委会办公厅2019年度部门预算公开
 # (not a numbered part of it: 第三部分 2018年部门预算情况说明)
 _DEPARTMENT_TITLE = re.compile(

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .. import vocabulary
 from ..amounts import parse_amount
 
 UP, DOWN, FLAT = "increase", "decrease", "flat"
@@ -41,7 +42,7 @@ _IMPLIED = re.compile(
 )
 _NOT_SUBJECT = re.compile(r"(?:19|20)\d\d\s*年|执行|上年|比|增|减|%")
 _MAX_SUBJECT = 80  # characters of an item's subject before its first amount
-_ITEM_START = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）.．、]\s*)?")
+_ITEM_START = vocabulary.ORDINAL  # 一、/（一）/1、 before an item's subject
 
 
 @dataclass(frozen=True)

@@ -716,7 +716,7 @@ def _is_title(text: str) -> bool:
     """A table title (the next table of a series starting on a new page is not a row's tail)."""
     key = norm(text)
     return len(key) <= 60 and bool(
-        vocabulary.BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key) or key.endswith(("绩效自评表", "绩效跟踪表"))
+        vocabulary.BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key) or key.endswith(vocabulary.REPORT_TITLE_ENDINGS)
     )
 
 
