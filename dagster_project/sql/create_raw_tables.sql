@@ -217,3 +217,9 @@ create table if not exists raw.rejected_versions (
     code        varchar not null,
     rejected_at timestamp not null
 );
+
+-- The files whose raw rows the last load wrote or deleted (added, changed, removed, or their
+-- issues changed): the incremental marts replace exactly these files' rows (dbt/macros/incremental.sql).
+create table if not exists raw.changed_files (
+    source_file varchar primary key
+);
