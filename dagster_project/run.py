@@ -226,18 +226,24 @@ def unchanged_since_published(settings: Settings, out: TextIO) -> bool:
         locking.release(settings.db_path)
 
 
-def run(out: TextIO | None = None, timings: bool = False, force: bool = False) -> int:
+DBT_OP = "fiscal_dbt_assets"  # assets/dbt.py: its run config has full_refresh
+
+
+def run(
+    out: TextIO | None = None, timings: bool = False, force: bool = False, full_refresh: bool = False
+) -> int:
     """Execute fiscal_full_build against DAGSTER_HOME's instance; 0 when the pipeline ran.
 
-    Unless forced, a run whose inputs (raw folder, decisions file, bounds, code) are those of
-    the published warehouse does nothing and says so. With timings, prints each step's wall and
-    CPU seconds at the end (bench/run.py reads them).
+    Unless forced (or a full refresh), a run whose inputs (raw folder, decisions file, bounds,
+    code) are those of the published warehouse does nothing and says so. With timings, prints
+    each step's wall and CPU seconds at the end (bench/run.py reads them). With full_refresh,
+    dbt rebuilds every mart from all files (else only the changed files' rows).
     """
     out = out or sys.stdout
     start_wall, start_cpu = time.monotonic(), cpu_seconds()
     settings = load_settings()
     log_file = prepare_home(dagster_home())  # before the instance loads, so it reads the config
-    if not force and unchanged_since_published(settings, out):
+    if not (force or full_refresh) and unchanged_since_published(settings, out):
         spent = (time.monotonic() - start_wall, cpu_seconds())  # CPU since the process began: imports too
         return report_no_change(settings, log_file, out, spent if timings else None)
     # Library warnings (Dagster's beta notices) go to logging, not the console (Great Expectations
@@ -266,7 +272,10 @@ def run(out: TextIO | None = None, timings: bool = False, force: bool = False) -
                         instance=instance,
                         run_id=run_id,
                         raise_on_error=False,
-                        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                        run_config={
+                            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                            "ops": {DBT_OP: {"config": {"full_refresh": full_refresh}}},
+                        },
                     )
             except Exception as exc:  # noqa: BLE001 — reported below; the thread must not die silently
                 outcome["error"] = exc
@@ -340,12 +349,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--force", action="store_true", help="build even when nothing changed since the last publish"
     )
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="rebuild every mart from all files (make run FULL=1)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.prepare_home:
             prepare_home(dagster_home())
             return 0
-        return run(timings=args.timings, force=args.force)
+        return run(timings=args.timings, force=args.force, full_refresh=args.full_refresh)
     except Exception as exc:  # noqa: BLE001 - the traceback for the developer, the reason last for the operator
         traceback.print_exc()
         print(f"fiscal: the run could not start: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
