@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .amounts import parse_amount
+from ..amounts import parse_amount
 
 UP, DOWN, FLAT = "increase", "decrease", "flat"
 DIRECTIONS = {"增加": UP, "增长": UP, "上升": UP, "提高": UP, "减少": DOWN, "下降": DOWN, "降低": DOWN,

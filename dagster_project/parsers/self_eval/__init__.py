@@ -6,10 +6,10 @@ tracking table lives in ``report_table``; this module fixes the family.
 
 from __future__ import annotations
 
-from .ledger import Ledger
-from .records import ParseResult
-from .report_table import SELF_EVAL, parse_report_table
-from .text import Line
+from ..ledger import Ledger
+from ..records import ParseResult
+from ..report_table import SELF_EVAL, parse_report_table
+from ..text import Line
 
 
 def parse_self_eval(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:

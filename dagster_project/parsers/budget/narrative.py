@@ -30,11 +30,11 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from .amounts import parse_amount, printed_decimals
-from .ledger import Ledger
+from ..amounts import parse_amount, printed_decimals
+from ..ledger import Ledger
+from ..records import BOILERPLATE, NARRATIVE, TITLE, NarrativeAmount, NarrativeChange
+from ..text import Line
 from .narrative_changes import ChangeClaim, change_claims
-from .records import BOILERPLATE, NARRATIVE, TITLE, NarrativeAmount, NarrativeChange
-from .text import Line
 
 FAMILY = "budget"
 

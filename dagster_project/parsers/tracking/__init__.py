@@ -8,12 +8,12 @@ and actual values per indicator, no weights or scores, and the closing rows
 
 from __future__ import annotations
 
-from .ledger import Ledger
+from ..ledger import Ledger
+from ..records import ParseResult
+from ..report_table import TRACKING, parse_report_table
+from ..text import Line
+from ..vocabulary import is_monitoring_title
 from .monitoring import parse_monitoring
-from .records import ParseResult
-from .report_table import TRACKING, parse_report_table
-from .text import Line
-from .vocabulary import is_monitoring_title
 
 
 def parse_tracking(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:

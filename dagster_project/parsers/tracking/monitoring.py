@@ -25,12 +25,12 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .amounts import money_unit, parse_amount
-from .ledger import Ledger
-from .records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from .report_table import TRACKING, _fund_source_of, fund_column, indicator_column
-from .text import Line, join_wrapped, norm, value_or_none
-from .vocabulary import is_monitoring_title
+from ..amounts import money_unit, parse_amount
+from ..ledger import Ledger
+from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
+from ..report_table import TRACKING, _fund_source_of, fund_column, indicator_column
+from ..text import Line, join_wrapped, norm, value_or_none
+from ..vocabulary import is_monitoring_title
 
 # ---------------------------------------------------------------- vocabulary
 

@@ -70,11 +70,13 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import combinations
 
-from . import narrative, targets, vocabulary
-from .amounts import money_unit, parse_amount, printed_decimals
-from .ledger import Ledger
-from .records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
-from .text import Line, clean_cell, join_wrapped, norm, value_or_none
+from .. import vocabulary
+from ..amounts import money_unit, parse_amount, printed_decimals
+from ..ledger import Ledger
+from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
+from ..targets import forms as targets
+from ..text import Line, clean_cell, join_wrapped, norm, value_or_none
+from . import narrative
 
 FAMILY = "budget"
 # Why a budget-table cell was not loaded ({} is the cell's text).
