@@ -7,10 +7,11 @@ raises on bad input: whatever it cannot place becomes a ParseIssue.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import zipfile
 from pathlib import Path
 
-from . import blocks, bounds, indicator_values, issues, readers
+from . import blocks, bounds, indicator_values, issues, readers, targets
 from .alignment import reject_space_aligned_tables
 from .budget import parse_budget_document
 from .ledger import Ledger
@@ -51,7 +52,7 @@ __all__ = [
 _FAMILY_PARSERS = {
     blocks.SELF_EVAL: parse_self_eval,
     blocks.TRACKING: parse_tracking,
-    blocks.BUDGET: parse_budget_document,
+    blocks.BUDGET: functools.partial(parse_budget_document, targets=targets),  # budget hands target forms on
 }
 
 

@@ -171,7 +171,7 @@ class NarrativeAmount:
 
 @dataclass(frozen=True)
 class NarrativeChange:
-    """A change claim in prose: 'A万元 (base) … B万元 (budget) … 比…增加/减少 P%' (parsers/narrative_changes.py).
+    """A change claim in prose: 'A万元 (base) … B万元 (budget) … 比…增加/减少 P%' (parsers/budget/narrative_changes.py).
 
     form 'stated' prints base and budget; form 'implied' prints the budget and the change (base =
     budget ∓ change). *_places: decimals each number is printed with (the tolerance follows them).

@@ -434,13 +434,13 @@ def _fund_source(keys: tuple[str, ...]) -> tuple[str, int] | None:
     for i, k in enumerate(keys):
         if not k:
             continue
-        source = _fund_source_of(k)
+        source = fund_source_of(k)
         return (source, i) if source is not None else None  # only the first non-empty cell counts
     return None
 
 
 @lru_cache(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
-def _fund_source_of(key: str) -> str | None:
+def fund_source_of(key: str) -> str | None:
     for source, pattern in _FUND_SOURCES:
         if pattern.match(key):
             return source
@@ -632,16 +632,25 @@ def _strip_labels(
     return rest, level1, level2
 
 
+def carry_levels(held1: str | None, held2: str | None, level1: str | None, level2: str | None):
+    """The 一级/二级 labels after an indicator row that prints ``level1``/``level2`` (None: blank).
+
+    A blank level keeps the label above (a merged cell spans the rows below it); a new
+    一级 label without its own 二级 ends the 二级 label above, which belonged to the old one.
+    """
+    if level1 is not None:
+        if level1 != held1 and level2 is None:
+            held2 = None
+        held1 = level1
+    if level2 is not None:
+        held2 = level2
+    return held1, held2
+
+
 def _indicator_line(st: _State, line: Line, keys: tuple[str, ...]) -> None:
     cells = [(i, c) for i, c in enumerate(line.cells) if c]
     rest, level1, level2 = _strip_labels(cells, needed_after=2, keys=keys)
-
-    if level1 is not None:
-        if level1 != st.level1 and level2 is None:
-            st.level2 = None
-        st.level1 = level1
-    if level2 is not None:
-        st.level2 = level2
+    st.level1, st.level2 = carry_levels(st.level1, st.level2, level1, level2)
 
     if not rest:
         # a row holding only labels (merged cells printed on a row of their own)

@@ -32,7 +32,8 @@ from decimal import Decimal
 
 from ..amounts import parse_amount, printed_decimals
 from ..ledger import Ledger
-from ..records import BOILERPLATE, NARRATIVE, TITLE, NarrativeAmount, NarrativeChange
+from ..prose import prose_kind
+from ..records import BOILERPLATE, TITLE, NarrativeAmount, NarrativeChange
 from ..text import Line
 from .narrative_changes import ChangeClaim, change_claims
 
@@ -85,34 +86,6 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _DEPARTMENT_TITLE = re.compile(
     r"^(?!第\S{1,3}部分)(?P<department>[^\d，。；：:、（(]{4,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算"
 )
-_HEADING_END = (
-    "说明",
-    "概述",
-    "职能",
-    "设置",
-    "解释",
-    "依据",
-    "主体",
-    "方案",
-    "周期",
-    "安排",
-    "绩效目标",
-    "情况",
-    "预算",
-)
-
-
-def prose_kind(key: str) -> str:
-    """TITLE for a short heading line, BOILERPLATE for page furniture, else NARRATIVE."""
-    if not key.strip("…. ·") or key.startswith("[bookmark"):
-        return BOILERPLATE
-    if (
-        len(key) <= 40
-        and not re.search(r"[。；;，,]", key)
-        and (re.match(r"^[一二三四五六七八九十]+、", key) or key.endswith(_HEADING_END))
-    ):
-        return TITLE
-    return NARRATIVE
 
 
 class NarrativeReader:

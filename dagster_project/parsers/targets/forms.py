@@ -45,17 +45,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from .. import vocabulary
 from ..amounts import money_unit, parse_amount
-from ..budget.narrative import prose_kind
 from ..ledger import Ledger
+from ..prose import prose_kind
 from ..records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
+from ..rows import Row
 from ..text import Line, norm
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..budget.walker import Row
 
 FAMILY = "target"
 TARGET_TITLE = "财政支出项目绩效目标"  # kept for importers; the vocabulary has every variant

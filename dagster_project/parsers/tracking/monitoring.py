@@ -28,7 +28,7 @@ from decimal import Decimal
 from ..amounts import money_unit, parse_amount
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from ..report_table import TRACKING, _fund_source_of, fund_column, indicator_column
+from ..report_table import TRACKING, carry_levels, fund_column, fund_source_of, indicator_column
 from ..text import Line, join_wrapped, norm, value_or_none
 from ..vocabulary import is_monitoring_title
 
@@ -144,7 +144,7 @@ def _dispatch(st: _State, line: Line) -> None:
         _label_values(st, line, keys)
     elif any(block in first for block in _FUND_BLOCK) and sum(fund_column(c, TRACKING) is not None for c in keys) >= 2:
         _fund_header(st, line)
-    elif st.section == "fund" and (source := _fund_source_of(first)) is not None:
+    elif st.section == "fund" and (source := fund_source_of(first)) is not None:
         _fund_row(st, line, keys, source)
     elif _GOAL_BLOCK in first:
         _goal_header(st, line)
@@ -340,12 +340,7 @@ def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
         texts.setdefault(col.name, []).append(cell)
     level1 = join_wrapped(texts.pop("level1", []))
     level2 = join_wrapped(texts.pop("level2", []))
-    if level1 is not None:
-        if level1 != st.level1 and level2 is None:
-            st.level2 = None
-        st.level1 = level1
-    if level2 is not None:
-        st.level2 = level2
+    st.level1, st.level2 = carry_levels(st.level1, st.level2, level1, level2)
     if texts or ticks:
         st.indicators.append(_Indicator(line.no, st.level1, st.level2, texts, ticks))
         if "indicator_name" not in texts:

@@ -1,22 +1,6 @@
-"""部门预算 — department budget disclosures: the document walker and the budget tables.
+"""部门预算 — the budget tables of a department budget disclosure.
 
-The dispatcher hands over every line of a file that is not inside a
-self-evaluation or tracking report. The document is a sequence of *rows*:
-runs of lines separated by truly empty lines. Inside a row, a line that starts
-with a TAB starts a new cell (one cell per line is the usual layout, several
-TABs give several cells); a line without a leading TAB continues the previous
-cell (a wrap inside the cell). Blank cells keep their positions, so a row of a
-table is as wide as the table (plus one empty edge cell at each end).
-
-The walker classifies each row, in document order:
-- a budget-table title (…预算总表 / …预算表) starts a budget table, parsed here;
-- a 上海市财政支出项目绩效目标 title starts a target table (``targets``), also
-  when it stands alone in a cell of a longer row (printed right after prose,
-  no empty line between): the row is cut before and after the title's lines;
-- a heading "<unit><project>项目经费情况说明" opens a project section, whose
-  年度预算安排 gives the targets' budget amount (``targets``);
-- anything else is prose, line by line: headings (TITLE), page furniture
-  (BOILERPLATE) and narrative, whose stated amounts ``narrative`` extracts.
+The document walker (``document``) hands each budget table its rows.
 
 Budget tables (one BudgetTable each, one BudgetCell per row × amount column
 that has a value; an explicit 0.00 is a value, a blank cell is not):
@@ -65,18 +49,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 from itertools import combinations
 
 from .. import vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
 from ..ledger import Ledger
-from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable, ParseResult
-from ..targets import forms as targets
-from ..text import Line, clean_cell, join_wrapped, norm, value_or_none
-from . import narrative
+from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable
+from ..rows import Cell, Row
+from ..text import clean_cell, join_wrapped, norm
 
 FAMILY = "budget"
 # Why a budget-table cell was not loaded ({} is the cell's text).
@@ -98,126 +80,6 @@ _JOINED_CODE = re.compile(r"^\d{3}(?:\d{2}){1,2}$")  # 2080101 printed in one ce
 # procurement table's 采购品目 / 采购组织形式 (方式).
 _NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")
 _CODE_LABELS = {"类": "类", "款": "款", "项": "项"}
-
-
-# ------------------------------------------------------------------ rows
-
-
-@dataclass
-class Cell:
-    text: str  # cleaned, wraps joined; '' for a blank cell
-    line_no: int  # line where the cell starts
-    pieces: list[str] = field(default_factory=list)
-
-    @property
-    def blank(self) -> bool:
-        return not self.text
-
-
-@dataclass
-class Row:
-    lines: list[Line]
-    cells: list[Cell]
-
-    @cached_property
-    def texts(self) -> list[str]:
-        return [c.text for c in self.cells if c.text]
-
-    @cached_property
-    def key(self) -> str:
-        return norm("".join(self.texts))
-
-    @property
-    def first_line(self) -> int:
-        return self.lines[0].no
-
-    @property
-    def first_text_line(self) -> int:
-        """The first non-blank line (a row often starts with an empty edge cell)."""
-        return next((ln.no for ln in self.lines if not ln.is_blank), self.lines[0].no)
-
-    @property
-    def last_line(self) -> int:
-        non_blank = [ln.no for ln in self.lines if not ln.is_blank]
-        return non_blank[-1] if non_blank else self.lines[-1].no
-
-    @property
-    def is_blank(self) -> bool:
-        return not any(c.text for c in self.cells)
-
-
-def _is_separator(line: Line) -> bool:
-    """Rows are separated by truly empty lines (a full-width space is a wrap, not a gap)."""
-    return "\t" not in line.raw and not line.raw.strip(" \r\n")
-
-
-def split_rows(lines: list[Line]) -> list[Row]:
-    rows: list[Row] = []
-    current: list[Line] = []
-    for line in lines:
-        if _is_separator(line):
-            if current:
-                rows.append(_make_row(current))
-                current = []
-        else:
-            current.append(line)
-    if current:
-        rows.append(_make_row(current))
-    return rows
-
-
-def _make_row(lines: list[Line]) -> Row:
-    cells: list[Cell] = []
-    for line in lines:
-        parts = line.cells  # the line's TAB cells, already cleaned
-        if line.raw.partition("\t")[0].strip(" \r"):
-            if cells:  # no leading TAB: the previous cell wraps onto this line
-                cells[-1].pieces.append(parts[0])
-            else:
-                cells.append(Cell("", line.no, [parts[0]]))
-        for part in parts[1:]:
-            cells.append(Cell("", line.no, [part]))
-    for cell in cells:
-        pieces = cell.pieces
-        if len(pieces) == 1:
-            cell.text = value_or_none(pieces[0]) or "" if pieces[0] else ""
-        else:
-            cell.text = join_wrapped(pieces) or ""
-    return Row(lines, cells)
-
-
-def _starts_cell(line: Line) -> bool:
-    """A line that begins a new cell (a leading TAB), not a wrap of the previous one."""
-    return "\t" in line.raw and not line.raw.partition("\t")[0].strip(" \r")
-
-
-def split_at_target_titles(row: Row) -> list[Row]:
-    """Cut a row before and after a target-table title that stands alone in its cell.
-
-    A 上海市财政支出项目绩效目标 title printed right after prose, with no empty
-    line between, lands in the prose's row; the title still starts a target
-    table. The cut is made at line boundaries, so only a title cell that begins
-    its line (nothing before its TAB) is taken; its wrapped lines stay with it.
-    """
-    key = row.key
-    if not vocabulary.TARGET_TITLE.search(key) or len(row.cells) < 2 or targets.is_title_text(key):
-        return [row]
-    lines = row.lines
-    for cell in row.cells:
-        if not targets.is_title_text(norm(cell.text)):
-            continue
-        k = next((j for j, ln in enumerate(lines) if ln.no == cell.line_no), None)
-        if k is None or not _starts_cell(lines[k]) or tuple(lines[k].cells[1:2]) != (cell.pieces[0],):
-            continue
-        end = k + 1
-        while end < len(lines) and not _starts_cell(lines[end]) and not _is_separator(lines[end]):
-            end += 1
-        out = [_make_row(lines[:k])] if k else []
-        out.append(_make_row(lines[k:end]))
-        if end < len(lines):
-            out.extend(split_at_target_titles(_make_row(lines[end:])))
-        return out
-    return [row]
 
 
 # ------------------------------------------------------------------ helpers
@@ -358,7 +220,7 @@ class _Column:
     offset: int  # position from the row's right end (len(cells) - index)
 
 
-class _BudgetTableBuilder:
+class BudgetTableBuilder:
     def __init__(self, title_row: Row, seq: int, source_file: str, ledger: Ledger):
         self.title = vocabulary.without_table_number(label_text(title_row.texts[0]))
         self.title_line = title_row.first_text_line
@@ -996,84 +858,4 @@ class _BudgetTableBuilder:
         )
 
 
-# ------------------------------------------------------------------ the document walker
-
-
-_TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
-
-
-def _title_key(text: str) -> str:
-    """A title without its numbering (contents list 4．2023年… against the table's 2023年…)."""
-    return norm(_TITLE_ORDINAL.sub("", vocabulary.without_table_number(label_text(text)), count=1))
-
-
-def _is_contents_entry(table: _BudgetTableBuilder) -> bool:
-    """A title printed again later, with no amounts under it here: a line of the contents."""
-    return not table.cells and table.printed_again
-
-
-def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str) -> ParseResult:
-    """Parse a department-budget document: budget tables, target tables, prose amounts."""
-    result = ParseResult(source_file=source_file)
-    builders: list[_BudgetTableBuilder] = []
-    table: _BudgetTableBuilder | None = None
-    rows = [part for whole in split_rows(lines) for part in split_at_target_titles(whole)]
-    later = Counter(_title_key(row.texts[0]) for row in rows if is_budget_title(row))
-    doc = targets.TargetDocument(source_file, ledger)
-    prose = narrative.NarrativeReader(source_file, ledger)
-
-    for row in rows:
-        if is_budget_title(row):
-            doc.close_table()
-            if builders and (_is_contents_entry(builders[-1]) or builders[-1] is table and table.is_empty):
-                builders.pop()  # a line of the contents, or a heading over the tables that follow
-            table = _BudgetTableBuilder(row, len(builders) + 1, source_file, ledger)
-            key = _title_key(table.title)
-            later[key] -= 1
-            table.printed_again = later[key] > 0
-            builders.append(table)
-            doc.leave_section()
-            continue
-        if targets.is_target_title(row):
-            table = None
-            doc.open_table(row)
-            continue
-        heading = targets.section_heading(row)
-        if heading:
-            table = None
-            doc.open_section(row, heading)
-            continue
-        if table is not None:
-            if table.feed(row):
-                continue
-            if table.is_empty:
-                builders.pop()
-                if not _is_contents_entry(table):
-                    ledger.issue(table.title_line, "budget_title_without_table", FAMILY, title=table.title)
-            table = None
-        if doc.feed(row):
-            continue
-        for line in row.lines:
-            if line.is_blank:
-                continue
-            if doc.in_section and doc.prose_line(line):
-                continue
-            prose.line(line)
-    doc.close()
-    if not any(b.cells for b in builders) and not doc.reports:
-        first = next((ln.no for ln in lines if not ln.is_blank), lines[0].no if lines else 0)
-        ledger.issue(first, "budget_without_table", FAMILY)
-
-    years = [b.year for b in builders if b.year] + prose.years
-    default_year = max(set(years), key=years.count) if years else None
-    for b in builders:  # a table printing no 部门 is of the department the document's title names
-        b.department = b.department or prose.title_department
-    result.budget_tables = [b.table(default_year) for b in builders]
-    result.budget_cells = [c for b in builders for c in b.cells]
-    result.narrative_amounts = prose.amounts(default_year)
-    result.narrative_changes = prose.changes(default_year)
-    result.reports, result.indicators, result.fund_rows = doc.reports, doc.indicators, doc.fund_rows
-    return result
-
-
-__all__ = ["parse_budget_document", "split_rows"]
+__all__ = ["BudgetTableBuilder", "is_budget_title", "label_text"]

@@ -1,0 +1,105 @@
+"""Rows of a document printed one cell per line (the budget exports, and the target forms in them).
+
+A document of this layout is a sequence of *rows*: runs of lines separated by
+truly empty lines. Inside a row, a line that starts with a TAB starts a new
+cell (one cell per line is the usual layout, several TABs give several cells);
+a line without a leading TAB continues the previous cell (a wrap inside the
+cell). Blank cells keep their positions, so a row of a table is as wide as the
+table (plus one empty edge cell at each end). The budget walker and the target
+forms both read these rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from .text import Line, join_wrapped, norm, value_or_none
+
+
+@dataclass
+class Cell:
+    text: str  # cleaned, wraps joined; '' for a blank cell
+    line_no: int  # line where the cell starts
+    pieces: list[str] = field(default_factory=list)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class Row:
+    lines: list[Line]
+    cells: list[Cell]
+
+    @cached_property
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells if c.text]
+
+    @cached_property
+    def key(self) -> str:
+        return norm("".join(self.texts))
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].no
+
+    @property
+    def first_text_line(self) -> int:
+        """The first non-blank line (a row often starts with an empty edge cell)."""
+        return next((ln.no for ln in self.lines if not ln.is_blank), self.lines[0].no)
+
+    @property
+    def last_line(self) -> int:
+        non_blank = [ln.no for ln in self.lines if not ln.is_blank]
+        return non_blank[-1] if non_blank else self.lines[-1].no
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(c.text for c in self.cells)
+
+
+def is_separator(line: Line) -> bool:
+    """Rows are separated by truly empty lines (a full-width space is a wrap, not a gap)."""
+    return "\t" not in line.raw and not line.raw.strip(" \r\n")
+
+
+def split_rows(lines: list[Line]) -> list[Row]:
+    rows: list[Row] = []
+    current: list[Line] = []
+    for line in lines:
+        if is_separator(line):
+            if current:
+                rows.append(make_row(current))
+                current = []
+        else:
+            current.append(line)
+    if current:
+        rows.append(make_row(current))
+    return rows
+
+
+def make_row(lines: list[Line]) -> Row:
+    cells: list[Cell] = []
+    for line in lines:
+        parts = line.cells  # the line's TAB cells, already cleaned
+        if line.raw.partition("\t")[0].strip(" \r"):
+            if cells:  # no leading TAB: the previous cell wraps onto this line
+                cells[-1].pieces.append(parts[0])
+            else:
+                cells.append(Cell("", line.no, [parts[0]]))
+        for part in parts[1:]:
+            cells.append(Cell("", line.no, [part]))
+    for cell in cells:
+        pieces = cell.pieces
+        if len(pieces) == 1:
+            cell.text = value_or_none(pieces[0]) or "" if pieces[0] else ""
+        else:
+            cell.text = join_wrapped(pieces) or ""
+    return Row(lines, cells)
+
+
+def starts_cell(line: Line) -> bool:
+    """A line that begins a new cell (a leading TAB), not a wrap of the previous one."""
+    return "\t" in line.raw and not line.raw.partition("\t")[0].strip(" \r")
