@@ -363,10 +363,10 @@ def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
         st.issue(first, "missing_project_name")
     period = (None, None)
     if st.months is None:
-        st.issue(first, "missing_tracking_period", how="：列名未写明监控期间（如 1-7月）", how_en=" in the column labels")
+        st.issue(first, "missing_tracking_period", how="（列名未写明监控期间，如 1-7月）", how_en=" in the column labels")
     elif "fiscal_year" not in f:
-        st.issue(first, "missing_tracking_period", how=f"年度：列名写明 {st.months[0]}-{st.months[1]}月，但表中没有年度",
-                 how_en=": a period without a year")
+        st.issue(first, "missing_tracking_period", how=f"的年度（列名写明 {st.months[0]}-{st.months[1]}月，但表中没有年度）",
+                 how_en=" year: a period without a year")
     else:
         period = tuple(f"{f['fiscal_year']:04d}-{m:02d}" for m in st.months)
     result.reports.append(Report(
