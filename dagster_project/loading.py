@@ -4,6 +4,8 @@ Plain Python (no Dagster): the ingest assets, the tests and the benchmark all
 call these functions. Loading is incremental and idempotent: a file is parsed
 again only when its content hash changes, and its rows are replaced as a unit
 (delete by source_file + insert, with its raw.source_files row) in one transaction.
+Every file whose raw rows a load writes or deletes is listed in raw.changed_files (this
+load's only): the incremental marts rebuild exactly those files' rows (dbt/macros/incremental.sql).
 """
 
 from __future__ import annotations
@@ -199,6 +201,7 @@ def sync_raw(
     }
     plan = plan_load(known, found)  # duplicates and removals decided against the warehouse too
     check_shrink(len(known), plan.removed)
+    con.execute("delete from raw.changed_files")  # the last load's list: its marts are built
     to_parse = plan.to_parse
     by_name = {f.source_file: f for f in to_parse} | {n: f for n, (f, _) in plan.duplicates.items()}
     rows = dict.fromkeys(RAW_TABLES, 0)
@@ -229,6 +232,7 @@ def sync_raw(
         kept += len(rejected)
         if failed:
             _insert(con, "parse_issues", record_frame((i for r in failed for i in r.issues), ParseIssue))
+            _mark_changed(con, [r.source_file for r in failed])
         _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
         frames = {
             table: record_frame((rec for r in batch for rec in getattr(r, attr)), rtype)
@@ -269,6 +273,7 @@ def _record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[Sour
     try:
         _forget_rejections(con, [f.source_file for f, _ in rejected])
         _insert(con, "rejected_versions", versions)
+        _mark_changed(con, [f.source_file for f, _ in rejected])
         _insert(con, "parse_issues", record_frame(issues, ParseIssue))
         con.execute("commit")
     except Exception:
@@ -283,6 +288,7 @@ def _forget_rejections(con: duckdb.DuckDBPyConnection, source_files: list[str]) 
         return
     names = pl.DataFrame({"source_file": source_files}, schema={"source_file": pl.String}).to_arrow()
     con.register("forgotten_files", names)
+    _mark_changed(con, source_files)
     con.execute(
         "delete from raw.parse_issues p using raw.rejected_versions r "
         "where p.source_file = r.source_file and p.line_no = 0 and p.code = r.code "
@@ -295,8 +301,11 @@ def _forget_rejections(con: duckdb.DuckDBPyConnection, source_files: list[str]) 
 def _replace_read_issues(con: duckdb.DuckDBPyConnection, found: Discovery) -> None:
     """This run's problems reading the folder replace the last run's (they are not file content)."""
     codes = ", ".join(f"'{c}'" for c in READ_ISSUE_CODES)
+    issues = record_frame(read_issues(found), ParseIssue)
+    before = con.execute(f"select distinct source_file from raw.parse_issues where code in ({codes})").fetchall()
+    _mark_changed(con, [name for (name,) in before] + issues["source_file"].to_list())
     con.execute(f"delete from raw.parse_issues where code in ({codes})")
-    _insert(con, "parse_issues", record_frame(read_issues(found), ParseIssue))
+    _insert(con, "parse_issues", issues)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -304,6 +313,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
         con.register("new_rows", frame.to_arrow())
         con.execute(f"insert into raw.{table} by name select * from new_rows")
         con.unregister("new_rows")
+
+
+def _mark_changed(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
+    """List files whose raw rows this load touches (raw.changed_files: the marts rebuild their rows)."""
+    if source_files:
+        names = pl.DataFrame({"source_file": sorted(set(source_files))}, schema={"source_file": pl.String})
+        con.register("changed_now", names.to_arrow())
+        con.execute("insert or ignore into raw.changed_files select source_file from changed_now")
+        con.unregister("changed_now")
 
 
 def _batched(results: Iterable[ParseResult], files: int, lines: int) -> Iterator[list[ParseResult]]:
@@ -327,7 +345,7 @@ def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: di
     con.execute("begin transaction")
     try:
         con.register("replaced_files", names.to_arrow())
-        _forget_rejections(con, source_files)
+        _forget_rejections(con, source_files)  # also marks them changed
         for table in [*RAW_TABLES, "source_files"]:
             con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
         for table, frame in frames.items():

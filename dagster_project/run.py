@@ -203,10 +203,14 @@ class Progress:
         return None  # steps that only check (raw layer, finance rules): their results are in the UI
 
 
-def run(out: TextIO | None = None, timings: bool = False) -> int:
+DBT_OP = "fiscal_dbt_assets"  # assets/dbt.py: its run config has full_refresh
+
+
+def run(out: TextIO | None = None, timings: bool = False, full_refresh: bool = False) -> int:
     """Execute fiscal_full_build against DAGSTER_HOME's instance; 0 when the pipeline ran.
 
     With timings, prints each step's wall and CPU seconds at the end (bench/run.py reads them).
+    With full_refresh, dbt rebuilds every mart from all files (else only the changed files' rows).
     """
     out = out or sys.stdout
     start_wall, start_cpu = time.monotonic(), cpu_seconds()
@@ -231,7 +235,10 @@ def run(out: TextIO | None = None, timings: bool = False) -> int:
                         instance=instance,
                         run_id=run_id,
                         raise_on_error=False,
-                        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                        run_config={
+                            "loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                            "ops": {DBT_OP: {"config": {"full_refresh": full_refresh}}},
+                        },
                     )
             except Exception as exc:  # noqa: BLE001 — reported below; the thread must not die silently
                 outcome["error"] = exc
@@ -282,12 +289,15 @@ def main(argv: list[str] | None = None) -> int:
         "--prepare-home", action="store_true", help="only write DAGSTER_HOME/dagster.yaml (for make dev)"
     )
     parser.add_argument("--timings", action="store_true", help="print each step's wall and CPU seconds at the end")
+    parser.add_argument(
+        "--full-refresh", action="store_true", help="rebuild every mart from all files (make run FULL=1)"
+    )
     args = parser.parse_args(argv)
     try:
         if args.prepare_home:
             prepare_home(dagster_home())
             return 0
-        return run(timings=args.timings)
+        return run(timings=args.timings, full_refresh=args.full_refresh)
     except Exception as exc:  # noqa: BLE001 - the traceback for the developer, the reason last for the operator
         traceback.print_exc()
         print(f"fiscal: the run could not start: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)

@@ -117,3 +117,23 @@ def test_office_renderings_build_the_marts_of_the_text(documents_run, ext):
         "select distinct sheet_name from raw.source_lines where source_file = ?", [f"office/{SAMPLE}.{ext}"]
     )
     assert sheets == ([("报表",)] if ext == "xlsx" else [(None,)])
+
+
+def test_target_forms_fiscal_part_of_the_project_funds_reaches_fct_report(documents_run):
+    # 01 pp.31–35: each 财政项目支出绩效目标填报表 prints 项目资金总额 N, 其中：财政资金 M (元)
+    got = documents_run.query(
+        "select report_seq, project_name, project_total_yuan, project_total_fiscal_yuan from marts.fct_report"
+        " where source_file = ? and report_type = 'target' order by report_seq",
+        ["01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf"],
+    )
+    assert [(name, str(total), str(fiscal)) for _seq, name, total, fiscal in got] == [
+        ("新建万里街道社区公共服务中心", "4100000.00", "4100000.00"),
+        ("就业援助基地补贴", "6351000.00", "6351000.00"),
+        ("社区环境整治和建设经费", "4563800.00", "4563800.00"),
+        ("各类工作经费", "7595500.00", "7595500.00"),
+        ("公共服务设施运行经费", "10903043.00", "10903043.00"),
+    ]
+    # a report of another kind has no such figure
+    assert documents_run.query(
+        "select count(*) from marts.fct_report where report_type <> 'target' and project_total_fiscal_yuan is not null"
+    ) == [(0,)]

@@ -127,6 +127,50 @@ def test_monitoring_tables_reach_the_marts(templates_run):
         " and severity <> 'hint'") == []
 
 
+def test_monitoring_goals_levels_and_forecast_reach_the_marts(templates_run):
+    """The rest of the 执行监控表's fields in the marts: goals, the printed 主管部门及代码, unit, levels, and
+    whether the full-year forecast meets the target; the .xls and the .xlsx alike."""
+    per_file = []
+    for name in MONITORING:
+        reports = templates_run.query(
+            "select report_seq, money_unit, goal_expected, goal_actual, extra_fields from marts.fct_report"
+            " where source_file = ? order by 1",
+            [name],
+        )
+        levels = templates_run.query(
+            "select level1, level2, achievement, forecast_achievement from marts.fct_indicator"
+            " where source_file = ? order by report_seq, indicator_seq",
+            [name],
+        )
+        per_file.append((reports, levels))
+    assert per_file[0] == per_file[1]
+    reports, levels = per_file[0]
+    assert [r[:2] for r in reports] == [(1, "万元"), (2, "万元")]
+    assert reports[1][2:4] == ("新建实验室10个，受益学生8000人。", "已建成实验室2个，设备验收合格。")
+    assert {r[4] for r in reports} == {'{"主管部门及代码": "[105]教育部"}'}
+    assert [lv[:2] for lv in levels[:3]] == [("产出指标", "数量指标")] * 2 + [("产出指标", "质量指标")]
+    assert levels[6][:2] == ("满意度指标", "服务对象满意度指标")
+    # ≥5000人 against 3200人 so far: not met yet; the forecast 5100人 meets it
+    assert levels[0][2:] == ("not_met", "met")
+    assert [lv[3] for lv in levels] == [
+        "met", "not_met", "met", "met", "met", "met", "met", "unknown", "met", "not_met", "met"]
+
+
+def test_a_report_without_its_year_takes_the_files_year_in_the_warehouse(templates_run):
+    # raw/000 line 693: a 自评表 printed without its (2024年度) line; every other table of the file says 2024
+    sample = "000_2cba3ecfd7271be6.txt"
+    assert templates_run.query(
+        "select line_no, severity, code from raw.parse_issues where source_file = ? and line_no = 693 order by code",
+        [sample],
+    ) == [(693, "info", "missing_fiscal_year"), (693, "info", "report_year_from_file")]
+    assert templates_run.query(
+        "select project_name, fiscal_year from marts.fct_report where source_file = ? and line_start = 693", [sample]
+    ) == [("网络信息系统运行与维护", 2024)]
+    assert templates_run.query(
+        "select count(distinct fiscal_year), min(fiscal_year) from marts.fct_report where source_file = ?", [sample]
+    ) == [(1, 2024)]
+
+
 def test_a_narrative_and_its_tables_published_apart_are_one_document(templates_run):
     # 14 (the 说明, cover title 江苏省人大常委会办公厅2019年度部门预算公开) and 15 (the tables, 部门 line)
     # are one department-year: 14's amounts are compared with 15's tables (p.12 and p.15 of 14:

@@ -1,6 +1,7 @@
 """The dbt project as assets: seeds, staging views and marts, downstream of the raw tables."""
 
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -8,7 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from pydantic import Field
 
 from ..publish import build_path
 from ..resources import FiscalWarehouse
@@ -91,11 +94,68 @@ def dbt_target(db_path: Path, alias: Path | None = None) -> Iterator[Path]:
             alias.unlink()
 
 
+# The incremental marts (macros/incremental.sql) are only right if the rows they keep were made
+# by the same SQL: a warehouse whose marts another version of the dbt project built is rebuilt whole.
+BUILD_STATE = "raw.dbt_build_state"
+PROJECT_PARTS = ("models", "macros", "seeds", "dbt_project.yml")
+
+
+def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    """A hash of every file that decides what the marts hold (models, macros, seeds, dbt_project.yml)."""
+    digest = hashlib.sha256()
+    for part in PROJECT_PARTS:
+        root = project_dir / part
+        for path in sorted([root] if root.is_file() else (p for p in root.rglob("*") if p.is_file())):
+            digest.update(path.relative_to(project_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def built_fingerprint(db_path: Path) -> str | None:
+    """The project fingerprint the warehouse's marts were last built with; None for a new warehouse."""
+    if not db_path.exists():
+        return None
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        try:
+            row = con.execute(f"select project_fingerprint from {BUILD_STATE}").fetchone()
+        except duckdb.CatalogException:
+            return None
+    return row[0] if row else None
+
+
+def record_build(db_path: Path, fingerprint: str, full_refresh: bool) -> None:
+    with duckdb.connect(str(db_path)) as con:
+        con.execute("create schema if not exists raw")
+        con.execute(
+            f"create or replace table {BUILD_STATE} as "
+            "select ? as project_fingerprint, ? as full_refresh, current_timestamp as built_at",
+            [fingerprint, full_refresh],
+        )
+
+
+class DbtBuildConfig(dg.Config):
+    full_refresh: bool = Field(
+        default=False,
+        description="Rebuild every mart from all files (dbt --full-refresh), not only the changed files' rows.",
+    )
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=FiscalDbtTranslator())
-def fiscal_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: FiscalWarehouse):
-    """`dbt build`: seeds, staging, marts and their tests (reported as asset checks)."""
+def fiscal_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: FiscalWarehouse, config: DbtBuildConfig
+):
+    """`dbt build`: seeds, staging, marts and their tests (reported as asset checks).
+
+    The fact marts are incremental: only the files the load touched are rebuilt, unless the run
+    asks for a full refresh or the dbt project changed since the marts were built.
+    """
+    db_path = warehouse.build_db()
+    fingerprint = project_fingerprint()
+    full_refresh = config.full_refresh or built_fingerprint(db_path) != fingerprint
+    context.log.info(f"dbt build: {'full refresh' if full_refresh else 'incremental (changed files only)'}")
     # dbt sees the run's build file under the fixed name <warehouse>.build, so its parse is reused
-    with dbt_target(warehouse.build_db(), alias=build_path(warehouse.published_settings().db_path)) as path:
+    with dbt_target(db_path, alias=build_path(warehouse.published_settings().db_path)) as path:
         target = run_target_path(context.run_id, profile_path=str(path))
         # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
-        yield from dbt.cli(["build", "--no-use-colors"], context=context, target_path=target).stream()
+        args = ["build", "--no-use-colors", *(["--full-refresh"] if full_refresh else [])]
+        yield from dbt.cli(args, context=context, target_path=target).stream()
+    record_build(db_path, fingerprint, full_refresh)

@@ -11,7 +11,9 @@ from ..loading import RAW_TABLES, create_raw_tables, sync_raw
 from ..resources import FiscalWarehouse
 from ..review_decisions import decisions_file, load_decisions
 
-RAW_KEYS = [dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files", "review_decisions"]]
+RAW_KEYS = [
+    dg.AssetKey(["raw", table]) for table in [*RAW_TABLES, "source_files", "review_decisions", "changed_files"]
+]
 # A new warehouse file is written in a storage format the DuckDB CLI on PyPI (duckdb-cli 1.5,
 # `make sql`) and other 1.x clients can open; later connections keep the file's format.
 NEW_FILE_CONFIG = {"storage_compatibility_version": "v1.5.0"}

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from . import vocabulary
 from .text import Line, norm
 
-SELF_EVAL = "self_eval"
-TRACKING = "tracking"
-BUDGET = "budget"
+SELF_EVAL = vocabulary.SELF_EVAL
+TRACKING = vocabulary.TRACKING
+BUDGET = vocabulary.BUDGET
 
 _MAX_TITLE_LEN = 60  # a title is a short line; prose mentioning a title is not one
 _BUDGET_TITLE = vocabulary.BUDGET_TITLE
@@ -36,13 +36,10 @@ class Segment:
 def report_family(line: Line) -> str | None:
     """The family whose table this line titles, if it is a report title."""
     key = line.key
-    if not key or len(key) > _MAX_TITLE_LEN:
+    # Every report title ends in …表 (自评表, 跟踪表, 监控表): most lines are out after one test.
+    if "表" not in key or len(key) > _MAX_TITLE_LEN:
         return None
-    if "绩效自评表" in key:
-        return SELF_EVAL
-    if "绩效跟踪表" in key or vocabulary.is_monitoring_title(key):
-        return TRACKING
-    return None
+    return vocabulary.report_title_family(key)
 
 
 def is_budget_anchor(line: Line) -> bool:
@@ -60,7 +57,8 @@ def is_budget_anchor(line: Line) -> bool:
 
 def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
     """Return (segments in document order, lines outside every segment)."""
-    has_budget = any(is_budget_anchor(line) for line in lines)
+    anchors = {line.no for line in lines if is_budget_anchor(line)}  # each line tested once
+    has_budget = bool(anchors)
     segments: list[Segment] = []
     outside: list[Line] = []
     budget_lines: list[Line] = []
@@ -77,7 +75,7 @@ def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
         if family is not None:
             close()
             current = (family, [line])
-        elif current is not None and not is_budget_anchor(line):
+        elif current is not None and line.no not in anchors:
             current[1].append(line)
         else:
             close()

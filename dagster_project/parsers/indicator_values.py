@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from .amounts import CHINESE_NUMBER, NUMBER, chinese_number, parse_amount
+
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 QUALITATIVE, RANGE = "qualitative", "range"
 
@@ -60,9 +62,7 @@ _UNIT_WORDS = frozenset({
     "所", "台", "套", "篇", "期", "批", "名", "位", "处", "条", "座", "间", "张", "台次", "门", "节", "部", "种", "类",
     "平方米", "米", "公里", "千米", "吨", "亩", "岁", "床", "张次", "单", "宗", "户次", "批次", "班", "场次", "课", "学时",
 })
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
-_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[零一二两三四五六七八九十百千]+"
+_NUMBER = rf"[+-]?{NUMBER}|{CHINESE_NUMBER}"
 _WIDE = str.maketrans("（）＜＞＝％．，～：", "()<>=%.,~:")
 
 _VALUE_RE = re.compile(
@@ -99,25 +99,8 @@ def _normal(text: str) -> str:
 
 def _number(token: str) -> Decimal | None:
     if token[0].isdigit() or token[0] in "+-":
-        return Decimal(token.replace(",", ""))
-    return _chinese_number(token)
-
-
-def _chinese_number(token: str) -> Decimal | None:
-    """二 → 2, 十二 → 12, 一百零五 → 105, 三千 → 3000; anything else (二二, 百百) is not a number."""
-    total, digit, last_multiplier = 0, None, 10_000
-    for ch in token:
-        if ch in _CN_DIGITS:
-            if digit:  # two digits in a row (二二): not a number
-                return None
-            digit = _CN_DIGITS[ch]
-        else:
-            multiplier = _CN_MULTIPLIERS[ch]
-            if multiplier >= last_multiplier or digit == 0:
-                return None
-            total += (1 if digit is None else digit) * multiplier
-            digit, last_multiplier = None, multiplier
-    return Decimal(total + (digit or 0))
+        return parse_amount(token)
+    return chinese_number(token)
 
 
 def _unit(raw: str) -> tuple[bool, str | None]:

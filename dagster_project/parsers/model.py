@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .records import SourceLine
+from .text import glue
 
 ROW = "row"
 PROSE = "prose"
@@ -97,11 +98,4 @@ def _one_line(text: str | None) -> str:
         return ""
     parts = [p.strip() for p in str(text).replace("\r", "\n").replace("\t", " ").split("\n")]
     parts = [p for p in parts if p]
-    if not parts:
-        return ""
-    out = parts[0]
-    for piece in parts[1:]:
-        if out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
-            out += " "
-        out += piece
-    return out
+    return glue(parts) if parts else ""

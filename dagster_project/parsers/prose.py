@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from . import vocabulary
 from .records import BOILERPLATE, NARRATIVE, TITLE
 
 # Words a short heading ends with (一、项目概述, 三、项目实施依据, 年度预算安排 …).
@@ -35,7 +36,7 @@ def prose_kind(key: str) -> str:
     if (
         len(key) <= 40
         and not re.search(r"[。；;，,]", key)
-        and (re.match(r"^[一二三四五六七八九十]+、", key) or key.endswith(_HEADING_END))
+        and (vocabulary.HEADING_ORDINAL.match(key) or key.endswith(_HEADING_END))
     ):
         return TITLE
     return NARRATIVE

@@ -28,136 +28,41 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from . import vocabulary
+from .amounts import is_plain_number as _is_plain_key
 from .amounts import money_unit, parse_amount
 from .ledger import Ledger
 from .records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
 from .text import Line, join_wrapped, norm, value_or_none
 
-SELF_EVAL = "self_eval"
-TRACKING = "tracking"
+SELF_EVAL = vocabulary.SELF_EVAL
+TRACKING = vocabulary.TRACKING
 
 # ---------------------------------------------------------------- vocabulary
+# Titles, labels, level words, years and periods: parsers/vocabulary.py.
 
-_YEAR = re.compile(r"[(（]?\s*(\d{4})\s*年度\s*[)）]?")
-_PERIOD = re.compile(r"(\d{4})年(\d{1,2})月(?:\d{1,2}日)?(?:至|到|-|~|—|–|－)+(\d{4})年(\d{1,2})月")
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-# 一级指标: a closed family of stems (成本/产出/效益/效果/满意度/影响力…) + 指标/目标.
-_LEVEL1 = re.compile(r"^(成本|产出|效益|效果|满意度|影响力?|投入|过程|管理)(指标|目标)$")
-# 二级指标: what the label measures, ending in 指标 (数量指标, 经济成本指标,
-# 社会效益指标, 可持续影响指标, 服务对象满意度指标, 生态环境成本指标 …).
-_LEVEL2_STRICT = re.compile(
-    r"^[\u4e00-\u9fff]{0,8}(数量|质量|时效|时间|进度|成本|效益|影响|满意度|效率)指标$"
-)
-_LEVEL2_LOOSE = re.compile(r"^[\u4e00-\u9fff]{2,8}指标$")
-_COLUMN_WORDS = {"一级指标", "二级指标", "三级指标", "绩效指标", "指标"}
-_OUTER_LABELS = {"绩效指标", "绩效", "指标"}
-
-_FUND_SOURCES = (
-    ("total", re.compile(r"^年度资金总额$|^资金总额$|^合计$")),
-    # 当年财政拨款; the central template prints 其中：财政拨款
-    ("current_year_appropriation", re.compile(r"^(其中[:：]?)?(当年)?财政拨款(资金)?$")),
-    ("carryover", re.compile(r"^(其中[:：]?)?上年结转(资金)?$")),
-    ("other", re.compile(r"^(其中[:：]?)?其他资金$")),
-)
-
-# Fund columns, canonical order per family; the header's own order wins when complete.
-_FUND_COLUMNS = {
-    SELF_EVAL: ("budget_initial", "budget_adjusted", "executed", "weight", "execution_rate_pct", "score"),
-    TRACKING: ("budget_initial", "budget_tracking", "executed", "execution_rate_pct"),
-}
-
-# Indicator value columns after the 三级指标 name, per family.
-_INDICATOR_COLUMNS = {
-    SELF_EVAL: ("target_text", "actual_text", "weight", "score", "deviation_reason"),
-    TRACKING: ("target_text", "planned_text", "actual_text", "deviation_reason"),
-}
-
-_GOAL_LABELS = {"年度总体目标", "总体目标", "预期目标", "实际完成情况", "跟踪期实际完成情况", "年度目标"}
+_YEAR = vocabulary.REPORT_YEAR
+_PERIOD = vocabulary.TRACKING_PERIOD
+_PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
+_FUND_COLUMNS = vocabulary.FUND_COLUMNS
+_INDICATOR_COLUMNS = vocabulary.INDICATOR_COLUMNS
+_HEADER_LABELS = vocabulary.labels(SELF_EVAL)  # the same header fields in both families
+_GOAL_LABELS = vocabulary.GOAL_LABELS
 _GOAL_LABELS_OR_EMPTY = _GOAL_LABELS | {""}
-
-
-def fund_column(label: str, family: str) -> str | None:
-    """Which fund column a header cell names (None if it names none)."""
-    k = norm(label)
-    if not k:
-        return None
-    if "预计" in k:  # 全年预计执行数 (central 执行监控表): a forecast, not an execution so far
-        return "forecast_executed"
-    if "执行率" in k:
-        return "execution_rate_pct"
-    if "执行数" in k or "实际支出" in k:
-        return "executed"
-    if "年初" in k:
-        return "budget_initial"
-    if "跟踪期预算" in k or ("跟踪" in k and "预算" in k):
-        return "budget_tracking" if family == TRACKING else "budget_adjusted"
-    if "全年预算" in k or "调整后预算" in k or "调整预算" in k:
-        return "budget_adjusted"
-    if k in ("分值", "分数", "权重", "权重分") or k.startswith("分值"):
-        return "weight"
-    if k == "得分" or k.startswith("得分"):
-        return "score"
-    return None
-
-
-def indicator_column(label: str) -> str | None:
-    """Which indicator column a header cell names."""
-    k = norm(label)
-    if not k:
-        return None
-    if "一级指标" in k:
-        return "level1"
-    if "二级指标" in k:
-        return "level2"
-    if "三级指标" in k:
-        return "indicator_name"
-    if "预计" in k:  # 全年预计完成值 / 全年预计执行数 (central 执行监控表)
-        return "forecast_text"
-    if "指标值" in k:
-        return "target_text"
-    if "计划完成" in k:
-        return "planned_text"
-    if "实际完成" in k or "执行数" in k or "执行情况" in k:  # 1-7月执行数: done so far
-        return "actual_text"
-    if "偏差" in k or "改进措施" in k:
-        return "deviation_reason"
-    if "可能性" in k:  # 完成目标可能性
-        return "completion_likelihood"
-    if k == "备注":
-        return "remarks"
-    if k in ("分值", "分数", "权重"):
-        return "weight"
-    if k == "得分":
-        return "score"
-    return None
+fund_column = vocabulary.fund_column
+indicator_column = vocabulary.indicator_column
 
 
 def is_level1(cell: str) -> bool:
-    return bool(_LEVEL1.match(norm(cell)))
+    return vocabulary.is_level1(norm(cell), SELF_EVAL)
 
 
 def is_level2(cell: str, strict: bool = True) -> bool:
-    return _is_level2_key(norm(cell), strict)
-
-
-def _is_level2_key(k: str, strict: bool = True) -> bool:
-    """is_level2 on an already normalised cell (hot loops keep the key)."""
-    if k in _COLUMN_WORDS or _LEVEL1.match(k):
-        return False
-    if _LEVEL2_STRICT.match(k):
-        return True
-    return not strict and bool(_LEVEL2_LOOSE.match(k))
+    return vocabulary.is_level2(norm(cell), SELF_EVAL, strict)
 
 
 def is_plain_number(cell: str) -> bool:
     return _is_plain_key(norm(cell))
-
-
-def _is_plain_key(k: str) -> bool:
-    """is_plain_number on a normalised cell. A match ends in a digit; testing that
-    first spares the regex call for the many text cells."""
-    return k[-1:].isdigit() and _PLAIN_NUMBER.match(k) is not None
 
 
 def _is_pair_cell(cell: str, plain: bool) -> bool:
@@ -165,16 +70,10 @@ def _is_pair_cell(cell: str, plain: bool) -> bool:
     return plain or value_or_none(cell) is None
 
 
-# An ASCII number is its own cleaned value and parses as is (see amounts.parse_amount).
-_ASCII_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
-
-
 def _number(cell: str | None) -> Decimal | None:
-    if cell is None:
-        return None
-    if _ASCII_NUMBER.fullmatch(cell):  # most weight/score/amount cells: skip the cleaning
-        return Decimal(cell)
-    return parse_amount(value_or_none(cell))
+    # most weight/score/amount cells are plain numbers and need no cleaning (parse_amount's fast path)
+    value = parse_amount(cell)
+    return value if value is not None else parse_amount(value_or_none(cell))
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -283,17 +182,14 @@ def _dispatch(st: _State, line: Line) -> None:
         st.mark(line, TITLE)
         return
     # A repeated title (page break) inside the segment.
-    if ("绩效自评表" in key or "绩效跟踪表" in key) and len(key) <= 60:
+    if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
         st.mark(line, TITLE)
         return
-    if key.startswith("跟踪时段") or ("跟踪时段" in key and _PERIOD.search(key)):
+    if key.startswith(_PERIOD_LABEL) or (_PERIOD_LABEL in key and _PERIOD.search(key)):
         _period(st, line, key)
         return
-    if "项目名称" in keys:
-        _label_values(st, line, {"项目名称": "project_name"})
-        return
-    if "主管部门" in keys or "实施单位" in keys:
-        _label_values(st, line, {"主管部门": "supervising_dept", "实施单位": "implementing_unit"})
+    if any(k in _HEADER_LABELS for k in keys):
+        _label_values(st, line, _HEADER_LABELS)
         return
     if _is_fund_header(line, st.family):
         _fund_header(st, line)
@@ -308,10 +204,10 @@ def _dispatch(st: _State, line: Line) -> None:
     if _is_indicator_header(keys_text):
         _indicator_header(st, line)
         return
-    if "总分" in keys or "合计得分" in keys:
+    if any(label in keys for label in vocabulary.TOTAL_LABELS):
         _total_row(st, line, keys)
         return
-    if "评分等级" in keys or "等级" in keys:
+    if any(label in keys for label in vocabulary.GRADE_LABELS):
         _grade_row(st, line, keys)
         return
     if st.family == TRACKING and _tracking_closing(st, line, keys, keys_text):
@@ -363,7 +259,7 @@ def _label_values(st: _State, line: Line, labels: dict[str, str]) -> None:
             continue
         value = None
         for nxt in cells[i + 1 :]:
-            if norm(nxt) in labels or norm(nxt) in ("主管部门", "实施单位", "项目名称"):
+            if norm(nxt) in labels or norm(nxt) in _HEADER_LABELS:
                 break
             if nxt:
                 value = value_or_none(nxt)
@@ -387,7 +283,7 @@ def _label_values(st: _State, line: Line, labels: dict[str, str]) -> None:
 
 def _is_fund_header(line: Line, family: str) -> bool:
     key = line.key
-    if not ("项目资金" in key or "预算执行情况" in key or "资金情况" in key):
+    if not any(word in key for word in vocabulary.FUND_BLOCK_WORDS):
         return False
     return money_unit(key) is not None or sum(1 for c in line.texts if fund_column(c, family)) >= 2
 
@@ -441,10 +337,7 @@ def _fund_source(keys: tuple[str, ...]) -> tuple[str, int] | None:
 
 @lru_cache(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
 def fund_source_of(key: str) -> str | None:
-    for source, pattern in _FUND_SOURCES:
-        if pattern.match(key):
-            return source
-    return None
+    return vocabulary.fund_source_of(key)
 
 
 def _fund_row(st: _State, line: Line, source: str, label_at: int) -> None:
@@ -535,7 +428,11 @@ def _is_goal_label_row(keys: tuple[str, ...]) -> bool:
     labels = [k for k in keys if k]
     if not labels:
         return False
-    return "预期目标" in labels or "年度总体目标" in labels or any(k.endswith("实际完成情况") for k in labels)
+    return (
+        vocabulary.GOAL_EXPECTED in labels
+        or vocabulary.GOAL_ANNUAL_BLOCK in labels
+        or any(k.endswith(vocabulary.GOAL_ACTUAL_SUFFIX) for k in labels)
+    )
 
 
 def _goal_label_row(st: _State, line: Line) -> None:
@@ -543,9 +440,9 @@ def _goal_label_row(st: _State, line: Line) -> None:
     exp_idx = act_idx = None
     for i, cell in enumerate(line.cells):
         k = norm(cell)
-        if k == "预期目标":
+        if k == vocabulary.GOAL_EXPECTED:
             exp_idx = i
-        elif k.endswith("实际完成情况"):
+        elif k.endswith(vocabulary.GOAL_ACTUAL_SUFFIX):
             act_idx = i
     if exp_idx is not None or act_idx is not None:
         st.goal_cols = (exp_idx, act_idx)
@@ -583,9 +480,9 @@ def _is_indicator_header(joined: str) -> bool:
     if "指标" not in joined:  # every header word below contains 指标; most rows have none
         return False
     return (
-        "三级指标" in joined
-        or ("一级指标" in joined and "二级指标" in joined)
-        or ("指标值" in joined and ("一级指标" in joined or "分值" in joined))
+        vocabulary.NAME_COLUMN in joined
+        or (vocabulary.LEVEL1_COLUMN in joined and vocabulary.LEVEL2_COLUMN in joined)
+        or ("指标值" in joined and (vocabulary.LEVEL1_COLUMN in joined or "分值" in joined))
     )
 
 
@@ -618,12 +515,13 @@ def _strip_labels(
         at, text = rest[0]
         k = keys[at]
         remaining = len(rest) - 1
-        if k in _OUTER_LABELS and remaining >= 1:
+        if k in vocabulary.GRID_OUTER_LABELS and remaining >= 1:
             pass  # the outer 「绩效指标」 column
-        elif level1 is None and level2 is None and _LEVEL1.match(k):
+        elif level1 is None and level2 is None and vocabulary.is_level1(k, SELF_EVAL):
             level1 = _label_text(text)
         elif level2 is None and (
-            _is_level2_key(k) or (remaining >= needed_after and _is_level2_key(k, strict=False))
+            vocabulary.is_level2(k, SELF_EVAL)
+            or (remaining >= needed_after and vocabulary.is_level2(k, SELF_EVAL, strict=False))
         ):
             level2 = _label_text(text)
         else:
@@ -716,7 +614,7 @@ def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: 
         name, *others = texts
         values = dict(zip(("target_text", "actual_text", "deviation_reason"), others))
         if len(others) > 3:
-            values["deviation_reason"] = " ".join(others[2:])
+            values["deviation_reason"] = join_wrapped(others[2:])
         return (
             name,
             values,
@@ -833,7 +731,7 @@ def _total_row(st: _State, line: Line, keys: list[str]) -> None:
     if "total_line_no" in st.fields:
         st.issue(line.no, "duplicate_total_row")
         return
-    cells = _numbers_after(line, keys, ("总分", "合计得分"))
+    cells = _numbers_after(line, keys, vocabulary.TOTAL_LABELS)
     numbers = [c for c in cells if value_or_none(c) is not None]
     st.fields["total_line_no"] = line.no
     if numbers:
@@ -849,7 +747,7 @@ def _grade_row(st: _State, line: Line, keys: list[str]) -> None:
     _flush_pending_deviation(st)
     st.section = "closing"
     st.closing_field = None
-    values = [value_or_none(c) for c in _numbers_after(line, keys, ("评分等级", "等级"))]
+    values = [value_or_none(c) for c in _numbers_after(line, keys, vocabulary.GRADE_LABELS)]
     values = [v for v in values if v]
     if not values:
         st.issue(line.no, "missing_value", label="评分等级")
@@ -859,15 +757,11 @@ def _grade_row(st: _State, line: Line, keys: list[str]) -> None:
     st.mark(line, FIELD)
 
 
-_CLOSING_LABELS = (
-    ("年度项目预算完成可能性", "budget_completion_likelihood"),
-    ("年度绩效目标完成可能性", "goal_completion_likelihood"),
-    ("纠偏措施", "corrective_measures"),
-)
+_CLOSING_LABELS = vocabulary.TRACKING_CLOSING_LABELS
 
 
 # Any word a closing row needs in one of its cell keys (a cheap first test).
-_CLOSING_WORDS = re.compile("|".join(["总体判断", *(label for label, _ in _CLOSING_LABELS)]))
+_CLOSING_WORDS = re.compile("|".join([vocabulary.TRACKING_JUDGEMENT, *(label for label, _ in _CLOSING_LABELS)]))
 
 
 def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: str) -> bool:
@@ -879,7 +773,7 @@ def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: 
         for label, name in _CLOSING_LABELS
         if k == label or (k.endswith(label) and len(k) <= len(label) + 8)
     ]
-    judgement = any("总体判断" in k for k in keys)
+    judgement = any(vocabulary.TRACKING_JUDGEMENT in k for k in keys)
     if not hits and not judgement:
         return False
     _flush_pending_deviation(st)
@@ -889,7 +783,7 @@ def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: 
         return True
     for pos, (i, name) in enumerate(hits):
         end = hits[pos + 1][0] if pos + 1 < len(hits) else len(line.cells)
-        parts = [c for c, k in zip(line.cells[i + 1 : end], keys[i + 1 : end]) if c and "总体判断" not in k]
+        parts = [c for c, k in zip(line.cells[i + 1 : end], keys[i + 1 : end]) if c and vocabulary.TRACKING_JUDGEMENT not in k]
         st.fields.setdefault(name + "_parts", []).extend(parts)
         st.closing_field = name
     st.mark(line, FIELD)

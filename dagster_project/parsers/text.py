@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .frozen import frozen_record
+
 # The markup the converters really leave in exports: a tag of a known HTML name (opening, closing
 # or self-closing, with or without attributes) and an entity. Anything else with < or > is the
 # document's text (投诉率<1%，满意度>90%, 《关于转发<…实施意见>的通知》) and stays as printed.
@@ -58,7 +60,7 @@ class _lazy:
         return value
 
 
-@dataclass(frozen=True)
+@frozen_record  # one per input line
 class Line:
     """One input line: its 1-based number, raw text and cleaned TAB cells."""
 
@@ -204,6 +206,8 @@ def clean_cell(cell: str) -> str:
     """Strip HTML tags and decode entities (markup only, see _TAG), fold runs of spaces, trim."""
     if not cell:
         return cell
+    if _NEEDS_CLEANING.search(cell) is None and "\t" not in cell:
+        return cell.strip()  # the usual cell (and any cell cleaned before): nothing but trimming to do
     if "<" in cell:
         cell = _TAG.sub(" ", cell)
     if "&" in cell:  # after the tags: an escaped &lt;1% is text, never a tag
@@ -256,12 +260,21 @@ def join_wrapped(parts: list[str]) -> str | None:
         piece = clean_cell(parts[0])
         return None if piece in _BLANKS else piece
     pieces = [p for p in map(value_or_none, parts) if p]
-    if not pieces:
-        return None
+    return glue(pieces) if pieces else None
+
+
+def glue(pieces: list[str]) -> str:
+    """The one wrap-joining rule, on a cell's non-empty pieces: Chinese wraps mid-word, so the
+    pieces join without a space, except between two Latin words ('ISO' + '9001' → 'ISO 9001');
+    a figure wraps mid-number in a narrow column, so two digits join without one ('1,234' + '56')."""
     out = pieces[0]
     for piece in pieces[1:]:
-        # Keep a space only between two Latin/digit characters.
-        if out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+        if latin_pair(out[-1], piece[0]):
             out += " "
         out += piece
     return out
+
+
+def latin_pair(a: str, b: str) -> bool:
+    """Two characters a wrap between keeps a space for (see glue)."""
+    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum() and not (a.isdigit() and b.isdigit())

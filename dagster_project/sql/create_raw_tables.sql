@@ -42,6 +42,7 @@ create table if not exists raw.reports (
     project_code                 varchar,          -- targets: 项目编码 as printed
     project_total_amount         decimal(24, 6),   -- targets: 项目总金额（中期规划）
     project_total_unit           varchar,
+    project_total_fiscal_amount  decimal(24, 6),   -- targets: 项目资金总额's 其中：财政资金, in project_total_unit
     extra_fields                 varchar           -- targets: further label/value pairs (JSON object)
 );
 -- Columns added after the first release: a warehouse built before them gets them here.
@@ -49,6 +50,7 @@ alter table raw.reports add column if not exists project_code varchar;
 alter table raw.reports add column if not exists project_total_amount decimal(24, 6);
 alter table raw.reports add column if not exists project_total_unit varchar;
 alter table raw.reports add column if not exists extra_fields varchar;
+alter table raw.reports add column if not exists project_total_fiscal_amount decimal(24, 6);
 
 create table if not exists raw.fund_rows (
     source_file        varchar not null,
@@ -214,4 +216,10 @@ create table if not exists raw.rejected_versions (
     sha256      varchar not null,
     code        varchar not null,
     rejected_at timestamp not null
+);
+
+-- The files whose raw rows the last load wrote or deleted (added, changed, removed, or their
+-- issues changed): the incremental marts replace exactly these files' rows (dbt/macros/incremental.sql).
+create table if not exists raw.changed_files (
+    source_file varchar primary key
 );

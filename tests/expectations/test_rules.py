@@ -32,6 +32,11 @@ APPROPRIATION = "2020年部门财政拨款收支预算总表"
 ECONOMIC = "2020年部门一般公共预算拨款基本支出经济分类预算表"
 THREE_PUBLIC = "部门“三公”经费和机关运行经费预算表"
 GOV_FUND = "2020年部门政府性基金预算支出功能分类预算表"
+# the twelve tables of a Jiangsu budget as …/real/09 (2019) titles them
+JIANGSU_2019 = ("收支预算总表", "收入预算总表", "支出预算总表", "财政拨款收支预算总表", "财政拨款支出预算表",
+                "财政拨款基本支出预算表", "一般公共预算支出预算表", "一般公共预算基本支出预算表",
+                "“三公”经费、会议费、培训费支出预算表", "政府性基金预算支出预算表",
+                "一般公共预算机关运行经费支出预算表", "政府采购支出预算表")
 
 
 def passing_raw() -> dict[str, list[dict]]:
@@ -175,6 +180,10 @@ def failing_raw() -> dict[str, list[dict]]:
         # a 2020 Shanghai budget with seven of its template's eight tables: the 三公 table is missing
         *(budget_table("missing.txt", seq, title, 100 * seq)
           for seq, title in enumerate((SUMMARY, INCOME, EXPENDITURE, APPROPRIATION, GPB, GOV_FUND, ECONOMIC), 1)),
+        # a Jiangsu 2019 budget (公开01表 … 公开12表) with eleven of its template's twelve tables: no 政府采购
+        *(budget_table("jiangsu_missing.pdf", seq, title, 100 * seq, money_unit="万元", year=2019,
+                       department="江苏省人民检察院")
+          for seq, title in enumerate(JIANGSU_2019[:11], 1)),
         # a narrative-only file's stray table title (under half of a template): not checked
         budget_table("narrative_only.txt", 1, "十二、政府采购支出预算表", 10, year=2019),
     ]
@@ -276,6 +285,9 @@ EXPECTED = [
     (("budget_table_missing", "warning", "missing.txt", None, None, THREE_PUBLIC,
       f"《{THREE_PUBLIC}》", "未找到", 100),
      ["missing.txt", "上海市区级部门预算模板（2020 年共 8 张标准表）", "文件中未找到"]),
+    (("budget_table_missing", "warning", "jiangsu_missing.pdf", None, None, "政府采购支出预算表",
+      "《政府采购支出预算表》", "未找到", 100),
+     ["jiangsu_missing.pdf", "江苏省省级部门预算模板（2019 年共 12 张标准表）", "文件中未找到"]),
     (("narrative_amount_mismatch", "error", "narr.txt", None, None, "一般行政管理事务",
       "215124774.00", "196019200.00", 5),
      ["一般行政管理事务", "19,601.92 万元", "21,512.48 万元"]),
@@ -347,18 +359,19 @@ def test_column_sums_include_three_public_table(checked):
 
 def test_budget_table_missing_checks_whole_documents_of_a_template_only(checked):
     summary, rows, db = checked
-    found = [(r["source_file"], r["subject"]) for r in rows if r["check_name"] == "budget_table_missing"]
-    assert found == [("missing.txt", THREE_PUBLIC)]
+    found = sorted((r["source_file"], r["subject"]) for r in rows if r["check_name"] == "budget_table_missing")
+    assert found == [("jiangsu_missing.pdf", "政府采购支出预算表"), ("missing.txt", THREE_PUBLIC)]
     with duckdb.connect(str(db), read_only=True) as con:
         checked_files = con.execute(
             "select source_file, template, count(*), sum(tables_found) from quality.chk_budget_table_missing "
             "group by all order by 1"
         ).fetchall()
-    # budget_ok.txt: eight of eight; missing.txt: seven; files with a table or two are not budgets to check;
-    # the empty-table cases hold the nine tables of a 2023 budget
+    # budget_ok.txt: eight of eight; missing.txt: seven; jiangsu_missing.pdf: eleven of the Jiangsu twelve;
+    # files with a table or two are not budgets to check; the empty-table cases hold the nine tables of a 2023 budget
     empty_cases = [(f"empty_{case}.pdf", "shanghai", 9, 9) for case in ("bare", "ok", "said")]
-    assert checked_files == [("budget_ok.txt", "shanghai", 8, 8), *empty_cases, ("missing.txt", "shanghai", 8, 7)]
-    assert summary.by_check["budget_table_missing"].evaluated_count == 16 + 3 * 9
+    assert checked_files == [("budget_ok.txt", "shanghai", 8, 8), *empty_cases,
+                             ("jiangsu_missing.pdf", "jiangsu", 12, 11), ("missing.txt", "shanghai", 8, 7)]
+    assert summary.by_check["budget_table_missing"].evaluated_count == 16 + 3 * 9 + 12
 
 
 def test_summary_figures_are_compared_only_with_what_they_summarise(checked):

@@ -40,9 +40,10 @@ _UNIT_AFTER = re.compile(r"^(?:万元|元|万)")
 
 # Measured share (%) per file, pinned as floors; raise them when the parser improves.
 # Before issue 20 (same measure): 01 96.4, 03 100, 05 100, 09 84.3, 12 80.1, 13 7.6, 15 1.8, 16 100.
-# Issue 20 done-when: 01 99.1 (550/555), 09 100 (183), 13 100 (194), all others 100.
+# Issue 20 done-when: 01 100 (555; 99.1 until the forms' 其中：财政资金 were loaded), 09 100 (183),
+# 13 100 (194), all others 100.
 FLOORS = {
-    "real/01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf": 99.0,  # 5 left: the forms' 其中：财政资金 (see README)
+    "real/01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf": 100,
     "real/03_sh_putuo_shangwuwei_2025_dept_budget.pdf": 100,
     "real/05_sh_putuo_caizhengju_2025_dept_budget.pdf": 100,
     "real/09_jiangsu_jianchayuan_2019_dept_budget.pdf": 100,
@@ -78,11 +79,13 @@ def printed_amounts(path: Path) -> Counter:
 
 def loaded_amounts(result) -> Counter:
     """Each loaded value once per printed cell it came from: budget cells, prose amounts, and the
-    项目资金 block of the performance-target forms a budget ends with (fund rows, 项目资金总额)."""
+    项目资金 block of the performance-target forms a budget ends with (fund rows, 项目资金总额 and its
+    其中：财政资金)."""
     values = [c.amount for c in result.budget_cells if c.amount is not None]
     values += [n.amount for n in result.narrative_amounts]
     values += [getattr(f, m) for f in result.fund_rows for m in _FUND_MEASURES if getattr(f, m) is not None]
     values += [r.project_total_amount for r in result.reports if r.project_total_amount is not None]
+    values += [r.project_total_fiscal_amount for r in result.reports if r.project_total_fiscal_amount is not None]
     return Counter(Decimal(v).normalize() for v in values)
 
 

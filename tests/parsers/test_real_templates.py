@@ -148,6 +148,39 @@ def test_every_cell_has_its_own_key_and_wrapped_three_public_labels_are_joined()
     ]
 
 
+def test_header_labels_wrapped_around_the_main_row_and_three_level_headers():
+    """The rule that joins a label wrapped over header rows, on two more header shapes than the 三公 table."""
+
+    def measures(name: str, title_word: str) -> list[tuple[str, Decimal]]:
+        r = parsed(name)
+        table = next(t for t in r.budget_tables if title_word in t.table_title)
+        return [(c.measure, c.amount) for c in r.budget_cells if c.table_seq == table.table_seq]
+
+    # 2018 公开03表 支出预算总表 (p.15): 单位预留机动经 above the main row, 费 below it, blank between:
+    # one label, its figure under it (not "结转下年资金-费"); the parts add up to 合计 as printed
+    expense = measures("13_jiangsu_jianchayuan_2018_dept_budget.pdf", "支出预算总表")
+    assert expense == [
+        ("合计", D("21955.35")), ("基本支出", D("13994.31")), ("项目支出", D("5573.00")),
+        ("单位预留机动经费", D("2388.04")),
+    ]
+    assert sum(a for _, a in expense[1:]) == expense[0][1]
+    # 2017 三公 table (p.20): three header rows, each label whole on its own row; a label ending one
+    # (…费) is never glued to the one below it (公务用车购置及运行维护费 over 小计 | 公务用车购置费)
+    assert measures("12_jiangsu_renda_2017_dept_budget.pdf", "三公") == [
+        ("合计", D("2542.60")), ("“三公”经费-小计", D("833.60")), ("因公出国（境）费", D("222.50")),
+        ("公务用车购置及运行维护费-小计", D("183.60")), ("公务用车购置费", D("0")),
+        ("公务用车运行维护费", D("183.60")), ("公务接待费", D("427.50")), ("会议费", D("1305.25")),
+        ("培训费", D("403.75")),
+    ]
+    # Shanghai 2024 (p.31): the group 2024年“三公”经费预算数 ends a label: no wrap, sub-labels named
+    # after the group they sit under
+    assert measures("16_sh_putuo_wanli_jiedao_2024_dept_budget.pdf", "三公") == [
+        ("合计", D("47.91")), ("因公出国(境)费", D("0")), ("公务接待费", D("1.35")),
+        ("公务用车购置及运行费-小计", D("46.56")), ("公务用车购置及运行费-购置费", D("25")),
+        ("公务用车购置及运行费-运行费", D("21.56")), ("机关运行经费", D("443.18")),
+    ]
+
+
 def test_amounts_printed_a_line_below_their_subject_join_it():
     # Jiangsu 2018 公开06表 (p.16): 301 | 工资福利支出 | blank, and the next printed line | | | 10,204.52
     r = parsed("13_jiangsu_jianchayuan_2018_dept_budget.pdf")

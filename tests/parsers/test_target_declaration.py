@@ -9,8 +9,10 @@ over its rows, 不适用 rows, cells padded with TABs and newlines, a 21-digit
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,88 @@ def test_another_export_of_the_template_reads_by_meaning(parsed, tmp_path):
     assert fields(again) == fields(parsed)
     assert grid(again) == grid(parsed)
     assert {d.disposition for d in again.lines} == {"field", "title", "header"}
+
+
+def _workbook_as_printed() -> list[tuple[dict, list[tuple]]]:
+    """Each sheet read straight with openpyxl, independently of the readers and parser: its
+    "label：" pairs (the value is the next filled cell of the row) and its indicator rows
+    (every row under the 三级指标 header, up to 备注, with a filled 三级指标 / 目标值 / 指标解释 cell;
+    a merged 一级/二级 label applies to every row it spans)."""
+    import openpyxl
+
+    levels = ("一级指标", "二级指标", "三级指标", "目标值", "指标解释")
+    sheets = []
+    for ws in openpyxl.load_workbook(WORKBOOK).worksheets:
+        top_left = {
+            (r, c): (rng.min_row, rng.min_col)
+            for rng in ws.merged_cells.ranges
+            for r in range(rng.min_row, rng.max_row + 1)
+            for c in range(rng.min_col, rng.max_col + 1)
+        }
+
+        def value(r: int, c: int, ws=ws, top_left=top_left) -> str | None:  # 1-based, a merged cell's value
+            return text(ws.cell(*top_left.get((r, c), (r, c))).value) or None
+
+        head = next(r for r in range(1, ws.max_row + 1) if "三级指标" in [text(c.value) for c in ws[r]])
+        at = {text(c.value): c.column for c in ws[head] if text(c.value)}
+        pairs = {}
+        for r in range(2, head):
+            cells = [c.value for c in ws[r] if text(c.value)]
+            for label, after in pairwise(cells):
+                if isinstance(label, str) and (label.strip().endswith("：") or "长期目标" in label):
+                    pairs[label.strip().rstrip("：").split("（")[0]] = after
+        grid = []
+        for r in range(head + 1, ws.max_row + 1):
+            if (value(r, 1) or "").startswith("备注"):
+                break
+            row = tuple(value(r, at[name]) for name in levels)
+            if any(row[2:]):
+                grid.append(row)
+        sheets.append((pairs, grid))
+    return sheets
+
+
+def text(value) -> str:
+    """A cell's lines joined as the parser joins wrapped Chinese text, runs of spaces folded to one."""
+    return "" if value is None else re.sub(" +", " ", "".join(p.strip() for p in str(value).splitlines()))
+
+
+def test_every_project_field_and_indicator_row_as_the_workbook_holds_them(parsed):
+    """The 20 sheets counted and read with openpyxl alone: every project, every indicator row
+    (the same count per sheet, 175 in all), every field, value for value."""
+    printed = _workbook_as_printed()
+    assert len(printed) == len(parsed.reports) == 20
+    assert sum(len(grid) for _, grid in printed) == len(parsed.indicators) == 175
+    fields = 0
+    for seq, (pairs, grid) in enumerate(printed, start=1):
+        report, rows = _by_seq(parsed, seq)
+        assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.explanation) for i in rows] == grid, seq
+        code = pairs["项目编码"]
+        expected = {
+            # a float code as Excel shows it (15 significant digits), not its binary expansion
+            "项目编码": f"{Decimal(repr(code)):f}" if isinstance(code, float) else str(code),
+            "项目名称": text(pairs["项目名称"]),
+            "申请单位": text(pairs["申请单位"]),
+            "一级预算单位": text(pairs["一级预算单位"]),
+            "项目总金额": Decimal(str(pairs["项目总金额"])),
+            "本年度项目金额": Decimal(str(pairs["本年度项目金额"])),
+            "年度目标": text(pairs["年度目标"]),
+            "长期目标": text(pairs["长期目标"]),
+        }
+        got = {
+            "项目编码": report.project_code,
+            "项目名称": report.project_name,
+            "申请单位": report.implementing_unit,
+            "一级预算单位": report.supervising_dept,
+            "项目总金额": report.project_total_amount,
+            "本年度项目金额": report.budget_amount,
+            "年度目标": report.goal_annual,
+            "长期目标": report.goal_total,
+        }
+        # the template's other pairs, kept as printed under their label
+        extra = json.loads(report.extra_fields)
+        for label in ("实施期限", "项目类型", "是否新增项目", "分配方式", "政策依据", "测算依据"):
+            expected[label], got[label] = text(pairs[label]), extra[label]
+        assert got == expected, seq
+        fields += len(expected)
+    assert fields == 20 * 14

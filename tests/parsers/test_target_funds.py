@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.parsers import parse_file
+from dagster_project.parsers import parse_file, parse_text
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
 WANLI_2023 = "01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf"
@@ -40,3 +40,31 @@ def test_sample_targets_without_a_form_have_no_fund_rows():
     root = Path(__file__).resolve().parents[2] / "raw"
     result = parse_file(root / "003_7cadc0ecdd172fe9.txt", "003_7cadc0ecdd172fe9.txt")
     assert result.reports and not result.fund_rows
+
+
+def test_form_project_funds_and_their_fiscal_part(wanli):
+    """项目资金总额 and its 其中：财政资金 (the project's column, left of the year's) on each form, pages 31–35."""
+    got = [(r.project_name, r.project_total_amount, r.project_total_fiscal_amount, r.project_total_unit)
+           for r in wanli.reports if r.report_type == "target"]
+    assert got == [
+        ("新建万里街道社区公共服务中心", D("4100000.00"), D("4100000.00"), "元"),  # p.31, line 925
+        ("就业援助基地补贴", D("6351000.00"), D("6351000.00"), "元"),
+        ("社区环境整治和建设经费", D("4563800.00"), D("4563800.00"), "元"),
+        ("各类工作经费", D("7595500.00"), D("7595500.00"), "元"),  # p.34 prints 7595500.00 without separators
+        # p.35: 其中：财政资金 10,903,043.00 beside 其中：当年财政拨款 11,419,043.00, each read from its own column
+        ("公共服务设施运行经费", D("10903043.00"), D("10903043.00"), "元"),
+    ]
+
+
+def test_fiscal_part_is_read_from_its_own_cell(wanli):
+    # the first form as text, its project column changed: 财政资金 3,600,000.00 and 其他资金 500,000.00
+    first = next(r for r in wanli.reports if r.report_type == "target")
+    lines = [s.text for s in wanli.source_lines if first.line_start <= s.line_no <= first.line_end]
+    text = "\n".join(lines).replace("其中：财政资金\t\t4,100,000.00", "其中：财政资金\t\t3,600,000.00")
+    text = text.replace("其他资金\t\t0.00\t其他资金", "其他资金\t\t500,000.00\t其他资金", 1)
+    result = parse_text(text + "\n", "form.txt")
+    (report,) = result.reports
+    assert (report.project_total_amount, report.project_total_fiscal_amount) == (D("4100000.00"), D("3600000.00"))
+    assert {f.fund_source: f.budget_initial for f in result.fund_rows} == {
+        "total": D("4100000.00"), "current_year_appropriation": D("4100000.00"), "carryover": D("0.00")}
+    assert not [i for i in result.issues if i.severity != "info"]

@@ -18,7 +18,6 @@ The walker classifies each row, in document order:
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from types import ModuleType
 
@@ -60,7 +59,7 @@ def split_at_target_titles(row: Row) -> list[Row]:
     return [row]
 
 
-_TITLE_ORDINAL = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
+_TITLE_ORDINAL = vocabulary.TITLE_ORDINAL
 
 
 def _title_key(text: str) -> str:
@@ -83,12 +82,13 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, t
     builders: list[BudgetTableBuilder] = []
     table: BudgetTableBuilder | None = None
     rows = [part for whole in split_rows(lines) for part in split_at_target_titles(whole)]
-    later = Counter(_title_key(row.texts[0]) for row in rows if is_budget_title(row))
+    is_title = [is_budget_title(row) for row in rows]  # each row tested once
+    later = Counter(_title_key(row.texts[0]) for row, title in zip(rows, is_title) if title)
     doc = targets.TargetDocument(source_file, ledger)
     prose = narrative.NarrativeReader(source_file, ledger)
 
-    for row in rows:
-        if is_budget_title(row):
+    for row, title in zip(rows, is_title):
+        if title:
             doc.close_table()
             if builders and (_is_contents_entry(builders[-1]) or builders[-1] is table and table.is_empty):
                 builders.pop()  # a line of the contents, or a heading over the tables that follow

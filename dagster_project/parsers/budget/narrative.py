@@ -30,7 +30,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from ..amounts import parse_amount, printed_decimals
+from .. import vocabulary
+from ..amounts import NUMBER, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import BOILERPLATE, TITLE, NarrativeAmount, NarrativeChange
@@ -39,7 +40,7 @@ from .narrative_changes import ChangeClaim, change_claims
 
 FAMILY = "budget"
 
-_NUM = r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+_NUM = rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)"
 _SUBJECT = re.compile(
     r"^\s*\d+\s*[.．、]?\s*[“\"]?\s*(?P<name>[^“”\"，。：:；;]+?)\s*[”\"]?\s*科目\s*(?:为|预算)?\s*" + _NUM
 )
@@ -80,7 +81,7 @@ _TOTAL_LABEL = re.compile(
 # 公务用车购置预算支出, 政府性基金支出预算支出: the fund's word was left before the match).
 _PART_BEFORE_TOTAL_WORD = ("费", "基本", "项目", "采购", "购置", "支出", "收入")
 _CLAUSE = re.compile(r"[，。；;、]")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = vocabulary.YEAR_IN_TEXT
 # A document title naming its department before the year: 江苏省人大常委会办公厅2019年度部门预算公开
 # (not a numbered part of it: 第三部分 2018年部门预算情况说明)
 _DEPARTMENT_TITLE = re.compile(

@@ -21,13 +21,14 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..amounts import parse_amount
+from .. import vocabulary
+from ..amounts import NUMBER, parse_amount, printed_decimals
 
 UP, DOWN, FLAT = "increase", "decrease", "flat"
 DIRECTIONS = {"增加": UP, "增长": UP, "上升": UP, "提高": UP, "减少": DOWN, "下降": DOWN, "降低": DOWN,
               "持平": FLAT}
 
-_NUM = r"\d[\d,]*(?:\.\d+)?"
+_NUM = NUMBER
 _VERB = "|".join(DIRECTIONS)
 _STATED = re.compile(
     rf"(?P<base_year>(?:19|20)\d\d)\s*年[^，。；]*?执行数?\s*(?:为|是)?\s*(?P<base>{_NUM})\s*(?P<base_unit>万元|元)\s*[，,]\s*"
@@ -41,7 +42,7 @@ _IMPLIED = re.compile(
 )
 _NOT_SUBJECT = re.compile(r"(?:19|20)\d\d\s*年|执行|上年|比|增|减|%")
 _MAX_SUBJECT = 80  # characters of an item's subject before its first amount
-_ITEM_START = re.compile(r"^\s*(?:[(（]?[0-9一二三四五六七八九十]+[)）.．、]\s*)?")
+_ITEM_START = vocabulary.ORDINAL  # 一、/（一）/1、 before an item's subject
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class ChangeClaim:
 
 def places(printed: str) -> int:
     """Decimals a number is printed with: '77.70' → 2, '3,666' → 0."""
-    return len(printed.split(".")[1]) if "." in printed else 0
+    return printed_decimals(parse_amount(printed))
 
 
 def change_claims(text: str) -> list[ChangeClaim]:

@@ -68,18 +68,13 @@ _TWO_SIDED = "收支总表"
 
 _MAX_TITLE_LEN = 60
 _BUDGET_TITLE = vocabulary.BUDGET_TITLE
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = vocabulary.YEAR_IN_TEXT
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
-_ORDINAL = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[、.．](?!\d))\s*"
-)
-_ORDINAL_ONLY = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d+)\s*[、.．]?\s*$")
+_ORDINAL_ONLY = vocabulary.ORDINAL_ONLY
 _CODE = re.compile(r"^\d{2,3}$")
 _JOINED_CODE = re.compile(r"^\d{3}(?:\d{2}){1,2}$")  # 2080101 printed in one cell
-# Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
-# procurement table's 采购品目 / 采购组织形式 (方式).
-_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")
-_CODE_LABELS = {"类": "类", "款": "款", "项": "项"}
+_NAME_COLUMN_WORDS = vocabulary.BUDGET_NAME_COLUMN_WORDS
+_CODE_LABELS = frozenset(vocabulary.SUBJECT_CODE_LEVELS.values())  # 类 | 款 | 项
 
 
 # ------------------------------------------------------------------ helpers
@@ -91,12 +86,11 @@ def label_text(text: str | None) -> str:
 
 
 def strip_ordinal(text: str) -> str:
-    out = _ORDINAL.sub("", text, count=1)
-    return out or text
+    return vocabulary.without_ordinal(text)
 
 
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
-_DEPARTMENT_LABEL = re.compile(r"^(?:部门|部门名称|单位名称)\s*[:：]")  # 部门： 江苏省人民检察院
+_DEPARTMENT_LABEL = vocabulary.BUDGET_DEPARTMENT_LABEL  # 部门： 江苏省人民检察院
 _SHEET_NUMBER = vocabulary.TABLE_NUMBER  # 公开01表, 公开表一: the template's sheet number
 _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 
@@ -104,10 +98,10 @@ _UNIT_SUFFIX = re.compile(r"\s*[(（]\s*(?:万元|元)\s*[)）]\s*$")
 def _is_furniture(text: str) -> bool:
     """编制部门：… and 单位：元 cells (a column label such as 合计（万元） is not furniture)."""
     return (
-        text.startswith(("编制部门", "编制单位"))
+        text.startswith(vocabulary.BUDGET_PREPARER_LABELS)
         or bool(_UNIT_LABEL.match(text))
         or bool(_DEPARTMENT_LABEL.match(text))
-        or bool(_SHEET_NUMBER.match(norm(text)))
+        or ("表" in text and bool(_SHEET_NUMBER.match(norm(text))))  # every sheet number has 表; NFKC makes none
     )
 
 
@@ -165,7 +159,7 @@ _UNPADDED_PART = re.compile(r"^\d$")
 
 
 def _code_level(code: str) -> str | None:
-    return {3: "类", 5: "款", 7: "项"}.get(len(code))
+    return vocabulary.SUBJECT_CODE_LEVELS.get(len(code))
 
 
 def _amount(text: str) -> Decimal | None:
@@ -178,7 +172,7 @@ def _is_prose(text: str) -> bool:
 
 # ------------------------------------------------------------------ budget tables
 
-_SIDE_LABELS = ("项目", "项目名称")  # the label column of each side of a two-sided table
+_SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of a two-sided table
 # How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
 # otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
 _ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
@@ -197,6 +191,22 @@ def _stacked_header(headers: list[Row]) -> Row | None:
         texts = [h.cells[j] for h in headers if h.cells[j].text]
         cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
     return Row(headers[-1].lines, cells)
+
+
+def _wrapped_around(headers: list[Row], main_at: int) -> bool:
+    """A label wrapped around the main header row (Jiangsu 2018 支出预算总表: 单位预留机动经 above it,
+    费 below, its own cell on the main row blank): the column's pieces are one label, so the grid is
+    read by position. A piece above that ends a label (…预算数 over 小计) is a group, not a wrap."""
+    if len({len(h.cells) for h in headers}) != 1:
+        return False
+    for j, cell in enumerate(headers[main_at].cells):
+        above = [h.cells[j].text for h in headers[:main_at] if h.cells[j].text]
+        below = [h.cells[j].text for h in headers[main_at + 1 :] if h.cells[j].text]
+        if not cell.text and above and below and not _ENDS_LABEL.search(column_label(above[-1])) and (
+            norm(below[0]) not in ("小计", "合计")
+        ):
+            return True
+    return False
 
 
 def _joined_header(headers: list[Row]) -> Row | None:
@@ -327,9 +337,9 @@ class BudgetTableBuilder:
             unit = money_unit(t)
             if unit:
                 self.unit = unit
-            m = re.match(r"^(?:编制部门|编制单位|部门名称|单位名称|部门)\s*[:：]\s*(.*)$", t)
+            m = _DEPARTMENT_LABEL.match(t)
             if m:
-                rest = m.group(1)
+                rest = t[m.end() :].lstrip()
                 if not rest and k + 1 < len(texts) and not _is_furniture(texts[k + 1]):
                     rest = texts[k + 1]  # 部门： | 江苏省人大常委会办公厅: the name in the next cell
                 unit_at = re.search(r"单位\s*[:：]", rest)
@@ -468,7 +478,7 @@ class BudgetTableBuilder:
             name = re.sub(r"预算数?$", "", name)
             measures.append(name or extra)
         self.grid_measures = measures
-        if len(set(measures)) < len(measures):
+        if len(set(measures)) < len(measures) or _wrapped_around(headers, main_at):
             self._nested_grid_header(headers)
         named = [m for m in self.grid_measures if m]
         self.ambiguous_measures = {m for m in named if named.count(m) > 1}

@@ -17,14 +17,16 @@ at its first row and empty below.
 from __future__ import annotations
 
 import re
+import struct
 from bisect import bisect_right
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .. import vocabulary
+from ..amounts import is_amount
 from ..model import Document
-from ..text import norm
+from ..text import latin_pair, norm
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
@@ -61,11 +63,12 @@ def read_pdf(data: bytes) -> Document:
     pages: list[list[_Item]] = []
     heights: list[float] = []
     text_chars = 0
-    for page in doc:
-        items = _page_items(page, _upright(page))
-        heights.append(page.rect.height)
-        text_chars += sum(len("".join(i.texts)) + sum(len(c) for r in i.rows or () for c in r) for i in items)
-        pages.append(items)
+    with _lean_table_finder():
+        for page in doc:
+            items = _page_items(page, *_upright(page))
+            heights.append(page.rect.height)
+            text_chars += sum(len("".join(i.texts)) + sum(len(c) for r in i.rows or () for c in r) for i in items)
+            pages.append(items)
     if text_chars == 0 and doc.page_count:
         out.add_problem("pdf_without_text_layer", pages=doc.page_count)
         return out
@@ -85,32 +88,190 @@ class _NoHeader:
 
 
 @contextmanager
-def _no_header_detection():
-    """Skip PyMuPDF's guess of each table's header row (a third of the reading time; unused here).
+def _lean_table_finder():
+    """PyMuPDF's table finder without its costs this reader does not need; tables found are the same.
 
-    Table.header is PyMuPDF's own extension, filled by a private method; where a
-    PyMuPDF version has no such method, nothing is changed.
+    - Its guess of each table's header row (a third of its time; unused here) is skipped.
+    - Its list of the page's characters is built with plain arithmetic instead of a
+      Rect/Point/Matrix object per character (half of its time), with only the keys
+      the line finder reads: ``_table_chars``.
+    - Its cells are found from the ruling intersections by column and row instead of by
+      a scan of all later points per point: ``_intersections_to_cells``.
+    - Each table's box is the cells' extent in plain arithmetic, not a Rect union per
+      cell: ``_cells_to_tables``.
+    Each replaces a private function of ``pymupdf.table`` for the duration of the read;
+    where a PyMuPDF version lacks one of them, that one is left alone.
     """
     from pymupdf import table as pymupdf_table
 
+    patches = []
     cls = getattr(pymupdf_table, "Table", None)
-    original = getattr(cls, "_get_header", None)
-    if original is None:
-        yield
-        return
-    cls._get_header = lambda self, *args, **kwargs: _NoHeader()
+    if getattr(cls, "_get_header", None) is not None:
+        patches.append((cls, "_get_header", lambda self, *args, **kwargs: _NoHeader()))
+    original_chars = getattr(pymupdf_table, "make_chars", None)
+    if original_chars is not None and hasattr(getattr(pymupdf_table, "CHARS", None), "_list"):
+        patches.append((pymupdf_table, "make_chars", _table_chars(pymupdf_table, original_chars)))
+    if getattr(pymupdf_table, "intersections_to_cells", None) is not None:
+        patches.append((pymupdf_table, "intersections_to_cells", _intersections_to_cells))
+    if getattr(pymupdf_table, "cells_to_tables", None) is not None and hasattr(pymupdf_table, "white_spaces"):
+        patches.append((pymupdf_table, "cells_to_tables", _cells_to_tables(pymupdf_table)))
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    for owner, name, replacement in patches:
+        setattr(owner, name, replacement)
     try:
         yield
     finally:
-        cls._get_header = original
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def _intersections_to_cells(intersections: dict) -> list[tuple]:
+    """``pymupdf.table.intersections_to_cells`` (pdfplumber's), the same cells in the same order.
+
+    For each intersection point, in (x, top) order, the smallest cell it is the top-left
+    corner of: the first point below it (same x) and the first to its right (same top)
+    joined to it by a drawn edge, whose bottom-right corner is an intersection joined to
+    both. The points below and to the right come from the point's column and row (not
+    from a scan of all later points), and each point's edges are made a set once.
+    """
+    points = sorted(intersections)
+    column: dict[float, list] = {}
+    row: dict[float, list] = {}
+    for pt in points:  # sorted: a column by top, a row by x
+        column.setdefault(pt[0], []).append(pt)
+        row.setdefault(pt[1], []).append(pt)
+    edges = {
+        pt: ({(e["x0"], e["top"], e["x1"], e["bottom"]) for e in lines["v"]},
+             {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in lines["h"]})
+        for pt, lines in intersections.items()
+    }  # fmt: skip
+
+    def connects(p1, p2) -> bool:
+        return (p1[0] == p2[0] and not edges[p1][0].isdisjoint(edges[p2][0])) or (
+            p1[1] == p2[1] and not edges[p1][1].isdisjoint(edges[p2][1])
+        )
+
+    cells = []
+    for pt in points:
+        col, line = column[pt[0]], row[pt[1]]
+        below = col[col.index(pt) + 1 :]
+        right = line[line.index(pt) + 1 :]
+        cell = None
+        for below_pt in below:
+            if not connects(pt, below_pt):
+                continue
+            for right_pt in right:
+                if not connects(pt, right_pt):
+                    continue
+                corner = (right_pt[0], below_pt[1])
+                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                    cell = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if cell:
+                break
+        if cell:
+            cells.append(cell)
+    return cells
+
+
+_FLOAT32_PAIR = struct.Struct("ff")
+_FLOAT32_BOX = struct.Struct("ffff")
+
+
+def _cells_to_tables(pymupdf_table):
+    """``pymupdf.table.cells_to_tables`` (PyMuPDF 1.28), the same tables without a Rect union per cell.
+
+    Cells are grouped as PyMuPDF groups them (a cell sharing a corner with the group
+    joins it); a group is dropped when its cells have one left or right edge only, or
+    when no character of the page's finder list (``CHARS``) overlaps its box. PyMuPDF
+    unions the cells into its box in MuPDF, whose coordinates are 32-bit floats: a
+    box of two cells or more is rounded to 32-bit floats the same way before the test.
+    """
+    white = pymupdf_table.white_spaces
+
+    def cells_to_tables(page, cells) -> list:
+        tables, remaining = [], list(cells)
+        corners: set = set()
+        current: list = []
+        while remaining:
+            count = len(current)
+            for cell in list(remaining):
+                x0, top, x1, bottom = cell
+                cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
+                if not current or any(c in corners for c in cell_corners):
+                    corners.update(cell_corners)
+                    current.append(cell)
+                    remaining.remove(cell)
+            if len(current) == count:
+                tables.append(list(current))
+                corners.clear()
+                current.clear()
+        if current:
+            tables.append(list(current))
+        text_boxes = None
+        kept = []
+        for table in tables:
+            if len({c[0] for c in table}) < 2 or len({c[2] for c in table}) < 2:
+                continue
+            box = (min(c[0] for c in table), min(c[1] for c in table),
+                   max(c[2] for c in table), max(c[3] for c in table))  # fmt: skip
+            if len(table) > 1:
+                box = _FLOAT32_BOX.unpack(_FLOAT32_BOX.pack(*box))
+            if text_boxes is None:  # built once, only if a candidate survives
+                text_boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
+            rx0, rtop, rx1, rbottom = box
+            if any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in text_boxes):
+                kept.append(table)
+        return sorted(kept, key=lambda t: min((c[1], c[0]) for c in t))
+
+    return cells_to_tables
+
+
+def _table_chars(pymupdf_table, original):
+    """``pymupdf.table.make_chars`` (PyMuPDF 1.28) for the line finder: its character dicts, lean.
+
+    With the header guess off and no cell text asked of it, the finder reads a
+    character only to keep ruled boxes that hold text: its box (x0, x1, top, bottom),
+    its PDF-space y (y0/y1, y pointing up, which MuPDF computes in 32-bit floats: on an
+    upright page, matrix 1 0 0 -1 0 h, that is ``h - y`` rounded to a 32-bit float) and
+    whether it is blank ("text"). Only those keys are built, in MuPDF's order (the
+    finder's tests do not depend on order), without a PyMuPDF object per character.
+    Any other page matrix goes to PyMuPDF's own function. Its text page is made
+    without style collection, MuPDF's costliest text flag (4x the rest), which serves
+    only to tell bold. tests/parsers/test_pdf_reader_speed.py checks these keys equal
+    PyMuPDF's dicts on real pages and the tables found the same.
+    """
+    import pymupdf
+
+    flags = pymupdf_table.FLAGS & ~pymupdf.TEXT_COLLECT_STYLES
+    pack, unpack = _FLOAT32_PAIR.pack, _FLOAT32_PAIR.unpack
+
+    def make_chars(page, clip=None):
+        ctm = tuple(page.transformation_matrix)
+        if ctm[:5] != (1.0, 0.0, 0.0, -1.0, 0.0):
+            return original(page, clip=clip)
+        flip = ctm[5]
+        chars = pymupdf_table.CHARS._list()
+        textpage = page.get_textpage(clip=clip, flags=flags)
+        for block in page.get_text("rawdict", textpage=textpage)["blocks"]:
+            for line in block["lines"]:
+                for span in line["spans"]:
+                    for char in span["chars"]:
+                        x0, y0, x1, y1 = char["bbox"]
+                        pdf_y0, pdf_y1 = unpack(pack(flip - y1, flip - y0))
+                        chars.append({"x0": x0, "x1": x1, "top": y0, "bottom": y1, "y0": pdf_y0, "y1": pdf_y1,
+                                      "text": char["c"]})  # fmt: skip
+        return textpage
+
+    return make_chars
 
 
 # Text direction (PyMuPDF's line "dir", in the page's unrotated space) → the /Rotate that reads it upright.
 _TURN_UPRIGHT = {(0, -1): 90, (-1, 0): 180, (0, 1): 270}
 
 
-def _upright(page) -> dict:
-    """Turn the page so that its text reads left to right; its text ("dict") as then placed.
+def _upright(page) -> tuple:
+    """Turn the page so that its text reads left to right; its text page and its text ("dict") as then placed.
 
     A page stored with /Rotate (a landscape table kept on portrait media) is drawn
     turned; the table finder and the reading order work on the unrotated space, so
@@ -118,9 +279,13 @@ def _upright(page) -> dict:
     sideways on a page without /Rotate is turned the same way, by the direction of
     most of its characters.
     """
+    import pymupdf
+
     if page.rotation:
         page.remove_rotation()
-    text = page.get_text("dict")
+    # one text page for "dict" and "rawdict"; text only (images are not read, and cost)
+    textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
+    text = page.get_text("dict", textpage=textpage)
     weight: Counter[tuple[int, int]] = Counter()
     for block in text["blocks"]:
         for line in block.get("lines", ()):
@@ -130,20 +295,24 @@ def _upright(page) -> dict:
     if turn:
         page.set_rotation(turn)
         page.remove_rotation()
-        text = page.get_text("dict")
-    return text
+        textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
+        text = page.get_text("dict", textpage=textpage)
+    return textpage, text
 
 
-def _page_items(page, page_text: dict) -> list[_Item]:
+def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     height = page.rect.height
     tables = []
-    if page.get_drawings():  # no ruling, no table: skip the (costly) table finder
-        with _no_header_detection():
-            tables = [t for t in page.find_tables().tables if t.row_count and t.col_count]
+    drawings = page.get_drawings()
+    # The (costly) table finder only where a table can be: it keeps tables of two columns or
+    # more, and one drawn line or box (a rule under a heading, a frame) makes one cell at most.
+    if sum(len(path["items"]) for path in drawings) > 1:  # the finder reuses the drawings
+        # a table with cells has rows and columns (asking row_count/col_count rebuilds its rows twice)
+        tables = [t for t in page.find_tables(paths=drawings).tables if t.cells]
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
     chars = []
-    page_dict = page.get_text("rawdict") if tables else None
+    page_dict = page.get_text("rawdict", textpage=textpage) if tables else None
     for block in (page_dict or {}).get("blocks", ()):
         for line in block.get("lines", ()):
             for span in line["spans"]:
@@ -177,7 +346,7 @@ def _page_items(page, page_text: dict) -> list[_Item]:
     return items
 
 
-_FIGURE_CHAR = re.compile(r"[\d.,\-−]")
+_FIGURE_MARKS = frozenset(".,-−")  # with the digits, the characters of a figure
 
 
 def _placed_chars(span_chars) -> list[tuple]:
@@ -198,8 +367,9 @@ def _placed_chars(span_chars) -> list[tuple]:
 
     for ch in span_chars:
         x0, y0, x1, y1 = ch["bbox"]
-        if _FIGURE_CHAR.fullmatch(ch["c"]):
-            run.append((x0, y0, x1, y1, ch["c"]))
+        c = ch["c"]
+        if c in _FIGURE_MARKS or c.isdecimal():  # one character: a digit (\d), separator or sign
+            run.append((x0, y0, x1, y1, c))
             continue
         flush()
         out.append((x0, y0, x1, y1, ch["c"], (x0 + x1) / 2))
@@ -314,8 +484,9 @@ def _is_caption_band(first_row, bbox, chars) -> bool:
     if abs(box[0] - bbox[0]) >= 1 or abs(box[2] - bbox[2]) >= 1:
         return False
     lines: dict[int, list] = {}
+    bx0, by0, bx1, by1 = box
     for c in chars:
-        if c[4].strip() and box[0] <= (c[0] + c[2]) / 2 <= box[2] and box[1] <= (c[1] + c[3]) / 2 <= box[3]:
+        if by0 <= (c[1] + c[3]) / 2 <= by1 and bx0 <= (c[0] + c[2]) / 2 <= bx1 and c[4].strip():
             lines.setdefault(round((c[1] + c[3]) / 2 / max(c[3] - c[1], 1.0)), []).append(c)
     middle = (box[0] + box[2]) / 2
     off_centre = [
@@ -350,11 +521,8 @@ def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]
     return out
 
 
-_AMOUNT = re.compile(r"^[-−]?\d[\d,]*(?:\.\d+)?$")
-
-
 def _has_amount(row: list[str]) -> bool:
-    return any(_AMOUNT.match(c.replace(" ", "")) for c in row if c)
+    return any(is_amount(c) for c in row if c)
 
 
 def _compact(rows: list[list[str]]) -> list[list[str]]:
@@ -402,7 +570,7 @@ def _cell_text(chars) -> str:
         text = _AUTOSPACE.sub("", "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip())
         if not text:
             continue
-        if out and _latin_pair(out[-1], text[0]):
+        if out and latin_pair(out[-1], text[0]):
             out += " "
         out += text
     return out
@@ -410,10 +578,6 @@ def _cell_text(chars) -> str:
 
 # A space a writer inserts between Chinese and Latin/digits is typography (autospace), not text.
 _AUTOSPACE = re.compile(r"(?<=[\u3400-\u9fff]) (?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) (?=[\u3400-\u9fff])")
-
-
-def _latin_pair(a: str, b: str) -> bool:
-    return a.isascii() and a.isalnum() and b.isascii() and b.isalnum() and not (a.isdigit() and b.isdigit())
 
 
 # ------------------------------------------------------------------ the whole document
@@ -568,7 +732,7 @@ def _is_title(text: str) -> bool:
     """A table title (the next table of a series starting on a new page is not a row's tail)."""
     key = norm(text)
     return len(key) <= 60 and bool(
-        vocabulary.BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key) or key.endswith(("绩效自评表", "绩效跟踪表"))
+        vocabulary.BUDGET_TITLE.search(key) or vocabulary.TARGET_TITLE.search(key) or key.endswith(vocabulary.REPORT_TITLE_ENDINGS)
     )
 
 

@@ -47,38 +47,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import vocabulary
-from ..amounts import money_unit, parse_amount
+from ..amounts import NUMBER, money_unit, parse_amount
 from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
 from ..rows import Row
-from ..text import Line, norm
+from ..text import Line, glue, norm
 
-FAMILY = "target"
+FAMILY = vocabulary.TARGET
 TARGET_TITLE = "财政支出项目绩效目标"  # kept for importers; the vocabulary has every variant
 _HEADING = re.compile(r"^(?P<head>.+?)项目经费(?:情况|况|使用)?说明$")
 _UNIT_END = re.compile(r"(?:委员会|办公室|大队|支队|中心|事务所|局|院|队|所|办|站|馆|厅)")
 _DOC_HEADING = re.compile(
     r"预算编制说明|相关情况说明|三公|机关运行经费|政府采购|绩效目标设置情况|名词解释|主要职能|机构设置"
 )
-_YEAR_ROW = re.compile(r"^[(（]?\s*((?:19|20)\d{2})\s*年度?\s*[)）]?$")
-_LEVEL1_WORDS = (
-    "产出目标",
-    "效果目标",
-    "影响力目标",
-    "成本目标",
-    "投入和管理",
-    "产出指标",
-    "效益指标",
-    "满意度指标",
-    "成本指标",
-)
+_YEAR_ROW = vocabulary.TARGET_YEAR_ROW
+_LEVEL1_WORDS = vocabulary.TARGET_LEVEL1_WORDS
 _BUDGET_WORD = re.compile(
     r"(?:总预算|预算总额|预算金额|预算资金|当年度预算|当年预算|年度预算|预算)(?:金额|资金)?(?:安排)?"
     r"\s*(?:\((?P<punit>万元|元)\))?\s*(?:为|是|共|合计)?\s*[:：]?\s*"
-    r"(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?"
+    rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)?"
 )
-_ANY_AMOUNT = re.compile(r"(?<![\d.])(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)(?![/／])")
+_ANY_AMOUNT = re.compile(rf"(?P<amount>{NUMBER})\s*(?P<unit>万元|元)(?![/／])")
 _STOP_BUDGET = re.compile(r"^\s*[七八九十]\s*[、.．]|绩效目标|包括总目标")
 
 
@@ -132,14 +122,12 @@ def budget_amount(text: str) -> tuple[Decimal | None, str | None, bool]:
 
 
 def _is_level1(text: str) -> bool:
-    return text.startswith(_LEVEL1_WORDS) or text.endswith("类")
+    return vocabulary.is_level1(text, FAMILY)
 
 
 def _is_level2(text: str) -> bool:
     """数量目标, 社会效益目标, 满意度目标, 长效管理, 投入管理 …: short category words."""
-    if _is_level1(text):
-        return False
-    return (text.endswith(("目标", "指标")) and len(text) <= 10) or (text.endswith("管理") and len(text) <= 6)
+    return vocabulary.is_level2(text, FAMILY)
 
 
 @dataclass
@@ -179,13 +167,10 @@ class _Table:
 # The 填报表 form prints label / value pairs side by side on a row; labels known here
 # (None: a label whose value has no column in the warehouse, kept in the ledger as read).
 _FORM_LABELS = {
-    "项目名称": "project_name",
-    "主管部门": "supervising_dept",
-    "实施单位": "implementing_unit",
-    "年度资金申请总额": "annual_funds",
-    "项目资金总额": "project_total",  # the project's funds over its whole term (Report.project_total_amount)
+    **vocabulary.labels(FAMILY, "project_name", "supervising_dept", "implementing_unit", "annual_funds", "project_total",
+                        "project_total_fiscal"),
     **dict.fromkeys(
-        ("项目性质", "项目类别", "计划开始日期", "计划完成日期", "其中:财政资金",
+        ("项目性质", "项目类别", "计划开始日期", "计划完成日期",
          "其中:当年财政拨款", "上年结转资金", "其他资金"),
     ),
 }
@@ -193,41 +178,24 @@ _FORM_LABELS = {
 # 其他资金 is printed twice on its row (the project's and the year's): not taken.
 _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款": "current_year_appropriation",
                "上年结转资金": "carryover"}
-_GOAL_LABELS = {"项目总目标": "goal_total", "年度总体目标": "goal_annual", "年度绩效目标": "goal_annual"}
+_GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
-_VALUE_LABEL = ("指标值", "目标值")
+_VALUE_LABEL = vocabulary.TARGET_VALUE_LABELS
+_GRID_COLUMNS = (vocabulary.LEVEL1_COLUMN, vocabulary.LEVEL2_COLUMN, vocabulary.NAME_COLUMN)
+_GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
 # 长期目标（跨度多年的项目需填）：); other "label：" pairs go to extra_fields as printed.
-_DECL_LABELS = {
-    "项目编码": "project_code",
-    "项目名称": "project_name",
-    "申请单位": "implementing_unit",
-    "实施单位": "implementing_unit",
-    "一级预算单位": "supervising_dept",
-    "主管部门": "supervising_dept",
-    "项目总金额": "project_total",
-    "本年度项目金额": "annual_funds",
-    "年度目标": "goal_annual",
-    "年度绩效目标": "goal_annual",
-    "长期目标": "goal_total",
-    "项目总目标": "goal_total",
-}
+_DECL_LABELS = vocabulary.labels(FAMILY)
 # Further labels of the form, kept under their printed name in extra_fields (any other
 # "label：" pair is kept too; these also read without their colon).
 _DECL_EXTRA_LABELS = ("实施期限", "项目类型", "是否新增项目", "分配方式", "政策依据", "测算依据", "备注")
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _MAX_LABEL = 12  # a label is a short cell; a long text ending in a colon is a value
-_EXPLAIN_LABELS = ("指标解释", "指标说明")
+_EXPLAIN_LABELS = vocabulary.EXPLANATION_LABELS
 _INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,6})\s*[:：]\s*(\S.*)$", re.DOTALL)
 
-_FIELDS = {
-    "项目名称": "project_name",
-    "项目总目标": "goal_total",
-    "总目标": "goal_total",
-    "年度绩效目标": "goal_annual",
-    "年度目标": "goal_annual",
-}
+_FIELDS = vocabulary.labels(FAMILY, "project_name", "goal_total", "goal_annual")
 
 
 class TargetDocument:
@@ -316,7 +284,7 @@ class TargetDocument:
         keys = [norm(x) for x in texts]
         if not t.in_indicators:
             return self._head_row(t, row, texts, keys)
-        if any(k in ("一级指标", "三级指标") for k in keys):
+        if any(k in _GRID_KEYS for k in keys):
             self._mark(row, HEADER)
             return True
         if t.declaration and t.columns:
@@ -355,7 +323,7 @@ class TargetDocument:
             t.last_field = None
             self._mark(row, HEADER)
         elif t.goal_columns and len(row.cells) > max(t.goal_columns) and not any(
-            k in ("一级指标", "三级指标") for k in keys
+            k in _GRID_KEYS for k in keys
         ):
             for i, name in t.goal_columns.items():
                 if row.cells[i].text:
@@ -368,13 +336,13 @@ class TargetDocument:
             self._mark(row, FIELD)
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
-        elif any(k in ("一级指标", "三级指标") for k in keys):
+        elif any(k in _GRID_KEYS for k in keys):
             t.width = max(len(row.cells), 4)
             t.goal_columns = None
             at = {norm(c.text): i for i, c in enumerate(row.cells) if c.text}
             value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
-            if all(k in at for k in ("一级指标", "二级指标", "三级指标")) and value_at is not None:
-                t.columns = [at["一级指标"], at["二级指标"], at["三级指标"], value_at]
+            if all(k in at for k in _GRID_COLUMNS) and value_at is not None:
+                t.columns = [*(at[k] for k in _GRID_COLUMNS), value_at]
             t.explain_at = next((i for k, i in at.items() if k in _EXPLAIN_LABELS), None)
             self._mark(row, HEADER)
         elif t.last_field is not None:
@@ -509,7 +477,7 @@ class TargetDocument:
             if amount is None and t.fields.get("annual_funds"):  # the form's 年度资金申请总额
                 unit = t.units.get("annual_funds") or t.funds_unit or "元"
                 amount = parse_amount(t.fields["annual_funds"][0])
-            total = t.fields.get("project_total")
+            total, fiscal = t.fields.get("project_total"), t.fields.get("project_total_fiscal")
             project = _joined(t.fields.get("project_name"))
             report = Report(
                 source_file=self.source_file,
@@ -529,7 +497,9 @@ class TargetDocument:
                 budget_amount_unit=unit,
                 project_code=_joined(t.fields.get("project_code")),
                 project_total_amount=parse_amount(total[0]) if total else None,
-                project_total_unit=(t.units.get("project_total") or unit) if total else None,
+                # the unit its label states (申报表), else the form's 项目资金（元）, else the report's
+                project_total_unit=(t.units.get("project_total") or t.funds_unit or unit) if total or fiscal else None,
+                project_total_fiscal_amount=parse_amount(fiscal[0]) if fiscal else None,
                 extra_fields=json.dumps(
                     {k: _joined(v) for k, v in t.fields.items() if k not in _KNOWN_FIELDS}, ensure_ascii=False
                 ) if t.declaration else None,
@@ -588,8 +558,8 @@ class TargetDocument:
 def _joined(parts: list[str] | None) -> str | None:
     if not parts:
         return None
-    out = "".join(p.strip() for p in parts if p and p.strip())
-    return out or None
+    pieces = [p.strip() for p in parts if p and p.strip()]
+    return glue(pieces) if pieces else None
 
 
 _KNOWN_FIELDS = {*_FORM_LABELS.values(), *_DECL_LABELS.values(), *_FIELDS.values()}

@@ -25,23 +25,24 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .. import vocabulary
 from ..amounts import money_unit, parse_amount
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from ..report_table import TRACKING, carry_levels, fund_column, fund_source_of, indicator_column
+from ..report_table import carry_levels, fund_source_of
 from ..text import Line, join_wrapped, norm, value_or_none
-from ..vocabulary import is_monitoring_title
+from ..vocabulary import TRACKING, fund_column, indicator_column, is_monitoring_title, labels
 
 # ---------------------------------------------------------------- vocabulary
 
-_YEAR = re.compile(r"(\d{4})\s*年度")
-_MONTHS = re.compile(r"(\d{1,2})月?[-—–~～至到]+(\d{1,2})月")  # 1-7月 in a column label
-_LABELS = {"项目名称": "project_name", "主管部门": "supervising_dept", "主管部门及代码": "supervising_dept",
-           "实施单位": "implementing_unit"}
+# Titles, labels, years and periods: parsers/vocabulary.py.
+_YEAR = vocabulary.REPORT_YEAR
+_MONTHS = vocabulary.MONTH_SPAN  # 1-7月 in a column label
+_LABELS = labels(TRACKING)
 _DEPT_CODE = re.compile(r"^[\[【(（](\d+)[\]】)）](.+)$")  # [105]教育部
-_FUND_BLOCK = ("项目资金", "资金情况", "预算执行情况")
-_GOAL_BLOCK = "总体目标"
-_OUTER = {"绩效指标", "绩效目标", "指标"}  # the outer label column beside the grid
+_FUND_BLOCK = vocabulary.FUND_BLOCK_WORDS
+_GOAL_BLOCK = vocabulary.GOAL_BLOCK
+_OUTER = vocabulary.GRID_OUTER_LABELS  # the outer label column beside the grid
 # A ticked cell. A cross or 否 says "not this one", as an empty cell does.
 _TICKS = {"✔", "✓", "√", "☑", "✅", "✔️", "v", "V", "是"}
 _NOT_TICKED = {"×", "✗", "✘", "否", "x", "X"}
@@ -148,7 +149,7 @@ def _dispatch(st: _State, line: Line) -> None:
         _fund_row(st, line, keys, source)
     elif _GOAL_BLOCK in first:
         _goal_header(st, line)
-    elif "三级指标" in keys or ("一级指标" in keys and "二级指标" in keys):
+    elif vocabulary.NAME_COLUMN in keys or (vocabulary.LEVEL1_COLUMN in keys and vocabulary.LEVEL2_COLUMN in keys):
         _grid_header(st, line)
     elif st.section == "grid_header" and _is_sub_header(st, line):
         _grid_sub_header(st, line)

@@ -1,8 +1,10 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- macros/incremental.sql
 with
 
 lines as (
 
-    select * from {{ ref('int_budget_lines_joined') }}
+    select * from {{ ref('int_budget_lines_joined') }}{{ changed_files_only() }}
 
 ),
 
@@ -10,7 +12,7 @@ pages as (
 
     select source_file, line_no, page_no
     from {{ ref('stg_fiscal_txt__source_lines') }}
-    where page_no is not null
+    where page_no is not null{{ changed_files_only(keyword='and') }}
 
 ),
 

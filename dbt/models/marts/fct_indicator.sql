@@ -1,14 +1,16 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- macros/incremental.sql
 with
 
 indicators as (
 
-    select * from {{ ref('stg_fiscal_txt__indicators') }}
+    select * from {{ ref('stg_fiscal_txt__indicators') }}{{ changed_files_only() }}
 
 ),
 
 indicator_values as (
 
-    select * from {{ ref('stg_fiscal_txt__indicator_values') }}
+    select * from {{ ref('stg_fiscal_txt__indicator_values') }}{{ changed_files_only() }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- macros/incremental.sql
 with
 
 amounts as (
 
-    select * from {{ ref('stg_fiscal_txt__narrative_amounts') }}
+    select * from {{ ref('stg_fiscal_txt__narrative_amounts') }}{{ changed_files_only() }}
 
 ),
 

@@ -1,8 +1,10 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- macros/incremental.sql
 with
 
 fund_rows as (
 
-    select * from {{ ref('int_fund_rows_unit_converted') }}
+    select * from {{ ref('int_fund_rows_unit_converted') }}{{ changed_files_only() }}
 
 ),
 

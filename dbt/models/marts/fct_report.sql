@@ -1,15 +1,17 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- macros/incremental.sql
 with
 
 reports as (
 
-    select * from {{ ref('stg_fiscal_txt__reports') }}
+    select * from {{ ref('stg_fiscal_txt__reports') }}{{ changed_files_only() }}
 
 ),
 
 fund_counts as (
 
     select report_id, count(*) as fund_row_count
-    from {{ ref('stg_fiscal_txt__fund_rows') }}
+    from {{ ref('stg_fiscal_txt__fund_rows') }}{{ changed_files_only() }}
     group by report_id
 
 ),
@@ -18,14 +20,14 @@ pages as (
 
     select source_file, line_no, page_no
     from {{ ref('stg_fiscal_txt__source_lines') }}
-    where page_no is not null
+    where page_no is not null{{ changed_files_only(keyword='and') }}
 
 ),
 
 indicator_counts as (
 
     select report_id, count(*) as indicator_count
-    from {{ ref('stg_fiscal_txt__indicators') }}
+    from {{ ref('stg_fiscal_txt__indicators') }}{{ changed_files_only() }}
     group by report_id
 
 ),
@@ -71,6 +73,7 @@ final as (
         reports.project_total_yuan,
         reports.project_total_amount as project_total_stated,
         reports.project_total_unit,
+        reports.project_total_fiscal_yuan,
         reports.extra_fields,
         coalesce(fund_counts.fund_row_count, 0) as fund_row_count,
         coalesce(indicator_counts.indicator_count, 0) as indicator_count,

@@ -1,9 +1,11 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- macros/incremental.sql
 -- One row per input file: what was found in it and where every non-blank line went.
 with
 
 files as (
 
-    select * from {{ ref('stg_fiscal_txt__source_files') }}
+    select * from {{ ref('stg_fiscal_txt__source_files') }}{{ changed_files_only() }}
 
 ),
 
@@ -18,7 +20,7 @@ lines as (
         count(*) filter (where disposition = 'narrative') as narrative_lines,
         count(*) filter (where disposition = 'boilerplate') as boilerplate_lines,
         count(*) filter (where disposition = 'issue') as issue_lines
-    from {{ ref('stg_fiscal_txt__line_accounting') }}
+    from {{ ref('stg_fiscal_txt__line_accounting') }}{{ changed_files_only() }}
     group by source_file
 
 ),
@@ -30,7 +32,7 @@ issues as (
         count(*) filter (where severity = 'error') as parse_errors,
         count(*) filter (where severity = 'warning') as parse_warnings,
         count(*) filter (where severity = 'info') as parse_infos
-    from {{ ref('stg_fiscal_txt__parse_issues') }}
+    from {{ ref('stg_fiscal_txt__parse_issues') }}{{ changed_files_only() }}
     group by source_file
 
 ),
@@ -38,7 +40,7 @@ issues as (
 reports as (
 
     select source_file, count(*) as report_count
-    from {{ ref('stg_fiscal_txt__reports') }}
+    from {{ ref('stg_fiscal_txt__reports') }}{{ changed_files_only() }}
     group by source_file
 
 ),
@@ -46,7 +48,7 @@ reports as (
 budget_tables as (
 
     select source_file, count(*) as budget_table_count
-    from {{ ref('stg_fiscal_txt__budget_tables') }}
+    from {{ ref('stg_fiscal_txt__budget_tables') }}{{ changed_files_only() }}
     group by source_file
 
 )

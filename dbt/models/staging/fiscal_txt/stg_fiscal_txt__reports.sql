@@ -64,6 +64,9 @@ renamed as (
         cast(project_total_amount as decimal(24, 6)) as project_total_amount,
         {{ normalize_label('project_total_unit') }} as project_total_unit,
         {{ to_yuan('project_total_amount', normalize_label('project_total_unit')) }} as project_total_yuan,
+        -- the 填报表's 项目资金总额 其中：财政资金 (the project's fiscal funds over its term)
+        cast(project_total_fiscal_amount as decimal(24, 6)) as project_total_fiscal_amount,
+        {{ to_yuan('project_total_fiscal_amount', normalize_label('project_total_unit')) }} as project_total_fiscal_yuan,
         extra_fields
 
     from source

@@ -1,0 +1,183 @@
+"""Incremental marts: a sequence of incremental runs gives the warehouse a full refresh gives.
+
+The real loader (parsers, raw.changed_files) and real dbt (in-process, seeds and models without
+their tests, which test_dbt_build runs) on real DuckDB files, then real GX on both ends. One
+warehouse goes through: four files; then one added, one changed, one moved to another folder and
+department, one removed (one run, so the test stays cheap). A second warehouse is built from the final folder with
+--full-refresh. Every mart, every quality.chk_* model and quality.violations must hold the same
+rows (as multisets), except the columns that are run metadata (when a file was loaded).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+from dbt.cli.main import dbtRunner
+
+from dagster_project.assets.dbt import built_fingerprint, project_fingerprint, record_build
+from dagster_project.discovery import scan
+from dagster_project.loading import create_raw_tables, sync_raw
+from expectations.checkpoint import run_quality_checks
+
+ROOT = Path(__file__).resolve().parent.parent
+DBT_DIR = ROOT / "dbt"
+SAMPLES = ROOT / "raw"
+SELF_EVAL, TRACKING, BUDGET, TRACKING_2 = (
+    "000_2cba3ecfd7271be6.txt", "001_ebc302d94fc8039c.txt", "003_7cadc0ecdd172fe9.txt", "004_eaeb872d98338714.txt",
+)
+MOVED = "other_dept/renamed_004.txt"
+COPY = "copy_of_001.txt"
+RUN_METADATA = {"loaded_at"}  # when the file was loaded: differs between any two warehouses
+
+
+class Warehouse:
+    """A raw folder and its DuckDB file, loaded and built the way a run does it."""
+
+    def __init__(self, tmp: Path, dbt: dbtRunner):
+        self.raw, self.db, self.tmp, self.dbt = tmp / "raw", tmp / "fiscal.duckdb", tmp, dbt
+        self.raw.mkdir(parents=True)
+
+    def run(self, full_refresh: bool = False) -> set[str]:
+        """Load the folder, then dbt (seeds and models); returns raw.changed_files of the load."""
+        with duckdb.connect(str(self.db)) as con:
+            create_raw_tables(con)
+            sync_raw(con, scan(self.raw))
+            changed = {name for (name,) in con.execute("select source_file from raw.changed_files").fetchall()}
+        before = os.environ.get("FISCAL_DB_PATH")
+        os.environ["FISCAL_DB_PATH"] = str(self.db)
+        try:
+            args = ["build", "--exclude-resource-type", "test", "unit_test", "--quiet", "--project-dir", str(DBT_DIR),
+                    "--profiles-dir", str(DBT_DIR), "--target-path", str(self.tmp / "target"),
+                    "--log-path", str(self.tmp / "logs"), *(["--full-refresh"] if full_refresh else [])]  # fmt: skip
+            result = self.dbt.invoke(args)
+        finally:
+            if before is None:
+                os.environ.pop("FISCAL_DB_PATH")
+            else:
+                os.environ["FISCAL_DB_PATH"] = before
+        assert result.success, result.exception
+        return changed
+
+    def rows(self, sql: str) -> list[tuple]:
+        # read-write like dbt's own connection, which stays open in this process
+        with duckdb.connect(str(self.db)) as con:
+            return con.execute(sql).fetchall()
+
+    def tables(self, schema: str, like: str = "%") -> list[str]:
+        return [t for (t,) in self.rows(
+            f"select table_name from information_schema.tables where table_schema = '{schema}' "
+            f"and table_name like '{like}' and table_type = 'BASE TABLE' order by 1")]  # fmt: skip
+
+    def content(self, table: str) -> Counter:
+        """The table's rows as a multiset, without the run-metadata columns."""
+        schema, name = table.split(".")
+        columns = [c for (c,) in self.rows(
+            f"select column_name from information_schema.columns where table_schema = '{schema}' "
+            f"and table_name = '{name}' order by ordinal_position") if c not in RUN_METADATA]  # fmt: skip
+        rows = self.rows(f"select {', '.join(columns)} from {table}")
+        return Counter(tuple(repr(v) if isinstance(v, list | dict) else v for v in row) for row in rows)
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
+    tmp = tmp_path_factory.mktemp("incremental")
+    dbt = dbtRunner()
+    seen: dict = {}
+    inc = Warehouse(tmp / "incremental", dbt)
+    for name in (SELF_EVAL, TRACKING, TRACKING_2):
+        shutil.copy(SAMPLES / name, inc.raw / name)
+    (inc.raw / COPY).write_bytes((SAMPLES / TRACKING).read_bytes() + b"\n\n")  # other bytes: loaded too
+    seen["first"] = inc.run()
+    # one run with a file added, one changed, one moved to another folder and department, one removed
+    shutil.copy(SAMPLES / BUDGET, inc.raw / BUDGET)
+    edit(inc.raw / TRACKING, "74696.00", "74697.00")  # one fund amount of the first report (元)
+    (inc.raw / MOVED).parent.mkdir()
+    (inc.raw / TRACKING_2).rename(inc.raw / MOVED)
+    edit(inc.raw / MOVED, "上海市闵行区人力资源和社会保障局(汇总)", "上海市闵行区民政局", -1)  # 主管部门
+    (inc.raw / COPY).unlink()
+    # an unchanged file's mart row is kept as it is, a changed file's rebuilt: mark both (in a
+    # column no check reads), look after the run
+    mark = "update marts.fct_source_file set size_bytes = size_bytes + {} where source_file in ({})"
+    sizes = f"select size_bytes from marts.fct_source_file where source_file in ('{SELF_EVAL}', '{TRACKING}') order by source_file"
+    with duckdb.connect(str(inc.db)) as con:
+        seen["sizes_before"] = con.execute(sizes).fetchall()
+        con.execute(mark.format(10**9, f"'{SELF_EVAL}', '{TRACKING}'"))
+    seen["changed"] = inc.run()
+    seen["sizes_after"] = inc.rows(sizes)
+    seen["changed_fund"] = inc.rows(
+        f"select budget_initial_yuan from marts.fct_project_fund where source_file = '{TRACKING}' "
+        "and report_seq = 1 and fund_source = 'total'")[0][0]  # fmt: skip
+    with duckdb.connect(str(inc.db)) as con:
+        con.execute(mark.format(-(10**9), f"'{SELF_EVAL}'"))
+
+    full = Warehouse(tmp / "full", dbt)
+    shutil.copytree(inc.raw, full.raw, dirs_exist_ok=True)
+    seen["full"] = full.run(full_refresh=True)
+    for w in (inc, full):
+        run_quality_checks(w.db)
+    return inc, full, seen
+
+
+def test_the_load_lists_the_files_it_touched(warehouses):
+    _, _, seen = warehouses
+    assert seen["first"] == {SELF_EVAL, TRACKING, TRACKING_2, COPY}
+    # added, changed, moved (both names), removed; not the unchanged SELF_EVAL
+    assert seen["changed"] == {BUDGET, TRACKING, TRACKING_2, MOVED, COPY}
+    assert seen["full"] == {SELF_EVAL, TRACKING, BUDGET, MOVED}
+
+
+def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
+    _, _, seen = warehouses
+    (self_eval, tracking), (marked, tracking_after) = seen["sizes_before"], seen["sizes_after"]
+    assert marked[0] == self_eval[0] + 10**9  # the unchanged file's row was kept, mark and all …
+    assert tracking_after[0] == tracking[0]  # … the changed file's was rebuilt, mark gone (6 → 7: same size) …
+    assert seen["changed_fund"] == 74697  # … with its new amount (元)
+
+
+def test_incremental_runs_equal_a_full_refresh(warehouses):
+    inc, full, _ = warehouses
+    marts = inc.tables("marts")
+    assert marts == full.tables("marts")
+    assert {"fct_report", "fct_budget_line", "fct_source_file", "dim_unit", "dim_year"} <= set(marts)
+    checks = inc.tables("quality", "chk_%")
+    assert checks == full.tables("quality", "chk_%") and len(checks) >= 25
+    for table in [f"marts.{t}" for t in marts] + [f"quality.{t}" for t in checks] + ["quality.violations"]:
+        assert inc.content(table) == full.content(table), table
+
+
+def test_the_final_state_is_what_the_folder_holds(warehouses):
+    inc, _, _ = warehouses
+    assert inc.rows("select source_file from marts.fct_source_file order by 1") == [
+        (SELF_EVAL,), (TRACKING,), (BUDGET,), (MOVED,)
+    ]
+    assert inc.rows(f"select count(*) from marts.fct_report where source_file = '{COPY}'") == [(0,)]
+    # the moved file's reports are under their new department, and the old one knows them no more
+    assert inc.rows(f"select distinct supervising_dept_key from marts.fct_report where source_file = '{MOVED}'") == [
+        ("闵行区民政局",)
+    ]
+    assert inc.rows("select count(*) from marts.fct_report where source_file = '004_eaeb872d98338714.txt'") == [(0,)]
+    assert inc.rows("select count(*) > 0 from quality.violations")[0][0]
+
+
+def test_a_changed_dbt_project_rebuilds_the_marts(tmp_path):
+    db = tmp_path / "w.duckdb"
+    assert built_fingerprint(db) is None  # a new warehouse: full build
+    duckdb.connect(str(db)).close()
+    assert built_fingerprint(db) is None  # marts never built here
+    record_build(db, project_fingerprint(), full_refresh=True)
+    assert built_fingerprint(db) == project_fingerprint()
+    other = tmp_path / "dbt"
+    shutil.copytree(DBT_DIR / "macros", other / "macros")
+    (other / "dbt_project.yml").write_text("name: other\n", encoding="utf-8")
+    assert project_fingerprint(other) != project_fingerprint()
