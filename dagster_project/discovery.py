@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .parsers import issues
+
 
 class RawFolderUnavailable(RuntimeError):
     """The raw folder itself is missing or unreadable: nothing can be said about the inputs."""
@@ -147,8 +149,7 @@ def scan(raw_dir: Path) -> Discovery:
             continue
         except OSError as exc:
             found.problems.append(
-                Problem(rel, "unreadable_file",
-                        f"文件无法读取，已入库的内容保持不变 (file unreadable: {exc.strerror}; previously loaded rows kept)")
+                _problem(rel, "unreadable_file", reason=exc.strerror)
             )
             continue
         found.files.append(SourceFile(path, rel, sha, size))
@@ -183,10 +184,12 @@ def _entries(raw_dir: Path) -> Iterator[tuple[str, Path, os.stat_result | Proble
 
 
 def _not_regular(rel: str) -> Problem:
-    return Problem(
-        rel, "not_a_regular_file",
-        "不是普通文件（管道、套接字或设备），未读取 (not a regular file: FIFO, socket or device; not read)",
-    )
+    return _problem(rel, "not_a_regular_file")
+
+
+def _problem(rel: str, code: str, is_folder: bool = False, **facts: object) -> Problem:
+    """An entry's problem, worded by the issue registry (parsers/issues.py)."""
+    return Problem(rel, code, issues.message(code, **facts), is_folder)
 
 
 def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set, root: Path) -> Iterator:
@@ -196,37 +199,27 @@ def _walk(entries: list[os.DirEntry], parts: tuple[str, ...], ancestors: set, ro
         rel = "/".join((*parts, escaped_name(entry.name)))
         # The link's target is never named in the issue: it may be a path the readers must not see.
         if entry.is_symlink() and os.path.exists(entry.path) and not inside(root, Path(entry.path)):
-            yield rel, None, Problem(
-                rel, "symlink_outside_raw",
-                "符号链接指向原始文件夹之外，未读取 (symlink points outside the raw folder; not read)",
-                is_folder=entry.is_dir(),
-            )
+            yield rel, None, _problem(rel, "symlink_outside_raw", is_folder=entry.is_dir())
             continue
         try:
             st = os.stat(entry.path)  # follows symlinks
         except FileNotFoundError:
             if entry.is_symlink():
-                yield rel, None, Problem(rel, "broken_symlink", "符号链接指向不存在的文件，已跳过 (broken symlink)")
+                yield rel, None, _problem(rel, "broken_symlink")
             continue  # else: removed while we looked, nothing to load
         except OSError as exc:
             code = "symlink_loop" if exc.errno == errno.ELOOP else "unreadable_file"
-            yield rel, None, Problem(rel, code, f"无法读取，已跳过 ({exc.strerror})")
+            yield rel, None, _problem(rel, code, reason=exc.strerror)
             continue
         if stat.S_ISDIR(st.st_mode):
             identity = (st.st_dev, st.st_ino)
             if identity in ancestors:
-                yield rel, None, Problem(
-                    rel, "symlink_loop", "符号链接指回其上级文件夹，未重复读取 (symlink loop)", is_folder=True
-                )
+                yield rel, None, _problem(rel, "symlink_loop", is_folder=True, reason="指回其上级文件夹")
                 continue
             try:
                 children = sorted(os.scandir(entry.path), key=lambda e: e.name)
             except OSError as exc:
-                yield rel, None, Problem(
-                    rel, "unreadable_folder",
-                    f"文件夹无法读取，其中已入库的文件保持不变 (folder unreadable: {exc.strerror}; "
-                    "previously loaded files kept)", is_folder=True,
-                )
+                yield rel, None, _problem(rel, "unreadable_folder", is_folder=True, reason=exc.strerror)
                 continue
             yield from _walk(children, (*parts, escaped_name(entry.name)), ancestors | {identity}, root)
         elif stat.S_ISREG(st.st_mode):

@@ -13,6 +13,7 @@ or stalling its parser) keeps its previous version's rows too: see ``keeps_previ
 from __future__ import annotations
 
 from .discovery import Discovery
+from .parsers import issues
 from .parsers.records import ParseIssue, ParseResult
 
 UNREAD = "unread"  # families of a result whose file could not be read: its loaded rows stay
@@ -30,32 +31,20 @@ class StillChanging(Exception):
 def unread_result(source_file: str, exc: OSError) -> ParseResult:
     vanished = isinstance(exc, FileNotFoundError)
     result = ParseResult(source_file=source_file, families=[UNREAD])
-    result.issues.append(ParseIssue(
-        source_file, 0, "error", "file_vanished" if vanished else "unreadable_file",
-        ("文件在本次运行中被删除" if vanished else "文件无法读取")
-        + f"，已入库的内容保持不变 (could not read: {exc.strerror}; previously loaded rows kept)",
-    ))
+    result.issues.append(issues.make("file_vanished" if vanished else "unreadable_file", source_file, reason=exc.strerror))
     return result
 
 
 def still_changing_result(source_file: str, why: str) -> ParseResult:
     result = ParseResult(source_file=source_file, families=[UNREAD])
-    result.issues.append(ParseIssue(
-        source_file, 0, "info", "file_still_changing",
-        f"文件在读取时仍在变化（{why}），留待下次运行，已入库的内容保持不变 "
-        f"(file still changing while read: {why}; left for the next run, previous version kept)",
-    ))
+    result.issues.append(issues.make("file_still_changing", source_file, why=why))
     return result
 
 
 def worker_failed_result(source_file: str, kind: str, detail: str) -> ParseResult:
     """The parser process of this file was killed or ran out of time: one error, the batch goes on."""
-    code, what = (("parse_timeout", "解析超时") if kind == "timeout" else ("parser_crashed", "解析进程崩溃"))
-    hint = " (FISCAL_MAX_SECONDS)" if kind == "timeout" else ""
     result = ParseResult(source_file=source_file)
-    result.issues.append(ParseIssue(
-        source_file, 0, "error", code, f"{what}，本文件未载入，内容改变前不再重试 ({detail}{hint}; not retried until the file changes)"
-    ))
+    result.issues.append(issues.make("parse_timeout" if kind == "timeout" else "parser_crashed", source_file, detail=detail))
     return result
 
 
@@ -70,27 +59,24 @@ def keeps_previous(loaded_families: str | None, result: ParseResult) -> bool:
 def kept_issue(result: ParseResult) -> ParseIssue:
     """The one issue recorded for a rejected new version: its first error, saying the old one is kept."""
     first = next(i for i in result.issues if i.severity == "error")
-    return ParseIssue(result.source_file, 0, "error", first.code, KEPT_PREFIX + first.message, first.raw_text)
+    return ParseIssue(result.source_file, 0, first.severity, first.code, KEPT_PREFIX + first.message, first.raw_text)
 
 
 def crashed_result(source_file: str, exc: Exception) -> ParseResult:
     result = ParseResult(source_file=source_file)
-    result.issues.append(ParseIssue(
-        source_file, 0, "error", "parser_failed", f"解析失败，本文件未载入: {type(exc).__name__}: {exc}"
+    result.issues.append(issues.make(
+        "parser_failed", source_file, where="本文件", skipped="本文件未载入", where_en="the file",
+        error=f"{type(exc).__name__}: {exc}",
     ))
     return result
 
 
 def non_utf8_name_issue(source_file: str) -> ParseIssue:
-    return ParseIssue(
-        source_file, 0, "warning", "non_utf8_file_name",
-        "文件名不是 UTF-8 编码，按原字节记为 \\xNN (file name is not UTF-8; recorded with its bytes escaped)",
-    )
+    return issues.make("non_utf8_file_name", source_file)
 
 
 def read_issues(found: Discovery) -> list[ParseIssue]:
     """One issue per entry the walk could not read (folders, files, symlink loops)."""
     return [
-        ParseIssue(p.source_file, 0, "warning" if p.code == "broken_symlink" else "error", p.code, p.message)
-        for p in found.problems
+        ParseIssue(p.source_file, 0, issues.severity(p.code), p.code, p.message) for p in found.problems
     ]

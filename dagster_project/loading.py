@@ -42,6 +42,7 @@ from .load_plan import DUPLICATE, Known, check_shrink, plan_load
 from .parse_pool import Failed, imap_isolated
 from .parsers import parse_bytes, too_large
 from .parsers.bounds import MB, FileTooLarge, check_file_size
+from .parsers.issues import make as make_issue
 from .parsers.records import (
     BudgetCell,
     BudgetTable,
@@ -372,10 +373,7 @@ def _source_file_frame(parsed: list[tuple[SourceFile, ParseResult]]) -> pl.DataF
 def _duplicate_result(f: SourceFile, original: str) -> ParseResult:
     result = ParseResult(source_file=f.source_file, families=[DUPLICATE])
     result.issues.append(
-        ParseIssue(
-            f.source_file, 0, "warning", "duplicate_file",
-            f"与 {original} 内容完全相同，未重复计入 (same content as {original}; not loaded twice)",
-        )
+        make_issue("duplicate_file", f.source_file, original=original)
     )
     return result
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from .parsers import issues as registry
+
 DEFAULT_NAMES = ("decisions.xlsx", "decisions.csv")  # beside the raw folder, first found
 SHEET = "审核决定"  # the report workbook's decision sheet (any sheet with the headers is read)
 
@@ -73,6 +75,11 @@ class Issue:
     code: str
     message: str
     raw_text: str | None = None
+
+
+def _issue(line_no: int, code: str, raw_text: str | None = None, **facts: object) -> Issue:
+    """A row's issue, worded by the issue registry (parsers/issues.py)."""
+    return Issue(line_no, registry.severity(code), code, registry.message(code, **facts), raw_text)
 
 
 class Unreadable(Exception):
@@ -184,7 +191,7 @@ def read_decisions(path: Path) -> tuple[list[Decision], list[Issue]]:
             continue  # not decided yet (the report's sheet lists every finding)
 
         def malformed(reason: str, line_no=line_no, raw_text=raw_text) -> None:
-            issues.append(Issue(line_no, "warning", "decision_malformed", f"审核决定未采用：{reason}", raw_text))
+            issues.append(_issue(line_no, "decision_malformed", raw_text, reason=reason))
 
         if not ID_PATTERN.match(finding):
             malformed(f"发现编号“{finding}”不是有效编号（F 加 12 位十六进制）" if finding else "缺少发现编号")
@@ -199,8 +206,7 @@ def read_decisions(path: Path) -> tuple[list[Decision], list[Issue]]:
             continue
         if finding in found:
             issues.append(
-                Issue(line_no, "warning", "decision_duplicate",
-                      f"发现编号 {finding} 已在第 {found[finding].line_no} 行有决定，以本行（较后）为准", raw_text)
+                _issue(line_no, "decision_duplicate", raw_text, finding=finding, earlier=found[finding].line_no)
             )
         found[finding] = Decision(
             finding, decision, _cell_text(cell("note")) or None, _cell_text(cell("reviewer")) or None,
@@ -227,7 +233,7 @@ def load_decisions(con: duckdb.DuckDBPyConnection, raw_dir: Path, path: Path | N
             try:
                 decisions, issues = read_decisions(path)
             except (Unreadable, OSError) as exc:
-                issues = [Issue(0, "error", "decisions_unreadable", f"审核决定文件无法读取，沿用上次载入的决定：{exc}")]
+                issues = [_issue(0, "decisions_unreadable", reason=exc)]
             else:
                 con.execute("delete from raw.review_decisions")
                 _insert(con, "raw.review_decisions", 7,

@@ -2,9 +2,9 @@
 
 Generated in the test run beside good files (the samples and a real published PDF):
 Word and Excel packages that unpack to over 1 GB, a TAB junk file past the line
-bound, a one-page PDF whose dense ruled grid stalls the table finder. One real
+bound, a PDF whose pages are dense ruled grids that stall the table finder. One real
 pipeline run (`make run`'s command) with the default bounds, except a per-file
-time of FISCAL_MAX_SECONDS=20 s (the grid would take ~90 s, a real 35-page PDF
+time of FISCAL_MAX_SECONDS=20 s (the grid takes over a minute of CPU, a real 35-page PDF
 takes under 1 s); the process tree's memory is sampled throughout. Then loaded
 files are replaced by cut-off copies (an interrupted upload) and the next load
 runs on a copy of the published warehouse. Worker kills and files changing
@@ -56,20 +56,22 @@ def package_bomb(path: Path, marker: str, member: str, unpacked_mb: int = 1100) 
                 out.write(chunk)
 
 
-def grid_pdf(cells: int = 200, pitch: float = 5.0) -> bytes:
-    """One 5 KB page ruled as a cells × cells grid, `pitch` pt apart: PyMuPDF's table finder needs
-    ~90 s for it (~cells³; below ~3 pt its snapping merges the lines and it is fast again)."""
+def grid_pdf(cells: int = 400, pitch: float = 4.0, pages: int = 8) -> bytes:
+    """Pages of 5 KB, each ruled as a cells × cells grid `pitch` pt apart: the table finder needs
+    ~11 CPU s per page (~cells^2.7; below ~3 pt its snapping merges the lines and it is fast again),
+    so the file takes well over a minute."""
     side = 60 + cells * pitch
     doc = pymupdf.open()
-    page = doc.new_page(width=side, height=side)
-    shape = page.new_shape()
-    for i in range(cells + 1):
-        at = 30 + i * pitch
-        shape.draw_line((at, 30), (at, side - 30))
-        shape.draw_line((30, at), (side - 30, at))
-    shape.finish(width=0.3)
-    shape.commit()
-    page.insert_text((32, 34), "1", fontsize=3)
+    for _ in range(pages):
+        page = doc.new_page(width=side, height=side)
+        shape = page.new_shape()
+        for i in range(cells + 1):
+            at = 30 + i * pitch
+            shape.draw_line((at, 30), (at, side - 30))
+            shape.draw_line((30, at), (side - 30, at))
+        shape.finish(width=0.3)
+        shape.commit()
+        page.insert_text((32, 34), "1", fontsize=3)
     return doc.tobytes(deflate=True)
 
 
@@ -235,7 +237,7 @@ def test_a_worker_killed_mid_file_costs_only_that_file(tmp_path):
     killer.start()
     grid, good = list(results)
     killer.join()
-    assert time.monotonic() - start < 20  # not the ~30 s the grid would take
+    assert time.monotonic() - start < 20  # not the minute and more the grid would take
     assert [(i.line_no, i.severity, i.code) for i in grid.issues] == [(0, "error", "parser_crashed")]
     assert "worker process killed by SIGKILL (out of memory?)" in grid.issues[0].message
     assert len(good.reports) == 6  # parsed by a fresh worker

@@ -120,7 +120,7 @@ def test_decisions_are_loaded_and_a_malformed_row_is_an_issue(review):
         "select source_file, line_no, severity, code, message from raw.parse_issues where code like 'decision%'"
     )
     assert issues == [("../decisions.xlsx", bad_line, "warning", "decision_malformed",
-                       "审核决定未采用：决定“同意”不是 确认/忽略/已整改 之一")]
+                       "审核决定未采用：决定“同意”不是 确认/忽略/已整改 之一 (decision not applied)")]
     status = dict(second.query("select finding_id, status from quality.review_decisions"))
     assert status == {ids["fixed"]: "stale", ids["ignored"]: "applied", ids["confirmed"]: "applied"}
 

@@ -13,7 +13,7 @@ import gc
 import zipfile
 from pathlib import Path
 
-from . import blocks, bounds, indicator_values, readers, targets
+from . import blocks, bounds, indicator_values, issues, readers, targets
 from .alignment import reject_space_aligned_tables
 from .budget import parse_budget_document
 from .ledger import Ledger
@@ -92,9 +92,8 @@ def _cyclic_gc_paused():
 def _parse_bytes(data: bytes, source_file: str, limits=None) -> ParseResult:
     fmt = readers.detect(data)
     if fmt == readers.DAMAGED:
-        return file_issue(source_file, "damaged_document",
-                          "文件已损坏（zip 包不完整，可能未完整上传），无法读取 "
-                          "(damaged document: a Word/Excel zip package without its directory; cut off?)")
+        return file_issue(source_file, "damaged_document", what="", why="（zip 包不完整，可能未完整上传）",
+                          detail=": a Word/Excel zip package without its directory; cut off?")
     try:
         if limits is not None:
             bounds.check_file_size(len(data), limits)
@@ -105,13 +104,13 @@ def _parse_bytes(data: bytes, source_file: str, limits=None) -> ParseResult:
     except bounds.FileTooLarge as exc:
         return too_large(source_file, exc)
     except zipfile.BadZipFile as exc:  # a member that does not unpack (CRC, truncated stream)
-        return file_issue(source_file, "damaged_document", f"{fmt.upper()} 文件已损坏，无法读取 (damaged document): {exc}")
+        return file_issue(source_file, "damaged_document", what=f"{fmt.upper()} ", why="", detail=f": {exc}")
     if fmt != readers.TEXT:
         return parse_document(data, fmt, source_file, limits)
     try:
         decoded = decode_lines(data)
     except UndecodableInput as exc:
-        return file_issue(source_file, "undecodable_file", f"文件无法按文本读取: {exc}")
+        return file_issue(source_file, "undecodable_file", error=exc)
     result = parse_text(decoded.text, source_file)
     if decoded.bad:
         result.issues.extend(_undecodable_lines(decoded, source_file))
@@ -119,30 +118,24 @@ def _parse_bytes(data: bytes, source_file: str, limits=None) -> ParseResult:
     return result
 
 
-def file_issue(source_file: str, code: str, message: str) -> ParseResult:
+def file_issue(source_file: str, code: str, **facts: object) -> ParseResult:
     """A file that yields nothing but one error about the file as a whole (line 0)."""
     result = ParseResult(source_file=source_file)
-    result.issues.append(ParseIssue(source_file, 0, "error", code, message))
+    result.issues.append(issues.make(code, source_file, **facts))
     return result
 
 
 def too_large(source_file: str, exc: bounds.FileTooLarge) -> ParseResult:
-    return file_issue(source_file, "file_too_large", f"文件超出处理上限，未解析 (file beyond a bound, not parsed): {exc}")
+    return file_issue(source_file, "file_too_large", detail=exc)
 
 
 def _undecodable_lines(decoded: Decoded, source_file: str) -> list[ParseIssue]:
     """One issue per line that held bytes the file's encoding cannot read (kept with U+FFFD)."""
     lines = decoded.text.split("\n")
     return [
-        ParseIssue(
-            source_file,
-            bad.line_no,
-            "warning",
-            "undecodable_bytes",
-            f"第 {bad.line_no} 行有 {bad.count} 处字节无法按 {decoded.encoding} 解码，已替换为 �"
-            f"（首个坏字节位于文件第 {bad.offset} 字节，行内第 {bad.column} 字节）"
-            f" (undecodable bytes at file byte offset {bad.offset}, line byte {bad.column}; replaced with U+FFFD)",
-            lines[bad.line_no - 1] if bad.line_no <= len(lines) else None,
+        issues.make(
+            "undecodable_bytes", source_file, bad.line_no, lines[bad.line_no - 1] if bad.line_no <= len(lines) else None,
+            line_no=bad.line_no, count=bad.count, encoding=decoded.encoding, offset=bad.offset, column=bad.column,
         )
         for bad in decoded.bad
     ]
@@ -153,8 +146,8 @@ def parse_document(data: bytes, fmt: str, source_file: str, limits=None) -> Pars
     try:
         document = readers.read_document(data, fmt)
     except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the batch
-        return file_issue(source_file, "damaged_document",
-                          f"{fmt.upper()} 文件已损坏，无法读取 (damaged document): {type(exc).__name__}: {exc}")
+        return file_issue(source_file, "damaged_document", what=f"{fmt.upper()} ", why="",
+                          detail=f": {type(exc).__name__}: {exc}")
     if limits is not None:
         try:  # two lines per block: the row or prose line, and the empty line after it
             bounds.check_lines_cells(2 * len(document.blocks), sum(len(b.cells) for b in document.blocks), limits)
@@ -162,18 +155,18 @@ def parse_document(data: bytes, fmt: str, source_file: str, limits=None) -> Pars
             return too_large(source_file, exc)
     if document.problems and not document.blocks:  # e.g. a scan: the one problem says it all
         result = ParseResult(source_file=source_file)
-        result.issues = [ParseIssue(source_file, 0, sev, code, msg) for sev, code, msg in document.problems]
+        result.issues = [issues.make(code, source_file, **facts) for code, facts in document.problems]
         return result
     source_lines = document.source_lines(source_file)
     boilerplate = {
         line.line_no for line, (_, block) in zip(source_lines, document.rendered()) if block.kind == "boilerplate"
     }
     result = parse_text(document.text(), source_file, boilerplate=boilerplate)
-    for severity, code, message in document.problems:
-        result.issues.insert(0, ParseIssue(source_file, 0, severity, code, message))
-    for index, severity, code, message in document.cell_problems:
+    for code, facts in document.problems:
+        result.issues.insert(0, issues.make(code, source_file, **facts))
+    for index, code, facts in document.cell_problems:
         line_no = document.line_of_block(index)
-        result.issues.append(ParseIssue(source_file, line_no, severity, code, message, source_lines[line_no - 1].text))
+        result.issues.append(issues.make(code, source_file, line_no, source_lines[line_no - 1].text, **facts))
     result.issues.sort(key=lambda i: i.line_no)
     result.source_lines = source_lines
     return result
@@ -197,27 +190,17 @@ def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = 
         lines = [line for line in lines if line.no not in boilerplate]
 
     if all(line.is_blank for line in lines):
-        ledger.issue(0, "warning", "empty_file", "文件为空，没有可解析的内容 (empty file)")
+        ledger.issue(0, "empty_file")
     segments, outside = blocks.split_segments(lines)
     # A file of blank lines has no line to name (its empty_file issue says so).
     first = next((line for line in outside if not line.is_blank), None)
     if not segments and first is not None:
-        ledger.issue(
-            first.no,
-            "error",
-            "unknown_family",
-            "未识别的文档类型：既不是绩效自评表、绩效跟踪表，也不是部门预算 (unknown document family)",
-        )
+        ledger.issue(first.no, "unknown_family")
         ledger.mark_all(outside, "issue")
     else:
         for line in outside:
             if not line.is_blank:
-                ledger.issue(
-                    line.no,
-                    "warning",
-                    "outside_table",
-                    "此行位于任何报表之外，未解析 (line outside any recognised table)",
-                )
+                ledger.issue(line.no, "outside_table")
 
     for segment in segments:
         if segment.family not in result.families:
@@ -226,10 +209,8 @@ def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = 
             part = _FAMILY_PARSERS[segment.family](segment.lines, ledger, source_file)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
             ledger.issue(
-                segment.first_line,
-                "error",
-                "parser_failed",
-                f"{segment.family} 解析失败，本段已跳过: {type(exc).__name__}: {exc}",
+                segment.first_line, "parser_failed", where=f"本段（{segment.family}）", skipped="本段已跳过",
+                where_en=f"{segment.family} segment", error=f"{type(exc).__name__}: {exc}",
             )
             ledger.mark_all(segment.lines, "issue", segment.family)
             continue
@@ -282,10 +263,9 @@ def _year_from_file(result: ParseResult) -> None:
     for i, report in enumerate(result.reports):
         if report.fiscal_year is None:
             result.reports[i] = dataclasses.replace(report, fiscal_year=year)
-            result.issues.append(ParseIssue(
-                result.source_file, report.line_start, "info", "report_year_from_file",
-                f"第 {report.report_seq} 张报表未写明年度，文件中其他各表均为 {year} 年，取 {year} 年"
-                f" (the table states no year; every other table of the file states {year})",
+            result.issues.append(issues.make(
+                "report_year_from_file", result.source_file, report.line_start,
+                report_seq=report.report_seq, year=year,
             ))
 
 

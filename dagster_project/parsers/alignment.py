@@ -13,7 +13,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .records import ISSUE, ParseIssue, ParseResult
+from . import issues
+from .records import ISSUE, ParseResult
 from .text import Line
 
 _SPACE_RUN = re.compile(r"(?:^|\S)(?: {2,}|\u3000+)\S")  # a gap or an indent where a TAB would be
@@ -51,11 +52,9 @@ def reject_space_aligned_tables(result: ParseResult, lines: list[Line]) -> None:
     # The layout's side effects (every row "unrecognised") say nothing more than the one error.
     result.issues = [i for i in result.issues if not inside(i.line_no)]
     for start, end, kind in spans:
-        result.issues.append(ParseIssue(
-            result.source_file, start, "error", CODE,
-            f"第 {start}–{end} 行的{kind}以空格对齐而非制表符分隔，无法可靠分列，本表未载入 "
-            f"(table on lines {start}-{end} is aligned with spaces instead of TABs; not loaded)",
-            lines[start - 1].raw if 0 < start <= len(lines) else None,
+        result.issues.append(issues.make(
+            CODE, result.source_file, start, lines[start - 1].raw if 0 < start <= len(lines) else None,
+            start=start, end=end, kind=kind,
         ))
     result.issues.sort(key=lambda i: i.line_no)
     result.lines = [dataclasses.replace(d, disposition=ISSUE) if inside(d.line_no) else d for d in result.lines]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from .issues import make as make_issue
 from .records import DISPOSITIONS, ISSUE, LineDisposition, ParseIssue
 from .text import Line
 
@@ -43,26 +44,11 @@ class Ledger:
     def is_marked(self, line_no: int) -> bool:
         return line_no in self._marks
 
-    def issue(
-        self,
-        line_no: int,
-        severity: str,
-        code: str,
-        message: str,
-        family: str | None = None,
-    ) -> None:
-        """Report a problem at a line (and account for the line, if nothing else did)."""
+    def issue(self, line_no: int, code: str, family: str | None = None, /, **facts: object) -> None:
+        """Report a problem at a line (and account for the line, if nothing else did): the code's
+        severity and message come from the registry (issues.py), the facts fill the message in."""
         line = self._lines.get(line_no)
-        self.issues.append(
-            ParseIssue(
-                source_file=self.source_file,
-                line_no=line_no,
-                severity=severity,
-                code=code,
-                message=message,
-                raw_text=line.raw if line else None,
-            )
-        )
+        self.issues.append(make_issue(code, self.source_file, line_no, line.raw if line else None, **facts))
         if line is not None:
             self.mark(line_no, ISSUE, family)
 
@@ -70,7 +56,7 @@ class Ledger:
         """Report every unmarked non-blank line, and return the dispositions of all lines."""
         for no, line in self._lines.items():
             if not line.is_blank and no not in self._marks:
-                self.issue(no, "warning", "unplaced_line", "此行内容未能归入任何字段 (line not placed in any field)")
+                self.issue(no, "unplaced_line")
         return [
             LineDisposition(self.source_file, no, disposition, family)
             for no, (disposition, family) in sorted(self._marks.items())

@@ -41,12 +41,12 @@ class Block:
 class Document:
     format: str  # text | pdf | docx | xlsx | xls
     blocks: list[Block] = field(default_factory=list)
-    # Problems of the file as a whole, found while reading: (severity, code, message).
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    # Problems of the file as a whole, found while reading: (issue code, facts of its message).
+    problems: list[tuple[str, dict]] = field(default_factory=list)
     page_count: int | None = None
-    # Problems of one cell, found while reading: (block index, severity, code, message);
+    # Problems of one cell, found while reading: (block index, issue code, facts of its message);
     # the parser reports them on the block's line of the normalised text.
-    cell_problems: list[tuple[int, str, str, str]] = field(default_factory=list)
+    cell_problems: list[tuple[int, str, dict]] = field(default_factory=list)
 
     def add_row(self, cells, **where) -> None:
         self.blocks.append(Block(ROW, tuple(_one_line(c) for c in cells), **where))
@@ -57,9 +57,13 @@ class Document:
     def add_boilerplate(self, text: str, **where) -> None:
         self.blocks.append(Block(BOILERPLATE, (_one_line(text),), **where))
 
-    def add_cell_problem(self, severity: str, code: str, message: str) -> None:
+    def add_problem(self, code: str, **facts) -> None:
+        """A problem of the file as a whole (issues.py names its severity and message)."""
+        self.problems.append((code, facts))
+
+    def add_cell_problem(self, code: str, **facts) -> None:
         """A problem of a cell of the row added next."""
-        self.cell_problems.append((len(self.blocks), severity, code, message))
+        self.cell_problems.append((len(self.blocks), code, facts))
 
     @staticmethod
     def line_of_block(index: int) -> int:

@@ -128,8 +128,8 @@ class _State:
     closing_field: str | None = None
     pending_label: tuple[str, str, int] | None = None
 
-    def issue(self, line_no: int, severity: str, code: str, message: str) -> None:
-        self.ledger.issue(line_no, severity, code, message, self.family)
+    def issue(self, line_no: int, code: str, **facts: object) -> None:
+        self.ledger.issue(line_no, code, self.family, **facts)
 
     def mark(self, line: Line, disposition: str) -> None:
         self.ledger.mark(line.no, disposition, self.family)
@@ -156,12 +156,8 @@ def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, fami
         try:
             _dispatch(st, line)
         except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
-            st.issue(
-                line.no,
-                "error",
-                "parser_failed",
-                f"此行解析出错 (line could not be parsed): {type(exc).__name__}: {exc}",
-            )
+            st.issue(line.no, "parser_failed", where="此行", skipped="已跳过", where_en="the line",
+                     error=f"{type(exc).__name__}: {exc}")
 
     _flush_pending_deviation(st)
     _finish(st, body, result)
@@ -231,19 +227,9 @@ def _dispatch(st: _State, line: Line) -> None:
         st.pending_label = None
         st.mark(line, FIELD)
     elif source is not None:
-        st.issue(
-            line.no,
-            "warning",
-            "fund_row_out_of_place",
-            "资金行出现在资金表之外 (fund row outside the fund block)",
-        )
+        st.issue(line.no, "fund_row_out_of_place")
     else:
-        st.issue(
-            line.no,
-            "warning",
-            "unrecognised_line",
-            f"此行不属于报表的任何部分 (line not recognised in the {st.family} table)",
-        )
+        st.issue(line.no, "unrecognised_line", table="报表", table_en=st.family)
 
 
 # ---------------------------------------------------------------- header block
@@ -252,21 +238,11 @@ def _dispatch(st: _State, line: Line) -> None:
 def _period(st: _State, line: Line, key: str) -> None:
     m = _PERIOD.search(key)
     if not m:
-        st.issue(
-            line.no,
-            "warning",
-            "unreadable_tracking_period",
-            "跟踪时段无法识别 (tracking period not readable)",
-        )
+        st.issue(line.no, "unreadable_tracking_period", how="", how_en="")
         return
     y1, m1, y2, m2 = (int(g) for g in m.groups())
     if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
-        st.issue(
-            line.no,
-            "warning",
-            "unreadable_tracking_period",
-            "跟踪时段月份无效 (invalid month in tracking period)",
-        )
+        st.issue(line.no, "unreadable_tracking_period", how="：月份无效", how_en=": invalid month")
         return
     st.fields["tracking_period_start"] = f"{y1:04d}-{m1:02d}"
     st.fields["tracking_period_end"] = f"{y2:04d}-{m2:02d}"
@@ -294,7 +270,7 @@ def _label_values(st: _State, line: Line, labels: dict[str, str]) -> None:
             st.mark(line, HEADER)
             continue
         if name in st.fields and st.fields[name] != value:
-            st.issue(line.no, "warning", "duplicate_field", f"{cell} 重复出现 (field {name} given twice)")
+            st.issue(line.no, "duplicate_field", label=cell, name=name)
             continue
         st.fields[name] = value
         found = True
@@ -325,19 +301,9 @@ def _fund_header(st: _State, line: Line) -> None:
         if col and all(col != c for c, _ in columns):
             columns.append((col, i))
     if unit is None:
-        st.issue(
-            line.no,
-            "warning",
-            "missing_money_unit",
-            "资金表未注明金额单位 (money unit not stated in the fund header)",
-        )
+        st.issue(line.no, "missing_money_unit")
     elif "money_unit" in st.fields and st.fields["money_unit"] != unit:
-        st.issue(
-            line.no,
-            "warning",
-            "conflicting_money_unit",
-            "资金单位前后不一致 (money unit differs from earlier)",
-        )
+        st.issue(line.no, "conflicting_money_unit")
     else:
         st.fields["money_unit"] = unit
     st.fund_columns = _complete_columns(columns, _FUND_COLUMNS[st.family])
@@ -377,41 +343,21 @@ def fund_source_of(key: str) -> str | None:
 def _fund_row(st: _State, line: Line, source: str, label_at: int) -> None:
     if not st.fund_columns:
         st.fund_columns = [(c, None) for c in _FUND_COLUMNS[st.family]]
-        st.issue(
-            line.no,
-            "warning",
-            "missing_fund_header",
-            "资金行前没有表头，按标准列序读取 (no fund header; canonical column order assumed)",
-        )
+        st.issue(line.no, "missing_fund_header")
     st.section = "fund"
     if any(r.fund_source == source for r in st.fund_rows):
-        st.issue(
-            line.no,
-            "warning",
-            "duplicate_fund_row",
-            f"资金行重复: {line.cells[label_at]} (fund row given twice)",
-        )
+        st.issue(line.no, "duplicate_fund_row", label=line.cells[label_at])
         return
     cells = [(i, c) for i, c in enumerate(line.cells) if i > label_at and c]
     values, how = _align(cells, st.fund_columns)
     if how == "ambiguous":
-        st.issue(
-            line.no,
-            "warning",
-            "fund_row_ambiguous_columns",
-            "资金行数值个数与表头不符且无法按位置对齐，已按从左到右读取 (fund values do not match the header; read left to right)",
-        )
+        st.issue(line.no, "fund_row_ambiguous_columns")
     elif how == "extra":
-        st.issue(
-            line.no,
-            "warning",
-            "fund_row_extra_cells",
-            "资金行数值多于表头列数，多余部分未读取 (more fund values than header columns; extras ignored)",
-        )
+        st.issue(line.no, "fund_row_extra_cells", text="（多于表头列数的部分）")
     amounts = {col: _number(text) for col, text in values.items()}
     for col, text in values.items():
         if amounts[col] is None and value_or_none(text) is not None:
-            st.issue(line.no, "warning", "unreadable_amount", f"金额无法识别: {text} (not a number)")
+            st.issue(line.no, "unreadable_amount", text=text)
     st.fund_rows.append(
         FundRow(
             source_file=st.source_file,
@@ -522,12 +468,7 @@ def _goal_text(st: _State, line: Line) -> None:
                 side = "expected"
             st.goal_parts[side].append(text)
         if len(cells) > 2:
-            st.issue(
-                line.no,
-                "info",
-                "goal_cells_by_position",
-                "年度总体目标行有多于两个单元格，按列位置归入预期目标/实际完成情况 (goal cells assigned by column position)",
-            )
+            st.issue(line.no, "goal_cells_by_position")
     st.mark(line, FIELD)
 
 
@@ -644,8 +585,8 @@ def _indicator_line(st: _State, line: Line, keys: tuple[str, ...]) -> None:
         st.pending_deviation.clear()
     st.indicators.append(ind)
     st.mark(line, FIELD)
-    for severity, code, message in notes:
-        st.issue(line.no, severity, code, message)
+    for code, facts in notes:
+        st.issue(line.no, code, **facts)
 
 
 def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: tuple[str, ...]):
@@ -679,13 +620,7 @@ def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: 
             values,
             None,
             None,
-            [
-                (
-                    "warning",
-                    "indicator_without_weight",
-                    "指标行没有分值/得分 (indicator row without weight and score)",
-                )
-            ],
+            [("indicator_without_weight", {})],
         )
     before = texts[:pair_at]
     weight, score = _number(texts[pair_at]), _number(texts[pair_at + 1])
@@ -704,23 +639,11 @@ def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: 
             if abs(at - header["actual_text"]) < abs(at - header["target_text"]):
                 column = "actual_text"
         values[column] = before[1]
-        notes.append(
-            (
-                "info",
-                "indicator_value_missing",
-                "指标行缺少年度指标值或实际完成值，按表头位置归属 (target or actual cell missing; placed by the header)",
-            )
-        )
+        notes.append(("indicator_value_missing", {"how": "按表头位置归属", "how_en": "placed by the header"}))
     elif len(before) > 3:
         values["target_text"], values["actual_text"] = before[-2], before[-1]
         name = join_wrapped(before[:-2]) or before[0]
-        notes.append(
-            (
-                "warning",
-                "indicator_extra_cells",
-                "三级指标名称跨多个单元格，已合并 (indicator name spread over several cells; joined)",
-            )
-        )
+        notes.append(("indicator_extra_cells", {"into": "三级指标名称", "into_en": "indicator name"}))
     return name, values, weight, score, notes
 
 
@@ -735,13 +658,7 @@ def _tracking_cells(rest: list[tuple[int, str]], header: dict[str, int]):
     if len(others) > len(cols):
         values = dict(zip(cols[:-1], others[: len(cols) - 1], strict=True))
         values["deviation_reason"] = join_wrapped(others[len(cols) - 1 :])
-        notes.append(
-            (
-                "warning",
-                "indicator_extra_cells",
-                "指标行单元格多于表头，多余内容并入偏差原因 (extra cells joined into the deviation reason)",
-            )
-        )
+        notes.append(("indicator_extra_cells", {"into": "偏差原因", "into_en": "deviation reason"}))
     elif len(others) == len(cols):
         values = dict(zip(cols, others, strict=True))
     else:
@@ -749,13 +666,7 @@ def _tracking_cells(rest: list[tuple[int, str]], header: dict[str, int]):
         columns = [(c, header.get(c)) for c in cols]
         values, how = _align(rest[1:], columns)
         if how != "positional" and len(others) < len(cols) - 1:
-            notes.append(
-                (
-                    "info",
-                    "indicator_value_missing",
-                    "指标行缺少部分指标值，按从左到右读取 (some value cells missing; read left to right)",
-                )
-            )
+            notes.append(("indicator_value_missing", {"how": "按从左到右读取", "how_en": "read left to right"}))
     return name, values, None, None, notes
 
 
@@ -782,12 +693,7 @@ def _fragment(st: _State, line: Line, rest: list[tuple[int, str]], had_labels: b
             prev.add(column, t)
         st.mark(line, FIELD)
         return
-    st.issue(
-        line.no,
-        "warning",
-        "unplaced_indicator_fragment",
-        "指标区内无法归属的单元格内容 (cell text in the indicator block that belongs to no indicator row)",
-    )
+    st.issue(line.no, "unplaced_indicator_fragment", text="")
 
 
 def _flush_pending_deviation(st: _State) -> None:
@@ -806,12 +712,7 @@ def _flush_pending_deviation(st: _State) -> None:
         st.pending_deviation.clear()
         return
     for no, _piece in st.pending_deviation:
-        st.issue(
-            no,
-            "warning",
-            "unplaced_indicator_fragment",
-            "偏差说明找不到所属指标 (deviation note with no indicator)",
-        )
+        st.issue(no, "unplaced_indicator_fragment", text="（偏差说明，找不到所属指标）")
     st.pending_deviation.clear()
 
 
@@ -828,7 +729,7 @@ def _total_row(st: _State, line: Line, keys: list[str]) -> None:
     st.section = "closing"
     st.closing_field = None
     if "total_line_no" in st.fields:
-        st.issue(line.no, "warning", "duplicate_total_row", "总分行重复 (total row given twice)")
+        st.issue(line.no, "duplicate_total_row")
         return
     cells = _numbers_after(line, keys, vocabulary.TOTAL_LABELS)
     numbers = [c for c in cells if value_or_none(c) is not None]
@@ -838,12 +739,7 @@ def _total_row(st: _State, line: Line, keys: list[str]) -> None:
     if len(numbers) > 1:
         st.fields["total_score"] = _number(numbers[1])
     if len(numbers) != 2 or any(_number(n) is None for n in numbers):
-        st.issue(
-            line.no,
-            "warning",
-            "unexpected_total_row",
-            f"总分行应为分值和得分两个数字，实际为 {numbers} (total row should hold weight and score)",
-        )
+        st.issue(line.no, "unexpected_total_row", numbers=numbers)
     st.mark(line, FIELD)
 
 
@@ -854,7 +750,7 @@ def _grade_row(st: _State, line: Line, keys: list[str]) -> None:
     values = [value_or_none(c) for c in _numbers_after(line, keys, vocabulary.GRADE_LABELS)]
     values = [v for v in values if v]
     if not values:
-        st.issue(line.no, "warning", "missing_value", "评分等级没有填写 (grade not given)")
+        st.issue(line.no, "missing_value", label="评分等级")
         return
     st.fields["grade"] = values[0]
     st.fields["grade_line_no"] = line.no
@@ -902,31 +798,24 @@ def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
     first, last = body[0].no, body[-1].no
     if st.pending_label is not None:
         _name, label, no = st.pending_label
-        st.issue(no, "warning", "missing_value", f"{label} 没有填写 (no value for {label})")
+        st.issue(no, "missing_value", label=label)
     if st.family == SELF_EVAL and "total_line_no" not in f:
-        st.issue(
-            first, "warning", "missing_total_row", "自评表缺少总分行 (self-evaluation without a 总分 row)"
-        )
+        st.issue(first, "missing_total_row")
     if not st.fund_rows:
-        st.issue(first, "warning", "missing_fund_block", "报表缺少项目资金 (no fund rows found)")
+        st.issue(first, "missing_fund_block")
     if not st.indicators:
-        st.issue(first, "warning", "missing_indicators", "报表没有绩效指标 (no indicator rows found)")
+        st.issue(first, "missing_indicators")
     if "project_name" not in f:
-        st.issue(first, "warning", "missing_project_name", "报表缺少项目名称 (no 项目名称)")
+        st.issue(first, "missing_project_name")
     if st.family == TRACKING:
         if "tracking_period_start" not in f:
-            st.issue(first, "warning", "missing_tracking_period", "跟踪表缺少跟踪时段 (no 跟踪时段)")
+            st.issue(first, "missing_tracking_period", how="", how_en="")
         elif "fiscal_year" not in f:
             f["fiscal_year"] = int(f["tracking_period_start"][:4])
         if not any(name + "_parts" in f for _label, name in _CLOSING_LABELS):
-            st.issue(
-                last,
-                "warning",
-                "missing_tracking_judgement",
-                "跟踪表缺少绩效跟踪总体判断和纠偏措施 (no 绩效跟踪总体判断 / 纠偏措施 rows)",
-            )
+            st.issue(last, "missing_tracking_judgement")
     if "fiscal_year" not in f and st.family == SELF_EVAL:
-        st.issue(first, "info", "missing_fiscal_year", "自评表未注明年度 (no year line)")
+        st.issue(first, "missing_fiscal_year")
 
     extra = {}
     for _label, name in _CLOSING_LABELS:

@@ -115,7 +115,3 @@ COVERAGE_COLUMNS: list[tuple[str, int, Callable[[dict], object]]] = [
     ("发现问题数", 9, lambda r: r["finding_count"]),
     ("舍入提示数", 9, lambda r: r["hint_count"]),
 ]
-
-
-def coverage_sheet_rows(coverage: CoverageData) -> Iterator[list]:
-    return ([get(row) for _, _, get in COVERAGE_COLUMNS] for row in coverage.rows())

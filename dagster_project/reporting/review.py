@@ -39,30 +39,34 @@ DECISION_COLUMNS: list[tuple[str, int, object]] = [
     ("文件所载", 14, lambda v: v.observed_value),
     ("说明", 48, lambda v: v.message),
 ]
-STALE_COLUMNS = [("发现编号", 16), ("决定", 8), ("备注", 30), ("审核人", 10), ("日期", 12), ("决定文件", 20), ("行号", 7)]
+STALE_COLUMNS: list[tuple[str, int, object]] = [
+    ("发现编号", 16, lambda d: d["finding_id"]),
+    ("决定", 8, lambda d: d["decision"]),
+    ("备注", 30, lambda d: d["note"]),
+    ("审核人", 10, lambda d: d["reviewer"]),
+    ("日期", 12, lambda d: d["decided_on"]),
+    ("决定文件", 20, lambda d: d["decisions_file"]),
+    ("行号", 7, lambda d: d["line_no"]),
+]
 
 
 def decision_label(v: Violation) -> str:
     return v.decision or NEW
 
 
-def write_decision_sheets(wb, styles, data: QualityData, sheet, write_rows) -> dict[str, int]:
+def write_decision_sheets(wb, styles, data: QualityData, table_sheet) -> dict[str, int]:
     """The decision sheet (every finding, to fill in) and, when there are any, the stale decisions.
 
-    sheet and write_rows are the workbook's own helpers (workbook._sheet, workbook._write_rows)."""
+    table_sheet is the workbook's sheet writer (workbook._table_sheet)."""
     findings = iter(data.for_review())
     first = next(findings, None)
     written: dict[str, int] = {}
     if first is not None:  # a warehouse without findings has nothing to decide
-        headers = [(title, width) for title, width, _ in DECISION_COLUMNS]
-        ws = sheet(wb, styles, SHEET, headers)
-        rows = ([get(v) for _, _, get in DECISION_COLUMNS] for v in itertools.chain([first], findings))
-        written[SHEET] = write_rows(ws, styles, rows, len(headers), frozenset({2, 16}))
+        rows = itertools.chain([first], findings)
+        ws, written[SHEET] = table_sheet(wb, styles, SHEET, DECISION_COLUMNS, rows, frozenset({2, 16}))
         _decision_list(ws, written[SHEET])
     if data.stale_decisions:
-        ws = sheet(wb, styles, STALE, STALE_COLUMNS)
-        keys = ("finding_id", "decision", "note", "reviewer", "decided_on", "decisions_file", "line_no")
-        written[STALE] = write_rows(ws, styles, ([d[k] for k in keys] for d in data.stale_decisions), len(keys))
+        written[STALE] = table_sheet(wb, styles, STALE, STALE_COLUMNS, data.stale_decisions)[1]
     return written
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from copy import copy
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
-from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET, coverage_sheet_rows
+from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET
 from .labels import check_label, severity_label
 from .queries import QualityData, as_number
 from .review import write_decision_sheets
@@ -147,6 +147,17 @@ def _write_rows(ws, styles: _Styles, rows: Iterable[list], width: int, wrapped: 
     return n
 
 
+def _table_sheet(wb: Workbook, styles: _Styles, title: str, columns: list[tuple[str, int, Callable]],
+                 items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True):
+    """A sheet of one row per item, each column (header, width, value of an item); a sheet of a
+    check or list that found nothing says 无 when none_found. Returns (sheet, rows written)."""
+    ws = _sheet(wb, styles, title, [(header, width) for header, width, _ in columns])
+    n = _write_rows(ws, styles, ([get(item) for _, _, get in columns] for item in items), len(columns), wrapped)
+    if not n and none_found:
+        _write_rows(ws, styles, [[NONE_FOUND]], len(columns))
+    return ws, n
+
+
 def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
     h = headline(data)
     headers = [("规则", 28), ("代码", 30), ("严重程度", 12), ("检查条数", 10), ("违规数", 10), ("规则要求", 60)]
@@ -204,13 +215,8 @@ ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
 
 def _root_cause_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> int:
     """Each root cause (error or warning) seen at several places once, its other places in one wrapped cell."""
-    headers = [(title, width) for title, width, _ in ROOT_CAUSE_COLUMNS]
-    ws = _sheet(wb, styles, ROOT_CAUSE_SHEET, headers)
-    rows = ([get(v) for _, _, get in ROOT_CAUSE_COLUMNS] for v in data.grouped_root_causes())
-    n = _write_rows(ws, styles, rows, len(headers), frozenset({len(headers) - 1}))
-    if not n:
-        _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
-    return n
+    wrapped = frozenset({len(ROOT_CAUSE_COLUMNS) - 1})
+    return _table_sheet(wb, styles, ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS, data.grouped_root_causes(), wrapped)[1]
 
 
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
@@ -219,25 +225,17 @@ def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
     wb = Workbook(write_only=True)
     styles = _Styles(wb)
     _summary_sheet(wb, styles, data)
-    headers = [(title, width) for title, width, _ in VIOLATION_COLUMNS]
     taken, written = {SUMMARY_SHEET}, {}
     for check in (c.check_name for c in check_rows(data)):
-        ws = _sheet(wb, styles, sheet_name(check, taken), headers)
-        found = ([get(v) for _, _, get in VIOLATION_COLUMNS] for v in data.violations_of(check))
-        n = _write_rows(ws, styles, found, len(headers), WRAPPED_COLUMNS)
-        if not n:
-            _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
+        ws, n = _table_sheet(wb, styles, sheet_name(check, taken), VIOLATION_COLUMNS, data.violations_of(check),
+                             WRAPPED_COLUMNS)
         written[ws.title] = n
     written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, styles, data)
-    ws = _sheet(wb, styles, HINT_SHEET, headers)
-    found = ([get(v) for _, _, get in VIOLATION_COLUMNS] for v in data.all_hints())
-    written[HINT_SHEET] = _write_rows(ws, styles, found, len(headers), WRAPPED_COLUMNS)
-    if not written[HINT_SHEET]:
-        _write_rows(ws, styles, [[NONE_FOUND]], len(headers))
+    written[HINT_SHEET] = _table_sheet(wb, styles, HINT_SHEET, VIOLATION_COLUMNS, data.all_hints(), WRAPPED_COLUMNS)[1]
     if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
-        ws = _sheet(wb, styles, COVERAGE_SHEET, [(title, width) for title, width, _ in COVERAGE_COLUMNS])
-        written[ws.title] = _write_rows(ws, styles, coverage_sheet_rows(data.coverage), len(COVERAGE_COLUMNS))
-    written |= write_decision_sheets(wb, styles, data, _sheet, _write_rows)  # 审核决定, to fill in
+        ws, n = _table_sheet(wb, styles, COVERAGE_SHEET, COVERAGE_COLUMNS, data.coverage.rows(), none_found=False)
+        written[ws.title] = n
+    written |= write_decision_sheets(wb, styles, data, _table_sheet)  # 审核决定, to fill in
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return written

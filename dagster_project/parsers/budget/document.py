@@ -114,9 +114,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, t
             if table.is_empty:
                 builders.pop()
                 if not _is_contents_entry(table):
-                    ledger.issue(table.title_line, "error", "budget_title_without_table",
-                                 f"预算表标题“{table.title}”之后没有表格 (a budget-table title with no table after it)",
-                                 FAMILY)
+                    ledger.issue(table.title_line, "budget_title_without_table", FAMILY, title=table.title)
             table = None
         if doc.feed(row):
             continue
@@ -129,11 +127,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, t
     doc.close()
     if not any(b.cells for b in builders) and not doc.reports:
         first = next((ln.no for ln in lines if not ln.is_blank), lines[0].no if lines else 0)
-        ledger.issue(
-            first, "error", "budget_without_table",
-            "识别为部门预算，但未找到任何预算表或绩效目标表 (a budget document with no table: nothing loaded from it)",
-            FAMILY,
-        )
+        ledger.issue(first, "budget_without_table", FAMILY)
 
     years = [b.year for b in builders if b.year] + prose.years
     default_year = max(set(years), key=years.count) if years else None

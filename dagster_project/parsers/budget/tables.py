@@ -62,11 +62,9 @@ from ..text import clean_cell, join_wrapped, norm
 
 FAMILY = "budget"
 # Why a budget-table cell was not loaded ({} is the cell's text).
-_NOT_A_NUMBER = "预算表数值列出现非数字内容“{}”，未载入 (non-numeric text in an amount column)"
-_NOT_AN_AMOUNT = "收支总表单元格“{}”无法作为金额载入 (cell not loadable as an amount of a named row)"
-_EXTRA_IN_GRID = "预算表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
-_AMBIGUOUS_MEASURE = "预算表单元格“{}”所在列与另一列同名，无法区分，未载入 (two columns of the same name: not loaded)"
-_EXTRA_IN_TWO_SIDED = "收支总表行内容“{}”超出表头列数，未载入 (more cells than the header has columns)"
+# The table a rejected cell is in, as its issue names it (issues.py words the rest).
+_GRID = "预算表"
+_TWO_SIDED = "收支总表"
 
 _MAX_TITLE_LEN = 60
 _BUDGET_TITLE = vocabulary.BUDGET_TITLE
@@ -352,9 +350,9 @@ class BudgetTableBuilder:
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
-    def _reject(self, c: Cell, code: str, message: str) -> None:
+    def _reject(self, c: Cell, code: str, table: str) -> None:
         """A cell that cannot be loaded as an amount: a warning naming its text."""
-        self.ledger.issue(c.line_no, "warning", code, message.format(c.text), FAMILY)
+        self.ledger.issue(c.line_no, code, FAMILY, text=c.text, table=table)
 
     # -- header -------------------------------------------------------------
 
@@ -545,7 +543,7 @@ class BudgetTableBuilder:
         # Two columns of one name (labels wrapped over the header rows: 会议 / 费 and 运行维护 / 费)
         # cannot be told apart: neither is loaded, each is a warning.
         if measure in self.ambiguous_measures or (self.row_seq, side, measure) in self._keys:
-            self._reject(row_cell, "budget_measure_ambiguous", _AMBIGUOUS_MEASURE)
+            self._reject(row_cell, "budget_measure_ambiguous", _GRID)
             return
         self._keys.add((self.row_seq, side, measure))
         self.cells.append(
@@ -628,18 +626,13 @@ class BudgetTableBuilder:
             return
         for measure, (c, amount) in amounts.items():
             if amount is None:
-                self._reject(c, "budget_value_not_number", _NOT_A_NUMBER)
+                self._reject(c, "budget_value_not_number", _GRID)
                 continue
             self._cell(c, measure, amount, code=code, level=level, name=name)
         for c in leftovers:
-            self._reject(c, "budget_extra_value", _EXTRA_IN_GRID)
+            self._reject(c, "budget_extra_value", _GRID)
         for c in unpadded:
-            self.ledger.issue(
-                c.line_no, "info", "subject_code_unpadded",
-                f"科目编码中的“{c.text}”缺少前导零，按“0{c.text}”读作 {code}（{name or ''}） "
-                f"(code part printed without its leading zero, read as 0{c.text})",
-                FAMILY,
-            )
+            self.ledger.issue(c.line_no, "subject_code_unpadded", FAMILY, text=c.text, code=code, name=name or "")
         if code:
             self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
         if not amounts:
@@ -721,13 +714,13 @@ class BudgetTableBuilder:
                 amount = _amount(c.text)
                 if amount is None or name is None:
                     code = "budget_value_not_number" if amount is None else "budget_value_without_label"
-                    self._reject(c, code, _NOT_AN_AMOUNT)
+                    self._reject(c, code, _TWO_SIDED)
                     continue
                 self._cell(c, measure, amount, side=side, name=name)
                 fed = True
         for c in cells:
             if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
-                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+                self._reject(c, "budget_extra_value", _TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
 
     def _blocks_row(self, row: Row) -> None:
@@ -755,7 +748,7 @@ class BudgetTableBuilder:
                     spanning = before is not None and before not in label_columns and before not in used
                     labels = [before] if spanning and _amount(cells[before].text) is None else []
                 if not labels:
-                    self._reject(c, "budget_value_without_label", _NOT_AN_AMOUNT)
+                    self._reject(c, "budget_value_without_label", _TWO_SIDED)
                     continue
                 used.update(labels)
                 name = strip_ordinal(label_text("".join(cells[i].text for i in labels)))
@@ -763,13 +756,13 @@ class BudgetTableBuilder:
                 fed = True
         for i, c in enumerate(cells):
             if c.text and i not in used and _amount(c.text) is not None:
-                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+                self._reject(c, "budget_extra_value", _TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
 
     def _reject_all(self, row: Row) -> None:
         for c in row.cells:
             if c.text and _amount(c.text) is not None:
-                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+                self._reject(c, "budget_extra_value", _TWO_SIDED)
         self._mark(row, HEADER)
 
     def _one_sided_row(self, row: Row) -> bool:
@@ -822,13 +815,13 @@ class BudgetTableBuilder:
                 continue
             amount = _amount(c.text)
             if amount is None:
-                self._reject(c, "budget_value_not_number", _NOT_AN_AMOUNT)
+                self._reject(c, "budget_value_not_number", _TWO_SIDED)
                 continue
             self._cell(c, measure, amount, side=side, name=name or None)
             fed = True
         for i, c in texts:
             if i not in used:
-                self._reject(c, "budget_extra_value", _EXTRA_IN_TWO_SIDED)
+                self._reject(c, "budget_extra_value", _TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
         return True
 
@@ -840,7 +833,7 @@ class BudgetTableBuilder:
                     continue
                 amount = _amount(c.text)
                 if amount is None or not measure:
-                    self._reject(c, "budget_value_not_number", _NOT_A_NUMBER)
+                    self._reject(c, "budget_value_not_number", _GRID)
                     continue
                 self._cell(c, measure, amount)
             self._mark(row, FIELD)
@@ -851,13 +844,13 @@ class BudgetTableBuilder:
         for k, c in enumerate(region):
             if k >= len(self.grid_measures):
                 if c.text:
-                    self._reject(c, "budget_extra_value", _EXTRA_IN_GRID)
+                    self._reject(c, "budget_extra_value", _GRID)
                 continue
             if not c.text:
                 continue
             amount = _amount(c.text)
             if amount is None:
-                self._reject(c, "budget_value_not_number", _NOT_A_NUMBER)
+                self._reject(c, "budget_value_not_number", _GRID)
                 continue
             self._cell(c, self.grid_measures[k], amount)
         self._mark(row, FIELD)

@@ -57,11 +57,8 @@ def read_pdf(data: bytes) -> Document:
     doc = pymupdf.open(stream=data, filetype="pdf")
     out = Document("pdf", page_count=doc.page_count)
     if doc.is_repaired:  # no valid cross-reference table: cut off (an interrupted upload) or corrupt
-        out.problems.append(
-            ("error", "damaged_document",
-             ("PDF 文件已损坏（不完整，可能未完整上传），未解析 (damaged PDF: its cross-reference table is "
-              "missing or broken, e.g. a cut-off upload; not parsed)"))
-        )
+        out.add_problem("damaged_document", what="PDF ", why="（不完整，可能未完整上传）",
+                        detail=": its cross-reference table is missing or broken, e.g. a cut-off upload")
         return out
     pages: list[list[_Item]] = []
     heights: list[float] = []
@@ -73,11 +70,7 @@ def read_pdf(data: bytes) -> Document:
             text_chars += sum(len("".join(i.texts)) + sum(len(c) for r in i.rows or () for c in r) for i in items)
             pages.append(items)
     if text_chars == 0 and doc.page_count:
-        out.problems.append(
-            ("error", "pdf_without_text_layer",
-             (f"PDF 共 {doc.page_count} 页，没有文字层（扫描件），需要先做文字识别 (OCR) 才能解析 "
-              "(PDF has no text layer: a scan; OCR is needed)"))
-        )
+        out.add_problem("pdf_without_text_layer", pages=doc.page_count)
         return out
     _mark_running_furniture(pages, heights)
     _emit(out, pages)

@@ -38,11 +38,8 @@ def read_xlsx(data: bytes) -> Document:
                 for c in row:
                     if _precision_lost(c.value):
                         out.add_cell_problem(
-                            "warning", "number_precision_lost",
-                            f"工作表“{sheet.title}”单元格 {c.coordinate} 的数字 {_text(c.value, c.number_format)} "
-                            f"以浮点数存储，只保留 {_EXACT_FLOAT_DIGITS} 位有效数字，其后的数字已丢失"
-                            f"（如为编码，请核对原始编码） (a whole number of more than 15 digits stored as a float:"
-                            f" its later digits are not in the file)",
+                            "number_precision_lost", sheet=sheet.title, cell=c.coordinate,
+                            text=_text(c.value, c.number_format), digits=_EXACT_FLOAT_DIGITS,
                         )
                 out.add_row(cells, sheet_name=sheet.title, table_no=table_no)
     return out

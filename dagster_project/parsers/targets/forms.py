@@ -411,11 +411,7 @@ class TargetDocument:
         width = max(t.columns + [t.explain_at or 0]) + 1
         for extra in cells[width:]:
             if extra.text:
-                self.ledger.issue(
-                    extra.line_no, "warning", "target_extra_cell",
-                    f"绩效目标表行内容“{extra.text}”超出表头列数，未载入 (more cells than the header has columns)",
-                    FAMILY,
-                )
+                self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         at = [cells[i] if i < len(cells) else None for i in t.columns]
         l1, l2, name, target = (c.text if c else "" for c in at)
         explain = cells[t.explain_at] if t.explain_at is not None and t.explain_at < len(cells) else None
@@ -439,13 +435,7 @@ class TargetDocument:
         if len(texts) > 4:  # more cells than columns: keep the rightmost four, report the rest
             for extra in cells[:-4]:
                 if extra.text:
-                    self.ledger.issue(
-                        extra.line_no,
-                        "warning",
-                        "target_extra_cell",
-                        f"绩效目标表行内容“{extra.text}”超出表头列数，未载入 (more cells than the header has columns)",
-                        FAMILY,
-                    )
+                    self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
             texts, cells = texts[-4:], cells[-4:]
         if len(texts) >= 4:
             l1, l2, name, target = texts
@@ -561,13 +551,7 @@ class TargetDocument:
                     self.ledger.mark(ln.no, FIELD, FAMILY)
                     break
         elif ambiguous:
-            self.ledger.issue(
-                sec.budget_lines[0].no,
-                "info",
-                "target_budget_not_totalled",
-                "年度预算安排列出多笔金额但未写明合计，预算金额留空 (several amounts, no stated total; budget_amount left empty)",
-                FAMILY,
-            )
+            self.ledger.issue(sec.budget_lines[0].no, "target_budget_not_totalled", FAMILY)
         return amount, unit
 
 

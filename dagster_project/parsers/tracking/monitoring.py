@@ -104,8 +104,8 @@ class _State:
     level1: str | None = None
     level2: str | None = None
 
-    def issue(self, line: Line | int, severity: str, code: str, message: str) -> None:
-        self.ledger.issue(line if isinstance(line, int) else line.no, severity, code, message, TRACKING)
+    def issue(self, line: Line | int, code: str, **facts: object) -> None:
+        self.ledger.issue(line if isinstance(line, int) else line.no, code, TRACKING, **facts)
 
     def mark(self, line: Line, disposition: str) -> None:
         self.ledger.mark(line.no, disposition, TRACKING)
@@ -127,7 +127,8 @@ def parse_monitoring(lines: list[Line], ledger: Ledger, source_file: str) -> Par
         try:
             _dispatch(st, line)
         except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
-            st.issue(line, "error", "parser_failed", f"此行解析出错 (line could not be parsed): {type(exc).__name__}: {exc}")
+            st.issue(line, "parser_failed", where="此行", skipped="已跳过", where_en="the line",
+                     error=f"{type(exc).__name__}: {exc}")
     _finish(st, body, result)
     return result
 
@@ -157,7 +158,7 @@ def _dispatch(st: _State, line: Line) -> None:
     elif st.section in ("grid_header", "indicators"):
         _indicator_row(st, line, keys)
     else:
-        st.issue(line, "warning", "unrecognised_line", "此行不属于执行监控表的任何部分 (line not recognised in the monitoring table)")
+        st.issue(line, "unrecognised_line", table="执行监控表", table_en="monitoring")
 
 
 def _year(st: _State, key: str) -> None:
@@ -185,12 +186,12 @@ def _months(st: _State, line: Line, label: str) -> None:
         return
     months = (int(m.group(1)), int(m.group(2)))
     if not (1 <= months[0] <= months[1] <= 12):
-        st.issue(line, "warning", "unreadable_tracking_period", f"列名中的月份无效: {label} (invalid months in a column label)")
+        st.issue(line, "unreadable_tracking_period", how=f"：列名 {label} 中的月份无效",
+                 how_en=": invalid months in a column label")
     elif st.months is None:
         st.months = months
     elif st.months != months:
-        st.issue(line, "warning", "conflicting_tracking_period",
-                 f"列名 {label} 的期间与前文 {st.months[0]}-{st.months[1]}月 不同 (column labels name two periods)")
+        st.issue(line, "conflicting_tracking_period", label=label, earlier=f"{st.months[0]}-{st.months[1]}")
 
 
 # ---------------------------------------------------------------- header block
@@ -205,7 +206,7 @@ def _label_values(st: _State, line: Line, keys: tuple[str, ...]) -> None:
             continue
         value = next((c for c, nk in zip(line.cells[i + 1 :], keys[i + 1 :]) if nk), None)
         if value is None or norm(value) in _LABELS:
-            st.issue(line, "warning", "missing_value", f"{line.cells[i]} 没有填写 (no value for {line.cells[i]})")
+            st.issue(line, "missing_value", label=line.cells[i])
             continue
         value = value_or_none(value)
         if name == "supervising_dept" and value and (m := _DEPT_CODE.match(norm(value))):
@@ -225,7 +226,7 @@ def _fund_header(st: _State, line: Line) -> None:
     st.fund_columns = _columns(st, line, lambda c: fund_column(c, TRACKING))
     unit = next((u for c in line.texts if (u := money_unit(c))), None)
     if unit is None:
-        st.issue(line, "warning", "missing_money_unit", "资金表未注明金额单位 (money unit not stated in the fund header)")
+        st.issue(line, "missing_money_unit")
     else:
         st.fields.setdefault("money_unit", unit)
     st.mark(line, HEADER)
@@ -234,7 +235,7 @@ def _fund_header(st: _State, line: Line) -> None:
 def _fund_row(st: _State, line: Line, keys: tuple[str, ...], source: str) -> None:
     label_at = next(i for i, k in enumerate(keys) if k)
     if any(r.fund_source == source for r in st.fund_rows):
-        st.issue(line, "warning", "duplicate_fund_row", f"资金行重复: {line.cells[label_at]} (fund row given twice)")
+        st.issue(line, "duplicate_fund_row", label=line.cells[label_at])
         return
     amounts: dict[str, Decimal | None] = {}
     for i, cell in enumerate(line.cells[label_at + 1 :], start=label_at + 1):
@@ -243,9 +244,9 @@ def _fund_row(st: _State, line: Line, keys: tuple[str, ...], source: str) -> Non
         col = _column_at(st.fund_columns, i)
         amount = parse_amount(value_or_none(cell))
         if col is None or col.name in amounts:
-            st.issue(line, "warning", "fund_row_extra_cells", f"资金行的数值 {cell} 不在任何列名之下 (a value under no fund column)")
+            st.issue(line, "fund_row_extra_cells", text=f" {cell} ")
         elif amount is None:
-            st.issue(line, "warning", "unreadable_amount", f"金额无法识别: {cell} (not a number)")
+            st.issue(line, "unreadable_amount", text=cell)
         else:
             amounts[col.name] = amount
     st.fund_rows.append(FundRow(st.source_file, st.report_seq, source, line.cells[label_at], line.no, **amounts))
@@ -280,7 +281,7 @@ def _goal_text(st: _State, line: Line) -> None:
             st.goal_parts[col.name].append(cell)
             placed = True
         elif cell:
-            st.issue(line, "warning", "unplaced_goal_text", f"目标文字不在任何列名之下: {cell} (goal text under no label)")
+            st.issue(line, "unplaced_goal_text", text=cell)
     if placed:
         st.mark(line, FIELD)
 
@@ -329,15 +330,13 @@ def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
         col = _column_at(st.grid, i)
         if col is None:
             if k not in _OUTER:
-                st.issue(line, "warning", "unplaced_indicator_fragment",
-                         f"单元格 {cell} 不在任何列名之下 (a cell under no column of the indicator grid)")
+                st.issue(line, "unplaced_indicator_fragment", text=f"“{cell}”（不在任何列名之下）")
             continue
         if col.tick:
             if k in _TICKS:
                 ticks.setdefault(col.name, []).append(col.label)
             elif value_or_none(cell) is not None and k not in _NOT_TICKED:
-                st.issue(line, "warning", "unreadable_tick_mark",
-                         f"{col.label} 列应为勾选标记（✔），实为: {cell} (a tick column holds text)")
+                st.issue(line, "unreadable_tick_mark", label=col.label, text=cell)
             continue
         texts.setdefault(col.name, []).append(cell)
     level1 = join_wrapped(texts.pop("level1", []))
@@ -346,7 +345,7 @@ def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
     if texts or ticks:
         st.indicators.append(_Indicator(line.no, st.level1, st.level2, texts, ticks))
         if "indicator_name" not in texts:
-            st.issue(line, "warning", "indicator_without_name", "指标行没有三级指标名称 (indicator row without a name)")
+            st.issue(line, "indicator_without_name")
     if texts or ticks or level1 or level2:
         st.mark(line, FIELD)
 
@@ -358,17 +357,17 @@ def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
     f = st.fields
     first = body[0].no
     if not st.fund_rows:
-        st.issue(first, "warning", "missing_fund_block", "报表缺少项目资金 (no fund rows found)")
+        st.issue(first, "missing_fund_block")
     if not st.indicators:
-        st.issue(first, "warning", "missing_indicators", "报表没有绩效指标 (no indicator rows found)")
+        st.issue(first, "missing_indicators")
     if "project_name" not in f:
-        st.issue(first, "warning", "missing_project_name", "报表缺少项目名称 (no 项目名称)")
+        st.issue(first, "missing_project_name")
     period = (None, None)
     if st.months is None:
-        st.issue(first, "warning", "missing_tracking_period", "列名未写明监控期间（如 1-7月） (no period in the column labels)")
+        st.issue(first, "missing_tracking_period", how="（列名未写明监控期间，如 1-7月）", how_en=" in the column labels")
     elif "fiscal_year" not in f:
-        st.issue(first, "warning", "missing_tracking_period",
-                 f"列名写明 {st.months[0]}-{st.months[1]}月，但表中没有年度 (period without a year)")
+        st.issue(first, "missing_tracking_period", how=f"的年度（列名写明 {st.months[0]}-{st.months[1]}月，但表中没有年度）",
+                 how_en=" year: a period without a year")
     else:
         period = tuple(f"{f['fiscal_year']:04d}-{m:02d}" for m in st.months)
     result.reports.append(Report(

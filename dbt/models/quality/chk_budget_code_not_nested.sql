@@ -45,18 +45,7 @@ parents as (
 checked as (
 
     select
-        source_file,
-        cast(null as varchar) as report_id,
-        cast(null as integer) as report_seq,
-        table_seq,
-        'budget' as report_type,
-        fiscal_year,
-        cast(null as varchar) as project_name,
-        cast(null as varchar) as implementing_unit,
-        department,
-        district,
-        table_title,
-        money_unit,
+        {{ budget_context('p') }},
         subject_code || ' ' || coalesce(subject_name, '') as subject,
         '科目编码' as measure,
         line_no,
@@ -66,7 +55,7 @@ checked as (
         left(subject_code, length(parent_code)) as observed_parent_code,
         side,
         row_seq
-    from parents
+    from parents as p
     where parent_code is not null
 
 )
