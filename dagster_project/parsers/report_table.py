@@ -793,6 +793,17 @@ def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: 
 # ---------------------------------------------------------------- assembling the report
 
 
+def report_required_blocks(st, first: int) -> None:
+    """The blocks every project report prints (fund block, indicators, project name): one issue each
+    that is missing. ``st`` is a reader's state with ``fund_rows``, ``indicators``, ``fields``, ``issue``."""
+    if not st.fund_rows:
+        st.issue(first, "missing_fund_block")
+    if not st.indicators:
+        st.issue(first, "missing_indicators")
+    if "project_name" not in st.fields:
+        st.issue(first, "missing_project_name")
+
+
 def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
     f = st.fields
     first, last = body[0].no, body[-1].no
@@ -801,12 +812,7 @@ def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
         st.issue(no, "missing_value", label=label)
     if st.family == SELF_EVAL and "total_line_no" not in f:
         st.issue(first, "missing_total_row")
-    if not st.fund_rows:
-        st.issue(first, "missing_fund_block")
-    if not st.indicators:
-        st.issue(first, "missing_indicators")
-    if "project_name" not in f:
-        st.issue(first, "missing_project_name")
+    report_required_blocks(st, first)
     if st.family == TRACKING:
         if "tracking_period_start" not in f:
             st.issue(first, "missing_tracking_period", how="", how_en="")

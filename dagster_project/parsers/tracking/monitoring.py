@@ -29,7 +29,7 @@ from .. import vocabulary
 from ..amounts import money_unit, parse_amount
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from ..report_table import carry_levels, fund_source_of
+from ..report_table import carry_levels, fund_source_of, report_required_blocks
 from ..text import Line, join_wrapped, norm, value_or_none
 from ..vocabulary import TRACKING, fund_column, indicator_column, is_monitoring_title, labels
 
@@ -356,12 +356,7 @@ def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
 def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
     f = st.fields
     first = body[0].no
-    if not st.fund_rows:
-        st.issue(first, "missing_fund_block")
-    if not st.indicators:
-        st.issue(first, "missing_indicators")
-    if "project_name" not in f:
-        st.issue(first, "missing_project_name")
+    report_required_blocks(st, first)
     period = (None, None)
     if st.months is None:
         st.issue(first, "missing_tracking_period", how="（列名未写明监控期间，如 1-7月）", how_en=" in the column labels")
