@@ -375,10 +375,11 @@ def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # 
                     cover[(band, col)] = len(boxes) - 1
     x0, _, x1, y1 = table.bbox
     y0 = ys[0]
-    for w in words:
+    for w in words:  # band_at and column_at written out: this loop runs per character
         cx, cy = w[5], (w[1] + w[3]) / 2
         if x0 <= cx <= x1 and y0 <= cy <= y1:
-            hit = cover.get((band_at(cy), column_at(cx)))
+            band, col = bisect_right(ys, cy + 0.5) - 1, bisect_right(xs, cx + 0.5) - 1
+            hit = cover.get((max(0, band), max(0, col)))
             if hit is not None:
                 boxes[hit][3].append(w)
     anchors: set[int] = set()

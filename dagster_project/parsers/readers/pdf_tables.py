@@ -26,6 +26,7 @@ PyMuPDF's on every ruled page of the real PDFs):
 from __future__ import annotations
 
 import struct
+from array import array
 from bisect import bisect_left, bisect_right
 from itertools import groupby
 
@@ -33,9 +34,6 @@ SNAP = 3.0  # snap_tolerance: edges this close across are one line
 JOIN = 3.0  # join_tolerance: collinear edges this close end to end are one edge
 MIN_LENGTH = 3.0  # edge_min_length; a box thinner than this is a line
 CROSS = 3.0  # intersection_tolerance
-
-_FLOAT32_PAIR = struct.Struct("ff")
-
 
 class Row:
     __slots__ = ("cells",)
@@ -75,7 +73,6 @@ def finder_chars(page) -> tuple[list, list] | None:
     if ctm[:5] != (1.0, 0.0, 0.0, -1.0, 0.0):
         return None
     flip = ctm[5]
-    pack, unpack = _FLOAT32_PAIR.pack, _FLOAT32_PAIR.unpack
     small = bool(pymupdf.TOOLS.set_small_glyph_heights())
     pymupdf.TOOLS.set_small_glyph_heights(True)
     try:
@@ -84,15 +81,18 @@ def finder_chars(page) -> tuple[list, list] | None:
     finally:
         pymupdf.TOOLS.set_small_glyph_heights(small)
     white = pymupdf_table.white_spaces
-    flipped, text_boxes = [], []
+    boxes, text_boxes = [], []
     for block in raw["blocks"]:
         for line in block["lines"]:
             for span in line["spans"]:
                 for char in span["chars"]:
-                    x0, top, x1, bottom = char["bbox"]
-                    flipped.append((x0, x1, *unpack(pack(flip - bottom, flip - top))))
+                    box = char["bbox"]
+                    boxes.append(box)
                     if char["c"] not in white:
-                        text_boxes.append((x0, top, x1, bottom))
+                        text_boxes.append(box)
+    # PDF-space y, y up (h - bottom, h - top), rounded to 32-bit floats in one go
+    pdf_y = array("f", [flip - y for _x0, top, _x1, bottom in boxes for y in (bottom, top)]).tolist()
+    flipped = [(box[0], box[2], pdf_y[2 * i], pdf_y[2 * i + 1]) for i, box in enumerate(boxes)]
     return flipped, text_boxes
 
 
@@ -102,37 +102,41 @@ def find_tables(page, drawings: list[dict]) -> list[Table] | None:
     if chars is None:
         return None
     flipped, text_boxes = chars
-    clip = tuple(page.rect)
-    edges = []
+    segments = []
     for path in drawings:
-        edges += _path_edges(path, clip)
+        segments += _path_segments(path)
     for x0, y0, x1, y1 in _joined_boxes(drawings, flipped):  # PyMuPDF adds their borders after the paths'
-        for p1, p2 in (((x0, y0), (x1, y0)), ((x0, y1), (x1, y1)), ((x0, y0), (x0, y1)), ((x1, y0), (x1, y1))):
-            edge = _edge(p1, p2, clip)
-            if edge:
-                edges.append(edge)
+        segments += [((x0, y0), (x1, y0)), ((x0, y1), (x1, y1)), ((x0, y0), (x0, y1)), ((x1, y0), (x1, y1))]
+    edges = _edges(segments, tuple(page.rect))
     horizontal, vertical = _merged_edges(edges)
     cells = cells_from_corners(_corners(horizontal, vertical))
     return [Table(group) for group in table_groups(cells, lambda: text_boxes)]
 
 
-def _edge(p1, p2, clip) -> tuple | None:
-    """PyMuPDF's ``make_line``: (x0, top, x1, bottom, width, height) of an axis-parallel segment
-    (3 pt slant allowed), clipped to the page; None for a slanted or empty one."""
-    if not (abs(p1[0] - p2[0]) <= SNAP or abs(p1[1] - p2[1]) <= SNAP):
-        return None
-    x0, x1 = min(p1[0], p2[0]), max(p1[0], p2[0])
-    y0, y1 = min(p1[1], p2[1]), max(p1[1], p2[1])
-    if x0 > clip[2] or x1 < clip[0] or y0 > clip[3] or y1 < clip[1]:
-        return None
-    x0, x1, y0, y1 = max(x0, clip[0]), min(x1, clip[2]), max(y0, clip[1]), min(y1, clip[3])
-    if x1 - x0 == y1 - y0 == 0:
-        return None
-    return (x0, y0, x1, y1, x1 - x0, y1 - y0)
+def _edges(segments: list[tuple], clip) -> list[tuple]:
+    """PyMuPDF's ``make_line`` per segment: (x0, top, x1, bottom, width, height) of each axis-parallel
+    one (3 pt slant allowed), clipped to the page; slanted and empty ones dropped."""
+    cx0, cy0, cx1, cy1 = clip
+    out = []
+    for (ax, ay), (bx, by) in segments:
+        if not (abs(ax - bx) <= SNAP or abs(ay - by) <= SNAP):
+            continue
+        x0, x1 = (bx, ax) if bx < ax else (ax, bx)
+        y0, y1 = (by, ay) if by < ay else (ay, by)
+        if x0 > cx1 or x1 < cx0 or y0 > cy1 or y1 < cy0:
+            continue
+        x0 = max(x0, cx0)
+        x1 = min(x1, cx1)
+        y0 = max(y0, cy0)
+        y1 = min(y1, cy1)
+        if x1 - x0 == y1 - y0 == 0:
+            continue
+        out.append((x0, y0, x1, y1, x1 - x0, y1 - y0))
+    return out
 
 
-def _path_edges(path: dict, clip) -> list[tuple]:
-    """A path's lines, boxes and quads as edges (``make_edges``; curves are not rulings)."""
+def _path_segments(path: dict) -> list[tuple]:
+    """A path's lines, boxes and quads as segments (``make_edges``; curves are not rulings)."""
     items = path["items"]
     if path.get("closePath") and items and items[0][0] == "l" and items[-1][0] == "l":
         items = [*items, ("l", items[-1][2], items[0][1])]
@@ -158,12 +162,7 @@ def _path_edges(path: dict, clip) -> list[tuple]:
         elif kind == "qu":
             ul, ur, ll, lr = item[1]
             segments += [(ul, ll), (ll, lr), (lr, ur), (ur, ul)]
-    edges = []
-    for p1, p2 in segments:
-        edge = _edge(p1, p2, clip)
-        if edge:
-            edges.append(edge)
-    return edges
+    return segments
 
 
 def _joined_boxes(drawings: list[dict], flipped: list[tuple]) -> list[tuple]:
@@ -175,6 +174,10 @@ def _joined_boxes(drawings: list[dict], flipped: list[tuple]) -> list[tuple]:
     the character's PDF-space y (pointing up) with the box's page-space y.
     """
     s = SNAP
+    # characters by left edge: a box holds one only if its left edge is inside the box's x-range
+    by_left = sorted(c for c in flipped if c[0] <= c[1])
+    lefts = [c[0] for c in by_left]
+    odd = [c for c in flipped if c[0] > c[1]]
     rects = sorted({tuple(p["rect"]) for p in drawings}, key=lambda r: (r[3], r[0]))
     out = []
     while rects:
@@ -195,7 +198,8 @@ def _joined_boxes(drawings: list[dict], flipped: list[tuple]) -> list[tuple]:
                     ax0, ay0, ax1, ay1 = min(ax0, bx0, bx1), min(ay0, by0, by1), max(ax1, bx0, bx1), max(ay1, by0, by1)
                     del rects[i]
                     repeat = True
-        if any(ax0 <= x0 and x1 <= ax1 and ay0 <= y0 and ay1 >= y1 for x0, x1, y0, y1 in flipped):
+        near = by_left[bisect_left(lefts, ax0) : bisect_right(lefts, ax1)]
+        if any(ax0 <= x0 and x1 <= ax1 and ay0 <= y0 and ay1 >= y1 for x0, x1, y0, y1 in near + odd):
             out.append((ax0, ay0, ax1, ay1))
         del rects[0]
     return out
@@ -307,11 +311,16 @@ def cells_from_corners(corners: dict) -> list[tuple]:
             p1[1] == p2[1] and not corners[p1][1].isdisjoint(corners[p2][1])
         )
 
+    place = {}  # corner → (its index in its column, its index in its row)
+    for points_on in (column, row):
+        for on in points_on.values():
+            for i, pt in enumerate(on):
+                place[pt] = (*place.get(pt, ()), i + 1)
     cells = []
     for pt in points:
-        col, line = column[pt[0]], row[pt[1]]
-        below = col[col.index(pt) + 1 :]
-        right = line[line.index(pt) + 1 :]
+        after_below, after_right = place[pt]
+        below = column[pt[0]][after_below:]
+        right = row[pt[1]][after_right:]
         cell = None
         for below_pt in below:
             if not connects(pt, below_pt):
