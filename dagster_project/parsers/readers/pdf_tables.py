@@ -305,31 +305,34 @@ def cells_from_corners(corners: dict) -> list[tuple]:
     for pt in points:  # sorted: a column by top, a row by x
         column.setdefault(pt[0], []).append(pt)
         row.setdefault(pt[1], []).append(pt)
-
-    def connects(p1, p2) -> bool:
-        return (p1[0] == p2[0] and not corners[p1][0].isdisjoint(corners[p2][0])) or (
-            p1[1] == p2[1] and not corners[p1][1].isdisjoint(corners[p2][1])
-        )
-
-    place = {}  # corner → (its index in its column, its index in its row)
+    place = {}  # corner → (its index in its column, its index in its row) + 1
     for points_on in (column, row):
         for on in points_on.values():
             for i, pt in enumerate(on):
                 place[pt] = (*place.get(pt, ()), i + 1)
+
+    # Joined by a drawn edge: a corner below (same x) by a vertical one, a corner to the right
+    # (same top) by a horizontal one (pdfplumber's edge_connects, which tests both, reduces to that).
     cells = []
     for pt in points:
         after_below, after_right = place[pt]
         below = column[pt[0]][after_below:]
         right = row[pt[1]][after_right:]
+        vertical, horizontal = corners[pt]
         cell = None
         for below_pt in below:
-            if not connects(pt, below_pt):
+            if vertical.isdisjoint(corners[below_pt][0]):
                 continue
             for right_pt in right:
-                if not connects(pt, right_pt):
+                if horizontal.isdisjoint(corners[right_pt][1]):
                     continue
                 corner = (right_pt[0], below_pt[1])
-                if corner in corners and connects(corner, right_pt) and connects(corner, below_pt):
+                edges = corners.get(corner)
+                if (
+                    edges is not None
+                    and not edges[0].isdisjoint(corners[right_pt][0])
+                    and not edges[1].isdisjoint(corners[below_pt][1])
+                ):
                     cell = (pt[0], pt[1], corner[0], corner[1])
                     break
             if cell:
