@@ -620,11 +620,12 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
         starts: list[int] = []  # index of each part's first row
         for part, page_no in parts:
             aligned = []
+            slots = [at(x) for x in part.col_x]  # each column's place in the table's grid, once per part
             for row in part.rows:
                 full = [""] * len(xs)
-                for x, text in zip(part.col_x, row):
+                for slot, text in zip(slots, row):
                     if text:
-                        full[at(x)] = (full[at(x)] + text) if full[at(x)] else text
+                        full[slot] = (full[slot] + text) if full[slot] else text
                 aligned.append(full)
             if rows and aligned and _is_tail(rows[-1], aligned[0]) and aligned[0] not in rows[:3]:
                 rows[-1] = [a + b for a, b in zip(rows[-1], aligned[0])]  # a row broken by the page
