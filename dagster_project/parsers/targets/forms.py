@@ -46,7 +46,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import vocabulary
+from .. import grid, vocabulary
 from ..amounts import NUMBER, money_unit, parse_amount
 from ..ledger import Ledger
 from ..prose import prose_kind
@@ -151,13 +151,13 @@ class _Table:
     pending: list = field(default_factory=list)  # cells of a split indicator row
     pending_lines: list[Line] = field(default_factory=list)
     rows: list[tuple[list, list[Line]]] = field(default_factory=list)
-    columns: list[int] | None = None  # 一级/二级/三级/指标值 positions, when the header is a full grid row
+    columns: dict[str, grid.Column] | None = None  # 一级/二级/三级/指标值 by header, when the header names all four
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
     fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
-    explain_at: int | None = None  # 指标解释 column
+    explain: grid.Column | None = None  # 指标解释 column
 
     @property
     def in_indicators(self) -> bool:
@@ -180,8 +180,7 @@ _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款":
                "上年结转资金": "carryover"}
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
-_VALUE_LABEL = vocabulary.TARGET_VALUE_LABELS
-_GRID_COLUMNS = (vocabulary.LEVEL1_COLUMN, vocabulary.LEVEL2_COLUMN, vocabulary.NAME_COLUMN)
+_GRID_FIELDS = ("level1", "level2", "indicator_name", "target_text")  # the grid's columns, by header
 _GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
@@ -339,11 +338,10 @@ class TargetDocument:
         elif any(k in _GRID_KEYS for k in keys):
             t.width = max(len(row.cells), 4)
             t.goal_columns = None
-            at = {norm(c.text): i for i, c in enumerate(row.cells) if c.text}
-            value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
-            if all(k in at for k in _GRID_COLUMNS) and value_at is not None:
-                t.columns = [*(at[k] for k in _GRID_COLUMNS), value_at]
-            t.explain_at = next((i for k, i in at.items() if k in _EXPLAIN_LABELS), None)
+            columns = grid.map_columns(grid.header_columns([row]), _grid_field)
+            if all(f in columns for f in _GRID_FIELDS):
+                t.columns = {f: columns[f] for f in _GRID_FIELDS}
+            t.explain = columns.get("explanation")
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -355,23 +353,16 @@ class TargetDocument:
 
     def _form_row(self, t: _Table, row: Row) -> None:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
-        current: str | None = None
-        fund: str | None = None
         for c in row.cells:
-            if not c.text:
-                continue
-            key = norm(c.text)
-            unit = _FUNDS_LABEL.match(key)
+            unit = _FUNDS_LABEL.match(norm(c.text)) if c.text else None
             if unit:
-                t.funds_unit, current = unit.group(1), None
-            elif key in _FORM_LABELS:
-                current = _FORM_LABELS[key]
-                fund = key if key in _FORM_FUNDS else None
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
-            if fund and parse_amount(c.text) is not None:
-                t.fund_cells.setdefault(_FORM_FUNDS[fund], (fund, c.text, c.line_no))
-                fund = None
+                t.funds_unit = unit.group(1)
+        for label, c in grid.label_values(row.cells, _is_form_label):
+            name = _FORM_LABELS.get(label)  # None: the funds-unit label, or a label not loaded
+            if name is not None:
+                t.fields.setdefault(name, []).append(c.text)
+            if label in _FORM_FUNDS and parse_amount(c.text) is not None:  # the first amount after it
+                t.fund_cells.setdefault(_FORM_FUNDS[label], (label, c.text, c.line_no))
         t.last_field = None
         self._mark(row, FIELD)
 
@@ -407,14 +398,12 @@ class TargetDocument:
         if len(texts) == 1 and row.cells[0].text and len(keys[0]) > _MAX_LABEL:
             self.close_table()  # prose after the table
             return False
-        cells = list(row.cells)
-        width = max(t.columns + [t.explain_at or 0]) + 1
-        for extra in cells[width:]:
-            if extra.text:
-                self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-        at = [cells[i] if i < len(cells) else None for i in t.columns]
+        by_field, extras = grid.read_row(row.cells, {**t.columns, **({"explanation": t.explain} if t.explain else {})})
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
+        at = [by_field[f] for f in _GRID_FIELDS]
         l1, l2, name, target = (c.text if c else "" for c in at)
-        explain = cells[t.explain_at] if t.explain_at is not None and t.explain_at < len(cells) else None
+        explain = by_field.get("explanation")
         where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
         t.rows.append(((l1, l2, name, target, where, explain.text if explain else ""), list(row.lines)))
         t.line_end = row.last_line
@@ -428,7 +417,8 @@ class TargetDocument:
         if t.columns and len(cells) == t.width:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
-            cells = [cells[i] for i in t.columns]
+            by_field, _side_label = grid.read_row(cells, t.columns)
+            cells = [by_field[f] for f in _GRID_FIELDS]
         texts = [c.text for c in cells]
         while len(texts) > 4 and not texts[0]:
             texts, cells = texts[1:], cells[1:]
@@ -510,15 +500,10 @@ class TargetDocument:
                     FundRow(self.source_file, t.title_line, source, label, line_no, budget_initial=parse_amount(text))
                     for source, (label, text, line_no) in t.fund_cells.items()
                 ]
-            l1 = l2 = None
+            levels = grid.MergedLabels(2)  # a 一级/二级 label merged over the rows below it
             seq = 0
             for (a, b, name, target, line_no, explain), _lines in t.rows:
-                if a:
-                    if a != l1:
-                        l2 = None
-                    l1 = a
-                if b:
-                    l2 = b
+                l1, l2 = levels.apply(a, b)
                 if not name and not target and not explain:
                     continue
                 seq += 1
@@ -553,6 +538,15 @@ class TargetDocument:
         elif ambiguous:
             self.ledger.issue(sec.budget_lines[0].no, "target_budget_not_totalled", FAMILY)
         return amount, unit
+
+
+def _grid_field(label: str) -> str | None:
+    """The indicator grid's field a header names (指标解释 → explanation; else the vocabulary's)."""
+    return "explanation" if norm(label) in _EXPLAIN_LABELS else vocabulary.indicator_column(label)
+
+
+def _is_form_label(key: str) -> bool:
+    return key in _FORM_LABELS or bool(_FUNDS_LABEL.match(key))
 
 
 def _joined(parts: list[str] | None) -> str | None:

@@ -1,0 +1,157 @@
+"""A table's grid read by the meaning of its headers: one alignment rule for every family.
+
+A table is a sequence of rows of cells (``rows.Row``). A merged cell is printed
+once, at its first column and row, with an empty cell for every further column
+and row it covers (``model.py``), so in this module:
+
+- a header cell spans the blank cells right of it on its row, up to the next
+  label, where a lower header row labels those columns: a column's header is its
+  labels top to bottom (parent | child: 一般公共预算资金 | 小计);
+- each column is mapped to a field by the words of its header (the caller's
+  ``field_of``, from the vocabulary), never by its position or the number of
+  columns: a column order swapped gives the same fields; a field is taken by its
+  first column;
+- a label–value block (项目名称：X in one cell, 项目名称 | X in two) is found by
+  its label in any cell of any row;
+- a label merged over rows (a 一级指标 printed at its first row only) applies to
+  every row it spans, until a new label at its level.
+
+Budget tables whose rows are narrower than their header (a label merged over the
+code columns) read their amount columns from the row's right end
+(``Column.from_right``); header rows of one width may be read stacked or joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .rows import Cell, Row
+from .text import join_wrapped, norm
+
+
+@dataclass(frozen=True)
+class Column:
+    at: int  # position in a row as wide as the header
+    labels: tuple[str, ...]  # the header's labels over it, top (parent) to bottom (child)
+    width: int  # cells of the header
+
+    @property
+    def from_right(self) -> int:
+        """Its position from the right end (len(cells) - index): amounts stay right-aligned."""
+        return self.width - self.at
+
+    def cell_of(self, cells: Sequence[Cell], right: bool = False) -> Cell | None:
+        """Its cell in ``cells``, counted from the left or (``right``) from the right end."""
+        at = len(cells) - self.from_right if right else self.at
+        return cells[at] if 0 <= at < len(cells) else None
+
+
+def header_columns(header_rows: Sequence[Row]) -> list[Column]:
+    """The columns of a header of one or more rows, each with its labels top to bottom.
+
+    A parent label spans the blank cells right of it (up to the next label on its row)
+    that a lower header row labels; a label merged over header rows is printed once.
+    """
+    width = max((len(r.cells) for r in header_rows), default=0)
+    grid = [[r.cells[j].text if j < len(r.cells) else "" for j in range(width)] for r in header_rows]
+    columns = []
+    for j in range(width):
+        labels = []
+        for k, row in enumerate(grid):
+            text = row[j] or _parent_over(grid, k, j)
+            if text:
+                labels.append(text)
+        columns.append(Column(j, tuple(labels), width))
+    return columns
+
+
+def _parent_over(grid: list[list[str]], k: int, j: int) -> str:
+    """The label of header row ``k`` spanning blank position ``j``: the nearest label left of it,
+    when lower rows label both its own column and ``j`` (children under a parent). A label with
+    nothing below it is merged down over its own column, not across."""
+    below = grid[k + 1 :]
+    if not any(lower[j] for lower in below):
+        return ""
+    at = next((i for i in range(j - 1, -1, -1) if grid[k][i]), None)
+    if at is None or not any(lower[at] for lower in below):
+        return ""
+    return grid[k][at]
+
+
+def map_columns(columns: Sequence[Column], field_of: Callable[[str], str | None]) -> dict[str, Column]:
+    """field → its column, by the words of the column's header (child label first, then parent)."""
+    fields: dict[str, Column] = {}
+    for column in columns:
+        name = next((f for f in map(field_of, reversed(column.labels)) if f), None)
+        if name is not None and name not in fields:
+            fields[name] = column
+    return fields
+
+
+def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str, Cell | None], list[Cell]]:
+    """A row as wide as the header: each field's cell, and the cells with text under no field."""
+    out = {name: column.cell_of(cells) for name, column in fields.items()}
+    taken = {column.at for column in fields.values()}
+    return out, [c for i, c in enumerate(cells) if c.text and i not in taken]
+
+
+class MergedLabels:
+    """Labels merged over rows (一级 | 二级 …): a blank level keeps the label above it; a new
+    label at a level ends the labels below it, which belonged to the old one."""
+
+    def __init__(self, depth: int):
+        self.held: list[str | None] = [None] * depth
+
+    def apply(self, *labels: str | None) -> tuple[str | None, ...]:
+        for k, label in enumerate(labels):
+            if label:
+                if label != self.held[k] and not any(labels[k + 1 :]):
+                    self.held[k + 1 :] = [None] * (len(self.held) - k - 1)
+                self.held[k] = label
+        return tuple(self.held)
+
+
+def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool]) -> Iterator[tuple[str, Cell]]:
+    """(label, value cell) of the label–value blocks of a row: a label in its own cell names the
+    cells after it, up to the next label (项目名称 | X | 项目性质 | Y). ``is_label`` says which
+    normalised texts are labels; cells before the first label yield nothing."""
+    label: str | None = None
+    for c in cells:
+        if not c.text:
+            continue
+        key = norm(c.text)
+        if is_label(key):
+            label = key
+        elif label is not None:
+            yield label, c
+
+
+def stacked_header(headers: Sequence[Row]) -> Row | None:
+    """Header rows of one width read as one: per position, the lowest label printed there.
+
+    A grid document (PDF) prints a side's labels on the row where its sub-header
+    sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
+    """
+    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
+        return None
+    cells = []
+    for j in range(len(headers[0].cells)):
+        texts = [h.cells[j] for h in headers if h.cells[j].text]
+        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
+    return Row(headers[-1].lines, cells)
+
+
+def joined_header(headers: Sequence[Row]) -> Row | None:
+    """Header rows of one width read as one: per position, its labels joined top to bottom.
+
+    A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
+    is one column's label.
+    """
+    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
+        return None
+    cells = []
+    for j in range(len(headers[0].cells)):
+        texts = [h.cells[j].text for h in headers if h.cells[j].text]
+        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
+    return Row(headers[-1].lines, cells)

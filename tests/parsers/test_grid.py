@@ -1,0 +1,96 @@
+"""parsers/grid.py: a table's columns by the meaning of their headers, label–value blocks by
+label, labels merged over rows — on small grids, and through the target parser."""
+
+from __future__ import annotations
+
+from dagster_project.parsers import grid, parse_text, vocabulary
+from dagster_project.parsers.rows import split_rows
+from dagster_project.parsers.text import split_lines
+
+
+def _rows(*lines: list[str]):
+    """Grid rows as the normalised text prints them (a merged cell: its text, then empty cells)."""
+    return split_rows(split_lines("".join("\t" + "\t".join(cells) + "\n\n" for cells in lines)))
+
+
+FUNDS = {"合计": "total", "小计": "subtotal", "基本支出": "basic", "项目支出": "project"}
+
+
+def _fund_field(label: str) -> str | None:
+    return FUNDS.get(label)
+
+
+def test_two_row_header_parent_spans_its_children():
+    head = _rows(
+        ["科目名称", "合计", "一般公共预算资金", "", ""],
+        ["", "", "小计", "基本支出", "项目支出"],
+    )
+    columns = grid.header_columns(head)
+    assert [c.labels for c in columns] == [
+        ("科目名称",),
+        ("合计",),  # merged down over both header rows: no parent of the next columns
+        ("一般公共预算资金", "小计"),
+        ("一般公共预算资金", "基本支出"),
+        ("一般公共预算资金", "项目支出"),
+    ]
+    fields = grid.map_columns(columns, _fund_field)
+    assert {f: c.at for f, c in fields.items()} == {"total": 1, "subtotal": 2, "basic": 3, "project": 4}
+    assert fields["project"].from_right == 1
+
+
+def test_a_swapped_column_order_reads_the_same_values():
+    header = ["科目名称", "合计", "基本支出", "项目支出"]
+    row = ["工资福利支出", "1,200.00", "1,000.00", "200.00"]
+    order = [0, 3, 1, 2]
+    read = []
+    for cols in (list(range(4)), order):
+        head, body = _rows([header[k] for k in cols], [row[k] for k in cols])
+        fields = grid.map_columns(grid.header_columns([head]), _fund_field)
+        values, rest = grid.read_row(body.cells, fields)
+        read.append(({f: c.text for f, c in values.items()}, [c.text for c in rest]))
+    assert read[0] == read[1] == ({"total": "1,200.00", "basic": "1,000.00", "project": "200.00"}, ["工资福利支出"])
+
+
+def test_a_label_merged_over_rows_applies_to_every_row_it_spans():
+    levels = grid.MergedLabels(2)
+    printed = [("产出指标", "数量指标"), (None, None), (None, "时效指标"), ("效益指标", None), (None, "社会效益指标")]
+    assert [levels.apply(*p) for p in printed] == [
+        ("产出指标", "数量指标"),
+        ("产出指标", "数量指标"),
+        ("产出指标", "时效指标"),
+        ("效益指标", None),  # a new 一级 ends the 二级 of the old one
+        ("效益指标", "社会效益指标"),
+    ]
+
+
+def test_label_value_blocks_are_found_by_label_anywhere_in_the_row():
+    (row,) = _rows(["", "项目名称", "社区工作站经费", "项目性质", "经常性", "年度资金申请总额", "4,100,000.00"])
+    pairs = [(label, c.text) for label, c in grid.label_values(row.cells, {"项目名称", "年度资金申请总额"}.__contains__)]
+    # 项目性质 is no label here, so it and its value are read as the project name's continuation
+    assert pairs == [("项目名称", "社区工作站经费"), ("项目名称", "项目性质"), ("项目名称", "经常性"),
+                     ("年度资金申请总额", "4,100,000.00")]
+
+
+def _declaration(header: list[str], rows: list[list[str]]) -> str:
+    lines = [["二级项目支出绩效目标申报表"], ["项目名称：", "社区工作站经费", "", "申请单位：", "沙浦围社区工作站"], header, *rows]
+    return "".join("\t" + "\t".join(cells) + "\n\n" for cells in lines)
+
+
+def test_target_grid_columns_are_read_by_header_in_any_order():
+    header = [vocabulary.LEVEL1_COLUMN, vocabulary.LEVEL2_COLUMN, vocabulary.NAME_COLUMN, "目标值", "指标解释"]
+    rows = [["产出指标", "数量指标", "服务社区居民", "≥5000人", "全年服务人次"],
+            ["", "", "开展活动", "≥12次", ""],  # 一级 and 二级 merged over this row
+            ["", "时效指标", "按时完成率", "100%", ""],
+            ["效益指标", "社会效益指标", "居民满意度", "≥90%", "问卷"]]
+    expected = [
+        ("产出指标", "数量指标", "服务社区居民", "≥5000人", "全年服务人次"),
+        ("产出指标", "数量指标", "开展活动", "≥12次", None),
+        ("产出指标", "时效指标", "按时完成率", "100%", None),
+        ("效益指标", "社会效益指标", "居民满意度", "≥90%", "问卷"),
+    ]
+    for order in ([0, 1, 2, 3, 4], [2, 3, 0, 4, 1]):
+        result = parse_text(_declaration([header[k] for k in order], [[r[k] for k in order] for r in rows]), "t.txt")
+        got = [(i.level1, i.level2, i.indicator_name, i.target_text, i.explanation) for i in result.indicators]
+        assert got == expected, order
+        assert [i.line_no for i in result.indicators] == [7, 9, 11, 13]
+        assert result.issues == []
