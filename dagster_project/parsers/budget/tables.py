@@ -49,11 +49,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
-from .. import vocabulary
+from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable
@@ -178,21 +177,6 @@ _SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of
 _ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
 
 
-def _stacked_header(headers: list[Row]) -> Row | None:
-    """Header rows of one width read as one: per position, the lowest label printed there.
-
-    A grid document (PDF) prints a side's labels on the row where its sub-header
-    sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
-    """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j] for h in headers if h.cells[j].text]
-        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
-
-
 def _wrapped_around(headers: list[Row], main_at: int) -> bool:
     """A label wrapped around the main header row (Jiangsu 2018 支出预算总表: 单位预留机动经 above it,
     费 below, its own cell on the main row blank): the column's pieces are one label, so the grid is
@@ -207,27 +191,6 @@ def _wrapped_around(headers: list[Row], main_at: int) -> bool:
         ):
             return True
     return False
-
-
-def _joined_header(headers: list[Row]) -> Row | None:
-    """Header rows of one width read as one: per position, its labels joined top to bottom.
-
-    A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
-    is one column's label.
-    """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j].text for h in headers if h.cells[j].text]
-        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
-
-
-@dataclass
-class _Column:
-    name: str
-    offset: int  # position from the row's right end (len(cells) - index)
 
 
 class BudgetTableBuilder:
@@ -245,12 +208,12 @@ class BudgetTableBuilder:
         self.cells: list[BudgetCell] = []
         self.row_seq = 0
         self.layout: str | None = None  # coded | two_sided | grid
-        self.columns: list[_Column] = []
+        self.columns: list[tuple[str, grid.Column]] = []  # (measure, its column: read from a row's right end)
         self.width = 0
         self.code_positions: list[int] = []
         self.left_label_at = 1
         self.left_columns: list[tuple[str, int]] = []  # (name, index from the left)
-        self.right_columns: list[_Column] = []
+        self.right_columns: list[tuple[str, grid.Column]] = []
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
         self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
@@ -366,7 +329,7 @@ class BudgetTableBuilder:
                 return
             if "合计" in keys and main_at is None:
                 main_at = i
-        stacked = _stacked_header(headers)
+        stacked = grid.stacked_header(headers)
         label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
@@ -374,8 +337,8 @@ class BudgetTableBuilder:
         if len(label_columns) >= 3:
             self._blocks_header(headers, stacked)  # 收入 | 支出: 功能分类 | 支出用途, a label column each
             return
-        if main_at is None and _joined_header(headers) is not None:
-            headers, main_at = [_joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
+        if main_at is None and grid.joined_header(headers) is not None:
+            headers, main_at = [grid.joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
         if main_at is None:
             candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
             main_at = candidates[-1] if candidates else None
@@ -395,22 +358,17 @@ class BudgetTableBuilder:
             self._grid_header(headers, main_at)
             return
         self.layout = "coded"
-        n = len(main.cells)
-        self.columns = [
-            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > name_at and c.text
-        ]
+        self.columns = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.at > name_at and col.labels]
         self.width = max(len(h.cells) for h in headers[main_at:])
         for sub in headers[main_at + 1 :]:
             codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
             # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
             if len(codes) >= 2 and len(sub.cells) == self.width:
                 self.code_positions = codes
-            for col in self.columns:
-                at = len(sub.cells) - col.offset
-                if 0 <= at < len(sub.cells):
-                    text = sub.cells[at].text
-                    if text and norm(text) not in _CODE_LABELS:
-                        col.name = join_wrapped([col.name, column_label(text)]) or col.name
+            for k, (name, col) in enumerate(self.columns):
+                below = col.cell_of(sub.cells, right=True)  # a label wrapped onto the row below: 事业单位 / 经营收入
+                if below is not None and below.text and norm(below.text) not in _CODE_LABELS:
+                    self.columns[k] = (join_wrapped([name, column_label(below.text)]) or name, col)
 
     def _two_sided_header(self, main: Row) -> None:
         self.layout = "two_sided"
@@ -421,9 +379,7 @@ class BudgetTableBuilder:
         self.left_columns = [
             (column_label(c.text), i) for i, c in enumerate(main.cells) if first < i < second and c.text
         ]
-        self.right_columns = [
-            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > second and c.text
-        ]
+        self.right_columns = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.at > second and col.labels]
         self.width = n
         # columns of each side as distances from the side's 项目 label (for one-sided rows)
         self.side_columns = {
@@ -580,7 +536,7 @@ class BudgetTableBuilder:
             codes = [cells[i] for i in self.code_positions if cells[i].text]
             name_at = self.code_positions[-1] + 1
             name_cell = cells[name_at] if name_at < len(cells) and cells[name_at].text else None
-            values = {col.name: cells[len(cells) - col.offset] for col in self.columns}
+            values = {name: col.cell_of(cells, right=True) for name, col in self.columns}
             used = {id(c) for c in [*codes, *values.values()]} | ({id(name_cell)} if name_cell else set())
             leftovers = [c for c in cells if c.text and id(c) not in used]
         else:
@@ -658,7 +614,7 @@ class BudgetTableBuilder:
         columns puts its values on the columns where the parent subject has
         non-zero amounts (in order); without such a parent, on the leftmost columns.
         """
-        names = [c.name for c in self.columns]
+        names = [name for name, _col in self.columns]
         if not names:
             return {}, [c for c in region if c.text]
         region = list(region)
@@ -690,7 +646,7 @@ class BudgetTableBuilder:
             return
         cells = row.cells
         n = len(cells)
-        right = [(col.name, n - col.offset) for col in self.right_columns if 0 <= n - col.offset < n]
+        right = [(name, n - col.from_right) for name, col in self.right_columns if 0 <= n - col.from_right < n]
         first_right = min((i for _m, i in right), default=n)
         left = [(m, i) for m, i in self.left_columns if i < first_right]
         last_left = max((i for _m, i in left), default=self.left_label_at)
