@@ -26,8 +26,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from . import vocabulary
 from .rows import Cell, Row
 from .text import join_wrapped, norm
+
+_ENDS_LABEL = vocabulary.AMOUNT_LABEL_END
+_TOTALS = vocabulary.TOTAL_COLUMN_WORDS
 
 
 @dataclass(frozen=True)
@@ -155,3 +159,71 @@ def joined_header(headers: Sequence[Row]) -> Row | None:
         texts = [h.cells[j].text for h in headers if h.cells[j].text]
         cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
     return Row(headers[-1].lines, cells)
+
+
+def wrapped_around(headers: Sequence[Row], main_at: int, label: Callable[[str], str]) -> bool:
+    """A label wrapped around the main header row (Jiangsu 2018 支出预算总表: 单位预留机动经 above it,
+    费 below, its own cell on the main row blank): the column's pieces are one label, so the grid is
+    read by position. A piece above that ends a label (…预算数 over 小计) is a group, not a wrap.
+    ``label`` cleans a header text (the unit after it dropped)."""
+    if len({len(h.cells) for h in headers}) != 1:
+        return False
+    for j, cell in enumerate(headers[main_at].cells):
+        above = [h.cells[j].text for h in headers[:main_at] if h.cells[j].text]
+        below = [h.cells[j].text for h in headers[main_at + 1 :] if h.cells[j].text]
+        if not cell.text and above and below and not _ENDS_LABEL.search(label(above[-1])) and (
+            norm(below[0]) not in _TOTALS
+        ):
+            return True
+    return False
+
+
+def nested_labels(headers: Sequence[Row], label: Callable[[str], str]) -> list[str] | None:
+    """Each column's name in a header nested deeper than one group level (合计 | “三公”经费: 小计 |
+    公务用车…: 小计 …); None unless every header row is as wide as the grid.
+
+    A column's name is its lowest label, with the pieces above it that do not end a label of
+    their own (会议 / 费, 公务用车 / 运行维护 / 费); a bare 小计/合计 below the top row is named
+    after its group, the nearest label at or right of it on the row above (group labels are
+    centred over their columns, as a PDF prints them).
+    """
+    width = len(headers[0].cells) if headers else 0
+    if any(len(h.cells) != width for h in headers):
+        return None
+    grid = [[c.text for c in h.cells] for h in headers]
+    names: list[str] = []
+    tops: list[int] = []  # the header row where each column's own label starts
+    for j in range(width):
+        levels = [h for h in range(len(grid)) if grid[h][j]]
+        if not levels:
+            names.append("")
+            tops.append(len(grid))
+            continue
+        h = levels[-1]
+        name = label(grid[h][j])
+        for above in reversed(levels[:-1]):
+            if _ENDS_LABEL.search(label(grid[above][j])):
+                break
+            name, h = label(grid[above][j]) + name, above
+        names.append(name)
+        tops.append(h)
+    for j, name in enumerate(names):
+        if tops[j] > 0 and norm(name) in _TOTALS:
+            parent = _group_of(grid, names, tops, j, norm(name) == vocabulary.SUBTOTAL_WORD)
+            if parent:
+                names[j] = f"{label(parent)}-{name}"
+    return names
+
+
+def _group_of(grid: list[list[str]], names: list[str], tops: list[int], j: int, subtotal: bool) -> str | None:
+    """The group a bare 小计/合计 column totals: the lowest label above its own that is no column's
+    label (公务用车购置及运行维护费 over 小计 | 购置费 | 运行维护费), at or right of it (groups
+    are centred over their columns) with no other column's label beside it in between; else the
+    first label at or right of a 小计 on the top header row (“三公”经费 over its columns)."""
+    top = tops[j]
+    for r in range(top - 1, -1, -1):
+        for c in range(j + 1, len(grid[r])):
+            if grid[r][c] and r < tops[c] and all(tops[k] < r or not names[k] for k in range(j + 1, c)):
+                return grid[r][c]
+    first = next((r for r in range(top) if any(grid[r][j:])), None) if subtotal else None
+    return next((t for t in grid[first][j:] if t), None) if first is not None else None

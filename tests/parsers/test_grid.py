@@ -94,3 +94,16 @@ def test_target_grid_columns_are_read_by_header_in_any_order():
         assert got == expected, order
         assert [i.line_no for i in result.indicators] == [7, 9, 11, 13]
         assert result.issues == []
+
+
+def test_a_nested_header_names_each_total_after_its_centred_group():
+    head = _rows(
+        ["合计", "", "", "", "“三公”经费", "", "", "会议", "培训费"],
+        ["", "小计", "因公出国（境）费", "", "公务用车购置及运行维护费", "", "公务接待费", "", ""],
+        ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "费", ""],
+    )
+    assert grid.nested_labels(head, str.strip) == [
+        "合计", "“三公”经费-小计", "因公出国（境）费", "公务用车购置及运行维护费-小计", "公务用车购置费",
+        "公务用车运行维护费", "公务接待费", "会议费", "培训费",
+    ]
+    assert grid.nested_labels(head[:2] + _rows(["小计"]), str.strip) is None  # rows of different widths

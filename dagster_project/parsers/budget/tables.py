@@ -172,25 +172,6 @@ def _is_prose(text: str) -> bool:
 # ------------------------------------------------------------------ budget tables
 
 _SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of a two-sided table
-# How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
-# otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
-_ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
-
-
-def _wrapped_around(headers: list[Row], main_at: int) -> bool:
-    """A label wrapped around the main header row (Jiangsu 2018 支出预算总表: 单位预留机动经 above it,
-    费 below, its own cell on the main row blank): the column's pieces are one label, so the grid is
-    read by position. A piece above that ends a label (…预算数 over 小计) is a group, not a wrap."""
-    if len({len(h.cells) for h in headers}) != 1:
-        return False
-    for j, cell in enumerate(headers[main_at].cells):
-        above = [h.cells[j].text for h in headers[:main_at] if h.cells[j].text]
-        below = [h.cells[j].text for h in headers[main_at + 1 :] if h.cells[j].text]
-        if not cell.text and above and below and not _ENDS_LABEL.search(column_label(above[-1])) and (
-            norm(below[0]) not in ("小计", "合计")
-        ):
-            return True
-    return False
 
 
 class BudgetTableBuilder:
@@ -434,62 +415,12 @@ class BudgetTableBuilder:
             name = re.sub(r"预算数?$", "", name)
             measures.append(name or extra)
         self.grid_measures = measures
-        if len(set(measures)) < len(measures) or _wrapped_around(headers, main_at):
-            self._nested_grid_header(headers)
+        if len(set(measures)) < len(measures) or grid.wrapped_around(headers, main_at, column_label):
+            nested = grid.nested_labels(headers, column_label)  # read by position, when the rows are as wide
+            if nested is not None:
+                self.grid_measures, self.grid_width = nested, len(nested)
         named = [m for m in self.grid_measures if m]
         self.ambiguous_measures = {m for m in named if named.count(m) > 1}
-
-    def _nested_grid_header(self, headers: list[Row]) -> None:
-        """A grid nested deeper than one group level (合计 | “三公”经费: 小计 | 公务用车…: 小计 …).
-
-        Read by position when every header row is as wide as the grid: a column's
-        measure is its lowest label; a bare 小计/合计 below the top row is named
-        after its group, the nearest label at or right of it on the row above
-        (group labels are centred over their columns).
-        """
-        width = len(headers[0].cells)
-        if any(len(h.cells) != width for h in headers):
-            return
-        grid = [[c.text for c in h.cells] for h in headers]
-        measures: list[str] = []
-        tops: list[int] = []  # the header row where each column's own label starts
-        for j in range(width):
-            levels = [h for h in range(len(grid)) if grid[h][j]]
-            if not levels:
-                measures.append("")
-                tops.append(len(grid))
-                continue
-            h = levels[-1]
-            label = column_label(grid[h][j])
-            # a label wrapped over header rows (会议 / 费, 公务用车 / 运行维护 / 费): the pieces above that
-            # do not end a label of their own are its beginning
-            for above in reversed(levels[:-1]):
-                if _ENDS_LABEL.search(column_label(grid[above][j])):
-                    break
-                label, h = column_label(grid[above][j]) + label, above
-            measures.append(label)
-            tops.append(h)
-        for j, label in enumerate(measures):
-            if tops[j] > 0 and norm(label) in ("小计", "合计"):
-                parent = self._group_of(grid, measures, tops, j, norm(label) == "小计")
-                if parent:
-                    measures[j] = f"{column_label(parent)}-{label}"
-        self.grid_measures = measures
-        self.grid_width = width
-
-    @staticmethod
-    def _group_of(grid: list[list[str]], measures: list[str], tops: list[int], j: int, subtotal: bool) -> str | None:
-        """The group a bare 小计/合计 column totals: the lowest label above its own that is no column's
-        label (公务用车购置及运行维护费 over 小计 | 购置费 | 运行维护费), at or right of it (groups
-        are centred over their columns) with no other column's label beside it in between; else the
-        first label at or right of a 小计 on the top header row (“三公”经费 over its columns)."""
-        top = tops[j]
-        for r in range(top - 1, -1, -1):
-            for c in range(j + 1, len(grid[r])):
-                if grid[r][c] and r < tops[c] and all(tops[k] < r or not measures[k] for k in range(j + 1, c)):
-                    return grid[r][c]
-        first = next((r for r in range(top) if any(grid[r][j:])), None) if subtotal else None
-        return next((t for t in grid[first][j:] if t), None) if first is not None else None
 
     # -- data rows ----------------------------------------------------------
 
