@@ -197,7 +197,7 @@ class BudgetTableBuilder:
         self.right_columns: list[tuple[str, grid.Column]] = []
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
-        self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
+        self.grid_width = 0  # a nested grid read by position (grid.nested_labels)
         self.blocks: list[tuple[int, str | None, list[tuple[int, str]]]] = []  # (label column, side, amounts)
         self.ambiguous_measures: set[str] = set()  # grid column names printed more than once
         self._keys: set[tuple[int, str | None, str]] = set()  # (row_seq, side, measure) loaded

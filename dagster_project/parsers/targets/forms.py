@@ -17,9 +17,11 @@ Rules:
   its unit (元 when the document prints none, e.g. "2020年预算643,800.00");
   failing that, the only amount of the text. Several amounts and no stated
   total → None, with an ``info`` issue (the total is not printed; no sum is made).
-- Indicator rows: cells are read right-aligned (target value last, then
-  三级指标, 二级指标, 一级指标), so a leading edge cell or a missing label does
-  not shift them. A row split over several rows (the value alone on the next
+- Indicator rows: a row as wide as the header is read by the header's meaning
+  (``grid.py``: 一级指标 / 二级指标 / 三级指标 / …指标值 in any order; other cells
+  are the block's merged side label). Any other row (narrower, or under a header
+  that does not name all four) is read right-aligned (target value last, then 三级指标, 二级指标, 一级指标),
+  so a leading edge cell or a missing label does not shift it. A row split over several rows (the value alone on the next
   row, or labels and indicator on separate rows) is joined until it is as wide
   as the header. Blank level cells inherit the label above; a new 一级 label
   resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
@@ -32,8 +34,8 @@ sheet) is recognised by its labels: cells ending in a colon (项目编码：, �
 matched without the colon and the note in brackets) fill the report's fields, the
 unit in a label's brackets is its amount's unit, and every other pair is kept as
 printed in ``extra_fields`` (实施期限, 项目类型, 政策依据, 测算依据, 备注 …). Its
-indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the header's
-positions, a merged 一级 label applying to each row below it; rows holding only
+indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the meaning of its
+header (``grid.py``: any column order), a merged 一级 label applying to each row below it; rows holding only
 the level labels (an empty slot of the template) set the labels, and 不适用 rows
 are indicators as printed.
 """
