@@ -39,6 +39,23 @@ class Column:
     at: int  # position in a row as wide as the header
     labels: tuple[str, ...]  # the header's labels over it, top (parent) to bottom (child)
     width: int  # cells of the header
+    spanning: tuple[bool, ...] = ()  # per label: it spans further columns (a parent)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """Its parent labels (一般公共预算资金 over 小计 | 基本支出 | 项目支出)."""
+        return tuple(t for t, group in zip(self.labels, self.spanning) if group)
+
+    @property
+    def own(self) -> tuple[str, ...]:
+        """Its own label's pieces (a label wrapped over header rows: 事业单位 / 经营收入)."""
+        return tuple(t for t, group in zip(self.labels, self.spanning or [False] * len(self.labels)) if not group)
+
+    def name(self, join: Callable[[list[str]], str], label: Callable[[str], str] = str) -> str:
+        """Its name: each group label, then its own label's pieces joined (``join``), by '-'
+        (一般公共预算资金-小计); ``label`` cleans each label."""
+        own = join([label(t) for t in self.own]) if self.own else ""
+        return "-".join([*(label(g) for g in self.groups), *([own] if own else [])])
 
     @property
     def from_right(self) -> int:
@@ -51,36 +68,42 @@ class Column:
         return cells[at] if 0 <= at < len(cells) else None
 
 
-def header_columns(header_rows: Sequence[Row]) -> list[Column]:
+def header_columns(header_rows: Sequence[Row], right: bool = False) -> list[Column]:
     """The columns of a header of one or more rows, each with its labels top to bottom.
 
     A parent label spans the blank cells right of it (up to the next label on its row)
     that a lower header row labels; a label merged over header rows is printed once.
+    ``right``: rows of different widths (a text export that leaves out merged cells) are
+    aligned at their right ends, as their amounts are.
     """
     width = max((len(r.cells) for r in header_rows), default=0)
-    grid = [[r.cells[j].text if j < len(r.cells) else "" for j in range(width)] for r in header_rows]
+    grid = [[c.text for c in r.cells] for r in header_rows]
+    grid = [[""] * (width - len(row)) + row if right else row + [""] * (width - len(row)) for row in grid]
+    # per header row and column: the position of the label over it (its own, or a parent's)
+    over = [[j if row[j] else _parent_over(grid, k, j) for j in range(width)] for k, row in enumerate(grid)]
     columns = []
     for j in range(width):
-        labels = []
+        labels, spanning = [], []
         for k, row in enumerate(grid):
-            text = row[j] or _parent_over(grid, k, j)
-            if text:
-                labels.append(text)
-        columns.append(Column(j, tuple(labels), width))
+            at = over[k][j]
+            if at is not None:
+                labels.append(row[at])
+                spanning.append(over[k].count(at) > 1)
+        columns.append(Column(j, tuple(labels), width, tuple(spanning)))
     return columns
 
 
-def _parent_over(grid: list[list[str]], k: int, j: int) -> str:
-    """The label of header row ``k`` spanning blank position ``j``: the nearest label left of it,
-    when lower rows label both its own column and ``j`` (children under a parent). A label with
-    nothing below it is merged down over its own column, not across."""
+def _parent_over(grid: list[list[str]], k: int, j: int) -> int | None:
+    """The position of the label of header row ``k`` spanning blank position ``j``: the nearest
+    label left of it, when lower rows label both its own column and ``j`` (children under a
+    parent). A label with nothing below it is merged down over its own column, not across."""
     below = grid[k + 1 :]
     if not any(lower[j] for lower in below):
-        return ""
+        return None
     at = next((i for i in range(j - 1, -1, -1) if grid[k][i]), None)
     if at is None or not any(lower[at] for lower in below):
-        return ""
-    return grid[k][at]
+        return None
+    return at
 
 
 def map_columns(columns: Sequence[Column], field_of: Callable[[str], str | None]) -> dict[str, Column]:

@@ -35,6 +35,12 @@ def test_two_row_header_parent_spans_its_children():
     ]
     fields = grid.map_columns(columns, _fund_field)
     assert {f: c.at for f, c in fields.items()} == {"total": 1, "subtotal": 2, "basic": 3, "project": 4}
+    assert [c.name("".join) for c in columns] == [
+        "科目名称", "合计", "一般公共预算资金-小计", "一般公共预算资金-基本支出", "一般公共预算资金-项目支出",
+    ]
+    # a label wrapped onto the row below (spanning nothing) is one label: 事业单位 / 经营收入
+    (wrapped,) = [c for c in grid.header_columns(_rows(["合计", "事业单位"], ["", "经营收入"])) if c.at == 1]
+    assert (wrapped.groups, wrapped.own, wrapped.name("".join)) == ((), ("事业单位", "经营收入"), "事业单位经营收入")
     assert fields["project"].from_right == 1
 
 
@@ -107,3 +113,29 @@ def test_a_nested_header_names_each_total_after_its_centred_group():
         "公务用车运行维护费", "公务接待费", "会议费", "培训费",
     ]
     assert grid.nested_labels(head[:2] + _rows(["小计"]), str.strip) is None  # rows of different widths
+
+
+def _budget(order: list[int]) -> str:
+    """A budget table whose header is two rows: 一般公共预算资金 over 小计 | 基本支出 | 项目支出."""
+    def cols(*cells):
+        return [cells[k] for k in order]
+    lines = [["2024年部门财政拨款支出预算表"], ["编制部门：某区教育局", "单位：元"],
+             ["科目编码", "科目名称", *cols("合计", "一般公共预算资金", "", "", "政府性基金")],
+             ["", "", *cols("", "小计", "基本支出", "项目支出", "")],
+             ["205", "教育支出", *cols("1,500.00", "1,200.00", "1,000.00", "200.00", "300.00")],
+             ["2050201", "小学教育", *cols("900.00", "900.00", "800.00", "100.00", "")]]
+    return "".join("\t" + "\t".join(cells) + "\n\n" for cells in lines)
+
+
+def test_budget_two_row_header_names_each_child_after_its_parent_in_any_order():
+    # before grid.py: 1,000.00 was loaded as 政府性基金 and the 项目支出 amounts were lost
+    expected = [
+        ("205", "一般公共预算资金-基本支出", "1000.00"), ("205", "一般公共预算资金-小计", "1200.00"),
+        ("205", "一般公共预算资金-项目支出", "200.00"), ("205", "合计", "1500.00"), ("205", "政府性基金", "300.00"),
+        ("2050201", "一般公共预算资金-基本支出", "800.00"), ("2050201", "一般公共预算资金-小计", "900.00"),
+        ("2050201", "一般公共预算资金-项目支出", "100.00"), ("2050201", "合计", "900.00"),
+    ]
+    for order in ([0, 1, 2, 3, 4], [0, 4, 1, 2, 3]):  # 政府性基金 moved before its neighbour group
+        result = parse_text(_budget(order), "b.txt")
+        assert sorted((c.subject_code, c.measure, str(c.amount)) for c in result.budget_cells) == expected, order
+        assert result.issues == []

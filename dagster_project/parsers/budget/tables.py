@@ -109,6 +109,10 @@ def column_label(text: str) -> str:
     return _UNIT_SUFFIX.sub("", label_text(text)) or label_text(text)
 
 
+def _join_label(pieces: list[str]) -> str:
+    return join_wrapped(pieces) or ""
+
+
 def is_budget_title(row: Row) -> bool:
     """A row holding a budget-table title (and at most the table's 编制部门 / 单位 cells)."""
     texts = row.texts
@@ -339,17 +343,22 @@ class BudgetTableBuilder:
             self._grid_header(headers, main_at)
             return
         self.layout = "coded"
-        self.columns = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.at > name_at and col.labels]
-        self.width = max(len(h.cells) for h in headers[main_at:])
-        for sub in headers[main_at + 1 :]:
+        rows = headers[main_at:]
+        self.width = max(len(h.cells) for h in rows)
+        for sub in rows[1:]:
             codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
             # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
             if len(codes) >= 2 and len(sub.cells) == self.width:
                 self.code_positions = codes
-            for k, (name, col) in enumerate(self.columns):
-                below = col.cell_of(sub.cells, right=True)  # a label wrapped onto the row below: 事业单位 / 经营收入
-                if below is not None and below.text and norm(below.text) not in _CODE_LABELS:
-                    self.columns[k] = (join_wrapped([name, column_label(below.text)]) or name, col)
+        # Amount columns: right of the name column, each named by its labels from the main header row
+        # down (事业单位 / 经营收入 is one label; 一般公共预算资金 over 小计 | 基本支出 is a parent).
+        words = [Row(h.lines, [Cell("", c.line_no) if norm(c.text) in _CODE_LABELS else c for c in h.cells]) for h in rows]
+        name_at += self.width - len(main.cells)  # rows aligned at their right ends
+        self.columns = [
+            (col.name(_join_label, column_label), col)
+            for col in grid.header_columns(words, right=True)
+            if col.at > name_at and col.labels
+        ]
 
     def _two_sided_header(self, main: Row) -> None:
         self.layout = "two_sided"
