@@ -23,6 +23,7 @@ code columns) read their amount columns from the row's right end
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -140,18 +141,27 @@ class MergedLabels:
 
 
 def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool]) -> Iterator[tuple[str, Cell]]:
-    """(label, value cell) of the label–value blocks of a row: a label in its own cell names the
-    cells after it, up to the next label (项目名称 | X | 项目性质 | Y). ``is_label`` says which
-    normalised texts are labels; cells before the first label yield nothing."""
+    """(label, value cell) of the label–value blocks of a row, found by label in any cell: a label
+    in its own cell names the cells after it, up to the next label (项目名称 | X | 项目性质 | Y); a
+    cell "label：value" holds both (项目名称：X). ``is_label`` says which normalised texts are
+    labels; cells before the first label yield nothing."""
     label: str | None = None
     for c in cells:
         if not c.text:
             continue
         key = norm(c.text)
+        inline = _INLINE_LABEL.match(c.text)
         if is_label(key):
             label = key
+        elif inline and is_label(norm(inline.group(1))):
+            label = norm(inline.group(1))
+            if inline.group(2):
+                yield label, Cell(inline.group(2), c.line_no)
         elif label is not None:
             yield label, c
+
+
+_INLINE_LABEL = re.compile(r"^\s*([^:：]{1,12}?)\s*[:：]\s*(.*?)\s*$", re.DOTALL)  # 项目名称：X
 
 
 def stacked_header(headers: Sequence[Row]) -> Row | None:

@@ -139,3 +139,10 @@ def test_budget_two_row_header_names_each_child_after_its_parent_in_any_order():
         result = parse_text(_budget(order), "b.txt")
         assert sorted((c.subject_code, c.measure, str(c.amount)) for c in result.budget_cells) == expected, order
         assert result.issues == []
+
+
+def test_a_label_and_its_value_in_one_cell():
+    (row,) = _rows(["项目名称：社区工作站经费", "实施单位", "沙浦围社区工作站", "备注：无"])
+    pairs = [(label, c.text) for label, c in grid.label_values(row.cells, {"项目名称", "实施单位"}.__contains__)]
+    # 备注 is no label here: its cell is a value of the label before it
+    assert pairs == [("项目名称", "社区工作站经费"), ("实施单位", "沙浦围社区工作站"), ("实施单位", "备注：无")]
