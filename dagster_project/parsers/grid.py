@@ -18,7 +18,8 @@ and row it covers (``model.py``), so in this module:
 
 Budget tables whose rows are narrower than their header (a label merged over the
 code columns) read their amount columns from the row's right end
-(``Column.from_right``); header rows of one width may be read stacked or joined.
+(``Column.from_right``); header rows of one width may also be read stacked, joined
+or nested (``nested_labels``: a bare 小计 named after the group centred over it).
 """
 
 from __future__ import annotations
