@@ -18,25 +18,26 @@ Rows are recognised by their labels (compared after ``text.norm``), never by
 position or line count: converters shift cells, duplicate empty cells and drop
 header cells. Values are kept as printed; nothing is repaired. Every non-blank
 line of the segment is marked in the ledger or reported as an issue.
+
+This module knows no family: what a family adds (its fund columns, how an indicator
+row's cells are read, its closing rows, the rows it requires) is declared as data, a
+``ReportFamily``, in the family's package (``self_eval/``, ``tracking/``).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from . import vocabulary
-from .amounts import is_plain_number as _is_plain_key
 from .amounts import money_unit, parse_amount
 from .ledger import Ledger
 from .records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
 from .text import Line, join_wrapped, norm, value_or_none
-
-SELF_EVAL = vocabulary.SELF_EVAL
-TRACKING = vocabulary.TRACKING
 
 # ---------------------------------------------------------------- vocabulary
 # Titles, labels, level words, years and periods: parsers/vocabulary.py.
@@ -44,33 +45,16 @@ TRACKING = vocabulary.TRACKING
 _YEAR = vocabulary.REPORT_YEAR
 _PERIOD = vocabulary.TRACKING_PERIOD
 _PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
-_FUND_COLUMNS = vocabulary.FUND_COLUMNS
-_INDICATOR_COLUMNS = vocabulary.INDICATOR_COLUMNS
-_HEADER_LABELS = vocabulary.labels(SELF_EVAL)  # the same header fields in both families
+_HEADER_LABELS = vocabulary.labels(vocabulary.SELF_EVAL)  # the same header fields in both families
+_LEVEL_WORDS = vocabulary.SELF_EVAL  # the 一级/二级 words, the same in both families
 _GOAL_LABELS = vocabulary.GOAL_LABELS
 _GOAL_LABELS_OR_EMPTY = _GOAL_LABELS | {""}
 fund_column = vocabulary.fund_column
 indicator_column = vocabulary.indicator_column
 
 
-def is_level1(cell: str) -> bool:
-    return vocabulary.is_level1(norm(cell), SELF_EVAL)
-
-
-def is_level2(cell: str, strict: bool = True) -> bool:
-    return vocabulary.is_level2(norm(cell), SELF_EVAL, strict)
-
-
-def is_plain_number(cell: str) -> bool:
-    return _is_plain_key(norm(cell))
-
-
-def _is_pair_cell(cell: str, plain: bool) -> bool:
-    """A weight/score cell: a plain number, or a blank marker (-, —) standing for one."""
-    return plain or value_or_none(cell) is None
-
-
-def _number(cell: str | None) -> Decimal | None:
+def cell_amount(cell: str | None) -> Decimal | None:
+    """A weight, score or amount cell's number as printed (None when blank or unreadable)."""
     # most weight/score/amount cells are plain numbers and need no cleaning (parse_amount's fast path)
     value = parse_amount(cell)
     return value if value is not None else parse_amount(value_or_none(cell))
@@ -82,6 +66,38 @@ _WHITESPACE = re.compile(r"\s+")
 def _label_text(cell: str) -> str:
     """A level label as printed, without the spaces of a wrapped cell (服务对象满意度 指标)."""
     return _WHITESPACE.sub("", cell)
+
+
+# ---------------------------------------------------------------- what a family adds
+
+# An indicator row's cells as a family reads them: name, {column: text}, weight, score and
+# the issues to raise (code, facts); None when the row is no indicator (a wrapped fragment).
+IndicatorCells = tuple[str, dict[str, str | None], Decimal | None, Decimal | None, list[tuple[str, dict]]]
+
+
+@dataclass(frozen=True)
+class ReportFamily:
+    """A report family's differences from the shared grid, as data; each family declares its own.
+
+    The grid reads every block the same way; a family says which fund columns it prints,
+    how an indicator row's cells are read, which closing rows it has and what it requires.
+    """
+
+    name: str  # the family, as the records name it
+    fund_columns: tuple[str, ...]  # canonical order (the header's own order wins when complete)
+    indicator_cells: Callable[[list[tuple[int, str]], dict[str, int], tuple[str, ...]], IndicatorCells | None]
+    total_row_required: bool = False  # a 总分 row (missing_total_row)
+    year_required: bool = False  # a year line (missing_fiscal_year); else the period gives the year
+    period_required: bool = False  # a 跟踪时段 line (missing_tracking_period)
+    closing_heading: str | None = None  # the label over the closing rows (绩效跟踪总体判断)
+    closing_labels: tuple[tuple[str, str], ...] = ()  # (label, report field) of each closing row
+    missing_closing: str | None = None  # the issue when no closing row is printed
+
+    @cached_property
+    def closing_words(self) -> re.Pattern | None:
+        """Any word a closing row needs in one of its cell keys (a cheap first test)."""
+        words = [w for w in (self.closing_heading, *(label for label, _ in self.closing_labels)) if w]
+        return re.compile("|".join(words)) if words else None
 
 
 # ---------------------------------------------------------------- mutable builders
@@ -110,7 +126,7 @@ class _Indicator:
 
 @dataclass
 class _State:
-    family: str
+    spec: ReportFamily
     source_file: str
     ledger: Ledger
     report_seq: int
@@ -129,22 +145,22 @@ class _State:
     pending_label: tuple[str, str, int] | None = None
 
     def issue(self, line_no: int, code: str, **facts: object) -> None:
-        self.ledger.issue(line_no, code, self.family, **facts)
+        self.ledger.issue(line_no, code, self.spec.name, **facts)
 
     def mark(self, line: Line, disposition: str) -> None:
-        self.ledger.mark(line.no, disposition, self.family)
+        self.ledger.mark(line.no, disposition, self.spec.name)
 
 
 # ---------------------------------------------------------------- entry point
 
 
-def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, family: str) -> ParseResult:
-    """Parse one report segment (title line first) of the given family."""
-    result = ParseResult(source_file=source_file, families=[family])
+def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, spec: ReportFamily) -> ParseResult:
+    """Parse one report segment (title line first) of the family ``spec`` declares."""
+    result = ParseResult(source_file=source_file, families=[spec.name])
     body = [line for line in lines if not line.is_blank]  # is_blank is cached on the Line
     if not body:
         return result
-    st = _State(family=family, source_file=source_file, ledger=ledger, report_seq=body[0].no)
+    st = _State(spec=spec, source_file=source_file, ledger=ledger, report_seq=body[0].no)
 
     title = body[0]
     st.mark(title, TITLE)
@@ -191,7 +207,7 @@ def _dispatch(st: _State, line: Line) -> None:
     if any(k in _HEADER_LABELS for k in keys):
         _label_values(st, line, _HEADER_LABELS)
         return
-    if _is_fund_header(line, st.family):
+    if _is_fund_header(line, st.spec.name):
         _fund_header(st, line)
         return
     source = _fund_source(keys)
@@ -210,7 +226,7 @@ def _dispatch(st: _State, line: Line) -> None:
     if any(label in keys for label in vocabulary.GRADE_LABELS):
         _grade_row(st, line, keys)
         return
-    if st.family == TRACKING and _tracking_closing(st, line, keys, keys_text):
+    if st.spec.closing_words is not None and _closing_row(st, line, keys, keys_text):
         return
 
     if st.section == "goal":
@@ -229,7 +245,7 @@ def _dispatch(st: _State, line: Line) -> None:
     elif source is not None:
         st.issue(line.no, "fund_row_out_of_place")
     else:
-        st.issue(line.no, "unrecognised_line", table="报表", table_en=st.family)
+        st.issue(line.no, "unrecognised_line", table="报表", table_en=st.spec.name)
 
 
 # ---------------------------------------------------------------- header block
@@ -297,7 +313,7 @@ def _fund_header(st: _State, line: Line) -> None:
             continue
         if unit is None:
             unit = money_unit(cell)
-        col = fund_column(cell, st.family)
+        col = fund_column(cell, st.spec.name)
         if col and all(col != c for c, _ in columns):
             columns.append((col, i))
     if unit is None:
@@ -306,7 +322,7 @@ def _fund_header(st: _State, line: Line) -> None:
         st.issue(line.no, "conflicting_money_unit")
     else:
         st.fields["money_unit"] = unit
-    st.fund_columns = _complete_columns(columns, _FUND_COLUMNS[st.family])
+    st.fund_columns = _complete_columns(columns, st.spec.fund_columns)
     st.mark(line, HEADER)
 
 
@@ -342,19 +358,19 @@ def fund_source_of(key: str) -> str | None:
 
 def _fund_row(st: _State, line: Line, source: str, label_at: int) -> None:
     if not st.fund_columns:
-        st.fund_columns = [(c, None) for c in _FUND_COLUMNS[st.family]]
+        st.fund_columns = [(c, None) for c in st.spec.fund_columns]
         st.issue(line.no, "missing_fund_header")
     st.section = "fund"
     if any(r.fund_source == source for r in st.fund_rows):
         st.issue(line.no, "duplicate_fund_row", label=line.cells[label_at])
         return
     cells = [(i, c) for i, c in enumerate(line.cells) if i > label_at and c]
-    values, how = _align(cells, st.fund_columns)
+    values, how = align_cells(cells, st.fund_columns)
     if how == "ambiguous":
         st.issue(line.no, "fund_row_ambiguous_columns")
     elif how == "extra":
         st.issue(line.no, "fund_row_extra_cells", text="（多于表头列数的部分）")
-    amounts = {col: _number(text) for col, text in values.items()}
+    amounts = {col: cell_amount(text) for col, text in values.items()}
     for col, text in values.items():
         if amounts[col] is None and value_or_none(text) is not None:
             st.issue(line.no, "unreadable_amount", text=text)
@@ -365,7 +381,7 @@ def _fund_row(st: _State, line: Line, source: str, label_at: int) -> None:
             fund_source=source,
             label=line.cells[label_at],
             line_no=line.no,
-            **{col: amounts.get(col) for col in (*_FUND_COLUMNS[st.family], "forecast_executed")},
+            **{col: amounts.get(col) for col in (*st.spec.fund_columns, "forecast_executed")},
         )
     )
     st.mark(line, FIELD)
@@ -389,7 +405,7 @@ def _infer_positions(columns: list[tuple[str, int | None]]) -> list[tuple[str, i
     ]
 
 
-def _align(cells: list[tuple[int, str]], columns: list[tuple[str, int | None]]) -> tuple[dict[str, str], str]:
+def align_cells(cells: list[tuple[int, str]], columns: list[tuple[str, int | None]]) -> tuple[dict[str, str], str]:
     """Map a row's non-empty cells to columns.
 
     - as many cells as columns: in order (shifted or duplicated empty cells do not matter);
@@ -517,11 +533,11 @@ def _strip_labels(
         remaining = len(rest) - 1
         if k in vocabulary.GRID_OUTER_LABELS and remaining >= 1:
             pass  # the outer 「绩效指标」 column
-        elif level1 is None and level2 is None and vocabulary.is_level1(k, SELF_EVAL):
+        elif level1 is None and level2 is None and vocabulary.is_level1(k, _LEVEL_WORDS):
             level1 = _label_text(text)
         elif level2 is None and (
-            vocabulary.is_level2(k, SELF_EVAL)
-            or (remaining >= needed_after and vocabulary.is_level2(k, SELF_EVAL, strict=False))
+            vocabulary.is_level2(k, _LEVEL_WORDS)
+            or (remaining >= needed_after and vocabulary.is_level2(k, _LEVEL_WORDS, strict=False))
         ):
             level2 = _label_text(text)
         else:
@@ -555,10 +571,7 @@ def _indicator_line(st: _State, line: Line, keys: tuple[str, ...]) -> None:
         st.mark(line, FIELD if (level1 or level2) else HEADER)
         return
 
-    if st.family == SELF_EVAL:
-        parsed = _self_eval_cells(rest, st.indicator_header, keys)
-    else:
-        parsed = _tracking_cells(rest, st.indicator_header)
+    parsed = st.spec.indicator_cells(rest, st.indicator_header, keys)
     if parsed is None:
         _fragment(st, line, rest, had_labels=bool(level1 or level2))
         return
@@ -587,87 +600,6 @@ def _indicator_line(st: _State, line: Line, keys: tuple[str, ...]) -> None:
     st.mark(line, FIELD)
     for code, facts in notes:
         st.issue(line.no, code, **facts)
-
-
-def _self_eval_cells(rest: list[tuple[int, str]], header: dict[str, int], keys: tuple[str, ...]):
-    """name, target, actual, weight, score, deviation: the numeric pair anchors the row."""
-    texts = [t for _, t in rest]
-    # is_plain_number of each cell, once per cell (not once per candidate pair), from the line's keys
-    plain = [_is_plain_key(keys[i]) for i, _ in rest]
-    # find the weight/score pair: the right-most two adjacent pair cells followed only by text
-    pair_at = None
-    for j in range(len(texts) - 2, -1, -1):
-        if (
-            (plain[j] or plain[j + 1])
-            and _is_pair_cell(texts[j], plain[j])
-            and _is_pair_cell(texts[j + 1], plain[j + 1])
-            and not any(plain[j + 2 :])  # followed only by text
-        ):
-            pair_at = j
-            break
-    if pair_at is None or pair_at == 0:
-        if len(texts) <= 1:
-            return None
-        if pair_at == 0:
-            return None
-        # an indicator row without weight/score
-        name, *others = texts
-        values = dict(zip(("target_text", "actual_text", "deviation_reason"), others))
-        if len(others) > 3:
-            values["deviation_reason"] = join_wrapped(others[2:])
-        return (
-            name,
-            values,
-            None,
-            None,
-            [("indicator_without_weight", {})],
-        )
-    before = texts[:pair_at]
-    weight, score = _number(texts[pair_at]), _number(texts[pair_at + 1])
-    deviation = join_wrapped(texts[pair_at + 2 :])
-    notes = []
-    name = before[0]
-    values: dict[str, str | None] = {"target_text": None, "actual_text": None, "deviation_reason": deviation}
-    if len(before) == 3:
-        values["target_text"], values["actual_text"] = before[1], before[2]
-    elif len(before) == 2:
-        # one of target/actual is blank: decide by the header, measured from the weight cell
-        column = "target_text"
-        if "weight" in header and "target_text" in header and "actual_text" in header:
-            shift = header["weight"] - rest[pair_at][0]
-            at = rest[1][0] + shift
-            if abs(at - header["actual_text"]) < abs(at - header["target_text"]):
-                column = "actual_text"
-        values[column] = before[1]
-        notes.append(("indicator_value_missing", {"how": "按表头位置归属", "how_en": "placed by the header"}))
-    elif len(before) > 3:
-        values["target_text"], values["actual_text"] = before[-2], before[-1]
-        name = join_wrapped(before[:-2]) or before[0]
-        notes.append(("indicator_extra_cells", {"into": "三级指标名称", "into_en": "indicator name"}))
-    return name, values, weight, score, notes
-
-
-def _tracking_cells(rest: list[tuple[int, str]], header: dict[str, int]):
-    """name, target, planned, actual, deviation (no weights in a tracking table)."""
-    texts = [t for _, t in rest]
-    if len(texts) < 2:
-        return None
-    name, *others = texts
-    cols = _INDICATOR_COLUMNS[TRACKING]
-    notes = []
-    if len(others) > len(cols):
-        values = dict(zip(cols[:-1], others[: len(cols) - 1], strict=True))
-        values["deviation_reason"] = join_wrapped(others[len(cols) - 1 :])
-        notes.append(("indicator_extra_cells", {"into": "偏差原因", "into_en": "deviation reason"}))
-    elif len(others) == len(cols):
-        values = dict(zip(cols, others, strict=True))
-    else:
-        # a blank cell: place the values under the header, allowing the row to be shifted
-        columns = [(c, header.get(c)) for c in cols]
-        values, how = _align(rest[1:], columns)
-        if how != "positional" and len(others) < len(cols) - 1:
-            notes.append(("indicator_value_missing", {"how": "按从左到右读取", "how_en": "read left to right"}))
-    return name, values, None, None, notes
 
 
 def _fragment(st: _State, line: Line, rest: list[tuple[int, str]], had_labels: bool) -> None:
@@ -735,10 +667,10 @@ def _total_row(st: _State, line: Line, keys: list[str]) -> None:
     numbers = [c for c in cells if value_or_none(c) is not None]
     st.fields["total_line_no"] = line.no
     if numbers:
-        st.fields["total_weight"] = _number(numbers[0])
+        st.fields["total_weight"] = cell_amount(numbers[0])
     if len(numbers) > 1:
-        st.fields["total_score"] = _number(numbers[1])
-    if len(numbers) != 2 or any(_number(n) is None for n in numbers):
+        st.fields["total_score"] = cell_amount(numbers[1])
+    if len(numbers) != 2 or any(cell_amount(n) is None for n in numbers):
         st.issue(line.no, "unexpected_total_row", numbers=numbers)
     st.mark(line, FIELD)
 
@@ -757,23 +689,19 @@ def _grade_row(st: _State, line: Line, keys: list[str]) -> None:
     st.mark(line, FIELD)
 
 
-_CLOSING_LABELS = vocabulary.TRACKING_CLOSING_LABELS
-
-
-# Any word a closing row needs in one of its cell keys (a cheap first test).
-_CLOSING_WORDS = re.compile("|".join([vocabulary.TRACKING_JUDGEMENT, *(label for label, _ in _CLOSING_LABELS)]))
-
-
-def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: str) -> bool:
-    if not _CLOSING_WORDS.search(keys_text):
+def _closing_row(st: _State, line: Line, keys: tuple[str, ...], keys_text: str) -> bool:
+    """A family's closing row (绩效跟踪总体判断: 年度项目预算完成可能性 …, 纠偏措施): label, then text."""
+    spec = st.spec
+    if not spec.closing_words.search(keys_text):
         return False  # no closing label in any cell: the usual case, decided without the loops below
     hits = [
         (i, name)
         for i, k in enumerate(keys)
-        for label, name in _CLOSING_LABELS
+        for label, name in spec.closing_labels
         if k == label or (k.endswith(label) and len(k) <= len(label) + 8)
     ]
-    judgement = any(vocabulary.TRACKING_JUDGEMENT in k for k in keys)
+    heading = spec.closing_heading
+    judgement = heading is not None and any(heading in k for k in keys)
     if not hits and not judgement:
         return False
     _flush_pending_deviation(st)
@@ -783,7 +711,7 @@ def _tracking_closing(st: _State, line: Line, keys: tuple[str, ...], keys_text: 
         return True
     for pos, (i, name) in enumerate(hits):
         end = hits[pos + 1][0] if pos + 1 < len(hits) else len(line.cells)
-        parts = [c for c, k in zip(line.cells[i + 1 : end], keys[i + 1 : end]) if c and vocabulary.TRACKING_JUDGEMENT not in k]
+        parts = [c for c, k in zip(line.cells[i + 1 : end], keys[i + 1 : end]) if c and not (heading and heading in k)]
         st.fields.setdefault(name + "_parts", []).extend(parts)
         st.closing_field = name
     st.mark(line, FIELD)
@@ -810,21 +738,22 @@ def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
     if st.pending_label is not None:
         _name, label, no = st.pending_label
         st.issue(no, "missing_value", label=label)
-    if st.family == SELF_EVAL and "total_line_no" not in f:
+    spec = st.spec
+    if spec.total_row_required and "total_line_no" not in f:
         st.issue(first, "missing_total_row")
     report_required_blocks(st, first)
-    if st.family == TRACKING:
+    if spec.period_required:
         if "tracking_period_start" not in f:
             st.issue(first, "missing_tracking_period", how="", how_en="")
         elif "fiscal_year" not in f:
             f["fiscal_year"] = int(f["tracking_period_start"][:4])
-        if not any(name + "_parts" in f for _label, name in _CLOSING_LABELS):
-            st.issue(last, "missing_tracking_judgement")
-    if "fiscal_year" not in f and st.family == SELF_EVAL:
+    if spec.missing_closing and not any(name + "_parts" in f for _label, name in spec.closing_labels):
+        st.issue(last, spec.missing_closing)
+    if spec.year_required and "fiscal_year" not in f:
         st.issue(first, "missing_fiscal_year")
 
     extra = {}
-    for _label, name in _CLOSING_LABELS:
+    for _label, name in spec.closing_labels:
         parts = f.get(name + "_parts")
         if parts is not None:
             extra[name] = join_wrapped(parts)
@@ -833,7 +762,7 @@ def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
         Report(
             source_file=st.source_file,
             report_seq=st.report_seq,
-            report_type=st.family,
+            report_type=st.spec.name,
             line_start=first,
             line_end=last,
             fiscal_year=f.get("fiscal_year"),
