@@ -142,3 +142,44 @@ def test_outside_code_uses_the_public_api():
         if family_of(target)
     ]
     assert offending == []
+
+
+def _names_family(node: ast.expr) -> bool:
+    """``family``, ``st.family``, ``spec.name``: a value that says which family is read."""
+    text = ast.unparse(node) if isinstance(node, ast.Name | ast.Attribute) else ""
+    return text.split(".")[-1] == "family" or text.endswith("spec.name")
+
+
+def _family_mentions(name: str, source: str) -> list[str]:
+    """Where shared code names a family: a family constant, a family name, a ``family ==`` test."""
+    family_names = set(FAMILIES) | {"target", "SELF_EVAL", "TRACKING", "TARGET", "BUDGET"}
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in family_names:
+            found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Name) and node.id in family_names:
+            found.append(f"{name} line {node.lineno}: {node.id}")
+        elif isinstance(node, ast.Constant) and node.value in family_names:
+            found.append(f"{name} line {node.lineno}: {node.value!r}")
+        elif isinstance(node, ast.Compare) and any(_names_family(side) for side in (node.left, *node.comparators)):
+            found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_check_sees_a_family_branch():
+    source = (
+        "if st.family == TRACKING:\n    pass\nlabels = vocabulary.labels(vocabulary.SELF_EVAL)\n"
+        "if 'x' != st.spec.name and sum(fund_column(c, family) for c in cells) >= 2:\n    pass\n"
+    )
+    assert _family_mentions("m", source) == [
+        "m line 1: st.family == TRACKING", "m line 1: TRACKING", "m line 3: vocabulary.SELF_EVAL",
+        "m line 4: 'x' != st.spec.name",
+    ]
+
+
+def test_the_report_table_grid_names_no_family():
+    """report_table/ reads the grid both report families print; what a family adds comes in as a
+    ReportFamily declared in the family's package (self_eval/, tracking/), never as a branch."""
+    grid = [m for m in MODULES if m == f"{PARSERS}.report_table" or m.startswith(f"{PARSERS}.report_table.")]
+    assert len(grid) > 1
+    assert [hit for m in grid for hit in _family_mentions(m, MODULES[m].read_text(encoding="utf-8"))] == []
