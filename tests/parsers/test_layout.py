@@ -7,8 +7,10 @@ and checks the rules of the layout (README, "Parser layout"):
   imports another family, and no shared module imports a family (only the
   dispatcher, ``parsers/__init__``, knows them all);
 - no import cycle among the parser modules;
-- code outside the parsers (dagster_project, expectations, bench) imports
-  ``dagster_project.parsers`` and its shared modules, never a family package.
+- code outside the parsers (dagster_project, expectations, bench, and the tests)
+  imports ``dagster_project.parsers`` and its shared modules, never a family package,
+  and no private (``_name``) name of a parser module. A family's rule a test checks on
+  one sentence is public in ``parsers.__all__`` (change_claims, budget_amount …).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PARSERS = "dagster_project.parsers"
 FAMILIES = ("budget", "targets", "self_eval", "tracking")
-OUTSIDE = ("dagster_project", "expectations", "bench")
+OUTSIDE = ("dagster_project", "expectations", "bench", "tests")
 
 
 def _module_name(path: Path) -> str:
@@ -88,6 +90,8 @@ def test_the_walk_sees_the_layout():
     assert {f"{PARSERS}.{f}" for f in FAMILIES} <= dispatcher
     loading = {m for m, _ in EDGES["dagster_project.loading"]}
     assert {PARSERS, f"{PARSERS}.bounds", f"{PARSERS}.records"} <= loading
+    a_test = {m for m, _ in EDGES["tests.parsers.test_targets"]}  # the tests are walked too
+    assert PARSERS in a_test
 
 
 def test_a_cross_family_import_is_seen():
@@ -183,3 +187,26 @@ def test_the_report_table_grid_names_no_family():
     grid = [m for m in MODULES if m == f"{PARSERS}.report_table" or m.startswith(f"{PARSERS}.report_table.")]
     assert len(grid) > 1
     assert [hit for m in grid for hit in _family_mentions(m, MODULES[m].read_text(encoding="utf-8"))] == []
+
+
+def private_imports(name: str, source: str) -> list[str]:
+    """``from dagster_project.parsers… import _name``: a module's private name used from outside it."""
+    return [
+        f"{name} line {node.lineno} imports {node.module}.{alias.name} (private: use the public API)"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PARSERS)
+        for alias in node.names
+        if alias.name.startswith("_") and alias.name != "__version__"
+    ]
+
+
+def test_a_private_import_is_seen():
+    source = "from dagster_project.parsers.report_table.reader import _dispatch, parse_report_table\n"
+    assert private_imports("t", source) == [
+        "t line 1 imports dagster_project.parsers.report_table.reader._dispatch (private: use the public API)"
+    ]
+
+
+def test_outside_code_imports_no_private_parser_name():
+    outside = [m for m in sorted(MODULES) if not m.startswith(PARSERS)]
+    assert [hit for m in outside for hit in private_imports(m, MODULES[m].read_text(encoding="utf-8"))] == []
