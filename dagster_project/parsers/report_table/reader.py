@@ -73,6 +73,7 @@ def _dispatch(st: ReportState, line: Line) -> None:
     if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
         st.mark(line, TITLE)
         return
+    # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
     if key.startswith(_PERIOD_LABEL) or (_PERIOD_LABEL in key and _PERIOD.search(key)):
         _period(st, line, key)
         return
