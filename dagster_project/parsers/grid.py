@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from . import vocabulary
 from .rows import Cell, Row
-from .text import join_wrapped, norm
+from .text import Line, join_wrapped, norm
 
 _ENDS_LABEL = vocabulary.AMOUNT_LABEL_END
 _TOTALS = vocabulary.TOTAL_COLUMN_WORDS
@@ -123,6 +123,12 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
     out = {name: column.cell_of(cells) for name, column in fields.items()}
     taken = {column.at for column in fields.values()}
     return out, [c for i, c in enumerate(cells) if c.text and i not in taken]
+
+
+def line_rows(*lines: Line) -> list[Row]:
+    """Text lines (TAB cells, a merged cell printed once with blanks after it) as grid rows,
+    each cell at its position: a line-by-line reader's header rows for ``header_columns``."""
+    return [Row([line], [Cell(text, line.no) for text in line.cells]) for line in lines]
 
 
 class MergedLabels:

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from .. import vocabulary
 from ..amounts import money_unit
+from ..grid import header_columns, line_rows, map_columns
 from ..records import FIELD, HEADER, FundRow
 from ..text import Line, value_or_none
 from .cells import align_cells, cell_amount, complete_columns
@@ -23,16 +24,9 @@ def is_fund_header(line: Line, family: str) -> bool:
 
 def read_fund_header(st: ReportState, line: Line) -> None:
     st.section = "fund"
-    unit = None
-    columns: list[tuple[str, int | None]] = []
-    for i, cell in enumerate(line.cells):
-        if not cell:
-            continue
-        if unit is None:
-            unit = money_unit(cell)
-        col = fund_column(cell, st.spec.name)
-        if col and all(col != c for c, _ in columns):
-            columns.append((col, i))
+    unit = next((u for c in line.texts if (u := money_unit(c)) is not None), None)
+    fields = map_columns(header_columns(line_rows(line)), lambda label: fund_column(label, st.spec.name))
+    columns: list[tuple[str, int | None]] = [(name, column.at) for name, column in fields.items()]
     if unit is None:
         st.issue(line.no, "missing_money_unit")
     elif "money_unit" in st.fields and st.fields["money_unit"] != unit:
