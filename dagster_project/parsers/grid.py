@@ -168,6 +168,15 @@ def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool]) -> Iter
             yield label, c
 
 
+def labelled_cells(cells: Sequence[Cell], is_label: Callable[[str], bool]) -> dict[str, list[Cell]]:
+    """Each label of a row → its value cells (``label_values``), labels in their own cells first, in
+    row order; a label with no value after it maps to [] (its value is on the next line, or missing)."""
+    out: dict[str, list[Cell]] = {key: [] for c in cells if c.text and is_label(key := norm(c.text))}
+    for label, cell in label_values(cells, is_label):
+        out.setdefault(label, []).append(cell)
+    return out
+
+
 _INLINE_LABEL = re.compile(r"^\s*([^:：]{1,12}?)\s*[:：]\s*(.*?)\s*$", re.DOTALL)  # 项目名称：X
 
 

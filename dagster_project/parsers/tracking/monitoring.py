@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from .. import vocabulary
 from ..amounts import money_unit, parse_amount
-from ..grid import Column, MergedLabels, header_columns, line_rows, map_columns
+from ..grid import Column, MergedLabels, header_columns, labelled_cells, line_rows, map_columns
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
 from ..report_table import fund_source_of, report_required_blocks
@@ -127,7 +127,7 @@ def _dispatch(st: _State, line: Line) -> None:
     elif len(line.texts) == 1 and is_monitoring_title(first):
         st.mark(line, TITLE)  # the title repeated (a page break in a printed sheet)
     elif any(k in _LABELS for k in keys):
-        _label_values(st, line, keys)
+        _label_values(st, line)
     elif any(block in first for block in _FUND_BLOCK) and sum(fund_column(c, TRACKING) is not None for c in keys) >= 2:
         _fund_header(st, line)
     elif st.section == "fund" and (source := fund_source_of(first)) is not None:
@@ -179,22 +179,21 @@ def _months(st: _State, line: Line, label: str) -> None:
 # ---------------------------------------------------------------- header block
 
 
-def _label_values(st: _State, line: Line, keys: tuple[str, ...]) -> None:
-    """label | value pairs on one row: each label's value is the next non-empty cell."""
+def _label_values(st: _State, line: Line) -> None:
+    """label | value pairs on one row (grid.labelled_cells): a label's value is the cell after it."""
+    printed = {norm(c): c for c in reversed(line.cells) if c}  # a label as printed (its first form)
     found = False
-    for i, k in enumerate(keys):
-        name = _LABELS.get(k)
-        if name is None:
-            continue
-        value = next((c for c, nk in zip(line.cells[i + 1 :], keys[i + 1 :]) if nk), None)
-        if value is None or norm(value) in _LABELS:
-            st.issue(line, "missing_value", label=line.cells[i])
-            continue
-        value = value_or_none(value)
-        if name == "supervising_dept" and value and (m := _DEPT_CODE.match(norm(value))):
-            st.extra[line.cells[i]] = value  # the printed pair, code included
-            value = m.group(2)
-        if value is not None:
+    for key, cells in labelled_cells(line_rows(line)[0].cells, _LABELS.__contains__).items():
+        name, label = _LABELS[key], printed.get(key, key)
+        if not cells:
+            st.issue(line, "missing_value", label=label)
+        for value in (v for c in cells if (v := value_or_none(c.text)) is not None):
+            if name == "supervising_dept" and (m := _DEPT_CODE.match(norm(value))):
+                st.extra[label] = value  # the printed pair, code included
+                value = m.group(2)
+            if name in st.fields and st.fields[name] != value:
+                st.issue(line, "duplicate_field", label=label, name=name)
+                continue
             st.fields[name] = value
             found = True
     st.mark(line, FIELD if found else HEADER)
