@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import vocabulary
+from ..grid import header_columns, line_rows, map_columns
 from ..records import FIELD, HEADER
 from ..text import Line, norm
 from .state import ReportState
@@ -25,17 +26,19 @@ def is_goal_label_row(keys: tuple[str, ...]) -> bool:
     )
 
 
+def _goal_side(label: str) -> str | None:
+    """The side a goal label heads: 预期目标 → expected, …实际完成情况 → actual."""
+    k = norm(label)
+    if k == vocabulary.GOAL_EXPECTED:
+        return "expected"
+    return "actual" if k.endswith(vocabulary.GOAL_ACTUAL_SUFFIX) else None
+
+
 def read_goal_labels(st: ReportState, line: Line) -> None:
     st.section = "goal"
-    exp_idx = act_idx = None
-    for i, cell in enumerate(line.cells):
-        k = norm(cell)
-        if k == vocabulary.GOAL_EXPECTED:
-            exp_idx = i
-        elif k.endswith(vocabulary.GOAL_ACTUAL_SUFFIX):
-            act_idx = i
-    if exp_idx is not None or act_idx is not None:
-        st.goal_cols = (exp_idx, act_idx)
+    sides = map_columns(header_columns(line_rows(line)), _goal_side)
+    if sides:
+        st.goal_cols = tuple(c.at if (c := sides.get(side)) else None for side in ("expected", "actual"))
     st.mark(line, HEADER)
 
 
