@@ -125,6 +125,13 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
     return out, [c for i, c in enumerate(cells) if c.text and i not in taken]
 
 
+def header_at(columns: Sequence[Column], at: int) -> int | None:
+    """The position of the header over cell ``at`` of a row: its own column's when labelled, else
+    the nearest labelled one left of it (a header merged over the blank cells right of it, where a
+    value typed in a later cell of the merge still belongs); None left of the first label."""
+    return next((c.at for c in reversed(columns[: at + 1]) if c.labels), None)
+
+
 def line_rows(*lines: Line) -> list[Row]:
     """Text lines (TAB cells, a merged cell printed once with blanks after it) as grid rows,
     each cell at its position: a line-by-line reader's header rows for ``header_columns``."""

@@ -166,3 +166,6 @@ def test_text_lines_as_grid_rows_keep_each_cell_at_its_position():
     ]
     fields = grid.map_columns(columns, vocabulary.indicator_column)  # 原因说明: its parent's field
     assert {f: c.at for f, c in fields.items()} == {"indicator_name": 1, "deviation_reason": 2, "remarks": 5}
+    # a value typed in a later cell of a merged header belongs to it; none left of the first label
+    one_row = grid.header_columns(rows[:1])
+    assert [grid.header_at(one_row, at) for at in range(7)] == [None, 1, 2, 2, 2, 5, 5]

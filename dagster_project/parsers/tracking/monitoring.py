@@ -1,8 +1,8 @@
 """项目支出绩效目标执行监控表 — the central template of the tracking family (one project per sheet).
 
-A spreadsheet laid out on one grid, so every value is read in its header's column
-(a merged cell is printed at its first column) and every header by what its label
-means, as ``grid.py`` reads every table (``header_columns``, ``map_columns``):
+A spreadsheet laid out on one grid, so every value is read under the header cell
+whose (merged) span covers it, and every header by what its label means, as
+``grid.py`` reads every table (``header_columns``, ``map_columns``, ``header_at``):
 
 - title (…绩效目标执行监控表) and year line ``（2019年度）``;
 - 项目名称, 主管部门及代码 (``[105]教育部``: the department, its code kept as printed
@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from .. import vocabulary
 from ..amounts import money_unit, parse_amount
-from ..grid import Column, MergedLabels, header_columns, labelled_cells, line_rows, map_columns
+from ..grid import Column, MergedLabels, header_at, header_columns, labelled_cells, line_rows, map_columns
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
 from ..report_table import fund_source_of, report_required_blocks
@@ -79,13 +79,15 @@ class _State:
     fields: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     months: tuple[int, int] | None = None
-    fund_columns: dict[int, str] = field(default_factory=dict)  # cell position → field
+    # each block's header columns (grid.Column) and its fields by header position
+    fund_columns: tuple[list[Column], dict[int, str]] = field(default_factory=lambda: ([], {}))
     fund_rows: list[FundRow] = field(default_factory=list)
-    goal_columns: dict[int, str] = field(default_factory=dict)
+    goal_columns: tuple[list[Column], dict[int, str]] = field(default_factory=lambda: ([], {}))
     goal_parts: dict[str, list[str]] = field(default_factory=lambda: {"expected": [], "actual": []})
     grid_header: list[Line] = field(default_factory=list)  # the indicator grid's header rows
-    grid: dict[int, str] = field(default_factory=dict)  # cell position → text field
-    ticks: dict[int, tuple[str, str]] = field(default_factory=dict)  # cell position → (field, label) of a ✔ column
+    grid: list[Column] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)  # header position → text field
+    ticks: dict[int, tuple[str, str]] = field(default_factory=dict)  # header position → (field, label) of a ✔ column
     indicators: list[_Indicator] = field(default_factory=list)
     levels: MergedLabels = field(default_factory=lambda: MergedLabels(2))  # 一级, 二级 merged over rows
 
@@ -152,13 +154,20 @@ def _year(st: _State, key: str) -> None:
         st.fields["fiscal_year"] = int(m.group(1))
 
 
-def _columns(st: _State, line: Line, meaning) -> dict[int, str]:
-    """cell position → field of a header row's columns, each named by ``meaning`` of its label
-    (a field by its first column, grid.map_columns); the period each label names is noted."""
+def _columns(st: _State, line: Line, meaning) -> tuple[list[Column], dict[int, str]]:
+    """A header row's columns, and the field of each by ``meaning`` of its label (a field by its
+    first column, grid.map_columns) by position; the period each label names is noted."""
     for cell in line.texts:
         if meaning(cell) is not None:
             _months(st, line, cell)
-    return {column.at: name for name, column in map_columns(header_columns(line_rows(line)), meaning).items()}
+    columns = header_columns(line_rows(line))
+    return columns, {column.at: name for name, column in map_columns(columns, meaning).items()}
+
+
+def _field_at(header: tuple[list[Column], dict[int, str]], at: int) -> str | None:
+    """The field of the header over cell ``at`` (grid.header_at: a merged header covers the cells after it)."""
+    columns, fields = header
+    return fields.get(header_at(columns, at))
 
 
 def _months(st: _State, line: Line, label: str) -> None:
@@ -222,9 +231,9 @@ def _fund_row(st: _State, line: Line, keys: tuple[str, ...], source: str) -> Non
     for i, cell in enumerate(line.cells[label_at + 1 :], start=label_at + 1):
         if not value_or_none(cell):
             continue
-        name = st.fund_columns.get(i)
+        name = _field_at(st.fund_columns, i)
         amount = parse_amount(value_or_none(cell))
-        if name is None:
+        if name is None or name in amounts:
             st.issue(line, "fund_row_extra_cells", text=f" {cell} ")
         elif amount is None:
             st.issue(line, "unreadable_amount", text=cell)
@@ -257,7 +266,7 @@ def _goal_header(st: _State, line: Line) -> None:
 def _goal_text(st: _State, line: Line) -> None:
     placed = False
     for i, cell in enumerate(line.cells):
-        name = st.goal_columns.get(i) if cell else None
+        name = _field_at(st.goal_columns, i) if cell else None
         if name is not None:
             st.goal_parts[name].append(cell)
             placed = True
@@ -299,12 +308,12 @@ def _grid_columns(st: _State, header: list[Line]) -> None:
     """The grid's columns: a ✔ column under a group gives its label when ticked; the others (原因说明
     under 偏差原因分析 too) are text fields, each by its first column (grid.map_columns)."""
     st.grid_header = header
-    columns = header_columns(line_rows(*header))
+    st.grid = columns = header_columns(line_rows(*header))
     ticked = [c for c in columns if (g := _tick_group(c)) and not (
         g == "deviation_reason" and any(_REASON_TEXT.search(norm(t)) for t in c.own))]
     st.ticks = {c.at: (_TICK_GROUPS[_tick_group(c)], c.own[-1]) for c in ticked if c.own}
     texts = map_columns([c for c in columns if c not in ticked], indicator_column)
-    st.grid = {column.at: name for name, column in texts.items()}
+    st.texts = {column.at: name for name, column in texts.items()}
 
 
 def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
@@ -314,14 +323,15 @@ def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
     for i, (cell, k) in enumerate(zip(line.cells, keys)):
         if not k:
             continue
-        if i in st.ticks:
-            name, label = st.ticks[i]
+        at = header_at(st.grid, i)
+        if at in st.ticks:
+            name, label = st.ticks[at]
             if k in _TICKS:
                 ticks.setdefault(name, []).append(label)
             elif value_or_none(cell) is not None and k not in _NOT_TICKED:
                 st.issue(line, "unreadable_tick_mark", label=label, text=cell)
-        elif i in st.grid:
-            texts.setdefault(st.grid[i], []).append(cell)
+        elif at in st.texts:
+            texts.setdefault(st.texts[at], []).append(cell)
         elif k not in _OUTER:
             st.issue(line, "unplaced_indicator_fragment", text=f"“{cell}”（不在任何列名之下）")
     level1 = join_wrapped(texts.pop("level1", []))
