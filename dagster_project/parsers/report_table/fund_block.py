@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from .. import vocabulary
 from ..amounts import money_unit
-from ..grid import header_columns, line_rows, map_columns
 from ..records import FIELD, HEADER, FundRow
 from ..text import Line, value_or_none
-from .cells import align_cells, cell_amount, complete_columns
+from .cells import align_cells, cell_amount, complete_columns, header_fields
 from .state import ReportState
 
 fund_column = vocabulary.fund_column
@@ -25,8 +25,7 @@ def is_fund_header(line: Line, family: str) -> bool:
 def read_fund_header(st: ReportState, line: Line) -> None:
     st.section = "fund"
     unit = next((u for c in line.texts if (u := money_unit(c)) is not None), None)
-    fields = map_columns(header_columns(line_rows(line)), lambda label: fund_column(label, st.spec.name))
-    columns: list[tuple[str, int | None]] = [(name, column.at) for name, column in fields.items()]
+    columns: list[tuple[str, int | None]] = list(header_fields(line.cells, _fund_field_of(st.spec.name)))
     if unit is None:
         st.issue(line.no, "missing_money_unit")
     elif "money_unit" in st.fields and st.fields["money_unit"] != unit:
@@ -35,6 +34,12 @@ def read_fund_header(st: ReportState, line: Line) -> None:
         st.fields["money_unit"] = unit
     st.fund_columns = complete_columns(columns, st.spec.fund_columns)
     st.mark(line, HEADER)
+
+
+@lru_cache(maxsize=8)
+def _fund_field_of(family: str) -> Callable[[str], str | None]:
+    """The family's fund column of a header label, one function per family (a cache key)."""
+    return lambda label: fund_column(label, family)
 
 
 def fund_row_source(keys: tuple[str, ...]) -> tuple[str, int] | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .. import vocabulary
-from ..grid import header_columns, line_rows, map_columns
 from ..records import FIELD, HEADER
 from ..text import Line, norm
+from .cells import header_fields
 from .state import ReportState
 
 _GOAL_LABELS = vocabulary.GOAL_LABELS
@@ -36,9 +36,9 @@ def _goal_side(label: str) -> str | None:
 
 def read_goal_labels(st: ReportState, line: Line) -> None:
     st.section = "goal"
-    sides = map_columns(header_columns(line_rows(line)), _goal_side)
+    sides = dict(header_fields(line.cells, _goal_side))
     if sides:
-        st.goal_cols = tuple(c.at if (c := sides.get(side)) else None for side in ("expected", "actual"))
+        st.goal_cols = (sides.get("expected"), sides.get("actual"))
     st.mark(line, HEADER)
 
 

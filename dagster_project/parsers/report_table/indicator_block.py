@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from .. import vocabulary
-from ..grid import header_columns, line_rows, map_columns
 from ..records import FIELD, HEADER
 from ..text import Line
+from .cells import header_fields
 from .state import IndicatorBuilder, ReportState
 
 indicator_column = vocabulary.indicator_column
@@ -38,8 +38,7 @@ def is_indicator_header(joined: str) -> bool:
 def read_indicator_header(st: ReportState, line: Line) -> None:
     flush_pending_deviation(st)
     st.section = "indicators"
-    fields = map_columns(header_columns(line_rows(line)), indicator_column)
-    header = {name: column.at for name, column in fields.items()}
+    header = dict(header_fields(line.cells, indicator_column))
     if header:
         st.indicator_header = header
     st.mark(line, HEADER)
