@@ -109,10 +109,11 @@ def _parent_over(grid: list[list[str]], k: int, j: int) -> int | None:
 
 
 def map_columns(columns: Sequence[Column], field_of: Callable[[str], str | None]) -> dict[str, Column]:
-    """field → its column, by the words of the column's header (child label first, then parent)."""
+    """field → its column, by the words of the column's own header labels (child first): a parent
+    spanning several columns (指标值 over 年度指标值 | 实际完成值) names none of them."""
     fields: dict[str, Column] = {}
     for column in columns:
-        name = next((f for f in map(field_of, reversed(column.labels)) if f), None)
+        name = next((f for f in map(field_of, reversed(column.own)) if f), None)
         if name is not None and name not in fields:
             fields[name] = column
     return fields

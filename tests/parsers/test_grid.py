@@ -146,3 +146,27 @@ def test_a_label_and_its_value_in_one_cell():
     pairs = [(label, c.text) for label, c in grid.label_values(row.cells, {"项目名称", "实施单位"}.__contains__)]
     # 备注 is no label here: its cell is a value of the label before it
     assert pairs == [("项目名称", "社区工作站经费"), ("实施单位", "沙浦围社区工作站"), ("实施单位", "备注：无")]
+
+
+def _target(header: list[list[str]], rows: list[list[str]]) -> str:
+    lines = [["上海市财政支出项目绩效目标"], ["（2020年）"], ["项目名称", "社区服务经费"], ["项目总目标", "提升社区服务"],
+             ["年度绩效目标", "完成年度服务"], *header, *rows]
+    return "".join("\t" + "\t".join(cells) + "\n\n" for cells in lines)
+
+
+def test_a_target_grid_header_of_two_rows():
+    # 绩效指标 spanning 一级 | 二级 | 三级 on the row above them; 指标值 merged down over both rows
+    above = _target([["绩效指标", "", "", "指标值"], ["一级指标", "二级指标", "三级指标", ""]],
+                    [["产出指标", "数量指标", "服务人次", "≥5000人"], ["", "", "开展活动", "≥12次"]])
+    # 指标值 over 实际完成值 | 年度指标值: the child names the column, the parent none of them
+    below = _target([["一级指标", "二级指标", "三级指标", "指标值", ""], ["", "", "", "实际完成值", "年度指标值"]],
+                    [["产出指标", "数量指标", "服务人次", "4800人", "≥5000人"], ["", "", "开展活动", "12次", "≥12次"]])
+    expected = [("产出指标", "数量指标", "服务人次", "≥5000人", 15), ("产出指标", "数量指标", "开展活动", "≥12次", 17)]
+    for doc, unloaded in ((above, []), (below, [(15, "4800人"), (17, "12次")])):
+        result = parse_text(doc, "t.txt")
+        assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.line_no) for i in result.indicators] == expected
+        # the 实际完成值 a target table has no field for is reported where it stands, not lost
+        assert [(i.code, i.line_no) for i in result.issues] == [("target_unloaded_column", n) for n, _ in unloaded]
+        assert all("指标值-实际完成值" in i.message and value in i.message
+                   for i, (_, value) in zip(result.issues, unloaded))
+        assert [(r.project_name, r.fiscal_year) for r in result.reports] == [("社区服务经费", 2020)]

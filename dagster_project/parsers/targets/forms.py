@@ -21,7 +21,10 @@ Rules:
   (``grid.py``: 一级指标 / 二级指标 / 三级指标 / …指标值 in any order; other cells
   are the block's merged side label). Any other row (narrower, or under a header
   that does not name all four) is read right-aligned (target value last, then 三级指标, 二级指标, 一级指标),
-  so a leading edge cell or a missing label does not shift it. A row split over several rows (the value alone on the next
+  so a leading edge cell or a missing label does not shift it. The header may be two
+  rows (绩效指标 over 一级 | 二级 | 三级; 指标值 over 年度指标值 | 实际完成值): a column is
+  named by its own label, and a named column with no target field (实际完成值) is
+  reported per cell (``target_unloaded_column``), not loaded. A row split over several rows (the value alone on the next
   row, or labels and indicator on separate rows) is joined until it is as wide
   as the header. Blank level cells inherit the label above; a new 一级 label
   resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
@@ -160,6 +163,9 @@ class _Table:
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
     explain: grid.Column | None = None  # 指标解释 column
+    header_above: list[Row] = field(default_factory=list)  # header rows above the grid's 一级指标 row
+    header_rows: list[Row] = field(default_factory=list)  # the grid's header rows
+    unloaded: dict[str, grid.Column] = field(default_factory=dict)  # named columns with no target field
 
     @property
     def in_indicators(self) -> bool:
@@ -288,6 +294,9 @@ class TargetDocument:
         if any(k in _GRID_KEYS for k in keys):
             self._mark(row, HEADER)
             return True
+        if not t.rows and not t.pending and _is_grid_header(keys):  # the header's second row
+            self._grid_header(t, [*t.header_rows, row])
+            return True
         if t.declaration and t.columns:
             return self._declaration_grid_row(t, row, keys)
         cells = t.pending + list(row.cells)
@@ -338,12 +347,10 @@ class TargetDocument:
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
         elif any(k in _GRID_KEYS for k in keys):
-            t.width = max(len(row.cells), 4)
             t.goal_columns = None
-            columns = grid.map_columns(grid.header_columns([row]), _grid_field)
-            if all(f in columns for f in _GRID_FIELDS):
-                t.columns = {f: columns[f] for f in _GRID_FIELDS}
-            t.explain = columns.get("explanation")
+            self._grid_header(t, [*t.header_above, row])
+        elif _is_grid_header(keys):  # a header row above the grid's: 绩效指标 over 一级 | 二级 | 三级
+            t.header_above.append(row)
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -352,6 +359,19 @@ class TargetDocument:
             return False
         t.line_end = row.last_line
         return True
+
+    def _grid_header(self, t: _Table, rows: list[Row]) -> None:
+        """The indicator grid's header of one or more rows (指标值 over 年度指标值 | 实际完成值),
+        its columns read by header meaning (``grid.py``)."""
+        t.header_rows = rows
+        t.width = max(max(len(r.cells) for r in rows), 4)
+        columns = grid.map_columns(grid.header_columns(rows), _grid_field)
+        if all(f in columns for f in _GRID_FIELDS):
+            t.columns = {f: columns[f] for f in _GRID_FIELDS}
+            # a named column the warehouse has no field for (实际完成值): its values are reported
+            t.unloaded = {f: c for f, c in columns.items() if f not in _GRID_FIELDS and f != "explanation"}
+        t.explain = columns.get("explanation")
+        self._mark(rows[-1], HEADER)
 
     def _form_row(self, t: _Table, row: Row) -> None:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
@@ -419,7 +439,11 @@ class TargetDocument:
         if t.columns and len(cells) == t.width:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
-            by_field, _side_label = grid.read_row(cells, t.columns)
+            by_field, _side_label = grid.read_row(cells, {**t.columns, **t.unloaded})
+            for f, column in t.unloaded.items():
+                if by_field[f] and by_field[f].text:
+                    self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
+                                      column=column.name("".join), text=by_field[f].text)
             cells = [by_field[f] for f in _GRID_FIELDS]
         texts = [c.text for c in cells]
         while len(texts) > 4 and not texts[0]:
@@ -545,6 +569,12 @@ class TargetDocument:
 def _grid_field(label: str) -> str | None:
     """The indicator grid's field a header names (指标解释 → explanation; else the vocabulary's)."""
     return "explanation" if norm(label) in _EXPLAIN_LABELS else vocabulary.indicator_column(label)
+
+
+def _is_grid_header(keys: list[str]) -> bool:
+    """Every text of the row is a grid header word (绩效指标, 指标值, 年度指标值, 实际完成值 …)."""
+    texts = [k for k in keys if k]
+    return bool(texts) and all(k in vocabulary.GRID_COLUMN_WORDS or _grid_field(k) for k in texts)
 
 
 def _is_form_label(key: str) -> bool:
