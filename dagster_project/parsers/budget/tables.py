@@ -364,19 +364,15 @@ class BudgetTableBuilder:
         self.layout = "two_sided"
         idx = [i for i, c in enumerate(main.cells) if norm(c.text) in _SIDE_LABELS]
         first, second = idx[0], idx[1]
-        n = len(main.cells)
         self.left_label_at = first
-        self.left_columns = [
-            (column_label(c.text), i) for i, c in enumerate(main.cells) if first < i < second and c.text
-        ]
-        self.right_columns = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.at > second and col.labels]
-        self.width = n
+        named = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.labels]
+        self.left_columns = [(m, col.at) for m, col in named if first < col.at < second]
+        self.right_columns = [(m, col) for m, col in named if col.at > second]
+        self.width = len(main.cells)
         # columns of each side as distances from the side's 项目 label (for one-sided rows)
         self.side_columns = {
             "收入": [(m, i - first) for m, i in self.left_columns],
-            "支出": [
-                (column_label(c.text), i - second) for i, c in enumerate(main.cells) if i > second and c.text
-            ],
+            "支出": [(m, col.at - second) for m, col in self.right_columns],
         }
 
     def _blocks_header(self, headers: list[Row], stacked: Row) -> None:
