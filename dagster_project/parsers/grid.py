@@ -16,6 +16,10 @@ and row it covers (``model.py``), so in this module:
 - a label merged over rows (a 一级指标 printed at its first row only) applies to
   every row it spans, until a new label at its level.
 
+A row narrower than its header is aligned from the left (``align_left``: a budget row's
+amounts after its label, omitted trailing columns placed where its parent has amounts)
+or from the right (``align_right``: a target row, its value last).
+
 Budget tables whose rows are narrower than their header (a label merged over the
 code columns) read their amount columns from the row's right end
 (``Column.from_right``); header rows of one width may also be read stacked, joined
@@ -27,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from . import vocabulary
 from .rows import Cell, Row
@@ -124,6 +129,40 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
     out = {name: column.cell_of(cells) for name, column in fields.items()}
     taken = {column.at for column in fields.values()}
     return out, [c for i, c in enumerate(cells) if c.text and i not in taken]
+
+
+def align_left(cells: Sequence[Cell], n: int, preferred: Callable[[int], bool] | None = None,
+               ) -> tuple[list[tuple[int, Cell]], list[Cell]]:
+    """A narrow row's cells after its label placed on ``n`` columns: [(column, cell)], and the
+    cells with text beyond the last column.
+
+    Blank cells keep positions (blanks in the middle stay blank), so cells are read left to
+    right; trailing blanks (an empty edge cell) and leading blanks beyond ``n`` (a label
+    printed one column early) hold nothing. Fewer cells than columns, all with text (trailing
+    columns omitted), go in order onto the columns ``preferred`` marks where they can (the
+    budget's parent subject has amounts there), else onto the leftmost.
+    """
+    cells = list(cells)
+    while cells and not cells[-1].text:
+        cells.pop()
+    while len(cells) > n and not cells[0].text:
+        cells.pop(0)
+    if len(cells) >= n or any(not c.text for c in cells) or preferred is None:
+        return list(enumerate(cells[:n])), [c for c in cells[n:] if c.text]
+    slots = min(combinations(range(n), len(cells)), key=lambda combo: sum(1 for k in combo if not preferred(k)))
+    return list(zip(slots, cells)), []
+
+
+def align_right(cells: Sequence[Cell], n: int) -> tuple[list[Cell], list[Cell]]:
+    """A row read from its right end (its value last): at most its ``n`` rightmost cells, and the
+    cells with text left of them. Leading blanks (an edge cell) do not count; a row narrower
+    than ``n`` is returned whole, for the caller to place by vocabulary."""
+    cells = list(cells)
+    while len(cells) > n and not cells[0].text:
+        cells.pop(0)
+    if len(cells) <= n:
+        return cells, []
+    return cells[-n:], [c for c in cells[:-n] if c.text]
 
 
 class MergedLabels:

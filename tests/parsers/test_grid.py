@@ -170,3 +170,22 @@ def test_a_target_grid_header_of_two_rows():
         assert all("指标值-实际完成值" in i.message and value in i.message
                    for i, (_, value) in zip(result.issues, unloaded))
         assert [(r.project_name, r.fiscal_year) for r in result.reports] == [("社区服务经费", 2020)]
+
+
+def test_a_narrow_row_is_aligned_from_the_left_or_from_the_right():
+    (row,) = _rows(["1,000.00", "", "300.00", "", ""])
+    placed, extra = grid.align_left(row.cells, 4)
+    # blanks in the middle keep positions; the blank edge cells hold nothing
+    assert ([(k, c.text) for k, c in placed], extra) == ([(0, "1,000.00"), (1, ""), (2, "300.00")], [])
+    (short,) = _rows(["800.00", "100.00"])
+    # trailing columns omitted: the values go on the columns where the parent has amounts
+    parent = {"合计": 1, "基本支出": 0, "项目支出": 1, "其他": 1}
+    names = list(parent)
+    placed, _ = grid.align_left(short.cells, 4, lambda k: bool(parent[names[k]]))
+    assert [(names[k], c.text) for k, c in placed] == [("合计", "800.00"), ("项目支出", "100.00")]
+    assert [(k, c.text) for k, c in grid.align_left(short.cells, 4)[0]] == [(0, "800.00"), (1, "100.00")]
+    (wide,) = _rows(["", "备注", "产出指标", "数量指标", "服务人次", "≥5000人"])
+    kept, extra = grid.align_right(wide.cells, 4)
+    assert ([c.text for c in kept], [c.text for c in extra]) == (["产出指标", "数量指标", "服务人次", "≥5000人"], ["备注"])
+    kept, extra = grid.align_right(short.cells, 4)
+    assert ([c.text for c in kept], extra) == (["800.00", "100.00"], [])

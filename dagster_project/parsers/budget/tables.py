@@ -50,7 +50,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
-from itertools import combinations
 
 from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
@@ -543,35 +542,15 @@ class BudgetTableBuilder:
         )
 
     def _place(self, region: list[Cell], codes: list[Cell]) -> tuple[dict[str, Cell | None], list[Cell]]:
-        """Map a narrow row's cells after its label onto the amount columns.
-
-        Blank cells keep positions, so the region is read left to right. A region
-        shorter than the header (trailing columns omitted) with fewer values than
-        columns puts its values on the columns where the parent subject has
-        non-zero amounts (in order); without such a parent, on the leftmost columns.
-        """
+        """A narrow row's cells after its label on the amount columns (``grid.align_left``): fewer
+        values than columns go on the columns where the parent subject (its 款 for a 项, its 类 for
+        a 款) has non-zero amounts, in order; without such a parent, on the leftmost columns."""
         names = [name for name, _col in self.columns]
-        if not names:
-            return {}, [c for c in region if c.text]
-        region = list(region)
-        while region and not region[-1].text:
-            region.pop()  # the table's empty edge cell, or blank trailing columns
-        while len(region) > len(names) and not region[0].text:
-            region.pop(0)  # a blank left by a label printed one column early (检察 under 代码)
-        out: dict[str, Cell | None] = dict.fromkeys(names)
         parent = self._parent_amounts(codes)
-        if len(region) >= len(names) or any(not c.text for c in region) or not parent:
-            for name, c in zip(names, region):
-                out[name] = c
-            return out, [c for c in region[len(names) :] if c.text]
-
-        def cost(combo: tuple[int, ...]) -> int:
-            return sum(1 for k in combo if not parent.get(names[k]))
-
-        slots = min(combinations(range(len(names)), len(region)), key=cost)
-        for k, c in zip(slots, region):
-            out[names[k]] = c
-        return out, []
+        placed, extra = grid.align_left(region, len(names), (lambda k: bool(parent.get(names[k]))) if parent else None)
+        out: dict[str, Cell | None] = dict.fromkeys(names)
+        out.update((names[k], c) for k, c in placed)
+        return out, extra
 
     def _parent_amounts(self, codes: list[Cell]) -> dict[str, Decimal] | None:
         code, _unpadded = _subject_code(codes)

@@ -445,14 +445,10 @@ class TargetDocument:
                     self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
                                       column=column.name("".join), text=by_field[f].text)
             cells = [by_field[f] for f in _GRID_FIELDS]
+        cells, extras = grid.align_right(cells, 4)  # more cells than columns: the rightmost four
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         texts = [c.text for c in cells]
-        while len(texts) > 4 and not texts[0]:
-            texts, cells = texts[1:], cells[1:]
-        if len(texts) > 4:  # more cells than columns: keep the rightmost four, report the rest
-            for extra in cells[:-4]:
-                if extra.text:
-                    self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-            texts, cells = texts[-4:], cells[-4:]
         if len(texts) >= 4:
             l1, l2, name, target = texts
             name_cell = cells[2]
