@@ -181,25 +181,43 @@ class MergedLabels:
         return tuple(self.held)
 
 
-def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool]) -> Iterator[tuple[str, Cell]]:
+def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool], *,
+                 waiting: Callable[[str], bool] | None = None,
+                 inline: Callable[[str], tuple[str, str] | None] | None = None) -> Iterator[tuple[str, Cell]]:
     """(label, value cell) of the label–value blocks of a row, found by label in any cell: a label
     in its own cell names the cells after it, up to the next label (项目名称 | X | 项目性质 | Y); a
     cell "label：value" holds both (项目名称：X). ``is_label`` says which normalised texts are
-    labels; cells before the first label yield nothing."""
+    labels; cells before the first label yield nothing.
+
+    ``waiting``: which texts are labels while a label has no value yet (a value that ends in a
+    colon as labels do: 项目名称： | 某某： stays 项目名称's value; default ``is_label``);
+    ``inline``: (label, value) of a cell holding both, unless a label waits for its value
+    (default: a short "label：value" whose label ``is_label`` knows).
+    """
     label: str | None = None
+    bare = False  # the label has no value yet
     for c in cells:
         if not c.text:
             continue
         key = norm(c.text)
-        inline = _INLINE_LABEL.match(c.text)
-        if is_label(key):
-            label = key
-        elif inline and is_label(norm(inline.group(1))):
-            label = norm(inline.group(1))
-            if inline.group(2):
-                yield label, Cell(inline.group(2), c.line_no)
+        if (waiting if bare and waiting else is_label)(key):
+            label, bare = key, True
+            continue
+        # a label still without its value takes the cell as printed (政策依据 | 一、项目背景：…)
+        pair = None if bare else inline(c.text) if inline else _inline_label(c.text, is_label)
+        if pair:
+            label, value = pair
+            bare = not value
+            if value:
+                yield label, Cell(value, c.line_no)
         elif label is not None:
+            bare = False
             yield label, c
+
+
+def _inline_label(text: str, is_label: Callable[[str], bool]) -> tuple[str, str] | None:
+    m = _INLINE_LABEL.match(text)
+    return (norm(m.group(1)), m.group(2)) if m and is_label(norm(m.group(1))) else None
 
 
 _INLINE_LABEL = re.compile(r"^\s*([^:：]{1,12}?)\s*[:：]\s*(.*?)\s*$", re.DOTALL)  # 项目名称：X

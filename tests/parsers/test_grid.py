@@ -189,3 +189,16 @@ def test_a_narrow_row_is_aligned_from_the_left_or_from_the_right():
     assert ([c.text for c in kept], [c.text for c in extra]) == (["产出指标", "数量指标", "服务人次", "≥5000人"], ["备注"])
     kept, extra = grid.align_right(short.cells, 4)
     assert ([c.text for c in kept], extra) == (["800.00", "100.00"], [])
+
+
+def test_a_label_waiting_for_its_value_takes_the_cell_as_printed():
+    (row,) = _rows(["政策依据：", "一、项目背景：社区工作站", "备注：", "某某：", "说明：见附件"])
+    pairs = grid.label_values(
+        row.cells,
+        lambda k: k.endswith(":") or k == "说明",  # any colon-ended text is a label …
+        waiting=lambda k: k in ("政策依据:", "备注:"),  # … but only a known one right after a bare label
+    )
+    # 一、项目背景：… is 政策依据's value (not a pair), 某某： is 备注's; 说明：见附件 holds a label and its value
+    assert [(label, c.text) for label, c in pairs] == [
+        ("政策依据:", "一、项目背景：社区工作站"), ("备注:", "某某："), ("说明", "见附件"),
+    ]

@@ -389,25 +389,20 @@ class TargetDocument:
         self._mark(row, FIELD)
 
     def _pair_row(self, t: _Table, row: Row) -> None:
-        """申报表 pairs: 项目编码： | 4403… | | 项目名称： | …; also one cell "备注：…"."""
-        current: str | None = None
-        for c in row.cells:
-            if not c.text:
-                continue
-            awaiting = current is not None and current not in t.fields  # a label still without its value
-            label = _colon_label(norm(c.text), known_only=awaiting, colon_optional=t.declaration and not awaiting)
-            if label is not None:
-                base, unit = label
-                current = _DECL_LABELS.get(base, base)
-                if unit:
-                    t.units[current] = unit
-                continue
-            inline = _inline_pair(c.text) if current is None else None
-            if inline:
-                current, value = inline
-                t.fields.setdefault(current, []).append(value)
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
+        """申报表 pairs (``grid.label_values``): 项目编码： | 4403… | | 项目名称： | …; also one cell
+        "备注：…". A label still without its value takes a colon-ended text as its value unless
+        that text is a known label."""
+        for key, c in grid.label_values(
+            row.cells,
+            lambda k: _colon_label(k, colon_optional=True) is not None,
+            waiting=lambda k: _colon_label(k, known_only=True) is not None,
+            inline=_inline_pair,
+        ):
+            label = _colon_label(key, colon_optional=True)
+            name = _DECL_LABELS.get(label[0], label[0]) if label else key
+            if label and label[1]:
+                t.units[name] = label[1]
+            t.fields.setdefault(name, []).append(c.text)
         self._mark(row, FIELD)
 
     def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
