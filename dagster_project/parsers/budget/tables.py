@@ -160,6 +160,11 @@ def _subject_code(codes: list[Cell]) -> tuple[str, list[Cell]]:
 _UNPADDED_PART = re.compile(r"^\d$")
 
 
+def _code_column(label: str) -> str | None:
+    """The code part a header names: 类, 款 or 项."""
+    return norm(label) if norm(label) in _CODE_LABELS else None
+
+
 def _code_level(code: str) -> str | None:
     return vocabulary.SUBJECT_CODE_LEVELS.get(len(code))
 
@@ -345,10 +350,10 @@ class BudgetTableBuilder:
         rows = headers[main_at:]
         self.width = max(len(h.cells) for h in rows)
         for sub in rows[1:]:
-            codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
+            codes = grid.map_columns(grid.header_columns([sub]), _code_column)
             # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
             if len(codes) >= 2 and len(sub.cells) == self.width:
-                self.code_positions = codes
+                self.code_positions = sorted(col.at for col in codes.values())
         # Amount columns: right of the name column, each named by its labels from the main header row
         # down (事业单位 / 经营收入 is one label; 一般公共预算资金 over 小计 | 基本支出 is a parent).
         words = [Row(h.lines, [Cell("", c.line_no) if norm(c.text) in _CODE_LABELS else c for c in h.cells]) for h in rows]
