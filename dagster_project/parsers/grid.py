@@ -223,6 +223,19 @@ def _inline_label(text: str, is_label: Callable[[str], bool]) -> tuple[str, str]
 _INLINE_LABEL = re.compile(r"^\s*([^:：]{1,12}?)\s*[:：]\s*(.*?)\s*$", re.DOTALL)  # 项目名称：X
 
 
+def centred_over(labels: dict[int, str], groups: Sequence[int]) -> dict[int, str]:
+    """Group label positions → the label of a higher header row spanning them: a label printed
+    between two neighbouring groups spans both (a PDF centres a label over its columns, so a
+    label over two groups lands between them, never reliably over the first)."""
+    spans: dict[int, str] = {}
+    for at, text in labels.items():
+        left = max((g for g in groups if g < at), default=None)
+        right = min((g for g in groups if g > at), default=None)
+        if left is not None and right is not None:
+            spans[left] = spans[right] = text
+    return spans
+
+
 def stacked_header(headers: Sequence[Row]) -> Row | None:
     """Header rows of one width read as one: per position, the lowest label printed there.
 

@@ -202,3 +202,10 @@ def test_a_label_waiting_for_its_value_takes_the_cell_as_printed():
     assert [(label, c.text) for label, c in pairs] == [
         ("政策依据:", "一、项目背景：社区工作站"), ("备注:", "某某："), ("说明", "见附件"),
     ]
+
+
+def test_a_label_centred_between_two_groups_spans_both():
+    # 收入 | 支出 over 功能分类 (at 3) and 支出用途 (at 5), as the Jiangsu 2017 summary centres them
+    assert grid.centred_over({1: "收入", 4: "支出"}, [3, 5]) == {3: "支出", 5: "支出"}
+    assert grid.centred_over({0: "收入", 3: "支出"}, [2, 4]) == {2: "支出", 4: "支出"}
+    assert grid.centred_over({0: "收入"}, [2, 4]) == {}  # over no pair of groups: read by position

@@ -384,23 +384,27 @@ class BudgetTableBuilder:
         功能科目名称 | 金额 and 支出用途: 项目名称 | 金额), the header rows of one width.
 
         A block runs from its label column to the next; its side is the top header
-        label printed over it (else the side of the block before), and where a side
+        label centred over its group (支出 between 功能分类 and 支出用途: ``grid.centred_over``),
+        else the one printed over it, else the side of the block before; where a side
         has several blocks, a measure is named after its block's group (功能分类-金额).
         """
         self.layout = "blocks"
         starts = [i for i, c in enumerate(stacked.cells) if "名称" in c.text or norm(c.text) == "项目"]
         width = len(stacked.cells)
         top = {i: c.text for i, c in enumerate(headers[0].cells) if c.text}
+        ends = [*starts[1:], width]
+        groups = [  # per block: (position, text) of its group label on a middle header row
+            next(((i, h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
+                  and h.cells[i] is not stacked.cells[i]), (None, None))
+            for start, end in zip(starts, ends)
+        ]
+        over_groups = grid.centred_over(top, [at for at, _text in groups if at is not None])
         blocks = []
         side = None
-        for k, start in enumerate(starts):
-            end = starts[k + 1] if k + 1 < len(starts) else width
-            side = next((label_text(t) for i, t in top.items() if start <= i < end), side)
-            group = next(
-                (label_text(h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
-                 and h.cells[i] is not stacked.cells[i]),
-                None,
-            )
+        for start, end, (group_at, group) in zip(starts, ends, groups):
+            side = label_text(over_groups[group_at]) if group_at in over_groups else next(
+                (label_text(t) for i, t in top.items() if start <= i < end), side)
+            group = label_text(group) if group else None
             amounts = [(i, column_label(stacked.cells[i].text)) for i in range(start + 1, end) if stacked.cells[i].text]
             blocks.append((start, side, group, amounts))
         per_side = Counter(b[1] for b in blocks)
