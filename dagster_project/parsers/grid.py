@@ -165,6 +165,18 @@ def align_right(cells: Sequence[Cell], n: int) -> tuple[list[Cell], list[Cell]]:
     return cells[-n:], [c for c in cells[:-n] if c.text]
 
 
+def place_by_words(cells: Sequence[Cell], tests: dict[str, Callable[[str], bool]], rest: str) -> dict[str, Cell]:
+    """A row too short to align (labels without a value) placed by the words of its texts: each
+    cell to the first field whose test it passes (一级 / 二级 label vocabulary), else to ``rest``;
+    labels precede the rest, so every cell after the first ``rest`` one is ``rest`` (the last wins)."""
+    out: dict[str, Cell] = {}
+    for c in cells:
+        if c.text:
+            field = None if rest in out else next((f for f, test in tests.items() if test(c.text)), None)
+            out[field or rest] = c
+    return out
+
+
 class MergedLabels:
     """Labels merged over rows (一级 | 二级 …): a blank level keeps the label above it; a new
     label at a level ends the labels below it, which belonged to the old one."""

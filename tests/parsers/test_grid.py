@@ -209,3 +209,16 @@ def test_a_label_centred_between_two_groups_spans_both():
     assert grid.centred_over({1: "收入", 4: "支出"}, [3, 5]) == {3: "支出", 5: "支出"}
     assert grid.centred_over({0: "收入", 3: "支出"}, [2, 4]) == {2: "支出", 4: "支出"}
     assert grid.centred_over({0: "收入"}, [2, 4]) == {}  # over no pair of groups: read by position
+
+
+def test_a_row_without_its_value_is_placed_by_the_words_of_its_labels():
+    (row,) = _rows(["", "效益指标", "社会效益指标", "居民满意度"])
+    placed = grid.place_by_words(row.cells, {"level1": "效益指标".__eq__, "level2": "社会效益指标".__eq__}, "name")
+    assert {f: c.text for f, c in placed.items()} == {"level1": "效益指标", "level2": "社会效益指标", "name": "居民满意度"}
+    # through the target parser: the table's last row, its value not printed, is an indicator without one
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    last = ["效益指标", "社会效益指标", "居民满意度"]
+    result = parse_text(_target([header], [["产出指标", "数量指标", "服务人次", "≥5000人"], last]), "t.txt")
+    assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.line_no) for i in result.indicators] == [
+        ("产出指标", "数量指标", "服务人次", "≥5000人", 13), ("效益指标", "社会效益指标", "居民满意度", None, 15)]
+    assert result.issues == []

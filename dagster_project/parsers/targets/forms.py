@@ -454,17 +454,9 @@ class TargetDocument:
                 if head and _is_level2(l2[len(head):]):
                     l1, l2 = head, l2[len(head):]
         else:  # an incomplete row (no value): place its texts by vocabulary
-            l1 = l2 = name = target = ""
-            name_cell = cells[-1]
-            for c in cells:
-                if not c.text:
-                    continue
-                if _is_level1(c.text) and not name:
-                    l1 = c.text
-                elif _is_level2(c.text) and not name:
-                    l2 = c.text
-                else:
-                    name, name_cell = c.text, c
+            placed = grid.place_by_words(cells, {"level1": _is_level1, "level2": _is_level2}, "name")
+            l1, l2, name = (placed[f].text if f in placed else "" for f in ("level1", "level2", "name"))
+            target, name_cell = "", placed.get("name", cells[-1])
         t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, ""), lines))
         t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
         self.ledger.mark_all(lines, FIELD, FAMILY)
