@@ -305,15 +305,16 @@ def _grid_sub_header(st: _State, line: Line) -> None:
 
 
 def _grid_columns(st: _State, header: list[Line]) -> None:
-    """The grid's columns: a ✔ column under a group gives its label when ticked; the others (原因说明
-    under 偏差原因分析 too) are text fields, each by its first column (grid.map_columns)."""
+    """The grid's columns: under a group, a ✔ column gives its label when ticked and 原因说明 is the
+    reason text; the others are text fields by their own labels, each by its first column
+    (grid.map_columns)."""
     st.grid_header = header
     st.grid = columns = header_columns(line_rows(*header))
-    ticked = [c for c in columns if (g := _tick_group(c)) and not (
-        g == "deviation_reason" and any(_REASON_TEXT.search(norm(t)) for t in c.own))]
-    st.ticks = {c.at: (_TICK_GROUPS[_tick_group(c)], c.own[-1]) for c in ticked if c.own}
-    texts = map_columns([c for c in columns if c not in ticked], indicator_column)
-    st.texts = {column.at: name for name, column in texts.items()}
+    grouped = {c.at: (g, c) for c in columns if (g := _tick_group(c)) and c.own}
+    reasons = {at for at, (g, c) in grouped.items() if g == "deviation_reason" and _REASON_TEXT.search(norm(c.own[-1]))}
+    st.ticks = {at: (_TICK_GROUPS[g], c.own[-1]) for at, (g, c) in grouped.items() if at not in reasons}
+    texts = map_columns([c for c in columns if not _tick_group(c)], indicator_column)
+    st.texts = {at: "deviation_reason" for at in reasons} | {c.at: name for name, c in texts.items()}
 
 
 def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
