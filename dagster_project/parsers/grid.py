@@ -257,6 +257,20 @@ def _inline_label(text: str, is_label: Callable[[str], bool]) -> tuple[str, str]
 _INLINE_LABEL = re.compile(r"^\s*([^:：]{1,12}?)\s*[:：]\s*(.*?)\s*$", re.DOTALL)  # 项目名称：X
 
 
+def blocks(labels: Sequence[str], starts: Callable[[str], bool]) -> list[range]:
+    """Side-by-side blocks of a header row (收入: 项目名称 | 金额, 支出: 功能科目名称 | 金额 …), by the
+    meaning of its labels: a block runs from a label column (``starts``: its label names the rows)
+    up to the next one; columns before the first are in none."""
+    at = [i for i, t in enumerate(labels) if t and starts(t)]
+    return [range(a, b) for a, b in zip(at, [*at[1:], len(labels)])]
+
+
+def printed_over(labels: dict[int, str], blocks: Sequence[range]) -> list[tuple[int, str] | None]:
+    """Per block, the first of a higher header row's labels (position → text) printed over its
+    columns, with its position; None where none is."""
+    return [next(((i, labels[i]) for i in block if i in labels), None) for block in blocks]
+
+
 def centred_over(labels: dict[int, str], groups: Sequence[int]) -> dict[int, str]:
     """Group label positions → the label of a higher header row spanning them: a label printed
     between two neighbouring groups spans both (a PDF centres a label over its columns, so a

@@ -234,6 +234,20 @@ def test_a_label_centred_between_two_groups_spans_both():
     assert grid.centred_over({0: "收入"}, [2, 4]) == {}  # over no pair of groups: read by position
 
 
+def test_side_by_side_blocks_start_at_each_label_column_whatever_their_order():
+    # the lowest header labels of the Jiangsu 收支预算总表: a label column (…名称) and its amounts per block
+    lowest = ["项目名称", "金额", "功能科目名称", "金额", "项目名称", "金额"]
+    blocks = grid.blocks(lowest, lambda t: "名称" in t)
+    assert blocks == [range(2), range(2, 4), range(4, 6)]
+    # a block with two amount columns, a leading column before any label column (in none)
+    assert grid.blocks(["序号", "项目名称", "上年", "本年", "项目名称", "金额"], lambda t: "名称" in t) == [
+        range(1, 4), range(4, 6),
+    ]
+    # a higher row's labels each over the block they are printed in (功能分类 at 3, 支出用途 at 5: 2017)
+    assert grid.printed_over({3: "功能分类", 5: "支出用途"}, blocks) == [None, (3, "功能分类"), (5, "支出用途")]
+    assert grid.printed_over({1: "收入", 4: "支出"}, blocks) == [(1, "收入"), None, (4, "支出")]
+
+
 def test_a_row_without_its_value_is_placed_by_the_words_of_its_labels():
     (row,) = _rows(["", "效益指标", "社会效益指标", "居民满意度"])
     placed = grid.place_by_words(row.cells, {"level1": "效益指标".__eq__, "level2": "社会效益指标".__eq__}, "name")

@@ -169,6 +169,11 @@ def _code_level(code: str) -> str | None:
     return vocabulary.SUBJECT_CODE_LEVELS.get(len(code))
 
 
+def _names_rows(label: str) -> bool:
+    """A label column's header: it names the rows (项目名称, 功能科目名称, 项目)."""
+    return "名称" in label or norm(label) == "项目"
+
+
 def _amount(text: str) -> Decimal | None:
     return parse_amount(text) if text else None
 
@@ -319,7 +324,7 @@ class BudgetTableBuilder:
             if "合计" in keys and main_at is None:
                 main_at = i
         stacked = grid.stacked_header(headers)
-        label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
+        label_columns = [c for c in stacked.cells if _names_rows(c.text)] if stacked else []
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
             return
@@ -383,36 +388,34 @@ class BudgetTableBuilder:
         """A 收支 table with a label column per block (收入: 项目名称 | 金额; 支出: 功能分类:
         功能科目名称 | 金额 and 支出用途: 项目名称 | 金额), the header rows of one width.
 
-        A block runs from its label column to the next; its side is the top header
-        label centred over its group (支出 between 功能分类 and 支出用途: ``grid.centred_over``),
-        else the one printed over it, else the side of the block before; where a side
-        has several blocks, a measure is named after its block's group (功能分类-金额).
+        A block runs from its label column to the next (``grid.blocks``); its group is a
+        middle-row label printed over it with its columns' labels below (功能分类); its side is
+        the top header label centred over its group (支出 between 功能分类 and 支出用途:
+        ``grid.centred_over``), else the one printed over it, else the side of the block before;
+        where a side has several blocks, a measure is named after its block's group (功能分类-金额).
         """
         self.layout = "blocks"
-        starts = [i for i, c in enumerate(stacked.cells) if "名称" in c.text or norm(c.text) == "项目"]
-        width = len(stacked.cells)
-        top = {i: c.text for i, c in enumerate(headers[0].cells) if c.text}
-        ends = [*starts[1:], width]
-        groups = [  # per block: (position, text) of its group label on a middle header row
-            next(((i, h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
-                  and h.cells[i] is not stacked.cells[i]), (None, None))
-            for start, end in zip(starts, ends)
-        ]
-        over_groups = grid.centred_over(top, [at for at, _text in groups if at is not None])
-        blocks = []
-        side = None
-        for start, end, (group_at, group) in zip(starts, ends, groups):
-            side = label_text(over_groups[group_at]) if group_at in over_groups else next(
-                (label_text(t) for i, t in top.items() if start <= i < end), side)
-            group = label_text(group) if group else None
-            amounts = [(i, column_label(stacked.cells[i].text)) for i in range(start + 1, end) if stacked.cells[i].text]
-            blocks.append((start, side, group, amounts))
-        per_side = Counter(b[1] for b in blocks)
+        lowest = [c.text for c in stacked.cells]  # each column's own label, the lowest printed over it
+        blocks = grid.blocks(lowest, _names_rows)
+        rows = [{i: c.text for i, c in enumerate(h.cells) if c.text} for h in headers]
+        # group labels: on a middle row, with their columns' own labels below them
+        middle = [{i: t for i, t in row.items() if any(i in lower for lower in rows[k + 1 :])}
+                  for k, row in enumerate(rows[1:-1], 1)]
+        over = [grid.printed_over(labels, blocks) for labels in middle]
+        groups = [next((o[b] for o in over if o[b]), None) for b in range(len(blocks))]
+        spans = grid.centred_over(rows[0], [g[0] for g in groups if g])
+        sides, side = [], None
+        for group, top in zip(groups, grid.printed_over(rows[0], blocks)):
+            printed = (group and spans.get(group[0])) or (top and top[1])
+            side = label_text(printed) if printed else side
+            sides.append(side)
+        per_side = Counter(sides)
         self.blocks = [
-            (start, side, [(i, f"{group}-{m}" if per_side[side] > 1 and group else m) for i, m in amounts])
-            for start, side, group, amounts in blocks
+            (block.start, side, [(i, f"{name}-{column_label(lowest[i])}" if per_side[side] > 1 and name
+                                  else column_label(lowest[i])) for i in block[1:] if lowest[i]])
+            for block, side, name in zip(blocks, sides, (label_text(g[1]) if g else "" for g in groups))
         ]
-        self.width = width
+        self.width = len(lowest)
 
     def _grid_header(self, headers: list[Row], main_at: int) -> None:
         """A plain grid (三公 table): main labels, the last one spanning the sub-labels."""
