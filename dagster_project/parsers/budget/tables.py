@@ -307,6 +307,18 @@ class BudgetTableBuilder:
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
+    def _load(self, c: Cell, measure: str, table: str, **where) -> bool:
+        """A cell printed under ``measure`` loaded as its amount (False when blank); a text that is
+        no number is a budget_value_not_number warning, never dropped."""
+        if not c.text:
+            return False
+        amount = _amount(c.text)
+        if amount is None:
+            self._reject(c, "budget_value_not_number", table)
+            return False
+        self._cell(c, measure, amount, **where)
+        return True
+
     def _reject(self, c: Cell, code: str, table: str) -> None:
         """A cell that cannot be loaded as an amount: a warning naming its text."""
         self.ledger.issue(c.line_no, code, FAMILY, text=c.text, table=table)
@@ -693,15 +705,7 @@ class BudgetTableBuilder:
             if at >= len(cells):
                 continue
             used.add(at)
-            c = cells[at]
-            if not c.text:
-                continue
-            amount = _amount(c.text)
-            if amount is None:
-                self._reject(c, "budget_value_not_number", _TWO_SIDED)
-                continue
-            self._cell(c, measure, amount, side=side, name=name or None)
-            fed = True
+            fed = self._load(cells[at], measure, _TWO_SIDED, side=side, name=name or None) or fed
         for i, c in texts:
             if i not in used:
                 self._reject(c, "budget_extra_value", _TWO_SIDED)
@@ -712,30 +716,20 @@ class BudgetTableBuilder:
         cells = row.cells
         if self.grid_width and len(cells) == self.grid_width:
             for c, measure in zip(cells, self.grid_measures):
-                if not c.text:
-                    continue
-                amount = _amount(c.text)
-                if amount is None or not measure:
+                if measure:
+                    self._load(c, measure, _GRID)
+                elif c.text:  # under no label of the grid
                     self._reject(c, "budget_value_not_number", _GRID)
-                    continue
-                self._cell(c, measure, amount)
             self._mark(row, FIELD)
             return
         start = next((i for i, c in enumerate(cells) if c.text), len(cells))
         end = max((i for i, c in enumerate(cells) if c.text), default=-1) + 1
         region = cells[start:end]
         for k, c in enumerate(region):
-            if k >= len(self.grid_measures):
-                if c.text:
-                    self._reject(c, "budget_extra_value", _GRID)
-                continue
-            if not c.text:
-                continue
-            amount = _amount(c.text)
-            if amount is None:
-                self._reject(c, "budget_value_not_number", _GRID)
-                continue
-            self._cell(c, self.grid_measures[k], amount)
+            if k < len(self.grid_measures):
+                self._load(c, self.grid_measures[k], _GRID)
+            elif c.text:
+                self._reject(c, "budget_extra_value", _GRID)
         self._mark(row, FIELD)
 
     def table(self, default_year: int | None) -> BudgetTable:
