@@ -604,15 +604,10 @@ class BudgetTableBuilder:
             name = strip_ordinal(label_text(label)) or None
             for measure, i in placed:
                 c = cells[i]
-                if not c.text:
+                if name is None and c.text and _amount(c.text) is not None:
+                    self._reject(c, "budget_value_without_label", _TWO_SIDED)  # an amount under no subject
                     continue
-                amount = _amount(c.text)
-                if amount is None or name is None:
-                    code = "budget_value_not_number" if amount is None else "budget_value_without_label"
-                    self._reject(c, code, _TWO_SIDED)
-                    continue
-                self._cell(c, measure, amount, side=side, name=name)
-                fed = True
+                fed = self._load(c, measure, _TWO_SIDED, side=side, name=name) or fed
         for c in cells:
             if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
                 self._reject(c, "budget_extra_value", _TWO_SIDED)
