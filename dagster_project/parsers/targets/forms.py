@@ -155,6 +155,7 @@ class _Table:
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
     fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
+    fund_columns: dict[str, int] = field(default_factory=dict)  # "year" / "project" → its labels' cell position
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
     explain_at: int | None = None  # 指标解释 column
@@ -175,9 +176,12 @@ _FORM_LABELS = {
     ),
 }
 # The form's funds of the year, as fund rows (in budget_initial: the year's requested budget).
-# 其他资金 is printed twice on its row (the project's and the year's): not taken.
 _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款": "current_year_appropriation",
                "上年结转资金": "carryover"}
+# 其他资金 is printed in both columns (the project's, the year's): the year's, nearer the
+# column of the year's labels than of the project's, is the fund row ``other``.
+_OTHER_FUNDS = "其他资金"
+_PROJECT_FUNDS = ("项目资金总额", "其中:财政资金")
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
 _VALUE_LABEL = vocabulary.TARGET_VALUE_LABELS
@@ -357,7 +361,7 @@ class TargetDocument:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
         current: str | None = None
         fund: str | None = None
-        for c in row.cells:
+        for at, c in enumerate(row.cells):
             if not c.text:
                 continue
             key = norm(c.text)
@@ -366,11 +370,13 @@ class TargetDocument:
                 t.funds_unit, current = unit.group(1), None
             elif key in _FORM_LABELS:
                 current = _FORM_LABELS[key]
-                fund = key if key in _FORM_FUNDS else None
+                fund = key if key in _FORM_FUNDS or (key == _OTHER_FUNDS and _in_year_column(t, at)) else None
+                if key in _FORM_FUNDS or key in _PROJECT_FUNDS:
+                    t.fund_columns.setdefault("year" if key in _FORM_FUNDS else "project", at)
             elif current is not None:
                 t.fields.setdefault(current, []).append(c.text)
             if fund and parse_amount(c.text) is not None:
-                t.fund_cells.setdefault(_FORM_FUNDS[fund], (fund, c.text, c.line_no))
+                t.fund_cells.setdefault(_FORM_FUNDS.get(fund, "other"), (fund, c.text, c.line_no))
                 fund = None
         t.last_field = None
         self._mark(row, FIELD)
@@ -400,11 +406,13 @@ class TargetDocument:
     def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
         """One row of the 申报表's indicator grid, read by the header's positions."""
         texts = row.texts
-        if len(texts) == 1 and row.cells[0].text and _inline_pair(texts[0]):
+        # one cell from the 一级 column leftwards (a blank column before it is no matter)
+        alone = len(texts) == 1 and next(i for i, c in enumerate(row.cells) if c.text) <= t.columns[0]
+        if alone and _inline_pair(texts[0]):
             self._pair_row(t, row)  # 备注：… under the grid
             t.line_end = row.last_line
             return True
-        if len(texts) == 1 and row.cells[0].text and len(keys[0]) > _MAX_LABEL:
+        if alone and len(keys[0]) > _MAX_LABEL:
             self.close_table()  # prose after the table
             return False
         cells = list(row.cells)
@@ -553,6 +561,14 @@ class TargetDocument:
         elif ambiguous:
             self.ledger.issue(sec.budget_lines[0].no, "target_budget_not_totalled", FAMILY)
         return amount, unit
+
+
+def _in_year_column(t: _Table, at: int) -> bool:
+    """A label at cell position ``at`` nearer the year's fund labels than the project's."""
+    year, project = t.fund_columns.get("year"), t.fund_columns.get("project")
+    if year is None:
+        return False
+    return project is None or abs(at - year) < abs(at - project)
 
 
 def _joined(parts: list[str] | None) -> str | None:
