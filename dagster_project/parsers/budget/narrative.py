@@ -87,6 +87,9 @@ _YEAR = vocabulary.YEAR_IN_TEXT
 _DEPARTMENT_TITLE = re.compile(
     r"^(?!第\S{1,3}部分)(?P<department>[^\d，。；：:、（(]{4,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算"
 )
+# The same title over two lines (Jiangsu covers: 江苏省人大常委会办公厅 | 2017 年度部门预算).
+_YEAR_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算")
+_DEPARTMENT_LINE = re.compile(r"^(?!第\S{1,3}部分)[^\d，。；：:、（(]{4,40}$")
 
 
 class NarrativeReader:
@@ -97,6 +100,7 @@ class NarrativeReader:
         self.ledger = ledger
         self.years: list[int] = []
         self.title_department: str | None = None  # the first title naming a department before its year
+        self._previous: str = ""  # the prose line before this one (a title's first line)
         self._found: list[tuple[int, str, Decimal, str, str, str]] = []
         self._changes: list[tuple[int, ChangeClaim]] = []
 
@@ -114,6 +118,9 @@ class NarrativeReader:
             m = _DEPARTMENT_TITLE.match(key)
             if m:
                 self.title_department = m.group("department")
+            elif _YEAR_TITLE.match(key) and _DEPARTMENT_LINE.match(self._previous):
+                self.title_department = self._previous
+        self._previous = key
         text = " ".join(line.texts)
         self._found.extend((line.no, *hit, text) for hit in stated_amounts(text))
         self._changes.extend((line.no, claim) for claim in change_claims(text))
