@@ -178,6 +178,23 @@ def test_label_colons_header_words_and_column_order(original, workbook_document)
     assert_same_projects(variant, original)
 
 
+def test_labels_sharing_their_cell_with_the_value(original, workbook_document):
+    """项目编码：4403… | | 项目名称：… and 本年度项目金额（万元）：1361862.00, each pair in one cell."""
+    blocks, joined = [], 0
+    for b in workbook_document.blocks:
+        cells, out = list(b.cells), []
+        while cells:
+            cell = cells.pop(0)
+            if cell.endswith("：") and cells:
+                cell += cells.pop(0)
+                joined += 1
+            out.append(cell)
+        blocks.append(Block(b.kind, tuple(out), b.page_no, b.sheet_name, b.table_no))
+    assert joined == 20 * 14
+    variant = parse_text(Document("xlsx", blocks).text(), "variant.xlsx")
+    assert_same_projects(variant, original)
+
+
 def test_old_excel_copy(original, tmp_path):
     if soffice() is None:
         pytest.skip("LibreOffice not installed")

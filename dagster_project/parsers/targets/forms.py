@@ -197,7 +197,8 @@ _DECL_EXTRA_LABELS = ("实施期限", "项目类型", "是否新增项目", "分
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _MAX_LABEL = 12  # a label is a short cell; a long text ending in a colon is a value
 _EXPLAIN_LABELS = vocabulary.EXPLANATION_LABELS
-_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,6})\s*[:：]\s*(\S.*)$", re.DOTALL)
+_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,24}?)\s*[:：]\s*(\S.*)$", re.DOTALL)
+_INLINE_LABEL = 6  # an unknown label sharing its cell with the value is short (备注)
 
 _FIELDS = vocabulary.labels(FAMILY, "project_name", "goal_total", "goal_annual")
 
@@ -395,10 +396,12 @@ class TargetDocument:
                 if unit:
                     t.units[current] = unit
                 continue
-            inline = _inline_pair(c.text) if current is None else None
+            inline = _inline_pair(c.text, known_only=current is not None)
             if inline:
-                current, value = inline
+                current, value, unit = inline
                 t.fields.setdefault(current, []).append(value)
+                if unit:
+                    t.units[current] = unit
             elif current is not None:
                 t.fields.setdefault(current, []).append(c.text)
         self._mark(row, FIELD)
@@ -599,13 +602,17 @@ def _is_known_label(base: str) -> bool:
     return base in _DECL_LABELS or base in _DECL_EXTRA_LABELS
 
 
-def _inline_pair(text: str) -> tuple[str, str] | None:
-    """A short label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…)."""
+def _inline_pair(text: str, known_only: bool = False) -> tuple[str, str, str | None] | None:
+    """A label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…, None),
+    本年度项目金额（万元）：12.00 → (annual_funds, 12.00, 万元). ``known_only``: a label of the form
+    only (a further pair on a row, where any other "x：y" is part of the value before it)."""
     m = _INLINE_PAIR.match(text)
     if not m:
         return None
-    label = norm(m.group(1))
-    return _DECL_LABELS.get(label, label), m.group(2).strip()
+    base = _NOTE.sub("", norm(m.group(1)))
+    if not _is_known_label(base) and (known_only or len(base) > _INLINE_LABEL):
+        return None
+    return _DECL_LABELS.get(base, base), m.group(2).strip(), money_unit(m.group(1))
 
 
 def _is_declaration_row(t: _Table, keys: list[str]) -> bool:
