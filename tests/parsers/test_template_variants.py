@@ -333,6 +333,17 @@ def test_department_line_missing_or_blank():
         assert {t.department for t in variant.budget_tables[1:]} == departments
 
 
+def test_shanghai_tables_without_their_preparer():
+    """No 编制部门： cell: the cover's 预算主管部门： names the department, not its title's district
+    (上海市普陀区2023年区级部门预算)."""
+    label = re.compile(r"^编制(?:部门|单位)")  # 编制部门：上海市普陀区人民政府万里街道办事处 | 单位：元
+    variant = _with_blocks(WANLI_2023, _replace_cells(WANLI_2023, lambda c: "" if label.match(c) else c))
+    assert not any("编制部门" in s.text for s in variant.source_lines)
+    assert {t.department for t in variant.budget_tables} == {"上海市普陀区人民政府万里街道办事处"}
+    assert cells(variant) == cells(_parsed(WANLI_2023))
+    assert tables(variant) == tables(_parsed(WANLI_2023))  # years, units (单位：元 kept) and departments
+
+
 _SEPARATED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d{4,}\.\d+$")
 

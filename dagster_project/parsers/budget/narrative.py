@@ -90,6 +90,9 @@ _DEPARTMENT_TITLE = re.compile(
 # The same title over two lines (Jiangsu covers: 江苏省人大常委会办公厅 | 2017 年度部门预算).
 _YEAR_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算")
 _DEPARTMENT_LINE = re.compile(r"^(?!第\S{1,3}部分)[^\d，。；：:、（(]{4,40}$")
+# The cover's own statement (Shanghai: 上海市普陀区2024年区级部门预算 | 预算主管部门：…街道办事处):
+# it names the department where the title names only the district.
+_DEPARTMENT_STATED = re.compile(r"^\s*(?:预算)?主管部门\s*[:：]\s*(?P<department>[^\d，。；：:]{4,40}?)\s*$")
 
 
 class NarrativeReader:
@@ -101,6 +104,7 @@ class NarrativeReader:
         self.years: list[int] = []
         self.title_department: str | None = None  # the first title naming a department before its year
         self._previous: str = ""  # the prose line before this one (a title's first line)
+        self._stated = False  # the department taken from a 预算主管部门： line
         self._found: list[tuple[int, str, Decimal, str, str, str]] = []
         self._changes: list[tuple[int, ChangeClaim]] = []
 
@@ -114,7 +118,10 @@ class NarrativeReader:
             m = _YEAR.search(key)
             if m:
                 self.years.append(int(m.group(1)))
-        if self.title_department is None and len(key) <= 60:  # a title line, not a paragraph
+        stated = _DEPARTMENT_STATED.match(" ".join(line.texts)) if not self._stated else None
+        if stated:
+            self.title_department, self._stated = stated.group("department"), True
+        elif self.title_department is None and len(key) <= 60:  # a title line, not a paragraph
             m = _DEPARTMENT_TITLE.match(key)
             if m:
                 self.title_department = m.group("department")
