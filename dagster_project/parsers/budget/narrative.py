@@ -90,9 +90,8 @@ _DEPARTMENT_TITLE = re.compile(
 # The same title over two lines (Jiangsu covers: 江苏省人大常委会办公厅 | 2017 年度部门预算).
 _YEAR_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算")
 _DEPARTMENT_LINE = re.compile(r"^(?!第\S{1,3}部分)[^\d，。；：:、（(]{4,40}$")
-# The cover's own statement (Shanghai: 上海市普陀区2024年区级部门预算 | 预算主管部门：…街道办事处):
-# it names the department where the title names only the district.
-_DEPARTMENT_STATED = re.compile(r"^\s*(?:预算)?主管部门\s*[:：]\s*(?P<department>[^\d，。；：:]{4,40}?)\s*$")
+# The cover's own statement (预算主管部门：…) names the department where the title names the district.
+_DEPARTMENT_STATED = vocabulary.BUDGET_COVER_DEPARTMENT
 
 
 class NarrativeReader:

@@ -49,11 +49,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import combinations
 
-from .. import vocabulary
+from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable
@@ -108,6 +107,10 @@ def _is_furniture(text: str) -> bool:
 def column_label(text: str) -> str:
     """A column's name as printed, without a trailing unit: 合计（万元） → 合计."""
     return _UNIT_SUFFIX.sub("", label_text(text)) or label_text(text)
+
+
+def _join_label(pieces: list[str]) -> str:
+    return join_wrapped(pieces) or ""
 
 
 def is_budget_title(row: Row) -> bool:
@@ -173,61 +176,6 @@ def _is_prose(text: str) -> bool:
 # ------------------------------------------------------------------ budget tables
 
 _SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of a two-sided table
-# How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
-# otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
-_ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
-
-
-def _stacked_header(headers: list[Row]) -> Row | None:
-    """Header rows of one width read as one: per position, the lowest label printed there.
-
-    A grid document (PDF) prints a side's labels on the row where its sub-header
-    sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
-    """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j] for h in headers if h.cells[j].text]
-        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
-
-
-def _wrapped_around(headers: list[Row], main_at: int) -> bool:
-    """A label wrapped around the main header row (Jiangsu 2018 支出预算总表: 单位预留机动经 above it,
-    费 below, its own cell on the main row blank): the column's pieces are one label, so the grid is
-    read by position. A piece above that ends a label (…预算数 over 小计) is a group, not a wrap."""
-    if len({len(h.cells) for h in headers}) != 1:
-        return False
-    for j, cell in enumerate(headers[main_at].cells):
-        above = [h.cells[j].text for h in headers[:main_at] if h.cells[j].text]
-        below = [h.cells[j].text for h in headers[main_at + 1 :] if h.cells[j].text]
-        if not cell.text and above and below and not _ENDS_LABEL.search(column_label(above[-1])) and (
-            norm(below[0]) not in ("小计", "合计")
-        ):
-            return True
-    return False
-
-
-def _joined_header(headers: list[Row]) -> Row | None:
-    """Header rows of one width read as one: per position, its labels joined top to bottom.
-
-    A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
-    is one column's label.
-    """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j].text for h in headers if h.cells[j].text]
-        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
-
-
-@dataclass
-class _Column:
-    name: str
-    offset: int  # position from the row's right end (len(cells) - index)
 
 
 class BudgetTableBuilder:
@@ -245,15 +193,15 @@ class BudgetTableBuilder:
         self.cells: list[BudgetCell] = []
         self.row_seq = 0
         self.layout: str | None = None  # coded | two_sided | grid
-        self.columns: list[_Column] = []
+        self.columns: list[tuple[str, grid.Column]] = []  # (measure, its column: read from a row's right end)
         self.width = 0
         self.code_positions: list[int] = []
         self.left_label_at = 1
         self.left_columns: list[tuple[str, int]] = []  # (name, index from the left)
-        self.right_columns: list[_Column] = []
+        self.right_columns: list[tuple[str, grid.Column]] = []
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
-        self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
+        self.grid_width = 0  # a nested grid read by position (grid.nested_labels)
         self.blocks: list[tuple[int, str | None, list[tuple[int, str]]]] = []  # (label column, side, amounts)
         self.ambiguous_measures: set[str] = set()  # grid column names printed more than once
         self._keys: set[tuple[int, str | None, str]] = set()  # (row_seq, side, measure) loaded
@@ -367,7 +315,7 @@ class BudgetTableBuilder:
                 return
             if "合计" in keys and main_at is None:
                 main_at = i
-        stacked = _stacked_header(headers)
+        stacked = grid.stacked_header(headers)
         label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
@@ -375,8 +323,8 @@ class BudgetTableBuilder:
         if len(label_columns) >= 3:
             self._blocks_header(headers, stacked)  # 收入 | 支出: 功能分类 | 支出用途, a label column each
             return
-        if main_at is None and _joined_header(headers) is not None:
-            headers, main_at = [_joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
+        if main_at is None and grid.joined_header(headers) is not None:
+            headers, main_at = [grid.joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
         if main_at is None:
             candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
             main_at = candidates[-1] if candidates else None
@@ -396,22 +344,22 @@ class BudgetTableBuilder:
             self._grid_header(headers, main_at)
             return
         self.layout = "coded"
-        n = len(main.cells)
-        self.columns = [
-            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > name_at and c.text
-        ]
-        self.width = max(len(h.cells) for h in headers[main_at:])
-        for sub in headers[main_at + 1 :]:
+        rows = headers[main_at:]
+        self.width = max(len(h.cells) for h in rows)
+        for sub in rows[1:]:
             codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
             # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
             if len(codes) >= 2 and len(sub.cells) == self.width:
                 self.code_positions = codes
-            for col in self.columns:
-                at = len(sub.cells) - col.offset
-                if 0 <= at < len(sub.cells):
-                    text = sub.cells[at].text
-                    if text and norm(text) not in _CODE_LABELS:
-                        col.name = join_wrapped([col.name, column_label(text)]) or col.name
+        # Amount columns: right of the name column, each named by its labels from the main header row
+        # down (事业单位 / 经营收入 is one label; 一般公共预算资金 over 小计 | 基本支出 is a parent).
+        words = [Row(h.lines, [Cell("", c.line_no) if norm(c.text) in _CODE_LABELS else c for c in h.cells]) for h in rows]
+        name_at += self.width - len(main.cells)  # rows aligned at their right ends
+        self.columns = [
+            (col.name(_join_label, column_label), col)
+            for col in grid.header_columns(words, right=True)
+            if col.at > name_at and col.labels
+        ]
 
     def _two_sided_header(self, main: Row) -> None:
         self.layout = "two_sided"
@@ -422,9 +370,7 @@ class BudgetTableBuilder:
         self.left_columns = [
             (column_label(c.text), i) for i, c in enumerate(main.cells) if first < i < second and c.text
         ]
-        self.right_columns = [
-            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > second and c.text
-        ]
+        self.right_columns = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.at > second and col.labels]
         self.width = n
         # columns of each side as distances from the side's 项目 label (for one-sided rows)
         self.side_columns = {
@@ -479,62 +425,12 @@ class BudgetTableBuilder:
             name = re.sub(r"预算数?$", "", name)
             measures.append(name or extra)
         self.grid_measures = measures
-        if len(set(measures)) < len(measures) or _wrapped_around(headers, main_at):
-            self._nested_grid_header(headers)
+        if len(set(measures)) < len(measures) or grid.wrapped_around(headers, main_at, column_label):
+            nested = grid.nested_labels(headers, column_label)  # read by position, when the rows are as wide
+            if nested is not None:
+                self.grid_measures, self.grid_width = nested, len(nested)
         named = [m for m in self.grid_measures if m]
         self.ambiguous_measures = {m for m in named if named.count(m) > 1}
-
-    def _nested_grid_header(self, headers: list[Row]) -> None:
-        """A grid nested deeper than one group level (合计 | “三公”经费: 小计 | 公务用车…: 小计 …).
-
-        Read by position when every header row is as wide as the grid: a column's
-        measure is its lowest label; a bare 小计/合计 below the top row is named
-        after its group, the nearest label at or right of it on the row above
-        (group labels are centred over their columns).
-        """
-        width = len(headers[0].cells)
-        if any(len(h.cells) != width for h in headers):
-            return
-        grid = [[c.text for c in h.cells] for h in headers]
-        measures: list[str] = []
-        tops: list[int] = []  # the header row where each column's own label starts
-        for j in range(width):
-            levels = [h for h in range(len(grid)) if grid[h][j]]
-            if not levels:
-                measures.append("")
-                tops.append(len(grid))
-                continue
-            h = levels[-1]
-            label = column_label(grid[h][j])
-            # a label wrapped over header rows (会议 / 费, 公务用车 / 运行维护 / 费): the pieces above that
-            # do not end a label of their own are its beginning
-            for above in reversed(levels[:-1]):
-                if _ENDS_LABEL.search(column_label(grid[above][j])):
-                    break
-                label, h = column_label(grid[above][j]) + label, above
-            measures.append(label)
-            tops.append(h)
-        for j, label in enumerate(measures):
-            if tops[j] > 0 and norm(label) in ("小计", "合计"):
-                parent = self._group_of(grid, measures, tops, j, norm(label) == "小计")
-                if parent:
-                    measures[j] = f"{column_label(parent)}-{label}"
-        self.grid_measures = measures
-        self.grid_width = width
-
-    @staticmethod
-    def _group_of(grid: list[list[str]], measures: list[str], tops: list[int], j: int, subtotal: bool) -> str | None:
-        """The group a bare 小计/合计 column totals: the lowest label above its own that is no column's
-        label (公务用车购置及运行维护费 over 小计 | 购置费 | 运行维护费), at or right of it (groups
-        are centred over their columns) with no other column's label beside it in between; else the
-        first label at or right of a 小计 on the top header row (“三公”经费 over its columns)."""
-        top = tops[j]
-        for r in range(top - 1, -1, -1):
-            for c in range(j + 1, len(grid[r])):
-                if grid[r][c] and r < tops[c] and all(tops[k] < r or not measures[k] for k in range(j + 1, c)):
-                    return grid[r][c]
-        first = next((r for r in range(top) if any(grid[r][j:])), None) if subtotal else None
-        return next((t for t in grid[first][j:] if t), None) if first is not None else None
 
     # -- data rows ----------------------------------------------------------
 
@@ -581,7 +477,7 @@ class BudgetTableBuilder:
             codes = [cells[i] for i in self.code_positions if cells[i].text]
             name_at = self.code_positions[-1] + 1
             name_cell = cells[name_at] if name_at < len(cells) and cells[name_at].text else None
-            values = {col.name: cells[len(cells) - col.offset] for col in self.columns}
+            values = {name: col.cell_of(cells, right=True) for name, col in self.columns}
             used = {id(c) for c in [*codes, *values.values()]} | ({id(name_cell)} if name_cell else set())
             leftovers = [c for c in cells if c.text and id(c) not in used]
         else:
@@ -659,7 +555,7 @@ class BudgetTableBuilder:
         columns puts its values on the columns where the parent subject has
         non-zero amounts (in order); without such a parent, on the leftmost columns.
         """
-        names = [c.name for c in self.columns]
+        names = [name for name, _col in self.columns]
         if not names:
             return {}, [c for c in region if c.text]
         region = list(region)
@@ -691,7 +587,7 @@ class BudgetTableBuilder:
             return
         cells = row.cells
         n = len(cells)
-        right = [(col.name, n - col.offset) for col in self.right_columns if 0 <= n - col.offset < n]
+        right = [(name, n - col.from_right) for name, col in self.right_columns if 0 <= n - col.from_right < n]
         first_right = min((i for _m, i in right), default=n)
         left = [(m, i) for m, i in self.left_columns if i < first_right]
         last_left = max((i for _m, i in left), default=self.left_label_at)

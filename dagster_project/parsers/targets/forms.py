@@ -17,9 +17,11 @@ Rules:
   its unit (元 when the document prints none, e.g. "2020年预算643,800.00");
   failing that, the only amount of the text. Several amounts and no stated
   total → None, with an ``info`` issue (the total is not printed; no sum is made).
-- Indicator rows: cells are read right-aligned (target value last, then
-  三级指标, 二级指标, 一级指标), so a leading edge cell or a missing label does
-  not shift them. A row split over several rows (the value alone on the next
+- Indicator rows: a row as wide as the header is read by the header's meaning
+  (``grid.py``: 一级指标 / 二级指标 / 三级指标 / …指标值 in any order; other cells
+  are the block's merged side label). Any other row (narrower, or under a header
+  that does not name all four) is read right-aligned (target value last, then 三级指标, 二级指标, 一级指标),
+  so a leading edge cell or a missing label does not shift it. A row split over several rows (the value alone on the next
   row, or labels and indicator on separate rows) is joined until it is as wide
   as the header. Blank level cells inherit the label above; a new 一级 label
   resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
@@ -32,8 +34,8 @@ sheet) is recognised by its labels: cells ending in a colon (项目编码：, �
 matched without the colon and the note in brackets) fill the report's fields, the
 unit in a label's brackets is its amount's unit, and every other pair is kept as
 printed in ``extra_fields`` (实施期限, 项目类型, 政策依据, 测算依据, 备注 …). Its
-indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the header's
-positions, a merged 一级 label applying to each row below it; rows holding only
+indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the meaning of its
+header (``grid.py``: any column order), a merged 一级 label applying to each row below it; rows holding only
 the level labels (an empty slot of the template) set the labels, and 不适用 rows
 are indicators as printed.
 """
@@ -46,7 +48,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import vocabulary
+from .. import grid, vocabulary
 from ..amounts import NUMBER, money_unit, parse_amount
 from ..ledger import Ledger
 from ..prose import prose_kind
@@ -151,14 +153,14 @@ class _Table:
     pending: list = field(default_factory=list)  # cells of a split indicator row
     pending_lines: list[Line] = field(default_factory=list)
     rows: list[tuple[list, list[Line]]] = field(default_factory=list)
-    columns: list[int] | None = None  # 一级/二级/三级/指标值 positions, when the header is a full grid row
+    columns: dict[str, grid.Column] | None = None  # 一级/二级/三级/指标值 by header, when the header names all four
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
     fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
     fund_columns: dict[str, int] = field(default_factory=dict)  # "year" / "project" → its labels' cell position
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
-    explain_at: int | None = None  # 指标解释 column
+    explain: grid.Column | None = None  # 指标解释 column
 
     @property
     def in_indicators(self) -> bool:
@@ -181,11 +183,10 @@ _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款":
 # 其他资金 is printed in both columns (the project's, the year's): the year's, nearer the
 # column of the year's labels than of the project's, is the fund row ``other``.
 _OTHER_FUNDS = "其他资金"
-_PROJECT_FUNDS = ("项目资金总额", "其中:财政资金")
+_PROJECT_FUNDS = tuple(vocabulary.labels(FAMILY, "project_total", "project_total_fiscal"))
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
-_VALUE_LABEL = vocabulary.TARGET_VALUE_LABELS
-_GRID_COLUMNS = (vocabulary.LEVEL1_COLUMN, vocabulary.LEVEL2_COLUMN, vocabulary.NAME_COLUMN)
+_GRID_FIELDS = ("level1", "level2", "indicator_name", "target_text")  # the grid's columns, by header
 _GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
@@ -344,11 +345,10 @@ class TargetDocument:
         elif any(k in _GRID_KEYS for k in keys):
             t.width = max(len(row.cells), 4)
             t.goal_columns = None
-            at = {norm(c.text): i for i, c in enumerate(row.cells) if c.text}
-            value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
-            if all(k in at for k in _GRID_COLUMNS) and value_at is not None:
-                t.columns = [*(at[k] for k in _GRID_COLUMNS), value_at]
-            t.explain_at = next((i for k, i in at.items() if k in _EXPLAIN_LABELS), None)
+            columns = grid.map_columns(grid.header_columns([row]), _grid_field)
+            if all(f in columns for f in _GRID_FIELDS):
+                t.columns = {f: columns[f] for f in _GRID_FIELDS}
+            t.explain = columns.get("explanation")
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -360,25 +360,17 @@ class TargetDocument:
 
     def _form_row(self, t: _Table, row: Row) -> None:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
-        current: str | None = None
-        fund: str | None = None
-        for at, c in enumerate(row.cells):
-            if not c.text:
-                continue
-            key = norm(c.text)
-            unit = _FUNDS_LABEL.match(key)
+        for c in row.cells:
+            unit = _FUNDS_LABEL.match(norm(c.text)) if c.text else None
             if unit:
-                t.funds_unit, current = unit.group(1), None
-            elif key in _FORM_LABELS:
-                current = _FORM_LABELS[key]
-                fund = key if key in _FORM_FUNDS or (key == _OTHER_FUNDS and _in_year_column(t, at)) else None
-                if key in _FORM_FUNDS or key in _PROJECT_FUNDS:
-                    t.fund_columns.setdefault("year" if key in _FORM_FUNDS else "project", at)
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
-            if fund and parse_amount(c.text) is not None:
-                t.fund_cells.setdefault(_FORM_FUNDS.get(fund, "other"), (fund, c.text, c.line_no))
-                fund = None
+                t.funds_unit = unit.group(1)
+        for label, c in grid.label_values(row.cells, _is_form_label):
+            name = _FORM_LABELS.get(label)  # None: the funds-unit label, or a label not loaded
+            if name is not None:
+                t.fields.setdefault(name, []).append(c.text)
+            if label in _FORM_FUNDS and parse_amount(c.text) is not None:  # the first amount after it
+                t.fund_cells.setdefault(_FORM_FUNDS[label], (label, c.text, c.line_no))
+        _year_other_funds(t, row)
         t.last_field = None
         self._mark(row, FIELD)
 
@@ -410,7 +402,7 @@ class TargetDocument:
         """One row of the 申报表's indicator grid, read by the header's positions."""
         texts = row.texts
         # one cell from the 一级 column leftwards (a blank column before it is no matter)
-        alone = len(texts) == 1 and next(i for i, c in enumerate(row.cells) if c.text) <= t.columns[0]
+        alone = len(texts) == 1 and next(i for i, c in enumerate(row.cells) if c.text) <= t.columns["level1"].at
         if alone and _inline_pair(texts[0]):
             self._pair_row(t, row)  # 备注：… under the grid
             t.line_end = row.last_line
@@ -418,14 +410,12 @@ class TargetDocument:
         if alone and len(keys[0]) > _MAX_LABEL:
             self.close_table()  # prose after the table
             return False
-        cells = list(row.cells)
-        width = max(t.columns + [t.explain_at or 0]) + 1
-        for extra in cells[width:]:
-            if extra.text:
-                self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-        at = [cells[i] if i < len(cells) else None for i in t.columns]
+        by_field, extras = grid.read_row(row.cells, {**t.columns, **({"explanation": t.explain} if t.explain else {})})
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
+        at = [by_field[f] for f in _GRID_FIELDS]
         l1, l2, name, target = (c.text if c else "" for c in at)
-        explain = cells[t.explain_at] if t.explain_at is not None and t.explain_at < len(cells) else None
+        explain = by_field.get("explanation")
         where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
         t.rows.append(((l1, l2, name, target, where, explain.text if explain else ""), list(row.lines)))
         t.line_end = row.last_line
@@ -439,7 +429,8 @@ class TargetDocument:
         if t.columns and len(cells) == t.width:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
-            cells = [cells[i] for i in t.columns]
+            by_field, _side_label = grid.read_row(cells, t.columns)
+            cells = [by_field[f] for f in _GRID_FIELDS]
         texts = [c.text for c in cells]
         while len(texts) > 4 and not texts[0]:
             texts, cells = texts[1:], cells[1:]
@@ -521,15 +512,10 @@ class TargetDocument:
                     FundRow(self.source_file, t.title_line, source, label, line_no, budget_initial=parse_amount(text))
                     for source, (label, text, line_no) in t.fund_cells.items()
                 ]
-            l1 = l2 = None
+            levels = grid.MergedLabels(2)  # a 一级/二级 label merged over the rows below it
             seq = 0
             for (a, b, name, target, line_no, explain), _lines in t.rows:
-                if a:
-                    if a != l1:
-                        l2 = None
-                    l1 = a
-                if b:
-                    l2 = b
+                l1, l2 = levels.apply(a, b)
                 if not name and not target and not explain:
                     continue
                 seq += 1
@@ -566,12 +552,35 @@ class TargetDocument:
         return amount, unit
 
 
+def _year_other_funds(t: _Table, row: Row) -> None:
+    """The year's 其他资金 (the form prints one in each column) as the fund row ``other``: the
+    first amount after the 其他资金 label nearer the year's fund labels than the project's."""
+    for at, c in enumerate(row.cells):
+        key = norm(c.text) if c.text else ""
+        if key in _FORM_FUNDS or key in _PROJECT_FUNDS:
+            t.fund_columns.setdefault("year" if key in _FORM_FUNDS else "project", at)
+    for at, c in enumerate(row.cells):
+        if c.text and norm(c.text) == _OTHER_FUNDS and _in_year_column(t, at):
+            value = next((v for v in row.cells[at + 1 :] if v.text), None)
+            if value is not None and parse_amount(value.text) is not None:
+                t.fund_cells.setdefault("other", (_OTHER_FUNDS, value.text, value.line_no))
+
+
 def _in_year_column(t: _Table, at: int) -> bool:
     """A label at cell position ``at`` nearer the year's fund labels than the project's."""
     year, project = t.fund_columns.get("year"), t.fund_columns.get("project")
     if year is None:
         return False
     return project is None or abs(at - year) < abs(at - project)
+
+
+def _grid_field(label: str) -> str | None:
+    """The indicator grid's field a header names (指标解释 → explanation; else the vocabulary's)."""
+    return "explanation" if norm(label) in _EXPLAIN_LABELS else vocabulary.indicator_column(label)
+
+
+def _is_form_label(key: str) -> bool:
+    return key in _FORM_LABELS or bool(_FUNDS_LABEL.match(key))
 
 
 def _joined(parts: list[str] | None) -> str | None:
