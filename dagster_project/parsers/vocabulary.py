@@ -238,8 +238,9 @@ WEIGHT_LABELS = ("分值", "分数", "权重", "权重分")
 SCORE_LABEL = "得分"
 # The target value of an indicator: 年度指标值 / 指标目标值 / 指标值 / 目标值.
 TARGET_VALUE_LABELS = ("指标值", "目标值")
-# The explanation column of the Shenzhen 申报表's grid.
+# The explanation column of the Shenzhen 申报表's grid (also 指标值说明, 目标值解释: a label ending so).
 EXPLANATION_LABELS = ("指标解释", "指标说明")
+EXPLANATION_ENDINGS = ("解释", "说明")
 
 
 def fund_column(label: str, family: str) -> str | None:

@@ -153,7 +153,8 @@ def workbook_document() -> Document:
 
 def test_label_colons_header_words_and_column_order(original, workbook_document):
     """A label's colon ASCII, spaced, after a full-width space, or left out; the value column
-    named 年度指标值 / 指标值 / 年度目标值; 目标值 and 指标解释 printed in the other order."""
+    named 年度指标值 / 指标值 / 年度目标值, on every other sheet the levels 一级指标名称 … and the
+    explanation 指标值说明; 目标值 and 指标解释 printed in the other order."""
     endings = (":", " ：", "\u3000：", "", "：\u3000")
     words = ("年度指标值", "指标值", "年度目标值")
     blocks, labels, value_at, sheet_no = [], 0, None, 0
@@ -163,6 +164,10 @@ def test_label_colons_header_words_and_column_order(original, workbook_document)
             sheet_no += 1
             value_at = cells.index("目标值")
             cells[value_at] = words[sheet_no % len(words)]
+            if sheet_no % 2:
+                renamed = {"一级指标": "一级指标名称", "二级指标": "二级指标名称", "三级指标": "三级指标名称",
+                           "指标解释": "指标值说明"}
+                cells = [renamed.get(c, c) for c in cells]
         elif value_at is not None and any(c.endswith("：") for c in cells if len(c) <= 20):
             value_at = None  # the next sheet's pairs
         for k, c in enumerate(cells):

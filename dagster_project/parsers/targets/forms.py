@@ -187,7 +187,7 @@ _PROJECT_FUNDS = tuple(vocabulary.labels(FAMILY, "project_total", "project_total
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
 _GRID_FIELDS = ("level1", "level2", "indicator_name", "target_text")  # the grid's columns, by header
-_GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
+_GRID_KEYS = ("level1", "indicator_name")  # a header cell naming either marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
 # 长期目标（跨度多年的项目需填）：); other "label：" pairs go to extra_fields as printed.
@@ -198,6 +198,7 @@ _DECL_EXTRA_LABELS = ("实施期限", "项目类型", "是否新增项目", "分
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _MAX_LABEL = 12  # a label is a short cell; a long text ending in a colon is a value
 _EXPLAIN_LABELS = vocabulary.EXPLANATION_LABELS
+_EXPLAIN_ENDINGS = vocabulary.EXPLANATION_ENDINGS
 _INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,24}?)\s*[:：]\s*(\S.*)$", re.DOTALL)
 _INLINE_LABEL = 6  # an unknown label sharing its cell with the value is short (备注)
 
@@ -290,7 +291,7 @@ class TargetDocument:
         keys = [norm(x) for x in texts]
         if not t.in_indicators:
             return self._head_row(t, row, texts, keys)
-        if any(k in _GRID_KEYS for k in keys):
+        if any(_is_grid_key(k) for k in keys):
             self._mark(row, HEADER)
             return True
         if t.declaration and t.columns:
@@ -329,7 +330,7 @@ class TargetDocument:
             t.last_field = None
             self._mark(row, HEADER)
         elif t.goal_columns and len(row.cells) > max(t.goal_columns) and not any(
-            k in _GRID_KEYS for k in keys
+            _is_grid_key(k) for k in keys
         ):
             for i, name in t.goal_columns.items():
                 if row.cells[i].text:
@@ -342,7 +343,7 @@ class TargetDocument:
             self._mark(row, FIELD)
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
-        elif any(k in _GRID_KEYS for k in keys):
+        elif any(_is_grid_key(k) for k in keys):
             t.width = max(len(row.cells), 4)
             t.goal_columns = None
             columns = grid.map_columns(grid.header_columns([row]), _grid_field)
@@ -576,7 +577,15 @@ def _in_year_column(t: _Table, at: int) -> bool:
 
 def _grid_field(label: str) -> str | None:
     """The indicator grid's field a header names (指标解释 → explanation; else the vocabulary's)."""
-    return "explanation" if norm(label) in _EXPLAIN_LABELS else vocabulary.indicator_column(label)
+    key = norm(label)
+    if key in _EXPLAIN_LABELS or (key.endswith(_EXPLAIN_ENDINGS) and len(key) <= _MAX_LABEL):
+        return "explanation"
+    return vocabulary.indicator_column(label)
+
+
+def _is_grid_key(key: str) -> bool:
+    """A header cell of the indicator grid: 一级指标 or 三级指标, also 一级指标名称 (by the vocabulary)."""
+    return len(key) <= _MAX_LABEL and vocabulary.indicator_column(key) in _GRID_KEYS
 
 
 def _is_form_label(key: str) -> bool:
