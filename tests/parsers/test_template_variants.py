@@ -200,6 +200,16 @@ def test_labels_sharing_their_cell_with_the_value(original, workbook_document):
     assert_same_projects(variant, original)
 
 
+def test_a_sheet_without_its_title(original, workbook_document):
+    """The fifth sheet's title row left out: its 项目编码： row starts its form; its pairs never
+    become indicator rows of the sheet before."""
+    fifth = list(dict.fromkeys(b.sheet_name for b in workbook_document.blocks))[4]
+    blocks = [b for b in workbook_document.blocks if not (b.sheet_name == fifth and "申报表" in "".join(b.cells))]
+    assert len(blocks) == len(workbook_document.blocks) - 1
+    variant = parse_text(Document("xlsx", blocks).text(), "variant.xlsx")
+    assert_same_projects(variant, original)
+
+
 def test_old_excel_copy(original, tmp_path):
     if soffice() is None:
         pytest.skip("LibreOffice not installed")

@@ -402,6 +402,12 @@ class TargetDocument:
     def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
         """One row of the 申报表's indicator grid, read by the header's positions."""
         texts = row.texts
+        if any(_opens_form(k) for k in keys):  # 项目编码： | …: the next sheet's form, printed without its title
+            self.close_table()
+            self.table = _Table(row.first_text_line, row.last_line, self.section, declaration=True)
+            self.tables.append(self.table)
+            self._pair_row(self.table, row)
+            return True
         # one cell from the 一级 column leftwards (a blank column before it is no matter)
         alone = len(texts) == 1 and next(i for i, c in enumerate(row.cells) if c.text) <= t.columns["level1"].at
         if alone and _inline_pair(texts[0]):
@@ -614,6 +620,13 @@ def _colon_label(key: str, known_only: bool = False, colon_optional: bool = Fals
     if _is_known_label(base) or (not known_only and 0 < len(base) <= _MAX_LABEL):
         return base, money_unit(key)
     return None
+
+
+def _opens_form(key: str) -> bool:
+    """A "label：" cell naming one of the 申报表's own fields (项目编码：, 项目名称：): a form starts,
+    never an indicator row."""
+    label = _colon_label(key, known_only=True) if key.endswith(":") else None
+    return label is not None and label[0] in _DECL_LABELS
 
 
 def _is_known_label(base: str) -> bool:
