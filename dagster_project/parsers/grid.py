@@ -16,6 +16,10 @@ and row it covers (``model.py``), so in this module:
 - a label merged over rows (a 一级指标 printed at its first row only) applies to
   every row it spans, until a new label at its level.
 
+A row narrower than its header is aligned from the left (``align_left``: a budget row's
+amounts after its label, omitted trailing columns placed where its parent has amounts)
+or from the right (``align_right``: a target row, its value last).
+
 Budget tables whose rows are narrower than their header (a label merged over the
 code columns) read their amount columns from the row's right end
 (``Column.from_right``); header rows of one width may also be read stacked, joined
@@ -27,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from . import vocabulary
 from .rows import Cell, Row
@@ -109,10 +114,11 @@ def _parent_over(grid: list[list[str]], k: int, j: int) -> int | None:
 
 
 def map_columns(columns: Sequence[Column], field_of: Callable[[str], str | None]) -> dict[str, Column]:
-    """field → its column, by the words of the column's header (child label first, then parent)."""
+    """field → its column, by the words of the column's own header labels (child first): a parent
+    spanning several columns (指标值 over 年度指标值 | 实际完成值) names none of them."""
     fields: dict[str, Column] = {}
     for column in columns:
-        name = next((f for f in map(field_of, reversed(column.labels)) if f), None)
+        name = next((f for f in map(field_of, reversed(column.own)) if f), None)
         if name is not None and name not in fields:
             fields[name] = column
     return fields
@@ -123,6 +129,52 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
     out = {name: column.cell_of(cells) for name, column in fields.items()}
     taken = {column.at for column in fields.values()}
     return out, [c for i, c in enumerate(cells) if c.text and i not in taken]
+
+
+def align_left(cells: Sequence[Cell], n: int, preferred: Callable[[int], bool] | None = None,
+               ) -> tuple[list[tuple[int, Cell]], list[Cell]]:
+    """A narrow row's cells after its label placed on ``n`` columns: [(column, cell)], and the
+    cells with text beyond the last column.
+
+    Blank cells keep positions (blanks in the middle stay blank), so cells are read left to
+    right; trailing blanks (an empty edge cell) and leading blanks beyond ``n`` (a label
+    printed one column early) hold nothing. Fewer cells than columns, all with text (trailing
+    columns omitted), go in order onto the columns ``preferred`` marks where they can (the
+    budget's parent subject has amounts there), else onto the leftmost.
+    """
+    cells = list(cells)
+    while cells and not cells[-1].text:
+        cells.pop()
+    while len(cells) > n and not cells[0].text:
+        cells.pop(0)
+    if len(cells) >= n or any(not c.text for c in cells) or preferred is None:
+        return list(enumerate(cells[:n])), [c for c in cells[n:] if c.text]
+    slots = min(combinations(range(n), len(cells)), key=lambda combo: sum(1 for k in combo if not preferred(k)))
+    return list(zip(slots, cells)), []
+
+
+def align_right(cells: Sequence[Cell], n: int) -> tuple[list[Cell], list[Cell]]:
+    """A row read from its right end (its value last): at most its ``n`` rightmost cells, and the
+    cells with text left of them. Leading blanks (an edge cell) do not count; a row narrower
+    than ``n`` is returned whole, for the caller to place by vocabulary."""
+    cells = list(cells)
+    while len(cells) > n and not cells[0].text:
+        cells.pop(0)
+    if len(cells) <= n:
+        return cells, []
+    return cells[-n:], [c for c in cells[:-n] if c.text]
+
+
+def place_by_words(cells: Sequence[Cell], tests: dict[str, Callable[[str], bool]], rest: str) -> dict[str, Cell]:
+    """A row too short to align (labels without a value) placed by the words of its texts: each
+    cell to the first field whose test it passes (一级 / 二级 label vocabulary), else to ``rest``;
+    labels precede the rest, so every cell after the first ``rest`` one is ``rest`` (the last wins)."""
+    out: dict[str, Cell] = {}
+    for c in cells:
+        if c.text:
+            field = None if rest in out else next((f for f, test in tests.items() if test(c.text)), None)
+            out[field or rest] = c
+    return out
 
 
 class MergedLabels:
@@ -141,28 +193,59 @@ class MergedLabels:
         return tuple(self.held)
 
 
-def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool]) -> Iterator[tuple[str, Cell]]:
+def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool], *,
+                 waiting: Callable[[str], bool] | None = None,
+                 inline: Callable[[str], tuple[str, str] | None] | None = None) -> Iterator[tuple[str, Cell]]:
     """(label, value cell) of the label–value blocks of a row, found by label in any cell: a label
     in its own cell names the cells after it, up to the next label (项目名称 | X | 项目性质 | Y); a
     cell "label：value" holds both (项目名称：X). ``is_label`` says which normalised texts are
-    labels; cells before the first label yield nothing."""
+    labels; cells before the first label yield nothing.
+
+    ``waiting``: which texts are labels while a label has no value yet (a value that ends in a
+    colon as labels do: 项目名称： | 某某： stays 项目名称's value; default ``is_label``);
+    ``inline``: (label, value) of a cell holding both, unless a label waits for its value
+    (default: a short "label：value" whose label ``is_label`` knows).
+    """
     label: str | None = None
+    bare = False  # the label has no value yet
     for c in cells:
         if not c.text:
             continue
         key = norm(c.text)
-        inline = _INLINE_LABEL.match(c.text)
-        if is_label(key):
-            label = key
-        elif inline and is_label(norm(inline.group(1))):
-            label = norm(inline.group(1))
-            if inline.group(2):
-                yield label, Cell(inline.group(2), c.line_no)
+        if (waiting if bare and waiting else is_label)(key):
+            label, bare = key, True
+            continue
+        # a label still without its value takes the cell as printed (政策依据 | 一、项目背景：…)
+        pair = None if bare else inline(c.text) if inline else _inline_label(c.text, is_label)
+        if pair:
+            label, value = pair
+            bare = not value
+            if value:
+                yield label, Cell(value, c.line_no)
         elif label is not None:
+            bare = False
             yield label, c
 
 
+def _inline_label(text: str, is_label: Callable[[str], bool]) -> tuple[str, str] | None:
+    m = _INLINE_LABEL.match(text)
+    return (norm(m.group(1)), m.group(2)) if m and is_label(norm(m.group(1))) else None
+
+
 _INLINE_LABEL = re.compile(r"^\s*([^:：]{1,12}?)\s*[:：]\s*(.*?)\s*$", re.DOTALL)  # 项目名称：X
+
+
+def centred_over(labels: dict[int, str], groups: Sequence[int]) -> dict[int, str]:
+    """Group label positions → the label of a higher header row spanning them: a label printed
+    between two neighbouring groups spans both (a PDF centres a label over its columns, so a
+    label over two groups lands between them, never reliably over the first)."""
+    spans: dict[int, str] = {}
+    for at, text in labels.items():
+        left = max((g for g in groups if g < at), default=None)
+        right = min((g for g in groups if g > at), default=None)
+        if left is not None and right is not None:
+            spans[left] = spans[right] = text
+    return spans
 
 
 def stacked_header(headers: Sequence[Row]) -> Row | None:

@@ -146,3 +146,79 @@ def test_a_label_and_its_value_in_one_cell():
     pairs = [(label, c.text) for label, c in grid.label_values(row.cells, {"项目名称", "实施单位"}.__contains__)]
     # 备注 is no label here: its cell is a value of the label before it
     assert pairs == [("项目名称", "社区工作站经费"), ("实施单位", "沙浦围社区工作站"), ("实施单位", "备注：无")]
+
+
+def _target(header: list[list[str]], rows: list[list[str]]) -> str:
+    lines = [["上海市财政支出项目绩效目标"], ["（2020年）"], ["项目名称", "社区服务经费"], ["项目总目标", "提升社区服务"],
+             ["年度绩效目标", "完成年度服务"], *header, *rows]
+    return "".join("\t" + "\t".join(cells) + "\n\n" for cells in lines)
+
+
+def test_a_target_grid_header_of_two_rows():
+    # 绩效指标 spanning 一级 | 二级 | 三级 on the row above them; 指标值 merged down over both rows
+    above = _target([["绩效指标", "", "", "指标值"], ["一级指标", "二级指标", "三级指标", ""]],
+                    [["产出指标", "数量指标", "服务人次", "≥5000人"], ["", "", "开展活动", "≥12次"]])
+    # 指标值 over 实际完成值 | 年度指标值: the child names the column, the parent none of them
+    below = _target([["一级指标", "二级指标", "三级指标", "指标值", ""], ["", "", "", "实际完成值", "年度指标值"]],
+                    [["产出指标", "数量指标", "服务人次", "4800人", "≥5000人"], ["", "", "开展活动", "12次", "≥12次"]])
+    expected = [("产出指标", "数量指标", "服务人次", "≥5000人", 15), ("产出指标", "数量指标", "开展活动", "≥12次", 17)]
+    for doc, unloaded in ((above, []), (below, [(15, "4800人"), (17, "12次")])):
+        result = parse_text(doc, "t.txt")
+        assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.line_no) for i in result.indicators] == expected
+        # the 实际完成值 a target table has no field for is reported where it stands, not lost
+        assert [(i.code, i.line_no) for i in result.issues] == [("target_unloaded_column", n) for n, _ in unloaded]
+        assert all("指标值-实际完成值" in i.message and value in i.message
+                   for i, (_, value) in zip(result.issues, unloaded))
+        assert [(r.project_name, r.fiscal_year) for r in result.reports] == [("社区服务经费", 2020)]
+
+
+def test_a_narrow_row_is_aligned_from_the_left_or_from_the_right():
+    (row,) = _rows(["1,000.00", "", "300.00", "", ""])
+    placed, extra = grid.align_left(row.cells, 4)
+    # blanks in the middle keep positions; the blank edge cells hold nothing
+    assert ([(k, c.text) for k, c in placed], extra) == ([(0, "1,000.00"), (1, ""), (2, "300.00")], [])
+    (short,) = _rows(["800.00", "100.00"])
+    # trailing columns omitted: the values go on the columns where the parent has amounts
+    parent = {"合计": 1, "基本支出": 0, "项目支出": 1, "其他": 1}
+    names = list(parent)
+    placed, _ = grid.align_left(short.cells, 4, lambda k: bool(parent[names[k]]))
+    assert [(names[k], c.text) for k, c in placed] == [("合计", "800.00"), ("项目支出", "100.00")]
+    assert [(k, c.text) for k, c in grid.align_left(short.cells, 4)[0]] == [(0, "800.00"), (1, "100.00")]
+    (wide,) = _rows(["", "备注", "产出指标", "数量指标", "服务人次", "≥5000人"])
+    kept, extra = grid.align_right(wide.cells, 4)
+    assert ([c.text for c in kept], [c.text for c in extra]) == (["产出指标", "数量指标", "服务人次", "≥5000人"], ["备注"])
+    kept, extra = grid.align_right(short.cells, 4)
+    assert ([c.text for c in kept], extra) == (["800.00", "100.00"], [])
+
+
+def test_a_label_waiting_for_its_value_takes_the_cell_as_printed():
+    (row,) = _rows(["政策依据：", "一、项目背景：社区工作站", "备注：", "某某：", "说明：见附件"])
+    pairs = grid.label_values(
+        row.cells,
+        lambda k: k.endswith(":") or k == "说明",  # any colon-ended text is a label …
+        waiting=lambda k: k in ("政策依据:", "备注:"),  # … but only a known one right after a bare label
+    )
+    # 一、项目背景：… is 政策依据's value (not a pair), 某某： is 备注's; 说明：见附件 holds a label and its value
+    assert [(label, c.text) for label, c in pairs] == [
+        ("政策依据:", "一、项目背景：社区工作站"), ("备注:", "某某："), ("说明", "见附件"),
+    ]
+
+
+def test_a_label_centred_between_two_groups_spans_both():
+    # 收入 | 支出 over 功能分类 (at 3) and 支出用途 (at 5), as the Jiangsu 2017 summary centres them
+    assert grid.centred_over({1: "收入", 4: "支出"}, [3, 5]) == {3: "支出", 5: "支出"}
+    assert grid.centred_over({0: "收入", 3: "支出"}, [2, 4]) == {2: "支出", 4: "支出"}
+    assert grid.centred_over({0: "收入"}, [2, 4]) == {}  # over no pair of groups: read by position
+
+
+def test_a_row_without_its_value_is_placed_by_the_words_of_its_labels():
+    (row,) = _rows(["", "效益指标", "社会效益指标", "居民满意度"])
+    placed = grid.place_by_words(row.cells, {"level1": "效益指标".__eq__, "level2": "社会效益指标".__eq__}, "name")
+    assert {f: c.text for f, c in placed.items()} == {"level1": "效益指标", "level2": "社会效益指标", "name": "居民满意度"}
+    # through the target parser: the table's last row, its value not printed, is an indicator without one
+    header = ["一级指标", "二级指标", "三级指标", "指标值"]
+    last = ["效益指标", "社会效益指标", "居民满意度"]
+    result = parse_text(_target([header], [["产出指标", "数量指标", "服务人次", "≥5000人"], last]), "t.txt")
+    assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.line_no) for i in result.indicators] == [
+        ("产出指标", "数量指标", "服务人次", "≥5000人", 13), ("效益指标", "社会效益指标", "居民满意度", None, 15)]
+    assert result.issues == []

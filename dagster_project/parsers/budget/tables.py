@@ -50,7 +50,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
-from itertools import combinations
 
 from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
@@ -159,6 +158,11 @@ def _subject_code(codes: list[Cell]) -> tuple[str, list[Cell]]:
 
 
 _UNPADDED_PART = re.compile(r"^\d$")
+
+
+def _code_column(label: str) -> str | None:
+    """The code part a header names: 类, 款 or 项."""
+    return norm(label) if norm(label) in _CODE_LABELS else None
 
 
 def _code_level(code: str) -> str | None:
@@ -347,10 +351,10 @@ class BudgetTableBuilder:
         rows = headers[main_at:]
         self.width = max(len(h.cells) for h in rows)
         for sub in rows[1:]:
-            codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
+            codes = grid.map_columns(grid.header_columns([sub]), _code_column)
             # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
             if len(codes) >= 2 and len(sub.cells) == self.width:
-                self.code_positions = codes
+                self.code_positions = sorted(col.at for col in codes.values())
         # Amount columns: right of the name column, each named by its labels from the main header row
         # down (事业单位 / 经营收入 is one label; 一般公共预算资金 over 小计 | 基本支出 is a parent).
         words = [Row(h.lines, [Cell("", c.line_no) if norm(c.text) in _CODE_LABELS else c for c in h.cells]) for h in rows]
@@ -365,19 +369,15 @@ class BudgetTableBuilder:
         self.layout = "two_sided"
         idx = [i for i, c in enumerate(main.cells) if norm(c.text) in _SIDE_LABELS]
         first, second = idx[0], idx[1]
-        n = len(main.cells)
         self.left_label_at = first
-        self.left_columns = [
-            (column_label(c.text), i) for i, c in enumerate(main.cells) if first < i < second and c.text
-        ]
-        self.right_columns = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.at > second and col.labels]
-        self.width = n
+        named = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.labels]
+        self.left_columns = [(m, col.at) for m, col in named if first < col.at < second]
+        self.right_columns = [(m, col) for m, col in named if col.at > second]
+        self.width = len(main.cells)
         # columns of each side as distances from the side's 项目 label (for one-sided rows)
         self.side_columns = {
             "收入": [(m, i - first) for m, i in self.left_columns],
-            "支出": [
-                (column_label(c.text), i - second) for i, c in enumerate(main.cells) if i > second and c.text
-            ],
+            "支出": [(m, col.at - second) for m, col in self.right_columns],
         }
 
     def _blocks_header(self, headers: list[Row], stacked: Row) -> None:
@@ -385,23 +385,27 @@ class BudgetTableBuilder:
         功能科目名称 | 金额 and 支出用途: 项目名称 | 金额), the header rows of one width.
 
         A block runs from its label column to the next; its side is the top header
-        label printed over it (else the side of the block before), and where a side
+        label centred over its group (支出 between 功能分类 and 支出用途: ``grid.centred_over``),
+        else the one printed over it, else the side of the block before; where a side
         has several blocks, a measure is named after its block's group (功能分类-金额).
         """
         self.layout = "blocks"
         starts = [i for i, c in enumerate(stacked.cells) if "名称" in c.text or norm(c.text) == "项目"]
         width = len(stacked.cells)
         top = {i: c.text for i, c in enumerate(headers[0].cells) if c.text}
+        ends = [*starts[1:], width]
+        groups = [  # per block: (position, text) of its group label on a middle header row
+            next(((i, h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
+                  and h.cells[i] is not stacked.cells[i]), (None, None))
+            for start, end in zip(starts, ends)
+        ]
+        over_groups = grid.centred_over(top, [at for at, _text in groups if at is not None])
         blocks = []
         side = None
-        for k, start in enumerate(starts):
-            end = starts[k + 1] if k + 1 < len(starts) else width
-            side = next((label_text(t) for i, t in top.items() if start <= i < end), side)
-            group = next(
-                (label_text(h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
-                 and h.cells[i] is not stacked.cells[i]),
-                None,
-            )
+        for start, end, (group_at, group) in zip(starts, ends, groups):
+            side = label_text(over_groups[group_at]) if group_at in over_groups else next(
+                (label_text(t) for i, t in top.items() if start <= i < end), side)
+            group = label_text(group) if group else None
             amounts = [(i, column_label(stacked.cells[i].text)) for i in range(start + 1, end) if stacked.cells[i].text]
             blocks.append((start, side, group, amounts))
         per_side = Counter(b[1] for b in blocks)
@@ -548,35 +552,15 @@ class BudgetTableBuilder:
         )
 
     def _place(self, region: list[Cell], codes: list[Cell]) -> tuple[dict[str, Cell | None], list[Cell]]:
-        """Map a narrow row's cells after its label onto the amount columns.
-
-        Blank cells keep positions, so the region is read left to right. A region
-        shorter than the header (trailing columns omitted) with fewer values than
-        columns puts its values on the columns where the parent subject has
-        non-zero amounts (in order); without such a parent, on the leftmost columns.
-        """
+        """A narrow row's cells after its label on the amount columns (``grid.align_left``): fewer
+        values than columns go on the columns where the parent subject (its 款 for a 项, its 类 for
+        a 款) has non-zero amounts, in order; without such a parent, on the leftmost columns."""
         names = [name for name, _col in self.columns]
-        if not names:
-            return {}, [c for c in region if c.text]
-        region = list(region)
-        while region and not region[-1].text:
-            region.pop()  # the table's empty edge cell, or blank trailing columns
-        while len(region) > len(names) and not region[0].text:
-            region.pop(0)  # a blank left by a label printed one column early (检察 under 代码)
-        out: dict[str, Cell | None] = dict.fromkeys(names)
         parent = self._parent_amounts(codes)
-        if len(region) >= len(names) or any(not c.text for c in region) or not parent:
-            for name, c in zip(names, region):
-                out[name] = c
-            return out, [c for c in region[len(names) :] if c.text]
-
-        def cost(combo: tuple[int, ...]) -> int:
-            return sum(1 for k in combo if not parent.get(names[k]))
-
-        slots = min(combinations(range(len(names)), len(region)), key=cost)
-        for k, c in zip(slots, region):
-            out[names[k]] = c
-        return out, []
+        placed, extra = grid.align_left(region, len(names), (lambda k: bool(parent.get(names[k]))) if parent else None)
+        out: dict[str, Cell | None] = dict.fromkeys(names)
+        out.update((names[k], c) for k, c in placed)
+        return out, extra
 
     def _parent_amounts(self, codes: list[Cell]) -> dict[str, Decimal] | None:
         code, _unpadded = _subject_code(codes)

@@ -21,7 +21,10 @@ Rules:
   (``grid.py``: 一级指标 / 二级指标 / 三级指标 / …指标值 in any order; other cells
   are the block's merged side label). Any other row (narrower, or under a header
   that does not name all four) is read right-aligned (target value last, then 三级指标, 二级指标, 一级指标),
-  so a leading edge cell or a missing label does not shift it. A row split over several rows (the value alone on the next
+  so a leading edge cell or a missing label does not shift it. The header may be two
+  rows (绩效指标 over 一级 | 二级 | 三级; 指标值 over 年度指标值 | 实际完成值): a column is
+  named by its own label, and a named column with no target field (实际完成值) is
+  reported per cell (``target_unloaded_column``), not loaded. A row split over several rows (the value alone on the next
   row, or labels and indicator on separate rows) is joined until it is as wide
   as the header. Blank level cells inherit the label above; a new 一级 label
   resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
@@ -161,6 +164,9 @@ class _Table:
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
     explain: grid.Column | None = None  # 指标解释 column
+    header_above: list[Row] = field(default_factory=list)  # header rows above the grid's 一级指标 row
+    header_rows: list[Row] = field(default_factory=list)  # the grid's header rows
+    unloaded: dict[str, grid.Column] = field(default_factory=dict)  # named columns with no target field
 
     @property
     def in_indicators(self) -> bool:
@@ -294,6 +300,9 @@ class TargetDocument:
         if any(_is_grid_key(k) for k in keys):
             self._mark(row, HEADER)
             return True
+        if not t.rows and not t.pending and _is_grid_header(keys):  # the header's second row
+            self._grid_header(t, [*t.header_rows, row])
+            return True
         if t.declaration and t.columns:
             return self._declaration_grid_row(t, row, keys)
         cells = t.pending + list(row.cells)
@@ -344,12 +353,10 @@ class TargetDocument:
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
         elif any(_is_grid_key(k) for k in keys):
-            t.width = max(len(row.cells), 4)
             t.goal_columns = None
-            columns = grid.map_columns(grid.header_columns([row]), _grid_field)
-            if all(f in columns for f in _GRID_FIELDS):
-                t.columns = {f: columns[f] for f in _GRID_FIELDS}
-            t.explain = columns.get("explanation")
+            self._grid_header(t, [*t.header_above, row])
+        elif _is_grid_header(keys):  # a header row above the grid's: 绩效指标 over 一级 | 二级 | 三级
+            t.header_above.append(row)
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -358,6 +365,19 @@ class TargetDocument:
             return False
         t.line_end = row.last_line
         return True
+
+    def _grid_header(self, t: _Table, rows: list[Row]) -> None:
+        """The indicator grid's header of one or more rows (指标值 over 年度指标值 | 实际完成值),
+        its columns read by header meaning (``grid.py``)."""
+        t.header_rows = rows
+        t.width = max(max(len(r.cells) for r in rows), 4)
+        columns = grid.map_columns(grid.header_columns(rows), _grid_field)
+        if all(f in columns for f in _GRID_FIELDS):
+            t.columns = {f: columns[f] for f in _GRID_FIELDS}
+            # a named column the warehouse has no field for (实际完成值): its values are reported
+            t.unloaded = {f: c for f, c in columns.items() if f not in _GRID_FIELDS and f != "explanation"}
+        t.explain = columns.get("explanation")
+        self._mark(rows[-1], HEADER)
 
     def _form_row(self, t: _Table, row: Row) -> None:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
@@ -376,27 +396,20 @@ class TargetDocument:
         self._mark(row, FIELD)
 
     def _pair_row(self, t: _Table, row: Row) -> None:
-        """申报表 pairs: 项目编码： | 4403… | | 项目名称： | …; also one cell "备注：…"."""
-        current: str | None = None
-        for c in row.cells:
-            if not c.text:
-                continue
-            awaiting = current is not None and current not in t.fields  # a label still without its value
-            label = _colon_label(norm(c.text), known_only=awaiting, colon_optional=t.declaration and not awaiting)
-            if label is not None:
-                base, unit = label
-                current = _DECL_LABELS.get(base, base)
-                if unit:
-                    t.units[current] = unit
-                continue
-            inline = _inline_pair(c.text, known_only=current is not None)
-            if inline:
-                current, value, unit = inline
-                t.fields.setdefault(current, []).append(value)
-                if unit:
-                    t.units[current] = unit
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
+        """申报表 pairs (``grid.label_values``): 项目编码： | 4403… | | 项目名称： | …; also one cell
+        "备注：…". A label still without its value takes a colon-ended text as its value unless
+        that text is a known label."""
+        for key, c in grid.label_values(
+            row.cells,
+            lambda k: _colon_label(k, colon_optional=True) is not None,
+            waiting=lambda k: _colon_label(k, known_only=True) is not None,
+            inline=_inline_pair,
+        ):
+            label = _colon_label(key, colon_optional=True)
+            name = _DECL_LABELS.get(label[0], label[0]) if label else key
+            if label and label[1]:
+                t.units[name] = label[1]
+            t.fields.setdefault(name, []).append(c.text)
         self._mark(row, FIELD)
 
     def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
@@ -436,16 +449,16 @@ class TargetDocument:
         if t.columns and len(cells) == t.width:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
-            by_field, _side_label = grid.read_row(cells, t.columns)
+            by_field, _side_label = grid.read_row(cells, {**t.columns, **t.unloaded})
+            for f, column in t.unloaded.items():
+                if by_field[f] and by_field[f].text:
+                    self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
+                                      column=column.name("".join), text=by_field[f].text)
             cells = [by_field[f] for f in _GRID_FIELDS]
+        cells, extras = grid.align_right(cells, 4)  # more cells than columns: the rightmost four
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         texts = [c.text for c in cells]
-        while len(texts) > 4 and not texts[0]:
-            texts, cells = texts[1:], cells[1:]
-        if len(texts) > 4:  # more cells than columns: keep the rightmost four, report the rest
-            for extra in cells[:-4]:
-                if extra.text:
-                    self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-            texts, cells = texts[-4:], cells[-4:]
         if len(texts) >= 4:
             l1, l2, name, target = texts
             name_cell = cells[2]
@@ -456,17 +469,9 @@ class TargetDocument:
                 if head and _is_level2(l2[len(head):]):
                     l1, l2 = head, l2[len(head):]
         else:  # an incomplete row (no value): place its texts by vocabulary
-            l1 = l2 = name = target = ""
-            name_cell = cells[-1]
-            for c in cells:
-                if not c.text:
-                    continue
-                if _is_level1(c.text) and not name:
-                    l1 = c.text
-                elif _is_level2(c.text) and not name:
-                    l2 = c.text
-                else:
-                    name, name_cell = c.text, c
+            placed = grid.place_by_words(cells, {"level1": _is_level1, "level2": _is_level2}, "name")
+            l1, l2, name = (placed[f].text if f in placed else "" for f in ("level1", "level2", "name"))
+            target, name_cell = "", placed.get("name", cells[-1])
         t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, ""), lines))
         t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
         self.ledger.mark_all(lines, FIELD, FAMILY)
@@ -594,6 +599,12 @@ def _is_grid_key(key: str) -> bool:
     return len(key) <= _MAX_LABEL and vocabulary.indicator_column(key) in _GRID_KEYS
 
 
+def _is_grid_header(keys: list[str]) -> bool:
+    """Every text of the row is a grid header word (绩效指标, 指标值, 年度指标值, 实际完成值 …)."""
+    texts = [k for k in keys if k]
+    return bool(texts) and all(k in vocabulary.GRID_COLUMN_WORDS or _grid_field(k) for k in texts)
+
+
 def _is_form_label(key: str) -> bool:
     return key in _FORM_LABELS or bool(_FUNDS_LABEL.match(key))
 
@@ -633,17 +644,17 @@ def _is_known_label(base: str) -> bool:
     return base in _DECL_LABELS or base in _DECL_EXTRA_LABELS
 
 
-def _inline_pair(text: str, known_only: bool = False) -> tuple[str, str, str | None] | None:
-    """A label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…, None),
-    本年度项目金额（万元）：12.00 → (annual_funds, 12.00, 万元). ``known_only``: a label of the form
-    only (a further pair on a row, where any other "x：y" is part of the value before it)."""
+def _inline_pair(text: str) -> tuple[str, str] | None:
+    """A label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…),
+    本年度项目金额（万元）：12.00 → (本年度项目金额(万元), 12.00): the label normalised with its note,
+    which names the unit. A label the form does not know is short (备注)."""
     m = _INLINE_PAIR.match(text)
     if not m:
         return None
-    base = _NOTE.sub("", norm(m.group(1)))
-    if not _is_known_label(base) and (known_only or len(base) > _INLINE_LABEL):
+    label = norm(m.group(1))
+    if not _is_known_label(_NOTE.sub("", label)) and len(label) > _INLINE_LABEL:
         return None
-    return _DECL_LABELS.get(base, base), m.group(2).strip(), money_unit(m.group(1))
+    return label, m.group(2).strip()
 
 
 def _is_declaration_row(t: _Table, keys: list[str]) -> bool:
