@@ -230,7 +230,8 @@ class BudgetTableBuilder:
         texts = row.texts
         if any(_is_furniture(t) for t in texts) and not self._has_values(row):
             caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
-            if self.layout is None:
+            numbers_only = all("表" in t and _SHEET_NUMBER.match(norm(t)) for t in texts)  # the next table's 公开08表
+            if self.layout is None and not numbers_only:
                 self.headers = []  # rows above the 部门/单位 line are the caption (the department's name), not columns
             self._furniture(row)
             if self.department is None and len(caption) == 1 and _DEPARTMENT_LABEL.search(norm("".join(texts))):
