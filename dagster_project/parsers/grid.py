@@ -290,13 +290,7 @@ def stacked_header(headers: Sequence[Row]) -> Row | None:
     A grid document (PDF) prints a side's labels on the row where its sub-header
     sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
     """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j] for h in headers if h.cells[j].text]
-        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
+    return _per_position(headers, lambda printed, line_no: printed[-1] if printed else Cell("", line_no))
 
 
 def joined_header(headers: Sequence[Row]) -> Row | None:
@@ -305,13 +299,19 @@ def joined_header(headers: Sequence[Row]) -> Row | None:
     A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
     is one column's label.
     """
+    return _per_position(
+        headers, lambda printed, line_no: Cell(join_wrapped([c.text for c in printed]) if printed else "", line_no)
+    )
+
+
+def _per_position(headers: Sequence[Row], cell: Callable[[list[Cell], int], Cell]) -> Row | None:
+    """Header rows of one width (at least two) read as one row: per position, ``cell`` of the
+    cells printed there, top to bottom, on the last header row's line."""
     if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
         return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j].text for h in headers if h.cells[j].text]
-        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
+    line_no = headers[-1].first_line
+    printed = ([h.cells[j] for h in headers if h.cells[j].text] for j in range(len(headers[0].cells)))
+    return Row(headers[-1].lines, [cell(texts, line_no) for texts in printed])
 
 
 def wrapped_around(headers: Sequence[Row], main_at: int, label: Callable[[str], str]) -> bool:

@@ -259,3 +259,14 @@ def test_a_row_without_its_value_is_placed_by_the_words_of_its_labels():
     assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.line_no) for i in result.indicators] == [
         ("产出指标", "数量指标", "服务人次", "≥5000人", 13), ("效益指标", "社会效益指标", "居民满意度", None, 15)]
     assert result.issues == []
+
+
+def test_header_rows_of_one_width_read_as_one_row_stacked_or_joined():
+    # 采购品目大 / 类 wrapped over two rows; 项目名称 printed on the upper row only
+    rows = _rows(["项目名称", "采购品目大", "采购组织"], ["", "类", "形式"])
+    assert [c.text for c in grid.stacked_header(rows).cells] == ["项目名称", "类", "形式"]
+    assert [c.text for c in grid.joined_header(rows).cells] == ["项目名称", "采购品目大类", "采购组织形式"]
+    assert grid.joined_header(rows).cells[0].line_no == 3  # on the last header row's line
+    # rows of different widths, or a single row, are not read as one
+    assert grid.stacked_header(_rows(["项目名称", "金额"], ["", "类", "形式"])) is None
+    assert grid.joined_header(rows[:1]) is None
