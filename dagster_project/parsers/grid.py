@@ -14,7 +14,11 @@ and row it covers (``model.py``), so in this module:
 - a label–value block (项目名称：X in one cell, 项目名称 | X in two) is found by
   its label in any cell of any row;
 - a label merged over rows (a 一级指标 printed at its first row only) applies to
-  every row it spans, until a new label at its level.
+  every row it spans, until a new label at its level;
+- side-by-side blocks (收入 | 支出, each a label column and its amounts) start at each
+  column whose label names the rows (``blocks``); a higher label belongs to the block
+  it is printed over (``printed_over``) or, centred between two groups, to both
+  (``centred_over``).
 
 A row narrower than its header is aligned from the left (``align_left``: a budget row's
 amounts after its label, omitted trailing columns placed where its parent has amounts)
