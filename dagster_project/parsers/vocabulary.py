@@ -122,6 +122,9 @@ TARGET_FIELDS = {
 BUDGET_PREPARER_LABELS = ("编制部门", "编制单位")
 BUDGET_DEPARTMENT_LABELS = (*BUDGET_PREPARER_LABELS, "部门名称", "单位名称", "部门")
 BUDGET_DEPARTMENT_LABEL = re.compile(rf"^(?:{'|'.join(BUDGET_DEPARTMENT_LABELS)})\s*[:：]")
+# A budget's cover naming its department: 预算主管部门：上海市普陀区财政局 (Shanghai; the cover's
+# title 上海市普陀区2025年区级部门预算 names only the district).
+BUDGET_COVER_DEPARTMENT = re.compile(r"^\s*(?:预算)?主管部门\s*[:：]\s*(?P<department>[^\d，。；：:]{4,40}?)\s*$")
 
 FIELDS = {
     SELF_EVAL: HEADER_FIELDS,
@@ -235,8 +238,9 @@ WEIGHT_LABELS = ("分值", "分数", "权重", "权重分")
 SCORE_LABEL = "得分"
 # The target value of an indicator: 年度指标值 / 指标目标值 / 指标值 / 目标值.
 TARGET_VALUE_LABELS = ("指标值", "目标值")
-# The explanation column of the Shenzhen 申报表's grid.
+# The explanation column of the Shenzhen 申报表's grid (also 指标值说明, 目标值解释: a label ending so).
 EXPLANATION_LABELS = ("指标解释", "指标说明")
+EXPLANATION_ENDINGS = ("解释", "说明")
 
 
 def fund_column(label: str, family: str) -> str | None:
