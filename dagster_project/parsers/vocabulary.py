@@ -21,11 +21,14 @@ BUDGET = "budget"
 # (2020年部门收入预算总表, 部门“三公”经费和机关运行经费预算表); other provinces print
 # the bare table name (收支预算总表, 财政拨款支出预算表, 政府采购支出预算表).
 # The template's number of a table, printed before its title with a colon (Jiangsu 2018:
-# 公开01 表：收支预算总表) or on a line of its own (公开01表, 公开表一, 表一).
+# 公开01 表：收支预算总表), after it in brackets (收支预算总表（公开01表）, …（表一）) or on a
+# line of its own (公开01表, 公开表一, 表一).
 _CN_DIGITS = "一二三四五六七八九十"  # the Chinese numerals of ordinals and table numbers
 _NUMERAL = rf"(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})"
 TABLE_NUMBER = re.compile(rf"^(?:公开|附)?(?:表{_NUMERAL}|{_NUMERAL}表)(?:-\d+)?$")
 TABLE_NUMBER_PREFIX = re.compile(rf"^(?:公开|附)?\s*(?:表\s*{_NUMERAL}|{_NUMERAL}\s*表)\s*[：:]\s*")
+TABLE_NUMBER_SUFFIX = re.compile(
+    rf"\s*[(（]\s*(?:公开|附)?\s*(?:表\s*{_NUMERAL}|{_NUMERAL}\s*表)(?:\s*-\s*\d+)?\s*[)）]\s*$")
 
 BUDGET_TITLE = re.compile(
     r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$|政府采购(支出)?预算表$"
@@ -34,8 +37,9 @@ BUDGET_TITLE = re.compile(
 
 
 def without_table_number(text: str) -> str:
-    """A title without the template's table number before it (公开01 表：收支预算总表 → 收支预算总表)."""
-    return TABLE_NUMBER_PREFIX.sub("", text, count=1)
+    """A title without the template's table number before or after it (公开01 表：收支预算总表,
+    收支预算总表（表一） → 收支预算总表)."""
+    return TABLE_NUMBER_SUFFIX.sub("", TABLE_NUMBER_PREFIX.sub("", text, count=1), count=1)
 
 
 # A performance-target table title: 上海市财政支出项目绩效目标 (budget documents),

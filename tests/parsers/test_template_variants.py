@@ -298,6 +298,25 @@ def test_jiangsu_2018_numbered_like_2017_tables_one_to_twelve():
     assert_same_budget(above, JIANGSU_2018)
 
 
+def test_jiangsu_2018_numbers_after_the_title_in_brackets():
+    """收支预算总表（公开01表） and 收支预算总表（表一）: the title is recognised, the number is not part of it."""
+    titles = [t.table_title for t in _parsed(JIANGSU_2018).budget_tables]
+    assert titles[:3] == ["政府采购支出预算表", "收支预算总表", "收入预算总表"]  # the contents' line, then table 1
+    for number in (lambda n: f"（公开{n:02d}表）", lambda n: f"（表{_chinese(n)}）", lambda n: f" (表{n}) "):
+        variant = _with_blocks(JIANGSU_2018, _renumbered(JIANGSU_2018, lambda n, t, number=number: [(t + number(n),)]))
+        assert_same_budget(variant, JIANGSU_2018)  # all 195 cells under the same titles
+        assert [t.table_title for t in variant.budget_tables] == titles
+
+
+def test_jiangsu_2018_titles_with_a_leading_ordinal():
+    """一、收支预算总表 / 1.收支预算总表 (the contents' numbering on the table itself): stored without it."""
+    titles = [t.table_title for t in _parsed(JIANGSU_2018).budget_tables]
+    for ordinal in (lambda n: f"{_chinese(n)}、", lambda n: f"{n}.", lambda n: f"{n}．"):
+        variant = _with_blocks(JIANGSU_2018, _renumbered(JIANGSU_2018, lambda n, t, ordinal=ordinal: [(ordinal(n) + t,)]))
+        assert_same_budget(variant, JIANGSU_2018)
+        assert [t.table_title for t in variant.budget_tables] == titles
+
+
 def test_jiangsu_2017_numbered_like_2018():
     assert sum(cells(_parsed(JIANGSU_2017)).values()) == 160
     numbered = _with_blocks(JIANGSU_2017, _renumbered(JIANGSU_2017, lambda n, t: [(f"公开{n:02d} 表：{t}",)]))
