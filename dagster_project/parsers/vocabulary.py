@@ -114,10 +114,11 @@ HEADER_FIELDS = {
 # The target family also names its project by code, its funds and its two goals by label.
 TARGET_FIELDS = {
     **HEADER_FIELDS,
+    "implementing_unit": (*HEADER_FIELDS["implementing_unit"], "项目单位"),
     "project_code": ("项目编码",),
     "project_total": ("项目资金总额", "项目总金额"),  # the project's funds over its whole term
     "project_total_fiscal": ("其中:财政资金",),  # …of which fiscal funds (the 填报表's project column)
-    "annual_funds": ("年度资金申请总额", "本年度项目金额"),
+    "annual_funds": ("年度资金申请总额", "本年度项目金额", "本年度预算金额"),
     "goal_total": ("项目总目标", "总目标", "长期目标"),
     "goal_annual": ("年度绩效目标", "年度总体目标", "年度目标"),
 }
@@ -203,6 +204,8 @@ LEVEL2_STRICT = re.compile(r"^[\u4e00-\u9fff]{0,8}(数量|质量|时效|时间|�
 LEVEL2_LOOSE = re.compile(r"^[\u4e00-\u9fff]{2,8}指标$")
 # Column headers of the indicator grid, and the outer label some templates print beside it.
 LEVEL1_COLUMN, LEVEL2_COLUMN, NAME_COLUMN = "一级指标", "二级指标", "三级指标"
+# A 三级 column headed just 指标名称: the name column only right of the 一级 and 二级 columns.
+BARE_NAME_COLUMN = "指标名称"
 GRID_COLUMN_WORDS = frozenset({LEVEL1_COLUMN, LEVEL2_COLUMN, NAME_COLUMN, "绩效指标", "指标"})
 GRID_OUTER_LABELS = frozenset({"绩效指标", "绩效目标", "绩效", "指标"})
 
