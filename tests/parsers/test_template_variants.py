@@ -210,6 +210,34 @@ def test_a_sheet_without_its_title(original, workbook_document):
     assert_same_projects(variant, original)
 
 
+def test_other_label_words_and_a_scoring_column(original, workbook_document):
+    """项目单位 for 申请单位, 本年度预算金额 for 本年度项目金额, the 三级 column headed just 指标名称
+    (right of 一级指标 | 二级指标), and a 评（扣）分标准 column the records have no field for: its
+    text is reported naming the column, never loaded as another field or lost."""
+    words = {"申请单位：": "项目单位：", "本年度项目金额（万元）：": "本年度预算金额（万元）：", "三级指标": "指标名称"}
+    blocks, in_grid, scored = [], False, 0
+    for b in workbook_document.blocks:
+        cells = [words.get(c, c) for c in b.cells]
+        if "目标值" in cells:
+            in_grid = True
+            cells.append("评（扣）分标准")
+        elif in_grid and any(c.endswith("：") for c in cells):
+            in_grid = False
+        elif in_grid and len(cells) >= 4:  # an indicator row (not a level row without indicator)
+            cells += [""] * (5 - len(cells)) + [f"完成得满分{scored}"]
+            scored += 1
+        blocks.append(Block(b.kind, tuple(cells), b.page_no, b.sheet_name, b.table_no))
+    assert scored == 175
+    variant = parse_text(Document("xlsx", blocks).text(), "variant.xlsx")
+    assert len(variant.reports) == 20 and len(variant.indicators) == 175
+    assert projects(variant) == projects(original)
+    assert grids(variant) == grids(original)
+    unloaded = [i for i in variant.issues if i.code != "number_precision_lost"]
+    assert {i.code for i in unloaded} == {"target_unloaded_column"} and len(unloaded) == 175
+    assert "“评（扣）分标准”列的内容“完成得满分0”" in unloaded[0].message
+    assert [i.line_no for i in unloaded] == [i.line_no for i in variant.indicators]  # where each stands
+
+
 def test_old_excel_copy(original, tmp_path):
     if soffice() is None:
         pytest.skip("LibreOffice not installed")
@@ -298,6 +326,25 @@ def test_jiangsu_2018_numbered_like_2017_tables_one_to_twelve():
     assert_same_budget(above, JIANGSU_2018)
 
 
+def test_jiangsu_2018_numbers_after_the_title_in_brackets():
+    """收支预算总表（公开01表） and 收支预算总表（表一）: the title is recognised, the number is not part of it."""
+    titles = [t.table_title for t in _parsed(JIANGSU_2018).budget_tables]
+    assert titles[:3] == ["政府采购支出预算表", "收支预算总表", "收入预算总表"]  # the contents' line, then table 1
+    for number in (lambda n: f"（公开{n:02d}表）", lambda n: f"（表{_chinese(n)}）", lambda n: f" (表{n}) "):
+        variant = _with_blocks(JIANGSU_2018, _renumbered(JIANGSU_2018, lambda n, t, number=number: [(t + number(n),)]))
+        assert_same_budget(variant, JIANGSU_2018)  # all 195 cells under the same titles
+        assert [t.table_title for t in variant.budget_tables] == titles
+
+
+def test_jiangsu_2018_titles_with_a_leading_ordinal():
+    """一、收支预算总表 / 1.收支预算总表 (the contents' numbering on the table itself): stored without it."""
+    titles = [t.table_title for t in _parsed(JIANGSU_2018).budget_tables]
+    for ordinal in (lambda n: f"{_chinese(n)}、", lambda n: f"{n}.", lambda n: f"{n}．"):
+        variant = _with_blocks(JIANGSU_2018, _renumbered(JIANGSU_2018, lambda n, t, ordinal=ordinal: [(ordinal(n) + t,)]))
+        assert_same_budget(variant, JIANGSU_2018)
+        assert [t.table_title for t in variant.budget_tables] == titles
+
+
 def test_jiangsu_2017_numbered_like_2018():
     assert sum(cells(_parsed(JIANGSU_2017)).values()) == 160
     numbered = _with_blocks(JIANGSU_2017, _renumbered(JIANGSU_2017, lambda n, t: [(f"公开{n:02d} 表：{t}",)]))
@@ -381,6 +428,20 @@ def test_amounts_with_thousands_separators():
 
 
 # ------------------------------------------------------------------ target forms: 其他资金, families
+
+
+def test_form_labels_project_unit_and_the_years_budget_amount():
+    """The 填报表 with 项目单位 for 实施单位 and 本年度预算金额 for 年度资金申请总额: same unit and amount."""
+    words = {"实施单位": "项目单位", "年度资金申请总额": "本年度预算金额"}
+    variant = _with_blocks(WANLI_2023, _replace_cells(WANLI_2023, lambda c: words.get(c, c)))
+    assert sum("项目单位" in s.text and "本年度预算金额" not in s.text for s in variant.source_lines) == 5
+
+    def forms(result):
+        return [(r.implementing_unit, r.budget_amount, r.budget_amount_unit) for r in result.reports
+                if r.report_type == "target"]
+
+    assert forms(variant) == forms(_parsed(WANLI_2023))
+    assert forms(variant)[0] == ("上海市普陀区人民政府万里街道办事处", Decimal("4100000.00"), "元")
 
 
 def test_form_other_funds_are_the_reports_fund_rows():

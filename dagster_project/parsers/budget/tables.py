@@ -5,7 +5,8 @@ The document walker (``document``) hands each budget table its rows.
 Budget tables (one BudgetTable each, one BudgetCell per row × amount column
 that has a value; an explicit 0.00 is a value, a blank cell is not):
 - ``table_title`` is the title as printed, trimmed, *with* its year prefix
-  (``2020年部门收入预算总表``); the year goes to ``fiscal_year`` too (from the
+  (``2020年部门收入预算总表``), without the template's table number or ordinal
+  (公开01表：…, …（表一）, 一、…, 1.…); the year goes to ``fiscal_year`` too (from the
   title, else from a header such as ``2020年“三公”经费预算数``, else from the
   document's other tables).
 - ``money_unit``: from 单位：元 / 单位:万元 (on the 编制部门 row or its own), else
@@ -189,7 +190,8 @@ _SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of
 
 class BudgetTableBuilder:
     def __init__(self, title_row: Row, seq: int, source_file: str, ledger: Ledger):
-        self.title = vocabulary.without_table_number(label_text(title_row.texts[0]))
+        title = vocabulary.without_table_number(label_text(title_row.texts[0]))
+        self.title = vocabulary.TITLE_ORDINAL.sub("", title, count=1) or title  # 一、收支预算总表 → 收支预算总表
         self.title_line = title_row.first_text_line
         self.seq = seq
         self.source_file = source_file

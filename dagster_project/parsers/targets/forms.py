@@ -371,11 +371,19 @@ class TargetDocument:
         its columns read by header meaning (``grid.py``)."""
         t.header_rows = rows
         t.width = max(max(len(r.cells) for r in rows), 4)
-        columns = grid.map_columns(grid.header_columns(rows), _grid_field)
+        header = grid.header_columns(rows)
+        columns = grid.map_columns(header, _grid_field)
+        if "indicator_name" not in columns and "level2" in columns and "level1" in columns:
+            # 一级指标 | 二级指标 | 指标名称: the bare 指标名称 right of them is the 三级 name
+            bare = (c for c in header[columns["level2"].at + 1:] if vocabulary.BARE_NAME_COLUMN in map(norm, c.own))
+            columns = {**columns, **({"indicator_name": c} if (c := next(bare, None)) else {})}
         if all(f in columns for f in _GRID_FIELDS):
             t.columns = {f: columns[f] for f in _GRID_FIELDS}
             # a named column the warehouse has no field for (实际完成值): its values are reported
             t.unloaded = {f: c for f, c in columns.items() if f not in _GRID_FIELDS and f != "explanation"}
+            # a labelled column of no field (评（扣）分标准): its values reported naming it, too
+            taken = {c.at for c in columns.values()}
+            t.unloaded.update({c.name("".join): c for c in header if c.own and c.at not in taken})
         t.explain = columns.get("explanation")
         self._mark(rows[-1], HEADER)
 
@@ -430,7 +438,9 @@ class TargetDocument:
         if alone and len(keys[0]) > _MAX_LABEL:
             self.close_table()  # prose after the table
             return False
-        by_field, extras = grid.read_row(row.cells, {**t.columns, **({"explanation": t.explain} if t.explain else {})})
+        explain = {"explanation": t.explain} if t.explain else {}
+        by_field, extras = grid.read_row(row.cells, {**t.columns, **explain, **t.unloaded})
+        self._report_unloaded(t, by_field)
         for extra in extras:
             self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         at = [by_field[f] for f in _GRID_FIELDS]
@@ -442,6 +452,13 @@ class TargetDocument:
         self._mark(row, FIELD)
         return True
 
+    def _report_unloaded(self, t: _Table, by_field: dict) -> None:
+        """A value under a column the target table has no field for: reported, naming the column."""
+        for f, column in t.unloaded.items():
+            if by_field[f] and by_field[f].text:
+                self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
+                                  column=column.name("".join), text=by_field[f].text)
+
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
@@ -450,10 +467,7 @@ class TargetDocument:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
             by_field, _side_label = grid.read_row(cells, {**t.columns, **t.unloaded})
-            for f, column in t.unloaded.items():
-                if by_field[f] and by_field[f].text:
-                    self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
-                                      column=column.name("".join), text=by_field[f].text)
+            self._report_unloaded(t, by_field)
             cells = [by_field[f] for f in _GRID_FIELDS]
         cells, extras = grid.align_right(cells, 4)  # more cells than columns: the rightmost four
         for extra in extras:
