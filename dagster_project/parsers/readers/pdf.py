@@ -509,7 +509,9 @@ def _cell_text(chars) -> str:
             lines.append([cy, [ch]])
     out = ""
     for _cy, line in lines:
-        text = _AUTOSPACE.sub("", "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip())
+        text = "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip()
+        if " " in text:  # (the pattern is costly, and most cells hold no space)
+            text = _AUTOSPACE.sub("", text)
         if not text:
             continue
         if out and latin_pair(out[-1], text[0]):
