@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import blocks, bounds, indicator_values, issues, readers, targets
 from .alignment import reject_space_aligned_tables
-from .budget import parse_budget_document
+from .budget import change_claims, parse_budget_document, stated_amounts
 from .ledger import Ledger
 from .records import (
     BOILERPLATE,
@@ -34,9 +34,13 @@ from .records import (
     renumber,
 )
 from .self_eval import parse_self_eval
+from .targets import budget_amount, implementing_unit
 from .text import Decoded, UndecodableInput, decode_lines, split_lines
 from .tracking import parse_tracking
 
+# Besides the parse functions and the records, the families' one-sentence rules are public, so
+# that they can be checked on a sentence: budget prose (stated_amounts, the …比…增加 claims of
+# change_claims), a target form's 年度预算安排 (budget_amount) and its unit (implementing_unit).
 __all__ = [
     "BudgetCell",
     "BudgetTable",
@@ -48,9 +52,13 @@ __all__ = [
     "ParseIssue",
     "ParseResult",
     "Report",
+    "budget_amount",
+    "change_claims",
+    "implementing_unit",
     "parse_bytes",
     "parse_file",
     "parse_text",
+    "stated_amounts",
 ]
 
 _FAMILY_PARSERS = {

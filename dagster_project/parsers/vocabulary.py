@@ -319,6 +319,12 @@ def without_ordinal(text: str) -> str:
 SUBJECT_CODE_LEVELS = {3: "类", 5: "款", 7: "项"}
 # The label column of each side of a two-sided table (收入: 项目 | 金额; 支出: 项目名称 | 金额).
 BUDGET_SIDE_LABELS = ("项目", "项目名称")
+# How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
+# otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
+AMOUNT_LABEL_END = re.compile(r"(?:费|计|额|数|出|入|金)$")
+# A total column named only by its word (小计 / 合计): its header names it after its group.
+TOTAL_COLUMN_WORDS = ("小计", "合计")
+SUBTOTAL_WORD = "小计"
 # Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
 # procurement table's 采购品目 / 采购组织形式 (方式).
 BUDGET_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")

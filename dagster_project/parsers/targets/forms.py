@@ -17,9 +17,14 @@ Rules:
   its unit (元 when the document prints none, e.g. "2020年预算643,800.00");
   failing that, the only amount of the text. Several amounts and no stated
   total → None, with an ``info`` issue (the total is not printed; no sum is made).
-- Indicator rows: cells are read right-aligned (target value last, then
-  三级指标, 二级指标, 一级指标), so a leading edge cell or a missing label does
-  not shift them. A row split over several rows (the value alone on the next
+- Indicator rows: a row as wide as the header is read by the header's meaning
+  (``grid.py``: 一级指标 / 二级指标 / 三级指标 / …指标值 in any order; other cells
+  are the block's merged side label). Any other row (narrower, or under a header
+  that does not name all four) is read right-aligned (target value last, then 三级指标, 二级指标, 一级指标),
+  so a leading edge cell or a missing label does not shift it. The header may be two
+  rows (绩效指标 over 一级 | 二级 | 三级; 指标值 over 年度指标值 | 实际完成值): a column is
+  named by its own label, and a named column with no target field (实际完成值) is
+  reported per cell (``target_unloaded_column``), not loaded. A row split over several rows (the value alone on the next
   row, or labels and indicator on separate rows) is joined until it is as wide
   as the header. Blank level cells inherit the label above; a new 一级 label
   resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
@@ -32,8 +37,8 @@ sheet) is recognised by its labels: cells ending in a colon (项目编码：, �
 matched without the colon and the note in brackets) fill the report's fields, the
 unit in a label's brackets is its amount's unit, and every other pair is kept as
 printed in ``extra_fields`` (实施期限, 项目类型, 政策依据, 测算依据, 备注 …). Its
-indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the header's
-positions, a merged 一级 label applying to each row below it; rows holding only
+indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the meaning of its
+header (``grid.py``: any column order), a merged 一级 label applying to each row below it; rows holding only
 the level labels (an empty slot of the template) set the labels, and 不适用 rows
 are indicators as printed.
 """
@@ -46,7 +51,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import vocabulary
+from .. import grid, vocabulary
 from ..amounts import NUMBER, money_unit, parse_amount
 from ..ledger import Ledger
 from ..prose import prose_kind
@@ -151,13 +156,16 @@ class _Table:
     pending: list = field(default_factory=list)  # cells of a split indicator row
     pending_lines: list[Line] = field(default_factory=list)
     rows: list[tuple[list, list[Line]]] = field(default_factory=list)
-    columns: list[int] | None = None  # 一级/二级/三级/指标值 positions, when the header is a full grid row
+    columns: dict[str, grid.Column] | None = None  # 一级/二级/三级/指标值 by header, when the header names all four
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
     fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
-    explain_at: int | None = None  # 指标解释 column
+    explain: grid.Column | None = None  # 指标解释 column
+    header_above: list[Row] = field(default_factory=list)  # header rows above the grid's 一级指标 row
+    header_rows: list[Row] = field(default_factory=list)  # the grid's header rows
+    unloaded: dict[str, grid.Column] = field(default_factory=dict)  # named columns with no target field
 
     @property
     def in_indicators(self) -> bool:
@@ -180,8 +188,7 @@ _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款":
                "上年结转资金": "carryover"}
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
-_VALUE_LABEL = vocabulary.TARGET_VALUE_LABELS
-_GRID_COLUMNS = (vocabulary.LEVEL1_COLUMN, vocabulary.LEVEL2_COLUMN, vocabulary.NAME_COLUMN)
+_GRID_FIELDS = ("level1", "level2", "indicator_name", "target_text")  # the grid's columns, by header
 _GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
@@ -287,6 +294,9 @@ class TargetDocument:
         if any(k in _GRID_KEYS for k in keys):
             self._mark(row, HEADER)
             return True
+        if not t.rows and not t.pending and _is_grid_header(keys):  # the header's second row
+            self._grid_header(t, [*t.header_rows, row])
+            return True
         if t.declaration and t.columns:
             return self._declaration_grid_row(t, row, keys)
         cells = t.pending + list(row.cells)
@@ -337,13 +347,10 @@ class TargetDocument:
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
         elif any(k in _GRID_KEYS for k in keys):
-            t.width = max(len(row.cells), 4)
             t.goal_columns = None
-            at = {norm(c.text): i for i, c in enumerate(row.cells) if c.text}
-            value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
-            if all(k in at for k in _GRID_COLUMNS) and value_at is not None:
-                t.columns = [*(at[k] for k in _GRID_COLUMNS), value_at]
-            t.explain_at = next((i for k, i in at.items() if k in _EXPLAIN_LABELS), None)
+            self._grid_header(t, [*t.header_above, row])
+        elif _is_grid_header(keys):  # a header row above the grid's: 绩效指标 over 一级 | 二级 | 三级
+            t.header_above.append(row)
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -353,48 +360,49 @@ class TargetDocument:
         t.line_end = row.last_line
         return True
 
+    def _grid_header(self, t: _Table, rows: list[Row]) -> None:
+        """The indicator grid's header of one or more rows (指标值 over 年度指标值 | 实际完成值),
+        its columns read by header meaning (``grid.py``)."""
+        t.header_rows = rows
+        t.width = max(max(len(r.cells) for r in rows), 4)
+        columns = grid.map_columns(grid.header_columns(rows), _grid_field)
+        if all(f in columns for f in _GRID_FIELDS):
+            t.columns = {f: columns[f] for f in _GRID_FIELDS}
+            # a named column the warehouse has no field for (实际完成值): its values are reported
+            t.unloaded = {f: c for f, c in columns.items() if f not in _GRID_FIELDS and f != "explanation"}
+        t.explain = columns.get("explanation")
+        self._mark(rows[-1], HEADER)
+
     def _form_row(self, t: _Table, row: Row) -> None:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
-        current: str | None = None
-        fund: str | None = None
         for c in row.cells:
-            if not c.text:
-                continue
-            key = norm(c.text)
-            unit = _FUNDS_LABEL.match(key)
+            unit = _FUNDS_LABEL.match(norm(c.text)) if c.text else None
             if unit:
-                t.funds_unit, current = unit.group(1), None
-            elif key in _FORM_LABELS:
-                current = _FORM_LABELS[key]
-                fund = key if key in _FORM_FUNDS else None
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
-            if fund and parse_amount(c.text) is not None:
-                t.fund_cells.setdefault(_FORM_FUNDS[fund], (fund, c.text, c.line_no))
-                fund = None
+                t.funds_unit = unit.group(1)
+        for label, c in grid.label_values(row.cells, _is_form_label):
+            name = _FORM_LABELS.get(label)  # None: the funds-unit label, or a label not loaded
+            if name is not None:
+                t.fields.setdefault(name, []).append(c.text)
+            if label in _FORM_FUNDS and parse_amount(c.text) is not None:  # the first amount after it
+                t.fund_cells.setdefault(_FORM_FUNDS[label], (label, c.text, c.line_no))
         t.last_field = None
         self._mark(row, FIELD)
 
     def _pair_row(self, t: _Table, row: Row) -> None:
-        """申报表 pairs: 项目编码： | 4403… | | 项目名称： | …; also one cell "备注：…"."""
-        current: str | None = None
-        for c in row.cells:
-            if not c.text:
-                continue
-            awaiting = current is not None and current not in t.fields  # a label still without its value
-            label = _colon_label(norm(c.text), known_only=awaiting, colon_optional=t.declaration and not awaiting)
-            if label is not None:
-                base, unit = label
-                current = _DECL_LABELS.get(base, base)
-                if unit:
-                    t.units[current] = unit
-                continue
-            inline = _inline_pair(c.text) if current is None else None
-            if inline:
-                current, value = inline
-                t.fields.setdefault(current, []).append(value)
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
+        """申报表 pairs (``grid.label_values``): 项目编码： | 4403… | | 项目名称： | …; also one cell
+        "备注：…". A label still without its value takes a colon-ended text as its value unless
+        that text is a known label."""
+        for key, c in grid.label_values(
+            row.cells,
+            lambda k: _colon_label(k, colon_optional=True) is not None,
+            waiting=lambda k: _colon_label(k, known_only=True) is not None,
+            inline=_inline_pair,
+        ):
+            label = _colon_label(key, colon_optional=True)
+            name = _DECL_LABELS.get(label[0], label[0]) if label else key
+            if label and label[1]:
+                t.units[name] = label[1]
+            t.fields.setdefault(name, []).append(c.text)
         self._mark(row, FIELD)
 
     def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
@@ -407,14 +415,12 @@ class TargetDocument:
         if len(texts) == 1 and row.cells[0].text and len(keys[0]) > _MAX_LABEL:
             self.close_table()  # prose after the table
             return False
-        cells = list(row.cells)
-        width = max(t.columns + [t.explain_at or 0]) + 1
-        for extra in cells[width:]:
-            if extra.text:
-                self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-        at = [cells[i] if i < len(cells) else None for i in t.columns]
+        by_field, extras = grid.read_row(row.cells, {**t.columns, **({"explanation": t.explain} if t.explain else {})})
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
+        at = [by_field[f] for f in _GRID_FIELDS]
         l1, l2, name, target = (c.text if c else "" for c in at)
-        explain = cells[t.explain_at] if t.explain_at is not None and t.explain_at < len(cells) else None
+        explain = by_field.get("explanation")
         where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
         t.rows.append(((l1, l2, name, target, where, explain.text if explain else ""), list(row.lines)))
         t.line_end = row.last_line
@@ -428,15 +434,16 @@ class TargetDocument:
         if t.columns and len(cells) == t.width:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
-            cells = [cells[i] for i in t.columns]
+            by_field, _side_label = grid.read_row(cells, {**t.columns, **t.unloaded})
+            for f, column in t.unloaded.items():
+                if by_field[f] and by_field[f].text:
+                    self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
+                                      column=column.name("".join), text=by_field[f].text)
+            cells = [by_field[f] for f in _GRID_FIELDS]
+        cells, extras = grid.align_right(cells, 4)  # more cells than columns: the rightmost four
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         texts = [c.text for c in cells]
-        while len(texts) > 4 and not texts[0]:
-            texts, cells = texts[1:], cells[1:]
-        if len(texts) > 4:  # more cells than columns: keep the rightmost four, report the rest
-            for extra in cells[:-4]:
-                if extra.text:
-                    self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-            texts, cells = texts[-4:], cells[-4:]
         if len(texts) >= 4:
             l1, l2, name, target = texts
             name_cell = cells[2]
@@ -447,17 +454,9 @@ class TargetDocument:
                 if head and _is_level2(l2[len(head):]):
                     l1, l2 = head, l2[len(head):]
         else:  # an incomplete row (no value): place its texts by vocabulary
-            l1 = l2 = name = target = ""
-            name_cell = cells[-1]
-            for c in cells:
-                if not c.text:
-                    continue
-                if _is_level1(c.text) and not name:
-                    l1 = c.text
-                elif _is_level2(c.text) and not name:
-                    l2 = c.text
-                else:
-                    name, name_cell = c.text, c
+            placed = grid.place_by_words(cells, {"level1": _is_level1, "level2": _is_level2}, "name")
+            l1, l2, name = (placed[f].text if f in placed else "" for f in ("level1", "level2", "name"))
+            target, name_cell = "", placed.get("name", cells[-1])
         t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, ""), lines))
         t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
         self.ledger.mark_all(lines, FIELD, FAMILY)
@@ -510,15 +509,10 @@ class TargetDocument:
                     FundRow(self.source_file, t.title_line, source, label, line_no, budget_initial=parse_amount(text))
                     for source, (label, text, line_no) in t.fund_cells.items()
                 ]
-            l1 = l2 = None
+            levels = grid.MergedLabels(2)  # a 一级/二级 label merged over the rows below it
             seq = 0
             for (a, b, name, target, line_no, explain), _lines in t.rows:
-                if a:
-                    if a != l1:
-                        l2 = None
-                    l1 = a
-                if b:
-                    l2 = b
+                l1, l2 = levels.apply(a, b)
                 if not name and not target and not explain:
                     continue
                 seq += 1
@@ -553,6 +547,21 @@ class TargetDocument:
         elif ambiguous:
             self.ledger.issue(sec.budget_lines[0].no, "target_budget_not_totalled", FAMILY)
         return amount, unit
+
+
+def _grid_field(label: str) -> str | None:
+    """The indicator grid's field a header names (指标解释 → explanation; else the vocabulary's)."""
+    return "explanation" if norm(label) in _EXPLAIN_LABELS else vocabulary.indicator_column(label)
+
+
+def _is_grid_header(keys: list[str]) -> bool:
+    """Every text of the row is a grid header word (绩效指标, 指标值, 年度指标值, 实际完成值 …)."""
+    texts = [k for k in keys if k]
+    return bool(texts) and all(k in vocabulary.GRID_COLUMN_WORDS or _grid_field(k) for k in texts)
+
+
+def _is_form_label(key: str) -> bool:
+    return key in _FORM_LABELS or bool(_FUNDS_LABEL.match(key))
 
 
 def _joined(parts: list[str] | None) -> str | None:
