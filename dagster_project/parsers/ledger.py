@@ -37,12 +37,9 @@ class Ledger:
             self._marks[line_no] = _mark_entry(disposition, family)
 
     def mark_all(self, lines: list[Line], disposition: str, family: str | None = None) -> None:
-        rank, entry, marks = _RANK[disposition], _mark_entry(disposition, family), self._marks
-        for line in lines:  # mark() of each non-blank line, without a call per line
+        for line in lines:
             if not line.is_blank:
-                current = marks.get(line.no)
-                if current is None or rank < _RANK[current[0]]:
-                    marks[line.no] = entry
+                self.mark(line.no, disposition, family)
 
     def is_marked(self, line_no: int) -> bool:
         return line_no in self._marks
