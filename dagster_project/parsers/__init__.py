@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from .records import (
     ParseResult,
     Report,
     SourceLine,
-    replaced,
+    renumber,
 )
 from .self_eval import parse_self_eval
 from .targets import budget_amount, implementing_unit
@@ -190,7 +191,9 @@ def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = 
     lines = split_lines(text)
     ledger = Ledger(source_file, lines)
     result = ParseResult(source_file=source_file, line_count=len(lines))
-    result.source_lines = [SourceLine(source_file, ln.no, None, None, ln.raw) for ln in lines]
+    no_page = itertools.repeat(None)  # a text file has neither pages nor sheets
+    result.source_lines = list(map(SourceLine, itertools.repeat(source_file), range(1, len(lines) + 1), no_page,
+                                   no_page, [ln.raw for ln in lines]))
     if boilerplate:
         for line in lines:
             if line.no in boilerplate and not line.is_blank:
@@ -293,9 +296,8 @@ def _year_from_file(result: ParseResult) -> None:
 def _renumber_reports(result: ParseResult) -> None:
     """Family parsers key reports by their first line; number them 1..n in document order."""
     seq = {r.report_seq: i for i, r in enumerate(sorted(result.reports, key=lambda r: r.line_start), 1)}
-    result.reports = sorted(
-        (replaced(r, report_seq=seq[r.report_seq]) for r in result.reports),
-        key=lambda r: r.report_seq,
-    )
-    result.fund_rows = [replaced(f, report_seq=seq[f.report_seq]) for f in result.fund_rows]
-    result.indicators = [replaced(i, report_seq=seq[i.report_seq]) for i in result.indicators]
+    # The records are this parse's own, not yet seen by anyone: numbered in place.
+    renumber(result.reports, "report_seq", seq)
+    renumber(result.fund_rows, "report_seq", seq)
+    renumber(result.indicators, "report_seq", seq)
+    result.reports.sort(key=lambda r: r.report_seq)
