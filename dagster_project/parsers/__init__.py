@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import blocks, bounds, indicator_values, issues, readers, targets
 from .alignment import reject_space_aligned_tables
-from .budget import parse_budget_document
+from .budget import change_claims, parse_budget_document, stated_amounts
 from .ledger import Ledger
 from .records import (
     BOILERPLATE,
@@ -33,9 +33,13 @@ from .records import (
     replaced,
 )
 from .self_eval import parse_self_eval
+from .targets import budget_amount, implementing_unit
 from .text import Decoded, UndecodableInput, decode_lines, split_lines
 from .tracking import parse_tracking
 
+# Besides the parse functions and the records, the families' one-sentence rules are public, so
+# that they can be checked on a sentence: budget prose (stated_amounts, the …比…增加 claims of
+# change_claims), a target form's 年度预算安排 (budget_amount) and its unit (implementing_unit).
 __all__ = [
     "BudgetCell",
     "BudgetTable",
@@ -47,9 +51,13 @@ __all__ = [
     "ParseIssue",
     "ParseResult",
     "Report",
+    "budget_amount",
+    "change_claims",
+    "implementing_unit",
     "parse_bytes",
     "parse_file",
     "parse_text",
+    "stated_amounts",
 ]
 
 _FAMILY_PARSERS = {
@@ -203,17 +211,17 @@ def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = 
                 ledger.issue(line.no, "outside_table")
 
     for segment in segments:
-        if segment.family not in result.families:
-            result.families.append(segment.family)
         try:
             part = _FAMILY_PARSERS[segment.family](segment.lines, ledger, source_file)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
+            _add_families(result, [segment.family])
             ledger.issue(
                 segment.first_line, "parser_failed", where=f"本段（{segment.family}）", skipped="本段已跳过",
                 where_en=f"{segment.family} segment", error=f"{type(exc).__name__}: {exc}",
             )
             ledger.mark_all(segment.lines, "issue", segment.family)
             continue
+        _add_families(result, _families_found(segment.family, part))
         _extend(result, part)
 
     _renumber_reports(result)
@@ -224,6 +232,19 @@ def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = 
     result.issues.sort(key=lambda i: i.line_no)
     reject_space_aligned_tables(result, lines)
     return result
+
+
+def _families_found(family: str, part: ParseResult) -> list[str]:
+    """The families a segment's records are of: a budget segment's target forms are ``target``,
+    and it is ``budget`` only with a budget table or prose (a workbook of 申报表 is no budget)."""
+    if family != blocks.BUDGET or not part.reports:
+        return [family]
+    found = [blocks.BUDGET] if part.budget_tables or part.narrative_amounts or part.narrative_changes else []
+    return [*found, *dict.fromkeys(r.report_type for r in part.reports)]
+
+
+def _add_families(result: ParseResult, families: list[str]) -> None:
+    result.families += [f for f in families if f not in result.families]
 
 
 def _extend(result: ParseResult, part: ParseResult) -> None:

@@ -174,6 +174,9 @@ CODES: dict[str, Kind] = {
     "target_extra_cell": Kind(
         WARNING, "绩效目标表行内容“{text}”超出表头列数，未载入 (more cells than the header has columns)"
     ),
+    "target_unloaded_column": Kind(
+        WARNING, "绩效目标表“{column}”列的内容“{text}”无对应字段，未载入 (a column the target table has no field for)"
+    ),
     "target_budget_not_totalled": Kind(
         INFO,
         "年度预算安排列出多笔金额但未写明合计，预算金额留空 (several amounts, no stated total; budget_amount left empty)",

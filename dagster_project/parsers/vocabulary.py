@@ -122,6 +122,9 @@ TARGET_FIELDS = {
 BUDGET_PREPARER_LABELS = ("编制部门", "编制单位")
 BUDGET_DEPARTMENT_LABELS = (*BUDGET_PREPARER_LABELS, "部门名称", "单位名称", "部门")
 BUDGET_DEPARTMENT_LABEL = re.compile(rf"^(?:{'|'.join(BUDGET_DEPARTMENT_LABELS)})\s*[:：]")
+# A budget's cover naming its department: 预算主管部门：上海市普陀区财政局 (Shanghai; the cover's
+# title 上海市普陀区2025年区级部门预算 names only the district).
+BUDGET_COVER_DEPARTMENT = re.compile(r"^\s*(?:预算)?主管部门\s*[:：]\s*(?P<department>[^\d，。；：:]{4,40}?)\s*$")
 
 FIELDS = {
     SELF_EVAL: HEADER_FIELDS,
@@ -235,8 +238,9 @@ WEIGHT_LABELS = ("分值", "分数", "权重", "权重分")
 SCORE_LABEL = "得分"
 # The target value of an indicator: 年度指标值 / 指标目标值 / 指标值 / 目标值.
 TARGET_VALUE_LABELS = ("指标值", "目标值")
-# The explanation column of the Shenzhen 申报表's grid.
+# The explanation column of the Shenzhen 申报表's grid (also 指标值说明, 目标值解释: a label ending so).
 EXPLANATION_LABELS = ("指标解释", "指标说明")
+EXPLANATION_ENDINGS = ("解释", "说明")
 
 
 def fund_column(label: str, family: str) -> str | None:
@@ -319,6 +323,12 @@ def without_ordinal(text: str) -> str:
 SUBJECT_CODE_LEVELS = {3: "类", 5: "款", 7: "项"}
 # The label column of each side of a two-sided table (收入: 项目 | 金额; 支出: 项目名称 | 金额).
 BUDGET_SIDE_LABELS = ("项目", "项目名称")
+# How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
+# otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
+AMOUNT_LABEL_END = re.compile(r"(?:费|计|额|数|出|入|金)$")
+# A total column named only by its word (小计 / 合计): its header names it after its group.
+TOTAL_COLUMN_WORDS = ("小计", "合计")
+SUBTOTAL_WORD = "小计"
 # Header words of label columns (text, not amounts): 科目编码, 项目名称, 经济科目, and the
 # procurement table's 采购品目 / 采购组织形式 (方式).
 BUDGET_NAME_COLUMN_WORDS = ("编码", "名称", "科目", "品目", "形式", "方式")

@@ -11,7 +11,7 @@ import dataclasses
 
 from conftest import budget, budget_table, fund, indicator, merge, narrative, reading, report
 
-from dagster_project.parsers.budget.narrative_changes import change_claims
+from dagster_project.parsers import change_claims
 from dagster_project.parsers.records import NarrativeChange
 
 # /work/shared/real/01 (万里街道 2023) page 6 line 101, consistent: (2.63 − 1.48) ÷ 1.48 = 77.70 %

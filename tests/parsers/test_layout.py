@@ -7,8 +7,10 @@ and checks the rules of the layout (README, "Parser layout"):
   imports another family, and no shared module imports a family (only the
   dispatcher, ``parsers/__init__``, knows them all);
 - no import cycle among the parser modules;
-- code outside the parsers (dagster_project, expectations, bench) imports
-  ``dagster_project.parsers`` and its shared modules, never a family package.
+- code outside the parsers (dagster_project, expectations, bench, and the tests)
+  imports ``dagster_project.parsers`` and its shared modules, never a family package,
+  and no private (``_name``) name of a parser module. A family's rule a test checks on
+  one sentence is public in ``parsers.__all__`` (change_claims, budget_amount …).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PARSERS = "dagster_project.parsers"
 FAMILIES = ("budget", "targets", "self_eval", "tracking")
-OUTSIDE = ("dagster_project", "expectations", "bench")
+OUTSIDE = ("dagster_project", "expectations", "bench", "tests")
 
 
 def _module_name(path: Path) -> str:
@@ -88,6 +90,8 @@ def test_the_walk_sees_the_layout():
     assert {f"{PARSERS}.{f}" for f in FAMILIES} <= dispatcher
     loading = {m for m, _ in EDGES["dagster_project.loading"]}
     assert {PARSERS, f"{PARSERS}.bounds", f"{PARSERS}.records"} <= loading
+    a_test = {m for m, _ in EDGES["tests.parsers.test_targets"]}  # the tests are walked too
+    assert PARSERS in a_test
 
 
 def test_a_cross_family_import_is_seen():
@@ -142,3 +146,67 @@ def test_outside_code_uses_the_public_api():
         if family_of(target)
     ]
     assert offending == []
+
+
+def _names_family(node: ast.expr) -> bool:
+    """``family``, ``st.family``, ``spec.name``: a value that says which family is read."""
+    text = ast.unparse(node) if isinstance(node, ast.Name | ast.Attribute) else ""
+    return text.split(".")[-1] == "family" or text.endswith("spec.name")
+
+
+def _family_mentions(name: str, source: str) -> list[str]:
+    """Where shared code names a family: a family constant, a family name, a ``family ==`` test."""
+    family_names = set(FAMILIES) | {"target", "SELF_EVAL", "TRACKING", "TARGET", "BUDGET"}
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in family_names:
+            found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(node, ast.Name) and node.id in family_names:
+            found.append(f"{name} line {node.lineno}: {node.id}")
+        elif isinstance(node, ast.Constant) and node.value in family_names:
+            found.append(f"{name} line {node.lineno}: {node.value!r}")
+        elif isinstance(node, ast.Compare) and any(_names_family(side) for side in (node.left, *node.comparators)):
+            found.append(f"{name} line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_the_check_sees_a_family_branch():
+    source = (
+        "if st.family == TRACKING:\n    pass\nlabels = vocabulary.labels(vocabulary.SELF_EVAL)\n"
+        "if 'x' != st.spec.name and sum(fund_column(c, family) for c in cells) >= 2:\n    pass\n"
+    )
+    assert _family_mentions("m", source) == [
+        "m line 1: st.family == TRACKING", "m line 1: TRACKING", "m line 3: vocabulary.SELF_EVAL",
+        "m line 4: 'x' != st.spec.name",
+    ]
+
+
+def test_the_report_table_grid_names_no_family():
+    """report_table/ reads the grid both report families print; what a family adds comes in as a
+    ReportFamily declared in the family's package (self_eval/, tracking/), never as a branch."""
+    grid = [m for m in MODULES if m == f"{PARSERS}.report_table" or m.startswith(f"{PARSERS}.report_table.")]
+    assert len(grid) > 1
+    assert [hit for m in grid for hit in _family_mentions(m, MODULES[m].read_text(encoding="utf-8"))] == []
+
+
+def private_imports(name: str, source: str) -> list[str]:
+    """``from dagster_project.parsers… import _name``: a module's private name used from outside it."""
+    return [
+        f"{name} line {node.lineno} imports {node.module}.{alias.name} (private: use the public API)"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(PARSERS)
+        for alias in node.names
+        if alias.name.startswith("_") and alias.name != "__version__"
+    ]
+
+
+def test_a_private_import_is_seen():
+    source = "from dagster_project.parsers.report_table.reader import _dispatch, parse_report_table\n"
+    assert private_imports("t", source) == [
+        "t line 1 imports dagster_project.parsers.report_table.reader._dispatch (private: use the public API)"
+    ]
+
+
+def test_outside_code_imports_no_private_parser_name():
+    outside = [m for m in sorted(MODULES) if not m.startswith(PARSERS)]
+    assert [hit for m in outside for hit in private_imports(m, MODULES[m].read_text(encoding="utf-8"))] == []

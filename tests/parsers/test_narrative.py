@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.parsers import parse_file
-from dagster_project.parsers.budget.narrative import prose_kind, stated_amounts
+from dagster_project.parsers import parse_file, stated_amounts
+from dagster_project.parsers.prose import prose_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 S003 = "003_7cadc0ecdd172fe9.txt"

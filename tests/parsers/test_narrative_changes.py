@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.parsers import parse_file
-from dagster_project.parsers.budget.narrative_changes import change_claims
+from dagster_project.parsers import change_claims, parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"

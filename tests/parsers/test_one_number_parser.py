@@ -13,7 +13,7 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from dagster_project.parsers import parse_text
+from dagster_project.parsers import budget_amount, change_claims, parse_text
 from dagster_project.parsers.amounts import (
     NUMBER,
     chinese_number,
@@ -21,10 +21,8 @@ from dagster_project.parsers.amounts import (
     parse_amount,
     printed_decimals,
 )
-from dagster_project.parsers.budget.narrative_changes import change_claims
 from dagster_project.parsers.indicator_values import read_value
 from dagster_project.parsers.model import Document
-from dagster_project.parsers.targets.forms import budget_amount
 from dagster_project.parsers.text import glue, join_wrapped
 
 ROOT = Path(__file__).resolve().parents[2]

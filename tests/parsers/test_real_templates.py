@@ -122,6 +122,23 @@ def test_jiangsu_summary_with_a_label_column_per_block():
         ("支出", "支出合计", "支出用途-金额"): D("18330.37"),
     }
     assert not [i for i in r.issues if i.severity in ("error", "warning")]
+    # 2017 (p.3): the side labels centred over their blocks (收入 over its one, 支出 between 功能分类 and
+    # 支出用途): both expenditure blocks are 支出 (before: 功能分类's amounts were loaded as 收入)
+    r = parsed("12_jiangsu_renda_2017_dept_budget.pdf")
+    table = next(t for t in r.budget_tables if t.table_title == "收支预算总表")
+    summary = {(c.side, c.subject_name, c.measure): c.amount for c in r.budget_cells if c.table_seq == table.table_seq}
+    assert summary == {
+        ("收入", "财政拨款", "金额"): D("13649.07"),
+        ("收入", "一般公共预算", "金额"): D("13649.07"),
+        ("支出", "一般公共服务支出", "功能分类-金额"): D("10528.33"),
+        ("支出", "社会保障和就业支出", "功能分类-金额"): D("1608.51"),
+        ("支出", "住房保障支出", "功能分类-金额"): D("1512.23"),
+        ("支出", "基本支出", "支出用途-金额"): D("7666.68"),
+        ("支出", "项目支出", "支出用途-金额"): D("5853.96"),
+        ("支出", "单位预留机动经费", "支出用途-金额"): D("128.43"),
+        ("收入", "当年收入", "金额"): D("13649.07"),
+        ("支出", "当年支出小计", "支出用途-金额"): D("13649.07"),
+    }
 
 
 def test_every_cell_has_its_own_key_and_wrapped_three_public_labels_are_joined():

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.parsers import parse_file
-from dagster_project.parsers.targets.forms import budget_amount, implementing_unit
+from dagster_project.parsers import budget_amount, implementing_unit, parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
 S003 = "003_7cadc0ecdd172fe9.txt"

@@ -4,5 +4,8 @@
 from __future__ import annotations
 
 from .document import parse_budget_document
+from .narrative import stated_amounts
+from .narrative_changes import change_claims
 
-__all__ = ["parse_budget_document"]
+# The prose rules are public too: each reads one sentence, and is checked on sentences.
+__all__ = ["change_claims", "parse_budget_document", "stated_amounts"]

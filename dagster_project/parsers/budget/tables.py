@@ -49,11 +49,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
 
-from .. import vocabulary
+from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable
@@ -110,6 +108,10 @@ def column_label(text: str) -> str:
     return _UNIT_SUFFIX.sub("", label_text(text)) or label_text(text)
 
 
+def _join_label(pieces: list[str]) -> str:
+    return join_wrapped(pieces) or ""
+
+
 def is_budget_title(row: Row) -> bool:
     """A row holding a budget-table title (and at most the table's 编制部门 / 单位 cells)."""
     texts = row.texts
@@ -158,8 +160,18 @@ def _subject_code(codes: list[Cell]) -> tuple[str, list[Cell]]:
 _UNPADDED_PART = re.compile(r"^\d$")
 
 
+def _code_column(label: str) -> str | None:
+    """The code part a header names: 类, 款 or 项."""
+    return norm(label) if norm(label) in _CODE_LABELS else None
+
+
 def _code_level(code: str) -> str | None:
     return vocabulary.SUBJECT_CODE_LEVELS.get(len(code))
+
+
+def _names_rows(label: str) -> bool:
+    """A label column's header: it names the rows (项目名称, 功能科目名称, 项目)."""
+    return "名称" in label or norm(label) == "项目"
 
 
 def _amount(text: str) -> Decimal | None:
@@ -173,61 +185,6 @@ def _is_prose(text: str) -> bool:
 # ------------------------------------------------------------------ budget tables
 
 _SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of a two-sided table
-# How an amount column's label ends (…费, 合计, 小计, 金额, 预算数, …支出, …收入); a header piece ending
-# otherwise (会议, 运行维护) is the beginning of a label wrapped onto the row below.
-_ENDS_LABEL = re.compile(r"(?:费|计|额|数|出|入|金)$")
-
-
-def _stacked_header(headers: list[Row]) -> Row | None:
-    """Header rows of one width read as one: per position, the lowest label printed there.
-
-    A grid document (PDF) prints a side's labels on the row where its sub-header
-    sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
-    """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j] for h in headers if h.cells[j].text]
-        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
-
-
-def _wrapped_around(headers: list[Row], main_at: int) -> bool:
-    """A label wrapped around the main header row (Jiangsu 2018 支出预算总表: 单位预留机动经 above it,
-    费 below, its own cell on the main row blank): the column's pieces are one label, so the grid is
-    read by position. A piece above that ends a label (…预算数 over 小计) is a group, not a wrap."""
-    if len({len(h.cells) for h in headers}) != 1:
-        return False
-    for j, cell in enumerate(headers[main_at].cells):
-        above = [h.cells[j].text for h in headers[:main_at] if h.cells[j].text]
-        below = [h.cells[j].text for h in headers[main_at + 1 :] if h.cells[j].text]
-        if not cell.text and above and below and not _ENDS_LABEL.search(column_label(above[-1])) and (
-            norm(below[0]) not in ("小计", "合计")
-        ):
-            return True
-    return False
-
-
-def _joined_header(headers: list[Row]) -> Row | None:
-    """Header rows of one width read as one: per position, its labels joined top to bottom.
-
-    A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
-    is one column's label.
-    """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j].text for h in headers if h.cells[j].text]
-        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
-
-
-@dataclass
-class _Column:
-    name: str
-    offset: int  # position from the row's right end (len(cells) - index)
 
 
 class BudgetTableBuilder:
@@ -245,15 +202,15 @@ class BudgetTableBuilder:
         self.cells: list[BudgetCell] = []
         self.row_seq = 0
         self.layout: str | None = None  # coded | two_sided | grid
-        self.columns: list[_Column] = []
+        self.columns: list[tuple[str, grid.Column]] = []  # (measure, its column: read from a row's right end)
         self.width = 0
         self.code_positions: list[int] = []
         self.left_label_at = 1
         self.left_columns: list[tuple[str, int]] = []  # (name, index from the left)
-        self.right_columns: list[_Column] = []
+        self.right_columns: list[tuple[str, grid.Column]] = []
         self.side_columns: dict[str, list[tuple[str, int]]] = {}
         self.grid_measures: list[str] = []
-        self.grid_width = 0  # a nested grid read by position (_nested_grid_header)
+        self.grid_width = 0  # a nested grid read by position (grid.nested_labels)
         self.blocks: list[tuple[int, str | None, list[tuple[int, str]]]] = []  # (label column, side, amounts)
         self.ambiguous_measures: set[str] = set()  # grid column names printed more than once
         self._keys: set[tuple[int, str | None, str]] = set()  # (row_seq, side, measure) loaded
@@ -273,7 +230,8 @@ class BudgetTableBuilder:
         texts = row.texts
         if any(_is_furniture(t) for t in texts) and not self._has_values(row):
             caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
-            if self.layout is None:
+            numbers_only = all("表" in t and _SHEET_NUMBER.match(norm(t)) for t in texts)  # the next table's 公开08表
+            if self.layout is None and not numbers_only:
                 self.headers = []  # rows above the 部门/单位 line are the caption (the department's name), not columns
             self._furniture(row)
             if self.department is None and len(caption) == 1 and _DEPARTMENT_LABEL.search(norm("".join(texts))):
@@ -350,6 +308,18 @@ class BudgetTableBuilder:
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
+    def _load(self, c: Cell, measure: str, table: str, **where) -> bool:
+        """A cell printed under ``measure`` loaded as its amount (False when blank); a text that is
+        no number is a budget_value_not_number warning, never dropped."""
+        if not c.text:
+            return False
+        amount = _amount(c.text)
+        if amount is None:
+            self._reject(c, "budget_value_not_number", table)
+            return False
+        self._cell(c, measure, amount, **where)
+        return True
+
     def _reject(self, c: Cell, code: str, table: str) -> None:
         """A cell that cannot be loaded as an amount: a warning naming its text."""
         self.ledger.issue(c.line_no, code, FAMILY, text=c.text, table=table)
@@ -366,16 +336,16 @@ class BudgetTableBuilder:
                 return
             if "合计" in keys and main_at is None:
                 main_at = i
-        stacked = _stacked_header(headers)
-        label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
+        stacked = grid.stacked_header(headers)
+        label_columns = [c for c in stacked.cells if _names_rows(c.text)] if stacked else []
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
             return
         if len(label_columns) >= 3:
             self._blocks_header(headers, stacked)  # 收入 | 支出: 功能分类 | 支出用途, a label column each
             return
-        if main_at is None and _joined_header(headers) is not None:
-            headers, main_at = [_joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
+        if main_at is None and grid.joined_header(headers) is not None:
+            headers, main_at = [grid.joined_header(headers)], 0  # no 合计 row to anchor on: one label per column
         if main_at is None:
             candidates = [i for i, h in enumerate(headers) if len(h.texts) >= 2]
             main_at = candidates[-1] if candidates else None
@@ -395,74 +365,70 @@ class BudgetTableBuilder:
             self._grid_header(headers, main_at)
             return
         self.layout = "coded"
-        n = len(main.cells)
-        self.columns = [
-            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > name_at and c.text
-        ]
-        self.width = max(len(h.cells) for h in headers[main_at:])
-        for sub in headers[main_at + 1 :]:
-            codes = [i for i, c in enumerate(sub.cells) if norm(c.text) in _CODE_LABELS]
+        rows = headers[main_at:]
+        self.width = max(len(h.cells) for h in rows)
+        for sub in rows[1:]:
+            codes = grid.map_columns(grid.header_columns([sub]), _code_column)
             # 类 | 款 (| 项): a lone 类 is the wrapped end of a label (采购品目大 / 类), not a code column
             if len(codes) >= 2 and len(sub.cells) == self.width:
-                self.code_positions = codes
-            for col in self.columns:
-                at = len(sub.cells) - col.offset
-                if 0 <= at < len(sub.cells):
-                    text = sub.cells[at].text
-                    if text and norm(text) not in _CODE_LABELS:
-                        col.name = join_wrapped([col.name, column_label(text)]) or col.name
+                self.code_positions = sorted(col.at for col in codes.values())
+        # Amount columns: right of the name column, each named by its labels from the main header row
+        # down (事业单位 / 经营收入 is one label; 一般公共预算资金 over 小计 | 基本支出 is a parent).
+        words = [Row(h.lines, [Cell("", c.line_no) if norm(c.text) in _CODE_LABELS else c for c in h.cells]) for h in rows]
+        name_at += self.width - len(main.cells)  # rows aligned at their right ends
+        self.columns = [
+            (col.name(_join_label, column_label), col)
+            for col in grid.header_columns(words, right=True)
+            if col.at > name_at and col.labels
+        ]
 
     def _two_sided_header(self, main: Row) -> None:
         self.layout = "two_sided"
         idx = [i for i, c in enumerate(main.cells) if norm(c.text) in _SIDE_LABELS]
         first, second = idx[0], idx[1]
-        n = len(main.cells)
         self.left_label_at = first
-        self.left_columns = [
-            (column_label(c.text), i) for i, c in enumerate(main.cells) if first < i < second and c.text
-        ]
-        self.right_columns = [
-            _Column(column_label(c.text), n - i) for i, c in enumerate(main.cells) if i > second and c.text
-        ]
-        self.width = n
+        named = [(column_label(col.labels[0]), col) for col in grid.header_columns([main]) if col.labels]
+        self.left_columns = [(m, col.at) for m, col in named if first < col.at < second]
+        self.right_columns = [(m, col) for m, col in named if col.at > second]
+        self.width = len(main.cells)
         # columns of each side as distances from the side's 项目 label (for one-sided rows)
         self.side_columns = {
             "收入": [(m, i - first) for m, i in self.left_columns],
-            "支出": [
-                (column_label(c.text), i - second) for i, c in enumerate(main.cells) if i > second and c.text
-            ],
+            "支出": [(m, col.at - second) for m, col in self.right_columns],
         }
 
     def _blocks_header(self, headers: list[Row], stacked: Row) -> None:
         """A 收支 table with a label column per block (收入: 项目名称 | 金额; 支出: 功能分类:
         功能科目名称 | 金额 and 支出用途: 项目名称 | 金额), the header rows of one width.
 
-        A block runs from its label column to the next; its side is the top header
-        label printed over it (else the side of the block before), and where a side
-        has several blocks, a measure is named after its block's group (功能分类-金额).
+        A block runs from its label column to the next (``grid.blocks``); its group is a
+        middle-row label printed over it with its columns' labels below (功能分类); its side is
+        the top header label centred over its group (支出 between 功能分类 and 支出用途:
+        ``grid.centred_over``), else the one printed over it, else the side of the block before;
+        where a side has several blocks, a measure is named after its block's group (功能分类-金额).
         """
         self.layout = "blocks"
-        starts = [i for i, c in enumerate(stacked.cells) if "名称" in c.text or norm(c.text) == "项目"]
-        width = len(stacked.cells)
-        top = {i: c.text for i, c in enumerate(headers[0].cells) if c.text}
-        blocks = []
-        side = None
-        for k, start in enumerate(starts):
-            end = starts[k + 1] if k + 1 < len(starts) else width
-            side = next((label_text(t) for i, t in top.items() if start <= i < end), side)
-            group = next(
-                (label_text(h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
-                 and h.cells[i] is not stacked.cells[i]),
-                None,
-            )
-            amounts = [(i, column_label(stacked.cells[i].text)) for i in range(start + 1, end) if stacked.cells[i].text]
-            blocks.append((start, side, group, amounts))
-        per_side = Counter(b[1] for b in blocks)
+        lowest = [c.text for c in stacked.cells]  # each column's own label, the lowest printed over it
+        blocks = grid.blocks(lowest, _names_rows)
+        rows = [{i: c.text for i, c in enumerate(h.cells) if c.text} for h in headers]
+        # group labels: on a middle row, with their columns' own labels below them
+        middle = [{i: t for i, t in row.items() if any(i in lower for lower in rows[k + 1 :])}
+                  for k, row in enumerate(rows[1:-1], 1)]
+        over = [grid.printed_over(labels, blocks) for labels in middle]
+        groups = [next((o[b] for o in over if o[b]), None) for b in range(len(blocks))]
+        spans = grid.centred_over(rows[0], [g[0] for g in groups if g])
+        sides, side = [], None
+        for group, top in zip(groups, grid.printed_over(rows[0], blocks)):
+            printed = (group and spans.get(group[0])) or (top and top[1])
+            side = label_text(printed) if printed else side
+            sides.append(side)
+        per_side = Counter(sides)
         self.blocks = [
-            (start, side, [(i, f"{group}-{m}" if per_side[side] > 1 and group else m) for i, m in amounts])
-            for start, side, group, amounts in blocks
+            (block.start, side, [(i, f"{name}-{column_label(lowest[i])}" if per_side[side] > 1 and name
+                                  else column_label(lowest[i])) for i in block[1:] if lowest[i]])
+            for block, side, name in zip(blocks, sides, (label_text(g[1]) if g else "" for g in groups))
         ]
-        self.width = width
+        self.width = len(lowest)
 
     def _grid_header(self, headers: list[Row], main_at: int) -> None:
         """A plain grid (三公 table): main labels, the last one spanning the sub-labels."""
@@ -478,62 +444,12 @@ class BudgetTableBuilder:
             name = re.sub(r"预算数?$", "", name)
             measures.append(name or extra)
         self.grid_measures = measures
-        if len(set(measures)) < len(measures) or _wrapped_around(headers, main_at):
-            self._nested_grid_header(headers)
+        if len(set(measures)) < len(measures) or grid.wrapped_around(headers, main_at, column_label):
+            nested = grid.nested_labels(headers, column_label)  # read by position, when the rows are as wide
+            if nested is not None:
+                self.grid_measures, self.grid_width = nested, len(nested)
         named = [m for m in self.grid_measures if m]
         self.ambiguous_measures = {m for m in named if named.count(m) > 1}
-
-    def _nested_grid_header(self, headers: list[Row]) -> None:
-        """A grid nested deeper than one group level (合计 | “三公”经费: 小计 | 公务用车…: 小计 …).
-
-        Read by position when every header row is as wide as the grid: a column's
-        measure is its lowest label; a bare 小计/合计 below the top row is named
-        after its group, the nearest label at or right of it on the row above
-        (group labels are centred over their columns).
-        """
-        width = len(headers[0].cells)
-        if any(len(h.cells) != width for h in headers):
-            return
-        grid = [[c.text for c in h.cells] for h in headers]
-        measures: list[str] = []
-        tops: list[int] = []  # the header row where each column's own label starts
-        for j in range(width):
-            levels = [h for h in range(len(grid)) if grid[h][j]]
-            if not levels:
-                measures.append("")
-                tops.append(len(grid))
-                continue
-            h = levels[-1]
-            label = column_label(grid[h][j])
-            # a label wrapped over header rows (会议 / 费, 公务用车 / 运行维护 / 费): the pieces above that
-            # do not end a label of their own are its beginning
-            for above in reversed(levels[:-1]):
-                if _ENDS_LABEL.search(column_label(grid[above][j])):
-                    break
-                label, h = column_label(grid[above][j]) + label, above
-            measures.append(label)
-            tops.append(h)
-        for j, label in enumerate(measures):
-            if tops[j] > 0 and norm(label) in ("小计", "合计"):
-                parent = self._group_of(grid, measures, tops, j, norm(label) == "小计")
-                if parent:
-                    measures[j] = f"{column_label(parent)}-{label}"
-        self.grid_measures = measures
-        self.grid_width = width
-
-    @staticmethod
-    def _group_of(grid: list[list[str]], measures: list[str], tops: list[int], j: int, subtotal: bool) -> str | None:
-        """The group a bare 小计/合计 column totals: the lowest label above its own that is no column's
-        label (公务用车购置及运行维护费 over 小计 | 购置费 | 运行维护费), at or right of it (groups
-        are centred over their columns) with no other column's label beside it in between; else the
-        first label at or right of a 小计 on the top header row (“三公”经费 over its columns)."""
-        top = tops[j]
-        for r in range(top - 1, -1, -1):
-            for c in range(j + 1, len(grid[r])):
-                if grid[r][c] and r < tops[c] and all(tops[k] < r or not measures[k] for k in range(j + 1, c)):
-                    return grid[r][c]
-        first = next((r for r in range(top) if any(grid[r][j:])), None) if subtotal else None
-        return next((t for t in grid[first][j:] if t), None) if first is not None else None
 
     # -- data rows ----------------------------------------------------------
 
@@ -580,7 +496,7 @@ class BudgetTableBuilder:
             codes = [cells[i] for i in self.code_positions if cells[i].text]
             name_at = self.code_positions[-1] + 1
             name_cell = cells[name_at] if name_at < len(cells) and cells[name_at].text else None
-            values = {col.name: cells[len(cells) - col.offset] for col in self.columns}
+            values = {name: col.cell_of(cells, right=True) for name, col in self.columns}
             used = {id(c) for c in [*codes, *values.values()]} | ({id(name_cell)} if name_cell else set())
             leftovers = [c for c in cells if c.text and id(c) not in used]
         else:
@@ -651,35 +567,15 @@ class BudgetTableBuilder:
         )
 
     def _place(self, region: list[Cell], codes: list[Cell]) -> tuple[dict[str, Cell | None], list[Cell]]:
-        """Map a narrow row's cells after its label onto the amount columns.
-
-        Blank cells keep positions, so the region is read left to right. A region
-        shorter than the header (trailing columns omitted) with fewer values than
-        columns puts its values on the columns where the parent subject has
-        non-zero amounts (in order); without such a parent, on the leftmost columns.
-        """
-        names = [c.name for c in self.columns]
-        if not names:
-            return {}, [c for c in region if c.text]
-        region = list(region)
-        while region and not region[-1].text:
-            region.pop()  # the table's empty edge cell, or blank trailing columns
-        while len(region) > len(names) and not region[0].text:
-            region.pop(0)  # a blank left by a label printed one column early (检察 under 代码)
-        out: dict[str, Cell | None] = dict.fromkeys(names)
+        """A narrow row's cells after its label on the amount columns (``grid.align_left``): fewer
+        values than columns go on the columns where the parent subject (its 款 for a 项, its 类 for
+        a 款) has non-zero amounts, in order; without such a parent, on the leftmost columns."""
+        names = [name for name, _col in self.columns]
         parent = self._parent_amounts(codes)
-        if len(region) >= len(names) or any(not c.text for c in region) or not parent:
-            for name, c in zip(names, region):
-                out[name] = c
-            return out, [c for c in region[len(names) :] if c.text]
-
-        def cost(combo: tuple[int, ...]) -> int:
-            return sum(1 for k in combo if not parent.get(names[k]))
-
-        slots = min(combinations(range(len(names)), len(region)), key=cost)
-        for k, c in zip(slots, region):
-            out[names[k]] = c
-        return out, []
+        placed, extra = grid.align_left(region, len(names), (lambda k: bool(parent.get(names[k]))) if parent else None)
+        out: dict[str, Cell | None] = dict.fromkeys(names)
+        out.update((names[k], c) for k, c in placed)
+        return out, extra
 
     def _parent_amounts(self, codes: list[Cell]) -> dict[str, Decimal] | None:
         code, _unpadded = _subject_code(codes)
@@ -690,7 +586,7 @@ class BudgetTableBuilder:
             return
         cells = row.cells
         n = len(cells)
-        right = [(col.name, n - col.offset) for col in self.right_columns if 0 <= n - col.offset < n]
+        right = [(name, n - col.from_right) for name, col in self.right_columns if 0 <= n - col.from_right < n]
         first_right = min((i for _m, i in right), default=n)
         left = [(m, i) for m, i in self.left_columns if i < first_right]
         last_left = max((i for _m, i in left), default=self.left_label_at)
@@ -709,15 +605,10 @@ class BudgetTableBuilder:
             name = strip_ordinal(label_text(label)) or None
             for measure, i in placed:
                 c = cells[i]
-                if not c.text:
+                if name is None and c.text and _amount(c.text) is not None:
+                    self._reject(c, "budget_value_without_label", _TWO_SIDED)  # an amount under no subject
                     continue
-                amount = _amount(c.text)
-                if amount is None or name is None:
-                    code = "budget_value_not_number" if amount is None else "budget_value_without_label"
-                    self._reject(c, code, _TWO_SIDED)
-                    continue
-                self._cell(c, measure, amount, side=side, name=name)
-                fed = True
+                fed = self._load(c, measure, _TWO_SIDED, side=side, name=name) or fed
         for c in cells:
             if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
                 self._reject(c, "budget_extra_value", _TWO_SIDED)
@@ -810,15 +701,7 @@ class BudgetTableBuilder:
             if at >= len(cells):
                 continue
             used.add(at)
-            c = cells[at]
-            if not c.text:
-                continue
-            amount = _amount(c.text)
-            if amount is None:
-                self._reject(c, "budget_value_not_number", _TWO_SIDED)
-                continue
-            self._cell(c, measure, amount, side=side, name=name or None)
-            fed = True
+            fed = self._load(cells[at], measure, _TWO_SIDED, side=side, name=name or None) or fed
         for i, c in texts:
             if i not in used:
                 self._reject(c, "budget_extra_value", _TWO_SIDED)
@@ -829,30 +712,20 @@ class BudgetTableBuilder:
         cells = row.cells
         if self.grid_width and len(cells) == self.grid_width:
             for c, measure in zip(cells, self.grid_measures):
-                if not c.text:
-                    continue
-                amount = _amount(c.text)
-                if amount is None or not measure:
+                if measure:
+                    self._load(c, measure, _GRID)
+                elif c.text:  # under no label of the grid
                     self._reject(c, "budget_value_not_number", _GRID)
-                    continue
-                self._cell(c, measure, amount)
             self._mark(row, FIELD)
             return
         start = next((i for i, c in enumerate(cells) if c.text), len(cells))
         end = max((i for i, c in enumerate(cells) if c.text), default=-1) + 1
         region = cells[start:end]
         for k, c in enumerate(region):
-            if k >= len(self.grid_measures):
-                if c.text:
-                    self._reject(c, "budget_extra_value", _GRID)
-                continue
-            if not c.text:
-                continue
-            amount = _amount(c.text)
-            if amount is None:
-                self._reject(c, "budget_value_not_number", _GRID)
-                continue
-            self._cell(c, self.grid_measures[k], amount)
+            if k < len(self.grid_measures):
+                self._load(c, self.grid_measures[k], _GRID)
+            elif c.text:
+                self._reject(c, "budget_extra_value", _GRID)
         self._mark(row, FIELD)
 
     def table(self, default_year: int | None) -> BudgetTable:

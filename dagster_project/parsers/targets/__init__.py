@@ -6,6 +6,8 @@ hands it the target tables and project sections it meets: budget never imports t
 
 from __future__ import annotations
 
-from .forms import TargetDocument, section_heading
+from .forms import TargetDocument, budget_amount, implementing_unit, section_heading
 
-__all__ = ["TargetDocument", "section_heading"]
+# budget_amount (年度预算安排 text → amount, unit) and implementing_unit (a section heading →
+# the unit) are public too: each reads one text, and is checked on texts.
+__all__ = ["TargetDocument", "budget_amount", "implementing_unit", "section_heading"]

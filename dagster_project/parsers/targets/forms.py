@@ -17,9 +17,14 @@ Rules:
   its unit (元 when the document prints none, e.g. "2020年预算643,800.00");
   failing that, the only amount of the text. Several amounts and no stated
   total → None, with an ``info`` issue (the total is not printed; no sum is made).
-- Indicator rows: cells are read right-aligned (target value last, then
-  三级指标, 二级指标, 一级指标), so a leading edge cell or a missing label does
-  not shift them. A row split over several rows (the value alone on the next
+- Indicator rows: a row as wide as the header is read by the header's meaning
+  (``grid.py``: 一级指标 / 二级指标 / 三级指标 / …指标值 in any order; other cells
+  are the block's merged side label). Any other row (narrower, or under a header
+  that does not name all four) is read right-aligned (target value last, then 三级指标, 二级指标, 一级指标),
+  so a leading edge cell or a missing label does not shift it. The header may be two
+  rows (绩效指标 over 一级 | 二级 | 三级; 指标值 over 年度指标值 | 实际完成值): a column is
+  named by its own label, and a named column with no target field (实际完成值) is
+  reported per cell (``target_unloaded_column``), not loaded. A row split over several rows (the value alone on the next
   row, or labels and indicator on separate rows) is joined until it is as wide
   as the header. Blank level cells inherit the label above; a new 一级 label
   resets the 二级 label. Labels are checked by vocabulary: a 二级 word (数量目标,
@@ -32,8 +37,8 @@ sheet) is recognised by its labels: cells ending in a colon (项目编码：, �
 matched without the colon and the note in brackets) fill the report's fields, the
 unit in a label's brackets is its amount's unit, and every other pair is kept as
 printed in ``extra_fields`` (实施期限, 项目类型, 政策依据, 测算依据, 备注 …). Its
-indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the header's
-positions, a merged 一级 label applying to each row below it; rows holding only
+indicator grid (一级 / 二级 / 三级 / 目标值 / 指标解释) is read by the meaning of its
+header (``grid.py``: any column order), a merged 一级 label applying to each row below it; rows holding only
 the level labels (an empty slot of the template) set the labels, and 不适用 rows
 are indicators as printed.
 """
@@ -46,7 +51,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import vocabulary
+from .. import grid, vocabulary
 from ..amounts import NUMBER, money_unit, parse_amount
 from ..ledger import Ledger
 from ..prose import prose_kind
@@ -151,13 +156,17 @@ class _Table:
     pending: list = field(default_factory=list)  # cells of a split indicator row
     pending_lines: list[Line] = field(default_factory=list)
     rows: list[tuple[list, list[Line]]] = field(default_factory=list)
-    columns: list[int] | None = None  # 一级/二级/三级/指标值 positions, when the header is a full grid row
+    columns: dict[str, grid.Column] | None = None  # 一级/二级/三级/指标值 by header, when the header names all four
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
     fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
+    fund_columns: dict[str, int] = field(default_factory=dict)  # "year" / "project" → its labels' cell position
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
-    explain_at: int | None = None  # 指标解释 column
+    explain: grid.Column | None = None  # 指标解释 column
+    header_above: list[Row] = field(default_factory=list)  # header rows above the grid's 一级指标 row
+    header_rows: list[Row] = field(default_factory=list)  # the grid's header rows
+    unloaded: dict[str, grid.Column] = field(default_factory=dict)  # named columns with no target field
 
     @property
     def in_indicators(self) -> bool:
@@ -175,14 +184,16 @@ _FORM_LABELS = {
     ),
 }
 # The form's funds of the year, as fund rows (in budget_initial: the year's requested budget).
-# 其他资金 is printed twice on its row (the project's and the year's): not taken.
 _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款": "current_year_appropriation",
                "上年结转资金": "carryover"}
+# 其他资金 is printed in both columns (the project's, the year's): the year's, nearer the
+# column of the year's labels than of the project's, is the fund row ``other``.
+_OTHER_FUNDS = "其他资金"
+_PROJECT_FUNDS = tuple(vocabulary.labels(FAMILY, "project_total", "project_total_fiscal"))
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
-_VALUE_LABEL = vocabulary.TARGET_VALUE_LABELS
-_GRID_COLUMNS = (vocabulary.LEVEL1_COLUMN, vocabulary.LEVEL2_COLUMN, vocabulary.NAME_COLUMN)
-_GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
+_GRID_FIELDS = ("level1", "level2", "indicator_name", "target_text")  # the grid's columns, by header
+_GRID_KEYS = ("level1", "indicator_name")  # a header cell naming either marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
 # 长期目标（跨度多年的项目需填）：); other "label：" pairs go to extra_fields as printed.
@@ -193,7 +204,9 @@ _DECL_EXTRA_LABELS = ("实施期限", "项目类型", "是否新增项目", "分
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _MAX_LABEL = 12  # a label is a short cell; a long text ending in a colon is a value
 _EXPLAIN_LABELS = vocabulary.EXPLANATION_LABELS
-_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,6})\s*[:：]\s*(\S.*)$", re.DOTALL)
+_EXPLAIN_ENDINGS = vocabulary.EXPLANATION_ENDINGS
+_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,24}?)\s*[:：]\s*(\S.*)$", re.DOTALL)
+_INLINE_LABEL = 6  # an unknown label sharing its cell with the value is short (备注)
 
 _FIELDS = vocabulary.labels(FAMILY, "project_name", "goal_total", "goal_annual")
 
@@ -284,8 +297,11 @@ class TargetDocument:
         keys = [norm(x) for x in texts]
         if not t.in_indicators:
             return self._head_row(t, row, texts, keys)
-        if any(k in _GRID_KEYS for k in keys):
+        if any(_is_grid_key(k) for k in keys):
             self._mark(row, HEADER)
+            return True
+        if not t.rows and not t.pending and _is_grid_header(keys):  # the header's second row
+            self._grid_header(t, [*t.header_rows, row])
             return True
         if t.declaration and t.columns:
             return self._declaration_grid_row(t, row, keys)
@@ -323,7 +339,7 @@ class TargetDocument:
             t.last_field = None
             self._mark(row, HEADER)
         elif t.goal_columns and len(row.cells) > max(t.goal_columns) and not any(
-            k in _GRID_KEYS for k in keys
+            _is_grid_key(k) for k in keys
         ):
             for i, name in t.goal_columns.items():
                 if row.cells[i].text:
@@ -336,14 +352,11 @@ class TargetDocument:
             self._mark(row, FIELD)
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
-        elif any(k in _GRID_KEYS for k in keys):
-            t.width = max(len(row.cells), 4)
+        elif any(_is_grid_key(k) for k in keys):
             t.goal_columns = None
-            at = {norm(c.text): i for i, c in enumerate(row.cells) if c.text}
-            value_at = next((i for k, i in at.items() if k.endswith(_VALUE_LABEL)), None)
-            if all(k in at for k in _GRID_COLUMNS) and value_at is not None:
-                t.columns = [*(at[k] for k in _GRID_COLUMNS), value_at]
-            t.explain_at = next((i for k, i in at.items() if k in _EXPLAIN_LABELS), None)
+            self._grid_header(t, [*t.header_above, row])
+        elif _is_grid_header(keys):  # a header row above the grid's: 绩效指标 over 一级 | 二级 | 三级
+            t.header_above.append(row)
             self._mark(row, HEADER)
         elif t.last_field is not None:
             t.fields[t.last_field].extend(texts)  # a goal wrapped onto further rows
@@ -353,68 +366,76 @@ class TargetDocument:
         t.line_end = row.last_line
         return True
 
+    def _grid_header(self, t: _Table, rows: list[Row]) -> None:
+        """The indicator grid's header of one or more rows (指标值 over 年度指标值 | 实际完成值),
+        its columns read by header meaning (``grid.py``)."""
+        t.header_rows = rows
+        t.width = max(max(len(r.cells) for r in rows), 4)
+        columns = grid.map_columns(grid.header_columns(rows), _grid_field)
+        if all(f in columns for f in _GRID_FIELDS):
+            t.columns = {f: columns[f] for f in _GRID_FIELDS}
+            # a named column the warehouse has no field for (实际完成值): its values are reported
+            t.unloaded = {f: c for f, c in columns.items() if f not in _GRID_FIELDS and f != "explanation"}
+        t.explain = columns.get("explanation")
+        self._mark(rows[-1], HEADER)
+
     def _form_row(self, t: _Table, row: Row) -> None:
         """Label / value pairs side by side (项目名称 | … | 项目性质 | …; 年度资金申请总额 | 4,100,000.00)."""
-        current: str | None = None
-        fund: str | None = None
         for c in row.cells:
-            if not c.text:
-                continue
-            key = norm(c.text)
-            unit = _FUNDS_LABEL.match(key)
+            unit = _FUNDS_LABEL.match(norm(c.text)) if c.text else None
             if unit:
-                t.funds_unit, current = unit.group(1), None
-            elif key in _FORM_LABELS:
-                current = _FORM_LABELS[key]
-                fund = key if key in _FORM_FUNDS else None
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
-            if fund and parse_amount(c.text) is not None:
-                t.fund_cells.setdefault(_FORM_FUNDS[fund], (fund, c.text, c.line_no))
-                fund = None
+                t.funds_unit = unit.group(1)
+        for label, c in grid.label_values(row.cells, _is_form_label):
+            name = _FORM_LABELS.get(label)  # None: the funds-unit label, or a label not loaded
+            if name is not None:
+                t.fields.setdefault(name, []).append(c.text)
+            if label in _FORM_FUNDS and parse_amount(c.text) is not None:  # the first amount after it
+                t.fund_cells.setdefault(_FORM_FUNDS[label], (label, c.text, c.line_no))
+        _year_other_funds(t, row)
         t.last_field = None
         self._mark(row, FIELD)
 
     def _pair_row(self, t: _Table, row: Row) -> None:
-        """申报表 pairs: 项目编码： | 4403… | | 项目名称： | …; also one cell "备注：…"."""
-        current: str | None = None
-        for c in row.cells:
-            if not c.text:
-                continue
-            awaiting = current is not None and current not in t.fields  # a label still without its value
-            label = _colon_label(norm(c.text), known_only=awaiting, colon_optional=t.declaration and not awaiting)
-            if label is not None:
-                base, unit = label
-                current = _DECL_LABELS.get(base, base)
-                if unit:
-                    t.units[current] = unit
-                continue
-            inline = _inline_pair(c.text) if current is None else None
-            if inline:
-                current, value = inline
-                t.fields.setdefault(current, []).append(value)
-            elif current is not None:
-                t.fields.setdefault(current, []).append(c.text)
+        """申报表 pairs (``grid.label_values``): 项目编码： | 4403… | | 项目名称： | …; also one cell
+        "备注：…". A label still without its value takes a colon-ended text as its value unless
+        that text is a known label."""
+        for key, c in grid.label_values(
+            row.cells,
+            lambda k: _colon_label(k, colon_optional=True) is not None,
+            waiting=lambda k: _colon_label(k, known_only=True) is not None,
+            inline=_inline_pair,
+        ):
+            label = _colon_label(key, colon_optional=True)
+            name = _DECL_LABELS.get(label[0], label[0]) if label else key
+            if label and label[1]:
+                t.units[name] = label[1]
+            t.fields.setdefault(name, []).append(c.text)
         self._mark(row, FIELD)
 
     def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
         """One row of the 申报表's indicator grid, read by the header's positions."""
         texts = row.texts
-        if len(texts) == 1 and row.cells[0].text and _inline_pair(texts[0]):
+        if any(_opens_form(k) for k in keys):  # 项目编码： | …: the next sheet's form, printed without its title
+            self.close_table()
+            self.table = _Table(row.first_text_line, row.last_line, self.section, declaration=True)
+            self.tables.append(self.table)
+            self._pair_row(self.table, row)
+            return True
+        # one cell from the 一级 column leftwards (a blank column before it is no matter)
+        alone = len(texts) == 1 and next(i for i, c in enumerate(row.cells) if c.text) <= t.columns["level1"].at
+        if alone and _inline_pair(texts[0]):
             self._pair_row(t, row)  # 备注：… under the grid
             t.line_end = row.last_line
             return True
-        if len(texts) == 1 and row.cells[0].text and len(keys[0]) > _MAX_LABEL:
+        if alone and len(keys[0]) > _MAX_LABEL:
             self.close_table()  # prose after the table
             return False
-        cells = list(row.cells)
-        width = max(t.columns + [t.explain_at or 0]) + 1
-        for extra in cells[width:]:
-            if extra.text:
-                self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-        at = [cells[i] if i < len(cells) else None for i in t.columns]
+        by_field, extras = grid.read_row(row.cells, {**t.columns, **({"explanation": t.explain} if t.explain else {})})
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
+        at = [by_field[f] for f in _GRID_FIELDS]
         l1, l2, name, target = (c.text if c else "" for c in at)
-        explain = cells[t.explain_at] if t.explain_at is not None and t.explain_at < len(cells) else None
+        explain = by_field.get("explanation")
         where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
         t.rows.append(((l1, l2, name, target, where, explain.text if explain else ""), list(row.lines)))
         t.line_end = row.last_line
@@ -428,15 +449,16 @@ class TargetDocument:
         if t.columns and len(cells) == t.width:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
-            cells = [cells[i] for i in t.columns]
+            by_field, _side_label = grid.read_row(cells, {**t.columns, **t.unloaded})
+            for f, column in t.unloaded.items():
+                if by_field[f] and by_field[f].text:
+                    self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
+                                      column=column.name("".join), text=by_field[f].text)
+            cells = [by_field[f] for f in _GRID_FIELDS]
+        cells, extras = grid.align_right(cells, 4)  # more cells than columns: the rightmost four
+        for extra in extras:
+            self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         texts = [c.text for c in cells]
-        while len(texts) > 4 and not texts[0]:
-            texts, cells = texts[1:], cells[1:]
-        if len(texts) > 4:  # more cells than columns: keep the rightmost four, report the rest
-            for extra in cells[:-4]:
-                if extra.text:
-                    self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
-            texts, cells = texts[-4:], cells[-4:]
         if len(texts) >= 4:
             l1, l2, name, target = texts
             name_cell = cells[2]
@@ -447,17 +469,9 @@ class TargetDocument:
                 if head and _is_level2(l2[len(head):]):
                     l1, l2 = head, l2[len(head):]
         else:  # an incomplete row (no value): place its texts by vocabulary
-            l1 = l2 = name = target = ""
-            name_cell = cells[-1]
-            for c in cells:
-                if not c.text:
-                    continue
-                if _is_level1(c.text) and not name:
-                    l1 = c.text
-                elif _is_level2(c.text) and not name:
-                    l2 = c.text
-                else:
-                    name, name_cell = c.text, c
+            placed = grid.place_by_words(cells, {"level1": _is_level1, "level2": _is_level2}, "name")
+            l1, l2, name = (placed[f].text if f in placed else "" for f in ("level1", "level2", "name"))
+            target, name_cell = "", placed.get("name", cells[-1])
         t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, ""), lines))
         t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
         self.ledger.mark_all(lines, FIELD, FAMILY)
@@ -510,15 +524,10 @@ class TargetDocument:
                     FundRow(self.source_file, t.title_line, source, label, line_no, budget_initial=parse_amount(text))
                     for source, (label, text, line_no) in t.fund_cells.items()
                 ]
-            l1 = l2 = None
+            levels = grid.MergedLabels(2)  # a 一级/二级 label merged over the rows below it
             seq = 0
             for (a, b, name, target, line_no, explain), _lines in t.rows:
-                if a:
-                    if a != l1:
-                        l2 = None
-                    l1 = a
-                if b:
-                    l2 = b
+                l1, l2 = levels.apply(a, b)
                 if not name and not target and not explain:
                     continue
                 seq += 1
@@ -555,6 +564,51 @@ class TargetDocument:
         return amount, unit
 
 
+def _year_other_funds(t: _Table, row: Row) -> None:
+    """The year's 其他资金 (the form prints one in each column) as the fund row ``other``: the
+    first amount after the 其他资金 label nearer the year's fund labels than the project's."""
+    for at, c in enumerate(row.cells):
+        key = norm(c.text) if c.text else ""
+        if key in _FORM_FUNDS or key in _PROJECT_FUNDS:
+            t.fund_columns.setdefault("year" if key in _FORM_FUNDS else "project", at)
+    for at, c in enumerate(row.cells):
+        if c.text and norm(c.text) == _OTHER_FUNDS and _in_year_column(t, at):
+            value = next((v for v in row.cells[at + 1 :] if v.text), None)
+            if value is not None and parse_amount(value.text) is not None:
+                t.fund_cells.setdefault("other", (_OTHER_FUNDS, value.text, value.line_no))
+
+
+def _in_year_column(t: _Table, at: int) -> bool:
+    """A label at cell position ``at`` nearer the year's fund labels than the project's."""
+    year, project = t.fund_columns.get("year"), t.fund_columns.get("project")
+    if year is None:
+        return False
+    return project is None or abs(at - year) < abs(at - project)
+
+
+def _grid_field(label: str) -> str | None:
+    """The indicator grid's field a header names (指标解释 → explanation; else the vocabulary's)."""
+    key = norm(label)
+    if key in _EXPLAIN_LABELS or (key.endswith(_EXPLAIN_ENDINGS) and len(key) <= _MAX_LABEL):
+        return "explanation"
+    return vocabulary.indicator_column(label)
+
+
+def _is_grid_key(key: str) -> bool:
+    """A header cell of the indicator grid: 一级指标 or 三级指标, also 一级指标名称 (by the vocabulary)."""
+    return len(key) <= _MAX_LABEL and vocabulary.indicator_column(key) in _GRID_KEYS
+
+
+def _is_grid_header(keys: list[str]) -> bool:
+    """Every text of the row is a grid header word (绩效指标, 指标值, 年度指标值, 实际完成值 …)."""
+    texts = [k for k in keys if k]
+    return bool(texts) and all(k in vocabulary.GRID_COLUMN_WORDS or _grid_field(k) for k in texts)
+
+
+def _is_form_label(key: str) -> bool:
+    return key in _FORM_LABELS or bool(_FUNDS_LABEL.match(key))
+
+
 def _joined(parts: list[str] | None) -> str | None:
     if not parts:
         return None
@@ -579,17 +633,28 @@ def _colon_label(key: str, known_only: bool = False, colon_optional: bool = Fals
     return None
 
 
+def _opens_form(key: str) -> bool:
+    """A "label：" cell naming one of the 申报表's own fields (项目编码：, 项目名称：): a form starts,
+    never an indicator row."""
+    label = _colon_label(key, known_only=True) if key.endswith(":") else None
+    return label is not None and label[0] in _DECL_LABELS
+
+
 def _is_known_label(base: str) -> bool:
     return base in _DECL_LABELS or base in _DECL_EXTRA_LABELS
 
 
 def _inline_pair(text: str) -> tuple[str, str] | None:
-    """A short label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…)."""
+    """A label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…),
+    本年度项目金额（万元）：12.00 → (本年度项目金额(万元), 12.00): the label normalised with its note,
+    which names the unit. A label the form does not know is short (备注)."""
     m = _INLINE_PAIR.match(text)
     if not m:
         return None
     label = norm(m.group(1))
-    return _DECL_LABELS.get(label, label), m.group(2).strip()
+    if not _is_known_label(_NOTE.sub("", label)) and len(label) > _INLINE_LABEL:
+        return None
+    return label, m.group(2).strip()
 
 
 def _is_declaration_row(t: _Table, keys: list[str]) -> bool:

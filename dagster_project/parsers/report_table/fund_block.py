@@ -1,0 +1,87 @@
+"""The fund block: a label row naming the money unit and the columns, then one row per fund source."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from .. import vocabulary
+from ..amounts import money_unit
+from ..records import FIELD, HEADER, FundRow
+from ..text import Line, value_or_none
+from .cells import align_cells, cell_amount, complete_columns, header_fields
+from .state import ReportState
+
+fund_column = vocabulary.fund_column
+
+
+def is_fund_header(line: Line, family: str) -> bool:
+    key = line.key
+    if not any(word in key for word in vocabulary.FUND_BLOCK_WORDS):
+        return False
+    return money_unit(key) is not None or sum(1 for c in line.texts if fund_column(c, family)) >= 2
+
+
+def read_fund_header(st: ReportState, line: Line) -> None:
+    st.section = "fund"
+    unit = next((u for c in line.texts if (u := money_unit(c)) is not None), None)
+    columns: list[tuple[str, int | None]] = list(header_fields(line.cells, _fund_field_of(st.spec.name)))
+    if unit is None:
+        st.issue(line.no, "missing_money_unit")
+    elif "money_unit" in st.fields and st.fields["money_unit"] != unit:
+        st.issue(line.no, "conflicting_money_unit")
+    else:
+        st.fields["money_unit"] = unit
+    st.fund_columns = complete_columns(columns, st.spec.fund_columns)
+    st.mark(line, HEADER)
+
+
+@lru_cache(maxsize=8)
+def _fund_field_of(family: str) -> Callable[[str], str | None]:
+    """The family's fund column of a header label, one function per family (a cache key)."""
+    return lambda label: fund_column(label, family)
+
+
+def fund_row_source(keys: tuple[str, ...]) -> tuple[str, int] | None:
+    for i, k in enumerate(keys):
+        if not k:
+            continue
+        source = fund_source_of(k)
+        return (source, i) if source is not None else None  # only the first non-empty cell counts
+    return None
+
+
+@lru_cache(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
+def fund_source_of(key: str) -> str | None:
+    return vocabulary.fund_source_of(key)
+
+
+def read_fund_row(st: ReportState, line: Line, source: str, label_at: int) -> None:
+    if not st.fund_columns:
+        st.fund_columns = [(c, None) for c in st.spec.fund_columns]
+        st.issue(line.no, "missing_fund_header")
+    st.section = "fund"
+    if any(r.fund_source == source for r in st.fund_rows):
+        st.issue(line.no, "duplicate_fund_row", label=line.cells[label_at])
+        return
+    cells = [(i, c) for i, c in enumerate(line.cells) if i > label_at and c]
+    values, how = align_cells(cells, st.fund_columns)
+    if how == "ambiguous":
+        st.issue(line.no, "fund_row_ambiguous_columns")
+    elif how == "extra":
+        st.issue(line.no, "fund_row_extra_cells", text="（多于表头列数的部分）")
+    amounts = {col: cell_amount(text) for col, text in values.items()}
+    for col, text in values.items():
+        if amounts[col] is None and value_or_none(text) is not None:
+            st.issue(line.no, "unreadable_amount", text=text)
+    st.fund_rows.append(
+        FundRow(
+            source_file=st.source_file,
+            report_seq=st.report_seq,
+            fund_source=source,
+            label=line.cells[label_at],
+            line_no=line.no,
+            **{col: amounts.get(col) for col in (*st.spec.fund_columns, "forecast_executed")},
+        )
+    )
+    st.mark(line, FIELD)

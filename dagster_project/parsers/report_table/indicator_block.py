@@ -1,0 +1,163 @@
+"""The indicator block: a column-header row, then one row per 三级指标.
+
+一级/二级 labels are printed only on the first row of their group (a merged cell); a
+family reads the rest of a row's cells (``ReportFamily.indicator_cells``); a row with a
+single text cell is a wrapped piece of a neighbouring indicator's cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import vocabulary
+from ..records import FIELD, HEADER
+from ..text import Line
+from .cells import header_fields
+from .state import IndicatorBuilder, ReportState
+
+indicator_column = vocabulary.indicator_column
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _label_text(cell: str) -> str:
+    """A level label as printed, without the spaces of a wrapped cell (服务对象满意度 指标)."""
+    return _WHITESPACE.sub("", cell)
+
+
+def is_indicator_header(joined: str) -> bool:
+    """``joined``: the row's cell keys joined by TAB (see _dispatch)."""
+    if "指标" not in joined:  # every header word below contains 指标; most rows have none
+        return False
+    return (
+        vocabulary.NAME_COLUMN in joined
+        or (vocabulary.LEVEL1_COLUMN in joined and vocabulary.LEVEL2_COLUMN in joined)
+        or ("指标值" in joined and (vocabulary.LEVEL1_COLUMN in joined or "分值" in joined))
+    )
+
+
+def read_indicator_header(st: ReportState, line: Line) -> None:
+    flush_pending_deviation(st)
+    st.section = "indicators"
+    header = dict(header_fields(line.cells, indicator_column))
+    if header:
+        st.indicator_header = header
+    st.mark(line, HEADER)
+
+
+def _strip_labels(
+    cells: list[tuple[int, str]], needed_after: int, keys: tuple[str, ...], family: str
+) -> tuple[list[tuple[int, str]], str | None, str | None]:
+    """Take the outer label and the 一级/二级 labels off the front of an indicator row.
+
+    Labels are recognised by vocabulary wherever they sit (a 二级 label may be
+    printed in the 一级 or the 三级 column). A loose 二级 candidate (any short
+    ``…指标``) only counts when enough cells remain for the indicator itself.
+    ``keys`` are the line's normalised cells (norm of each), by cell position;
+    ``family`` names whose level words count (vocabulary.is_level1).
+    """
+    level1 = level2 = None
+    rest = list(cells)
+    while rest:
+        at, text = rest[0]
+        k = keys[at]
+        remaining = len(rest) - 1
+        if k in vocabulary.GRID_OUTER_LABELS and remaining >= 1:
+            pass  # the outer 「绩效指标」 column
+        elif level1 is None and level2 is None and vocabulary.is_level1(k, family):
+            level1 = _label_text(text)
+        elif level2 is None and (
+            vocabulary.is_level2(k, family)
+            or (remaining >= needed_after and vocabulary.is_level2(k, family, strict=False))
+        ):
+            level2 = _label_text(text)
+        else:
+            break
+        rest.pop(0)
+    return rest, level1, level2
+
+
+def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
+    cells = [(i, c) for i, c in enumerate(line.cells) if c]
+    rest, level1, level2 = _strip_labels(cells, needed_after=2, keys=keys, family=st.spec.name)
+    held1, held2 = st.levels.apply(level1, level2)
+
+    if not rest:
+        # a row holding only labels (merged cells printed on a row of their own)
+        st.mark(line, FIELD if (level1 or level2) else HEADER)
+        return
+
+    parsed = st.spec.indicator_cells(rest, st.indicator_header, keys)
+    if parsed is None:
+        _fragment(st, line, rest, had_labels=bool(level1 or level2))
+        return
+
+    ind = IndicatorBuilder(line_no=line.no, level1=held1, level2=held2)
+    name, values, weight, score, notes = parsed
+    ind.add("indicator_name", name)
+    for col, text in values.items():
+        if text is not None:
+            ind.add(col, text)
+    ind.weight, ind.score = weight, score
+    if st.pending_deviation:
+        prev = st.indicators[-1] if st.indicators else None
+        if (
+            prev is not None
+            and not ind.values.get("deviation_reason")
+            and prev.values.get("deviation_reason")
+        ):
+            for _no, piece in st.pending_deviation:  # the previous note continues below its row
+                prev.add("deviation_reason", piece)
+        else:  # the note starts above its row and continues in it
+            for _no, piece in reversed(st.pending_deviation):
+                ind.add("deviation_reason", piece, prepend=True)
+        st.pending_deviation.clear()
+    st.indicators.append(ind)
+    st.mark(line, FIELD)
+    for code, facts in notes:
+        st.issue(line.no, code, **facts)
+
+
+def _fragment(st: ReportState, line: Line, rest: list[tuple[int, str]], had_labels: bool) -> None:
+    """A row with a single text cell: a wrapped piece of a neighbouring indicator's cell."""
+    header = st.indicator_header
+    idx = rest[0][0]
+    column = None
+    if header:
+        nearest = min(header.items(), key=lambda kv: (abs(kv[1] - idx), -kv[1]))
+        column = nearest[0]
+        if idx > max(header.values()):
+            column = "deviation_reason"
+    if column == "deviation_reason" or (column is None and not had_labels):
+        # Scoring notes start above their indicator row and continue in it:
+        # keep the piece until the next indicator row decides where it goes.
+        for _i, t in rest:
+            st.pending_deviation.append((line.no, t))
+        st.mark(line, FIELD)
+        return
+    if st.indicators and column not in (None, "level1", "level2"):
+        prev = st.indicators[-1]
+        for _, t in rest:
+            prev.add(column, t)
+        st.mark(line, FIELD)
+        return
+    st.issue(line.no, "unplaced_indicator_fragment", text="")
+
+
+def flush_pending_deviation(st: ReportState) -> None:
+    """Place scoring-note pieces still pending when the indicator block ends.
+
+    (While the block goes on, the next indicator row decides: the pieces go in
+    front of its deviation text, or after the previous row's when only that one
+    has a deviation text.) At the end of the block they follow the last indicator.
+    """
+    if not st.pending_deviation:
+        return
+    if st.indicators:
+        prev = st.indicators[-1]
+        for _no, piece in st.pending_deviation:
+            prev.add("deviation_reason", piece)
+        st.pending_deviation.clear()
+        return
+    for no, _piece in st.pending_deviation:
+        st.issue(no, "unplaced_indicator_fragment", text="（偏差说明，找不到所属指标）")
+    st.pending_deviation.clear()

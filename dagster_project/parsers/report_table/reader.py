@@ -1,0 +1,167 @@
+"""The grid reader: one report segment, line by line, each row sent to its block by its labels.
+
+The title and year lines, the 跟踪时段, the header block (项目名称, 主管部门, 实施单位: each
+label's value is the next non-label cell) are read here; the fund, goal, indicator and
+closing rows by their own modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .. import vocabulary
+from ..grid import labelled_cells, line_rows
+from ..ledger import Ledger
+from ..records import FIELD, HEADER, TITLE, ParseResult
+from ..text import Line, join_wrapped, norm, value_or_none
+from .assembly import assemble_report
+from .closing_rows import read_closing_row, read_grade_row, read_total_row
+from .family import ReportFamily
+from .fund_block import fund_row_source, is_fund_header, read_fund_header, read_fund_row
+from .goal_block import is_goal_label_row, read_goal_labels, read_goal_text
+from .indicator_block import (
+    flush_pending_deviation,
+    is_indicator_header,
+    read_indicator_header,
+    read_indicator_row,
+)
+from .state import ReportState
+
+_YEAR = vocabulary.REPORT_YEAR
+_PERIOD = vocabulary.TRACKING_PERIOD
+_PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
+
+
+def read_each_line(lines: Sequence[Line], read: Callable[[Line], None], issue: Callable[..., None]) -> None:
+    """Each line read by ``read``: a parser bug costs that line (a parser_failed error through
+    ``issue(line_no, code, **facts)``), not the report."""
+    for line in lines:
+        try:
+            read(line)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
+            issue(line.no, "parser_failed", where="此行", skipped="已跳过", where_en="the line",
+                  error=f"{type(exc).__name__}: {exc}")
+
+
+def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, spec: ReportFamily) -> ParseResult:
+    """Parse one report segment (title line first) of the family ``spec`` declares."""
+    result = ParseResult(source_file=source_file, families=[spec.name])
+    body = [line for line in lines if not line.is_blank]  # is_blank is cached on the Line
+    if not body:
+        return result
+    st = ReportState(spec=spec, source_file=source_file, ledger=ledger, report_seq=body[0].no)
+
+    title = body[0]
+    st.mark(title, TITLE)
+    year = _YEAR.search(title.key)
+    if year:
+        st.fields["fiscal_year"] = int(year.group(1))
+
+    read_each_line(body[1:], lambda line: _dispatch(st, line), st.issue)
+
+    flush_pending_deviation(st)
+    assemble_report(st, body, result)
+    return result
+
+
+def _dispatch(st: ReportState, line: Line) -> None:
+    keys = tuple(map(norm, line.cells))  # norm of each cell, once per line
+    # The keys joined by TAB, for "does any cell key contain …" tests: norm() removes
+    # whitespace, so a word is in this string exactly when it is in one of the keys.
+    keys_text = "\t".join(keys)
+    key = line.key
+
+    # Year line "(2024年度)" (a title line of its own).
+    if _YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key)):
+        m = _YEAR.search(key)
+        if m and "fiscal_year" not in st.fields:
+            st.fields["fiscal_year"] = int(m.group(1))
+        st.mark(line, TITLE)
+        return
+    # A repeated title (page break) inside the segment.
+    if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
+        st.mark(line, TITLE)
+        return
+    # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
+    if key.startswith(_PERIOD_LABEL) or (_PERIOD_LABEL in key and _PERIOD.search(key)):
+        _period(st, line, key)
+        return
+    if any(k in st.spec.header_labels for k in keys):
+        _label_values(st, line, st.spec.header_labels)
+        return
+    if is_fund_header(line, st.spec.name):
+        read_fund_header(st, line)
+        return
+    source = fund_row_source(keys)
+    if source is not None and st.section in ("header", "fund"):
+        read_fund_row(st, line, *source)
+        return
+    if is_goal_label_row(keys):
+        read_goal_labels(st, line)
+        return
+    if is_indicator_header(keys_text):
+        read_indicator_header(st, line)
+        return
+    if any(label in keys for label in vocabulary.TOTAL_LABELS):
+        read_total_row(st, line, keys)
+        return
+    if any(label in keys for label in vocabulary.GRADE_LABELS):
+        read_grade_row(st, line, keys)
+        return
+    if st.spec.closing_words is not None and read_closing_row(st, line, keys, keys_text):
+        return
+
+    if st.section == "goal":
+        read_goal_text(st, line)
+    elif st.section == "indicators":
+        read_indicator_row(st, line, keys)
+    elif st.section == "closing" and st.closing_field:
+        # A wrapped continuation of the last closing value (纠偏措施 …).
+        st.fields.setdefault(st.closing_field + "_parts", []).extend(line.texts)
+        st.mark(line, FIELD)
+    elif st.pending_label is not None and st.section == "header":
+        name, _label, _no = st.pending_label
+        st.fields[name] = join_wrapped(list(line.texts))
+        st.pending_label = None
+        st.mark(line, FIELD)
+    elif source is not None:
+        st.issue(line.no, "fund_row_out_of_place")
+    else:
+        st.issue(line.no, "unrecognised_line", table="报表", table_en=st.spec.name)
+
+
+def _period(st: ReportState, line: Line, key: str) -> None:
+    m = _PERIOD.search(key)
+    if not m:
+        st.issue(line.no, "unreadable_tracking_period", how="", how_en="")
+        return
+    y1, m1, y2, m2 = (int(g) for g in m.groups())
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        st.issue(line.no, "unreadable_tracking_period", how="：月份无效", how_en=": invalid month")
+        return
+    st.fields["tracking_period_start"] = f"{y1:04d}-{m1:02d}"
+    st.fields["tracking_period_end"] = f"{y2:04d}-{m2:02d}"
+    st.mark(line, FIELD)
+
+
+def _label_values(st: ReportState, line: Line, labels: dict[str, str]) -> None:
+    """Label–value pairs on one row (grid.labelled_cells): a label's value is its value cell; a label
+    with none takes the next line's text; a further, different value is a duplicate."""
+    printed = {norm(c): c for c in reversed(line.cells) if c}  # a label as printed (its first form)
+    found = False
+    for key, cells in labelled_cells(line_rows(line)[0].cells, labels.__contains__).items():
+        name, cell = labels[key], printed.get(key, key)
+        values = [v for c in cells if (v := value_or_none(c.text)) is not None]
+        if not values:
+            # the value may sit on the next line (a label cell printed alone)
+            st.pending_label = (name, cell, line.no)
+            st.mark(line, HEADER)
+            continue
+        for value in values:
+            if name in st.fields and st.fields[name] != value:
+                st.issue(line.no, "duplicate_field", label=cell, name=name)
+                continue
+            st.fields[name] = value
+            found = True
+    if found:
+        st.mark(line, FIELD)

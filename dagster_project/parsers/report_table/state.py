@@ -1,0 +1,63 @@
+"""What the grid reader holds while it reads one report table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..grid import MergedLabels
+from ..ledger import Ledger
+from ..records import FundRow
+from ..text import Line, join_wrapped
+from .family import ReportFamily
+
+
+@dataclass
+class IndicatorBuilder:
+    """One indicator row while it is read: each column's pieces, joined when the report is assembled."""
+
+    line_no: int
+    level1: str | None
+    level2: str | None
+    values: dict[str, list[str]] = field(default_factory=dict)
+    weight: Decimal | None = None
+    score: Decimal | None = None
+
+    def add(self, column: str, text: str, prepend: bool = False) -> None:
+        parts = self.values.setdefault(column, [])
+        if prepend:
+            parts.insert(0, text)
+        else:
+            parts.append(text)
+
+    def text(self, column: str) -> str | None:
+        parts = self.values.get(column)
+        return join_wrapped(parts) if parts else None  # join_wrapped([]) is None too
+
+
+@dataclass
+class ReportState:
+    """One report table while it is read: its family, the block being read, what was found so far."""
+
+    spec: ReportFamily
+    source_file: str
+    ledger: Ledger
+    report_seq: int
+    section: str = "header"
+    fields: dict = field(default_factory=dict)
+    fund_columns: list[tuple[str, int | None]] = field(default_factory=list)
+    fund_rows: list[FundRow] = field(default_factory=list)
+    goal_cols: tuple[int | None, int | None] = (None, None)
+    goal_parts: dict[str, list[str]] = field(default_factory=lambda: {"expected": [], "actual": []})
+    indicator_header: dict[str, int] = field(default_factory=dict)
+    indicators: list[IndicatorBuilder] = field(default_factory=list)
+    pending_deviation: list[tuple[int, str]] = field(default_factory=list)
+    levels: MergedLabels = field(default_factory=lambda: MergedLabels(2))  # 一级, 二级 merged over rows
+    closing_field: str | None = None
+    pending_label: tuple[str, str, int] | None = None
+
+    def issue(self, line_no: int, code: str, **facts: object) -> None:
+        self.ledger.issue(line_no, code, self.spec.name, **facts)
+
+    def mark(self, line: Line, disposition: str) -> None:
+        self.ledger.mark(line.no, disposition, self.spec.name)
