@@ -22,15 +22,21 @@ from pipeline_helpers import OFFICE_SAMPLE, SAMPLES, PipelineRun, run_pipeline, 
 # shared run, so the two workers make them side by side and no module waits on the other's lock;
 # then the longest modules (each some pipeline runs or dbt builds of its own), so the short ones fill
 # in at the end and both workers finish together. Modules not named keep their collection order.
-FIRST = (
+FIRST = (  # by the setup and call seconds of a loaded `--durations` run, longest first
     "test_review_decisions.py",  # makes sample_run, then one run of its own
     "test_real_findings.py",  # makes real_documents_run
-    "test_robustness.py",
     "test_concurrent_runs.py",
-    "test_incremental.py",
+    "test_robustness.py",
     "test_hostile_resources.py",
     "test_hostile_files.py",
+    "expectations/test_rules.py",
+    "test_incremental.py",
+    "test_large_file.py",
     "dbt/test_dbt_build.py",
+    "expectations/test_root_causes.py",
+    "reporting/test_report_scale.py",
+    "test_run.py",
+    "expectations/test_cross_documents.py",
 )
 
 
