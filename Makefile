@@ -67,7 +67,8 @@ system-deps:
 
 # The modules run on two workers (pytest-xdist, --dist loadfile): each module's fixtures stay on one
 # worker, the session's shared pipeline runs are made once (tests/conftest.py). PYTEST_ARGS= runs serially.
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# --no-loadscope-reorder: the modules go out in the order tests/conftest.py gives them (longest first).
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
 test: install system-deps docs-assets dbt/target/manifest.json
 	mkdir -p $(DAGSTER_HOME)
 	$(PY) -m pytest $(PYTEST_ARGS)

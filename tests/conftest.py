@@ -17,6 +17,34 @@ from monitoring_fixtures import write_monitoring_xlsx
 from office_fixtures import write_docx, write_xlsx
 from pipeline_helpers import OFFICE_SAMPLE, SAMPLES, PipelineRun, run_pipeline, shared_folder, shared_run
 
+# The order the modules are handed out in (make test: -n 2 --dist loadfile --no-loadscope-reorder,
+# xdist gives each worker the next module when it is nearly done): first one module that makes each
+# shared run, so the two workers make them side by side and no module waits on the other's lock;
+# then the longest modules (each some pipeline runs or dbt builds of its own), so the short ones fill
+# in at the end and both workers finish together. Modules not named keep their collection order.
+FIRST = (  # by the setup and call seconds of a loaded `--durations` run, longest first
+    "test_review_decisions.py",  # makes sample_run, then one run of its own
+    "test_real_findings.py",  # makes real_documents_run
+    "test_concurrent_runs.py",
+    "test_robustness.py",
+    "test_hostile_resources.py",
+    "test_hostile_files.py",
+    "expectations/test_rules.py",
+    "test_incremental.py",
+    "test_large_file.py",
+    "dbt/test_dbt_build.py",
+    "expectations/test_root_causes.py",
+    "reporting/test_report_scale.py",
+    "test_run.py",
+    "expectations/test_cross_documents.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests = Path(__file__).parent
+    rank = {(tests / name): i for i, name in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(item.path, len(FIRST)))  # stable: the others keep their order
+
 
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory) -> PipelineRun:

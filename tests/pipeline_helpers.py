@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -101,4 +102,26 @@ def run_pipeline(tmp: Path, raw_dir: Path) -> PipelineRun:
         text=True,
         timeout=900,
     )
+    return PipelineRun(raw_dir, Path(env["FISCAL_DB_PATH"]), Path(env["FISCAL_REPORT_DIR"]), result)
+
+
+# The command of `make run`, run as a process the test can watch (start) and wait for (finish).
+COMMAND = [str(VENV_BIN / "python"), "-m", "dagster_project.run"]
+# Root reads files whatever their mode: drop that power so chmod 000 means unreadable, as for any operator.
+NO_OVERRIDE = (
+    ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+    if os.geteuid() == 0 and shutil.which("setpriv") else []
+)
+
+
+def start(tmp: Path, raw_dir: Path, **extra: str) -> subprocess.Popen:
+    env = pipeline_env(tmp, raw_dir) | extra
+    return subprocess.Popen([*NO_OVERRIDE, *COMMAND], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish(proc: subprocess.Popen, tmp: Path, raw_dir: Path) -> PipelineRun:
+    out, err = proc.communicate(timeout=900)
+    env = pipeline_env(tmp, raw_dir)
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
     return PipelineRun(raw_dir, Path(env["FISCAL_DB_PATH"]), Path(env["FISCAL_REPORT_DIR"]), result)

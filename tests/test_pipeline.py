@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import textwrap
-import time
 from decimal import Decimal
 
-from pipeline_helpers import SAMPLES, run_pipeline
+from pipeline_helpers import SAMPLES
 
 SELF_EVAL_000 = "000_2cba3ecfd7271be6.txt"
 SELF_EVAL_001 = "001_ebc302d94fc8039c.txt"
@@ -184,45 +178,6 @@ def test_quality_report_and_data_docs_are_written(sample_run):
     assert (sample_run.report_dir / "gx_data_docs" / "index.html").exists()
     html = (quality / "index.html").read_text(encoding="utf-8")
     assert f'id="violation-count" data-value="{13 + len(POINTS_LOST_THOUGH_MET)}"' in html  # hints apart
-
-
-READER = textwrap.dedent(
-    """
-    import sys, duckdb
-    con = duckdb.connect(sys.argv[1], read_only=True)
-    print(con.execute("select count(*) from marts.fct_report").fetchone()[0], flush=True)
-    sys.stdin.readline()
-    print(con.execute("select count(*) from marts.fct_indicator").fetchone()[0], flush=True)
-    """
-)
-
-
-def test_rerun_with_an_analyst_connected_is_identical_and_does_not_fail(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    shutil.copy(SAMPLES / TRACKING_004, raw / TRACKING_004)
-    first = run_pipeline(tmp_path, raw)
-    assert first.result.returncode == 0, first.result.stderr[-3000:]
-    marts = ("fct_report", "fct_project_fund", "fct_indicator")
-    before = {m: sorted(first.query(f"select * from marts.{m}"), key=repr) for m in marts}
-
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(first.db_path)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "9"
-        # a newer modification time, same content: a real second run (nothing changed is skipped)
-        os.utime(raw / TRACKING_004, ns=(time.time_ns(), time.time_ns()))
-        second = run_pipeline(tmp_path, raw)  # the analyst's read-only connection stays open
-        out, _ = reader.communicate("done\n", timeout=60)
-    finally:
-        reader.kill()
-    assert second.result.returncode == 0, second.result.stderr[-3000:]
-    assert out.strip() == "78"  # the open connection still reads a complete warehouse
-    assert {m: sorted(second.query(f"select * from marts.{m}"), key=repr) for m in marts} == before
-    # dbt saw the same database path both times (assets/dbt.py): the second run reused the parse
-    log = (tmp_path / "dagster_home" / "logs" / "fiscal.log").read_text(encoding="utf-8")
-    second_dbt = log[log.rindex("Running dbt command") :]
-    assert "Unable to do partial parsing" not in second_dbt
 
 
 def test_line_accounting_per_file_is_complete(sample_run):

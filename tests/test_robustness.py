@@ -1,4 +1,5 @@
-"""Never publish a wrong warehouse: odd folders, odd files, duplicates, shrinking and concurrent runs.
+"""Never publish a wrong warehouse: odd folders, odd files, duplicates, shrinking (concurrent runs:
+test_concurrent_runs).
 
 Real pipeline runs (the Dagster job in a subprocess, as `make run`) on a temporary
 folder that changes between runs. The runs are shared: one story of runs, then
@@ -8,26 +9,19 @@ right one for the folder, or the previous good one with the reason given.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import json
 import os
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from pipeline_helpers import ROOT, SAMPLES, VENV_BIN, PipelineRun, pipeline_env
+from pipeline_helpers import SAMPLES, PipelineRun, finish, start
 
-from dagster_project import locking
-from dagster_project.definitions import defs
 from dagster_project.discovery import scan
 from dagster_project.load_plan import ShrinkRefused
 from dagster_project.loading import load_directory, sync_raw
-from dagster_project.run import prepare_home
 
 SELF_EVAL_000 = "000_2cba3ecfd7271be6.txt"
 SELF_EVAL_001 = "001_ebc302d94fc8039c.txt"
@@ -35,27 +29,6 @@ BUDGET_003 = "003_7cadc0ecdd172fe9.txt"
 TRACKING_004 = "004_eaeb872d98338714.txt"
 GBK_NAME = "测试.txt".encode("gbk")  # a name written by a GBK system
 GBK_ESCAPED = "\\xb2\\xe2\\xca\\xd4.txt"
-COMMAND = [str(VENV_BIN / "python"), "-m", "dagster_project.run"]  # the command of `make run`
-# Root reads files whatever their mode: drop that power so chmod 000 means unreadable, as for any operator.
-NO_OVERRIDE = (
-    ["setpriv", "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
-    if os.geteuid() == 0 and shutil.which("setpriv") else []
-)
-
-
-def start(tmp: Path, raw_dir: Path, **extra: str) -> subprocess.Popen:
-    env = pipeline_env(tmp, raw_dir) | extra
-    return subprocess.Popen([*NO_OVERRIDE, *COMMAND], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def finish(proc: subprocess.Popen, tmp: Path, raw_dir: Path) -> PipelineRun:
-    out, err = proc.communicate(timeout=900)
-    env = pipeline_env(tmp, raw_dir)
-    result = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-    return PipelineRun(raw_dir, Path(env["FISCAL_DB_PATH"]), Path(env["FISCAL_REPORT_DIR"]), result)
-
-
 def run(tmp: Path, raw_dir: Path, **extra: str) -> PipelineRun:
     return finish(start(tmp, raw_dir, **extra), tmp, raw_dir)
 
@@ -251,76 +224,6 @@ def test_run_removing_most_files_is_refused_unless_allowed(story):
     assert len(story["failures"]) == 2 and "refusing to publish" in story["failures"][0]
 
 
-# --- two runs at once, and the sensor after them ----------------------------------------
-
-
-def lock_is_held(lock: Path) -> bool:
-    if not lock.exists():
-        return False
-    with lock.open("rb") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        return False
-
-
-@pytest.fixture(scope="module")
-def concurrent(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("concurrent")
-    raw = tmp / "raw"
-    raw.mkdir()
-    for name in (SELF_EVAL_001, TRACKING_004):
-        shutil.copy2(SAMPLES / name, raw / name)
-    lock = Path(pipeline_env(tmp, raw)["FISCAL_DB_PATH"] + ".lock")
-    first = start(tmp, raw)
-    deadline = time.monotonic() + 300
-    while not lock_is_held(lock):
-        assert first.poll() is None and time.monotonic() < deadline, "first run never took the lock"
-        time.sleep(0.2)
-    (raw / TRACKING_004).unlink()  # the second run sees a different folder
-    second = start(tmp, raw)
-    return tmp, raw, finish(first, tmp, raw), finish(second, tmp, raw)
-
-
-def test_second_run_waits_for_the_first_and_publishes_the_folder_as_it_is(concurrent):
-    _tmp, _raw, first, second = concurrent
-    assert first.result.returncode == 0, first.result.stderr[-3000:]
-    assert second.result.returncode == 0, second.result.stderr[-3000:]
-    assert "waiting for the run building" in second.result.stdout + second.result.stderr
-    # Every layer describes the same folder: 001 only.
-    assert second.query("select source_file from raw.source_files") == [(SELF_EVAL_001,)]
-    assert reports_per_file(second.db_path) == {SELF_EVAL_001: 6}
-    assert second.scalar("select count(*) from quality.violations where source_file <> ?", [SELF_EVAL_001]) == 0
-    html = (second.report_dir / "quality" / "index.html").read_text(encoding="utf-8")
-    assert TRACKING_004 not in html
-    leftovers = [p.name for p in second.db_path.parent.iterdir() if ".build" in p.name]
-    leftovers += [p.name for p in second.report_dir.iterdir() if p.name.startswith(".")]
-    assert leftovers == []
-
-
-def test_sensor_skips_at_start_up_and_runs_when_the_folder_returns_to_an_earlier_state(concurrent, monkeypatch):
-    tmp, raw, _first, _second = concurrent
-    monkeypatch.setenv("FISCAL_RAW_DIR", str(raw))
-    instance = dg.DagsterInstance.from_config(str(tmp / "dagster_home"))
-    sensor = defs.resolve_sensor_def("raw_dir_sensor")
-
-    def tick(cursor):
-        result = sensor.evaluate_tick(dg.build_sensor_context(cursor=cursor, definitions=defs, instance=instance))
-        return result, result.cursor
-
-    at_start, cursor = tick(None)
-    assert at_start.run_requests == [] and "unchanged since the last published run" in at_start.skip_message
-    shutil.copy2(SAMPLES / TRACKING_004, raw / TRACKING_004)
-    added, cursor = tick(cursor)
-    (raw / TRACKING_004).unlink()  # back to the published state
-    removed, cursor = tick(cursor)
-    keys = [r.run_requests[0].run_key for r in (added, removed)]
-    assert len(keys) == 2 and keys[0] != keys[1]
-    assert json.loads(cursor)["changes"] == 2
-
-
 # --- the same rules at the loader level, where timing can be controlled ------------------
 
 
@@ -372,36 +275,3 @@ def test_shrink_is_published_when_the_operator_allows_it(tmp_path, monkeypatch):
     assert load_directory(raw, db).files_removed == 2
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select source_file from raw.source_files").fetchall() == [(SELF_EVAL_001,)]
-
-
-def test_dagster_queues_a_second_run_of_the_job(tmp_path):
-    prepare_home(tmp_path)  # the instance config make run / make dev write
-    instance = dg.DagsterInstance.from_config(str(tmp_path))
-    limits = instance.get_concurrency_config().run_queue_config.tag_concurrency_limits
-    tags = defs.resolve_job_def("fiscal_full_build").tags
-    assert [(limit["key"], limit["limit"]) for limit in limits] == [("fiscal/warehouse", 1)]
-    assert "fiscal/warehouse" in tags
-
-
-HOLD_LOCK = (
-    "import sys, pathlib; from dagster_project import locking; "
-    "locking.acquire(pathlib.Path(sys.argv[1]), 'run A'); print('held', flush=True); sys.stdin.readline()"
-)
-
-
-def test_a_run_that_cannot_get_the_lock_in_time_names_the_holder(tmp_path):
-    db = tmp_path / "fiscal.duckdb"
-    holder = subprocess.Popen(
-        [str(VENV_BIN / "python"), "-c", HOLD_LOCK, str(db)],
-        cwd=ROOT, env=pipeline_env(tmp_path, tmp_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(locking.WarehouseBusy, match="run A, pid"):
-            locking.acquire(db, "run B", timeout=0.5, log=lambda _: None)
-        holder.communicate("done\n", timeout=30)
-        locking.acquire(db, "run B", timeout=5)  # free again once the holder is gone
-        assert locking.holder(db).startswith("run B")
-    finally:
-        holder.kill()
-        locking.release(db)
