@@ -20,6 +20,7 @@ exports have it).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .frozen import frozen_record
@@ -74,17 +75,15 @@ class Document:
         """The normalised-text line of block ``index``."""
         return self.blocks[index].line_no or 2 * index + 1
 
-    def rendered(self) -> list[tuple[int, str, Block]]:
+    def rendered(self) -> Iterator[tuple[int, str, Block]]:
         """(line number, line text, block it belongs to) for every line of the normalised text."""
-        out: list[tuple[int, str, Block]] = []
         for index, block in enumerate(self.blocks):
             if block.text is not None:  # a text file's line, as the file has it
-                out.append((block.line_no, block.text, block))
+                yield block.line_no, block.text, block
                 continue
             no = 2 * index + 1
-            out.append((no, _rendered(block), block))
-            out.append((no + 1, "", block))  # rows and prose lines are separated by an empty line
-        return out
+            yield no, _rendered(block), block
+            yield no + 1, "", block  # rows and prose lines are separated by an empty line
 
     def lines(self) -> list[Line]:
         """The lines the family parsers read, built from the blocks' cells (no text is re-split):
@@ -109,11 +108,10 @@ class Document:
 
     def source_lines(self, source_file: str) -> tuple[list[SourceLine], set[int]]:
         """The normalised text's lines, and the numbers of those that are page furniture."""
-        rendered = self.rendered()
-        furniture = {no for no, _, block in rendered if block.kind == BOILERPLATE}
-        return [
-            SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in rendered
-        ], furniture
+        lines = [SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
+        furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
+            block.kind == BOILERPLATE for block in self.blocks) else set()
+        return lines, furniture
 
 
 _NO_CELLS = ("",)  # an empty line's one empty cell
