@@ -35,7 +35,7 @@ from itertools import combinations
 
 from . import vocabulary
 from .rows import Cell, Row
-from .text import join_wrapped, norm
+from .text import Line, join_wrapped, norm
 
 _ENDS_LABEL = vocabulary.AMOUNT_LABEL_END
 _TOTALS = vocabulary.TOTAL_COLUMN_WORDS
@@ -129,6 +129,19 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
     out = {name: column.cell_of(cells) for name, column in fields.items()}
     taken = {column.at for column in fields.values()}
     return out, [c for i, c in enumerate(cells) if c.text and i not in taken]
+
+
+def header_at(columns: Sequence[Column], at: int) -> int | None:
+    """The position of the header over cell ``at`` of a row: its own column's when labelled, else
+    the nearest labelled one left of it (a header merged over the blank cells right of it, where a
+    value typed in a later cell of the merge still belongs); None left of the first label."""
+    return next((c.at for c in reversed(columns[: at + 1]) if c.labels), None)
+
+
+def line_rows(*lines: Line) -> list[Row]:
+    """Text lines (TAB cells, a merged cell printed once with blanks after it) as grid rows,
+    each cell at its position: a line-by-line reader's header rows for ``header_columns``."""
+    return [Row([line], [Cell(text, line.no) for text in line.cells]) for line in lines]
 
 
 def align_left(cells: Sequence[Cell], n: int, preferred: Callable[[int], bool] | None = None,
@@ -225,6 +238,15 @@ def label_values(cells: Sequence[Cell], is_label: Callable[[str], bool], *,
         elif label is not None:
             bare = False
             yield label, c
+
+
+def labelled_cells(cells: Sequence[Cell], is_label: Callable[[str], bool]) -> dict[str, list[Cell]]:
+    """Each label of a row → its value cells (``label_values``), labels in their own cells first, in
+    row order; a label with no value after it maps to [] (its value is on the next line, or missing)."""
+    out: dict[str, list[Cell]] = {key: [] for c in cells if c.text and is_label(key := norm(c.text))}
+    for label, cell in label_values(cells, is_label):
+        out.setdefault(label, []).append(cell)
+    return out
 
 
 def _inline_label(text: str, is_label: Callable[[str], bool]) -> tuple[str, str] | None:

@@ -148,6 +148,29 @@ def test_a_label_and_its_value_in_one_cell():
     assert pairs == [("项目名称", "社区工作站经费"), ("实施单位", "沙浦围社区工作站"), ("实施单位", "备注：无")]
 
 
+def test_text_lines_as_grid_rows_keep_each_cell_at_its_position():
+    # the 执行监控表's indicator header: 偏差原因分析 over its ✔ columns and 原因说明, 备注 beside
+    lines = [line for line in split_lines("\t三级指标\t偏差原因分析\t\t\t备注\n\n\t\t经费保障\t其他\t原因说明\n")
+             if not line.is_blank]
+    rows = grid.line_rows(*lines)
+    assert [[c.text for c in r.cells] for r in rows] == [
+        ["", "三级指标", "偏差原因分析", "", "", "备注"], ["", "", "经费保障", "其他", "原因说明"]]
+    assert [[c.line_no for c in r.cells][:2] for r in rows] == [[1, 1], [3, 3]]
+    columns = grid.header_columns(rows)
+    assert [(c.at, c.groups, c.own) for c in columns[1:]] == [
+        (1, (), ("三级指标",)),
+        (2, ("偏差原因分析",), ("经费保障",)),
+        (3, ("偏差原因分析",), ("其他",)),
+        (4, ("偏差原因分析",), ("原因说明",)),
+        (5, (), ("备注",)),
+    ]
+    fields = grid.map_columns(columns, vocabulary.indicator_column)  # the parent names none of its columns
+    assert {f: c.at for f, c in fields.items()} == {"indicator_name": 1, "remarks": 5}
+    # a value typed in a later cell of a merged header belongs to it; none left of the first label
+    one_row = grid.header_columns(rows[:1])
+    assert [grid.header_at(one_row, at) for at in range(7)] == [None, 1, 2, 2, 2, 5, 5]
+
+
 def _target(header: list[list[str]], rows: list[list[str]]) -> str:
     lines = [["上海市财政支出项目绩效目标"], ["（2020年）"], ["项目名称", "社区服务经费"], ["项目总目标", "提升社区服务"],
              ["年度绩效目标", "完成年度服务"], *header, *rows]

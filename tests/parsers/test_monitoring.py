@@ -213,3 +213,19 @@ def test_groups_printed_as_text_columns(xls):
         ("资金拨付及时率", None, "拨付审批流程调整", "确定能", None),
     ]
     assert result.issues == []
+
+
+def test_a_value_typed_inside_its_merged_header_belongs_to_it(xls):
+    """年初预算数 is merged over grid columns G-I (cells 6-8) and printed at 6: an amount typed in
+    H (cell 7) is still its value; a second amount in the same merge is reported, not summed."""
+    lines = [s.text for s in xls.source_lines]
+    row = next(k for k, t in enumerate(lines) if t.split("\t")[3:4] == ["年度资金总额"])
+    cells = lines[row].split("\t")
+    assert cells[6:9] == ["12000.00", "", ""]
+    cells[6:8] = ["", "12000.00"]
+    shifted = parse_text("\n".join(lines[:row] + ["\t".join(cells)] + lines[row + 1 :]) + "\n", "shifted.txt")
+    assert plain(shifted.fund_rows) == plain(xls.fund_rows) and shifted.issues == []
+    cells[8] = "12.00"
+    twice = parse_text("\n".join(lines[:row] + ["\t".join(cells)] + lines[row + 1 :]) + "\n", "twice.txt")
+    assert twice.fund_rows[0].budget_initial == D("12000.00")
+    assert [(i.line_no, i.code) for i in twice.issues] == [(row + 1, "fund_row_extra_cells")]

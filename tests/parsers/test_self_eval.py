@@ -396,3 +396,22 @@ def test_year_from_file_only_when_every_other_table_states_the_same_one():
     mixed = parse_text(text.replace("2024年度", "2023年度", 1), "mixed.txt")
     assert {r.fiscal_year for r in mixed.reports} == {2023, 2024, None}
     assert not [i for i in mixed.issues if i.code == "report_year_from_file"]
+
+
+def test_header_labels_and_values_read_by_grid_label_values():
+    """项目名称 / 主管部门 / 实施单位 pairs (grid.labelled_cells): a value in the label's cell, a value
+    on the next line, a second value that differs (reported, not dropped)."""
+    lines = (ROOT / "raw" / "000_2cba3ecfd7271be6.txt").read_text(encoding="utf-8").split("\n")[:27]
+    assert lines[3].split("\t")[:3] == ["项目名称", "", "职业培训"] and "实施单位" in lines[4]
+
+    def header(name_line: list[str], dept_line: str):
+        result = parse_text("\n".join(lines[:3] + name_line + [dept_line] + lines[5:]) + "\n", "x.txt")
+        r = result.reports[0]
+        return (r.project_name, r.implementing_unit), [(i.line_no, i.code) for i in result.issues]
+
+    inline = "主管部门\t\t上海市松江区人力资源和社会保障局\t\t实施单位：松江区职业能力建设中心"
+    assert header(lines[3:4], inline) == (("职业培训", "松江区职业能力建设中心"), [])
+    assert header(["项目名称", "职业培训"], lines[4]) == (
+        ("职业培训", "上海市松江区人力资源和社会保障局(本级)"), [])
+    twice = header(["项目名称\t\t职业培训\t\t职业技能培训"], lines[4])
+    assert twice == (("职业培训", "上海市松江区人力资源和社会保障局(本级)"), [(4, "duplicate_field")])

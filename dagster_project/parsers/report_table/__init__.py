@@ -36,14 +36,12 @@ from .assembly import report_required_blocks
 from .cells import align_cells, cell_amount
 from .family import IndicatorCells, ReportFamily
 from .fund_block import fund_source_of
-from .indicator_block import carry_levels
 from .reader import parse_report_table
 
 __all__ = [
     "IndicatorCells",
     "ReportFamily",
     "align_cells",
-    "carry_levels",
     "cell_amount",
     "fund_source_of",
     "parse_report_table",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 
 from ..amounts import parse_amount
-from ..text import value_or_none
+from ..grid import header_columns, line_rows, map_columns
+from ..text import Line, value_or_none
 
 
 def cell_amount(cell: str | None) -> Decimal | None:
@@ -14,6 +17,14 @@ def cell_amount(cell: str | None) -> Decimal | None:
     # most weight/score/amount cells are plain numbers and need no cleaning (parse_amount's fast path)
     value = parse_amount(cell)
     return value if value is not None else parse_amount(value_or_none(cell))
+
+
+@lru_cache(maxsize=1024)  # a document repeats its header rows: each is mapped once
+def header_fields(cells: tuple[str, ...], field_of: Callable[[str], str | None]) -> tuple[tuple[str, int], ...]:
+    """(field, position) of a one-row header's columns, in the row's order: grid.map_columns over
+    grid.header_columns (a field by its first column)."""
+    fields = map_columns(header_columns(line_rows(Line(0, "", cells))), field_of)
+    return tuple((name, column.at) for name, column in fields.items())
 
 
 def complete_columns(

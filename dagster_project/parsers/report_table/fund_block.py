@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from .. import vocabulary
 from ..amounts import money_unit
 from ..records import FIELD, HEADER, FundRow
 from ..text import Line, value_or_none
-from .cells import align_cells, cell_amount, complete_columns
+from .cells import align_cells, cell_amount, complete_columns, header_fields
 from .state import ReportState
 
 fund_column = vocabulary.fund_column
@@ -23,16 +24,8 @@ def is_fund_header(line: Line, family: str) -> bool:
 
 def read_fund_header(st: ReportState, line: Line) -> None:
     st.section = "fund"
-    unit = None
-    columns: list[tuple[str, int | None]] = []
-    for i, cell in enumerate(line.cells):
-        if not cell:
-            continue
-        if unit is None:
-            unit = money_unit(cell)
-        col = fund_column(cell, st.spec.name)
-        if col and all(col != c for c, _ in columns):
-            columns.append((col, i))
+    unit = next((u for c in line.texts if (u := money_unit(c)) is not None), None)
+    columns: list[tuple[str, int | None]] = list(header_fields(line.cells, _fund_field_of(st.spec.name)))
     if unit is None:
         st.issue(line.no, "missing_money_unit")
     elif "money_unit" in st.fields and st.fields["money_unit"] != unit:
@@ -41,6 +34,12 @@ def read_fund_header(st: ReportState, line: Line) -> None:
         st.fields["money_unit"] = unit
     st.fund_columns = complete_columns(columns, st.spec.fund_columns)
     st.mark(line, HEADER)
+
+
+@lru_cache(maxsize=8)
+def _fund_field_of(family: str) -> Callable[[str], str | None]:
+    """The family's fund column of a header label, one function per family (a cache key)."""
+    return lambda label: fund_column(label, family)
 
 
 def fund_row_source(keys: tuple[str, ...]) -> tuple[str, int] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import vocabulary
 from ..records import FIELD, HEADER
 from ..text import Line, norm
+from .cells import header_fields
 from .state import ReportState
 
 _GOAL_LABELS = vocabulary.GOAL_LABELS
@@ -25,17 +26,19 @@ def is_goal_label_row(keys: tuple[str, ...]) -> bool:
     )
 
 
+def _goal_side(label: str) -> str | None:
+    """The side a goal label heads: 预期目标 → expected, …实际完成情况 → actual."""
+    k = norm(label)
+    if k == vocabulary.GOAL_EXPECTED:
+        return "expected"
+    return "actual" if k.endswith(vocabulary.GOAL_ACTUAL_SUFFIX) else None
+
+
 def read_goal_labels(st: ReportState, line: Line) -> None:
     st.section = "goal"
-    exp_idx = act_idx = None
-    for i, cell in enumerate(line.cells):
-        k = norm(cell)
-        if k == vocabulary.GOAL_EXPECTED:
-            exp_idx = i
-        elif k.endswith(vocabulary.GOAL_ACTUAL_SUFFIX):
-            act_idx = i
-    if exp_idx is not None or act_idx is not None:
-        st.goal_cols = (exp_idx, act_idx)
+    sides = dict(header_fields(line.cells, _goal_side))
+    if sides:
+        st.goal_cols = (sides.get("expected"), sides.get("actual"))
     st.mark(line, HEADER)
 
 

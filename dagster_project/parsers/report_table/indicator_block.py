@@ -12,6 +12,7 @@ import re
 from .. import vocabulary
 from ..records import FIELD, HEADER
 from ..text import Line
+from .cells import header_fields
 from .state import IndicatorBuilder, ReportState
 
 indicator_column = vocabulary.indicator_column
@@ -37,11 +38,7 @@ def is_indicator_header(joined: str) -> bool:
 def read_indicator_header(st: ReportState, line: Line) -> None:
     flush_pending_deviation(st)
     st.section = "indicators"
-    header = {}
-    for i, cell in enumerate(line.cells):
-        col = indicator_column(cell)
-        if col and col not in header:
-            header[col] = i
+    header = dict(header_fields(line.cells, indicator_column))
     if header:
         st.indicator_header = header
     st.mark(line, HEADER)
@@ -79,25 +76,10 @@ def _strip_labels(
     return rest, level1, level2
 
 
-def carry_levels(held1: str | None, held2: str | None, level1: str | None, level2: str | None):
-    """The 一级/二级 labels after an indicator row that prints ``level1``/``level2`` (None: blank).
-
-    A blank level keeps the label above (a merged cell spans the rows below it); a new
-    一级 label without its own 二级 ends the 二级 label above, which belonged to the old one.
-    """
-    if level1 is not None:
-        if level1 != held1 and level2 is None:
-            held2 = None
-        held1 = level1
-    if level2 is not None:
-        held2 = level2
-    return held1, held2
-
-
 def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
     cells = [(i, c) for i, c in enumerate(line.cells) if c]
     rest, level1, level2 = _strip_labels(cells, needed_after=2, keys=keys, family=st.spec.name)
-    st.level1, st.level2 = carry_levels(st.level1, st.level2, level1, level2)
+    held1, held2 = st.levels.apply(level1, level2)
 
     if not rest:
         # a row holding only labels (merged cells printed on a row of their own)
@@ -109,7 +91,7 @@ def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> No
         _fragment(st, line, rest, had_labels=bool(level1 or level2))
         return
 
-    ind = IndicatorBuilder(line_no=line.no, level1=st.level1, level2=st.level2)
+    ind = IndicatorBuilder(line_no=line.no, level1=held1, level2=held2)
     name, values, weight, score, notes = parsed
     ind.add("indicator_name", name)
     for col, text in values.items():

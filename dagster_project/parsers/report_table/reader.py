@@ -8,6 +8,7 @@ closing rows by their own modules.
 from __future__ import annotations
 
 from .. import vocabulary
+from ..grid import labelled_cells, line_rows
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, ParseResult
 from ..text import Line, join_wrapped, norm, value_or_none
@@ -136,29 +137,23 @@ def _period(st: ReportState, line: Line, key: str) -> None:
 
 
 def _label_values(st: ReportState, line: Line, labels: dict[str, str]) -> None:
-    """Label/value pairs on one row: each label's value is the next non-label cell."""
-    cells = line.cells
+    """Label–value pairs on one row (grid.labelled_cells): a label's value is its value cell; a label
+    with none takes the next line's text; a further, different value is a duplicate."""
+    printed = {norm(c): c for c in reversed(line.cells) if c}  # a label as printed (its first form)
     found = False
-    for i, cell in enumerate(cells):
-        name = labels.get(norm(cell))
-        if not name:
-            continue
-        value = None
-        for nxt in cells[i + 1 :]:
-            if norm(nxt) in labels or norm(nxt) in st.spec.header_labels:
-                break
-            if nxt:
-                value = value_or_none(nxt)
-                break
-        if value is None:
+    for key, cells in labelled_cells(line_rows(line)[0].cells, labels.__contains__).items():
+        name, cell = labels[key], printed.get(key, key)
+        values = [v for c in cells if (v := value_or_none(c.text)) is not None]
+        if not values:
             # the value may sit on the next line (a label cell printed alone)
             st.pending_label = (name, cell, line.no)
             st.mark(line, HEADER)
             continue
-        if name in st.fields and st.fields[name] != value:
-            st.issue(line.no, "duplicate_field", label=cell, name=name)
-            continue
-        st.fields[name] = value
-        found = True
+        for value in values:
+            if name in st.fields and st.fields[name] != value:
+                st.issue(line.no, "duplicate_field", label=cell, name=name)
+                continue
+            st.fields[name] = value
+            found = True
     if found:
         st.mark(line, FIELD)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..grid import MergedLabels
 from ..ledger import Ledger
 from ..records import FundRow
 from ..text import Line, join_wrapped
@@ -51,8 +52,7 @@ class ReportState:
     indicator_header: dict[str, int] = field(default_factory=dict)
     indicators: list[IndicatorBuilder] = field(default_factory=list)
     pending_deviation: list[tuple[int, str]] = field(default_factory=list)
-    level1: str | None = None
-    level2: str | None = None
+    levels: MergedLabels = field(default_factory=lambda: MergedLabels(2))  # 一级, 二级 merged over rows
     closing_field: str | None = None
     pending_label: tuple[str, str, int] | None = None
 

@@ -1,7 +1,8 @@
 """项目支出绩效目标执行监控表 — the central template of the tracking family (one project per sheet).
 
 A spreadsheet laid out on one grid, so every value is read under the header cell
-whose (merged) span covers it, and every header is read by what its label means:
+whose (merged) span covers it, and every header by what its label means, as
+``grid.py`` reads every table (``header_columns``, ``map_columns``, ``header_at``):
 
 - title (…绩效目标执行监控表) and year line ``（2019年度）``;
 - 项目名称, 主管部门及代码 (``[105]教育部``: the department, its code kept as printed
@@ -27,9 +28,10 @@ from decimal import Decimal
 
 from .. import vocabulary
 from ..amounts import money_unit, parse_amount
+from ..grid import Column, MergedLabels, header_at, header_columns, labelled_cells, line_rows, map_columns
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from ..report_table import carry_levels, fund_source_of, report_required_blocks
+from ..report_table import fund_source_of, report_required_blocks
 from ..text import Line, join_wrapped, norm, value_or_none
 from ..vocabulary import TRACKING, fund_column, indicator_column, is_monitoring_title, labels
 
@@ -52,24 +54,6 @@ _REASON_TEXT = re.compile(r"原因说明|说明")  # the text column of 偏差�
 _SEPARATOR = "、"  # several ticked columns: their labels in the sheet's order
 _INDICATOR_FIELDS = ("indicator_name", "target_text", "actual_text", "planned_text", "deviation_reason",
                      "forecast_text", "deviation_cause", "completion_likelihood", "remarks")
-
-
-@dataclass(frozen=True)
-class _Column:
-    start: int  # cell index where the (merged) header cell begins
-    name: str  # the field it feeds
-    label: str  # as printed: a ticked column's value
-    tick: bool = False  # a ✔ column: a tick gives its label
-
-
-def _column_at(columns: list[_Column], index: int) -> _Column | None:
-    """The header column whose span covers cell ``index`` (a span runs to the next header cell)."""
-    found = None
-    for col in columns:
-        if col.start > index:
-            break
-        found = col
-    return found
 
 
 @dataclass
@@ -95,14 +79,17 @@ class _State:
     fields: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
     months: tuple[int, int] | None = None
-    fund_columns: list[_Column] = field(default_factory=list)
+    # each block's header columns (grid.Column) and its fields by header position
+    fund_columns: tuple[list[Column], dict[int, str]] = field(default_factory=lambda: ([], {}))
     fund_rows: list[FundRow] = field(default_factory=list)
-    goal_columns: list[_Column] = field(default_factory=list)
+    goal_columns: tuple[list[Column], dict[int, str]] = field(default_factory=lambda: ([], {}))
     goal_parts: dict[str, list[str]] = field(default_factory=lambda: {"expected": [], "actual": []})
-    grid: list[_Column] = field(default_factory=list)
+    grid_header: list[Line] = field(default_factory=list)  # the indicator grid's header rows
+    grid: list[Column] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)  # header position → text field
+    ticks: dict[int, tuple[str, str]] = field(default_factory=dict)  # header position → (field, label) of a ✔ column
     indicators: list[_Indicator] = field(default_factory=list)
-    level1: str | None = None
-    level2: str | None = None
+    levels: MergedLabels = field(default_factory=lambda: MergedLabels(2))  # 一级, 二级 merged over rows
 
     def issue(self, line: Line | int, code: str, **facts: object) -> None:
         self.ledger.issue(line if isinstance(line, int) else line.no, code, TRACKING, **facts)
@@ -142,7 +129,7 @@ def _dispatch(st: _State, line: Line) -> None:
     elif len(line.texts) == 1 and is_monitoring_title(first):
         st.mark(line, TITLE)  # the title repeated (a page break in a printed sheet)
     elif any(k in _LABELS for k in keys):
-        _label_values(st, line, keys)
+        _label_values(st, line)
     elif any(block in first for block in _FUND_BLOCK) and sum(fund_column(c, TRACKING) is not None for c in keys) >= 2:
         _fund_header(st, line)
     elif st.section == "fund" and (source := fund_source_of(first)) is not None:
@@ -167,16 +154,20 @@ def _year(st: _State, key: str) -> None:
         st.fields["fiscal_year"] = int(m.group(1))
 
 
-def _columns(st: _State, line: Line, meaning) -> list[_Column]:
-    """The header cells of a row that name a column (by ``meaning``), each with its start; periods noted."""
-    columns = []
-    for i, cell in enumerate(line.cells):
-        name = meaning(cell) if cell else None
-        if name is None:
-            continue
-        columns.append(_Column(i, name, cell))
-        _months(st, line, cell)
-    return columns
+def _columns(st: _State, line: Line, meaning) -> tuple[list[Column], dict[int, str]]:
+    """A header row's columns, and the field of each by ``meaning`` of its label (a field by its
+    first column, grid.map_columns) by position; the period each label names is noted."""
+    for cell in line.texts:
+        if meaning(cell) is not None:
+            _months(st, line, cell)
+    columns = header_columns(line_rows(line))
+    return columns, {column.at: name for name, column in map_columns(columns, meaning).items()}
+
+
+def _field_at(header: tuple[list[Column], dict[int, str]], at: int) -> str | None:
+    """The field of the header over cell ``at`` (grid.header_at: a merged header covers the cells after it)."""
+    columns, fields = header
+    return fields.get(header_at(columns, at))
 
 
 def _months(st: _State, line: Line, label: str) -> None:
@@ -197,22 +188,21 @@ def _months(st: _State, line: Line, label: str) -> None:
 # ---------------------------------------------------------------- header block
 
 
-def _label_values(st: _State, line: Line, keys: tuple[str, ...]) -> None:
-    """label | value pairs on one row: each label's value is the next non-empty cell."""
+def _label_values(st: _State, line: Line) -> None:
+    """label | value pairs on one row (grid.labelled_cells): a label's value is the cell after it."""
+    printed = {norm(c): c for c in reversed(line.cells) if c}  # a label as printed (its first form)
     found = False
-    for i, k in enumerate(keys):
-        name = _LABELS.get(k)
-        if name is None:
-            continue
-        value = next((c for c, nk in zip(line.cells[i + 1 :], keys[i + 1 :]) if nk), None)
-        if value is None or norm(value) in _LABELS:
-            st.issue(line, "missing_value", label=line.cells[i])
-            continue
-        value = value_or_none(value)
-        if name == "supervising_dept" and value and (m := _DEPT_CODE.match(norm(value))):
-            st.extra[line.cells[i]] = value  # the printed pair, code included
-            value = m.group(2)
-        if value is not None:
+    for key, cells in labelled_cells(line_rows(line)[0].cells, _LABELS.__contains__).items():
+        name, label = _LABELS[key], printed.get(key, key)
+        if not cells:
+            st.issue(line, "missing_value", label=label)
+        for value in (v for c in cells if (v := value_or_none(c.text)) is not None):
+            if name == "supervising_dept" and (m := _DEPT_CODE.match(norm(value))):
+                st.extra[label] = value  # the printed pair, code included
+                value = m.group(2)
+            if name in st.fields and st.fields[name] != value:
+                st.issue(line, "duplicate_field", label=label, name=name)
+                continue
             st.fields[name] = value
             found = True
     st.mark(line, FIELD if found else HEADER)
@@ -241,14 +231,14 @@ def _fund_row(st: _State, line: Line, keys: tuple[str, ...], source: str) -> Non
     for i, cell in enumerate(line.cells[label_at + 1 :], start=label_at + 1):
         if not value_or_none(cell):
             continue
-        col = _column_at(st.fund_columns, i)
+        name = _field_at(st.fund_columns, i)
         amount = parse_amount(value_or_none(cell))
-        if col is None or col.name in amounts:
+        if name is None or name in amounts:
             st.issue(line, "fund_row_extra_cells", text=f" {cell} ")
         elif amount is None:
             st.issue(line, "unreadable_amount", text=cell)
         else:
-            amounts[col.name] = amount
+            amounts[name] = amount
     st.fund_rows.append(FundRow(st.source_file, st.report_seq, source, line.cells[label_at], line.no, **amounts))
     st.mark(line, FIELD)
 
@@ -276,9 +266,9 @@ def _goal_header(st: _State, line: Line) -> None:
 def _goal_text(st: _State, line: Line) -> None:
     placed = False
     for i, cell in enumerate(line.cells):
-        col = _column_at(st.goal_columns, i) if cell else None
-        if col is not None:
-            st.goal_parts[col.name].append(cell)
+        name = _field_at(st.goal_columns, i) if cell else None
+        if name is not None:
+            st.goal_parts[name].append(cell)
             placed = True
         elif cell:
             st.issue(line, "unplaced_goal_text", text=cell)
@@ -291,33 +281,40 @@ def _goal_text(st: _State, line: Line) -> None:
 
 def _grid_header(st: _State, line: Line) -> None:
     st.section = "grid_header"
-    st.grid = _columns(st, line, indicator_column)
+    _columns(st, line, indicator_column)  # the period its labels name
+    _grid_columns(st, [line])
     st.mark(line, HEADER)
+
+
+def _tick_group(column: Column) -> str | None:
+    """The group (偏差原因分析, 完成目标可能性) a column sits under, as its field."""
+    return next((name for g in column.groups if (name := indicator_column(g)) in _TICK_GROUPS), None)
 
 
 def _is_sub_header(st: _State, line: Line) -> bool:
     """The second header row: every cell sits under a group (偏差原因分析, 完成目标可能性)."""
-    cells = [(i, c) for i, c in enumerate(line.cells) if c]
-    return bool(cells) and all(
-        (col := _column_at(st.grid, i)) is not None and col.name in _TICK_GROUPS for i, _ in cells
-    )
+    columns = header_columns(line_rows(*st.grid_header, line))
+    cells = [i for i, c in enumerate(line.cells) if c]
+    return bool(cells) and all(i < len(columns) and _tick_group(columns[i]) for i in cells)
 
 
 def _grid_sub_header(st: _State, line: Line) -> None:
     """Split each group into its columns: ✔ columns named by their label, and the reason text."""
-    subs = []
-    for i, cell in enumerate(line.cells):
-        if not cell:
-            continue
-        group = _column_at(st.grid, i).name
-        if group == "deviation_reason" and _REASON_TEXT.search(norm(cell)):
-            subs.append(_Column(i, "deviation_reason", cell))
-        else:
-            subs.append(_Column(i, _TICK_GROUPS[group], cell, tick=True))
-    starts = {c.start for c in subs}
-    # a group's own header cell stays as the column of whatever precedes its first sub-column
-    st.grid = sorted([c for c in st.grid if c.start not in starts] + subs, key=lambda c: c.start)
+    _grid_columns(st, [*st.grid_header, line])
     st.mark(line, HEADER)
+
+
+def _grid_columns(st: _State, header: list[Line]) -> None:
+    """The grid's columns: under a group, a ✔ column gives its label when ticked and 原因说明 is the
+    reason text; the others are text fields by their own labels, each by its first column
+    (grid.map_columns)."""
+    st.grid_header = header
+    st.grid = columns = header_columns(line_rows(*header))
+    grouped = {c.at: (g, c) for c in columns if (g := _tick_group(c)) and c.own}
+    reasons = {at for at, (g, c) in grouped.items() if g == "deviation_reason" and _REASON_TEXT.search(norm(c.own[-1]))}
+    st.ticks = {at: (_TICK_GROUPS[g], c.own[-1]) for at, (g, c) in grouped.items() if at not in reasons}
+    texts = map_columns([c for c in columns if not _tick_group(c)], indicator_column)
+    st.texts = {at: "deviation_reason" for at in reasons} | {c.at: name for name, c in texts.items()}
 
 
 def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
@@ -327,23 +324,22 @@ def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
     for i, (cell, k) in enumerate(zip(line.cells, keys)):
         if not k:
             continue
-        col = _column_at(st.grid, i)
-        if col is None:
-            if k not in _OUTER:
-                st.issue(line, "unplaced_indicator_fragment", text=f"“{cell}”（不在任何列名之下）")
-            continue
-        if col.tick:
+        at = header_at(st.grid, i)
+        if at in st.ticks:
+            name, label = st.ticks[at]
             if k in _TICKS:
-                ticks.setdefault(col.name, []).append(col.label)
+                ticks.setdefault(name, []).append(label)
             elif value_or_none(cell) is not None and k not in _NOT_TICKED:
-                st.issue(line, "unreadable_tick_mark", label=col.label, text=cell)
-            continue
-        texts.setdefault(col.name, []).append(cell)
+                st.issue(line, "unreadable_tick_mark", label=label, text=cell)
+        elif at in st.texts:
+            texts.setdefault(st.texts[at], []).append(cell)
+        elif k not in _OUTER:
+            st.issue(line, "unplaced_indicator_fragment", text=f"“{cell}”（不在任何列名之下）")
     level1 = join_wrapped(texts.pop("level1", []))
     level2 = join_wrapped(texts.pop("level2", []))
-    st.level1, st.level2 = carry_levels(st.level1, st.level2, level1, level2)
+    held1, held2 = st.levels.apply(level1, level2)
     if texts or ticks:
-        st.indicators.append(_Indicator(line.no, st.level1, st.level2, texts, ticks))
+        st.indicators.append(_Indicator(line.no, held1, held2, texts, ticks))
         if "indicator_name" not in texts:
             st.issue(line, "indicator_without_name")
     if texts or ticks or level1 or level2:
