@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .frozen import frozen_record
 from .records import SourceLine
 from .text import Line, clean_cell, glue
 
@@ -32,8 +32,7 @@ PROSE = "prose"
 BOILERPLATE = "boilerplate"  # page headers, footers, page numbers
 
 
-@frozen_record  # one per row and line
-class Block:
+class Block(NamedTuple):  # one per row and line: a tuple is the cheapest record to make and free
     kind: str  # ROW | PROSE | BOILERPLATE
     cells: tuple[str, ...]  # a prose line is one cell
     page_no: int | None = None  # PDF: 1-based page
@@ -92,15 +91,15 @@ class Document:
         out: list[Line] = []
         for index, block in enumerate(self.blocks):
             if block.text is not None:
-                out.append(Line(block.line_no, block.text, block.cells))
+                out.append(_line(block.line_no, block.text, block.cells))
                 continue
             no = 2 * index + 1
             if block.kind == ROW:
                 cells = ("", *map(clean_cell, block.cells or _NO_CELLS))  # no cells: a lone TAB, one empty cell
             else:
                 cells = (clean_cell(block.cells[0]),)
-            out.append(Line(no, _rendered(block), cells))
-            out.append(Line(no + 1, "", _NO_CELLS))
+            out.append(_line(no, _rendered(block), cells))
+            out.append(_line(no + 1, "", _NO_CELLS))
         return out
 
     def text(self) -> str:
@@ -115,6 +114,11 @@ class Document:
 
 
 _NO_CELLS = ("",)  # an empty line's one empty cell
+
+
+def _line(no: int, raw: str, cells: tuple[str, ...]) -> Line:
+    """The parsers' line of a block (the one place a Line is made from the model)."""
+    return Line(no, raw, cells)
 
 
 def _rendered(block: Block) -> str:
