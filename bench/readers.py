@@ -4,7 +4,8 @@
 
 Default folders: ../shared/real and ../shared/real_templates beside the repo (skips
 when neither is there). For each PDF: its pages, PyMuPDF ``page.get_text()`` on
-every page (the floor), our reader (parsers.readers.pdf: PyMuPDF tables + text)
+every page (the floor), our reader (parsers.readers.pdf: its own table finder over
+PyMuPDF's drawings, PyMuPDF text)
 and their ratio; then the worst ratio, which issue 20 wants at most 10.
 ``--alternatives`` adds the whole parse (reader + family parsers), pdfplumber's
 table finder on the same pages (the alternative considered) and the pypdfium2

@@ -194,17 +194,17 @@ def _parse_lines(lines: list[Line], source_file: str, boilerplate: set[int]) -> 
                 ledger.issue(line.no, "outside_table")
 
     for segment in segments:
-        if segment.family not in result.families:
-            result.families.append(segment.family)
         try:
             part = _FAMILY_PARSERS[segment.family](segment.lines, ledger, source_file)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
+            _add_families(result, [segment.family])
             ledger.issue(
                 segment.first_line, "parser_failed", where=f"本段（{segment.family}）", skipped="本段已跳过",
                 where_en=f"{segment.family} segment", error=f"{type(exc).__name__}: {exc}",
             )
             ledger.mark_all(segment.lines, "issue", segment.family)
             continue
+        _add_families(result, _families_found(segment.family, part))
         _extend(result, part)
 
     _renumber_reports(result)
@@ -215,6 +215,19 @@ def _parse_lines(lines: list[Line], source_file: str, boilerplate: set[int]) -> 
     result.issues.sort(key=lambda i: i.line_no)
     reject_space_aligned_tables(result, lines)
     return result
+
+
+def _families_found(family: str, part: ParseResult) -> list[str]:
+    """The families a segment's records are of: a budget segment's target forms are ``target``,
+    and it is ``budget`` only with a budget table or prose (a workbook of 申报表 is no budget)."""
+    if family != blocks.BUDGET or not part.reports:
+        return [family]
+    found = [blocks.BUDGET] if part.budget_tables or part.narrative_amounts or part.narrative_changes else []
+    return [*found, *dict.fromkeys(r.report_type for r in part.reports)]
+
+
+def _add_families(result: ParseResult, families: list[str]) -> None:
+    result.families += [f for f in families if f not in result.families]
 
 
 def _extend(result: ParseResult, part: ParseResult) -> None:

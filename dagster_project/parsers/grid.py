@@ -14,7 +14,11 @@ and row it covers (``model.py``), so in this module:
 - a label–value block (项目名称：X in one cell, 项目名称 | X in two) is found by
   its label in any cell of any row;
 - a label merged over rows (a 一级指标 printed at its first row only) applies to
-  every row it spans, until a new label at its level.
+  every row it spans, until a new label at its level;
+- side-by-side blocks (收入 | 支出, each a label column and its amounts) start at each
+  column whose label names the rows (``blocks``); a higher label belongs to the block
+  it is printed over (``printed_over``) or, centred between two groups, to both
+  (``centred_over``).
 
 A row narrower than its header is aligned from the left (``align_left``: a budget row's
 amounts after its label, omitted trailing columns placed where its parent has amounts)
@@ -257,6 +261,20 @@ def _inline_label(text: str, is_label: Callable[[str], bool]) -> tuple[str, str]
 _INLINE_LABEL = re.compile(r"^\s*([^:：]{1,12}?)\s*[:：]\s*(.*?)\s*$", re.DOTALL)  # 项目名称：X
 
 
+def blocks(labels: Sequence[str], starts: Callable[[str], bool]) -> list[range]:
+    """Side-by-side blocks of a header row (收入: 项目名称 | 金额, 支出: 功能科目名称 | 金额 …), by the
+    meaning of its labels: a block runs from a label column (``starts``: its label names the rows)
+    up to the next one; columns before the first are in none."""
+    at = [i for i, t in enumerate(labels) if t and starts(t)]
+    return [range(a, b) for a, b in zip(at, [*at[1:], len(labels)])]
+
+
+def printed_over(labels: dict[int, str], blocks: Sequence[range]) -> list[tuple[int, str] | None]:
+    """Per block, the first of a higher header row's labels (position → text) printed over its
+    columns, with its position; None where none is."""
+    return [next(((i, labels[i]) for i in block if i in labels), None) for block in blocks]
+
+
 def centred_over(labels: dict[int, str], groups: Sequence[int]) -> dict[int, str]:
     """Group label positions → the label of a higher header row spanning them: a label printed
     between two neighbouring groups spans both (a PDF centres a label over its columns, so a
@@ -276,13 +294,7 @@ def stacked_header(headers: Sequence[Row]) -> Row | None:
     A grid document (PDF) prints a side's labels on the row where its sub-header
     sits (收入: 项目名称 | 金额 on one row, 支出用途: 项目名称 | 金额 on the next).
     """
-    if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
-        return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j] for h in headers if h.cells[j].text]
-        cells.append(texts[-1] if texts else Cell("", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
+    return _per_position(headers, lambda printed, line_no: printed[-1] if printed else Cell("", line_no))
 
 
 def joined_header(headers: Sequence[Row]) -> Row | None:
@@ -291,13 +303,19 @@ def joined_header(headers: Sequence[Row]) -> Row | None:
     A label wrapped over the header rows of a grid (采购品目大 / 类, 采购组织 / 形式)
     is one column's label.
     """
+    return _per_position(
+        headers, lambda printed, line_no: Cell(join_wrapped([c.text for c in printed]) if printed else "", line_no)
+    )
+
+
+def _per_position(headers: Sequence[Row], cell: Callable[[list[Cell], int], Cell]) -> Row | None:
+    """Header rows of one width (at least two) read as one row: per position, ``cell`` of the
+    cells printed there, top to bottom, on the last header row's line."""
     if len(headers) < 2 or len({len(h.cells) for h in headers}) != 1:
         return None
-    cells = []
-    for j in range(len(headers[0].cells)):
-        texts = [h.cells[j].text for h in headers if h.cells[j].text]
-        cells.append(Cell(join_wrapped(texts) if texts else "", headers[-1].first_line))
-    return Row(headers[-1].lines, cells)
+    line_no = headers[-1].first_line
+    printed = ([h.cells[j] for h in headers if h.cells[j].text] for j in range(len(headers[0].cells)))
+    return Row(headers[-1].lines, [cell(texts, line_no) for texts in printed])
 
 
 def wrapped_around(headers: Sequence[Row], main_at: int, label: Callable[[str], str]) -> bool:

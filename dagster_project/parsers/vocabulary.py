@@ -21,11 +21,14 @@ BUDGET = "budget"
 # (2020年部门收入预算总表, 部门“三公”经费和机关运行经费预算表); other provinces print
 # the bare table name (收支预算总表, 财政拨款支出预算表, 政府采购支出预算表).
 # The template's number of a table, printed before its title with a colon (Jiangsu 2018:
-# 公开01 表：收支预算总表) or on a line of its own (公开01表, 公开表一, 表一).
+# 公开01 表：收支预算总表), after it in brackets (收支预算总表（公开01表）, …（表一）) or on a
+# line of its own (公开01表, 公开表一, 表一).
 _CN_DIGITS = "一二三四五六七八九十"  # the Chinese numerals of ordinals and table numbers
 _NUMERAL = rf"(?:\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})"
 TABLE_NUMBER = re.compile(rf"^(?:公开|附)?(?:表{_NUMERAL}|{_NUMERAL}表)(?:-\d+)?$")
 TABLE_NUMBER_PREFIX = re.compile(rf"^(?:公开|附)?\s*(?:表\s*{_NUMERAL}|{_NUMERAL}\s*表)\s*[：:]\s*")
+TABLE_NUMBER_SUFFIX = re.compile(
+    rf"\s*[(（]\s*(?:公开|附)?\s*(?:表\s*{_NUMERAL}|{_NUMERAL}\s*表)(?:\s*-\s*\d+)?\s*[)）]\s*$")
 
 BUDGET_TITLE = re.compile(
     r"(部门|单位).*预算(总)?表$|经费预算表$|预算支出.*分类预算表$|政府采购(支出)?预算表$"
@@ -34,8 +37,9 @@ BUDGET_TITLE = re.compile(
 
 
 def without_table_number(text: str) -> str:
-    """A title without the template's table number before it (公开01 表：收支预算总表 → 收支预算总表)."""
-    return TABLE_NUMBER_PREFIX.sub("", text, count=1)
+    """A title without the template's table number before or after it (公开01 表：收支预算总表,
+    收支预算总表（表一） → 收支预算总表)."""
+    return TABLE_NUMBER_SUFFIX.sub("", TABLE_NUMBER_PREFIX.sub("", text, count=1), count=1)
 
 
 # A performance-target table title: 上海市财政支出项目绩效目标 (budget documents),
@@ -110,10 +114,11 @@ HEADER_FIELDS = {
 # The target family also names its project by code, its funds and its two goals by label.
 TARGET_FIELDS = {
     **HEADER_FIELDS,
+    "implementing_unit": (*HEADER_FIELDS["implementing_unit"], "项目单位"),
     "project_code": ("项目编码",),
     "project_total": ("项目资金总额", "项目总金额"),  # the project's funds over its whole term
     "project_total_fiscal": ("其中:财政资金",),  # …of which fiscal funds (the 填报表's project column)
-    "annual_funds": ("年度资金申请总额", "本年度项目金额"),
+    "annual_funds": ("年度资金申请总额", "本年度项目金额", "本年度预算金额"),
     "goal_total": ("项目总目标", "总目标", "长期目标"),
     "goal_annual": ("年度绩效目标", "年度总体目标", "年度目标"),
 }
@@ -122,6 +127,9 @@ TARGET_FIELDS = {
 BUDGET_PREPARER_LABELS = ("编制部门", "编制单位")
 BUDGET_DEPARTMENT_LABELS = (*BUDGET_PREPARER_LABELS, "部门名称", "单位名称", "部门")
 BUDGET_DEPARTMENT_LABEL = re.compile(rf"^(?:{'|'.join(BUDGET_DEPARTMENT_LABELS)})\s*[:：]")
+# A budget's cover naming its department: 预算主管部门：上海市普陀区财政局 (Shanghai; the cover's
+# title 上海市普陀区2025年区级部门预算 names only the district).
+BUDGET_COVER_DEPARTMENT = re.compile(r"^\s*(?:预算)?主管部门\s*[:：]\s*(?P<department>[^\d，。；：:]{4,40}?)\s*$")
 
 FIELDS = {
     SELF_EVAL: HEADER_FIELDS,
@@ -196,6 +204,8 @@ LEVEL2_STRICT = re.compile(r"^[\u4e00-\u9fff]{0,8}(数量|质量|时效|时间|�
 LEVEL2_LOOSE = re.compile(r"^[\u4e00-\u9fff]{2,8}指标$")
 # Column headers of the indicator grid, and the outer label some templates print beside it.
 LEVEL1_COLUMN, LEVEL2_COLUMN, NAME_COLUMN = "一级指标", "二级指标", "三级指标"
+# A 三级 column headed just 指标名称: the name column only right of the 一级 and 二级 columns.
+BARE_NAME_COLUMN = "指标名称"
 GRID_COLUMN_WORDS = frozenset({LEVEL1_COLUMN, LEVEL2_COLUMN, NAME_COLUMN, "绩效指标", "指标"})
 GRID_OUTER_LABELS = frozenset({"绩效指标", "绩效目标", "绩效", "指标"})
 
@@ -235,8 +245,9 @@ WEIGHT_LABELS = ("分值", "分数", "权重", "权重分")
 SCORE_LABEL = "得分"
 # The target value of an indicator: 年度指标值 / 指标目标值 / 指标值 / 目标值.
 TARGET_VALUE_LABELS = ("指标值", "目标值")
-# The explanation column of the Shenzhen 申报表's grid.
+# The explanation column of the Shenzhen 申报表's grid (also 指标值说明, 目标值解释: a label ending so).
 EXPLANATION_LABELS = ("指标解释", "指标说明")
+EXPLANATION_ENDINGS = ("解释", "说明")
 
 
 def fund_column(label: str, family: str) -> str | None:

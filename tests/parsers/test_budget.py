@@ -332,3 +332,27 @@ def test_appropriation_summary_income_only_rows():
     ]
     assert len(r.budget_cells) == 1 + 3 + 1 + 1 + 3
     assert r.issues == []
+
+
+def test_two_sided_cells_that_cannot_be_loaded_are_reported_not_dropped():
+    """A text under an amount column and an amount of no named row: each a warning at its line,
+    the row's other side still loaded."""
+    rows = [
+        "\t2022年部门财务收支预算总表",
+        "",
+        "\t项目\t预算数\t项目\t预算数\t",
+        "",
+        "\t一、财政拨款收入\t待定\t一、社会保障和就业支出\t100.00\t",  # 5
+        "",
+        "\t\t90.00\t二、住房保障支出\t10.00\t",  # 7: the income label left blank
+    ]
+    r = parse_text("\n".join(rows), "x.txt")
+    assert [(c.line_no, c.side, c.subject_name, c.amount) for c in r.budget_cells] == [
+        (5, "支出", "社会保障和就业支出", D("100.00")),
+        (7, "支出", "住房保障支出", D("10.00")),
+    ]
+    assert [(i.line_no, i.code) for i in r.issues] == [
+        (5, "budget_value_not_number"),
+        (7, "budget_value_without_label"),
+    ]
+    assert "待定" in r.issues[0].message and "90.00" in r.issues[1].message

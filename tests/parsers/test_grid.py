@@ -234,6 +234,20 @@ def test_a_label_centred_between_two_groups_spans_both():
     assert grid.centred_over({0: "收入"}, [2, 4]) == {}  # over no pair of groups: read by position
 
 
+def test_side_by_side_blocks_start_at_each_label_column_whatever_their_order():
+    # the lowest header labels of the Jiangsu 收支预算总表: a label column (…名称) and its amounts per block
+    lowest = ["项目名称", "金额", "功能科目名称", "金额", "项目名称", "金额"]
+    blocks = grid.blocks(lowest, lambda t: "名称" in t)
+    assert blocks == [range(2), range(2, 4), range(4, 6)]
+    # a block with two amount columns, a leading column before any label column (in none)
+    assert grid.blocks(["序号", "项目名称", "上年", "本年", "项目名称", "金额"], lambda t: "名称" in t) == [
+        range(1, 4), range(4, 6),
+    ]
+    # a higher row's labels each over the block they are printed in (功能分类 at 3, 支出用途 at 5: 2017)
+    assert grid.printed_over({3: "功能分类", 5: "支出用途"}, blocks) == [None, (3, "功能分类"), (5, "支出用途")]
+    assert grid.printed_over({1: "收入", 4: "支出"}, blocks) == [(1, "收入"), None, (4, "支出")]
+
+
 def test_a_row_without_its_value_is_placed_by_the_words_of_its_labels():
     (row,) = _rows(["", "效益指标", "社会效益指标", "居民满意度"])
     placed = grid.place_by_words(row.cells, {"level1": "效益指标".__eq__, "level2": "社会效益指标".__eq__}, "name")
@@ -245,3 +259,14 @@ def test_a_row_without_its_value_is_placed_by_the_words_of_its_labels():
     assert [(i.level1, i.level2, i.indicator_name, i.target_text, i.line_no) for i in result.indicators] == [
         ("产出指标", "数量指标", "服务人次", "≥5000人", 13), ("效益指标", "社会效益指标", "居民满意度", None, 15)]
     assert result.issues == []
+
+
+def test_header_rows_of_one_width_read_as_one_row_stacked_or_joined():
+    # 采购品目大 / 类 wrapped over two rows; 项目名称 printed on the upper row only
+    rows = _rows(["项目名称", "采购品目大", "采购组织"], ["", "类", "形式"])
+    assert [c.text for c in grid.stacked_header(rows).cells] == ["项目名称", "类", "形式"]
+    assert [c.text for c in grid.joined_header(rows).cells] == ["项目名称", "采购品目大类", "采购组织形式"]
+    assert grid.joined_header(rows).cells[0].line_no == 3  # on the last header row's line
+    # rows of different widths, or a single row, are not read as one
+    assert grid.stacked_header(_rows(["项目名称", "金额"], ["", "类", "形式"])) is None
+    assert grid.joined_header(rows[:1]) is None

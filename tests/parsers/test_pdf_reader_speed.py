@@ -17,7 +17,7 @@ import pytest
 from pipeline_helpers import shared_folder
 from pymupdf import table as pymupdf_table
 
-from dagster_project.parsers.readers import pdf
+from dagster_project.parsers.readers import pdf, pdf_tables
 
 SHARED = shared_folder("real").parent if shared_folder("real") else None
 pytestmark = pytest.mark.skipif(SHARED is None, reason="../shared/real (published PDFs) not present")
@@ -72,11 +72,12 @@ def test_tables_found_are_pymupdfs():
 
 
 def test_cells_from_intersections_are_pymupdfs():
-    """The lean cell search gives PyMuPDF's cells, in its order, on every ruled page of 01 and 15;
-    the lean grouping of cells into tables gives PyMuPDF's tables (text probe included)."""
+    """The lean cell search gives PyMuPDF's cells, in its order, on every ruled page of 15;
+    the lean grouping of cells into tables gives PyMuPDF's tables (text probe included).
+    (The reader's own finder shares both; test_own_finder_finds_pymupdfs_tables runs it on 03 too.)"""
     cells = tables = 0
     lean_tables = pdf._cells_to_tables(pymupdf_table)
-    for name in ("real/01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf", "real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf"):
+    for name in ("real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf",):
         for page in pymupdf.open(SHARED / name):
             if page.rotation:
                 page.remove_rotation()
@@ -88,5 +89,27 @@ def test_cells_from_intersections_are_pymupdfs():
             theirs = pymupdf_table.cells_to_tables(page, finder.cells)  # CHARS: this page's, from find_tables
             assert lean_tables(page, finder.cells) == theirs, (name, page.number)
             tables += len(theirs)
-    assert cells > 3000
-    assert tables == 37  # 01: 24, 15: 13 (one per ruled table page)
+    assert cells == 742
+    assert tables == 13  # one per ruled table page
+
+
+@pytest.mark.parametrize(
+    "name, tables, cells",
+    [
+        ("real/03_sh_putuo_shangwuwei_2025_dept_budget.pdf", 13, 1_250),
+        ("real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf", 13, 742),
+    ],
+)
+def test_own_finder_finds_pymupdfs_tables(name, tables, cells):
+    """readers/pdf_tables.py (the reader's own finder, over get_cdrawings) finds PyMuPDF's tables:
+    the same cells in the same order, the same boxes and rows, on every page (Shanghai pages
+    upright, Jiangsu pages stored with /Rotate 90, read after the rotation is folded in)."""
+    found = []
+    for page in pymupdf.open(SHARED / name):
+        if page.rotation:
+            page.remove_rotation()
+        theirs = [(t.cells, t.bbox, [r.cells for r in t.rows]) for t in page.find_tables().tables]  # unpatched
+        ours = [(t.cells, t.bbox, [r.cells for r in t.rows]) for t in pdf_tables.find_tables(page, page.get_cdrawings())]
+        assert ours == theirs, (name, page.number)
+        found += ours
+    assert (len(found), sum(len(t[0]) for t in found)) == (tables, cells)

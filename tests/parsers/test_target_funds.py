@@ -24,7 +24,7 @@ def test_form_funds_of_the_year(wanli):
     targets = {r.report_seq: r for r in wanli.reports if r.report_type == "target"}
     assert len(targets) == 5
     rows = {(f.report_seq, f.fund_source): f for f in wanli.fund_rows}
-    assert len(rows) == 15  # 年度资金申请总额, 其中:当年财政拨款, 上年结转资金 of each form
+    assert len(rows) == 20  # 年度资金申请总额, 其中:当年财政拨款, 上年结转资金, 其他资金 (the year's) of each form
     # page 35: the 其中 item printed larger than its total, loaded as printed
     last = max(targets)
     assert targets[last].project_name == "公共服务设施运行经费"
@@ -33,6 +33,8 @@ def test_form_funds_of_the_year(wanli):
     assert (appropriation.label, appropriation.line_no, appropriation.budget_initial) == (
         "其中:当年财政拨款", 1133, D("11419043.00"))
     assert rows[(last, "carryover")].budget_initial == D("0.00")
+    other = rows[(last, "other")]  # the year's 其他资金, right of the project's on line 1137
+    assert (other.label, other.line_no, other.budget_initial) == ("其他资金", 1137, D("0.00"))
     assert all(f.executed is None and f.budget_adjusted is None for f in wanli.fund_rows)
 
 
@@ -65,6 +67,8 @@ def test_fiscal_part_is_read_from_its_own_cell(wanli):
     result = parse_text(text + "\n", "form.txt")
     (report,) = result.reports
     assert (report.project_total_amount, report.project_total_fiscal_amount) == (D("4100000.00"), D("3600000.00"))
+    # the project's 其他资金 (500,000.00) is not the year's (0.00, the fund row)
     assert {f.fund_source: f.budget_initial for f in result.fund_rows} == {
-        "total": D("4100000.00"), "current_year_appropriation": D("4100000.00"), "carryover": D("0.00")}
+        "total": D("4100000.00"), "current_year_appropriation": D("4100000.00"), "carryover": D("0.00"),
+        "other": D("0.00")}
     assert not [i for i in result.issues if i.severity != "info"]

@@ -201,3 +201,25 @@ def test_004_shifted_closing_rows(s004):
     rep = next(r for r in s004.reports if r.line_start == 166)
     assert (rep.budget_completion_likelihood, rep.goal_completion_likelihood) == ("确定能完成", "确定能完成")
     assert rep.line_end == 191
+
+
+def test_a_parser_bug_costs_one_line_not_the_report():
+    """Both report readers (report_table, the 执行监控表) read line by line through read_each_line:
+    a line whose reading fails is a parser_failed error naming the exception; the lines after it are read."""
+    from dagster_project.parsers.ledger import Ledger
+    from dagster_project.parsers.report_table import read_each_line
+    from dagster_project.parsers.text import split_lines
+
+    lines = split_lines("\t项目名称\t甲\n\t主管部门\t乙\n\t实施单位\t丙")
+    ledger = Ledger("x.txt", lines)
+    read = []
+
+    def read_line(line):
+        if line.no == 2:
+            raise ValueError("bad cell")
+        read.append(line.no)
+
+    read_each_line(lines, read_line, lambda no, code, **facts: ledger.issue(no, code, "tracking", **facts))
+    assert read == [1, 3]
+    assert [(i.line_no, i.code, i.severity) for i in ledger.issues] == [(2, "parser_failed", "error")]
+    assert "ValueError: bad cell" in ledger.issues[0].message and ledger.issues[0].raw_text == "\t主管部门\t乙"

@@ -82,6 +82,7 @@ _NOT_THE_FIELD = {
     ("_FORM_FUNDS", "年度资金申请总额"): "the form's total fund row (a fund source), beside the report field",
     ("_FUNDS_LABEL", "项目资金"): "the 填报表's 项目资金（元） label, read for the unit in its brackets",
     ("_DEPARTMENT_TITLE", "部门"): "部门预算 in a document title, not the 部门： label",
+    ("_YEAR_TITLE", "部门"): "部门预算 in a document title's second line, not the 部门： label",
 }
 
 

@@ -87,6 +87,11 @@ _YEAR = vocabulary.YEAR_IN_TEXT
 _DEPARTMENT_TITLE = re.compile(
     r"^(?!第\S{1,3}部分)(?P<department>[^\d，。；：:、（(]{4,40}?)\s*(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算"
 )
+# The same title over two lines (Jiangsu covers: 江苏省人大常委会办公厅 | 2017 年度部门预算).
+_YEAR_TITLE = re.compile(r"^(?:19|20)\d{2}\s*年度?\s*(?:区级)?部门预算")
+_DEPARTMENT_LINE = re.compile(r"^(?!第\S{1,3}部分)[^\d，。；：:、（(]{4,40}$")
+# The cover's own statement (预算主管部门：…) names the department where the title names the district.
+_DEPARTMENT_STATED = vocabulary.BUDGET_COVER_DEPARTMENT
 
 
 class NarrativeReader:
@@ -97,6 +102,8 @@ class NarrativeReader:
         self.ledger = ledger
         self.years: list[int] = []
         self.title_department: str | None = None  # the first title naming a department before its year
+        self._previous: str = ""  # the prose line before this one (a title's first line)
+        self._stated = False  # the department taken from a 预算主管部门： line
         self._found: list[tuple[int, str, Decimal, str, str, str]] = []
         self._changes: list[tuple[int, ChangeClaim]] = []
 
@@ -110,10 +117,16 @@ class NarrativeReader:
             m = _YEAR.search(key)
             if m:
                 self.years.append(int(m.group(1)))
-        if self.title_department is None and len(key) <= 60:  # a title line, not a paragraph
+        stated = _DEPARTMENT_STATED.match(" ".join(line.texts)) if not self._stated else None
+        if stated:
+            self.title_department, self._stated = stated.group("department"), True
+        elif self.title_department is None and len(key) <= 60:  # a title line, not a paragraph
             m = _DEPARTMENT_TITLE.match(key)
             if m:
                 self.title_department = m.group("department")
+            elif _YEAR_TITLE.match(key) and _DEPARTMENT_LINE.match(self._previous):
+                self.title_department = self._previous
+        self._previous = key
         text = " ".join(line.texts)
         self._found.extend((line.no, *hit, text) for hit in stated_amounts(text))
         self._changes.extend((line.no, claim) for claim in change_claims(text))

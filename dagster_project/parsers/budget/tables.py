@@ -5,7 +5,8 @@ The document walker (``document``) hands each budget table its rows.
 Budget tables (one BudgetTable each, one BudgetCell per row × amount column
 that has a value; an explicit 0.00 is a value, a blank cell is not):
 - ``table_title`` is the title as printed, trimmed, *with* its year prefix
-  (``2020年部门收入预算总表``); the year goes to ``fiscal_year`` too (from the
+  (``2020年部门收入预算总表``), without the template's table number or ordinal
+  (公开01表：…, …（表一）, 一、…, 1.…); the year goes to ``fiscal_year`` too (from the
   title, else from a header such as ``2020年“三公”经费预算数``, else from the
   document's other tables).
 - ``money_unit``: from 单位：元 / 单位:万元 (on the 编制部门 row or its own), else
@@ -169,6 +170,11 @@ def _code_level(code: str) -> str | None:
     return vocabulary.SUBJECT_CODE_LEVELS.get(len(code))
 
 
+def _names_rows(label: str) -> bool:
+    """A label column's header: it names the rows (项目名称, 功能科目名称, 项目)."""
+    return "名称" in label or norm(label) == "项目"
+
+
 def _amount(text: str) -> Decimal | None:
     return parse_amount(text) if text else None
 
@@ -184,7 +190,8 @@ _SIDE_LABELS = vocabulary.BUDGET_SIDE_LABELS  # the label column of each side of
 
 class BudgetTableBuilder:
     def __init__(self, title_row: Row, seq: int, source_file: str, ledger: Ledger):
-        self.title = vocabulary.without_table_number(label_text(title_row.texts[0]))
+        title = vocabulary.without_table_number(label_text(title_row.texts[0]))
+        self.title = vocabulary.TITLE_ORDINAL.sub("", title, count=1) or title  # 一、收支预算总表 → 收支预算总表
         self.title_line = title_row.first_text_line
         self.seq = seq
         self.source_file = source_file
@@ -225,7 +232,8 @@ class BudgetTableBuilder:
         texts = row.texts
         if any(_is_furniture(t) for t in texts) and not self._has_values(row):
             caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
-            if self.layout is None:
+            numbers_only = all("表" in t and _SHEET_NUMBER.match(norm(t)) for t in texts)  # the next table's 公开08表
+            if self.layout is None and not numbers_only:
                 self.headers = []  # rows above the 部门/单位 line are the caption (the department's name), not columns
             self._furniture(row)
             if self.department is None and len(caption) == 1 and _DEPARTMENT_LABEL.search(norm("".join(texts))):
@@ -302,6 +310,18 @@ class BudgetTableBuilder:
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
+    def _load(self, c: Cell, measure: str, table: str, **where) -> bool:
+        """A cell printed under ``measure`` loaded as its amount (False when blank); a text that is
+        no number is a budget_value_not_number warning, never dropped."""
+        if not c.text:
+            return False
+        amount = _amount(c.text)
+        if amount is None:
+            self._reject(c, "budget_value_not_number", table)
+            return False
+        self._cell(c, measure, amount, **where)
+        return True
+
     def _reject(self, c: Cell, code: str, table: str) -> None:
         """A cell that cannot be loaded as an amount: a warning naming its text."""
         self.ledger.issue(c.line_no, code, FAMILY, text=c.text, table=table)
@@ -319,7 +339,7 @@ class BudgetTableBuilder:
             if "合计" in keys and main_at is None:
                 main_at = i
         stacked = grid.stacked_header(headers)
-        label_columns = [c for c in stacked.cells if "名称" in c.text or norm(c.text) == "项目"] if stacked else []
+        label_columns = [c for c in stacked.cells if _names_rows(c.text)] if stacked else []
         if len(label_columns) == 2 and all(norm(c.text) in _SIDE_LABELS for c in label_columns):
             self._two_sided_header(stacked)  # 项目名称 | 金额 of each side printed on different header rows
             return
@@ -383,36 +403,34 @@ class BudgetTableBuilder:
         """A 收支 table with a label column per block (收入: 项目名称 | 金额; 支出: 功能分类:
         功能科目名称 | 金额 and 支出用途: 项目名称 | 金额), the header rows of one width.
 
-        A block runs from its label column to the next; its side is the top header
-        label centred over its group (支出 between 功能分类 and 支出用途: ``grid.centred_over``),
-        else the one printed over it, else the side of the block before; where a side
-        has several blocks, a measure is named after its block's group (功能分类-金额).
+        A block runs from its label column to the next (``grid.blocks``); its group is a
+        middle-row label printed over it with its columns' labels below (功能分类); its side is
+        the top header label centred over its group (支出 between 功能分类 and 支出用途:
+        ``grid.centred_over``), else the one printed over it, else the side of the block before;
+        where a side has several blocks, a measure is named after its block's group (功能分类-金额).
         """
         self.layout = "blocks"
-        starts = [i for i, c in enumerate(stacked.cells) if "名称" in c.text or norm(c.text) == "项目"]
-        width = len(stacked.cells)
-        top = {i: c.text for i, c in enumerate(headers[0].cells) if c.text}
-        ends = [*starts[1:], width]
-        groups = [  # per block: (position, text) of its group label on a middle header row
-            next(((i, h.cells[i].text) for h in headers[1:-1] for i in range(start, end) if h.cells[i].text
-                  and h.cells[i] is not stacked.cells[i]), (None, None))
-            for start, end in zip(starts, ends)
-        ]
-        over_groups = grid.centred_over(top, [at for at, _text in groups if at is not None])
-        blocks = []
-        side = None
-        for start, end, (group_at, group) in zip(starts, ends, groups):
-            side = label_text(over_groups[group_at]) if group_at in over_groups else next(
-                (label_text(t) for i, t in top.items() if start <= i < end), side)
-            group = label_text(group) if group else None
-            amounts = [(i, column_label(stacked.cells[i].text)) for i in range(start + 1, end) if stacked.cells[i].text]
-            blocks.append((start, side, group, amounts))
-        per_side = Counter(b[1] for b in blocks)
+        lowest = [c.text for c in stacked.cells]  # each column's own label, the lowest printed over it
+        blocks = grid.blocks(lowest, _names_rows)
+        rows = [{i: c.text for i, c in enumerate(h.cells) if c.text} for h in headers]
+        # group labels: on a middle row, with their columns' own labels below them
+        middle = [{i: t for i, t in row.items() if any(i in lower for lower in rows[k + 1 :])}
+                  for k, row in enumerate(rows[1:-1], 1)]
+        over = [grid.printed_over(labels, blocks) for labels in middle]
+        groups = [next((o[b] for o in over if o[b]), None) for b in range(len(blocks))]
+        spans = grid.centred_over(rows[0], [g[0] for g in groups if g])
+        sides, side = [], None
+        for group, top in zip(groups, grid.printed_over(rows[0], blocks)):
+            printed = (group and spans.get(group[0])) or (top and top[1])
+            side = label_text(printed) if printed else side
+            sides.append(side)
+        per_side = Counter(sides)
         self.blocks = [
-            (start, side, [(i, f"{group}-{m}" if per_side[side] > 1 and group else m) for i, m in amounts])
-            for start, side, group, amounts in blocks
+            (block.start, side, [(i, f"{name}-{column_label(lowest[i])}" if per_side[side] > 1 and name
+                                  else column_label(lowest[i])) for i in block[1:] if lowest[i]])
+            for block, side, name in zip(blocks, sides, (label_text(g[1]) if g else "" for g in groups))
         ]
-        self.width = width
+        self.width = len(lowest)
 
     def _grid_header(self, headers: list[Row], main_at: int) -> None:
         """A plain grid (三公 table): main labels, the last one spanning the sub-labels."""
@@ -589,15 +607,10 @@ class BudgetTableBuilder:
             name = strip_ordinal(label_text(label)) or None
             for measure, i in placed:
                 c = cells[i]
-                if not c.text:
+                if name is None and c.text and _amount(c.text) is not None:
+                    self._reject(c, "budget_value_without_label", _TWO_SIDED)  # an amount under no subject
                     continue
-                amount = _amount(c.text)
-                if amount is None or name is None:
-                    code = "budget_value_not_number" if amount is None else "budget_value_without_label"
-                    self._reject(c, code, _TWO_SIDED)
-                    continue
-                self._cell(c, measure, amount, side=side, name=name)
-                fed = True
+                fed = self._load(c, measure, _TWO_SIDED, side=side, name=name) or fed
         for c in cells:
             if c.text and id(c) not in used and not _ORDINAL_ONLY.match(c.text):
                 self._reject(c, "budget_extra_value", _TWO_SIDED)
@@ -690,15 +703,7 @@ class BudgetTableBuilder:
             if at >= len(cells):
                 continue
             used.add(at)
-            c = cells[at]
-            if not c.text:
-                continue
-            amount = _amount(c.text)
-            if amount is None:
-                self._reject(c, "budget_value_not_number", _TWO_SIDED)
-                continue
-            self._cell(c, measure, amount, side=side, name=name or None)
-            fed = True
+            fed = self._load(cells[at], measure, _TWO_SIDED, side=side, name=name or None) or fed
         for i, c in texts:
             if i not in used:
                 self._reject(c, "budget_extra_value", _TWO_SIDED)
@@ -709,30 +714,20 @@ class BudgetTableBuilder:
         cells = row.cells
         if self.grid_width and len(cells) == self.grid_width:
             for c, measure in zip(cells, self.grid_measures):
-                if not c.text:
-                    continue
-                amount = _amount(c.text)
-                if amount is None or not measure:
+                if measure:
+                    self._load(c, measure, _GRID)
+                elif c.text:  # under no label of the grid
                     self._reject(c, "budget_value_not_number", _GRID)
-                    continue
-                self._cell(c, measure, amount)
             self._mark(row, FIELD)
             return
         start = next((i for i, c in enumerate(cells) if c.text), len(cells))
         end = max((i for i, c in enumerate(cells) if c.text), default=-1) + 1
         region = cells[start:end]
         for k, c in enumerate(region):
-            if k >= len(self.grid_measures):
-                if c.text:
-                    self._reject(c, "budget_extra_value", _GRID)
-                continue
-            if not c.text:
-                continue
-            amount = _amount(c.text)
-            if amount is None:
-                self._reject(c, "budget_value_not_number", _GRID)
-                continue
-            self._cell(c, self.grid_measures[k], amount)
+            if k < len(self.grid_measures):
+                self._load(c, self.grid_measures[k], _GRID)
+            elif c.text:
+                self._reject(c, "budget_extra_value", _GRID)
         self._mark(row, FIELD)
 
     def table(self, default_year: int | None) -> BudgetTable:

@@ -27,6 +27,8 @@ from .. import vocabulary
 from ..amounts import is_amount
 from ..model import Document
 from ..text import latin_pair, norm
+from . import pdf_tables
+from .pdf_tables import cells_from_corners, table_groups
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*)?\d{1,4}(?:\s*[-—–－])?\s*$|^\s*第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?\s*$"
@@ -126,105 +128,29 @@ def _lean_table_finder():
 
 
 def _intersections_to_cells(intersections: dict) -> list[tuple]:
-    """``pymupdf.table.intersections_to_cells`` (pdfplumber's), the same cells in the same order.
+    """``pymupdf.table.intersections_to_cells``: the same cells in the same order (pdf_tables.cells_from_corners)."""
 
-    For each intersection point, in (x, top) order, the smallest cell it is the top-left
-    corner of: the first point below it (same x) and the first to its right (same top)
-    joined to it by a drawn edge, whose bottom-right corner is an intersection joined to
-    both. The points below and to the right come from the point's column and row (not
-    from a scan of all later points), and each point's edges are made a set once.
-    """
-    points = sorted(intersections)
-    column: dict[float, list] = {}
-    row: dict[float, list] = {}
-    for pt in points:  # sorted: a column by top, a row by x
-        column.setdefault(pt[0], []).append(pt)
-        row.setdefault(pt[1], []).append(pt)
-    edges = {
-        pt: ({(e["x0"], e["top"], e["x1"], e["bottom"]) for e in lines["v"]},
-             {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in lines["h"]})
-        for pt, lines in intersections.items()
-    }  # fmt: skip
+    def boxes(edges) -> set:
+        return {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in edges}
 
-    def connects(p1, p2) -> bool:
-        return (p1[0] == p2[0] and not edges[p1][0].isdisjoint(edges[p2][0])) or (
-            p1[1] == p2[1] and not edges[p1][1].isdisjoint(edges[p2][1])
-        )
-
-    cells = []
-    for pt in points:
-        col, line = column[pt[0]], row[pt[1]]
-        below = col[col.index(pt) + 1 :]
-        right = line[line.index(pt) + 1 :]
-        cell = None
-        for below_pt in below:
-            if not connects(pt, below_pt):
-                continue
-            for right_pt in right:
-                if not connects(pt, right_pt):
-                    continue
-                corner = (right_pt[0], below_pt[1])
-                if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
-                    cell = (pt[0], pt[1], corner[0], corner[1])
-                    break
-            if cell:
-                break
-        if cell:
-            cells.append(cell)
-    return cells
-
-
-_FLOAT32_PAIR = struct.Struct("ff")
-_FLOAT32_BOX = struct.Struct("ffff")
+    return cells_from_corners({pt: (boxes(lines["v"]), boxes(lines["h"])) for pt, lines in intersections.items()})
 
 
 def _cells_to_tables(pymupdf_table):
-    """``pymupdf.table.cells_to_tables`` (PyMuPDF 1.28), the same tables without a Rect union per cell.
-
-    Cells are grouped as PyMuPDF groups them (a cell sharing a corner with the group
-    joins it); a group is dropped when its cells have one left or right edge only, or
-    when no character of the page's finder list (``CHARS``) overlaps its box. PyMuPDF
-    unions the cells into its box in MuPDF, whose coordinates are 32-bit floats: a
-    box of two cells or more is rounded to 32-bit floats the same way before the test.
-    """
+    """``pymupdf.table.cells_to_tables`` (PyMuPDF 1.28): the same tables (pdf_tables.table_groups),
+    the text probe over the finder's character list (``CHARS``)."""
     white = pymupdf_table.white_spaces
 
+    def text_boxes() -> list:
+        return [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
+
     def cells_to_tables(page, cells) -> list:
-        tables, remaining = [], list(cells)
-        corners: set = set()
-        current: list = []
-        while remaining:
-            count = len(current)
-            for cell in list(remaining):
-                x0, top, x1, bottom = cell
-                cell_corners = ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
-                if not current or any(c in corners for c in cell_corners):
-                    corners.update(cell_corners)
-                    current.append(cell)
-                    remaining.remove(cell)
-            if len(current) == count:
-                tables.append(list(current))
-                corners.clear()
-                current.clear()
-        if current:
-            tables.append(list(current))
-        text_boxes = None
-        kept = []
-        for table in tables:
-            if len({c[0] for c in table}) < 2 or len({c[2] for c in table}) < 2:
-                continue
-            box = (min(c[0] for c in table), min(c[1] for c in table),
-                   max(c[2] for c in table), max(c[3] for c in table))  # fmt: skip
-            if len(table) > 1:
-                box = _FLOAT32_BOX.unpack(_FLOAT32_BOX.pack(*box))
-            if text_boxes is None:  # built once, only if a candidate survives
-                text_boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
-            rx0, rtop, rx1, rbottom = box
-            if any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in text_boxes):
-                kept.append(table)
-        return sorted(kept, key=lambda t: min((c[1], c[0]) for c in t))
+        return table_groups(cells, text_boxes)
 
     return cells_to_tables
+
+
+_FLOAT32_PAIR = struct.Struct("ff")
 
 
 def _table_chars(pymupdf_table, original):
@@ -303,12 +229,15 @@ def _upright(page) -> tuple:
 def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     height = page.rect.height
     tables = []
-    drawings = page.get_drawings()
-    # The (costly) table finder only where a table can be: it keeps tables of two columns or
-    # more, and one drawn line or box (a rule under a heading, a frame) makes one cell at most.
-    if sum(len(path["items"]) for path in drawings) > 1:  # the finder reuses the drawings
+    drawings = page.get_cdrawings()
+    # The table finder only where a table can be: it keeps tables of two columns or more,
+    # and one drawn line or box (a rule under a heading, a frame) makes one cell at most.
+    if sum(len(path["items"]) for path in drawings) > 1:
+        found = pdf_tables.find_tables(page, drawings)
+        if found is None:  # not upright in PyMuPDF's sense: PyMuPDF's own finder
+            found = page.find_tables(paths=page.get_drawings()).tables
         # a table with cells has rows and columns (asking row_count/col_count rebuilds its rows twice)
-        tables = [t for t in page.find_tables(paths=drawings).tables if t.cells]
+        tables = [t for t in found if t.cells]
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
     chars = []
@@ -446,10 +375,11 @@ def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # 
                     cover[(band, col)] = len(boxes) - 1
     x0, _, x1, y1 = table.bbox
     y0 = ys[0]
-    for w in words:
+    for w in words:  # band_at and column_at written out: this loop runs per character
         cx, cy = w[5], (w[1] + w[3]) / 2
         if x0 <= cx <= x1 and y0 <= cy <= y1:
-            hit = cover.get((band_at(cy), column_at(cx)))
+            band, col = bisect_right(ys, cy + 0.5) - 1, bisect_right(xs, cx + 0.5) - 1
+            hit = cover.get((max(0, band), max(0, col)))
             if hit is not None:
                 boxes[hit][3].append(w)
     anchors: set[int] = set()
@@ -690,11 +620,12 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
         starts: list[int] = []  # index of each part's first row
         for part, page_no in parts:
             aligned = []
+            slots = [at(x) for x in part.col_x]  # each column's place in the table's grid, once per part
             for row in part.rows:
                 full = [""] * len(xs)
-                for x, text in zip(part.col_x, row):
+                for slot, text in zip(slots, row):
                     if text:
-                        full[at(x)] = (full[at(x)] + text) if full[at(x)] else text
+                        full[slot] = (full[slot] + text) if full[slot] else text
                 aligned.append(full)
             if rows and aligned and _is_tail(rows[-1], aligned[0]) and aligned[0] not in rows[:3]:
                 rows[-1] = [a + b for a, b in zip(rows[-1], aligned[0])]  # a row broken by the page

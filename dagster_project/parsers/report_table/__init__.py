@@ -36,7 +36,7 @@ from .assembly import report_required_blocks
 from .cells import align_cells, cell_amount
 from .family import IndicatorCells, ReportFamily
 from .fund_block import fund_source_of
-from .reader import parse_report_table
+from .reader import parse_report_table, read_each_line
 
 __all__ = [
     "IndicatorCells",
@@ -45,5 +45,6 @@ __all__ = [
     "cell_amount",
     "fund_source_of",
     "parse_report_table",
+    "read_each_line",
     "report_required_blocks",
 ]

@@ -15,10 +15,16 @@ def _numbers_after(line: Line, keys: list[str], labels: tuple[str, ...]) -> list
     return [c for c in line.cells[start + 1 :] if c]
 
 
-def read_total_row(st: ReportState, line: Line, keys: list[str]) -> None:
+def _closing_row(st: ReportState) -> None:
+    """A 总分 / 评分等级 row: the indicators are over (a deviation reason held for the last one is
+    written) and no closing text continues past it."""
     flush_pending_deviation(st)
     st.section = "closing"
     st.closing_field = None
+
+
+def read_total_row(st: ReportState, line: Line, keys: list[str]) -> None:
+    _closing_row(st)
     if "total_line_no" in st.fields:
         st.issue(line.no, "duplicate_total_row")
         return
@@ -35,9 +41,7 @@ def read_total_row(st: ReportState, line: Line, keys: list[str]) -> None:
 
 
 def read_grade_row(st: ReportState, line: Line, keys: list[str]) -> None:
-    flush_pending_deviation(st)
-    st.section = "closing"
-    st.closing_field = None
+    _closing_row(st)
     values = [value_or_none(c) for c in _numbers_after(line, keys, vocabulary.GRADE_LABELS)]
     values = [v for v in values if v]
     if not values:

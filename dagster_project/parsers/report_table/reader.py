@@ -7,6 +7,8 @@ closing rows by their own modules.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from .. import vocabulary
 from ..grid import labelled_cells, line_rows
 from ..ledger import Ledger
@@ -30,6 +32,17 @@ _PERIOD = vocabulary.TRACKING_PERIOD
 _PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
 
 
+def read_each_line(lines: Sequence[Line], read: Callable[[Line], None], issue: Callable[..., None]) -> None:
+    """Each line read by ``read``: a parser bug costs that line (a parser_failed error through
+    ``issue(line_no, code, **facts)``), not the report."""
+    for line in lines:
+        try:
+            read(line)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
+            issue(line.no, "parser_failed", where="此行", skipped="已跳过", where_en="the line",
+                  error=f"{type(exc).__name__}: {exc}")
+
+
 def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, spec: ReportFamily) -> ParseResult:
     """Parse one report segment (title line first) of the family ``spec`` declares."""
     result = ParseResult(source_file=source_file, families=[spec.name])
@@ -44,12 +57,7 @@ def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, spec
     if year:
         st.fields["fiscal_year"] = int(year.group(1))
 
-    for line in body[1:]:
-        try:
-            _dispatch(st, line)
-        except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
-            st.issue(line.no, "parser_failed", where="此行", skipped="已跳过", where_en="the line",
-                     error=f"{type(exc).__name__}: {exc}")
+    read_each_line(body[1:], lambda line: _dispatch(st, line), st.issue)
 
     flush_pending_deviation(st)
     assemble_report(st, body, result)

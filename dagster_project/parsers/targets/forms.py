@@ -160,6 +160,7 @@ class _Table:
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
     fund_cells: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # fund_source → (label, text, line)
+    fund_columns: dict[str, int] = field(default_factory=dict)  # "year" / "project" → its labels' cell position
     declaration: bool = False  # the 申报表 form: "label：" cells, grid read by position
     units: dict[str, str] = field(default_factory=dict)  # field → unit from its label's brackets
     explain: grid.Column | None = None  # 指标解释 column
@@ -183,13 +184,16 @@ _FORM_LABELS = {
     ),
 }
 # The form's funds of the year, as fund rows (in budget_initial: the year's requested budget).
-# 其他资金 is printed twice on its row (the project's and the year's): not taken.
 _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款": "current_year_appropriation",
                "上年结转资金": "carryover"}
+# 其他资金 is printed in both columns (the project's, the year's): the year's, nearer the
+# column of the year's labels than of the project's, is the fund row ``other``.
+_OTHER_FUNDS = "其他资金"
+_PROJECT_FUNDS = tuple(vocabulary.labels(FAMILY, "project_total", "project_total_fiscal"))
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
 _FUNDS_LABEL = re.compile(r"^项目资金[(（](万元|元)[)）]$")
 _GRID_FIELDS = ("level1", "level2", "indicator_name", "target_text")  # the grid's columns, by header
-_GRID_KEYS = (vocabulary.LEVEL1_COLUMN, vocabulary.NAME_COLUMN)  # either one marks the grid's header row
+_GRID_KEYS = ("level1", "indicator_name")  # a header cell naming either marks the grid's header row
 
 # The 申报表's labels (printed with a colon and sometimes a note in brackets:
 # 长期目标（跨度多年的项目需填）：); other "label：" pairs go to extra_fields as printed.
@@ -200,7 +204,9 @@ _DECL_EXTRA_LABELS = ("实施期限", "项目类型", "是否新增项目", "分
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _MAX_LABEL = 12  # a label is a short cell; a long text ending in a colon is a value
 _EXPLAIN_LABELS = vocabulary.EXPLANATION_LABELS
-_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,6})\s*[:：]\s*(\S.*)$", re.DOTALL)
+_EXPLAIN_ENDINGS = vocabulary.EXPLANATION_ENDINGS
+_INLINE_PAIR = re.compile(r"^\s*([^:：\d]{1,24}?)\s*[:：]\s*(\S.*)$", re.DOTALL)
+_INLINE_LABEL = 6  # an unknown label sharing its cell with the value is short (备注)
 
 _FIELDS = vocabulary.labels(FAMILY, "project_name", "goal_total", "goal_annual")
 
@@ -291,7 +297,7 @@ class TargetDocument:
         keys = [norm(x) for x in texts]
         if not t.in_indicators:
             return self._head_row(t, row, texts, keys)
-        if any(k in _GRID_KEYS for k in keys):
+        if any(_is_grid_key(k) for k in keys):
             self._mark(row, HEADER)
             return True
         if not t.rows and not t.pending and _is_grid_header(keys):  # the header's second row
@@ -333,7 +339,7 @@ class TargetDocument:
             t.last_field = None
             self._mark(row, HEADER)
         elif t.goal_columns and len(row.cells) > max(t.goal_columns) and not any(
-            k in _GRID_KEYS for k in keys
+            _is_grid_key(k) for k in keys
         ):
             for i, name in t.goal_columns.items():
                 if row.cells[i].text:
@@ -346,7 +352,7 @@ class TargetDocument:
             self._mark(row, FIELD)
         elif keys[0] == "分解目标":
             self._mark(row, HEADER)
-        elif any(k in _GRID_KEYS for k in keys):
+        elif any(_is_grid_key(k) for k in keys):
             t.goal_columns = None
             self._grid_header(t, [*t.header_above, row])
         elif _is_grid_header(keys):  # a header row above the grid's: 绩效指标 over 一级 | 二级 | 三级
@@ -365,11 +371,19 @@ class TargetDocument:
         its columns read by header meaning (``grid.py``)."""
         t.header_rows = rows
         t.width = max(max(len(r.cells) for r in rows), 4)
-        columns = grid.map_columns(grid.header_columns(rows), _grid_field)
+        header = grid.header_columns(rows)
+        columns = grid.map_columns(header, _grid_field)
+        if "indicator_name" not in columns and "level2" in columns and "level1" in columns:
+            # 一级指标 | 二级指标 | 指标名称: the bare 指标名称 right of them is the 三级 name
+            bare = (c for c in header[columns["level2"].at + 1:] if vocabulary.BARE_NAME_COLUMN in map(norm, c.own))
+            columns = {**columns, **({"indicator_name": c} if (c := next(bare, None)) else {})}
         if all(f in columns for f in _GRID_FIELDS):
             t.columns = {f: columns[f] for f in _GRID_FIELDS}
             # a named column the warehouse has no field for (实际完成值): its values are reported
             t.unloaded = {f: c for f, c in columns.items() if f not in _GRID_FIELDS and f != "explanation"}
+            # a labelled column of no field (评（扣）分标准): its values reported naming it, too
+            taken = {c.at for c in columns.values()}
+            t.unloaded.update({c.name("".join): c for c in header if c.own and c.at not in taken})
         t.explain = columns.get("explanation")
         self._mark(rows[-1], HEADER)
 
@@ -385,6 +399,7 @@ class TargetDocument:
                 t.fields.setdefault(name, []).append(c.text)
             if label in _FORM_FUNDS and parse_amount(c.text) is not None:  # the first amount after it
                 t.fund_cells.setdefault(_FORM_FUNDS[label], (label, c.text, c.line_no))
+        _year_other_funds(t, row)
         t.last_field = None
         self._mark(row, FIELD)
 
@@ -408,14 +423,24 @@ class TargetDocument:
     def _declaration_grid_row(self, t: _Table, row: Row, keys: list[str]) -> bool:
         """One row of the 申报表's indicator grid, read by the header's positions."""
         texts = row.texts
-        if len(texts) == 1 and row.cells[0].text and _inline_pair(texts[0]):
+        if any(_opens_form(k) for k in keys):  # 项目编码： | …: the next sheet's form, printed without its title
+            self.close_table()
+            self.table = _Table(row.first_text_line, row.last_line, self.section, declaration=True)
+            self.tables.append(self.table)
+            self._pair_row(self.table, row)
+            return True
+        # one cell from the 一级 column leftwards (a blank column before it is no matter)
+        alone = len(texts) == 1 and next(i for i, c in enumerate(row.cells) if c.text) <= t.columns["level1"].at
+        if alone and _inline_pair(texts[0]):
             self._pair_row(t, row)  # 备注：… under the grid
             t.line_end = row.last_line
             return True
-        if len(texts) == 1 and row.cells[0].text and len(keys[0]) > _MAX_LABEL:
+        if alone and len(keys[0]) > _MAX_LABEL:
             self.close_table()  # prose after the table
             return False
-        by_field, extras = grid.read_row(row.cells, {**t.columns, **({"explanation": t.explain} if t.explain else {})})
+        explain = {"explanation": t.explain} if t.explain else {}
+        by_field, extras = grid.read_row(row.cells, {**t.columns, **explain, **t.unloaded})
+        self._report_unloaded(t, by_field)
         for extra in extras:
             self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         at = [by_field[f] for f in _GRID_FIELDS]
@@ -427,6 +452,13 @@ class TargetDocument:
         self._mark(row, FIELD)
         return True
 
+    def _report_unloaded(self, t: _Table, by_field: dict) -> None:
+        """A value under a column the target table has no field for: reported, naming the column."""
+        for f, column in t.unloaded.items():
+            if by_field[f] and by_field[f].text:
+                self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
+                                  column=column.name("".join), text=by_field[f].text)
+
     def _mark(self, row: Row, disposition: str) -> None:
         self.ledger.mark_all(row.lines, disposition, FAMILY)
 
@@ -435,10 +467,7 @@ class TargetDocument:
             # A full grid row: read by the header's positions; other cells are the block's
             # merged side label (绩效指标), printed once at its first row.
             by_field, _side_label = grid.read_row(cells, {**t.columns, **t.unloaded})
-            for f, column in t.unloaded.items():
-                if by_field[f] and by_field[f].text:
-                    self.ledger.issue(by_field[f].line_no, "target_unloaded_column", FAMILY,
-                                      column=column.name("".join), text=by_field[f].text)
+            self._report_unloaded(t, by_field)
             cells = [by_field[f] for f in _GRID_FIELDS]
         cells, extras = grid.align_right(cells, 4)  # more cells than columns: the rightmost four
         for extra in extras:
@@ -549,9 +578,39 @@ class TargetDocument:
         return amount, unit
 
 
+def _year_other_funds(t: _Table, row: Row) -> None:
+    """The year's 其他资金 (the form prints one in each column) as the fund row ``other``: the
+    first amount after the 其他资金 label nearer the year's fund labels than the project's."""
+    for at, c in enumerate(row.cells):
+        key = norm(c.text) if c.text else ""
+        if key in _FORM_FUNDS or key in _PROJECT_FUNDS:
+            t.fund_columns.setdefault("year" if key in _FORM_FUNDS else "project", at)
+    for at, c in enumerate(row.cells):
+        if c.text and norm(c.text) == _OTHER_FUNDS and _in_year_column(t, at):
+            value = next((v for v in row.cells[at + 1 :] if v.text), None)
+            if value is not None and parse_amount(value.text) is not None:
+                t.fund_cells.setdefault("other", (_OTHER_FUNDS, value.text, value.line_no))
+
+
+def _in_year_column(t: _Table, at: int) -> bool:
+    """A label at cell position ``at`` nearer the year's fund labels than the project's."""
+    year, project = t.fund_columns.get("year"), t.fund_columns.get("project")
+    if year is None:
+        return False
+    return project is None or abs(at - year) < abs(at - project)
+
+
 def _grid_field(label: str) -> str | None:
     """The indicator grid's field a header names (指标解释 → explanation; else the vocabulary's)."""
-    return "explanation" if norm(label) in _EXPLAIN_LABELS else vocabulary.indicator_column(label)
+    key = norm(label)
+    if key in _EXPLAIN_LABELS or (key.endswith(_EXPLAIN_ENDINGS) and len(key) <= _MAX_LABEL):
+        return "explanation"
+    return vocabulary.indicator_column(label)
+
+
+def _is_grid_key(key: str) -> bool:
+    """A header cell of the indicator grid: 一级指标 or 三级指标, also 一级指标名称 (by the vocabulary)."""
+    return len(key) <= _MAX_LABEL and vocabulary.indicator_column(key) in _GRID_KEYS
 
 
 def _is_grid_header(keys: list[str]) -> bool:
@@ -588,17 +647,28 @@ def _colon_label(key: str, known_only: bool = False, colon_optional: bool = Fals
     return None
 
 
+def _opens_form(key: str) -> bool:
+    """A "label：" cell naming one of the 申报表's own fields (项目编码：, 项目名称：): a form starts,
+    never an indicator row."""
+    label = _colon_label(key, known_only=True) if key.endswith(":") else None
+    return label is not None and label[0] in _DECL_LABELS
+
+
 def _is_known_label(base: str) -> bool:
     return base in _DECL_LABELS or base in _DECL_EXTRA_LABELS
 
 
 def _inline_pair(text: str) -> tuple[str, str] | None:
-    """A short label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…)."""
+    """A label and its value in one cell: 备注：作为导入模板… → (备注, 作为导入模板…),
+    本年度项目金额（万元）：12.00 → (本年度项目金额(万元), 12.00): the label normalised with its note,
+    which names the unit. A label the form does not know is short (备注)."""
     m = _INLINE_PAIR.match(text)
     if not m:
         return None
     label = norm(m.group(1))
-    return _DECL_LABELS.get(label, label), m.group(2).strip()
+    if not _is_known_label(_NOTE.sub("", label)) and len(label) > _INLINE_LABEL:
+        return None
+    return label, m.group(2).strip()
 
 
 def _is_declaration_row(t: _Table, keys: list[str]) -> bool:

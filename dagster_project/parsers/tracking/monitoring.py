@@ -31,7 +31,7 @@ from ..amounts import money_unit, parse_amount
 from ..grid import Column, MergedLabels, header_at, header_columns, labelled_cells, line_rows, map_columns
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, FundRow, IndicatorRow, ParseResult, Report
-from ..report_table import fund_source_of, report_required_blocks
+from ..report_table import fund_source_of, read_each_line, report_required_blocks
 from ..text import Line, join_wrapped, norm, value_or_none
 from ..vocabulary import TRACKING, fund_column, indicator_column, is_monitoring_title, labels
 
@@ -110,12 +110,7 @@ def parse_monitoring(lines: list[Line], ledger: Ledger, source_file: str) -> Par
     st = _State(source_file=source_file, ledger=ledger, report_seq=body[0].no)
     st.mark(body[0], TITLE)
     _year(st, body[0].key)
-    for line in body[1:]:
-        try:
-            _dispatch(st, line)
-        except Exception as exc:  # noqa: BLE001 - a parser bug must cost a line, not the report
-            st.issue(line, "parser_failed", where="此行", skipped="已跳过", where_en="the line",
-                     error=f"{type(exc).__name__}: {exc}")
+    read_each_line(body[1:], lambda line: _dispatch(st, line), st.issue)
     _finish(st, body, result)
     return result
 

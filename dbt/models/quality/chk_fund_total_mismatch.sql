@@ -3,8 +3,8 @@
 -- states that column. Within such a column a blank cell (part or total) counts as 0; a column no
 -- part states is not checked (the document did not break the total down).
 -- tolerance_yuan: 0.01 per stated part, in the document's unit.
--- Not for performance-target forms: their fund block is not loaded whole (其他资金 is printed twice
--- on one row), so their parts cannot add up; a 其中 above its total is sub_item_exceeds_total.
+-- Not for performance-target forms yet (their year's parts 当年财政拨款, 上年结转资金, 其他资金 now load,
+-- the rule is not yet validated on them); a 其中 above its total is sub_item_exceeds_total.
 with
 
 reports as (
