@@ -3,7 +3,7 @@
 A reader turns a file into a ``Document``: an ordered sequence of blocks, each
 a table row (its cells, merged cells read as merged) or a prose line, knowing
 its page (PDF), sheet (XLSX) and table. The family parsers read lines built
-from the blocks' cells (``parsers.model_lines``), never a re-split text.
+from the blocks' cells (``Document.lines``), never a re-split text.
 ``Document.text()`` renders the blocks as the file's *normalised text*, the
 lineage view stored in ``raw.source_lines``: a TAB text file's lines exactly
 as the file has them (its own line numbers); a binary format's block i as line
@@ -27,6 +27,7 @@ from typing import NamedTuple
 from .records import SourceLine
 from .text import Line, clean_cell, glue
 
+TEXT = "text"  # the format of TAB text (readers/text.py)
 ROW = "row"
 PROSE = "prose"
 BOILERPLATE = "boilerplate"  # page headers, footers, page numbers
@@ -88,18 +89,17 @@ class Document:
         """The lines the family parsers read, built from the blocks' cells (no text is re-split):
         a text file's line with the cells its reader cleaned; a binary format's row as a TAB-led
         line (an empty first cell), a prose line as one cell, each followed by an empty line."""
+        if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
+            return [Line(block.line_no, block.text, block.cells) for block in self.blocks]
         out: list[Line] = []
         for index, block in enumerate(self.blocks):
-            if block.text is not None:
-                out.append(_line(block.line_no, block.text, block.cells))
-                continue
             no = 2 * index + 1
             if block.kind == ROW:
                 cells = ("", *map(clean_cell, block.cells or _NO_CELLS))  # no cells: a lone TAB, one empty cell
             else:
                 cells = (clean_cell(block.cells[0]),)
-            out.append(_line(no, _rendered(block), cells))
-            out.append(_line(no + 1, "", _NO_CELLS))
+            out.append(Line(no, _rendered(block), cells))
+            out.append(Line(no + 1, "", _NO_CELLS))
         return out
 
     def text(self) -> str:
@@ -107,6 +107,8 @@ class Document:
 
     def source_lines(self, source_file: str) -> tuple[list[SourceLine], set[int]]:
         """The normalised text's lines, and the numbers of those that are page furniture."""
+        if self.format == TEXT:  # a text file's lines have no page or sheet
+            return [SourceLine(source_file, block.line_no, None, None, block.text) for block in self.blocks], set()
         lines = [SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
         furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
             block.kind == BOILERPLATE for block in self.blocks) else set()
@@ -114,11 +116,6 @@ class Document:
 
 
 _NO_CELLS = ("",)  # an empty line's one empty cell
-
-
-def _line(no: int, raw: str, cells: tuple[str, ...]) -> Line:
-    """The parsers' line of a block (the one place a Line is made from the model)."""
-    return Line(no, raw, cells)
 
 
 def _rendered(block: Block) -> str:

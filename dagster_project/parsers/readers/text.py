@@ -11,10 +11,8 @@ has an empty first cell). A line of several fields is a row, any other a prose l
 
 from __future__ import annotations
 
-from ..model import PROSE, ROW, Block, Document
+from ..model import PROSE, ROW, TEXT, Block, Document
 from ..text import UndecodableInput, decode_lines, split_lines
-
-TEXT = "text"
 
 
 def read_text(data: bytes) -> Document:
