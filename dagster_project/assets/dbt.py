@@ -132,6 +132,12 @@ def record_build(db_path: Path, fingerprint: str, full_refresh: bool) -> None:
         )
 
 
+# An incremental run's seeds are those the warehouse was built and tested with: the project
+# fingerprint covers them, and a build whose tests failed never published it. So such a run
+# neither reloads them nor re-runs their tests (10 seeds, 34 tests: a sixth of dbt's nodes).
+UNCHANGED_SEEDS = ["--exclude", "resource_type:seed"]
+
+
 class DbtBuildConfig(dg.Config):
     full_refresh: bool = Field(
         default=False,
@@ -156,6 +162,8 @@ def fiscal_dbt_assets(
     with dbt_target(db_path, alias=build_path(warehouse.published_settings().db_path)) as path:
         target = run_target_path(context.run_id, profile_path=str(path))
         # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
-        args = ["build", "--no-use-colors", *(["--full-refresh"] if full_refresh else [])]
+        # A subset picked in the UI runs as picked.
+        scope = ["--full-refresh"] if full_refresh else [] if context.is_subset else UNCHANGED_SEEDS
+        args = ["build", "--no-use-colors", *scope]
         yield from dbt.cli(args, context=context, target_path=target).stream()
     record_build(db_path, fingerprint, full_refresh)

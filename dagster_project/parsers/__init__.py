@@ -31,7 +31,7 @@ from .records import (
     ParseIssue,
     ParseResult,
     Report,
-    replaced,
+    renumber,
 )
 from .self_eval import parse_self_eval
 from .targets import budget_amount, implementing_unit
@@ -276,9 +276,8 @@ def _year_from_file(result: ParseResult) -> None:
 def _renumber_reports(result: ParseResult) -> None:
     """Family parsers key reports by their first line; number them 1..n in document order."""
     seq = {r.report_seq: i for i, r in enumerate(sorted(result.reports, key=lambda r: r.line_start), 1)}
-    result.reports = sorted(
-        (replaced(r, report_seq=seq[r.report_seq]) for r in result.reports),
-        key=lambda r: r.report_seq,
-    )
-    result.fund_rows = [replaced(f, report_seq=seq[f.report_seq]) for f in result.fund_rows]
-    result.indicators = [replaced(i, report_seq=seq[i.report_seq]) for i in result.indicators]
+    # The records are this parse's own, not yet seen by anyone: numbered in place.
+    renumber(result.reports, "report_seq", seq)
+    renumber(result.fund_rows, "report_seq", seq)
+    renumber(result.indicators, "report_seq", seq)
+    result.reports.sort(key=lambda r: r.report_seq)

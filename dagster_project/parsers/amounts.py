@@ -10,6 +10,7 @@ _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # A cell that is already a plain ASCII number needs none of the normalising below.
 _ASCII_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_ASCII_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", re.ASCII)
 _UNIT_IN_LABEL = re.compile(r"[(（]\s*(万元|元)\s*[)）]|单位\s*[:：]?\s*(万元|元)")
 
 # A number printed inside a text (a sentence, a cell with a unit or an operator): digits, thousands
@@ -43,6 +44,8 @@ def parse_amount(cell: str | None) -> Decimal | None:
         return None
     if _ASCII_NUMBER.fullmatch(cell):
         return Decimal(cell)
+    if _ASCII_GROUPED.fullmatch(cell):  # 1,234.56: the other usual amount, also needs no normalising
+        return Decimal(cell.replace(",", ""))
     s = unicodedata.normalize("NFKC", cell).strip().replace(" ", "").replace("\u2212", "-")  # − (minus sign): NFKC keeps it
     for suffix in ("%", "万元", "元"):
         if s.endswith(suffix):

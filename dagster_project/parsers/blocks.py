@@ -57,7 +57,11 @@ def is_budget_anchor(line: Line) -> bool:
 
 def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
     """Return (segments in document order, lines outside every segment)."""
-    anchors = {line.no for line in lines if is_budget_anchor(line)}  # each line tested once
+    # A report title's key holds 表, which only a 表 or an entity (&…;) in the raw line becomes;
+    # a budget anchor's raw line holds 表 or 目标 (is_budget_anchor): most lines skip both tests.
+    may_title = [line for line in lines if "表" in line.raw or "目标" in line.raw or "&" in line.raw]
+    anchors = {line.no for line in may_title if is_budget_anchor(line)}  # each line tested once
+    families = {line.no: family for line in may_title if (family := report_family(line))}
     has_budget = bool(anchors)
     segments: list[Segment] = []
     outside: list[Line] = []
@@ -71,7 +75,7 @@ def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
             current = None
 
     for line in lines:
-        family = report_family(line)
+        family = families.get(line.no)
         if family is not None:
             close()
             current = (family, [line])

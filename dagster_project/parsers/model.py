@@ -90,7 +90,7 @@ class Document:
         a text file's line with the cells its reader cleaned; a binary format's row as a TAB-led
         line (an empty first cell), a prose line as one cell, each followed by an empty line."""
         if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
-            return [Line(block.line_no, block.text, block.cells) for block in self.blocks]
+            return [Line(block.line_no, block.text, block.cells, not any(block.cells)) for block in self.blocks]
         out: list[Line] = []
         for index, block in enumerate(self.blocks):
             no = 2 * index + 1
@@ -98,8 +98,8 @@ class Document:
                 cells = ("", *map(clean_cell, block.cells or _NO_CELLS))  # no cells: a lone TAB, one empty cell
             else:
                 cells = (clean_cell(block.cells[0]),)
-            out.append(Line(no, _rendered(block), cells))
-            out.append(Line(no + 1, "", _NO_CELLS))
+            out.append(Line(no, _rendered(block), cells, not any(cells)))
+            out.append(Line(no + 1, "", _NO_CELLS, True))
         return out
 
     def text(self) -> str:

@@ -12,9 +12,8 @@ forms both read these rows.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from .text import Line, join_wrapped, norm, value_or_none
+from .text import BLANKS, Line, join_wrapped, lazy, norm, value_or_none
 
 
 @dataclass
@@ -33,11 +32,11 @@ class Row:
     lines: list[Line]
     cells: list[Cell]
 
-    @cached_property
+    @lazy
     def texts(self) -> list[str]:
         return [c.text for c in self.cells if c.text]
 
-    @cached_property
+    @lazy
     def key(self) -> str:
         return norm("".join(self.texts))
 
@@ -52,8 +51,7 @@ class Row:
 
     @property
     def last_line(self) -> int:
-        non_blank = [ln.no for ln in self.lines if not ln.is_blank]
-        return non_blank[-1] if non_blank else self.lines[-1].no
+        return next((ln.no for ln in reversed(self.lines) if not ln.is_blank), self.lines[-1].no)
 
     @property
     def is_blank(self) -> bool:
@@ -69,7 +67,8 @@ def split_rows(lines: list[Line]) -> list[Row]:
     rows: list[Row] = []
     current: list[Line] = []
     for line in lines:
-        if is_separator(line):
+        raw = line.raw
+        if "\t" not in raw and not raw.strip(" \r\n"):  # is_separator, inline: once per line
             if current:
                 rows.append(make_row(current))
                 current = []
@@ -84,19 +83,23 @@ def make_row(lines: list[Line]) -> Row:
     cells: list[Cell] = []
     for line in lines:
         parts = line.cells  # the line's TAB cells, already cleaned
-        if line.raw.partition("\t")[0].strip(" \r"):
+        raw = line.raw
+        if raw[:1] != "\t" and raw.partition("\t")[0].strip(" \r"):
             if cells:  # no leading TAB: the previous cell wraps onto this line
                 cells[-1].pieces.append(parts[0])
             else:
                 cells.append(Cell("", line.no, [parts[0]]))
+        no = line.no
         for part in parts[1:]:
-            cells.append(Cell("", line.no, [part]))
+            cells.append(Cell("", no, [part]))
     for cell in cells:
         pieces = cell.pieces
-        if len(pieces) == 1:
-            cell.text = value_or_none(pieces[0]) or "" if pieces[0] else ""
-        else:
+        if len(pieces) > 1:
             cell.text = join_wrapped(pieces) or ""
+        elif "<" in (piece := pieces[0]) or "&" in piece:
+            cell.text = value_or_none(piece) or ""  # cleaned again, as value_or_none does
+        else:  # a cleaned piece without markup: value_or_none would only blank it
+            cell.text = "" if piece in BLANKS else piece
     return Row(lines, cells)
 
 

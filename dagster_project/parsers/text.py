@@ -31,21 +31,20 @@ _TAG = re.compile(
 )
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _SPACE = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\ufeff]+")
-_ALL_SPACE = re.compile(r"\s+")
 # How a document writes an empty cell.
-_BLANKS = {"", "-", "—", "——", "–", "－", "/", "／", "--"}
+BLANKS = {"", "-", "—", "——", "–", "－", "/", "／", "--"}
 
 
 class UndecodableInput(ValueError):
     """The bytes are not text in any encoding we accept (e.g. a binary file)."""
 
 
-class _lazy:
+class lazy:
     """Like functools.cached_property, without its per-access lock (Python 3.11).
 
     A non-data descriptor: the first access stores the value in the instance
-    __dict__, which then shadows the descriptor. Lines are immutable, so the
-    value never goes stale; this keeps per-line work (norm of every cell) to once.
+    __dict__, which then shadows the descriptor (for values of objects that do not
+    change once built, e.g. rows.Row's texts and key).
     """
 
     def __init__(self, func):
@@ -60,29 +59,56 @@ class _lazy:
         return value
 
 
-@frozen_record  # one per input line
+class _Keys:
+    """Line.keys, .keys_text and .key (see Line): a non-data descriptor that computes the three on
+    first access and stores them in the line's __dict__, which then shadows it (lines never change)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, line, cls=None):
+        if line is None:
+            return self
+        keys = tuple(map(norm, line.cells))
+        keys_text = "\t".join(keys)
+        if _JOIN_UNSAFE.search(keys_text) is None:
+            key = keys_text.replace("\t", "")  # = norm("".join(cells)), see _JOIN_UNSAFE
+        else:
+            key = norm("".join(line.cells))
+        found = line.__dict__
+        found["keys"], found["keys_text"], found["key"] = keys, keys_text, key
+        return found[self.name]
+
+
+@frozen_record  # one per input line (split_lines)
 class Line:
     """One input line: its 1-based number, raw text and cleaned TAB cells."""
 
     no: int
     raw: str
     cells: tuple[str, ...]
+    is_blank: bool  # no cell has text (set by split_lines: the ledger asks of every line)
 
     @property
     def texts(self) -> list[str]:
         """The non-empty cells, in order (layouts shift cells, so positions lie)."""
         return [c for c in self.cells if c]
 
-    # Only scalars are cached on a Line: a cached tuple per line would be a long-lived
-    # GC-tracked object and make the collector run noticeably more often.
-    @_lazy
-    def is_blank(self) -> bool:
-        return not any(self.cells)
+    # The normalised cells: computed together on first use of any of the three, and kept.
+    # The segmenter, the report tables and the prose all ask, and each line pays once.
+    keys = _Keys()  # tuple[str, ...]: norm of each cell, by cell position
+    keys_text = _Keys()  # str: the keys joined by TAB; norm removes whitespace, so a word is
+    # in this string exactly when it is in one of the keys ("does any cell key contain …")
+    key = _Keys()  # str: all cells joined and normalised, for recognising titles and labels
 
-    @_lazy
-    def key(self) -> str:
-        """All cells joined and normalised: for recognising titles and labels."""
-        return norm("".join(self.cells))
+
+# norm("".join(cells)) is "".join(norm(c) for c in cells) unless NFKC joins a cell's first
+# character to the cell before (a combining mark, a Hangul vowel …). Characters of these
+# ranges never do (no canonical combining class, never the second of a composition:
+# tests/parsers/test_text.py checks it over all of Unicode); a key starting otherwise
+# takes the whole line through norm.
+JOIN_SAFE_RANGES = "\x00-\u02ff\u2000-\u20cf\u2100-\u2bff\u3000-\u3029\u3030-\u3098\u309b-\u9fff\uff00-\uffef"
+_JOIN_UNSAFE = re.compile(f"\t[^\t{JOIN_SAFE_RANGES}]")
 
 
 @dataclass(frozen=True)
@@ -220,20 +246,31 @@ def clean_cell(cell: str) -> str:
 _NEEDS_CLEANING = re.compile(r"[<&\u00a0\u3000\u2002\u2003\u2009\ufeff]|  ")
 
 
-def _line_cells(raw: str) -> tuple[str, ...]:
-    cells = raw.split("\t")
-    if _NEEDS_CLEANING.search(raw) is None:
-        # Fast path for the usual line: clean_cell(c) is then just c.strip().
-        return tuple(map(str.strip, cells))
-    return tuple(map(clean_cell, cells))
-
-
 def split_lines(text: str) -> list[Line]:
     """Split text into numbered lines of cleaned cells (CRLF and CR tolerated)."""
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    return [Line(i, raw, _line_cells(raw)) for i, raw in enumerate(raw_lines, start=1)]
+    dirty = _lines_needing_cleaning(text)
+    # The usual line needs no cleaning beyond trimming its cells (clean_cell would do just that).
+    return [
+        Line(no, raw, cells, not any(cells))
+        for no, raw in enumerate(raw_lines, start=1)
+        for cells in (tuple(map(clean_cell if no in dirty else str.strip, raw.split("\t"))),)
+    ]
+
+
+def _lines_needing_cleaning(text: str) -> set[int]:
+    """Numbers of the lines clean_cell has more to do in than trimming: one regex pass over the
+    whole text instead of one per line (a match never spans a line)."""
+    dirty = set()
+    line, pos = 1, 0
+    for m in _NEEDS_CLEANING.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        dirty.add(line)
+    return dirty
 
 
 @lru_cache(maxsize=1 << 16)  # labels repeat across thousands of rows
@@ -241,7 +278,9 @@ def norm(text: str | None) -> str:
     """Comparison key for labels: NFKC (full-width → half-width), no whitespace."""
     if not text:
         return ""
-    return _ALL_SPACE.sub("", unicodedata.normalize("NFKC", text))
+    if not unicodedata.is_normalized("NFKC", text):  # a quick check: most text is already NFKC
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())  # str.split and regex \s agree on what whitespace is
 
 
 def value_or_none(cell: str | None) -> str | None:
@@ -249,7 +288,7 @@ def value_or_none(cell: str | None) -> str | None:
     if cell is None:
         return None
     cell = clean_cell(cell)
-    return None if cell in _BLANKS else cell
+    return None if cell in BLANKS else cell
 
 
 def join_wrapped(parts: list[str]) -> str | None:
@@ -258,7 +297,7 @@ def join_wrapped(parts: list[str]) -> str | None:
         if not parts:
             return None
         piece = clean_cell(parts[0])
-        return None if piece in _BLANKS else piece
+        return None if piece in BLANKS else piece
     pieces = [p for p in map(value_or_none, parts) if p]
     return glue(pieces) if pieces else None
 

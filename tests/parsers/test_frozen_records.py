@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from dagster_project.parsers.frozen import frozen_record
-from dagster_project.parsers.records import Report, replaced
+from dagster_project.parsers.records import FundRow, Report, renumber
 
 
 @frozen_record
@@ -46,10 +46,13 @@ def test_still_frozen_and_still_checks_its_arguments():
         _Fast("a", unknown=1)
 
 
-def test_replaced_is_dataclasses_replace():
+def test_renumber_is_dataclasses_replace_in_place():
     report = Report("f.txt", 7, "self_eval", 3, 40, fiscal_year=2024, total_score=Decimal("95.50"))
-    assert replaced(report, report_seq=1) == dataclasses.replace(report, report_seq=1)
-    assert repr(replaced(report, report_seq=1)) == repr(dataclasses.replace(report, report_seq=1))
-    assert report.report_seq == 7  # the original is untouched
-    with pytest.raises(AssertionError):
-        replaced(report, no_such_field=1)
+    fund = FundRow("f.txt", 7, "total", "年度资金总额", 5, budget_initial=Decimal("10.00"))
+    expected = [dataclasses.replace(report, report_seq=1), dataclasses.replace(fund, report_seq=1)]
+    records = [report, fund, fund]  # a record listed twice is numbered from its old value once
+    renumber(records, "report_seq", {7: 1, 1: 99})
+    assert records == [*expected, expected[1]]
+    assert repr(records[0]) == repr(expected[0]) and hash(records[1]) == hash(expected[1])
+    with pytest.raises(KeyError):  # a number with no new number is a bug, never passed over
+        renumber([report], "report_seq", {7: 2})

@@ -197,42 +197,55 @@ _TURN_UPRIGHT = {(0, -1): 90, (-1, 0): 180, (0, 1): 270}
 
 
 def _upright(page) -> tuple:
-    """Turn the page so that its text reads left to right; its text page and its text ("dict") as then placed.
+    """Turn the page so that its text reads left to right; its text and its drawings as then placed.
 
     A page stored with /Rotate (a landscape table kept on portrait media) is drawn
     turned; the table finder and the reading order work on the unrotated space, so
     the rotation is folded into the content first (remove_rotation). Content drawn
     sideways on a page without /Rotate is turned the same way, by the direction of
-    most of its characters.
+    most of its characters. The text is "rawdict" (with each character) on a page
+    that can hold a table, the cheaper "dict" on another: one extraction serves both.
     """
     import pymupdf
 
     if page.rotation:
         page.remove_rotation()
-    # one text page for "dict" and "rawdict"; text only (images are not read, and cost)
-    textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
-    text = page.get_text("dict", textpage=textpage)
+
+    def read() -> tuple:
+        drawings = page.get_cdrawings()
+        # text only: images are not read, and cost
+        text = page.get_text("rawdict" if _may_hold_table(drawings) else "dict", flags=pymupdf.TEXTFLAGS_TEXT)
+        return text, drawings
+
+    text, drawings = read()
     weight: Counter[tuple[int, int]] = Counter()
     for block in text["blocks"]:
         for line in block.get("lines", ()):
             dx, dy = line["dir"]
-            weight[(round(dx), round(dy))] += sum(len(span["text"].strip()) for span in line["spans"])
+            weight[(round(dx), round(dy))] += sum(len(_span_text(span).strip()) for span in line["spans"])
     turn = _TURN_UPRIGHT.get(weight.most_common(1)[0][0]) if weight else None
     if turn:
         page.set_rotation(turn)
         page.remove_rotation()
-        textpage = page.get_textpage(flags=pymupdf.TEXTFLAGS_TEXT)
-        text = page.get_text("dict", textpage=textpage)
-    return textpage, text
+        text, drawings = read()
+    return text, drawings
 
 
-def _page_items(page, textpage, page_text: dict) -> list[_Item]:
+def _may_hold_table(drawings: list[dict]) -> bool:
+    # The table finder keeps tables of two columns or more, and one drawn line or box
+    # (a rule under a heading, a frame) makes one cell at most.
+    return sum(len(path["items"]) for path in drawings) > 1
+
+
+def _span_text(span: dict) -> str:
+    """A span's text, from "dict" or (its characters) "rawdict"."""
+    return span["text"] if "text" in span else "".join(ch["c"] for ch in span["chars"])
+
+
+def _page_items(page, page_text: dict, drawings: list[dict]) -> list[_Item]:
     height = page.rect.height
     tables = []
-    drawings = page.get_cdrawings()
-    # The table finder only where a table can be: it keeps tables of two columns or more,
-    # and one drawn line or box (a rule under a heading, a frame) makes one cell at most.
-    if sum(len(path["items"]) for path in drawings) > 1:
+    if _may_hold_table(drawings):  # the table finder only where a table can be
         found = pdf_tables.find_tables(page, drawings)
         if found is None:  # not upright in PyMuPDF's sense: PyMuPDF's own finder
             found = page.find_tables(paths=page.get_drawings()).tables
@@ -241,8 +254,7 @@ def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     # Characters, not words: a writer may draw a quote mark (another font) as its own run,
     # inside the x-range of the word around it; only characters sort back into place.
     chars = []
-    page_dict = page.get_text("rawdict", textpage=textpage) if tables else None
-    for block in (page_dict or {}).get("blocks", ()):
+    for block in page_text["blocks"] if tables else ():  # "rawdict" where tables can be
         for line in block.get("lines", ()):
             for span in line["spans"]:
                 chars += _placed_chars(span["chars"])
@@ -257,7 +269,7 @@ def _page_items(page, textpage, page_text: dict) -> list[_Item]:
     segments = []
     for block in page_text["blocks"]:
         for line in block.get("lines", ()):
-            text = "".join(span["text"] for span in line["spans"])
+            text = "".join(_span_text(span) for span in line["spans"])
             if not text.strip():
                 continue
             x0, y0, x1, y1 = line["bbox"]
@@ -497,7 +509,9 @@ def _cell_text(chars) -> str:
             lines.append([cy, [ch]])
     out = ""
     for _cy, line in lines:
-        text = _AUTOSPACE.sub("", "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip())
+        text = "".join(c[4] for c in sorted(line, key=lambda c: c[0])).strip()
+        if " " in text:  # (the pattern is costly, and most cells hold no space)
+            text = _AUTOSPACE.sub("", text)
         if not text:
             continue
         if out and latin_pair(out[-1], text[0]):

@@ -23,7 +23,7 @@ def cell_amount(cell: str | None) -> Decimal | None:
 def header_fields(cells: tuple[str, ...], field_of: Callable[[str], str | None]) -> tuple[tuple[str, int], ...]:
     """(field, position) of a one-row header's columns, in the row's order: grid.map_columns over
     grid.header_columns (a field by its first column)."""
-    fields = map_columns(header_columns(line_rows(Line(0, "", cells))), field_of)
+    fields = map_columns(header_columns(line_rows(Line(0, "", cells, not any(cells)))), field_of)
     return tuple((name, column.at) for name, column in fields.items())
 
 

@@ -65,11 +65,7 @@ def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, spec
 
 
 def _dispatch(st: ReportState, line: Line) -> None:
-    keys = tuple(map(norm, line.cells))  # norm of each cell, once per line
-    # The keys joined by TAB, for "does any cell key contain …" tests: norm() removes
-    # whitespace, so a word is in this string exactly when it is in one of the keys.
-    keys_text = "\t".join(keys)
-    key = line.key
+    keys, keys_text, key = line.keys, line.keys_text, line.key  # each normalised once per line (text.Line)
 
     # Year line "(2024年度)" (a title line of its own).
     if _YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key)):

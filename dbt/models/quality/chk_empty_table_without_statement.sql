@@ -69,10 +69,8 @@ statements as (
 
     select lines.source_file, lines.line_no, lines.text
     from lines
-    where exists (
-        select 1 from {{ ref('empty_table_statements') }} as w
-        where w.word_kind = 'statement' and regexp_matches(lines.text, w.pattern)
-    )
+    -- the patterns as literals: compiled once, not once per line (macros/seed_patterns.sql)
+    where {{ matches_any('lines.text', seed_rows('empty_table_statements', "word_kind = 'statement'")) }}
 
 ),
 

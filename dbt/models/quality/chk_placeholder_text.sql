@@ -12,15 +12,31 @@ lines as (
 
 ),
 
+matched as (
+
+    -- one pass per pattern, each a literal: compiled once, not once per line (macros/seed_patterns.sql)
+    {%- for p in seed_rows('placeholder_patterns') %}
+    select source_file, line_no, {{ sql_literal(p['pattern']) }} as pattern,
+           regexp_extract(text, {{ sql_literal(p['pattern']) }}, 1) as placeholder,
+           {{ sql_literal(p['meaning']) }} as meaning
+    from lines
+    where regexp_matches(text, {{ sql_literal(p['pattern']) }})
+    union all
+    {%- endfor %}
+    select cast(null as varchar), cast(null as integer), cast(null as varchar), cast(null as varchar),
+           cast(null as varchar)
+    where false
+
+),
+
 found as (
 
     select
-        lines.source_file,
-        lines.line_no,
-        arg_min(regexp_extract(lines.text, p.pattern, 1), p.pattern) as placeholder,
-        arg_min(p.meaning, p.pattern) as meaning
-    from lines
-    join {{ ref('placeholder_patterns') }} as p on regexp_matches(lines.text, p.pattern)
+        source_file,
+        line_no,
+        arg_min(placeholder, pattern) as placeholder,
+        arg_min(meaning, pattern) as meaning
+    from matched
     group by all
 
 ),

@@ -1,0 +1,49 @@
+"""text.split_lines and Line: each line's cells cleaned and normalised once, as the slow way would."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+
+from dagster_project.parsers.text import JOIN_SAFE_RANGES, clean_cell, norm, split_lines
+
+
+def test_cells_cleaned_only_where_needed_and_like_clean_cell():
+    text = "标题\t单位：元\r\n\t<b>项目</b>\t1,234.50 \n\n投诉率<1%\t&lt;2%&gt;\t a\u3000 b \n"
+    lines = split_lines(text)
+    assert [ln.no for ln in lines] == [1, 2, 3, 4]
+    for line in lines:
+        assert line.cells == tuple(clean_cell(c) for c in line.raw.split("\t"))
+        assert line.is_blank == (not any(line.cells))
+    assert lines[1].cells == ("", "项目", "1,234.50")
+    assert lines[3].cells == ("投诉率<1%", "<2%>", "a b")
+    assert lines[2].is_blank and not lines[0].is_blank
+
+
+def test_keys_and_key_are_norm_of_each_cell_and_of_the_joined_cells():
+    text = "（一）\t预算 执行率\t１００％\n\t满意度\t≥90%\ne\t\u0301x\n\u1100\t\u1161\n"
+    for line in split_lines(text):
+        assert line.keys == tuple(map(norm, line.cells))
+        assert line.keys_text == "\t".join(line.keys)
+        assert line.key == norm("".join(line.cells))
+    first, _, accent, hangul = split_lines(text)
+    assert first.key == "(一)预算执行率100%"
+    # A cell starting with a combining mark or a Hangul vowel joins the cell before it under
+    # NFKC: the key is then not the keys joined, and is computed from the whole line.
+    assert accent.key == "éx" != "".join(accent.keys)
+    assert hangul.key == "\uac00" != "".join(hangul.keys)
+
+
+def test_join_safe_ranges_never_combine_with_the_character_before():
+    """Line.key joins the cells' keys when every key starts in these ranges: none of their
+    characters has a combining class or is the second of a canonical composition."""
+    safe = re.compile(f"[{JOIN_SAFE_RANGES}]")
+    seconds = {0x1161 + i for i in range(21)} | {0x11A8 + i for i in range(27)}  # Hangul V and T
+    for cp in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(cp)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(int(parts[1], 16))
+    unsafe = [hex(cp) for cp in range(0x10000) if safe.match(chr(cp)) and (unicodedata.combining(chr(cp)) or cp in seconds)]
+    assert unsafe == []
+    assert len(seconds) > 100 and safe.match("表") and safe.match("1") and not safe.match("\u0301")
