@@ -10,7 +10,6 @@ import contextlib
 import dataclasses
 import functools
 import gc
-import itertools
 import zipfile
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from . import blocks, bounds, indicator_values, issues, readers, targets
 from .alignment import reject_space_aligned_tables
 from .budget import change_claims, parse_budget_document, stated_amounts
 from .ledger import Ledger
+from .model import Document
+from .readers.text import text_document
 from .records import (
     BOILERPLATE,
     BudgetCell,
@@ -30,12 +31,11 @@ from .records import (
     ParseIssue,
     ParseResult,
     Report,
-    SourceLine,
     renumber,
 )
 from .self_eval import parse_self_eval
 from .targets import budget_amount, implementing_unit
-from .text import Decoded, UndecodableInput, decode_lines, split_lines
+from .text import Line
 from .tracking import parse_tracking
 
 # Besides the parse functions and the records, the families' one-sentence rules are public, so
@@ -114,17 +114,7 @@ def _parse_bytes(data: bytes, source_file: str, limits=None) -> ParseResult:
         return too_large(source_file, exc)
     except zipfile.BadZipFile as exc:  # a member that does not unpack (CRC, truncated stream)
         return file_issue(source_file, "damaged_document", what=f"{fmt.upper()} ", why="", detail=f": {exc}")
-    if fmt != readers.TEXT:
-        return parse_document(data, fmt, source_file, limits)
-    try:
-        decoded = decode_lines(data)
-    except UndecodableInput as exc:
-        return file_issue(source_file, "undecodable_file", error=exc)
-    result = parse_text(decoded.text, source_file)
-    if decoded.bad:
-        result.issues.extend(_undecodable_lines(decoded, source_file))
-        result.issues.sort(key=lambda i: i.line_no)
-    return result
+    return parse_document(data, fmt, source_file, limits)
 
 
 def file_issue(source_file: str, code: str, **facts: object) -> ParseResult:
@@ -138,39 +128,33 @@ def too_large(source_file: str, exc: bounds.FileTooLarge) -> ParseResult:
     return file_issue(source_file, "file_too_large", detail=exc)
 
 
-def _undecodable_lines(decoded: Decoded, source_file: str) -> list[ParseIssue]:
-    """One issue per line that held bytes the file's encoding cannot read (kept with U+FFFD)."""
-    lines = decoded.text.split("\n")
-    return [
-        issues.make(
-            "undecodable_bytes", source_file, bad.line_no, lines[bad.line_no - 1] if bad.line_no <= len(lines) else None,
-            line_no=bad.line_no, count=bad.count, encoding=decoded.encoding, offset=bad.offset, column=bad.column,
-        )
-        for bad in decoded.bad
-    ]
-
-
 def parse_document(data: bytes, fmt: str, source_file: str, limits=None) -> ParseResult:
-    """A PDF, DOCX or XLSX file: read into the document model, parse its normalised text."""
+    """A file of any format: read into the document model, parse the lines built from its blocks."""
     try:
         document = readers.read_document(data, fmt)
     except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the batch
         return file_issue(source_file, "damaged_document", what=f"{fmt.upper()} ", why="",
                           detail=f": {type(exc).__name__}: {exc}")
-    if limits is not None:
+    if limits is not None and fmt != readers.TEXT:  # TAB text was counted in its bytes
         try:  # two lines per block: the row or prose line, and the empty line after it
             bounds.check_lines_cells(2 * len(document.blocks), sum(len(b.cells) for b in document.blocks), limits)
         except bounds.FileTooLarge as exc:
             return too_large(source_file, exc)
+    return _parse_model(document, source_file)
+
+
+def parse_text(text: str, source_file: str) -> ParseResult:
+    """Parse the decoded text of a TAB text file (read into the document model as its bytes are)."""
+    return _parse_model(text_document(text), source_file)
+
+
+def _parse_model(document: Document, source_file: str) -> ParseResult:
     if document.problems and not document.blocks:  # e.g. a scan: the one problem says it all
         result = ParseResult(source_file=source_file)
         result.issues = [issues.make(code, source_file, **facts) for code, facts in document.problems]
         return result
-    source_lines = document.source_lines(source_file)
-    boilerplate = {
-        line.line_no for line, (_, block) in zip(source_lines, document.rendered()) if block.kind == "boilerplate"
-    }
-    result = parse_text(document.text(), source_file, boilerplate=boilerplate)
+    source_lines, boilerplate = document.source_lines(source_file)
+    result = _parse_lines(document.lines(), source_file, boilerplate)
     for code, facts in document.problems:
         result.issues.insert(0, issues.make(code, source_file, **facts))
     for index, code, facts in document.cell_problems:
@@ -181,19 +165,15 @@ def parse_document(data: bytes, fmt: str, source_file: str, limits=None) -> Pars
     return result
 
 
-def parse_text(text: str, source_file: str, boilerplate: set[int] | frozenset = frozenset()) -> ParseResult:
-    """Parse the text of one file into records, issues and the line ledger.
+def _parse_lines(lines: list[Line], source_file: str, boilerplate: set[int]) -> ParseResult:
+    """Parse the lines of one file into records, issues and the line ledger.
 
     ``boilerplate``: line numbers a reader knows to be page furniture (page
     numbers, running headers, a table header repeated on a new page); they are
     accounted for as such and not shown to the family parsers.
     """
-    lines = split_lines(text)
     ledger = Ledger(source_file, lines)
     result = ParseResult(source_file=source_file, line_count=len(lines))
-    no_page = itertools.repeat(None)  # a text file has neither pages nor sheets
-    result.source_lines = list(map(SourceLine, itertools.repeat(source_file), range(1, len(lines) + 1), no_page,
-                                   no_page, [ln.raw for ln in lines]))
     if boilerplate:
         for line in lines:
             if line.no in boilerplate and not line.is_blank:

@@ -1,13 +1,15 @@
-"""One document model for every input format (TAB text, PDF, DOCX, XLSX).
+"""One document model for every input format (TAB text, PDF, DOCX, XLSX, XLS).
 
 A reader turns a file into a ``Document``: an ordered sequence of blocks, each
 a table row (its cells, merged cells read as merged) or a prose line, knowing
-its page (PDF), sheet (XLSX) and table. ``Document.text()`` renders the blocks
-as the file's *normalised text*: the TAB text shape the family parsers read
-(one line per table row, cells joined by TAB after a leading TAB; one line per
-prose line; an empty line after each, so every row is a row of its own). So
-the same family code reads every format, and every record's ``line_no`` is a
-line of this text, stored in ``raw.source_lines`` for anyone to read back.
+its page (PDF), sheet (XLSX) and table. The family parsers read lines built
+from the blocks' cells (``Document.lines``), never a re-split text.
+``Document.text()`` renders the blocks as the file's *normalised text*, the
+lineage view stored in ``raw.source_lines``: a TAB text file's lines exactly
+as the file has them (its own line numbers); a binary format's block i as line
+2i+1 (a row's cells joined by TAB after a leading TAB, a prose line as it is)
+followed by an empty line, so every row is a row of its own. Every record's
+``line_no`` is a line of this text.
 
 Merged cells: a cell spanning several grid columns is printed once, followed by
 an empty cell per further column it covers (positions stay aligned with the
@@ -18,23 +20,27 @@ exports have it).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .records import SourceLine
-from .text import glue
+from .text import Line, clean_cell, glue
 
+TEXT = "text"  # the format of TAB text (readers/text.py)
 ROW = "row"
 PROSE = "prose"
 BOILERPLATE = "boilerplate"  # page headers, footers, page numbers
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):  # one per row and line: a tuple is the cheapest record to make and free
     kind: str  # ROW | PROSE | BOILERPLATE
     cells: tuple[str, ...]  # a prose line is one cell
     page_no: int | None = None  # PDF: 1-based page
     sheet_name: str | None = None  # XLSX
     table_no: int | None = None  # 1-based table of the file (a table continued across pages keeps its number)
+    line_no: int | None = None  # TAB text: the file's own line (binary formats: None, line 2i+1 of block i)
+    text: str | None = None  # TAB text: the line exactly as the file has it (binary formats: rendered)
 
 
 @dataclass
@@ -65,31 +71,56 @@ class Document:
         """A problem of a cell of the row added next."""
         self.cell_problems.append((len(self.blocks), code, facts))
 
-    @staticmethod
-    def line_of_block(index: int) -> int:
-        """The normalised-text line of block ``index`` (each block is a line and an empty line)."""
-        return 2 * index + 1
+    def line_of_block(self, index: int) -> int:
+        """The normalised-text line of block ``index``."""
+        return self.blocks[index].line_no or 2 * index + 1
 
-    def rendered(self) -> list[tuple[str, Block]]:
-        """(line text, block it belongs to) for every line of the normalised text."""
-        out: list[tuple[str, Block]] = []
-        for block in self.blocks:
+    def rendered(self) -> Iterator[tuple[int, str, Block]]:
+        """(line number, line text, block it belongs to) for every line of the normalised text."""
+        for index, block in enumerate(self.blocks):
+            if block.text is not None:  # a text file's line, as the file has it
+                yield block.line_no, block.text, block
+                continue
+            no = 2 * index + 1
+            yield no, _rendered(block), block
+            yield no + 1, "", block  # rows and prose lines are separated by an empty line
+
+    def lines(self) -> list[Line]:
+        """The lines the family parsers read, built from the blocks' cells (no text is re-split):
+        a text file's line with the cells its reader cleaned; a binary format's row as a TAB-led
+        line (an empty first cell), a prose line as one cell, each followed by an empty line."""
+        if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
+            return [Line(block.line_no, block.text, block.cells, not any(block.cells)) for block in self.blocks]
+        out: list[Line] = []
+        for index, block in enumerate(self.blocks):
+            no = 2 * index + 1
             if block.kind == ROW:
-                text = "\t" + "\t".join(block.cells)
+                cells = ("", *map(clean_cell, block.cells or _NO_CELLS))  # no cells: a lone TAB, one empty cell
             else:
-                text = block.cells[0]
-            out.append((text, block))
-            out.append(("", block))  # rows and prose lines are separated by an empty line
+                cells = (clean_cell(block.cells[0]),)
+            out.append(Line(no, _rendered(block), cells, not any(cells)))
+            out.append(Line(no + 1, "", _NO_CELLS, True))
         return out
 
     def text(self) -> str:
-        return "".join(line + "\n" for line, _ in self.rendered())
+        return "".join(line + "\n" for _, line, _ in self.rendered())
 
-    def source_lines(self, source_file: str) -> list[SourceLine]:
-        return [
-            SourceLine(source_file, no, block.page_no, block.sheet_name, text)
-            for no, (text, block) in enumerate(self.rendered(), start=1)
-        ]
+    def source_lines(self, source_file: str) -> tuple[list[SourceLine], set[int]]:
+        """The normalised text's lines, and the numbers of those that are page furniture."""
+        if self.format == TEXT:  # a text file's lines have no page or sheet
+            return [SourceLine(source_file, block.line_no, None, None, block.text) for block in self.blocks], set()
+        lines = [SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
+        furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
+            block.kind == BOILERPLATE for block in self.blocks) else set()
+        return lines, furniture
+
+
+_NO_CELLS = ("",)  # an empty line's one empty cell
+
+
+def _rendered(block: Block) -> str:
+    """A binary format's block as a line of TAB text."""
+    return "\t" + "\t".join(block.cells) if block.kind == ROW else block.cells[0]
 
 
 def _one_line(text: str | None) -> str:

@@ -6,10 +6,11 @@
 - a zip whose directory cannot be read → ``damaged`` (no reader);
 - an OLE2 compound file (``D0 CF 11 E0``) holding a ``Workbook``/``Book`` stream →
   ``xls`` (xlrd; old Excel 97–2003; a Word .doc is OLE2 too, and stays unread);
-- anything else is TAB text, read as today (``parsers.text``).
+- anything else is TAB text (``text``: decoded as ``parsers.text`` decodes, one
+  block per line of the file).
 
-Each binary reader returns a ``model.Document``; its normalised text is what the
-family parsers read.
+Each reader returns a ``model.Document``; the family parsers read the lines built
+from its blocks (``Document.lines``).
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def detect(data: bytes) -> str:
 
 
 def read_document(data: bytes, fmt: str) -> Document:
-    """Read a binary document; raises the library's error on a damaged file."""
+    """Read a document; raises the library's error on a damaged binary file."""
+    if fmt == TEXT:
+        from .text import read_text
+
+        return read_text(data)
     if fmt == PDF:
         from .pdf import read_pdf
 
