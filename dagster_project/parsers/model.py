@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import NamedTuple
 
 from .records import SourceLine
@@ -108,7 +109,9 @@ class Document:
     def source_lines(self, source_file: str) -> tuple[list[SourceLine], set[int]]:
         """The normalised text's lines, and the numbers of those that are page furniture."""
         if self.format == TEXT:  # a text file's lines have no page or sheet
-            return [SourceLine(source_file, block.line_no, None, None, block.text) for block in self.blocks], set()
+            blocks = self.blocks  # SourceLine made by map: its fields by position, no per-line frame
+            return list(map(SourceLine, repeat(source_file), [b.line_no for b in blocks], repeat(None), repeat(None),
+                            [b.text for b in blocks])), set()
         lines = [SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
         furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
             block.kind == BOILERPLATE for block in self.blocks) else set()

@@ -248,16 +248,22 @@ _NEEDS_CLEANING = re.compile(r"[<&\u00a0\u3000\u2002\u2003\u2009\ufeff]|  ")
 
 def split_lines(text: str) -> list[Line]:
     """Split text into numbered lines of cleaned cells (CRLF and CR tolerated)."""
+    raws, cells = split_cells(text)
+    return [Line(no, raw, c, not any(c)) for no, raw, c in zip(range(1, len(raws) + 1), raws, cells)]
+
+
+def split_cells(text: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """The lines of text (CRLF and CR tolerated) and, for each, its TAB cells cleaned: two
+    parallel lists, no Line made (the TAB text reader makes its blocks from them)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
     dirty = _lines_needing_cleaning(text)
     # The usual line needs no cleaning beyond trimming its cells (clean_cell would do just that).
-    return [
-        Line(no, raw, cells, not any(cells))
+    return raw_lines, [
+        tuple(map(clean_cell if no in dirty else str.strip, raw.split("\t")))
         for no, raw in enumerate(raw_lines, start=1)
-        for cells in (tuple(map(clean_cell if no in dirty else str.strip, raw.split("\t"))),)
     ]
 
 

@@ -5,14 +5,16 @@ lines: each such line gets an ``undecodable_bytes`` problem; bytes that are not
 text at all make the one ``undecodable_file`` problem). Every line of the file
 is one block that keeps the file's own line number and its text exactly as the
 file has it (so ``raw.source_lines`` shows the file's lines), and its cells are
-its TAB fields cleaned as ``text.split_lines`` cleans them (a line led by a TAB
+its TAB fields cleaned as ``text.split_cells`` cleans them (a line led by a TAB
 has an empty first cell). A line of several fields is a row, any other a prose line.
 """
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from ..model import PROSE, ROW, TEXT, Block, Document
-from ..text import UndecodableInput, decode_lines, split_lines
+from ..text import UndecodableInput, decode_lines, split_cells
 
 
 def read_text(data: bytes) -> Document:
@@ -33,7 +35,7 @@ def read_text(data: bytes) -> Document:
 
 def text_document(text: str) -> Document:
     """The Document of decoded TAB text (CRLF and CR line breaks tolerated)."""
-    return Document(TEXT, [  # Block's fields by position: a keyword call costs twice as much per line
-        Block(ROW if len(line.cells) > 1 else PROSE, line.cells, None, None, None, line.no, line.raw)
-        for line in split_lines(text)
-    ])
+    raws, cells = split_cells(text)
+    none = repeat(None)  # no page, sheet or table; Block made by map: its fields by position, no per-line frame
+    kinds = [ROW if len(c) > 1 else PROSE for c in cells]
+    return Document(TEXT, list(map(Block, kinds, cells, none, none, none, range(1, len(raws) + 1), raws)))
