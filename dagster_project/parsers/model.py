@@ -91,7 +91,7 @@ class Document:
         a text file's line with the cells its reader cleaned; a binary format's row as a TAB-led
         line (an empty first cell), a prose line as one cell, each followed by an empty line."""
         if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
-            return [Line(block.line_no, block.text, block.cells, not any(block.cells)) for block in self.blocks]
+            return [Line(no, raw, cells, not any(cells)) for _, cells, _, _, _, no, raw in self.blocks]  # unpacked: no field lookups
         out: list[Line] = []
         for index, block in enumerate(self.blocks):
             no = 2 * index + 1

@@ -36,6 +36,8 @@ def read_text(data: bytes) -> Document:
 def text_document(text: str) -> Document:
     """The Document of decoded TAB text (CRLF and CR line breaks tolerated)."""
     raws, cells = split_cells(text)
-    none = repeat(None)  # no page, sheet or table; Block made by map: its fields by position, no per-line frame
+    none = repeat(None)  # no page, sheet or table
     kinds = [ROW if len(c) > 1 else PROSE for c in cells]
-    return Document(TEXT, list(map(Block, kinds, cells, none, none, none, range(1, len(raws) + 1), raws)))
+    fields = zip(kinds, cells, none, none, none, range(1, len(raws) + 1), raws)  # Block's fields by position
+    # tuple.__new__ makes each Block in C: Block(...) would run the NamedTuple's Python __new__ per line.
+    return Document(TEXT, list(map(tuple.__new__, repeat(Block), fields)))
