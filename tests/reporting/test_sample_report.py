@@ -93,7 +93,8 @@ def test_page_shows_no_english_codes_as_subjects(page):
         assert f">{code}<" not in page and f"{code} · " not in page
     for family in ("self_eval", "tracking", "budget", "target"):
         assert not re.search(rf"<td>[^<]*\b{family}\b", page), family  # document families in Chinese
-    assert "<td>绩效自评表</td>" in page and "<td>部门预算</td>" in page
+    # 003 is a department budget holding its projects' target forms: both families, in Chinese.
+    assert "<td>绩效自评表</td>" in page and "<td>部门预算、绩效目标表</td>" in page
 
 
 def test_chart_labels_are_whole():
