@@ -45,8 +45,8 @@
     coalesce(
         (
             select {{ clean_text("replace(lines.text, chr(9), ' ')") }}
-            from {{ ref('stg_fiscal_txt__source_lines') }} as lines
-            join {{ ref('stg_fiscal_txt__line_accounting') }} as accounted using (source_file, line_no)
+            from {{ changed_rows('stg_fiscal_txt__source_lines') }} as lines
+            join {{ changed_rows('stg_fiscal_txt__line_accounting') }} as accounted using (source_file, line_no)
             where lines.source_file = {{ r }}.source_file and lines.line_no = {{ r }}.line_start
               and accounted.disposition = 'title'
         ),
@@ -94,7 +94,7 @@
 {#- The PDF page of a check row's line (raw.source_lines); null for text, Word and Excel inputs. -#}
 {% macro page_of(relation) -%}
     (
-        select lines.page_no from {{ ref('stg_fiscal_txt__source_lines') }} as lines
+        select lines.page_no from {{ changed_rows('stg_fiscal_txt__source_lines') }} as lines
         where lines.source_file = {{ relation }}.source_file and lines.line_no = {{ relation }}.line_no
     )
 {%- endmacro %}

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- Two-sided tables (财务收支预算总表, 财政拨款收支预算总表): 收入总计 = 支出总计. Where a 总计 row
 -- prints several columns, its 合计/预算数 column is used. tolerance_yuan: one printed unit.
 with
@@ -12,7 +14,7 @@ totals as (
                 case when subject_name like '%收入总计%' then 'income' else 'expenditure' end
             order by case when measure in ('合计', '预算数') then 0 else 1 end, line_no
         ) as pick
-    from {{ ref('int_budget_lines_classified') }}
+    from {{ changed_rows('int_budget_lines_classified') }}
     where coalesce(subject_code, '') = '' and amount_yuan is not null
       and (subject_name like '%收入总计%' or subject_name like '%支出总计%')
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- A 款 or 项 row's code extends the code of the row it is printed under: the nearest earlier row
 -- of the same table (and side) with a shorter code (a 款 under its 类, a 项 under its 款, or under
 -- the 类 when no 款 row is printed). A stray digit (21805 under 208) breaks it.
@@ -15,7 +17,7 @@ rows as (
         any_value(district) as district,
         any_value(table_title) as table_title,
         any_value(money_unit) as money_unit
-    from {{ ref('int_budget_lines_classified') }}
+    from {{ changed_rows('int_budget_lines_classified') }}
     where coalesce(subject_code, '') <> ''
     group by all
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- Across the columns of one budget table row: 合计 = Σ the other amount columns (expenditure
 -- tables 基本支出 + 项目支出; income tables 财政拨款收入 + 事业收入 + 事业单位经营收入 + 其他收入 …;
 -- economic tables 人员经费 + 公用经费; 财政拨款支出 一般公共预算 + 政府性基金预算). Columns named
@@ -11,7 +13,7 @@ with
 
 lines as (
 
-    select * from {{ ref('int_budget_lines_classified') }}
+    select * from {{ changed_rows('int_budget_lines_classified') }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- The same subject agrees across the tables of one file and year, comparing like with like:
 --   1 部门收入预算总表 合计            = 部门支出预算总表 合计
 --   2 部门收入预算总表 财政拨款收入    = 一般公共预算 + 政府性基金 功能分类预算表 合计
@@ -25,7 +27,7 @@ pairs(pair_id, left_kind, left_measure, right_kind, right_measure) as (
 lines as (
 
     select *, case when is_total_row then '合计' else name_key end as match_name
-    from {{ ref('int_budget_lines_classified') }}
+    from {{ changed_rows('int_budget_lines_classified') }}
     where amount_yuan is not null and coalesce(side, '支出') = '支出'
 
 ),

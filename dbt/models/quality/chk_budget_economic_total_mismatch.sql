@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- 基本支出经济分类预算表 合计 = the 基本支出 total of the matching function table: 一般公共预算
 -- economic table ↔ 一般公共预算支出功能分类预算表, 政府性基金 ↔ 政府性基金…功能分类预算表, otherwise
 -- ↔ 部门支出预算总表 (kinds and scopes from seeds). A table's total is its 合计 row, or Σ 类 when it
@@ -15,7 +17,7 @@ totals as (
         coalesce(sum(amount_yuan) filter (where is_total_row), sum(amount_yuan) filter (where level = '类'))
             as amount,
         coalesce(min(line_no) filter (where is_total_row), min(line_no) filter (where level = '类')) as line_no
-    from {{ ref('int_budget_lines_classified') }}
+    from {{ changed_rows('int_budget_lines_classified') }}
     where table_kind in ('economic', 'gpb_function', 'gf_function', 'expenditure')
       and coalesce(side, '支出') = '支出'
     group by source_file, fiscal_year, table_seq, table_title, table_kind, fund_scope, measure, money_unit,

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- Within one budget table, side and amount column: each 类 = Σ its 款 (codes extending the 类
 -- code), each 款 = Σ its 项, and the 合计/总计 row = Σ 类. One row per parent row that has at
 -- least one child stating that column. tolerance_yuan: one printed unit per summed child (what
@@ -6,7 +8,7 @@ with
 
 lines as (
 
-    select * from {{ ref('int_budget_lines_classified') }} where amount_yuan is not null
+    select * from {{ changed_rows('int_budget_lines_classified') }} where amount_yuan is not null
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- A 功能分类 code carries its name: every coded row of a budget table (and every prose line) names
 -- the subject as the code's standard name, or as the document names that code elsewhere.
 --   类 rows: the standard name (seed budget_subject_classes), or a name of seed budget_subject_names
@@ -16,7 +18,7 @@ with
 
 lines as (
 
-    select * from {{ ref('int_budget_lines_classified') }}
+    select * from {{ changed_rows('int_budget_lines_classified') }}
 
 ),
 
@@ -123,8 +125,8 @@ old_in_text as (
         group by source_file, table_seq, row_seq, side, subject_name
         union all
         select s.source_file, cast(null as integer), s.line_no, s.text, '预算编制说明', cast(null as varchar)
-        from {{ ref('stg_fiscal_txt__source_lines') }} as s
-        join {{ ref('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
+        from {{ changed_rows('stg_fiscal_txt__source_lines') }} as s
+        join {{ changed_rows('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
         where a.disposition in ('narrative', 'title') and a.family = 'budget'
     ) as t
     join years as y using (source_file)

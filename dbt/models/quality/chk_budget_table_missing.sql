@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- A department budget publishes every standard table of its template (seed budget_standard_tables:
 -- Shanghai nine, 国有资本经营预算 from 2023; Jiangsu twelve). The unit is the document (the file):
 -- it is checked against the template whose tables it holds the largest share of, and only when it
@@ -19,7 +21,7 @@ tables as (
         district,
         money_unit,
         {{ name_key('table_title') }} as title_key
-    from {{ ref('stg_fiscal_txt__budget_tables') }}
+    from {{ changed_rows('stg_fiscal_txt__budget_tables') }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- 执行率 = 执行数 / 全年预算数 × 100 (tracking: 跟踪期执行数 / 跟踪期预算数 × 100).
 -- One row per fund row that states a rate and has an executed amount and a non-zero
 -- denominator. The tolerance (±0.05 percentage points) is the expectation's parameter.
@@ -9,8 +11,8 @@ fund as (
         f.*,
         case when r.report_type = 'tracking' then f.budget_tracking_yuan else f.budget_adjusted_yuan end
             as denominator
-    from {{ ref('fct_project_fund') }} as f
-    join {{ ref('fct_report') }} as r using (report_id)
+    from {{ changed_rows('fct_project_fund') }} as f
+    join {{ changed_rows('fct_report') }} as r using (report_id)
 
 ),
 
@@ -30,7 +32,7 @@ checked as (
         f.executed_yuan,
         {{ money('f.denominator') }} as budget_yuan
     from fund as f
-    join {{ ref('fct_report') }} as r using (report_id)
+    join {{ changed_rows('fct_report') }} as r using (report_id)
     left join {{ ref('dim_fund_source') }} as labels using (fund_source)
     where f.execution_rate_pct is not null and f.executed_yuan is not null
       and f.denominator is not null and f.denominator <> 0

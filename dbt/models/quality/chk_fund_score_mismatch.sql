@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- Self-evaluation fund score: 得分 = 分值 × min(执行率, 100) / 100, on the total row.
 -- Uses the stated 执行率 (a wrong rate is execution_rate_mismatch's finding, so it is not
 -- reported twice); when no rate is stated, the rate computed from 全年执行数 / 全年预算数.
@@ -11,7 +13,7 @@ fund as (
         case when f.budget_adjusted_yuan <> 0
             then {{ points('round(f.executed_yuan / f.budget_adjusted_yuan * 100, 4)') }}
         end as computed_rate
-    from {{ ref('fct_project_fund') }} as f
+    from {{ changed_rows('fct_project_fund') }} as f
     where f.fund_source = 'total' and f.weight is not null and f.score is not null
 
 ),
@@ -32,7 +34,7 @@ checked as (
         {{ points('f.weight') }} as weight,
         {{ points('coalesce(f.execution_rate_pct, f.computed_rate)') }} as rate_used_pct
     from fund as f
-    join {{ ref('fct_report') }} as r using (report_id)
+    join {{ changed_rows('fct_report') }} as r using (report_id)
     where r.report_type = 'self_eval' and coalesce(f.execution_rate_pct, f.computed_rate) is not null
 
 )

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- 年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金, per amount column.
 -- One row per (report, amount column) where the report has a total row and at least one part
 -- states that column. Within such a column a blank cell (part or total) counts as 0; a column no
@@ -9,7 +11,7 @@ with
 
 reports as (
 
-    select * from {{ ref('fct_report') }}
+    select * from {{ changed_rows('fct_report') }}
 
 ),
 
@@ -18,7 +20,7 @@ cells as (
     unpivot (
         select report_id, fund_source, line_no,
                budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
-        from {{ ref('fct_project_fund') }}
+        from {{ changed_rows('fct_project_fund') }}
     )
     on budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
     into name column_name value amount
@@ -54,7 +56,7 @@ per_column as (
 total_row as (
 
     select report_id, min(line_no) as line_no
-    from {{ ref('fct_project_fund') }}
+    from {{ changed_rows('fct_project_fund') }}
     where fund_source = 'total'
     group by all
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- 评分等级 vs 总分. One row per report stating both a grade and a total score. The printed grade
 -- is reduced to its level (优秀 → 优, 良好 → 良, 合格/中等 → 中, 不合格/差 → 差); which level a
 -- score earns (the score bands) is the expectation's parameter, judged by GX.
@@ -20,7 +22,7 @@ checked as (
             when r.grade like '中%' or r.grade like '%合格%' or r.grade like '%及格%' then '中'
             else r.grade
         end as observed_grade
-    from {{ ref('fct_report') }} as r
+    from {{ changed_rows('fct_report') }} as r
     where r.grade is not null and r.total_score is not null
 
 )

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- An indicator that lost points (得分 < 分值) or whose actual value misses its target
 -- (achievement = not_met) must give 偏差原因分析及改进措施. One row per indicator stating both a
 -- weight and a score, or read as not_met, with the reason as printed; which reasons count as blank
@@ -11,7 +13,7 @@ indicators as (
     select
         *,
         coalesce(forecast_achievement, achievement) as judged_achievement
-    from {{ ref('fct_indicator') }}
+    from {{ changed_rows('fct_indicator') }}
 
 ),
 
@@ -38,7 +40,7 @@ checked as (
         i.judged_achievement as achievement,
         i.indicator_seq
     from indicators as i
-    join {{ ref('fct_report') }} as r using (report_id)
+    join {{ changed_rows('fct_report') }} as r using (report_id)
     where (i.score is not null and i.weight is not null) or i.judged_achievement = 'not_met'
 
 )

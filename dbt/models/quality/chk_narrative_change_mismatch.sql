@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- A change claim of the prose agrees with its own amounts: P = (B − A) ÷ A × 100, with the sign of
 -- its verb (增加/增长 +, 减少/下降 −, 持平 0).
 --   stated:  A (base) and B (budget) printed;
@@ -17,7 +19,7 @@ claims as (
              when c.direction = 'decrease' then c.budget_amount + c.change_amount
              else c.budget_amount - c.change_amount end as base,
         case when c.form = 'stated' then c.half_base else c.half_budget + c.half_change end as half_base_total
-    from {{ ref('stg_fiscal_txt__narrative_changes') }} as c
+    from {{ changed_rows('stg_fiscal_txt__narrative_changes') }} as c
     where c.form = 'stated' or c.direction <> 'flat'
 
 ),
@@ -43,7 +45,7 @@ departments as (
 
     -- the document's department: also for a narrative published apart from its tables
     select source_file, department, district
-    from {{ ref('int_budget_documents') }}
+    from {{ changed_rows('int_budget_documents') }}
 
 ),
 

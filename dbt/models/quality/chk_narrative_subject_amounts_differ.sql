@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- One item of the 说明 states one budget amount for its subject: the amount printed after the
 -- subject ('“…住房公积金（项）”350.35万元') equals the item's 'YYYY年预算安排B万元'.
 -- One row per change claim (form stated) whose item opens with such an amount.
@@ -7,7 +9,7 @@ with
 
 items as (
 
-    select * from {{ ref('stg_fiscal_txt__narrative_changes') }}
+    select * from {{ changed_rows('stg_fiscal_txt__narrative_changes') }}
     where form = 'stated' and item_amount is not null
 
 ),
@@ -16,7 +18,7 @@ departments as (
 
     -- the document's department: also for a narrative published apart from its tables
     select source_file, department, district
-    from {{ ref('int_budget_documents') }}
+    from {{ changed_rows('int_budget_documents') }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- No template placeholder is left in a published document: every non-blank line of every input's
 -- text (raw.source_lines: table cells and prose alike) is searched for the seed placeholder_patterns
 -- (XX, ××, 〔单位〕, 某某 …). One row per non-blank line; expected_placeholder is '' (none),
@@ -7,7 +9,7 @@ with
 lines as (
 
     select s.source_file, s.line_no, s.page_no, s.text
-    from {{ ref('stg_fiscal_txt__source_lines') }} as s
+    from {{ changed_rows('stg_fiscal_txt__source_lines') }} as s
     where trim(coalesce(s.text, '')) <> ''
 
 ),
@@ -45,7 +47,7 @@ budgets as (
 
     select source_file, any_value(fiscal_year) as fiscal_year, any_value(department) as department,
            any_value(district) as district
-    from {{ ref('int_budget_lines_classified') }}
+    from {{ changed_rows('int_budget_lines_classified') }}
     group by source_file
 
 ),
@@ -54,7 +56,7 @@ reports as (
 
     select source_file, line_start, line_end, report_id, report_seq, report_type, fiscal_year, project_name,
            implementing_unit, supervising_dept, district, money_unit
-    from {{ ref('fct_report') }}
+    from {{ changed_rows('fct_report') }}
 
 ),
 
@@ -63,7 +65,7 @@ found_in_table as (
     -- the budget table holding a line that prints a placeholder (found lines only: few)
     select f.source_file, f.line_no, arg_min(t.table_title, t.line_start) as table_title
     from found as f
-    join {{ ref('stg_fiscal_txt__budget_tables') }} as t
+    join {{ changed_rows('stg_fiscal_txt__budget_tables') }} as t
       on t.source_file = f.source_file and f.line_no between t.line_start and t.line_end
     group by all
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- An indicator whose actual value misses its target (achievement = not_met, read from the target
 -- and actual texts, never guessed) should not earn full points. One row per indicator stating a
 -- weight and a score; GX looks at the not_met ones and expects 得分 < 分值.
@@ -17,8 +19,8 @@ checked as (
         i.target_text,
         i.actual_text,
         i.indicator_seq
-    from {{ ref('fct_indicator') }} as i
-    join {{ ref('fct_report') }} as r using (report_id)
+    from {{ changed_rows('fct_indicator') }} as i
+    join {{ changed_rows('fct_report') }} as r using (report_id)
     where i.weight is not null and i.score is not null
 
 )

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- Indicator: 0 ≤ 得分 ≤ 分值. One row per indicator stating a score or a weight; both are
 -- printed values, so the expectations compare them exactly.
 with
@@ -13,8 +15,8 @@ checked as (
         {{ points('i.weight') }} as expected_max_score,
         {{ points('i.score') }} as observed_score,
         i.indicator_seq
-    from {{ ref('fct_indicator') }} as i
-    join {{ ref('fct_report') }} as r using (report_id)
+    from {{ changed_rows('fct_indicator') }} as i
+    join {{ changed_rows('fct_report') }} as r using (report_id)
     where i.score is not null or i.weight is not null
 
 )

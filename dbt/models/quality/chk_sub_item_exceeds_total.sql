@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- A 其中 item never exceeds its total: each fund row (当年财政拨款, 上年结转资金, 其他资金) of a report
 -- is at most the report's 年度资金总额 (a 绩效目标填报表: 年度资金申请总额) in the same amount column.
 -- One row per (report, part, amount column) where both are stated. A column in which some part is
@@ -10,7 +12,7 @@ cells as (
     unpivot (
         select report_id, fund_source, fund_label as label, line_no,
                budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
-        from {{ ref('fct_project_fund') }}
+        from {{ changed_rows('fct_project_fund') }}
     )
     on budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
     into name column_name value amount
@@ -56,7 +58,7 @@ checked as (
     from cells as p
     join totals as t using (report_id, column_name)
     join signed as s using (report_id, column_name)
-    join {{ ref('fct_report') }} as r using (report_id)
+    join {{ changed_rows('fct_report') }} as r using (report_id)
     where p.fund_source <> 'total' and not s.has_negative_part
 
 )

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/per_file.sql
 -- Where each check row of the budget amount rules sits in the budget's subject tree, so that the
 -- findings one wrong cell causes can be told apart from independent ones (one root cause, one
 -- finding: expectations/root_causes.py groups the violations with this model after GX has judged
@@ -25,7 +27,7 @@ checked as (
     select
         '{{ rule }}' as check_name, {{ loop.index }} as specificity_rank,
         check_row, source_file, fiscal_year, table_seq, line_no, subject
-    from {{ ref('chk_' ~ rule) }}
+    from {{ changed_rows('chk_' ~ rule) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -33,7 +35,7 @@ checked as (
 
 table_kinds as (
 
-    select distinct source_file, table_seq, table_kind from {{ ref('int_budget_lines_classified') }}
+    select distinct source_file, table_seq, table_kind from {{ changed_rows('int_budget_lines_classified') }}
 
 ),
 
