@@ -115,9 +115,16 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     # column no check reads), look after the run
     mark = "update marts.fct_source_file set size_bytes = size_bytes + {} where source_file in ({})"
     sizes = f"select size_bytes from marts.fct_source_file where source_file in ('{SELF_EVAL}', '{TRACKING}') order by source_file"
+    # the same for a per-file check model's rows (macros/per_file.sql): mark them in a text column
+    kept = " (kept)"
+    mark_checks = f"update quality.chk_placeholder_text set table_title = table_title || '{kept}' where source_file in ({{}})"
+    marked_checks = (f"select source_file, count(*) from quality.chk_placeholder_text where ends_with(table_title, '{kept}') "
+                     "group by 1 order by 1")  # fmt: skip
     with duckdb.connect(str(inc.db)) as con:
         seen["sizes_before"] = con.execute(sizes).fetchall()
         con.execute(mark.format(10**9, f"'{SELF_EVAL}', '{TRACKING}'"))
+        con.execute(mark_checks.format(f"'{SELF_EVAL}', '{TRACKING}'"))
+        seen["marked_checks_before"] = con.execute(marked_checks).fetchall()
     seen["checks_before"] = inc.check_rows(SELF_EVAL)
     seen["changed"] = inc.run()
     seen["checks_after"] = inc.check_rows(SELF_EVAL)
@@ -125,8 +132,11 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     seen["changed_fund"] = inc.rows(
         f"select budget_initial_yuan from marts.fct_project_fund where source_file = '{TRACKING}' "
         "and report_seq = 1 and fund_source = 'total'")[0][0]  # fmt: skip
+    seen["marked_checks_after"] = inc.rows(marked_checks)
     with duckdb.connect(str(inc.db)) as con:
         con.execute(mark.format(-(10**9), f"'{SELF_EVAL}'"))
+        con.execute(f"update quality.chk_placeholder_text set table_title = table_title[:-{len(kept) + 1}] "
+                    f"where ends_with(table_title, '{kept}')")  # fmt: skip
 
     full = Warehouse(tmp / "full", dbt)
     shutil.copytree(inc.raw, full.raw, dirs_exist_ok=True)
@@ -150,6 +160,9 @@ def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
     assert marked[0] == self_eval[0] + 10**9  # the unchanged file's row was kept, mark and all …
     assert tracking_after[0] == tracking[0]  # … the changed file's was rebuilt, mark gone (6 → 7: same size) …
     assert seen["changed_fund"] == 74697  # … with its new amount (元)
+    # a per-file check model alike: the unchanged file's check rows kept, the changed file's rebuilt
+    assert seen["marked_checks_before"] == [(SELF_EVAL, 880), (TRACKING, 137)]
+    assert seen["marked_checks_after"] == [(SELF_EVAL, 880)]
 
 
 def test_an_unchanged_files_check_rows_keep_their_keys(warehouses):
