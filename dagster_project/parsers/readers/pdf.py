@@ -141,11 +141,14 @@ def _cells_to_tables(pymupdf_table):
     the text probe over the finder's character list (``CHARS``)."""
     white = pymupdf_table.white_spaces
 
-    def text_boxes() -> list:
-        return [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
-
     def cells_to_tables(page, cells) -> list:
-        return table_groups(cells, text_boxes)
+        boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
+
+        def text_over(box) -> bool:
+            rx0, rtop, rx1, rbottom = box
+            return any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in boxes)
+
+        return table_groups(cells, text_over)
 
     return cells_to_tables
 
@@ -246,7 +249,7 @@ def _page_items(page, page_text: dict, drawings: list[dict]) -> list[_Item]:
     height = page.rect.height
     tables = []
     if _may_hold_table(drawings):  # the table finder only where a table can be
-        found = pdf_tables.find_tables(page, drawings)
+        found = pdf_tables.find_tables(page, drawings, page_text)  # its text tests from our characters
         if found is None:  # not upright in PyMuPDF's sense: PyMuPDF's own finder
             found = page.find_tables(paths=page.get_drawings()).tables
         # a table with cells has rows and columns (asking row_count/col_count rebuilds its rows twice)
