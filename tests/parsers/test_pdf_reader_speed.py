@@ -118,7 +118,6 @@ def test_own_finder_finds_pymupdfs_tables(name, tables, cells):
 @pytest.mark.parametrize(
     "name, tables, fallbacks",
     [
-        ("real/01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf", 24, 0),
         ("real_templates/13_jiangsu_jianchayuan_2018_dept_budget.pdf", 20, 9),
         ("real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf", 13, 0),
     ],
