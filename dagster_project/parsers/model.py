@@ -26,6 +26,7 @@ from itertools import repeat
 from typing import NamedTuple
 
 from .records import SourceLine
+from .rows import Row, is_separator, make_row, split_rows
 from .text import Line, clean_cell, glue
 
 TEXT = "text"  # the format of TAB text (readers/text.py)
@@ -54,6 +55,11 @@ class Document:
     # Problems of one cell, found while reading: (block index, issue code, facts of its message);
     # the parser reports them on the block's line of the normalised text.
     cell_problems: list[tuple[int, str, dict]] = field(default_factory=list)
+    # TAB text printed one table cell per line (the budget exports): the file's lines (made
+    # once, by the reader) and its table rows, each cell with the line it starts on
+    # (readers/text.py). None for the other layout and the binary formats.
+    text_lines: list[Line] | None = None
+    text_rows: list[Row] | None = None
 
     def add_row(self, cells, **where) -> None:
         self.blocks.append(Block(ROW, tuple(_one_line(c) for c in cells), **where))
@@ -90,6 +96,8 @@ class Document:
         """The lines the family parsers read, built from the blocks' cells (no text is re-split):
         a text file's line with the cells its reader cleaned; a binary format's row as a TAB-led
         line (an empty first cell), a prose line as one cell, each followed by an empty line."""
+        if self.text_lines is not None:
+            return self.text_lines
         if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
             return [Line(no, raw, cells, not any(cells)) for _, cells, _, _, _, no, raw in self.blocks]  # unpacked: no field lookups
         out: list[Line] = []
@@ -102,6 +110,28 @@ class Document:
             out.append(Line(no, _rendered(block), cells, not any(cells)))
             out.append(Line(no + 1, "", _NO_CELLS, True))
         return out
+
+    def rows(self, lines: list[Line]) -> list[Row]:
+        """The table rows of ``lines`` (a family segment of ``self.lines()``), as the model has them.
+
+        A binary format's row or prose block is one row (its line; the empty line after it
+        separates). A one-cell-per-line text file's rows are its reader's, those lying in
+        ``lines``; a row cut by the segment's edge keeps its lines inside. Text printed one row
+        per line has no rows in the model: its runs of lines between empty lines are rows.
+        """
+        if self.text_rows is not None:
+            inside = {line.no for line in lines}
+            if len(inside) == len(self.text_lines):  # the whole file: every row
+                return list(self.text_rows)
+            out = []
+            for row in self.text_rows:
+                kept = [line for line in row.lines if line.no in inside]
+                if kept:
+                    out.append(row if len(kept) == len(row.lines) else make_row(kept))
+            return out
+        if self.format == TEXT:
+            return split_rows(lines)
+        return [make_row([line]) for line in lines if not is_separator(line)]
 
     def text(self) -> str:
         return "".join(line + "\n" for _, line, _ in self.rendered())

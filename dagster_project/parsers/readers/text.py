@@ -7,6 +7,14 @@ is one block that keeps the file's own line number and its text exactly as the
 file has it (so ``raw.source_lines`` shows the file's lines), and its cells are
 its TAB fields cleaned as ``text.split_cells`` cleans them (a line led by a TAB
 has an empty first cell). A line of several fields is a row, any other a prose line.
+
+Two layouts, told by content: one table row per line (TAB between its cells), or one
+table cell per line (the budget exports: each cell on a line of its own led by a TAB, a
+line without one wrapping the cell before, rows separated by empty lines). A file where
+lines holding a single TAB-led cell outnumber lines holding several cells is of the
+second layout: the reader turns its lines into the model's table rows
+(``Document.text_rows``, the rule of ``parsers.rows``), each cell keeping the line it
+starts on, so no family parser joins cells. Its blocks stay one per line.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 from itertools import repeat
 
 from ..model import PROSE, ROW, TEXT, Block, Document
+from ..rows import split_rows
 from ..text import UndecodableInput, decode_lines, split_cells
 
 
@@ -40,4 +49,20 @@ def text_document(text: str) -> Document:
     kinds = [ROW if len(c) > 1 else PROSE for c in cells]
     fields = zip(kinds, cells, none, none, none, range(1, len(raws) + 1), raws)  # Block's fields by position
     # tuple.__new__ makes each Block in C: Block(...) would run the NamedTuple's Python __new__ per line.
-    return Document(TEXT, list(map(tuple.__new__, repeat(Block), fields)))
+    document = Document(TEXT, list(map(tuple.__new__, repeat(Block), fields)))
+    if is_cell_per_line(cells):
+        document.text_lines = document.lines()
+        document.text_rows = split_rows(document.text_lines)
+    return document
+
+
+def is_cell_per_line(cells: list[tuple[str, ...]]) -> bool:
+    """One table cell per line: more lines hold one TAB-led cell ('', X) than several cells.
+    Prose lines (no TAB) and empty lines count for neither layout."""
+    single = several = 0
+    for line in cells:
+        if len(line) == 2 and not line[0]:
+            single += bool(line[1])
+        elif len(line) > 2:
+            several += sum(map(bool, line)) > 1
+    return single > several
