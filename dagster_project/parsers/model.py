@@ -120,9 +120,9 @@ class Document:
         per line has no rows in the model: its runs of lines between empty lines are rows.
         """
         if self.text_rows is not None:
-            inside = {line.no for line in lines}
-            if len(inside) == len(self.text_lines):  # the whole file: every row
+            if len(lines) == len(self.text_lines):  # the whole file (the usual segment): every row
                 return list(self.text_rows)
+            inside = {line.no for line in lines}
             out = []
             for row in self.text_rows:
                 kept = [line for line in row.lines if line.no in inside]
