@@ -4,9 +4,11 @@ A table is a sequence of rows of cells (``rows.Row``). A merged cell is printed
 once, at its first column and row, with an empty cell for every further column
 and row it covers (``model.py``), so in this module:
 
-- a header cell spans the blank cells right of it on its row, up to the next
-  label, where a lower header row labels those columns: a column's header is its
-  labels top to bottom (parent | child: 一般公共预算资金 | 小计);
+- a header cell spans the columns its stored merge covers (``Cell.span``: XLSX,
+  XLS, DOCX), or, where the format stores no spans (TAB text, PDF), the blank
+  cells right of it on its row up to the next label; a parent only where a lower
+  header row labels those columns: a column's header is its labels top to bottom
+  (parent | child: 一般公共预算资金 | 小计);
 - each column is mapped to a field by the words of its header (the caller's
   ``field_of``, from the vocabulary), never by its position or the number of
   columns: a column order swapped gives the same fields; a field is taken by its
@@ -35,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
 
 from . import vocabulary
 from .rows import Cell, Row
@@ -90,8 +92,9 @@ def header_columns(header_rows: Sequence[Row], right: bool = False) -> list[Colu
     width = max((len(r.cells) for r in header_rows), default=0)
     grid = [[c.text for c in r.cells] for r in header_rows]
     grid = [[""] * (width - len(row)) + row if right else row + [""] * (width - len(row)) for row in grid]
+    covering = _stored_cover(header_rows, width, right)
     # per header row and column: the position of the label over it (its own, or a parent's)
-    over = [[j if row[j] else _parent_over(grid, k, j) for j in range(width)] for k, row in enumerate(grid)]
+    over = [[j if row[j] else _parent_over(grid, k, j, covering) for j in range(width)] for k, row in enumerate(grid)]
     columns = []
     for j in range(width):
         labels, spanning = [], []
@@ -104,14 +107,35 @@ def header_columns(header_rows: Sequence[Row], right: bool = False) -> list[Colu
     return columns
 
 
-def _parent_over(grid: list[list[str]], k: int, j: int) -> int | None:
-    """The position of the label of header row ``k`` spanning blank position ``j``: the nearest
-    label left of it, when lower rows label both its own column and ``j`` (children under a
-    parent). A label with nothing below it is merged down over its own column, not across."""
+def _stored_cover(header_rows: Sequence[Row], width: int, right: bool) -> list[list[int | None]] | None:
+    """Per header row and position, the position of the label whose stored merge covers it on
+    that row (``Cell.span``: XLSX, XLS, DOCX); None when a cell's span is unknown (TAB text, PDF)."""
+    covering = []
+    for row in header_rows:
+        if any(c.span is None for c in row.cells):
+            return None
+        shift = width - len(row.cells) if right else 0
+        cover: list[int | None] = [None] * width
+        for i, c in enumerate(row.cells):
+            if c.text:
+                for j in range(i + shift, min(i + shift + c.span[1], width)):
+                    cover[j] = i + shift
+        covering.append(cover)
+    return covering
+
+
+def _parent_over(grid: list[list[str]], k: int, j: int, covering: list[list[int | None]] | None = None) -> int | None:
+    """The position of the label of header row ``k`` spanning blank position ``j``: the label whose
+    stored merge covers ``j`` (``covering``), else (no spans stored: TAB text, PDF) the nearest label
+    left of it; when lower rows label both its own column and ``j`` (children under a parent). A
+    label with nothing below it is merged down over its own column, not across."""
     below = grid[k + 1 :]
     if not any(lower[j] for lower in below):
         return None
-    at = next((i for i in range(j - 1, -1, -1) if grid[k][i]), None)
+    if covering is not None:
+        at = covering[k][j]
+    else:
+        at = next((i for i in range(j - 1, -1, -1) if grid[k][i]), None)
     if at is None or not any(lower[at] for lower in below):
         return None
     return at
@@ -145,7 +169,11 @@ def header_at(columns: Sequence[Column], at: int) -> int | None:
 def line_rows(*lines: Line) -> list[Row]:
     """Text lines (TAB cells, a merged cell printed once with blanks after it) as grid rows,
     each cell at its position: a line-by-line reader's header rows for ``header_columns``."""
-    return [Row([line], [Cell(text, line.no) for text in line.cells]) for line in lines]
+    return [Row([line], [Cell(text, line.no, [], span) for text, span in zip(line.cells, line.spans or _UNKNOWN)])
+            for line in lines]
+
+
+_UNKNOWN = repeat(None)  # a text line's cells: no stored span
 
 
 def align_left(cells: Sequence[Cell], n: int, preferred: Callable[[int], bool] | None = None,

@@ -15,7 +15,11 @@ Merged cells: a cell spanning several grid columns is printed once, followed by
 an empty cell per further column it covers (positions stay aligned with the
 grid); a cell spanning several rows is printed at its first row and is an empty
 cell below (a vertically merged 一级指标 label appears once, as the text
-exports have it).
+exports have it). A row of a format that stores merges (XLSX, XLS, DOCX) also
+keeps each cell's span (``Block.spans``): a merged cell is one cell with its
+(row_span, col_span), the positions it covers are (0, 0), a plain cell (1, 1);
+the grid reads those instead of guessing a span from the blank cells after a
+label. TAB text has no spans (None).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class Block(NamedTuple):  # one per row and line: a tuple is the cheapest record
     table_no: int | None = None  # 1-based table of the file (a table continued across pages keeps its number)
     line_no: int | None = None  # TAB text: the file's own line (binary formats: None, line 2i+1 of block i)
     text: str | None = None  # TAB text: the line exactly as the file has it (binary formats: rendered)
+    spans: tuple[tuple[int, int], ...] | None = None  # per cell (row_span, col_span); None: not stored (text, PDF)
 
 
 @dataclass
@@ -61,8 +66,9 @@ class Document:
     text_lines: list[Line] | None = None
     text_rows: list[Row] | None = None
 
-    def add_row(self, cells, **where) -> None:
-        self.blocks.append(Block(ROW, tuple(_one_line(c) for c in cells), **where))
+    def add_row(self, cells, spans=None, **where) -> None:
+        """A table row; ``spans``: each cell's (row_span, col_span), (0, 0) where a merge covers it."""
+        self.blocks.append(Block(ROW, tuple(_one_line(c) for c in cells), spans=tuple(spans) if spans else None, **where))
 
     def add_prose(self, text: str, **where) -> None:
         self.blocks.append(Block(PROSE, (_one_line(text),), **where))
@@ -99,7 +105,7 @@ class Document:
         if self.text_lines is not None:
             return self.text_lines
         if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
-            return [Line(no, raw, cells, not any(cells)) for _, cells, _, _, _, no, raw in self.blocks]  # unpacked: no field lookups
+            return [Line(no, raw, cells, not any(cells)) for _, cells, _, _, _, no, raw, _ in self.blocks]  # unpacked: no field lookups
         out: list[Line] = []
         for index, block in enumerate(self.blocks):
             no = 2 * index + 1
@@ -107,7 +113,10 @@ class Document:
                 cells = ("", *map(clean_cell, block.cells or _NO_CELLS))  # no cells: a lone TAB, one empty cell
             else:
                 cells = (clean_cell(block.cells[0]),)
-            out.append(Line(no, _rendered(block), cells, not any(cells)))
+            line = Line(no, _rendered(block), cells, not any(cells))
+            if block.spans is not None:  # the leading edge cell is no cell of the file
+                object.__setattr__(line, "spans", ((1, 1), *block.spans))
+            out.append(line)
             out.append(Line(no + 1, "", _NO_CELLS, True))
         return out
 
@@ -131,7 +140,7 @@ class Document:
             return out
         if self.format == TEXT:
             return split_rows(lines)
-        return [make_row([line]) for line in lines if not is_separator(line)]
+        return [_block_row(line) for line in lines if not is_separator(line)]
 
     def text(self) -> str:
         return "".join(line + "\n" for _, line, _ in self.rendered())
@@ -149,6 +158,15 @@ class Document:
 
 
 _NO_CELLS = ("",)  # an empty line's one empty cell
+
+
+def _block_row(line: Line) -> Row:
+    """A binary format's block line as a row, its cells knowing their stored spans."""
+    row = make_row([line])
+    if line.spans is not None and len(line.spans) == len(row.cells) + 1:
+        for cell, span in zip(row.cells, line.spans[1:]):
+            cell.span = span
+    return row
 
 
 def _rendered(block: Block) -> str:

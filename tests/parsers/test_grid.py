@@ -270,3 +270,20 @@ def test_header_rows_of_one_width_read_as_one_row_stacked_or_joined():
     # rows of different widths, or a single row, are not read as one
     assert grid.stacked_header(_rows(["项目名称", "金额"], ["", "类", "形式"])) is None
     assert grid.joined_header(rows[:1]) is None
+
+
+def test_stored_spans_say_how_far_a_parent_reaches_where_the_blank_cells_would_guess():
+    # 一般公共预算资金 merged over two columns; the third column's top cell is a plain blank (its label
+    # is on the lower row only). Guessed from the blanks, the parent reaches the third column too; with
+    # the file's merge (XLSX, XLS, DOCX: Cell.span) it covers the two it spans.
+    head = _rows(["一般公共预算资金", "", ""], ["小计", "基本支出", "政府性基金"])
+    assert [c.labels for c in grid.header_columns(head)] == [
+        ("一般公共预算资金", "小计"), ("一般公共预算资金", "基本支出"), ("一般公共预算资金", "政府性基金")]
+    for cell, span in zip(head[0].cells, [(1, 2), (0, 0), (1, 1)]):
+        cell.span = span
+    for cell in head[1].cells:
+        cell.span = (1, 1)
+    columns = grid.header_columns(head)
+    assert [c.labels for c in columns] == [
+        ("一般公共预算资金", "小计"), ("一般公共预算资金", "基本支出"), ("政府性基金",)]
+    assert [c.name("".join) for c in columns] == ["一般公共预算资金-小计", "一般公共预算资金-基本支出", "政府性基金"]

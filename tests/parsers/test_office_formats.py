@@ -69,6 +69,17 @@ def test_renderings_hold_real_merges_and_numbers(rendered):
     assert readers.detect((rendered / f"{stem}.docx").read_bytes()) == readers.DOCX
     assert readers.detect((rendered / f"{stem}.xlsx").read_bytes()) == readers.XLSX
 
+    # The model keeps each merge as one cell with its (row_span, col_span); the cells it covers are (0, 0).
+    for ext in ("docx", "xlsx"):
+        data = (rendered / f"{stem}.{ext}").read_bytes()
+        blocks = readers.read_document(data, readers.detect(data)).blocks
+        name = next(b for b in blocks if b.cells[:1] == ("项目名称",))
+        assert list(zip(name.cells, name.spans))[:3] == [("项目名称", (1, 2)), ("", (0, 0)), ("职业培训", (1, 8))], ext
+        goal = next(b for b in blocks if b.cells[:1] == ("年度 总体 目标",))  # merged over two rows
+        assert list(zip(goal.cells, goal.spans))[:3] == [("年度 总体 目标", (2, 1)), ("预期目标", (1, 3)), ("", (0, 0))], ext
+        below = blocks[blocks.index(goal) + 1]
+        assert (below.cells[0], below.spans[0]) == ("", (0, 0)), ext
+
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (libreoffice-writer-nogui) not installed")
 @pytest.mark.parametrize("stem", SEEDS)

@@ -47,7 +47,7 @@ def text_document(text: str) -> Document:
     raws, cells = split_cells(text)
     none = repeat(None)  # no page, sheet or table
     kinds = [ROW if len(c) > 1 else PROSE for c in cells]
-    fields = zip(kinds, cells, none, none, none, range(1, len(raws) + 1), raws)  # Block's fields by position
+    fields = zip(kinds, cells, none, none, none, range(1, len(raws) + 1), raws, none)  # Block's fields by position
     # tuple.__new__ makes each Block in C: Block(...) would run the NamedTuple's Python __new__ per line.
     document = Document(TEXT, list(map(tuple.__new__, repeat(Block), fields)))
     if is_cell_per_line(cells):
