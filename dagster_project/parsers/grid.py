@@ -53,6 +53,9 @@ class Column:
     labels: tuple[str, ...]  # the header's labels over it, top (parent) to bottom (child)
     width: int  # cells of the header
     spanning: tuple[bool, ...] = ()  # per label: it spans further columns (a parent)
+    # Stored spans only (XLSX, XLS, DOCX): the position of the header cell whose merge covers this
+    # column, lowest header row first (its own when labelled; None: no header over it). -1: not stored.
+    head: int | None = -1
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -103,7 +106,8 @@ def header_columns(header_rows: Sequence[Row], right: bool = False) -> list[Colu
             if at is not None:
                 labels.append(row[at])
                 spanning.append(over[k].count(at) > 1)
-        columns.append(Column(j, tuple(labels), width, tuple(spanning)))
+        head = -1 if covering is None else next((cover[j] for cover in reversed(covering) if cover[j] is not None), None)
+        columns.append(Column(j, tuple(labels), width, tuple(spanning), head))
     return columns
 
 
@@ -162,7 +166,10 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
 def header_at(columns: Sequence[Column], at: int) -> int | None:
     """The position of the header over cell ``at`` of a row: its own column's when labelled, else
     the nearest labelled one left of it (a header merged over the blank cells right of it, where a
-    value typed in a later cell of the merge still belongs); None left of the first label."""
+    value typed in a later cell of the merge still belongs); None left of the first label. Where
+    the file stores its merges, the header whose merge covers the cell (None: no header over it)."""
+    if columns and columns[0].head != -1:
+        return columns[at].head if at < len(columns) else None
     return next((c.at for c in reversed(columns[: at + 1]) if c.labels), None)
 
 

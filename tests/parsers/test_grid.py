@@ -287,3 +287,13 @@ def test_stored_spans_say_how_far_a_parent_reaches_where_the_blank_cells_would_g
     assert [c.labels for c in columns] == [
         ("一般公共预算资金", "小计"), ("一般公共预算资金", "基本支出"), ("政府性基金",)]
     assert [c.name("".join) for c in columns] == ["一般公共预算资金-小计", "一般公共预算资金-基本支出", "政府性基金"]
+
+
+def test_header_at_reads_a_stored_merge_not_the_nearest_label():
+    # 年初预算数 merged over two cells, then a plain blank header cell: a value typed in the merge's
+    # second cell is under 年初预算数, one under the blank is under no header (guessed: 年初预算数 too).
+    head = _rows(["项目", "年初预算数", "", ""])
+    assert [grid.header_at(grid.header_columns(head), at) for at in range(4)] == [0, 1, 1, 1]
+    for cell, span in zip(head[0].cells, [(1, 1), (1, 2), (0, 0), (1, 1)]):
+        cell.span = span
+    assert [grid.header_at(grid.header_columns(head), at) for at in range(5)] == [0, 1, 1, None, None]
