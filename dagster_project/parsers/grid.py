@@ -217,6 +217,11 @@ def align_right(cells: Sequence[Cell], n: int) -> tuple[list[Cell], list[Cell]]:
     return cells[-n:], [c for c in cells[:-n] if c.text]
 
 
+def plain_blanks(cells: Sequence[Cell | None]) -> list[int]:
+    """The positions of ``cells`` (one per level) that are blank and stored as no merge's (span (1, 1))."""
+    return [k for k, c in enumerate(cells) if c is not None and not c.text and c.span == (1, 1)]
+
+
 def place_by_words(cells: Sequence[Cell], tests: dict[str, Callable[[str], bool]], rest: str) -> dict[str, Cell]:
     """A row too short to align (labels without a value) placed by the words of its texts: each
     cell to the first field whose test it passes (一级 / 二级 label vocabulary), else to ``rest``;
@@ -231,12 +236,17 @@ def place_by_words(cells: Sequence[Cell], tests: dict[str, Callable[[str], bool]
 
 class MergedLabels:
     """Labels merged over rows (一级 | 二级 …): a blank level keeps the label above it; a new
-    label at a level ends the labels below it, which belonged to the old one."""
+    label at a level ends the labels below it, which belonged to the old one. Where the file
+    stores its merges, a blank level cell that no merge covers (``plain``: span (1, 1)) holds
+    no label: the one above ended with its merge."""
 
     def __init__(self, depth: int):
         self.held: list[str | None] = [None] * depth
 
-    def apply(self, *labels: str | None) -> tuple[str | None, ...]:
+    def apply(self, *labels: str | None, plain: Sequence[int] = ()) -> tuple[str | None, ...]:
+        for k in plain:
+            if not labels[k]:
+                self.held[k] = None
         for k, label in enumerate(labels):
             if label:
                 if label != self.held[k] and not any(labels[k + 1 :]):

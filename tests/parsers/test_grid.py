@@ -297,3 +297,15 @@ def test_header_at_reads_a_stored_merge_not_the_nearest_label():
     for cell, span in zip(head[0].cells, [(1, 1), (1, 2), (0, 0), (1, 1)]):
         cell.span = span
     assert [grid.header_at(grid.header_columns(head), at) for at in range(5)] == [0, 1, 1, None, None]
+
+
+def test_a_label_merged_over_rows_ends_where_a_stored_plain_blank_cell_says_so():
+    # 产出指标 merged over two rows (the cell below it covered, (0, 0)), then a row whose 一级 cell is a
+    # plain blank (1, 1): the merge ended there, that row has no 一级 (TAB text, no spans: carried down).
+    rows = _rows(["产出指标", "数量指标"], ["", "质量指标"], ["", "时效指标"])
+    for row, span in zip(rows, [(2, 1), (0, 0), (1, 1)]):
+        row.cells[0].span = span
+    levels, guessed = grid.MergedLabels(2), grid.MergedLabels(2)
+    read = [levels.apply(*(c.text for c in row.cells), plain=grid.plain_blanks(row.cells[:1])) for row in rows]
+    assert read == [("产出指标", "数量指标"), ("产出指标", "质量指标"), (None, "时效指标")]
+    assert [guessed.apply(*(c.text for c in row.cells)) for row in rows][-1] == ("产出指标", "时效指标")
