@@ -89,7 +89,9 @@ def test_one_cell_per_line_text_is_read_into_table_rows_each_cell_on_its_own_lin
 
 def test_the_layout_is_told_by_content_a_row_per_line_file_has_no_model_rows():
     assert read_text("绩效自评表\n\t项目名称\t网络运维\n\t金额\t12.50\t11.00\n".encode()).text_rows is None
-    assert read_text("\t项目名称\n\t网络运维\n\t金额\t12.50\t11.00\n".encode()).text_rows is not None  # 2 single, 1 wide
+    # three lines led by a TAB against two other TABs: one cell per line (a wide line among them is one row's cells)
+    assert read_text("\t项目名称\n\t网络运维\n\t金额\t12.50\t11.00\n".encode()).text_rows is not None
+    assert read_text("\t项目名称\n\t网络运维\n\t金额\t12.50\t11.00\t10.00\n".encode()).text_rows is None
 
 
 def test_the_budget_sample_is_read_as_rows_by_the_reader_a_header_cell_per_line():

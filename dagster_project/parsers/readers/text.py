@@ -10,9 +10,8 @@ has an empty first cell). A line of several fields is a row, any other a prose l
 
 Two layouts, told by content: one table row per line (TAB between its cells), or one
 table cell per line (the budget exports: each cell on a line of its own led by a TAB, a
-line without one wrapping the cell before, rows separated by empty lines). A file where
-lines holding a single TAB-led cell outnumber lines holding several cells is of the
-second layout: the reader turns its lines into the model's table rows
+line without one wrapping the cell before, rows separated by empty lines). A file whose
+lines led by a TAB outnumber its other TABs is of the second layout: the reader turns its lines into the model's table rows
 (``Document.text_rows``, the rule of ``parsers.rows``), each cell keeping the line it
 starts on, so no family parser joins cells. Its blocks stay one per line.
 """
@@ -50,19 +49,14 @@ def text_document(text: str) -> Document:
     fields = zip(kinds, cells, none, none, none, range(1, len(raws) + 1), raws, none)  # Block's fields by position
     # tuple.__new__ makes each Block in C: Block(...) would run the NamedTuple's Python __new__ per line.
     document = Document(TEXT, list(map(tuple.__new__, repeat(Block), fields)))
-    if is_cell_per_line(cells):
+    if is_cell_per_line(text):
         document.text_lines = document.lines()
         document.text_rows = split_rows(document.text_lines)
     return document
 
 
-def is_cell_per_line(cells: list[tuple[str, ...]]) -> bool:
-    """One table cell per line: more lines hold one TAB-led cell ('', X) than several cells.
-    Prose lines (no TAB) and empty lines count for neither layout."""
-    single = several = 0
-    for line in cells:
-        if len(line) == 2 and not line[0]:
-            single += bool(line[1])
-        elif len(line) > 2:
-            several += sum(map(bool, line)) > 1
-    return single > several
+def is_cell_per_line(text: str) -> bool:
+    """One table cell per line: more lines begin with a TAB than there are other TABs (a row per
+    line has a TAB between each two cells). Counted in C over the text: no pass per line."""
+    led = text.count("\n\t") + text.count("\r\t") + text.startswith("\t")
+    return led > text.count("\t") - led
