@@ -18,11 +18,9 @@ starts on, so no family parser joins cells. Its blocks stay one per line.
 
 from __future__ import annotations
 
-from itertools import repeat
-
-from ..model import PROSE, ROW, TEXT, Block, Document
+from ..model import TEXT, Document, LineBlocks
 from ..rows import split_rows
-from ..text import UndecodableInput, decode_lines, split_cells
+from ..text import Line, UndecodableInput, decode_lines, split_cells
 
 
 def read_text(data: bytes) -> Document:
@@ -44,14 +42,11 @@ def read_text(data: bytes) -> Document:
 def text_document(text: str) -> Document:
     """The Document of decoded TAB text (CRLF and CR line breaks tolerated)."""
     raws, cells = split_cells(text)
-    none = repeat(None)  # no page, sheet or table
-    kinds = [ROW if len(c) > 1 else PROSE for c in cells]
-    fields = zip(kinds, cells, none, none, none, range(1, len(raws) + 1), raws, none)  # Block's fields by position
-    # tuple.__new__ makes each Block in C: Block(...) would run the NamedTuple's Python __new__ per line.
-    document = Document(TEXT, list(map(tuple.__new__, repeat(Block), fields)))
+    # The lines are what the parse reads: made once, here; the blocks from them only when asked.
+    lines = [Line(no, raw, c, not any(c)) for no, raw, c in zip(range(1, len(raws) + 1), raws, cells)]
+    document = Document(TEXT, LineBlocks(lines), text_lines=lines)
     if is_cell_per_line(text):
-        document.text_lines = document.lines()
-        document.text_rows = split_rows(document.text_lines)
+        document.text_rows = split_rows(lines)
     return document
 
 
