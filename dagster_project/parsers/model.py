@@ -102,10 +102,8 @@ class Document:
         """The lines the family parsers read, built from the blocks' cells (no text is re-split):
         a text file's line with the cells its reader cleaned; a binary format's row as a TAB-led
         line (an empty first cell), a prose line as one cell, each followed by an empty line."""
-        if self.text_lines is not None:
+        if self.text_lines is not None:  # a text file's lines, as its reader made them
             return self.text_lines
-        if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
-            return [Line(no, raw, cells, not any(cells)) for _, cells, _, _, _, no, raw, _ in self.blocks]  # unpacked: no field lookups
         out: list[Line] = []
         for index, block in enumerate(self.blocks):
             no = 2 * index + 1
@@ -151,10 +149,6 @@ class Document:
             lines = self.text_lines  # SourceLine made by map: its fields by position, no per-line frame
             return list(map(SourceLine, repeat(source_file), [ln.no for ln in lines], repeat(None), repeat(None),
                             [ln.raw for ln in lines])), set()
-        if self.format == TEXT:
-            blocks = self.blocks
-            return list(map(SourceLine, repeat(source_file), [b.line_no for b in blocks], repeat(None), repeat(None),
-                            [b.text for b in blocks])), set()
         lines = [SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
         furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
             block.kind == BOILERPLATE for block in self.blocks) else set()
