@@ -230,7 +230,8 @@ class BudgetTableBuilder:
         if row.is_blank:
             return True
         texts = row.texts
-        if any(_is_furniture(t) for t in texts) and not self._has_values(row):
+        has_values = self._has_values(row)  # first: a row of amounts (most rows) needs no furniture test
+        if not has_values and any(_is_furniture(t) for t in texts):
             caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
             numbers_only = all("表" in t and _SHEET_NUMBER.match(norm(t)) for t in texts)  # the next table's 公开08表
             if self.layout is None and not numbers_only:
@@ -239,7 +240,6 @@ class BudgetTableBuilder:
             if self.department is None and len(caption) == 1 and _DEPARTMENT_LABEL.search(norm("".join(texts))):
                 self.department = label_text(caption[0])  # 部门： left blank, the name printed above it
             return True
-        has_values = self._has_values(row)
         if not has_values:
             if len(texts) == 1 and _is_prose(texts[0]):
                 return False
