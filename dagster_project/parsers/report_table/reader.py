@@ -141,7 +141,7 @@ def _labelled_row(st: ReportState, line: Line) -> bool:
     if key.startswith(_PERIOD_LABEL) or (_PERIOD_LABEL in key and _PERIOD.search(key)):
         _period(st, line, key)
         return True
-    if any(k in st.spec.header_labels for k in keys):
+    if not st.spec.header_labels.keys().isdisjoint(keys):  # a cell key is a header label
         _label_values(st, line, st.spec.header_labels)
         return True
     if is_fund_header(line, st.spec.name):
