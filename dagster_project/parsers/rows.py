@@ -58,7 +58,7 @@ class Row:
 
     @property
     def is_blank(self) -> bool:
-        return not any(c.text for c in self.cells)
+        return not self.texts  # the non-empty cells, kept (asked of every row, then its texts are)
 
 
 def is_separator(line: Line) -> bool:

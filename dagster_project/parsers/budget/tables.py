@@ -51,6 +51,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
@@ -175,6 +176,7 @@ def _names_rows(label: str) -> bool:
     return "名称" in label or norm(label) == "项目"
 
 
+@lru_cache(maxsize=1024)  # a row's cells are read two or three times (_has_values, the label scan, the values)
 def _amount(text: str) -> Decimal | None:
     return parse_amount(text) if text else None
 
@@ -460,10 +462,11 @@ class BudgetTableBuilder:
     ):
         # Two columns of one name (labels wrapped over the header rows: 会议 / 费 and 运行维护 / 费)
         # cannot be told apart: neither is loaded, each is a warning.
-        if measure in self.ambiguous_measures or (self.row_seq, side, measure) in self._keys:
+        key = (self.row_seq, side, measure)
+        if measure in self.ambiguous_measures or key in self._keys:
             self._reject(row_cell, "budget_measure_ambiguous", _GRID)
             return
-        self._keys.add((self.row_seq, side, measure))
+        self._keys.add(key)
         self.cells.append(
             BudgetCell(
                 source_file=self.source_file,
