@@ -1,6 +1,6 @@
 """Compare two built warehouses table by table, each table as a multiset of rows.
 
-    python -m bench.compare_warehouses A.duckdb B.duckdb [--schemas raw marts quality] [--sample 3]
+    python -m bench.compare_warehouses A.duckdb B.duckdb [--schemas raw marts quality] [--sample 3] [--ignore COLUMN ...]
 
 The safety net for changes that must not change what a run loads (issue 19 item 4): build the
 same raw folder at two commits, then compare. Per table: rows only in A, rows only in B
@@ -68,7 +68,7 @@ def _quoted(name: str) -> str:
 
 
 def compare(path_a: Path, path_b: Path, schemas: tuple[str, ...] = ("raw", "marts", "quality"),
-            sample: int = 3, ignore: frozenset[str] = RUN_METADATA) -> Comparison:
+            sample: int = 3, ignore: frozenset[str] | set[str] = RUN_METADATA) -> Comparison:
     con = duckdb.connect()
     try:
         con.execute(f"attach {_sql_text(str(path_a))} as a (read_only)")
@@ -130,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("b", type=Path)
     parser.add_argument("--schemas", nargs="+", default=["raw", "marts", "quality"])
     parser.add_argument("--sample", type=int, default=3, help="rows shown per side of a differing table")
+    parser.add_argument("--ignore", nargs="+", default=[],
+                        help="further columns left out (e.g. a key whose scheme changed between the builds)")
     args = parser.parse_args(argv)
-    c = compare(args.a, args.b, tuple(args.schemas), args.sample)
+    c = compare(args.a, args.b, tuple(args.schemas), args.sample, RUN_METADATA | set(args.ignore))
     report(c)
     return 0 if c.same else 1
 

@@ -53,3 +53,11 @@ def test_same_rows_loaded_at_other_times_are_identical(tmp_path):
     _warehouse(b, [(2, "y"), (1, "x")])
     assert compare(a, b).same
     assert main([str(a), str(b)]) == 0
+
+
+def test_ignored_columns_left_out(tmp_path):
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    _warehouse(a, [(1, "x"), (2, "y")])
+    _warehouse(b, [(1, "x"), (2, "z")])
+    assert main([str(a), str(b)]) == 1
+    assert main([str(a), str(b), "--ignore", "v"]) == 0
