@@ -185,17 +185,17 @@ def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False)
     """
     columns = ", ".join(judged_columns(rule))
     where = f" WHERE {CHANGED_ROWS}" if scoped else ""
-    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY check_row")
+    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY source_file, check_row")
 
 
 def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list[int]) -> list[dict]:
-    """Every column of the given check rows of the rule's model, in check_row order."""
+    """Every column of the given check rows of the rule's model, in the model's order (file, then row)."""
     if not check_row_ids:
         return []
     frame = _frame(
         con,
         f"SELECT * FROM {QUALITY_SCHEMA}.{rule.model} WHERE check_row IN (SELECT unnest(?::BIGINT[])) "
-        "ORDER BY check_row",
+        "ORDER BY source_file, check_row",
         [check_row_ids],
     )
     return [_plain(row) for row in frame.to_dict("records")]
