@@ -15,7 +15,7 @@ from expectations.scope import STATE_TABLE, can_keep_verdicts, record_state
 MODELS = Path(__file__).resolve().parents[2] / "dbt" / "models"
 # the models that put several files' rows together: a project's documents, a department-year's budget files
 COMBINING_FILES = {"int_project_documents_matched", "int_budget_documents"}
-REF = re.compile(r"ref\('([a-z0-9_]+)'\)")
+REF = re.compile(r"(?:ref|changed_rows)\('([a-z0-9_]+)'\)")  # changed_rows: dbt/macros/per_file.sql
 
 
 def _reads(model: str, sql: dict[str, str]) -> set[str]:
