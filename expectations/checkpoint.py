@@ -170,17 +170,17 @@ def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
     The descriptive columns stay in DuckDB until a row fails (memory grows with rows × a few columns).
     """
     columns = ", ".join(judged_columns(rule))
-    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model} ORDER BY check_row")
+    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model} ORDER BY source_file, check_row")
 
 
 def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list[int]) -> list[dict]:
-    """Every column of the given check rows of the rule's model, in check_row order."""
+    """Every column of the given check rows of the rule's model, in the model's order (file, then row)."""
     if not check_row_ids:
         return []
     frame = _frame(
         con,
         f"SELECT * FROM {QUALITY_SCHEMA}.{rule.model} WHERE check_row IN (SELECT unnest(?::BIGINT[])) "
-        "ORDER BY check_row",
+        "ORDER BY source_file, check_row",
         [check_row_ids],
     )
     return [_plain(row) for row in frame.to_dict("records")]

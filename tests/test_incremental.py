@@ -31,7 +31,7 @@ SELF_EVAL, TRACKING, BUDGET, TRACKING_2 = (
     "000_2cba3ecfd7271be6.txt", "001_ebc302d94fc8039c.txt", "003_7cadc0ecdd172fe9.txt", "004_eaeb872d98338714.txt",
 )
 MOVED = "other_dept/renamed_004.txt"
-COPY = "copy_of_001.txt"
+COPY = "0_copy_of_001.txt"  # named to sort first: removing it must not renumber the check rows of the others
 RUN_METADATA = {"loaded_at"}  # when the file was loaded: differs between any two warehouses
 
 
@@ -73,6 +73,11 @@ class Warehouse:
             f"select table_name from information_schema.tables where table_schema = '{schema}' "
             f"and table_name like '{like}' and table_type = 'BASE TABLE' order by 1")]  # fmt: skip
 
+    def check_rows(self, source_file: str) -> dict[str, list[tuple]]:
+        """Every quality.chk_* model's (check_row, line_no) of one file's rows."""
+        return {t: self.rows(f"select check_row, line_no from quality.{t} where source_file = '{source_file}' order by 1")
+                for t in self.tables("quality", "chk_%")}  # fmt: skip
+
     def content(self, table: str) -> Counter:
         """The table's rows as a multiset, without the run-metadata columns."""
         schema, name = table.split(".")
@@ -113,7 +118,9 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     with duckdb.connect(str(inc.db)) as con:
         seen["sizes_before"] = con.execute(sizes).fetchall()
         con.execute(mark.format(10**9, f"'{SELF_EVAL}', '{TRACKING}'"))
+    seen["checks_before"] = inc.check_rows(SELF_EVAL)
     seen["changed"] = inc.run()
+    seen["checks_after"] = inc.check_rows(SELF_EVAL)
     seen["sizes_after"] = inc.rows(sizes)
     seen["changed_fund"] = inc.rows(
         f"select budget_initial_yuan from marts.fct_project_fund where source_file = '{TRACKING}' "
@@ -143,6 +150,14 @@ def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
     assert marked[0] == self_eval[0] + 10**9  # the unchanged file's row was kept, mark and all …
     assert tracking_after[0] == tracking[0]  # … the changed file's was rebuilt, mark gone (6 → 7: same size) …
     assert seen["changed_fund"] == 74697  # … with its new amount (元)
+
+
+def test_an_unchanged_files_check_rows_keep_their_keys(warehouses):
+    # the removed COPY sorted before SELF_EVAL: a position in the model (row_number()) would move
+    _, _, seen = warehouses
+    before, after = seen["checks_before"], seen["checks_after"]
+    assert before == after
+    assert len(before["chk_placeholder_text"]) == 880 and before["chk_placeholder_text"][0][1] == 3  # line 3 on
 
 
 def test_incremental_runs_equal_a_full_refresh(warehouses):

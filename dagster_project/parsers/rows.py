@@ -21,6 +21,7 @@ class Cell:
     text: str  # cleaned, wraps joined; '' for a blank cell
     line_no: int  # line where the cell starts
     pieces: list[str] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # (row_span, col_span) as the file stores it ((0, 0): covered); None: unknown
 
     @property
     def blank(self) -> bool:

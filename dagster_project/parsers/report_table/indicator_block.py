@@ -76,10 +76,20 @@ def _strip_labels(
     return rest, level1, level2
 
 
+def _plain_levels(st: ReportState, line: Line) -> list[int]:
+    """The levels (0: 一级, 1: 二级) whose column's cell on this row is blank and stored as no
+    merge's (Word, Excel): the label above does not reach this row (grid.MergedLabels)."""
+    if line.spans is None:
+        return []
+    at = [st.indicator_header.get(name) for name in ("level1", "level2")]
+    return [k for k, i in enumerate(at) if i is not None and i < len(line.cells) and not line.cells[i]
+            and line.spans[i] == (1, 1)]
+
+
 def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
     cells = [(i, c) for i, c in enumerate(line.cells) if c]
     rest, level1, level2 = _strip_labels(cells, needed_after=2, keys=keys, family=st.spec.name)
-    held1, held2 = st.levels.apply(level1, level2)
+    held1, held2 = st.levels.apply(level1, level2, plain=_plain_levels(st, line))
 
     if not rest:
         # a row holding only labels (merged cells printed on a row of their own)

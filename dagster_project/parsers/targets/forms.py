@@ -447,7 +447,8 @@ class TargetDocument:
         l1, l2, name, target = (c.text if c else "" for c in at)
         explain = by_field.get("explanation")
         where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
-        t.rows.append(((l1, l2, name, target, where, explain.text if explain else ""), list(row.lines)))
+        t.rows.append(((l1, l2, name, target, where, explain.text if explain else "", grid.plain_blanks(at[:2])),
+                       list(row.lines)))
         t.line_end = row.last_line
         self._mark(row, FIELD)
         return True
@@ -486,7 +487,7 @@ class TargetDocument:
             placed = grid.place_by_words(cells, {"level1": _is_level1, "level2": _is_level2}, "name")
             l1, l2, name = (placed[f].text if f in placed else "" for f in ("level1", "level2", "name"))
             target, name_cell = "", placed.get("name", cells[-1])
-        t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, ""), lines))
+        t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, "", ()), lines))
         t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
         self.ledger.mark_all(lines, FIELD, FAMILY)
 
@@ -540,8 +541,8 @@ class TargetDocument:
                 ]
             levels = grid.MergedLabels(2)  # a 一级/二级 label merged over the rows below it
             seq = 0
-            for (a, b, name, target, line_no, explain), _lines in t.rows:
-                l1, l2 = levels.apply(a, b)
+            for (a, b, name, target, line_no, explain, plain), _lines in t.rows:
+                l1, l2 = levels.apply(a, b, plain=plain)
                 if not name and not target and not explain:
                     continue
                 seq += 1
