@@ -8,6 +8,7 @@ single text cell is a wrapped piece of a neighbouring indicator's cell.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import vocabulary
 from ..records import FIELD, HEADER
@@ -61,19 +62,27 @@ def _strip_labels(
         at, text = rest[0]
         k = keys[at]
         remaining = len(rest) - 1
+        is_level1, is_level2, is_loose_level2 = _levels(k, family)
         if k in vocabulary.GRID_OUTER_LABELS and remaining >= 1:
             pass  # the outer 「绩效指标」 column
-        elif level1 is None and level2 is None and vocabulary.is_level1(k, family):
+        elif level1 is None and level2 is None and is_level1:
             level1 = _label_text(text)
-        elif level2 is None and (
-            vocabulary.is_level2(k, family)
-            or (remaining >= needed_after and vocabulary.is_level2(k, family, strict=False))
-        ):
+        elif level2 is None and (is_level2 or (remaining >= needed_after and is_loose_level2)):
             level2 = _label_text(text)
         else:
             break
         rest.pop(0)
     return rest, level1, level2
+
+
+@lru_cache(maxsize=4096)  # level labels repeat on every report: each key is tested once
+def _levels(key: str, family: str) -> tuple[bool, bool, bool]:
+    """vocabulary.is_level1, is_level2 and is_level2 loosely (strict=False) of a cell key."""
+    return (
+        vocabulary.is_level1(key, family),
+        vocabulary.is_level2(key, family),
+        vocabulary.is_level2(key, family, strict=False),
+    )
 
 
 def _plain_levels(st: ReportState, line: Line) -> list[int]:
