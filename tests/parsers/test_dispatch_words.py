@@ -60,7 +60,7 @@ def test_a_row_printing_no_label_word_is_taken_by_no_label_test():
                 if _takes(test, spec, line, section)
             ]
     assert missed == []
-    assert (skipped, labelled) == (684, 495)  # the report rows of raw/ 000, 001 and 004: most skip the tests (目标值 rows too: 11)
+    assert (skipped, labelled) == (684, 495)  # the report rows of raw/ 000, 001 and 004: most skip the tests
 
 
 def test_each_label_test_is_reached_by_its_word():

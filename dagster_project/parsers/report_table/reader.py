@@ -81,8 +81,7 @@ def _label_words(spec: ReportFamily) -> tuple[frozenset[str], tuple[str, ...], t
         *vocabulary.REPORT_TITLE_WORDS.values(), _PERIOD_LABEL, *vocabulary.FUND_BLOCK_WORDS,
     )
     cell_words = (
-        vocabulary.NAME_COLUMN, vocabulary.LEVEL1_COLUMN,  # is_indicator_header, with 指标值:
-        *vocabulary.TARGET_VALUE_LABELS,  # (目标值 too: a row let through only gets the full tests)
+        vocabulary.NAME_COLUMN, vocabulary.LEVEL1_COLUMN, *vocabulary.TARGET_VALUE_LABELS,  # is_indicator_header
         *(word for word in (spec.closing_heading, *(label for label, _ in spec.closing_labels)) if word),
     )
     return labels, key_words, cell_words
