@@ -10,6 +10,9 @@ rows GX reports as unexpected become ``quality.violations``; ``quality.check_res
 each rule's counts, both written in one transaction. Violations are findings: nothing here
 raises because the documents break a rule, and a rule whose model is missing is reported as
 not evaluated without hiding the others.
+
+An incremental run (``changed_only``) judges only the changed files' rows of the per-file rules
+and keeps the other files' violations (scope.py); its counts are still the warehouse's.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from .finding_ids import assign_finding_ids
 from .gx_rules import INDEX_COLUMNS, RESULT_FORMAT
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .root_causes import assign_root_causes
+from .scope import CHANGED_ROWS, can_keep_verdicts, keep_violations, kept_counts, record_state
 from .suites import build_suite
 from .violations import violation_row, violations_table
 
@@ -100,12 +104,15 @@ class QualityRunSummary:
 
 def run_quality_checks(
     db_path: str | Path, report_dir: str | Path | None = None, rules: tuple[Rule, ...] | None = None,
-    result_format: dict = RESULT_FORMAT,
+    result_format: dict = RESULT_FORMAT, changed_only: bool = False,
 ) -> QualityRunSummary:
     """Validate every rule's check rows in ``db_path``; replace quality.violations and quality.check_results.
 
     With ``report_dir``, GX Data Docs (static HTML, working offline) are rebuilt under
-    ``<report_dir>/gx_data_docs/`` (``index.html``).
+    ``<report_dir>/gx_data_docs/`` (``index.html``): the validations this run made. With
+    ``changed_only`` (an incremental run), the per-file rules judge the rows of raw.changed_files
+    only and the other files' violations are kept, when the warehouse holds this code's verdicts
+    (scope.can_keep_verdicts); else every row is judged.
     """
     started = perf_counter()
     rules = RULES if rules is None else rules
@@ -113,14 +120,20 @@ def run_quality_checks(
     context = build_context(docs_dir)
     checks, records, results = [], [], {}
     with duckdb.connect(str(db_path)) as con, _no_profiler_lookup():
+        changed_only = changed_only and can_keep_verdicts(con)
+        per_file = [rule.check_name for rule in rules if changed_only and not rule.cross_file]
+        kept = kept_counts(con, per_file)
         for rule in rules:
-            check, rule_records, result = _check(con, context, rule, result_format)
+            scoped = rule.check_name in per_file
+            check, rule_records, result = _check(con, context, rule, result_format, scoped, kept.get(rule.check_name))
             checks.append(check)
             records.extend(rule_records)
             if result is not None:
                 results[rule.check_name] = result
-        assign_finding_ids(records)
-        write_quality_tables(con, records, checks, rules)
+        assign_finding_ids(records)  # an id's occurrence counts within its file: the kept ones stand
+        # a rule that could not run keeps nothing, as in a full run
+        kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
+        write_quality_tables(con, records, checks, rules, kept_rules, changed_only)
         write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
     if docs_dir is not None:
         context.build_data_docs()
@@ -164,36 +177,44 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule) -> pd.DataFrame:
-    """What GX judges of the rule's dbt model: the judged columns of every check row.
+def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False) -> pd.DataFrame:
+    """What GX judges of the rule's dbt model: the judged columns of every check row (``scoped``:
+    of the changed files' rows only).
 
     The descriptive columns stay in DuckDB until a row fails (memory grows with rows × a few columns).
     """
     columns = ", ".join(judged_columns(rule))
-    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model} ORDER BY check_row")
+    where = f" WHERE {CHANGED_ROWS}" if scoped else ""
+    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY source_file, check_row")
 
 
 def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list[int]) -> list[dict]:
-    """Every column of the given check rows of the rule's model, in check_row order."""
+    """Every column of the given check rows of the rule's model, in the model's order (file, then row)."""
     if not check_row_ids:
         return []
     frame = _frame(
         con,
         f"SELECT * FROM {QUALITY_SCHEMA}.{rule.model} WHERE check_row IN (SELECT unnest(?::BIGINT[])) "
-        "ORDER BY check_row",
+        "ORDER BY source_file, check_row",
         [check_row_ids],
     )
     return [_plain(row) for row in frame.to_dict("records")]
 
 
 def _check(
-    con: duckdb.DuckDBPyConnection, context, rule: Rule, result_format: dict = RESULT_FORMAT
+    con: duckdb.DuckDBPyConnection, context, rule: Rule, result_format: dict = RESULT_FORMAT,
+    scoped: bool = False, kept: tuple[int, int] | None = None,
 ) -> tuple[CheckSummary, list[dict], ExpectationSuiteValidationResult | None]:
+    """One rule judged by GX; ``scoped``: the changed files' rows only, ``kept`` (violations, hints)
+    of the other files counted in, and evaluated_count all the model's rows (judged now or before)."""
     try:
-        frame = check_rows(con, rule)
+        frame = check_rows(con, rule, scoped)
+        in_warehouse = con.execute(f"SELECT count(*) FROM {QUALITY_SCHEMA}.{rule.model}").fetchall()[0][0] if scoped else None
     except duckdb.Error as exc:  # a missing or broken model must not hide the other rules' findings
         log.warning("rule %s could not be evaluated: %s", rule.check_name, exc)
         return _summary(rule, 0, [], error=str(exc)), [], None
+    if scoped and frame.empty:  # nothing of this rule changed: its kept verdicts are the warehouse's
+        return _summary(rule, in_warehouse, [], kept=kept), [], None
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(
             name=rule.check_name,
@@ -210,13 +231,13 @@ def _check(
         ),
         None,
     )
-    evaluated = len(frame)
+    evaluated = in_warehouse if scoped else len(frame)
     del frame  # GX is done with it; only the failing rows' details are needed now
     failing = {} if error else unexpected_check_rows(result)
     records = [
         violation_row(row, rule, failing[int(row["check_row"])]) for row in failing_rows(con, rule, list(failing))
     ]
-    return _summary(rule, evaluated, records, error=error), records, result
+    return _summary(rule, evaluated, records, error=error, kept=None if error else kept), records, result
 
 
 def unexpected_check_rows(result: ExpectationSuiteValidationResult) -> dict[int, str]:
@@ -251,9 +272,12 @@ def _plain(row: dict) -> dict:
             for k, v in row.items()}
 
 
-def _summary(rule: Rule, evaluated: int, records: list[dict], error: str | None = None) -> CheckSummary:
+def _summary(
+    rule: Rule, evaluated: int, records: list[dict], error: str | None = None, kept: tuple[int, int] | None = None
+) -> CheckSummary:
     hints = [r for r in records if r["severity"] == HINT]
     records = [r for r in records if r["severity"] != HINT]
+    kept_violations, kept_hints = kept or (0, 0)
     return CheckSummary(
         check_name=rule.check_name,
         suite=rule.suite_name,
@@ -261,11 +285,11 @@ def _summary(rule: Rule, evaluated: int, records: list[dict], error: str | None 
         description=rule.formula,
         expectation_type=", ".join(spec.kind for spec in rule.expectations),
         evaluated_count=evaluated,
-        violation_count=len(records),
-        success=error is None and not records,
+        violation_count=len(records) + kept_violations,
+        success=error is None and not records and not kept_violations,
         examples=tuple(records[:EXAMPLES_PER_CHECK]),
         error=error,
-        hint_count=len(hints),
+        hint_count=len(hints) + kept_hints,
     )
 
 
@@ -295,10 +319,12 @@ def _has_source_lines(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def write_quality_tables(
-    con: duckdb.DuckDBPyConnection, records: list[dict], checks: list[CheckSummary], rules: tuple[Rule, ...]
+    con: duckdb.DuckDBPyConnection, records: list[dict], checks: list[CheckSummary], rules: tuple[Rule, ...],
+    kept_rules: list[str] = (), changed_only: bool = False,
 ) -> None:
-    """Replace quality.violations (with its root causes), quality.finding_groups and
-    quality.check_results in one transaction."""
+    """Replace quality.violations (with its root causes), quality.finding_groups,
+    quality.check_results and quality.check_state in one transaction. ``kept_rules``: the rules
+    whose unchanged files' violations stay (scope.py)."""
     models = {rule.check_name: rule.model for rule in rules}
     violations = violations_table(records)
     check_results = pa.Table.from_pylist(
@@ -325,12 +351,17 @@ def write_quality_tables(
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA}")
         con.register("new_violations", violations)
         con.register("new_check_results", check_results)
+        judged = _WITH_LINE_TEXT if _has_source_lines(con) else _AS_IS
+        if changed_only:
+            keep_violations(con, list(kept_rules))
+            judged = f"SELECT * FROM ({judged}) UNION ALL BY NAME SELECT * FROM kept_violations"
         con.execute(
-            f"CREATE OR REPLACE TABLE quality.violations AS {_WITH_LINE_TEXT if _has_source_lines(con) else _AS_IS} "
+            f"CREATE OR REPLACE TABLE quality.violations AS {judged} "
             "ORDER BY severity, check_name, source_file, report_seq, table_seq, line_no"
         )
         assign_root_causes(con)  # one root cause, one finding; every place keeps its row
         con.execute("CREATE OR REPLACE TABLE quality.check_results AS SELECT * FROM new_check_results")
+        record_state(con, changed_only)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -338,3 +369,4 @@ def write_quality_tables(
     finally:
         con.unregister("new_violations")
         con.unregister("new_check_results")
+        con.execute("DROP TABLE IF EXISTS kept_violations")

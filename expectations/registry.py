@@ -41,6 +41,19 @@ MART_FAMILIES: dict[str, tuple[str, ...]] = {
     "fct_narrative_amount": ("budget",),
 }
 
+# Rules whose check rows compare files: a project's documents (int_project_documents_matched), a
+# department-year's budget files (int_budget_documents), or another such rule's rows. A change to
+# one file can change another file's rows, so an incremental run judges every row of these
+# (expectations/scope.py); the other rules' rows of an unchanged file stay as they were judged.
+CROSS_FILE_RULES: frozenset[str] = frozenset({
+    "target_changed_between_documents",
+    "budget_initial_mismatch_across_documents",
+    "narrative_amount_mismatch",
+    "narrative_change_mismatch",
+    "narrative_subject_amounts_differ",
+    "unit_label_implausible",
+})
+
 
 @dataclass(frozen=True)
 class Expect:
@@ -76,6 +89,10 @@ class Rule:
     @property
     def applies_to(self) -> tuple[str, ...]:
         return self.families or MART_FAMILIES.get(self.mart, ALL_FAMILIES)
+
+    @property
+    def cross_file(self) -> bool:
+        return self.check_name in CROSS_FILE_RULES
 
     @property
     def model(self) -> str:

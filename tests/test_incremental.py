@@ -1,7 +1,8 @@
 """Incremental marts: a sequence of incremental runs gives the warehouse a full refresh gives.
 
 The real loader (parsers, raw.changed_files) and real dbt (in-process, seeds and models without
-their tests, which test_dbt_build runs) on real DuckDB files, then real GX on both ends. One
+their tests, which test_dbt_build runs) on real DuckDB files, then real GX on both ends (the
+incremental warehouse's second quality step judges the changed files' rows only, expectations/scope.py). One
 warehouse goes through: four files; then one added, one changed, one moved to another folder and
 department, one removed (one run, so the test stays cheap). A second warehouse is built from the final folder with
 --full-refresh. Every mart, every quality.chk_* model and quality.violations must hold the same
@@ -23,6 +24,7 @@ from dagster_project.assets.dbt import built_fingerprint, project_fingerprint, r
 from dagster_project.discovery import scan
 from dagster_project.loading import create_raw_tables, sync_raw
 from expectations.checkpoint import run_quality_checks
+from expectations.registry import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt"
@@ -31,7 +33,7 @@ SELF_EVAL, TRACKING, BUDGET, TRACKING_2 = (
     "000_2cba3ecfd7271be6.txt", "001_ebc302d94fc8039c.txt", "003_7cadc0ecdd172fe9.txt", "004_eaeb872d98338714.txt",
 )
 MOVED = "other_dept/renamed_004.txt"
-COPY = "copy_of_001.txt"
+COPY = "0_copy_of_001.txt"  # named to sort first: removing it must not renumber the check rows of the others
 RUN_METADATA = {"loaded_at"}  # when the file was loaded: differs between any two warehouses
 
 
@@ -73,6 +75,11 @@ class Warehouse:
             f"select table_name from information_schema.tables where table_schema = '{schema}' "
             f"and table_name like '{like}' and table_type = 'BASE TABLE' order by 1")]  # fmt: skip
 
+    def check_rows(self, source_file: str) -> dict[str, list[tuple]]:
+        """Every quality.chk_* model's (check_row, line_no) of one file's rows."""
+        return {t: self.rows(f"select check_row, line_no from quality.{t} where source_file = '{source_file}' order by 1")
+                for t in self.tables("quality", "chk_%")}  # fmt: skip
+
     def content(self, table: str) -> Counter:
         """The table's rows as a multiset, without the run-metadata columns."""
         schema, name = table.split(".")
@@ -99,6 +106,7 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
         shutil.copy(SAMPLES / name, inc.raw / name)
     (inc.raw / COPY).write_bytes((SAMPLES / TRACKING).read_bytes() + b"\n\n")  # other bytes: loaded too
     seen["first"] = inc.run()
+    run_quality_checks(inc.db)  # the verdicts the incremental run keeps for the unchanged file
     # one run with a file added, one changed, one moved to another folder and department, one removed
     shutil.copy(SAMPLES / BUDGET, inc.raw / BUDGET)
     edit(inc.raw / TRACKING, "74696.00", "74697.00")  # one fund amount of the first report (元)
@@ -113,7 +121,9 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     with duckdb.connect(str(inc.db)) as con:
         seen["sizes_before"] = con.execute(sizes).fetchall()
         con.execute(mark.format(10**9, f"'{SELF_EVAL}', '{TRACKING}'"))
+    seen["checks_before"] = inc.check_rows(SELF_EVAL)
     seen["changed"] = inc.run()
+    seen["checks_after"] = inc.check_rows(SELF_EVAL)
     seen["sizes_after"] = inc.rows(sizes)
     seen["changed_fund"] = inc.rows(
         f"select budget_initial_yuan from marts.fct_project_fund where source_file = '{TRACKING}' "
@@ -124,8 +134,8 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     full = Warehouse(tmp / "full", dbt)
     shutil.copytree(inc.raw, full.raw, dirs_exist_ok=True)
     seen["full"] = full.run(full_refresh=True)
-    for w in (inc, full):
-        run_quality_checks(w.db)
+    seen["quality"] = run_quality_checks(inc.db, changed_only=True)  # the changed files' rows only
+    run_quality_checks(full.db)
     return inc, full, seen
 
 
@@ -145,6 +155,14 @@ def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
     assert seen["changed_fund"] == 74697  # … with its new amount (元)
 
 
+def test_an_unchanged_files_check_rows_keep_their_keys(warehouses):
+    # the removed COPY sorted before SELF_EVAL: a position in the model (row_number()) would move
+    _, _, seen = warehouses
+    before, after = seen["checks_before"], seen["checks_after"]
+    assert before == after
+    assert len(before["chk_placeholder_text"]) == 880 and before["chk_placeholder_text"][0][1] == 3  # line 3 on
+
+
 def test_incremental_runs_equal_a_full_refresh(warehouses):
     inc, full, _ = warehouses
     marts = inc.tables("marts")
@@ -152,8 +170,24 @@ def test_incremental_runs_equal_a_full_refresh(warehouses):
     assert {"fct_report", "fct_budget_line", "fct_source_file", "dim_unit", "dim_year"} <= set(marts)
     checks = inc.tables("quality", "chk_%")
     assert checks == full.tables("quality", "chk_%") and len(checks) >= 25
-    for table in [f"marts.{t}" for t in marts] + [f"quality.{t}" for t in checks] + ["quality.violations"]:
+    quality = ["quality.violations", "quality.check_results", "quality.finding_groups"]
+    for table in [f"marts.{t}" for t in marts] + [f"quality.{t}" for t in checks] + quality:
         assert inc.content(table) == full.content(table), table
+
+
+def test_an_incremental_quality_step_judges_the_changed_files_rows_only(warehouses):
+    inc, _, seen = warehouses
+    summary = seen["quality"]
+    assert inc.rows("select changed_only from quality.check_state") == [(True,)]
+    judged = set(summary.validation_results)
+    cross_file = {rule.check_name for rule in RULES if rule.cross_file}
+    assert cross_file <= judged  # judged on every row
+    # a per-file rule with rows only in the unchanged file needs no validation, its counts are the kept ones
+    grade = summary.by_check["grade_mismatch"]
+    assert "grade_mismatch" not in judged
+    assert grade.evaluated_count == inc.rows("select count(*) from quality.chk_grade_mismatch")[0][0] > 0
+    assert inc.rows(f"select count(*) from quality.chk_grade_mismatch where source_file <> '{SELF_EVAL}'") == [(0,)]
+    assert len(judged) < len(RULES)
 
 
 def test_the_final_state_is_what_the_folder_holds(warehouses):

@@ -103,6 +103,9 @@ def test_every_finding_has_a_unique_id_kept_by_the_next_run(review):
     corrected_after = {row[0] for row in after if row[2] == CORRECTED}
     assert corrected_before - corrected_after == {ids["fixed"]}
     assert corrected_after <= corrected_before  # the correction adds no finding
+    # the second run's quality step judged the corrected file's rows and kept the others' (expectations/scope.py)
+    assert first.query("select changed_only from quality.check_state") == [(False,)]
+    assert second.query("select changed_only from quality.check_state") == [(True,)]
 
 
 def test_decisions_are_loaded_and_a_malformed_row_is_an_issue(review):

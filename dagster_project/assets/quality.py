@@ -8,6 +8,7 @@ from expectations.registry import RULES
 
 from ..resources import FiscalWarehouse
 from ..review_decisions import apply_decisions
+from .dbt import BUILD_STATE
 
 # The dbt models holding the rules' check rows (quality.chk_<check_name>), built from the marts.
 CHECK_MODEL_KEYS = [dg.AssetKey(["quality", rule.model]) for rule in RULES]
@@ -27,7 +28,9 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
     from expectations.checkpoint import run_quality_checks
 
     settings = warehouse.settings()
-    summary = run_quality_checks(warehouse.build_db(), settings.report_dir)
+    # the marts rebuilt whole (a full refresh): every rule judges every row; else only the changed files'
+    changed_only = not _marts_rebuilt_whole(warehouse.build_db())
+    summary = run_quality_checks(warehouse.build_db(), settings.report_dir, changed_only=changed_only)
     with duckdb.connect(str(warehouse.build_db())) as con:
         decisions = apply_decisions(con)  # quality.review_decisions: each decision applied or stale
     by_check = {c.check_name: c.violation_count for c in summary.checks}
@@ -37,8 +40,19 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
             "dagster/row_count": sum(by_check.values()),
             "violations_by_check": by_check,
             "checks_run": len(summary.checks),
+            "changed_files_only": changed_only,
             "hints": sum(c.hint_count for c in summary.checks),  # rounding-only differences, not violations
             "decisions_applied": decisions.get("applied", 0),
             "decisions_stale": decisions.get("stale", 0),
         }
     )
+
+
+def _marts_rebuilt_whole(db_path) -> bool:
+    """Whether this run's dbt build was a full refresh (raw.dbt_build_state; none recorded: yes)."""
+    with duckdb.connect(str(db_path)) as con:
+        try:
+            rows = con.execute(f"select full_refresh from {BUILD_STATE}").fetchall()
+        except duckdb.CatalogException:
+            return True
+    return not rows or bool(rows[0][0])

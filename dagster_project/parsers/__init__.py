@@ -66,6 +66,7 @@ _FAMILY_PARSERS = {
     blocks.TRACKING: parse_tracking,
     blocks.BUDGET: functools.partial(parse_budget_document, targets=targets),  # budget hands target forms on
 }
+_READS_ROWS = {blocks.BUDGET}  # families that read the model's table rows (Document.rows) besides the lines
 
 
 def parse_file(path: str | Path, source_file: str | None = None, limits=None) -> ParseResult:
@@ -154,7 +155,7 @@ def _parse_model(document: Document, source_file: str) -> ParseResult:
         result.issues = [issues.make(code, source_file, **facts) for code, facts in document.problems]
         return result
     source_lines, boilerplate = document.source_lines(source_file)
-    result = _parse_lines(document.lines(), source_file, boilerplate)
+    result = _parse_lines(document.lines(), source_file, boilerplate, document.rows)
     for code, facts in document.problems:
         result.issues.insert(0, issues.make(code, source_file, **facts))
     for index, code, facts in document.cell_problems:
@@ -165,12 +166,13 @@ def _parse_model(document: Document, source_file: str) -> ParseResult:
     return result
 
 
-def _parse_lines(lines: list[Line], source_file: str, boilerplate: set[int]) -> ParseResult:
+def _parse_lines(lines: list[Line], source_file: str, boilerplate: set[int], rows_of) -> ParseResult:
     """Parse the lines of one file into records, issues and the line ledger.
 
     ``boilerplate``: line numbers a reader knows to be page furniture (page
     numbers, running headers, a table header repeated on a new page); they are
-    accounted for as such and not shown to the family parsers.
+    accounted for as such and not shown to the family parsers. ``rows_of``: the document's
+    table rows over a segment's lines (``Document.rows``).
     """
     ledger = Ledger(source_file, lines)
     result = ParseResult(source_file=source_file, line_count=len(lines))
@@ -195,7 +197,11 @@ def _parse_lines(lines: list[Line], source_file: str, boilerplate: set[int]) -> 
 
     for segment in segments:
         try:
-            part = _FAMILY_PARSERS[segment.family](segment.lines, ledger, source_file)
+            parser = _FAMILY_PARSERS[segment.family]
+            if segment.family in _READS_ROWS:
+                part = parser(segment.lines, ledger, source_file, rows=rows_of(segment.lines))
+            else:
+                part = parser(segment.lines, ledger, source_file)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the batch
             _add_families(result, [segment.family])
             ledger.issue(

@@ -4,9 +4,11 @@ A table is a sequence of rows of cells (``rows.Row``). A merged cell is printed
 once, at its first column and row, with an empty cell for every further column
 and row it covers (``model.py``), so in this module:
 
-- a header cell spans the blank cells right of it on its row, up to the next
-  label, where a lower header row labels those columns: a column's header is its
-  labels top to bottom (parent | child: 一般公共预算资金 | 小计);
+- a header cell spans the columns its stored merge covers (``Cell.span``: XLSX,
+  XLS, DOCX), or, where the format stores no spans (TAB text, PDF), the blank
+  cells right of it on its row up to the next label; a parent only where a lower
+  header row labels those columns: a column's header is its labels top to bottom
+  (parent | child: 一般公共预算资金 | 小计);
 - each column is mapped to a field by the words of its header (the caller's
   ``field_of``, from the vocabulary), never by its position or the number of
   columns: a column order swapped gives the same fields; a field is taken by its
@@ -35,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, repeat
 
 from . import vocabulary
 from .rows import Cell, Row
@@ -51,6 +53,9 @@ class Column:
     labels: tuple[str, ...]  # the header's labels over it, top (parent) to bottom (child)
     width: int  # cells of the header
     spanning: tuple[bool, ...] = ()  # per label: it spans further columns (a parent)
+    # Stored spans only (XLSX, XLS, DOCX): the position of the header cell whose merge covers this
+    # column, lowest header row first (its own when labelled; None: no header over it). -1: not stored.
+    head: int | None = -1
 
     @property
     def groups(self) -> tuple[str, ...]:
@@ -90,8 +95,9 @@ def header_columns(header_rows: Sequence[Row], right: bool = False) -> list[Colu
     width = max((len(r.cells) for r in header_rows), default=0)
     grid = [[c.text for c in r.cells] for r in header_rows]
     grid = [[""] * (width - len(row)) + row if right else row + [""] * (width - len(row)) for row in grid]
+    covering = _stored_cover(header_rows, width, right)
     # per header row and column: the position of the label over it (its own, or a parent's)
-    over = [[j if row[j] else _parent_over(grid, k, j) for j in range(width)] for k, row in enumerate(grid)]
+    over = [[j if row[j] else _parent_over(grid, k, j, covering) for j in range(width)] for k, row in enumerate(grid)]
     columns = []
     for j in range(width):
         labels, spanning = [], []
@@ -100,18 +106,40 @@ def header_columns(header_rows: Sequence[Row], right: bool = False) -> list[Colu
             if at is not None:
                 labels.append(row[at])
                 spanning.append(over[k].count(at) > 1)
-        columns.append(Column(j, tuple(labels), width, tuple(spanning)))
+        head = -1 if covering is None else next((cover[j] for cover in reversed(covering) if cover[j] is not None), None)
+        columns.append(Column(j, tuple(labels), width, tuple(spanning), head))
     return columns
 
 
-def _parent_over(grid: list[list[str]], k: int, j: int) -> int | None:
-    """The position of the label of header row ``k`` spanning blank position ``j``: the nearest
-    label left of it, when lower rows label both its own column and ``j`` (children under a
-    parent). A label with nothing below it is merged down over its own column, not across."""
+def _stored_cover(header_rows: Sequence[Row], width: int, right: bool) -> list[list[int | None]] | None:
+    """Per header row and position, the position of the label whose stored merge covers it on
+    that row (``Cell.span``: XLSX, XLS, DOCX); None when a cell's span is unknown (TAB text, PDF)."""
+    covering = []
+    for row in header_rows:
+        if any(c.span is None for c in row.cells):
+            return None
+        shift = width - len(row.cells) if right else 0
+        cover: list[int | None] = [None] * width
+        for i, c in enumerate(row.cells):
+            if c.text:
+                for j in range(i + shift, min(i + shift + c.span[1], width)):
+                    cover[j] = i + shift
+        covering.append(cover)
+    return covering
+
+
+def _parent_over(grid: list[list[str]], k: int, j: int, covering: list[list[int | None]] | None = None) -> int | None:
+    """The position of the label of header row ``k`` spanning blank position ``j``: the label whose
+    stored merge covers ``j`` (``covering``), else (no spans stored: TAB text, PDF) the nearest label
+    left of it; when lower rows label both its own column and ``j`` (children under a parent). A
+    label with nothing below it is merged down over its own column, not across."""
     below = grid[k + 1 :]
     if not any(lower[j] for lower in below):
         return None
-    at = next((i for i in range(j - 1, -1, -1) if grid[k][i]), None)
+    if covering is not None:
+        at = covering[k][j]
+    else:
+        at = next((i for i in range(j - 1, -1, -1) if grid[k][i]), None)
     if at is None or not any(lower[at] for lower in below):
         return None
     return at
@@ -138,14 +166,21 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
 def header_at(columns: Sequence[Column], at: int) -> int | None:
     """The position of the header over cell ``at`` of a row: its own column's when labelled, else
     the nearest labelled one left of it (a header merged over the blank cells right of it, where a
-    value typed in a later cell of the merge still belongs); None left of the first label."""
+    value typed in a later cell of the merge still belongs); None left of the first label. Where
+    the file stores its merges, the header whose merge covers the cell (None: no header over it)."""
+    if columns and columns[0].head != -1:
+        return columns[at].head if at < len(columns) else None
     return next((c.at for c in reversed(columns[: at + 1]) if c.labels), None)
 
 
 def line_rows(*lines: Line) -> list[Row]:
     """Text lines (TAB cells, a merged cell printed once with blanks after it) as grid rows,
     each cell at its position: a line-by-line reader's header rows for ``header_columns``."""
-    return [Row([line], [Cell(text, line.no) for text in line.cells]) for line in lines]
+    return [Row([line], [Cell(text, line.no, [], span) for text, span in zip(line.cells, line.spans or _UNKNOWN)])
+            for line in lines]
+
+
+_UNKNOWN = repeat(None)  # a text line's cells: no stored span
 
 
 def align_left(cells: Sequence[Cell], n: int, preferred: Callable[[int], bool] | None = None,
@@ -182,6 +217,11 @@ def align_right(cells: Sequence[Cell], n: int) -> tuple[list[Cell], list[Cell]]:
     return cells[-n:], [c for c in cells[:-n] if c.text]
 
 
+def plain_blanks(cells: Sequence[Cell | None]) -> list[int]:
+    """The positions of ``cells`` (one per level) that are blank and stored as no merge's (span (1, 1))."""
+    return [k for k, c in enumerate(cells) if c is not None and not c.text and c.span == (1, 1)]
+
+
 def place_by_words(cells: Sequence[Cell], tests: dict[str, Callable[[str], bool]], rest: str) -> dict[str, Cell]:
     """A row too short to align (labels without a value) placed by the words of its texts: each
     cell to the first field whose test it passes (一级 / 二级 label vocabulary), else to ``rest``;
@@ -196,12 +236,17 @@ def place_by_words(cells: Sequence[Cell], tests: dict[str, Callable[[str], bool]
 
 class MergedLabels:
     """Labels merged over rows (一级 | 二级 …): a blank level keeps the label above it; a new
-    label at a level ends the labels below it, which belonged to the old one."""
+    label at a level ends the labels below it, which belonged to the old one. Where the file
+    stores its merges, a blank level cell that no merge covers (``plain``: span (1, 1)) holds
+    no label: the one above ended with its merge."""
 
     def __init__(self, depth: int):
         self.held: list[str | None] = [None] * depth
 
-    def apply(self, *labels: str | None) -> tuple[str | None, ...]:
+    def apply(self, *labels: str | None, plain: Sequence[int] = ()) -> tuple[str | None, ...]:
+        for k in plain:
+            if not labels[k]:
+                self.held[k] = None
         for k, label in enumerate(labels):
             if label:
                 if label != self.held[k] and not any(labels[k + 1 :]):

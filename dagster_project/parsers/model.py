@@ -15,17 +15,22 @@ Merged cells: a cell spanning several grid columns is printed once, followed by
 an empty cell per further column it covers (positions stay aligned with the
 grid); a cell spanning several rows is printed at its first row and is an empty
 cell below (a vertically merged 一级指标 label appears once, as the text
-exports have it).
+exports have it). A row of a format that stores merges (XLSX, XLS, DOCX) also
+keeps each cell's span (``Block.spans``): a merged cell is one cell with its
+(row_span, col_span), the positions it covers are (0, 0), a plain cell (1, 1);
+the grid reads those instead of guessing a span from the blank cells after a
+label. TAB text has no spans (None).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import NamedTuple
 
 from .records import SourceLine
+from .rows import Row, is_separator, make_row, split_rows
 from .text import Line, clean_cell, glue
 
 TEXT = "text"  # the format of TAB text (readers/text.py)
@@ -42,6 +47,7 @@ class Block(NamedTuple):  # one per row and line: a tuple is the cheapest record
     table_no: int | None = None  # 1-based table of the file (a table continued across pages keeps its number)
     line_no: int | None = None  # TAB text: the file's own line (binary formats: None, line 2i+1 of block i)
     text: str | None = None  # TAB text: the line exactly as the file has it (binary formats: rendered)
+    spans: tuple[tuple[int, int], ...] | None = None  # per cell (row_span, col_span); None: not stored (text, PDF)
 
 
 @dataclass
@@ -54,9 +60,15 @@ class Document:
     # Problems of one cell, found while reading: (block index, issue code, facts of its message);
     # the parser reports them on the block's line of the normalised text.
     cell_problems: list[tuple[int, str, dict]] = field(default_factory=list)
+    # TAB text (readers/text.py): the file's lines, made once by the reader (its blocks are made
+    # from them only when asked: ``LineBlocks``), and, printed one table cell per line (the budget
+    # exports), its table rows, each cell with the line it starts on. None for binary formats.
+    text_lines: list[Line] | None = None
+    text_rows: list[Row] | None = None
 
-    def add_row(self, cells, **where) -> None:
-        self.blocks.append(Block(ROW, tuple(_one_line(c) for c in cells), **where))
+    def add_row(self, cells, spans=None, **where) -> None:
+        """A table row; ``spans``: each cell's (row_span, col_span), (0, 0) where a merge covers it."""
+        self.blocks.append(Block(ROW, tuple(_one_line(c) for c in cells), spans=tuple(spans) if spans else None, **where))
 
     def add_prose(self, text: str, **where) -> None:
         self.blocks.append(Block(PROSE, (_one_line(text),), **where))
@@ -90,8 +102,8 @@ class Document:
         """The lines the family parsers read, built from the blocks' cells (no text is re-split):
         a text file's line with the cells its reader cleaned; a binary format's row as a TAB-led
         line (an empty first cell), a prose line as one cell, each followed by an empty line."""
-        if self.format == TEXT:  # one line per block, as the file has it (a comprehension: per line of a big file)
-            return [Line(no, raw, cells, not any(cells)) for _, cells, _, _, _, no, raw in self.blocks]  # unpacked: no field lookups
+        if self.text_lines is not None:  # a text file's lines, as its reader made them
+            return self.text_lines
         out: list[Line] = []
         for index, block in enumerate(self.blocks):
             no = 2 * index + 1
@@ -99,19 +111,44 @@ class Document:
                 cells = ("", *map(clean_cell, block.cells or _NO_CELLS))  # no cells: a lone TAB, one empty cell
             else:
                 cells = (clean_cell(block.cells[0]),)
-            out.append(Line(no, _rendered(block), cells, not any(cells)))
+            line = Line(no, _rendered(block), cells, not any(cells))
+            if block.spans is not None:  # the leading edge cell is no cell of the file
+                object.__setattr__(line, "spans", ((1, 1), *block.spans))
+            out.append(line)
             out.append(Line(no + 1, "", _NO_CELLS, True))
         return out
+
+    def rows(self, lines: list[Line]) -> list[Row]:
+        """The table rows of ``lines`` (a family segment of ``self.lines()``), as the model has them.
+
+        A binary format's row or prose block is one row (its line; the empty line after it
+        separates). A one-cell-per-line text file's rows are its reader's, those lying in
+        ``lines``; a row cut by the segment's edge keeps its lines inside. Text printed one row
+        per line has no rows in the model: its runs of lines between empty lines are rows.
+        """
+        if self.text_rows is not None:
+            if len(lines) == len(self.text_lines):  # the whole file (the usual segment): every row
+                return list(self.text_rows)
+            inside = {line.no for line in lines}
+            out = []
+            for row in self.text_rows:
+                kept = [line for line in row.lines if line.no in inside]
+                if kept:
+                    out.append(row if len(kept) == len(row.lines) else make_row(kept))
+            return out
+        if self.format == TEXT:
+            return split_rows(lines)
+        return [_block_row(line) for line in lines if not is_separator(line)]
 
     def text(self) -> str:
         return "".join(line + "\n" for _, line, _ in self.rendered())
 
     def source_lines(self, source_file: str) -> tuple[list[SourceLine], set[int]]:
         """The normalised text's lines, and the numbers of those that are page furniture."""
-        if self.format == TEXT:  # a text file's lines have no page or sheet
-            blocks = self.blocks  # SourceLine made by map: its fields by position, no per-line frame
-            return list(map(SourceLine, repeat(source_file), [b.line_no for b in blocks], repeat(None), repeat(None),
-                            [b.text for b in blocks])), set()
+        if self.text_lines is not None:  # a text file's lines have no page or sheet
+            lines = self.text_lines  # SourceLine made by map: its fields by position, no per-line frame
+            return list(map(SourceLine, repeat(source_file), [ln.no for ln in lines], repeat(None), repeat(None),
+                            [ln.raw for ln in lines])), set()
         lines = [SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
         furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
             block.kind == BOILERPLATE for block in self.blocks) else set()
@@ -119,6 +156,39 @@ class Document:
 
 
 _NO_CELLS = ("",)  # an empty line's one empty cell
+
+
+class LineBlocks(Sequence):
+    """A TAB text file's blocks, one per line, made from its lines when asked: the parse reads the
+    lines, so a Block per line made up front cost 2.5 % of the text path for nothing."""
+
+    def __init__(self, lines: list[Line]):
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_line_block(line) for line in self._lines[index]]
+        return _line_block(self._lines[index])
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+
+def _line_block(line: Line) -> Block:
+    """A text line's block: a row when it has several cells, else a prose line."""
+    return Block(ROW if len(line.cells) > 1 else PROSE, line.cells, line_no=line.no, text=line.raw)
+
+
+def _block_row(line: Line) -> Row:
+    """A binary format's block line as a row, its cells knowing their stored spans."""
+    row = make_row([line])
+    if line.spans is not None and len(line.spans) == len(row.cells) + 1:
+        for cell, span in zip(row.cells, line.spans[1:]):
+            cell.span = span
+    return row
 
 
 def _rendered(block: Block) -> str:

@@ -66,6 +66,7 @@ class Report:
     project_total_amount: Decimal | None = None  # targets: 项目总金额（中期规划）, in project_total_unit
     project_total_unit: str | None = None
     project_total_fiscal_amount: Decimal | None = None  # targets: 项目资金总额's 其中：财政资金, in project_total_unit
+    project_total_other_amount: Decimal | None = None  # targets: 项目资金总额's 其他资金, in project_total_unit
     extra_fields: str | None = None  # targets: further label/value pairs as printed (JSON object, in order)
 
 

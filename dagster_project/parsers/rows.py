@@ -21,6 +21,7 @@ class Cell:
     text: str  # cleaned, wraps joined; '' for a blank cell
     line_no: int  # line where the cell starts
     pieces: list[str] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # (row_span, col_span) as the file stores it ((0, 0): covered); None: unknown
 
     @property
     def blank(self) -> bool:
@@ -51,11 +52,14 @@ class Row:
 
     @property
     def last_line(self) -> int:
-        return next((ln.no for ln in reversed(self.lines) if not ln.is_blank), self.lines[-1].no)
+        for ln in reversed(self.lines):  # a loop, not next(genexpr): asked of every budget-table row
+            if not ln.is_blank:
+                return ln.no
+        return self.lines[-1].no
 
     @property
     def is_blank(self) -> bool:
-        return not any(c.text for c in self.cells)
+        return not self.texts  # the non-empty cells, kept (asked of every row, then its texts are)
 
 
 def is_separator(line: Line) -> bool:

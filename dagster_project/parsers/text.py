@@ -88,6 +88,9 @@ class Line:
     raw: str
     cells: tuple[str, ...]
     is_blank: bool  # no cell has text (set by split_lines: the ledger asks of every line)
+    # Not a field (no cost per text line, not compared): a binary format's row line sets it to each
+    # cell's stored (row_span, col_span) by position (model.Document.lines); None: not stored.
+    spans = None
 
     @property
     def texts(self) -> list[str]:

@@ -43,6 +43,7 @@ create table if not exists raw.reports (
     project_total_amount         decimal(24, 6),   -- targets: 项目总金额（中期规划）
     project_total_unit           varchar,
     project_total_fiscal_amount  decimal(24, 6),   -- targets: 项目资金总额's 其中：财政资金, in project_total_unit
+    project_total_other_amount   decimal(24, 6),   -- targets: 项目资金总额's 其他资金, in project_total_unit
     extra_fields                 varchar           -- targets: further label/value pairs (JSON object)
 );
 -- Columns added after the first release: a warehouse built before them gets them here.
@@ -51,6 +52,7 @@ alter table raw.reports add column if not exists project_total_amount decimal(24
 alter table raw.reports add column if not exists project_total_unit varchar;
 alter table raw.reports add column if not exists extra_fields varchar;
 alter table raw.reports add column if not exists project_total_fiscal_amount decimal(24, 6);
+alter table raw.reports add column if not exists project_total_other_amount decimal(24, 6);
 
 create table if not exists raw.fund_rows (
     source_file        varchar not null,

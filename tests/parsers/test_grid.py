@@ -270,3 +270,42 @@ def test_header_rows_of_one_width_read_as_one_row_stacked_or_joined():
     # rows of different widths, or a single row, are not read as one
     assert grid.stacked_header(_rows(["项目名称", "金额"], ["", "类", "形式"])) is None
     assert grid.joined_header(rows[:1]) is None
+
+
+def test_stored_spans_say_how_far_a_parent_reaches_where_the_blank_cells_would_guess():
+    # 一般公共预算资金 merged over two columns; the third column's top cell is a plain blank (its label
+    # is on the lower row only). Guessed from the blanks, the parent reaches the third column too; with
+    # the file's merge (XLSX, XLS, DOCX: Cell.span) it covers the two it spans.
+    head = _rows(["一般公共预算资金", "", ""], ["小计", "基本支出", "政府性基金"])
+    assert [c.labels for c in grid.header_columns(head)] == [
+        ("一般公共预算资金", "小计"), ("一般公共预算资金", "基本支出"), ("一般公共预算资金", "政府性基金")]
+    for cell, span in zip(head[0].cells, [(1, 2), (0, 0), (1, 1)]):
+        cell.span = span
+    for cell in head[1].cells:
+        cell.span = (1, 1)
+    columns = grid.header_columns(head)
+    assert [c.labels for c in columns] == [
+        ("一般公共预算资金", "小计"), ("一般公共预算资金", "基本支出"), ("政府性基金",)]
+    assert [c.name("".join) for c in columns] == ["一般公共预算资金-小计", "一般公共预算资金-基本支出", "政府性基金"]
+
+
+def test_header_at_reads_a_stored_merge_not_the_nearest_label():
+    # 年初预算数 merged over two cells, then a plain blank header cell: a value typed in the merge's
+    # second cell is under 年初预算数, one under the blank is under no header (guessed: 年初预算数 too).
+    head = _rows(["项目", "年初预算数", "", ""])
+    assert [grid.header_at(grid.header_columns(head), at) for at in range(4)] == [0, 1, 1, 1]
+    for cell, span in zip(head[0].cells, [(1, 1), (1, 2), (0, 0), (1, 1)]):
+        cell.span = span
+    assert [grid.header_at(grid.header_columns(head), at) for at in range(5)] == [0, 1, 1, None, None]
+
+
+def test_a_label_merged_over_rows_ends_where_a_stored_plain_blank_cell_says_so():
+    # 产出指标 merged over two rows (the cell below it covered, (0, 0)), then a row whose 一级 cell is a
+    # plain blank (1, 1): the merge ended there, that row has no 一级 (TAB text, no spans: carried down).
+    rows = _rows(["产出指标", "数量指标"], ["", "质量指标"], ["", "时效指标"])
+    for row, span in zip(rows, [(2, 1), (0, 0), (1, 1)]):
+        row.cells[0].span = span
+    levels, guessed = grid.MergedLabels(2), grid.MergedLabels(2)
+    read = [levels.apply(*(c.text for c in row.cells), plain=grid.plain_blanks(row.cells[:1])) for row in rows]
+    assert read == [("产出指标", "数量指标"), ("产出指标", "质量指标"), (None, "时效指标")]
+    assert [guessed.apply(*(c.text for c in row.cells)) for row in rows][-1] == ("产出指标", "时效指标")

@@ -229,3 +229,25 @@ def test_a_value_typed_inside_its_merged_header_belongs_to_it(xls):
     twice = parse_text("\n".join(lines[:row] + ["\t".join(cells)] + lines[row + 1 :]) + "\n", "twice.txt")
     assert twice.fund_rows[0].budget_initial == D("12000.00")
     assert [(i.line_no, i.code) for i in twice.issues] == [(row + 1, "fund_row_extra_cells")]
+
+
+def test_a_level_label_reaches_the_rows_its_stored_merge_covers_only(xlsx, tmp_path):
+    """The 二级 labels merged over their rows apply to each (the merge is stored); the same sheet
+    with the merges removed (each label typed once, the cells below plain blanks) gives those
+    rows no 二级: a plain blank states nothing, and the file stores its merges."""
+    import openpyxl
+
+    path = write_monitoring_xlsx(tmp_path / "merged.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    for merge in [m for m in sheet.merged_cells.ranges if m.min_col == 3 and m.max_row > m.min_row]:
+        sheet.unmerge_cells(str(merge))
+    book.save(tmp_path / "unmerged.xlsx")
+    unmerged = parse_file(tmp_path / "unmerged.xlsx", "unmerged.xlsx")
+    first = [i for i in xlsx.indicators if i.report_seq == 1]
+    typed_once = [i for i in unmerged.indicators if i.report_seq == 1]
+    assert [i.level2 for i in first][:3] == ["数量指标", "数量指标", "质量指标"]
+    assert [i.level2 for i in typed_once][:3] == ["数量指标", None, "质量指标"]
+    assert [i.level2 for i in typed_once][3:] == [i.level2 for i in first][3:]  # one row each: nothing to carry
+    assert [i.level1 for i in typed_once] == [i.level1 for i in first]  # 一级 still merged
+    assert [i.indicator_name for i in typed_once] == [i.indicator_name for i in first]

@@ -69,6 +69,17 @@ def test_renderings_hold_real_merges_and_numbers(rendered):
     assert readers.detect((rendered / f"{stem}.docx").read_bytes()) == readers.DOCX
     assert readers.detect((rendered / f"{stem}.xlsx").read_bytes()) == readers.XLSX
 
+    # The model keeps each merge as one cell with its (row_span, col_span); the cells it covers are (0, 0).
+    for ext in ("docx", "xlsx"):
+        data = (rendered / f"{stem}.{ext}").read_bytes()
+        blocks = readers.read_document(data, readers.detect(data)).blocks
+        name = next(b for b in blocks if b.cells[:1] == ("项目名称",))
+        assert list(zip(name.cells, name.spans))[:3] == [("项目名称", (1, 2)), ("", (0, 0)), ("职业培训", (1, 8))], ext
+        goal = next(b for b in blocks if b.cells[:1] == ("年度 总体 目标",))  # merged over two rows
+        assert list(zip(goal.cells, goal.spans))[:3] == [("年度 总体 目标", (2, 1)), ("预期目标", (1, 3)), ("", (0, 0))], ext
+        below = blocks[blocks.index(goal) + 1]
+        assert (below.cells[0], below.spans[0]) == ("", (0, 0)), ext
+
 
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (libreoffice-writer-nogui) not installed")
 @pytest.mark.parametrize("stem", SEEDS)
@@ -89,3 +100,23 @@ def test_pdf_printed_from_word(rendered, stem, tmp_path):
         have = [{k: v for k, v in r.items() if k != "indicator_seq"} for r in plain(getattr(got, kind))]
         same = sum(1 for row in have if row in want)
         assert same >= share * len(want), (kind, same, len(want))
+
+
+def test_a_level_label_reaches_only_the_rows_its_stored_merge_covers(rendered, tmp_path):
+    """Excel stores the 二级 label's merge: it applies to each row it covers. With that merge
+    removed (the label typed once, plain blanks below) the rows below state no 二级."""
+    import openpyxl
+
+    stem = SEEDS[1]  # the smallest workbook
+    merged = parse_file(rendered / f"{stem}.xlsx")
+    book = openpyxl.load_workbook(rendered / f"{stem}.xlsx")
+    sheet = book.active
+    first = min((m for m in sheet.merged_cells.ranges if m.max_row > m.min_row
+                 and sheet.cell(m.min_row, m.min_col).value == "数量指标"), key=lambda m: m.min_row)
+    sheet.unmerge_cells(str(first))
+    book.save(tmp_path / "unmerged.xlsx")
+    typed_once = parse_file(tmp_path / "unmerged.xlsx")
+    changed = [(a.indicator_name, a.level2, b.level2) for a, b in zip(merged.indicators, typed_once.indicators)
+               if (a.level1, a.level2) != (b.level1, b.level2)]
+    assert first.max_row - first.min_row == 3 and [(was, now) for _, was, now in changed] == [("数量指标", None)] * 3
+    assert [i.indicator_name for i in typed_once.indicators] == [i.indicator_name for i in merged.indicators]

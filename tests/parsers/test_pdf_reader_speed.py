@@ -113,3 +113,32 @@ def test_own_finder_finds_pymupdfs_tables(name, tables, cells):
         assert ours == theirs, (name, page.number)
         found += ours
     assert (len(found), sum(len(t[0]) for t in found)) == (tables, cells)
+
+
+@pytest.mark.parametrize(
+    "name, tables, fallbacks",
+    [
+        ("real_templates/13_jiangsu_jianchayuan_2018_dept_budget.pdf", 20, 9),
+        ("real_templates/15_jiangsu_renda_2019_dept_budget_tables.pdf", 13, 0),
+    ],
+)
+def test_finder_text_tests_from_the_readers_characters(name, tables, fallbacks, monkeypatch):
+    """The finder's two text tests answered from the reader's own characters (TextProbe) give
+    the tables its own characters give, on every page; the finder's text page is made only
+    where a character lies near a box's border (``fallbacks`` pages)."""
+    made = []
+    exact = pdf_tables.TextProbe.exact
+    monkeypatch.setattr(pdf_tables.TextProbe, "exact", lambda probe: made.append(probe) or exact(probe))
+    found = []
+    for page in pymupdf.open(SHARED / name):
+        if page.rotation:
+            page.remove_rotation()
+        drawings = page.get_cdrawings()
+        text = page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_TEXT)
+        ours = [(t.cells, t.bbox) for t in pdf_tables.find_tables(page, drawings, text)]
+        probes = len(made)
+        theirs = [(t.cells, t.bbox) for t in pdf_tables.find_tables(page, drawings)]  # its own characters
+        del made[probes:]
+        assert ours == theirs, (name, page.number)
+        found += ours
+    assert (len(found), len({id(p) for p in made})) == (tables, fallbacks)

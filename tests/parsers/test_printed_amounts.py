@@ -80,12 +80,13 @@ def printed_amounts(path: Path) -> Counter:
 def loaded_amounts(result) -> Counter:
     """Each loaded value once per printed cell it came from: budget cells, prose amounts, and the
     项目资金 block of the performance-target forms a budget ends with (fund rows, 项目资金总额 and its
-    其中：财政资金)."""
+    其中：财政资金 and 其他资金)."""
     values = [c.amount for c in result.budget_cells if c.amount is not None]
     values += [n.amount for n in result.narrative_amounts]
     values += [getattr(f, m) for f in result.fund_rows for m in _FUND_MEASURES if getattr(f, m) is not None]
     values += [r.project_total_amount for r in result.reports if r.project_total_amount is not None]
     values += [r.project_total_fiscal_amount for r in result.reports if r.project_total_fiscal_amount is not None]
+    values += [r.project_total_other_amount for r in result.reports if r.project_total_other_amount is not None]
     return Counter(Decimal(v).normalize() for v in values)
 
 

@@ -445,12 +445,15 @@ def test_form_labels_project_unit_and_the_years_budget_amount():
 
 
 def test_form_other_funds_are_the_reports_fund_rows():
-    """The 填报表's 其他资金 of the year (right column) is the target report's fund row ``other``."""
+    """The 填报表's 其他资金 of the year (right column) is the target report's fund row ``other``;
+    the project's (left column, under 项目资金总额 / 其中：财政资金) its project_total_other_amount."""
     result = _parsed(WANLI_2023)
     assert result.families == ["budget", "target"]
     other = [f for f in result.fund_rows if f.fund_source == "other"]
     assert len(other) == 5 and {f.budget_initial for f in other} == {Decimal("0.00")}
     assert {f.label for f in other} == {"其他资金"}
+    targets = [r for r in result.reports if r.report_type == "target"]
+    assert [(r.project_total_other_amount, r.project_total_unit) for r in targets] == [(Decimal("0.00"), "元")] * 5
     blocks = list(_document(WANLI_2023).blocks)
     k = next(k for k, b in enumerate(blocks) if [c for c in b.cells if c] == ["其他资金", "0.00", "其他资金", "0.00"])
     cells_ = list(blocks[k].cells)
@@ -461,3 +464,15 @@ def test_form_other_funds_are_the_reports_fund_rows():
     first_form = min(r.report_seq for r in variant.reports if r.report_type == "target")
     row = next(f for f in variant.fund_rows if f.report_seq == first_form and f.fund_source == "other")
     assert (row.budget_initial, row.line_no) == (Decimal("120000.00"), 2 * k + 1)
+    report = next(r for r in variant.reports if r.report_seq == first_form)
+    assert (report.project_total_amount, report.project_total_fiscal_amount, report.project_total_other_amount) == (
+        Decimal("4100000.00"), Decimal("4100000.00"), Decimal("300000.00"))
+    # the columns swapped (the year's labels left, the project's right): each 其他资金 still goes by its column
+    swapped = list(blocks)
+    for i in range(k - 3, k + 1):
+        c = list(swapped[i].cells)
+        swapped[i] = Block(swapped[i].kind, tuple(c[:2] + c[5:] + c[2:5]), swapped[i].page_no, None, swapped[i].table_no)
+    variant = _with_blocks(WANLI_2023, swapped)
+    report = next(r for r in variant.reports if r.report_seq == first_form)
+    row = next(f for f in variant.fund_rows if f.report_seq == first_form and f.fund_source == "other")
+    assert (report.project_total_other_amount, row.budget_initial) == (Decimal("300000.00"), Decimal("120000.00"))

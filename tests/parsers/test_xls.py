@@ -63,6 +63,10 @@ def test_merged_cells_and_number_formats():
         "成本控制有效性",
     )
     assert lines[r.indicators[1].line_no].split("\t")[1] == ""
+    # the model keeps the merge: one cell spanning three rows and, on the row right of it, four columns
+    blocks = readers.read_document(XLS.read_bytes(), readers.XLS).blocks
+    goal = next(b for b in blocks if b.cells[:1] == ("年度 总体 目标",))
+    assert list(zip(goal.cells, goal.spans))[:3] == [("年度 总体 目标", (3, 1)), ("预期目标", (1, 4)), ("", (0, 0))]
 
 
 def test_cells_padded_with_tabs_and_newlines_are_trimmed():

@@ -1,8 +1,9 @@
 """部门预算 — department budget disclosures: the document walker.
 
 The dispatcher hands over every line of a file that is not inside a
-self-evaluation or tracking report. The document is a sequence of *rows*
-(``parsers.rows``: runs of lines between empty lines, one cell per TAB line).
+self-evaluation or tracking report, and the document model's table rows over
+those lines (``Document.rows``: a binary format's rows, a one-cell-per-line
+text file's rows as its reader made them); the walker joins no cells itself.
 
 The walker classifies each row, in document order:
 - a budget-table title (…预算总表 / …预算表) starts a budget table (``tables``);
@@ -24,7 +25,7 @@ from types import ModuleType
 from .. import vocabulary
 from ..ledger import Ledger
 from ..records import ParseResult
-from ..rows import Row, is_separator, make_row, split_rows, starts_cell
+from ..rows import Row, is_separator, starts_cell
 from ..text import Line, norm
 from . import narrative
 from .tables import FAMILY, BudgetTableBuilder, is_budget_title, label_text
@@ -51,12 +52,18 @@ def split_at_target_titles(row: Row) -> list[Row]:
         end = k + 1
         while end < len(lines) and not starts_cell(lines[end]) and not is_separator(lines[end]):
             end += 1
-        out = [make_row(lines[:k])] if k else []
-        out.append(make_row(lines[k:end]))
+        out = [_part(row, lines[:k])] if k else []
+        out.append(_part(row, lines[k:end]))
         if end < len(lines):
-            out.extend(split_at_target_titles(make_row(lines[end:])))
+            out.extend(split_at_target_titles(_part(row, lines[end:])))
         return out
     return [row]
+
+
+def _part(row: Row, lines: list) -> Row:
+    """The part of a row over some of its lines: the cells starting on them."""
+    nos = {line.no for line in lines}
+    return Row(lines, [cell for cell in row.cells if cell.line_no in nos])
 
 
 _TITLE_ORDINAL = vocabulary.TITLE_ORDINAL
@@ -72,8 +79,11 @@ def _is_contents_entry(table: BudgetTableBuilder) -> bool:
     return not table.cells and table.printed_again
 
 
-def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, targets: ModuleType) -> ParseResult:
+def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, targets: ModuleType,
+                          rows: list[Row]) -> ParseResult:
     """Parse a department-budget document: budget tables, target tables, prose amounts.
+
+    ``rows``: the document model's table rows over ``lines`` (``Document.rows``).
 
     ``targets`` is the target-form family (its ``TargetDocument`` and ``section_heading``),
     handed in by the dispatcher so that the two families never import each other.
@@ -81,7 +91,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, t
     result = ParseResult(source_file=source_file)
     builders: list[BudgetTableBuilder] = []
     table: BudgetTableBuilder | None = None
-    rows = [part for whole in split_rows(lines) for part in split_at_target_titles(whole)]
+    rows = [part for whole in rows for part in split_at_target_titles(whole)]
     is_title = [is_budget_title(row) for row in rows]  # each row tested once
     later = Counter(_title_key(row.texts[0]) for row, title in zip(rows, is_title) if title)
     doc = targets.TargetDocument(source_file, ledger)

@@ -51,6 +51,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
@@ -175,6 +176,7 @@ def _names_rows(label: str) -> bool:
     return "名称" in label or norm(label) == "项目"
 
 
+@lru_cache(maxsize=1024)  # a row's cells are read two or three times (_has_values, the label scan, the values)
 def _amount(text: str) -> Decimal | None:
     return parse_amount(text) if text else None
 
@@ -230,7 +232,8 @@ class BudgetTableBuilder:
         if row.is_blank:
             return True
         texts = row.texts
-        if any(_is_furniture(t) for t in texts) and not self._has_values(row):
+        has_values = self._has_values(row)  # first: a row of amounts (most rows) needs no furniture test
+        if not has_values and any(_is_furniture(t) for t in texts):
             caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
             numbers_only = all("表" in t and _SHEET_NUMBER.match(norm(t)) for t in texts)  # the next table's 公开08表
             if self.layout is None and not numbers_only:
@@ -239,7 +242,6 @@ class BudgetTableBuilder:
             if self.department is None and len(caption) == 1 and _DEPARTMENT_LABEL.search(norm("".join(texts))):
                 self.department = label_text(caption[0])  # 部门： left blank, the name printed above it
             return True
-        has_values = self._has_values(row)
         if not has_values:
             if len(texts) == 1 and _is_prose(texts[0]):
                 return False
@@ -460,10 +462,11 @@ class BudgetTableBuilder:
     ):
         # Two columns of one name (labels wrapped over the header rows: 会议 / 费 and 运行维护 / 费)
         # cannot be told apart: neither is loaded, each is a warning.
-        if measure in self.ambiguous_measures or (self.row_seq, side, measure) in self._keys:
+        key = (self.row_seq, side, measure)
+        if measure in self.ambiguous_measures or key in self._keys:
             self._reject(row_cell, "budget_measure_ambiguous", _GRID)
             return
-        self._keys.add((self.row_seq, side, measure))
+        self._keys.add(key)
         self.cells.append(
             BudgetCell(
                 source_file=self.source_file,

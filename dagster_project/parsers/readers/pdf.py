@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import struct
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -141,11 +141,14 @@ def _cells_to_tables(pymupdf_table):
     the text probe over the finder's character list (``CHARS``)."""
     white = pymupdf_table.white_spaces
 
-    def text_boxes() -> list:
-        return [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
-
     def cells_to_tables(page, cells) -> list:
-        return table_groups(cells, text_boxes)
+        boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in pymupdf_table.CHARS if c["text"] not in white]
+
+        def text_over(box) -> bool:
+            rx0, rtop, rx1, rbottom = box
+            return any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in boxes)
+
+        return table_groups(cells, text_over)
 
     return cells_to_tables
 
@@ -238,15 +241,18 @@ def _may_hold_table(drawings: list[dict]) -> bool:
 
 
 def _span_text(span: dict) -> str:
-    """A span's text, from "dict" or (its characters) "rawdict"."""
-    return span["text"] if "text" in span else "".join(ch["c"] for ch in span["chars"])
+    """A span's text, from "dict" or (its characters) "rawdict": joined once, kept in the span."""
+    text = span.get("text")
+    if text is None:
+        text = span["text"] = "".join(ch["c"] for ch in span["chars"])
+    return text
 
 
 def _page_items(page, page_text: dict, drawings: list[dict]) -> list[_Item]:
     height = page.rect.height
     tables = []
     if _may_hold_table(drawings):  # the table finder only where a table can be
-        found = pdf_tables.find_tables(page, drawings)
+        found = pdf_tables.find_tables(page, drawings, page_text)  # its text tests from our characters
         if found is None:  # not upright in PyMuPDF's sense: PyMuPDF's own finder
             found = page.find_tables(paths=page.get_drawings()).tables
         # a table with cells has rows and columns (asking row_count/col_count rebuilds its rows twice)
@@ -258,10 +264,12 @@ def _page_items(page, page_text: dict, drawings: list[dict]) -> list[_Item]:
         for line in block.get("lines", ()):
             for span in line["spans"]:
                 chars += _placed_chars(span["chars"])
+    by_centre = sorted(chars, key=_CENTRE_Y)  # once for all tables: each takes its slice (ties in page order)
+    centres = [ch[6] for ch in by_centre]
     items: list[_Item] = []
     boxes = []
     for table in tables:
-        rows, col_x, y0 = _table_rows(table, chars)
+        rows, col_x, y0 = _table_rows(table, chars, by_centre, centres)
         if rows:
             x0, _, x1, y1 = table.bbox
             boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
@@ -290,8 +298,12 @@ def _page_items(page, page_text: dict, drawings: list[dict]) -> list[_Item]:
 _FIGURE_MARKS = frozenset(".,-−")  # with the digits, the characters of a figure
 
 
+def _CENTRE_Y(ch: tuple) -> float:
+    return ch[6]
+
+
 def _placed_chars(span_chars) -> list[tuple]:
-    """A span's characters as (x0, y0, x1, y1, c, x to place by).
+    """A span's characters as (x0, y0, x1, y1, c, x to place by, vertical centre).
 
     A character is placed by its own centre, except within a figure (a run of
     digits, separators and sign): the whole figure goes by the figure's centre,
@@ -303,7 +315,7 @@ def _placed_chars(span_chars) -> list[tuple]:
     def flush() -> None:
         if run:
             centre = (run[0][0] + run[-1][2]) / 2
-            out.extend((*ch[:5], centre) for ch in run)
+            out.extend((x0, y0, x1, y1, c, centre, (y0 + y1) / 2) for x0, y0, x1, y1, c in run)
             run.clear()
 
     for ch in span_chars:
@@ -313,7 +325,7 @@ def _placed_chars(span_chars) -> list[tuple]:
             run.append((x0, y0, x1, y1, c))
             continue
         flush()
-        out.append((x0, y0, x1, y1, ch["c"], (x0 + x1) / 2))
+        out.append((x0, y0, x1, y1, c, (x0 + x1) / 2, (y0 + y1) / 2))
     flush()
     return out
 
@@ -348,11 +360,14 @@ def _visual_lines(segments) -> list[_Item]:
     return items
 
 
-def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # words: (x0, y0, x1, y1, c, x to place by)
+def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list[float], float]:
     """The table as rows of logical cells (see the module docstring), and the top of its first row.
 
-    Each character of the page goes to the cell under its centre (cheaper than
-    asking the table for each cell's text: one lookup per character, no scan per cell).
+    ``words``: the page's characters (``_placed_chars``) in page order; ``by_centre`` the
+    same by vertical centre, ``centres`` their centres. Each character within the table's
+    rows goes to the cell under its centre (cheaper than asking the table for each cell's
+    text: one lookup per character, no scan per cell), a cell's characters in the order
+    of their vertical centre.
     A first row that is one box over the whole width is the table's caption band
     (title, 公开表一, 部门：, 单位：, ruled in with the grid when printed from a
     spreadsheet): it is left out, so its lines are read as the page's text lines.
@@ -387,11 +402,12 @@ def _table_rows(table, words) -> tuple[list[list[str]], list[float], float]:  # 
                     cover[(band, col)] = len(boxes) - 1
     x0, _, x1, y1 = table.bbox
     y0 = ys[0]
-    for w in words:  # band_at and column_at written out: this loop runs per character
-        cx, cy = w[5], (w[1] + w[3]) / 2
-        if x0 <= cx <= x1 and y0 <= cy <= y1:
-            band, col = bisect_right(ys, cy + 0.5) - 1, bisect_right(xs, cx + 0.5) - 1
-            hit = cover.get((max(0, band), max(0, col)))
+    # the characters whose centre lies within the rows, from the page's list by centre
+    for w in by_centre[bisect_left(centres, y0) : bisect_right(centres, y1)]:
+        cx = w[5]
+        if x0 <= cx <= x1:  # band_at and column_at written out: this loop runs per character
+            band, col = bisect_right(ys, w[6] + 0.5) - 1, bisect_right(xs, cx + 0.5) - 1  # band >= 0: centre >= ys[0]
+            hit = cover.get((band, max(0, col)))
             if hit is not None:
                 boxes[hit][3].append(w)
     anchors: set[int] = set()
@@ -493,7 +509,7 @@ def _compact(rows: list[list[str]]) -> list[list[str]]:
 
 
 def _cell_text(chars) -> str:
-    """A cell's characters in reading order, its wrapped lines joined.
+    """A cell's characters (in the order of their vertical centre) in reading order, its wrapped lines joined.
 
     Characters are grouped into printed lines by their vertical centre and
     sorted left to right; spaces are the document's own. A wrap inside a
@@ -501,8 +517,8 @@ def _cell_text(chars) -> str:
     Latin words it keeps one.
     """
     lines: list[list] = []
-    for ch in sorted(chars, key=lambda c: (c[1] + c[3]) / 2):
-        cy, h = (ch[1] + ch[3]) / 2, ch[3] - ch[1]
+    for ch in chars:
+        cy, h = ch[6], ch[3] - ch[1]
         if lines and abs(cy - lines[-1][0]) < max(h, 1.0) * 0.5:
             lines[-1][1].append(ch)
         else:

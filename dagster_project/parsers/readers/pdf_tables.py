@@ -20,7 +20,9 @@ PyMuPDF's on every ruled page of the real PDFs):
    form a table, kept when it has two columns and a character over it.
 
 ``find_tables`` returns None when the page is not upright in PyMuPDF's sense
-(its matrix is not the plain flip): the caller then asks PyMuPDF.
+(its matrix is not the plain flip): the caller then asks PyMuPDF. The finder's two
+text tests (steps 2 and 5) are answered from the reader's own characters where they
+can be (``TextProbe``), saving the finder's own text page on most pages.
 """
 
 from __future__ import annotations
@@ -96,21 +98,104 @@ def finder_chars(page) -> tuple[list, list] | None:
     return flipped, text_boxes
 
 
-def find_tables(page, drawings: list[dict]) -> list[Table] | None:
-    """The page's ruled tables from its ``get_cdrawings()``, as ``page.find_tables(paths=...)`` finds them."""
-    chars = finder_chars(page)
-    if chars is None:
+def find_tables(page, drawings: list[dict], text: dict | None = None) -> list[Table] | None:
+    """The page's ruled tables from its ``get_cdrawings()``, as ``page.find_tables(paths=...)`` finds them.
+
+    ``text``: the reader's "rawdict" of the page (TEXTFLAGS_TEXT), which answers the finder's
+    two text tests where it can (``TextProbe``); without it, the finder's own characters do.
+    """
+    ctm = tuple(page.transformation_matrix)
+    if ctm[:5] != (1.0, 0.0, 0.0, -1.0, 0.0):
         return None
-    flipped, text_boxes = chars
+    probe = TextProbe(page, ctm[5], text)
     segments = []
     for path in drawings:
         segments += _path_segments(path)
-    for x0, y0, x1, y1 in _joined_boxes(drawings, flipped):  # PyMuPDF adds their borders after the paths'
+    for x0, y0, x1, y1 in _joined_boxes(drawings, probe.holds_char):  # PyMuPDF adds their borders after the paths'
         segments += [((x0, y0), (x1, y0)), ((x0, y1), (x1, y1)), ((x0, y0), (x0, y1)), ((x1, y0), (x1, y1))]
     edges = _edges(segments, tuple(page.rect))
     horizontal, vertical = _merged_edges(edges)
     cells = cells_from_corners(_corners(horizontal, vertical))
-    return [Table(group) for group in table_groups(cells, lambda: text_boxes)]
+    return [Table(group) for group in table_groups(cells, probe.text_over)]
+
+
+class TextProbe:
+    """The finder's two text tests: does a drawn box hold a character, does a table's box overlap text.
+
+    PyMuPDF answers them from its own text page (accurate glyph boxes, small glyph heights),
+    which costs as much as the reader's. The reader's text page (``text``, TEXTFLAGS_TEXT)
+    holds the same non-blank characters in the same order (only the boxes differ: the
+    flags differ by TEXT_ACCURATE_BBOXES alone), and each of the finder's boxes lies within
+    the reader's box of that character grown by ``_slack`` (its font size + 1 pt; measured
+    on the 581 pages of ../shared/real*, the Word fixtures printed to PDF and 03 turned:
+    at most 0.72 × size, vertically), the finder's blanks (its own spacing) within the
+    reader's lines grown the same way. So a test whose answer is the same for every place
+    the finder's characters can take is answered from the reader's; any other (a character
+    near a box's border) falls back to the finder's own characters, made once per page.
+    """
+
+    def __init__(self, page, flip: float, text: dict | None):
+        self.page, self.flip = page, flip
+        self._exact: tuple[list, list] | None = None
+        self.chars: list[tuple] = []  # non-blank characters, grown: (x0, top, x1, bottom), by x0
+        self.lines: list[tuple] = []  # lines, grown the same way
+        self.known = text is not None
+        white = _white_spaces()
+        for block in text["blocks"] if text is not None else ():
+            for line in block.get("lines", ()):
+                grow = 0.0
+                for span in line["spans"]:
+                    slack = _slack(span["size"])
+                    grow = max(grow, slack)
+                    for char in span["chars"]:
+                        if char["c"] not in white:
+                            x0, y0, x1, y1 = char["bbox"]
+                            self.chars.append((x0 - slack, y0 - slack, x1 + slack, y1 + slack))
+                x0, y0, x1, y1 = line["bbox"]
+                self.lines.append((x0 - grow, y0 - grow, x1 + grow, y1 + grow))
+        self.chars.sort()
+        self.lefts = [c[0] for c in self.chars]
+
+    def exact(self) -> tuple[list, list]:
+        if self._exact is None:
+            self._exact = finder_chars(self.page)
+        return self._exact
+
+    def holds_char(self, box: tuple) -> bool:
+        """PyMuPDF's test as it stands: a character inside the box, comparing the character's
+        PDF-space y (pointing up: flip - y) with the box's page-space y."""
+        ax0, ay0, ax1, ay1 = box
+        flip = self.flip
+        if self.known:
+            if not any(x0 <= ax1 and x1 >= ax0 and flip - y1 <= ay1 and flip - y0 >= ay0 for x0, y0, x1, y1 in self.lines):
+                return False
+            window = self.chars[bisect_left(self.lefts, ax0) : bisect_right(self.lefts, ax1)]
+            if any(x1 <= ax1 and ay0 <= flip - y1 and flip - y0 <= ay1 for _x0, y0, x1, y1 in window):
+                return True
+        flipped, _ = self.exact()
+        return any(ax0 <= x0 and x1 <= ax1 and ay0 <= y0 and ay1 >= y1 for x0, x1, y0, y1 in flipped)
+
+    def text_over(self, box: tuple) -> bool:
+        """Does a character that is not blank overlap the box (``cells_to_tables``'s test)?"""
+        rx0, rtop, rx1, rbottom = box
+        if self.known:
+            window = self.chars[: bisect_right(self.lefts, rx1)]
+            if any(x0 > rx0 and x1 < rx1 and top > rtop and bottom < rbottom for x0, top, x1, bottom in window):
+                return True
+            if not any(x1 >= rx0 and top <= rbottom and bottom >= rtop for _x0, top, x1, bottom in window):
+                return False
+        _, text_boxes = self.exact()
+        return any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in text_boxes)
+
+
+def _slack(size: float) -> float:
+    return size + 1.0
+
+
+def _white_spaces() -> set:
+    from pymupdf import table as pymupdf_table
+
+    return pymupdf_table.white_spaces
 
 
 def _edges(segments: list[tuple], clip) -> list[tuple]:
@@ -165,19 +250,14 @@ def _path_segments(path: dict) -> list[tuple]:
     return segments
 
 
-def _joined_boxes(drawings: list[dict], flipped: list[tuple]) -> list[tuple]:
+def _joined_boxes(drawings: list[dict], holds_char) -> list[tuple]:
     """``clean_graphics``: the drawings' boxes joined while they (almost) touch, the boxes holding a character.
 
     Greedy, in PyMuPDF's order (boxes by bottom then left; the first box takes every
     neighbour, scanning the rest from the end, until none is left): the result depends
-    on that order. "Holding a character" is PyMuPDF's test as it stands, which compares
-    the character's PDF-space y (pointing up) with the box's page-space y.
+    on that order. ``holds_char``: PyMuPDF's test of a box (TextProbe.holds_char).
     """
     s = SNAP
-    # characters by left edge: a box holds one only if its left edge is inside the box's x-range
-    by_left = sorted(c for c in flipped if c[0] <= c[1])
-    lefts = [c[0] for c in by_left]
-    odd = [c for c in flipped if c[0] > c[1]]
     rects = sorted({tuple(p["rect"]) for p in drawings}, key=lambda r: (r[3], r[0]))
     out = []
     while rects:
@@ -198,8 +278,7 @@ def _joined_boxes(drawings: list[dict], flipped: list[tuple]) -> list[tuple]:
                     ax0, ay0, ax1, ay1 = min(ax0, bx0, bx1), min(ay0, by0, by1), max(ax1, bx0, bx1), max(ay1, by0, by1)
                     del rects[i]
                     repeat = True
-        near = by_left[bisect_left(lefts, ax0) : bisect_right(lefts, ax1)]
-        if any(ax0 <= x0 and x1 <= ax1 and ay0 <= y0 and ay1 >= y1 for x0, x1, y0, y1 in near + odd):
+        if holds_char((ax0, ay0, ax1, ay1)):
             out.append((ax0, ay0, ax1, ay1))
         del rects[0]
     return out
@@ -345,14 +424,13 @@ def cells_from_corners(corners: dict) -> list[tuple]:
 _FLOAT32_BOX = struct.Struct("ffff")
 
 
-def table_groups(cells: list[tuple], text_boxes) -> list[list[tuple]]:
+def table_groups(cells: list[tuple], text_over) -> list[list[tuple]]:
     """``cells_to_tables`` (PyMuPDF 1.28): the cells grouped into tables, without a Rect union per cell.
 
     Cells are grouped as PyMuPDF groups them (a cell sharing a corner with the group
     joins it); a group is dropped when its cells have one left or right edge only, or
-    when no character box (``text_boxes()``: (x0, top, x1, bottom) of the page's
-    characters that are not blank, asked for once, only if a group gets that far)
-    overlaps its box. PyMuPDF unions the cells into its box in MuPDF, whose coordinates
+    when no character that is not blank overlaps its box (``text_over(box)``, asked
+    only if a group gets that far). PyMuPDF unions the cells into its box in MuPDF, whose coordinates
     are 32-bit floats: a box of two cells or more is rounded the same way before the test.
     """
     tables, remaining = [], list(cells)
@@ -373,7 +451,6 @@ def table_groups(cells: list[tuple], text_boxes) -> list[list[tuple]]:
             current.clear()
     if current:
         tables.append(list(current))
-    boxes = None
     kept = []
     for table in tables:
         if len({c[0] for c in table}) < 2 or len({c[2] for c in table}) < 2:
@@ -382,9 +459,6 @@ def table_groups(cells: list[tuple], text_boxes) -> list[list[tuple]]:
                max(c[2] for c in table), max(c[3] for c in table))  # fmt: skip
         if len(table) > 1:
             box = _FLOAT32_BOX.unpack(_FLOAT32_BOX.pack(*box))
-        if boxes is None:
-            boxes = text_boxes()
-        rx0, rtop, rx1, rbottom = box
-        if any(x0 < rx1 and x1 > rx0 and top < rbottom and bottom > rtop for x0, top, x1, bottom in boxes):
+        if text_over(box):
             kept.append(table)
     return sorted(kept, key=lambda t: min((c[1], c[0]) for c in t))

@@ -7,14 +7,20 @@ is one block that keeps the file's own line number and its text exactly as the
 file has it (so ``raw.source_lines`` shows the file's lines), and its cells are
 its TAB fields cleaned as ``text.split_cells`` cleans them (a line led by a TAB
 has an empty first cell). A line of several fields is a row, any other a prose line.
+
+Two layouts, told by content: one table row per line (TAB between its cells), or one
+table cell per line (the budget exports: each cell on a line of its own led by a TAB, a
+line without one wrapping the cell before, rows separated by empty lines). A file whose
+lines led by a TAB outnumber its other TABs is of the second layout: the reader turns its lines into the model's table rows
+(``Document.text_rows``, the rule of ``parsers.rows``), each cell keeping the line it
+starts on, so no family parser joins cells. Its blocks stay one per line.
 """
 
 from __future__ import annotations
 
-from itertools import repeat
-
-from ..model import PROSE, ROW, TEXT, Block, Document
-from ..text import UndecodableInput, decode_lines, split_cells
+from ..model import TEXT, Document, LineBlocks
+from ..rows import split_rows
+from ..text import Line, UndecodableInput, decode_lines, split_cells
 
 
 def read_text(data: bytes) -> Document:
@@ -36,8 +42,16 @@ def read_text(data: bytes) -> Document:
 def text_document(text: str) -> Document:
     """The Document of decoded TAB text (CRLF and CR line breaks tolerated)."""
     raws, cells = split_cells(text)
-    none = repeat(None)  # no page, sheet or table
-    kinds = [ROW if len(c) > 1 else PROSE for c in cells]
-    fields = zip(kinds, cells, none, none, none, range(1, len(raws) + 1), raws)  # Block's fields by position
-    # tuple.__new__ makes each Block in C: Block(...) would run the NamedTuple's Python __new__ per line.
-    return Document(TEXT, list(map(tuple.__new__, repeat(Block), fields)))
+    # The lines are what the parse reads: made once, here; the blocks from them only when asked.
+    lines = [Line(no, raw, c, not any(c)) for no, raw, c in zip(range(1, len(raws) + 1), raws, cells)]
+    document = Document(TEXT, LineBlocks(lines), text_lines=lines)
+    if is_cell_per_line(text):
+        document.text_rows = split_rows(lines)
+    return document
+
+
+def is_cell_per_line(text: str) -> bool:
+    """One table cell per line: more lines begin with a TAB than there are other TABs (a row per
+    line has a TAB between each two cells). Counted in C over the text: no pass per line."""
+    led = text.count("\n\t") + text.count("\r\t") + text.startswith("\t")
+    return led > text.count("\t") - led

@@ -2,7 +2,7 @@
 
 The same document as the XLSX reader gives: every sheet, row by row, each row
 knowing its sheet; a merged range keeps its value in its top-left cell and its
-other cells read as empty; numbers printed by their number format (the one
+other cells read as empty (each cell's span kept, as the XLSX reader keeps it); numbers printed by their number format (the one
 rule, in ``xlsx``), dates as YYYY-MM-DD. Cells padded with TABs or newlines are
 trimmed by the model.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..model import Document
 from .xlsx import _text as printed  # one rule for printing a number by its format
+from .xlsx import merged_spans
 
 
 def read_xls(data: bytes) -> Document:
@@ -20,21 +21,17 @@ def read_xls(data: bytes) -> Document:
     book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
     out = Document("xls")
     for table_no, sheet in enumerate(book.sheets(), start=1):
-        covered = {
-            (r, c)
-            for r0, r1, c0, c1 in sheet.merged_cells
-            for r in range(r0, r1)
-            for c in range(c0, c1)
-            if (r, c) != (r0, c0)
-        }
+        span_at = merged_spans(sheet.merged_cells)  # xlrd: (row0, row1, col0, col1), ends excluded
         for r in range(sheet.nrows):
+            spans = [span_at.get((r, c), (1, 1)) for c in range(sheet.ncols)]
             cells = [
-                "" if (r, c) in covered else _cell_text(book, sheet.cell(r, c)) for c in range(sheet.ncols)
+                "" if span == (0, 0) else _cell_text(book, sheet.cell(r, c)) for c, span in enumerate(spans)
             ]
             while cells and not cells[-1].strip():
                 cells.pop()
+            del spans[len(cells):]
             if any(c.strip() for c in cells):
-                out.add_row(cells, sheet_name=sheet.name, table_no=table_no)
+                out.add_row(cells, spans, sheet_name=sheet.name, table_no=table_no)
     return out
 
 

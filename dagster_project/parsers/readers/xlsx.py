@@ -1,7 +1,9 @@
 """XLSX → Document (openpyxl): every sheet, row by row, each row knowing its sheet.
 
 A merged range keeps its value in its top-left cell; the other cells of the
-range read as empty, which is the model's convention for merged cells.
+range read as empty, which is the model's convention for merged cells, and the
+row keeps each cell's span (the range's rows and columns at its top-left cell,
+(0, 0) over the rest; rows are the sheet's, empty ones included).
 Numbers stored as numbers are printed the way the sheet formats them (the
 number format's decimals and thousands separator: 1203 with ``0.00`` → 1203.00),
 so the family parsers see the figure the office saw. A whole number is never
@@ -30,10 +32,14 @@ def read_xlsx(data: bytes) -> Document:
     book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)  # cached values, not formulas
     out = Document("xlsx")
     for table_no, sheet in enumerate(book.worksheets, start=1):
+        merges = [(m.min_row, m.max_row + 1, m.min_col, m.max_col + 1) for m in sheet.merged_cells.ranges]
+        span_at = merged_spans(merges)
         for row in sheet.iter_rows():
             cells = [_text(c.value, c.number_format) for c in row]
+            spans = [span_at.get((c.row, c.column), (1, 1)) for c in row]
             while cells and not cells[-1]:
                 cells.pop()
+            del spans[len(cells):]
             if any(cells):
                 for c in row:
                     if _precision_lost(c.value):
@@ -41,7 +47,19 @@ def read_xlsx(data: bytes) -> Document:
                             "number_precision_lost", sheet=sheet.title, cell=c.coordinate,
                             text=_text(c.value, c.number_format), digits=_EXACT_FLOAT_DIGITS,
                         )
-                out.add_row(cells, sheet_name=sheet.title, table_no=table_no)
+                out.add_row(cells, spans, sheet_name=sheet.title, table_no=table_no)
+    return out
+
+
+def merged_spans(merges) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, column) → (row_span, col_span) of merged ranges given as (row0, row1, col0, col1),
+    ends excluded: the range's size at its first cell, (0, 0) at every cell it covers."""
+    out = {}
+    for r0, r1, c0, c1 in merges:
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                out[(r, c)] = (0, 0)
+        out[(r0, c0)] = (r1 - r0, c1 - c0)
     return out
 
 

@@ -8,6 +8,7 @@ single text cell is a wrapped piece of a neighbouring indicator's cell.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .. import vocabulary
 from ..records import FIELD, HEADER
@@ -61,14 +62,12 @@ def _strip_labels(
         at, text = rest[0]
         k = keys[at]
         remaining = len(rest) - 1
+        is_level1, is_level2, is_loose_level2 = _levels(k, family)
         if k in vocabulary.GRID_OUTER_LABELS and remaining >= 1:
             pass  # the outer 「绩效指标」 column
-        elif level1 is None and level2 is None and vocabulary.is_level1(k, family):
+        elif level1 is None and level2 is None and is_level1:
             level1 = _label_text(text)
-        elif level2 is None and (
-            vocabulary.is_level2(k, family)
-            or (remaining >= needed_after and vocabulary.is_level2(k, family, strict=False))
-        ):
+        elif level2 is None and (is_level2 or (remaining >= needed_after and is_loose_level2)):
             level2 = _label_text(text)
         else:
             break
@@ -76,10 +75,30 @@ def _strip_labels(
     return rest, level1, level2
 
 
+@lru_cache(maxsize=4096)  # level labels repeat on every report: each key is tested once
+def _levels(key: str, family: str) -> tuple[bool, bool, bool]:
+    """vocabulary.is_level1, is_level2 and is_level2 loosely (strict=False) of a cell key."""
+    return (
+        vocabulary.is_level1(key, family),
+        vocabulary.is_level2(key, family),
+        vocabulary.is_level2(key, family, strict=False),
+    )
+
+
+def _plain_levels(st: ReportState, line: Line) -> list[int]:
+    """The levels (0: 一级, 1: 二级) whose column's cell on this row is blank and stored as no
+    merge's (Word, Excel): the label above does not reach this row (grid.MergedLabels)."""
+    if line.spans is None:
+        return []
+    at = [st.indicator_header.get(name) for name in ("level1", "level2")]
+    return [k for k, i in enumerate(at) if i is not None and i < len(line.cells) and not line.cells[i]
+            and line.spans[i] == (1, 1)]
+
+
 def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
     cells = [(i, c) for i, c in enumerate(line.cells) if c]
     rest, level1, level2 = _strip_labels(cells, needed_after=2, keys=keys, family=st.spec.name)
-    held1, held2 = st.levels.apply(level1, level2)
+    held1, held2 = st.levels.apply(level1, level2, plain=_plain_levels(st, line))
 
     if not rest:
         # a row holding only labels (merged cells printed on a row of their own)

@@ -8,6 +8,7 @@ closing rows by their own modules.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from .. import vocabulary
 from ..grid import labelled_cells, line_rows
@@ -57,54 +58,50 @@ def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, spec
     if year:
         st.fields["fiscal_year"] = int(year.group(1))
 
-    read_each_line(body[1:], lambda line: _dispatch(st, line), st.issue)
+    words = _label_words(spec)
+    read_each_line(body[1:], lambda line: _dispatch(st, line, words), st.issue)
 
     flush_pending_deviation(st)
     assemble_report(st, body, result)
     return result
 
 
-def _dispatch(st: ReportState, line: Line) -> None:
-    keys, keys_text, key = line.keys, line.keys_text, line.key  # each normalised once per line (text.Line)
+@lru_cache(maxsize=8)
+def _label_words(spec: ReportFamily) -> tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """What every labelled row (the tests of _labelled_row and _block_label_row) prints: a cell key
+    equal to one of the labels, one of the key words in its key, or one of the cell words in a
+    cell key. Most rows (indicator, fund and goal text rows) print none: a set test and a few
+    substring tests in C tell them apart, instead of a dozen tests in Python per line."""
+    labels = frozenset({
+        *spec.header_labels, *vocabulary.GOAL_LABELS,  # is_goal_label_row: only goal labels
+        *vocabulary.TOTAL_LABELS, *vocabulary.GRADE_LABELS,
+    })
+    key_words = (
+        "年度",  # the year line (_YEAR)
+        *vocabulary.REPORT_TITLE_WORDS.values(), _PERIOD_LABEL, *vocabulary.FUND_BLOCK_WORDS,
+    )
+    cell_words = (
+        vocabulary.NAME_COLUMN, vocabulary.LEVEL1_COLUMN, *vocabulary.TARGET_VALUE_LABELS,  # is_indicator_header
+        *(word for word in (spec.closing_heading, *(label for label, _ in spec.closing_labels)) if word),
+    )
+    return labels, key_words, cell_words
 
-    # Year line "(2024年度)" (a title line of its own).
-    if _YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key)):
-        m = _YEAR.search(key)
-        if m and "fiscal_year" not in st.fields:
-            st.fields["fiscal_year"] = int(m.group(1))
-        st.mark(line, TITLE)
-        return
-    # A repeated title (page break) inside the segment.
-    if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
-        st.mark(line, TITLE)
-        return
-    # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
-    if key.startswith(_PERIOD_LABEL) or (_PERIOD_LABEL in key and _PERIOD.search(key)):
-        _period(st, line, key)
-        return
-    if any(k in st.spec.header_labels for k in keys):
-        _label_values(st, line, st.spec.header_labels)
-        return
-    if is_fund_header(line, st.spec.name):
-        read_fund_header(st, line)
+
+def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]) -> None:
+    keys, key = line.keys, line.key  # each normalised once per line (text.Line)
+    labels, key_words, cell_words = words
+    labelled = (
+        not labels.isdisjoint(keys)
+        or any(map(key.__contains__, key_words))
+        or any(map(line.keys_text.__contains__, cell_words))
+    )
+    if labelled and _labelled_row(st, line):
         return
     source = fund_row_source(keys)
     if source is not None and st.section in ("header", "fund"):
         read_fund_row(st, line, *source)
         return
-    if is_goal_label_row(keys):
-        read_goal_labels(st, line)
-        return
-    if is_indicator_header(keys_text):
-        read_indicator_header(st, line)
-        return
-    if any(label in keys for label in vocabulary.TOTAL_LABELS):
-        read_total_row(st, line, keys)
-        return
-    if any(label in keys for label in vocabulary.GRADE_LABELS):
-        read_grade_row(st, line, keys)
-        return
-    if st.spec.closing_words is not None and read_closing_row(st, line, keys, keys_text):
+    if labelled and _block_label_row(st, line):
         return
 
     if st.section == "goal":
@@ -124,6 +121,51 @@ def _dispatch(st: ReportState, line: Line) -> None:
         st.issue(line.no, "fund_row_out_of_place")
     else:
         st.issue(line.no, "unrecognised_line", table="报表", table_en=st.spec.name)
+
+
+def _labelled_row(st: ReportState, line: Line) -> bool:
+    """The rows tested before a fund row: year, repeated title, 跟踪时段, header labels, fund header."""
+    keys, key = line.keys, line.key
+    # Year line "(2024年度)" (a title line of its own).
+    if _YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key)):
+        m = _YEAR.search(key)
+        if m and "fiscal_year" not in st.fields:
+            st.fields["fiscal_year"] = int(m.group(1))
+        st.mark(line, TITLE)
+        return True
+    # A repeated title (page break) inside the segment.
+    if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
+        st.mark(line, TITLE)
+        return True
+    # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
+    if key.startswith(_PERIOD_LABEL) or (_PERIOD_LABEL in key and _PERIOD.search(key)):
+        _period(st, line, key)
+        return True
+    if not st.spec.header_labels.keys().isdisjoint(keys):  # a cell key is a header label
+        _label_values(st, line, st.spec.header_labels)
+        return True
+    if is_fund_header(line, st.spec.name):
+        read_fund_header(st, line)
+        return True
+    return False
+
+
+def _block_label_row(st: ReportState, line: Line) -> bool:
+    """The rows tested after a fund row: goal labels, indicator header, 总分, 评分等级, closing rows."""
+    keys, keys_text = line.keys, line.keys_text
+    if is_goal_label_row(keys):
+        read_goal_labels(st, line)
+        return True
+    if is_indicator_header(keys_text):
+        read_indicator_header(st, line)
+        return True
+    if any(label in keys for label in vocabulary.TOTAL_LABELS):
+        read_total_row(st, line, keys)
+        return True
+    if any(label in keys for label in vocabulary.GRADE_LABELS):
+        read_grade_row(st, line, keys)
+        return True
+    return st.spec.closing_words is not None and read_closing_row(st, line, keys, keys_text)
 
 
 def _period(st: ReportState, line: Line, key: str) -> None:

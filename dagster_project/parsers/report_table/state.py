@@ -8,7 +8,7 @@ from decimal import Decimal
 from ..grid import MergedLabels
 from ..ledger import Ledger
 from ..records import FundRow
-from ..text import Line, join_wrapped
+from ..text import BLANKS, Line, join_wrapped
 from .family import ReportFamily
 
 
@@ -32,7 +32,13 @@ class IndicatorBuilder:
 
     def text(self, column: str) -> str | None:
         parts = self.values.get(column)
-        return join_wrapped(parts) if parts else None  # join_wrapped([]) is None too
+        if not parts:
+            return None  # join_wrapped([]) is None too
+        if len(parts) == 1 and "<" not in (part := parts[0]) and "&" not in part:
+            # the usual column: one piece, a line's cell or a joined text, both cleaned already;
+            # cleaning it again would only blank a blank marker (as rows.make_row)
+            return None if part in BLANKS else part
+        return join_wrapped(parts)
 
 
 @dataclass

@@ -187,7 +187,8 @@ _FORM_LABELS = {
 _FORM_FUNDS = {"年度资金申请总额": "total", "其中:当年财政拨款": "current_year_appropriation",
                "上年结转资金": "carryover"}
 # 其他资金 is printed in both columns (the project's, the year's): the year's, nearer the
-# column of the year's labels than of the project's, is the fund row ``other``.
+# column of the year's labels than of the project's, is the fund row ``other``; the project's,
+# nearer the project's labels, is the report's project_total_other_amount.
 _OTHER_FUNDS = "其他资金"
 _PROJECT_FUNDS = tuple(vocabulary.labels(FAMILY, "project_total", "project_total_fiscal"))
 _GOAL_LABELS = vocabulary.labels(FAMILY, "goal_total", "goal_annual")
@@ -399,7 +400,7 @@ class TargetDocument:
                 t.fields.setdefault(name, []).append(c.text)
             if label in _FORM_FUNDS and parse_amount(c.text) is not None:  # the first amount after it
                 t.fund_cells.setdefault(_FORM_FUNDS[label], (label, c.text, c.line_no))
-        _year_other_funds(t, row)
+        _other_funds(t, row)
         t.last_field = None
         self._mark(row, FIELD)
 
@@ -447,7 +448,8 @@ class TargetDocument:
         l1, l2, name, target = (c.text if c else "" for c in at)
         explain = by_field.get("explanation")
         where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
-        t.rows.append(((l1, l2, name, target, where, explain.text if explain else ""), list(row.lines)))
+        t.rows.append(((l1, l2, name, target, where, explain.text if explain else "", grid.plain_blanks(at[:2])),
+                       list(row.lines)))
         t.line_end = row.last_line
         self._mark(row, FIELD)
         return True
@@ -486,7 +488,7 @@ class TargetDocument:
             placed = grid.place_by_words(cells, {"level1": _is_level1, "level2": _is_level2}, "name")
             l1, l2, name = (placed[f].text if f in placed else "" for f in ("level1", "level2", "name"))
             target, name_cell = "", placed.get("name", cells[-1])
-        t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, ""), lines))
+        t.rows.append(((l1, l2, name, target, name_cell.line_no if name else None, "", ()), lines))
         t.line_end = max(t.line_end, max((ln.no for ln in lines if not ln.is_blank), default=t.line_end))
         self.ledger.mark_all(lines, FIELD, FAMILY)
 
@@ -506,6 +508,7 @@ class TargetDocument:
                 unit = t.units.get("annual_funds") or t.funds_unit or "元"
                 amount = parse_amount(t.fields["annual_funds"][0])
             total, fiscal = t.fields.get("project_total"), t.fields.get("project_total_fiscal")
+            other = t.fields.get("project_total_other")
             project = _joined(t.fields.get("project_name"))
             report = Report(
                 source_file=self.source_file,
@@ -526,8 +529,9 @@ class TargetDocument:
                 project_code=_joined(t.fields.get("project_code")),
                 project_total_amount=parse_amount(total[0]) if total else None,
                 # the unit its label states (申报表), else the form's 项目资金（元）, else the report's
-                project_total_unit=(t.units.get("project_total") or t.funds_unit or unit) if total or fiscal else None,
+                project_total_unit=(t.units.get("project_total") or t.funds_unit or unit) if total or fiscal or other else None,
                 project_total_fiscal_amount=parse_amount(fiscal[0]) if fiscal else None,
+                project_total_other_amount=parse_amount(other[0]) if other else None,
                 extra_fields=json.dumps(
                     {k: _joined(v) for k, v in t.fields.items() if k not in _KNOWN_FIELDS}, ensure_ascii=False
                 ) if t.declaration else None,
@@ -540,8 +544,8 @@ class TargetDocument:
                 ]
             levels = grid.MergedLabels(2)  # a 一级/二级 label merged over the rows below it
             seq = 0
-            for (a, b, name, target, line_no, explain), _lines in t.rows:
-                l1, l2 = levels.apply(a, b)
+            for (a, b, name, target, line_no, explain, plain), _lines in t.rows:
+                l1, l2 = levels.apply(a, b, plain=plain)
                 if not name and not target and not explain:
                     continue
                 seq += 1
@@ -578,26 +582,34 @@ class TargetDocument:
         return amount, unit
 
 
-def _year_other_funds(t: _Table, row: Row) -> None:
-    """The year's 其他资金 (the form prints one in each column) as the fund row ``other``: the
-    first amount after the 其他资金 label nearer the year's fund labels than the project's."""
+def _other_funds(t: _Table, row: Row) -> None:
+    """其他资金 (the form prints one in each column), the first amount after the label: the
+    year's (nearer the year's fund labels) as the fund row ``other``, the project's (nearer the
+    project's 项目资金总额 / 其中：财政资金) as the field ``project_total_other``."""
     for at, c in enumerate(row.cells):
         key = norm(c.text) if c.text else ""
         if key in _FORM_FUNDS or key in _PROJECT_FUNDS:
             t.fund_columns.setdefault("year" if key in _FORM_FUNDS else "project", at)
     for at, c in enumerate(row.cells):
-        if c.text and norm(c.text) == _OTHER_FUNDS and _in_year_column(t, at):
-            value = next((v for v in row.cells[at + 1 :] if v.text), None)
-            if value is not None and parse_amount(value.text) is not None:
-                t.fund_cells.setdefault("other", (_OTHER_FUNDS, value.text, value.line_no))
+        if not (c.text and norm(c.text) == _OTHER_FUNDS):
+            continue
+        value = next((v for v in row.cells[at + 1 :] if v.text), None)
+        if value is None or parse_amount(value.text) is None:
+            continue
+        column = _funds_column(t, at)
+        if column == "year":
+            t.fund_cells.setdefault("other", (_OTHER_FUNDS, value.text, value.line_no))
+        elif column == "project":
+            t.fields.setdefault("project_total_other", [value.text])
 
 
-def _in_year_column(t: _Table, at: int) -> bool:
-    """A label at cell position ``at`` nearer the year's fund labels than the project's."""
+def _funds_column(t: _Table, at: int) -> str | None:
+    """"year" or "project": the fund labels' column nearer cell position ``at`` (None: neither seen;
+    the year's when only it is seen, the project's only when the year's is seen too)."""
     year, project = t.fund_columns.get("year"), t.fund_columns.get("project")
     if year is None:
-        return False
-    return project is None or abs(at - year) < abs(at - project)
+        return None
+    return "year" if project is None or abs(at - year) < abs(at - project) else "project"
 
 
 def _grid_field(label: str) -> str | None:
@@ -630,7 +642,7 @@ def _joined(parts: list[str] | None) -> str | None:
     return glue(pieces) if pieces else None
 
 
-_KNOWN_FIELDS = {*_FORM_LABELS.values(), *_DECL_LABELS.values(), *_FIELDS.values()}
+_KNOWN_FIELDS = {*_FORM_LABELS.values(), *_DECL_LABELS.values(), *_FIELDS.values(), "project_total_other"}
 
 
 def _colon_label(key: str, known_only: bool = False, colon_optional: bool = False) -> tuple[str, str | None] | None:

@@ -312,6 +312,15 @@ def _grid_columns(st: _State, header: list[Line]) -> None:
     st.texts = {at: "deviation_reason" for at in reasons} | {c.at: name for name, c in texts.items()}
 
 
+def _plain_blank(st: _State, line: Line, name: str) -> bool:
+    """The row's cells under field ``name`` are blank and the file stores them as no merge's
+    (grid.MergedLabels: the label above does not reach this row)."""
+    if line.spans is None:
+        return False
+    at = [i for i in range(len(line.cells)) if st.texts.get(header_at(st.grid, i)) == name]
+    return bool(at) and all(not line.cells[i] and line.spans[i] == (1, 1) for i in at)
+
+
 def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
     st.section = "indicators"
     texts: dict[str, list[str]] = {}
@@ -332,7 +341,8 @@ def _indicator_row(st: _State, line: Line, keys: tuple[str, ...]) -> None:
             st.issue(line, "unplaced_indicator_fragment", text=f"“{cell}”（不在任何列名之下）")
     level1 = join_wrapped(texts.pop("level1", []))
     level2 = join_wrapped(texts.pop("level2", []))
-    held1, held2 = st.levels.apply(level1, level2)
+    held1, held2 = st.levels.apply(level1, level2, plain=[k for k, name in enumerate(("level1", "level2"))
+                                                          if _plain_blank(st, line, name)])
     if texts or ticks:
         st.indicators.append(_Indicator(line.no, held1, held2, texts, ticks))
         if "indicator_name" not in texts:

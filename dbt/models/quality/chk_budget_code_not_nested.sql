@@ -61,7 +61,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, table_seq, side, row_seq) as check_row,
+    {{ check_row('source_file', 'table_seq, side, row_seq') }} as check_row,
     *,
     {{ page_of('checked') }} as page_no
 from checked

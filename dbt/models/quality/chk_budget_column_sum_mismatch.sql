@@ -106,7 +106,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, table_seq, line_no, measure, subject) as check_row,
+    {{ check_row('source_file', 'table_seq, line_no, measure, subject') }} as check_row,
     source_file,
     cast(null as varchar) as report_id,
     cast(null as integer) as report_seq,

@@ -110,7 +110,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, table_seq, line_no, measure, pair_id) as check_row,
+    {{ check_row('source_file', 'table_seq, line_no, measure, pair_id') }} as check_row,
     * exclude (pair_id),
     {{ page_of('checked') }} as page_no
 from checked

@@ -51,7 +51,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, table_seq, reference_table_seq) as check_row,
+    {{ check_row('source_file', 'table_seq, reference_table_seq') }} as check_row,
     *,
     {{ page_of('checked') }} as page_no
 from checked

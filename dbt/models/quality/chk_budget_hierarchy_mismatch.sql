@@ -65,7 +65,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, table_seq, line_no, measure, side, row_seq) as check_row,
+    {{ check_row('source_file', 'table_seq, line_no, measure, side, row_seq') }} as check_row,
     * exclude (side, row_seq),
     {{ page_of('checked') }} as page_no
 from checked

@@ -127,7 +127,7 @@ found as (
 )
 
 select
-    row_number() over (order by e.source_file, e.table_no) as check_row,
+    {{ check_row('e.source_file', 'e.table_no') }} as check_row,
     e.source_file,
     cast(null as varchar) as report_id,
     cast(null as integer) as report_seq,

@@ -38,7 +38,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, report_seq, line_no) as check_row,
+    {{ check_row('source_file', 'report_seq, line_no') }} as check_row,
     *,
     {{ page_of('checked') }} as page_no
 from checked

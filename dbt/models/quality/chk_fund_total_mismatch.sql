@@ -86,7 +86,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, report_seq, line_no, column_name) as check_row,
+    {{ check_row('source_file', 'report_seq, line_no, column_name') }} as check_row,
     * exclude (column_name),
     {{ page_of('checked') }} as page_no
 from checked

@@ -146,7 +146,7 @@ compared as (
 )
 
 select
-    row_number() over (order by c.source_file, c.line_no, c.subject_name, c.context) as check_row,
+    {{ check_row('c.source_file', 'c.line_no, c.subject_name, c.context') }} as check_row,
     c.source_file,
     cast(null as varchar) as report_id,
     cast(null as integer) as report_seq,

@@ -49,7 +49,7 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, line_no, subject) as check_row,
+    {{ check_row('source_file', 'line_no, subject') }} as check_row,
     *,
     {{ page_of('checked') }} as page_no
 from checked

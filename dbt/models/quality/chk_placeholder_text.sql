@@ -103,6 +103,6 @@ checked as (
 )
 
 select
-    row_number() over (order by source_file, line_no, report_seq) as check_row,
+    {{ check_row('source_file', 'line_no, report_seq') }} as check_row,
     *
 from checked

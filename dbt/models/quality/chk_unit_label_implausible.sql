@@ -68,7 +68,7 @@ target as (
 )
 
 select
-    row_number() over (order by source_file, line_no, subject, measure) as check_row,
+    {{ check_row('source_file', 'line_no, subject, measure') }} as check_row,
     *
 from (
     select * from narrative

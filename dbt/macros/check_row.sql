@@ -1,0 +1,19 @@
+{#- check_row: the key of a check row (GX names failing rows by it), unique within its chk_* model
+    and the same for a file's rows whatever other files are added or removed, so an incremental
+    run can rebuild one file's rows and keep every other file's rows and violations.
+
+    = the file's number (the top 43 bits of md5(source_file): stable, no registry needed) × 2^20
+    + the row's 1-based position within its file (order_by, as the rule orders its rows).
+    Within a file check_row follows document order, as the old row_number() over the model did;
+    across files the order is the files' numbers, so who needs the model's order sorts by
+    source_file, check_row. BIGINT (43 + 20 bits). Two of 100,000 file names share a number
+    with odds of about 1 in 2,000; a file with 2^20 (1,048,576) rows in one rule fails the build
+    rather than overlap the next number. -#}
+{% macro check_row(source_file, order_by) -%}
+    ((md5_number_upper({{ source_file }}) >> 21)::bigint << 20)
+    + case
+        when row_number() over (partition by {{ source_file }} order by {{ order_by }}) < 1048576
+            then row_number() over (partition by {{ source_file }} order by {{ order_by }})
+        else error('more than 1,048,575 check rows in one file: ' || {{ source_file }})
+    end
+{%- endmacro %}

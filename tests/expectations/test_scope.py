@@ -1,0 +1,52 @@
+"""What an incremental quality step judges anew (expectations/scope.py): the registry's cross-file
+rules are exactly those whose dbt model reads several files, and kept verdicts are this code's only.
+(tests/test_incremental.py runs the incremental step on real files against a full refresh.)"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+from expectations.registry import RULES
+from expectations.scope import STATE_TABLE, can_keep_verdicts, record_state
+
+MODELS = Path(__file__).resolve().parents[2] / "dbt" / "models"
+# the models that put several files' rows together: a project's documents, a department-year's budget files
+COMBINING_FILES = {"int_project_documents_matched", "int_budget_documents"}
+REF = re.compile(r"ref\('([a-z0-9_]+)'\)")
+
+
+def _reads(model: str, sql: dict[str, str]) -> set[str]:
+    """Every model the given one reads, directly or through others."""
+    found, todo = set(), [model]
+    while todo:
+        for ref in REF.findall(sql.get(todo.pop(), "")):
+            if ref not in found:
+                found.add(ref)
+                todo.append(ref)
+    return found
+
+
+def test_cross_file_rules_are_those_whose_model_reads_several_files():
+    sql = {path.stem: path.read_text(encoding="utf-8") for path in MODELS.rglob("*.sql")}
+    reading = {rule.check_name for rule in RULES if _reads(rule.model, sql) & COMBINING_FILES}
+    assert {rule.check_name for rule in RULES if rule.cross_file} == reading
+    assert {"target_changed_between_documents", "budget_initial_mismatch_across_documents",
+            "unit_label_implausible"} <= reading  # the last through chk_narrative_amount_mismatch  # fmt: skip
+
+
+def test_verdicts_are_kept_only_when_this_code_made_them(tmp_path):
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create schema raw; create schema quality")
+        con.execute("create table raw.changed_files (source_file varchar)")
+        con.execute("create table quality.violations (check_name varchar); create table quality.check_results (x int)")
+        assert not can_keep_verdicts(con)  # no stamp: judged by other code, or never
+        record_state(con, changed_only=False)
+        assert can_keep_verdicts(con)
+        con.execute(f"update {STATE_TABLE} set rules_fingerprint = 'other rules'")
+        assert not can_keep_verdicts(con)
+        record_state(con, changed_only=True)
+        con.execute("drop table raw.changed_files")
+        assert not can_keep_verdicts(con)  # no list of the load's files: judge everything
