@@ -17,7 +17,8 @@ subprocess and all its children (parse workers, dbt threads):
                  reports), for reports/s per core.
 - load           load_directory(raw_dir, fresh db, workers): discover + hash +
                  parse + insert, what the Dagster ingest asset does.
-- load_only      sync_raw with results parsed beforehand (untimed): inserts only.
+- load_only      sync_raw with results parsed beforehand (untimed): inserts only (on a
+                 prefix of --single-cap reports: it holds every parsed result in memory).
 - dbt            dbt build on the loaded database (skipped without a dbt project).
 - quality        expectations.checkpoint.run_quality_checks (skipped if missing).
 - report         dagster_project.reporting.render_quality_report (skipped if missing).
@@ -58,7 +59,7 @@ ALL_STAGES = (
     "floor_duckdb", "floor_python", "parse", "parse_1core", "load", "load_only",
     "dbt", "quality", "report", "e2e_dagster",
 )  # fmt: skip
-TARGETS = {"parse_reports_per_s_per_core": 2000, "e2e_100k_s": 300, "peak_mb_100k": 2048}
+TARGETS = {"parse_reports_per_s_per_core": 2000, "e2e_100k_s": 90, "peak_mb_100k": 2048}  # issue 22
 
 
 # ---------------------------------------------------------------- stages (run in a child process)
@@ -156,6 +157,8 @@ def stage_load_only(p: dict) -> dict:
     from dagster_project import loading
 
     files = _files(Path(p["raw"]))
+    if p.get("max_files"):  # every parsed result is held in memory: a prefix of a big corpus
+        files = files[: p["max_files"]]
     pre = {r.source_file: r for r in loading.parse_sources(files, p["workers"])}
     loading.parse_sources = lambda fs, workers=1, limits=None: (pre[f.source_file] for f in fs)  # inserts only
     db = Path(p["db"])
@@ -303,7 +306,16 @@ def prepare_corpus(n: int, args) -> tuple[Path, dict]:
     return out, corpus.cached(n, out, seed=args.seed)
 
 
+def stages_at(n: int, args) -> set[str]:
+    """The stages measured at n requested reports: above --runs-only-above, only the make runs."""
+    stages = set(args.stages)
+    if args.runs_only_above is not None and n > args.runs_only_above:
+        stages &= {"e2e_dagster"}
+    return stages - ({"e2e_dagster"} if args.no_dagster else set())
+
+
 def bench_size(n: int, args) -> dict:
+    stages = stages_at(n, args)  # by the size asked for (a findings-heavy corpus holds 10% more)
     t0 = time.perf_counter()
     out, manifest = prepare_corpus(n, args)
     n = manifest["reports"]
@@ -315,7 +327,6 @@ def bench_size(n: int, args) -> dict:
     db = work / "fiscal.duckdb"
     report_dir = work / "reports"
     base = {"raw": str(out), "db": str(db), "report_dir": str(report_dir), "workers": args.workers}
-    stages = set(args.stages)
     rows: list[dict] = [
         _row("generate", n, mb, manifest["seconds"], None, extra={"cached_lookup_s": round(gen_s, 2)})
     ]
@@ -344,7 +355,12 @@ def bench_size(n: int, args) -> dict:
     load = timed("load")
     if "load_only" in stages:  # into a database of its own, removed afterwards
         only_db = work / "load_only.duckdb"
-        timed("load_only", {"db": str(only_db)})
+        if (out / ".truth.jsonl").exists() and n > args.single_cap:
+            # it holds every parsed result at once (0.66 MB a file: 6 GB at 100k): the files of --single-cap reports
+            files, reports = _prefix(out, args.single_cap)
+            timed("load_only", {"db": str(only_db), "max_files": files}, reports, _prefix_bytes(out, files) / 1e6)
+        else:
+            timed("load_only", {"db": str(only_db)})
         for suffix in ("", ".wal"):
             Path(str(only_db) + suffix).unlink(missing_ok=True)
 
@@ -387,7 +403,7 @@ def bench_size(n: int, args) -> dict:
                 _row("e2e_dagster", n, mb, None, None, "skipped", "no dbt/target/manifest.json (make run)")
             )
         else:
-            rows.extend(dagster_runs(out, work / "dagster", n, mb, args.workers))
+            rows.extend(dagster_runs(out, work / "dagster", n, mb, args.workers, args.timeout))
 
     result = {"n": n, "corpus": manifest, "stages": rows}
     floor = _get(rows, "floor_duckdb")
@@ -409,7 +425,7 @@ RUNS = ("e2e_dagster", "nochange_run", "new_file_run")  # full build, no change,
 TIMING = re.compile(r"^  timing (?P<step>.+): wall (?P<wall>[\d.]+) s, cpu (?P<cpu>[\d.]+) s$", re.MULTILINE)
 
 
-def dagster_runs(corpus_dir: Path, dg: Path, n: int, mb: float, workers: int) -> list[dict]:
+def dagster_runs(corpus_dir: Path, dg: Path, n: int, mb: float, workers: int, timeout: float = 3600) -> list[dict]:
     """What `make run` costs: a full build, a run with no change, a run after one new file.
 
     The raw folder is a copy of the corpus (a file is added to it); each row's extra holds the
@@ -428,7 +444,7 @@ def dagster_runs(corpus_dir: Path, dg: Path, n: int, mb: float, workers: int) ->
         if name == "new_file_run":  # a distinct copy of the first file: new content, parsed and loaded
             first = min(p for p in raw.rglob("*") if p.is_file())
             (raw / f"zz_new_{first.name}").write_bytes(first.read_bytes() + b"\n\n")
-        r = run_child([sys.executable, "-m", "dagster_project.run", "--timings"], cwd=ROOT, env=env)
+        r = run_child([sys.executable, "-m", "dagster_project.run", "--timings"], cwd=ROOT, env=env, timeout=timeout)
         status = "ok" if r["rc"] == 0 else "error"
         steps = {m["step"]: {"wall_s": float(m["wall"]), "cpu_s": float(m["cpu"])} for m in TIMING.finditer(r["tail"])}
         rows.append(_row(name, n, mb, r["wall"], r["peak_mb"], status, "" if status == "ok" else r["tail"][-600:],
@@ -616,10 +632,11 @@ def print_targets(t: dict) -> None:
     if "e2e" in t:
         e = t["e2e"]
         verdict = (
-            "" if e["n"] < 100_000 else (" → meets" if e["seconds"] < TARGETS["e2e_100k_s"] else " → MISSES")
+            "" if e["n"] < 100_000 else (" → meets" if e["seconds"] <= TARGETS["e2e_100k_s"] else " → MISSES")
         )
         print(
-            f"  end to end ({e['stage']}) at n={e['n']}: {e['seconds']:.1f} s (target < 300 s at 100k){verdict}"
+            f"  end to end ({e['stage']}) at n={e['n']}: {e['seconds']:.1f} s "
+            f"(target ≤ {TARGETS['e2e_100k_s']} s at 100k){verdict}"
         )
     p = t["peak_mb"]
     verdict = "" if p["n"] < 100_000 else (" → meets" if p["max"] < TARGETS["peak_mb_100k"] else " → MISSES")
@@ -643,6 +660,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work-dir", default=str(ROOT / "bench" / "results" / "work"))
     ap.add_argument("--results-dir", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--no-dagster", action="store_true", help="skip the real Dagster end-to-end run")
+    ap.add_argument("--runs-only-above", type=int, default=None, metavar="N",
+                    help="sizes above N reports run only e2e_dagster (the three make runs): the single stages "
+                         "add an hour at 100k and little news")
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds one `make run` may take (100k on a busy machine: more)")
     ap.add_argument("--no-detection", dest="detection", action="store_false")
     ap.add_argument("--findings-heavy", action="store_true",
                     help="corpus with findings in ≥ a third of the reports, of every rule family (bench/corpus/<n>-findings)")
@@ -665,9 +686,14 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     results = []
     for n in sizes:
+        if not stages_at(n, args):
+            print(f"== {n} reports: nothing to run (--runs-only-above {args.runs_only_above}, --no-dagster)")
+            continue
         print(f"== {f'{args.copies[1]} copies of {args.copies[0]}' if args.copies else f'{n} reports'}"
               f"{' (findings-heavy)' if args.findings_heavy else ''}", flush=True)
         results.append(bench_size(n, args))
+    if not results:
+        return 0
     print_table(results)
     print_runs(results)
     print_incremental(results)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 from pipeline_helpers import ROOT, SAMPLES, pipeline_env
 
 from dagster_project.assets.dbt import PARTIAL_PARSE, dbt_target, run_target_path
+from dagster_project.resources import dbt_resource
 
 
 def test_run_prints_a_short_account_ending_with_the_paths(sample_run):
@@ -52,6 +54,14 @@ def test_dbt_run_folders_are_bounded_and_reuse_the_parse(tmp_path):
         os.utime(target, (1_000_000 + n, 1_000_000 + n))  # mtimes in run order, whatever the clock
         made.append(target.name)
     assert sorted(p.name for p in runs.iterdir()) == made[-3:]
+
+
+def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs_without_asking_it():
+    """The run no longer asks `dbt --version` (a Python start): the version it assumes is the executable's."""
+    dbt = dbt_resource()
+    printed = subprocess.run([dbt.dbt_executable, "--version"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"installed:\s*(\S+)", printed).group(1) == str(dbt._cli_version)
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None  # no adapter built in the Dagster process
 
 
 def test_dbt_run_folders_go_where_the_operator_says(tmp_path, monkeypatch):

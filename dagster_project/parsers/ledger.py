@@ -37,9 +37,14 @@ class Ledger:
             self._marks[line_no] = _mark_entry(disposition, family)
 
     def mark_all(self, lines: list[Line], disposition: str, family: str | None = None) -> None:
+        # mark() per non-blank line, inlined: the rank and entry are the same for every line
+        # (half the marks of a parse come through here).
+        rank, entry, marks = _RANK[disposition], _mark_entry(disposition, family), self._marks
         for line in lines:
             if not line.is_blank:
-                self.mark(line.no, disposition, family)
+                current = marks.get(line.no)
+                if current is None or rank < _RANK[current[0]]:
+                    marks[line.no] = entry
 
     def is_marked(self, line_no: int) -> bool:
         return line_no in self._marks

@@ -113,7 +113,12 @@ def _drop_parser_marks(monkeypatch) -> None:
         if disposition == ISSUE:
             mark(self, line_no, disposition, family)
 
+    def all_issues_only(self, lines, disposition, family=None):  # mark_all marks without mark()
+        for line in lines:
+            issues_only(self, line.no, disposition, family)
+
     monkeypatch.setattr(Ledger, "mark", issues_only)
+    monkeypatch.setattr(Ledger, "mark_all", all_issues_only)
 
 
 def test_the_accounting_checks_catch_a_parser_that_stops_marking(monkeypatch):
