@@ -42,7 +42,8 @@ MART_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 # Rules whose check rows compare files: a project's documents (int_project_documents_matched), a
-# department-year's budget files (int_budget_documents), or another such rule's rows. A change to
+# department-year's budget files (int_budget_documents), or another such rule's rows, and every rule
+# whose model dbt rebuilds whole rather than per file. A change to
 # one file can change another file's rows, so an incremental run judges every row of these
 # (expectations/scope.py); the other rules' rows of an unchanged file stay as they were judged.
 CROSS_FILE_RULES: frozenset[str] = frozenset({
@@ -52,6 +53,7 @@ CROSS_FILE_RULES: frozenset[str] = frozenset({
     "narrative_change_mismatch",
     "narrative_subject_amounts_differ",
     "unit_label_implausible",
+    "empty_table_without_statement",  # its 说明 may be the department-year's other file
 })
 
 
