@@ -122,11 +122,13 @@ def test_office_renderings_build_the_marts_of_the_text(documents_run, ext):
 def test_target_forms_fiscal_part_of_the_project_funds_reaches_fct_report(documents_run):
     # 01 pp.31–35: each 财政项目支出绩效目标填报表 prints 项目资金总额 N, 其中：财政资金 M (元)
     got = documents_run.query(
-        "select report_seq, project_name, project_total_yuan, project_total_fiscal_yuan from marts.fct_report"
-        " where source_file = ? and report_type = 'target' order by report_seq",
+        "select report_seq, project_name, project_total_yuan, project_total_fiscal_yuan, project_total_other_yuan"
+        " from marts.fct_report where source_file = ? and report_type = 'target' order by report_seq",
         ["01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf"],
     )
-    assert [(name, str(total), str(fiscal)) for _seq, name, total, fiscal in got] == [
+    # and the project's 其他资金, printed 0.00 on each form
+    assert [str(other) for *_, other in got] == ["0.00"] * 5
+    assert [(name, str(total), str(fiscal)) for _seq, name, total, fiscal, _other in got] == [
         ("新建万里街道社区公共服务中心", "4100000.00", "4100000.00"),
         ("就业援助基地补贴", "6351000.00", "6351000.00"),
         ("社区环境整治和建设经费", "4563800.00", "4563800.00"),

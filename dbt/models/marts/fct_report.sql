@@ -74,6 +74,7 @@ final as (
         reports.project_total_amount as project_total_stated,
         reports.project_total_unit,
         reports.project_total_fiscal_yuan,
+        reports.project_total_other_yuan,
         reports.extra_fields,
         coalesce(fund_counts.fund_row_count, 0) as fund_row_count,
         coalesce(indicator_counts.indicator_count, 0) as indicator_count,

@@ -67,6 +67,9 @@ renamed as (
         -- the 填报表's 项目资金总额 其中：财政资金 (the project's fiscal funds over its term)
         cast(project_total_fiscal_amount as decimal(24, 6)) as project_total_fiscal_amount,
         {{ to_yuan('project_total_fiscal_amount', normalize_label('project_total_unit')) }} as project_total_fiscal_yuan,
+        -- and its 其他资金 (the one nearer the project's labels than the year's)
+        cast(project_total_other_amount as decimal(24, 6)) as project_total_other_amount,
+        {{ to_yuan('project_total_other_amount', normalize_label('project_total_unit')) }} as project_total_other_yuan,
         extra_fields
 
     from source
