@@ -718,7 +718,8 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
 def _spans(rows: list[list[str]], drawn: list[list], page_tops: set[int]) -> tuple[list[list[str]], list[tuple]]:
     """Each row's cells as the model has them, with each cell's (row_span, col_span): a drawn box
     over several cells is one cell, its text at its first column and row, the cells it further
-    covers blank with (0, 0) (``model.py``); a cell under no drawn box has no known span (None).
+    covers blank with (0, 0) (``model.py``); a cell of a column that holds no text in its page's
+    part of the table has no box known, so no span (None).
 
     ``drawn``: the box over each cell, the same for the cells one box covers. A box cut by a page
     break is two boxes; at the top of a continued page (``page_tops``: those rows) a blank box
@@ -747,7 +748,7 @@ def _spans(rows: list[list[str]], drawn: list[list], page_tops: set[int]) -> tup
                 row[c], row[texts[0]] = row[texts[0]], ""
         out = []
         for c, (text, box) in enumerate(zip(row, boxes)):
-            if box is None:  # under no drawn box (a column this page's part lacks): unknown
+            if box is None:  # no box known (a column with no text in this page's part): unknown
                 out.append(None)
             elif not text and ((c and boxes[c - 1] == box) or (r and drawn[r - 1][c] == box)):
                 out.append((0, 0))
