@@ -165,8 +165,7 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
 
 def reaches(cells: Sequence[Cell], at: int, to: int) -> bool | None:
     """Does the stored merge of cell ``at`` reach position ``to`` of its row: every position up to
-    it covered by the merge, or blank with no span known (a PDF column with no text in that page's
-    part of the table)? None where the cell's span is not stored (TAB text): the caller guesses."""
+    it covered by the merge, or blank with no span known (a PDF cell whose drawn box is not known)? None where the cell's span is not stored (TAB text): the caller guesses."""
     span = cells[at].span
     if span is None:
         return None

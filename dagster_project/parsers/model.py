@@ -19,8 +19,8 @@ exports have it). A row of a format that stores merges (XLSX, XLS, DOCX, a ruled
 drawn boxes) also keeps each cell's span (``Block.spans``): a merged cell is one cell with its
 (row_span, col_span), the positions it covers are (0, 0), a plain cell (1, 1);
 the grid reads those instead of guessing a span from the blank cells after a
-label. TAB text and unruled PDF text have no spans (None); a PDF cell under no
-drawn box has span None.
+label. TAB text and unruled PDF text have no spans (None); a PDF cell whose
+drawn box the reader does not know has span None.
 """
 
 from __future__ import annotations

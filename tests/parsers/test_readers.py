@@ -62,8 +62,8 @@ def _box(page, x0: float, y0: float, x1: float, y1: float, text: str = "") -> No
 def test_ruled_pdf_table_keeps_its_drawn_merges_across_a_page_break():
     """A drawn box over two columns (a parent header) or two rows (a level label) is one cell with
     its (row_span, col_span), its text at its first column although printed centred; the cells it
-    covers are (0, 0). On the next page the table continues; its level column holds no text there,
-    so the reader knows no box over it (span None: the grid does not end the label above)."""
+    covers are (0, 0). On the next page the table continues, its level column blank: a blank box at
+    the top of a continued page continues the cell above it, so the level label spans four rows."""
     from dagster_project.parsers import grid
 
     doc = pymupdf.open()
@@ -85,10 +85,10 @@ def test_ruled_pdf_table_keeps_its_drawn_merges_across_a_page_break():
     assert [(b.cells, b.spans, b.page_no, b.table_no) for b in document.blocks] == [
         (("Level", "Indicator", ""), ((2, 1), (1, 2), (0, 0)), 1, 1),
         (("", "Name", "Value"), ((0, 0), (1, 1), (1, 1)), 1, 1),
-        (("Output", "staff", "12.50"), ((2, 1), (1, 1), (1, 1)), 1, 1),
+        (("Output", "staff", "12.50"), ((4, 1), (1, 1), (1, 1)), 1, 1),
         (("", "sites", "3.00"), ((0, 0), (1, 1), (1, 1)), 1, 1),
-        (("", "visits", "7.00"), (None, (1, 1), (1, 1)), 2, 1),
-        (("", "hours", "8.00"), (None, (1, 1), (1, 1)), 2, 1),
+        (("", "visits", "7.00"), ((0, 0), (1, 1), (1, 1)), 2, 1),
+        (("", "hours", "8.00"), ((0, 0), (1, 1), (1, 1)), 2, 1),
     ]
     header = document.rows(document.lines())[:2]
     columns = grid.header_columns(header)  # the parent's reach from its stored merge, not a guess

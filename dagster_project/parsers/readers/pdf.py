@@ -54,7 +54,11 @@ class _Item:
     texts: tuple[str, ...] = ()  # text line: its segments (cells when far apart)
     rows: list[list[str]] | None = None  # table: its rows of cells, over the columns at ``col_x``
     col_x: list[float] | None = None  # table: x of each column's left edge (to align page parts)
-    boxes: list[list] | None = None  # table: per row and column, the drawn box over it (its spans: ``_spans``)
+    # table: per row and drawn column (at x ``box_x``), the box over it (its spans: ``_spans``), and
+    # the drawn column of each of its columns
+    boxes: list[list] | None = None
+    box_x: list[float] | None = None
+    box_cols: list[int] | None = None
     boilerplate: bool = False
 
 
@@ -274,11 +278,12 @@ def _page_items(page, page_text: dict, drawings: list[dict]) -> list[_Item]:
     items: list[_Item] = []
     boxes = []
     for table in tables:
-        rows, drawn, col_x, y0 = _table_rows(table, chars, by_centre, centres)
+        rows, drawn, drawn_x, drawn_cols, y0 = _table_rows(table, chars, by_centre, centres)
         if rows:
             x0, _, x1, y1 = table.bbox
             boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
-            items.append(_Item(y0, y1, x0, x1, rows=rows, col_x=col_x, boxes=drawn))
+            items.append(_Item(y0, y1, x0, x1, rows=rows, col_x=[drawn_x[c] for c in drawn_cols], boxes=drawn,
+                               box_x=drawn_x, box_cols=drawn_cols))
     segments = []
     for block in page_text["blocks"]:
         for line in block.get("lines", ()):
@@ -365,9 +370,10 @@ def _visual_lines(segments) -> list[_Item]:
     return items
 
 
-def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list[list], list[float], float]:
-    """The table as rows of logical cells (see the module docstring), the drawn box over each
-    cell (an id shared by the cells one box covers), the columns' x and the top of its first row.
+def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list[list], list[float], list[int], float]:
+    """The table as rows of logical cells (see the module docstring), the box over each drawn
+    column of each row (an id shared by the cells one box covers), the drawn columns' x, the
+    drawn column of each logical one, and the top of its first row.
 
     ``words``: the page's characters (``_placed_chars``) in page order; ``by_centre`` the
     same by vertical centre, ``centres`` their centres. Each character within the table's
@@ -384,7 +390,7 @@ def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list
     xs = sorted({round(c[0], 1) for row in cells for c in row if c is not None})
     ys = sorted({round(c[1], 1) for row in cells for c in row if c is not None})
     if not xs:
-        return [], [], [], table.bbox[1]
+        return [], [], [], [], table.bbox[1]
 
     def column_at(x: float) -> int:
         return max(bisect_right(xs, x + 0.5) - 1, 0)
@@ -429,7 +435,7 @@ def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list
         placed.append((r, anchor, _cell_text(inside)))
     columns = sorted(anchors)
     if not columns:
-        return [], [], [], y0
+        return [], [], [], [], y0
     index = {col: i for i, col in enumerate(columns)}
     rows = [[""] * len(columns) for _ in cells]
     for r, anchor, text in placed:
@@ -437,9 +443,9 @@ def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list
     # the box over each logical cell, by the drawn band of its row (ids unique in the file)
     serial = next(_TABLE_SERIAL)
     bands = [band_at(next(c for c in row if c is not None)[1]) for row in cells]
-    drawn = [[_box_id(serial, cover.get((band, col))) for col in columns] for band in bands]
-    rows, drawn = _join_split_rows(rows, drawn, joined)
-    return rows, drawn, [xs[c] for c in columns], y0
+    drawn = [[_box_id(serial, cover.get((band, col))) for col in range(len(xs))] for band in bands]
+    rows, drawn = _join_split_rows(rows, drawn, joined, [index.get(col) for col in range(len(xs))])
+    return rows, drawn, xs, columns, y0
 
 
 _TABLE_SERIAL = count()  # tells the boxes of one table from another's
@@ -472,13 +478,15 @@ def _is_caption_band(first_row, bbox, chars) -> bool:
     return len(lines) > 1 and bool(off_centre)
 
 
-def _join_split_rows(rows: list[list[str]], drawn: list[list], joined: set[int]) -> tuple[list[list[str]], list[list]]:
+def _join_split_rows(rows: list[list[str]], drawn: list[list], joined: set[int], at: list[int | None],
+                     ) -> tuple[list[list[str]], list[list]]:
     """Join a printed row that extra ruling cut in two (a label on one half, its value on the other).
 
     Two neighbouring grid rows are one printed row when a drawn cell spans both,
     no column has text in both, and one holds the labels, the other the amounts
-    (header rows, which hold no amounts, are never joined). A joined cell keeps the box of
-    its text (of the upper row where neither has text).
+    (header rows, which hold no amounts, are never joined). ``drawn``: each row's box per drawn
+    column, ``at`` the logical column of each drawn one (None: no text column); a joined row
+    keeps per drawn column the box of its text (of the upper row where neither has text).
     """
     out: list[list[str]] = []
     out_drawn: list[list] = []
@@ -492,8 +500,10 @@ def _join_split_rows(rows: list[list[str]], drawn: list[list], joined: set[int])
             and not any(a and b for a, b in zip(out[-1], row))
             and _has_amount(out[-1]) != _has_amount(row)
         ):
-            out_drawn[-1] = [p if a or not b else q for a, b, p, q in zip(out[-1], row, out_drawn[-1], boxes)]
-            out[-1] = [a or b for a, b in zip(out[-1], row)]
+            upper = out[-1]
+            out_drawn[-1] = [q if i is not None and row[i] and not upper[i] else p
+                             for i, p, q in zip(at, out_drawn[-1], boxes)]
+            out[-1] = [a or b for a, b in zip(upper, row)]
         else:
             out.append(list(row))
             out_drawn.append(list(boxes))
@@ -678,16 +688,26 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
         for part, page_no in parts:
             aligned, aligned_boxes = [], []
             slots = [at(x) for x in part.col_x]  # each column's place in the table's grid, once per part
+            # a place of the grid that is none of this part's columns (no text of this part there): the
+            # box of the drawn column under its x, unless that box holds text of the row (how far a
+            # text's box reaches into other parts' columns is not known: its text stays where it is)
+            under = {slot: bisect_right(part.box_x, xs[slot] + 1.5) - 1 for slot in range(len(xs))
+                     if slot not in slots and xs[slot] < part.x1 - 1.5}
             for row, boxes in zip(part.rows, part.boxes):
                 full = [""] * len(xs)
                 full_boxes = [None] * len(xs)
-                for slot, text, box in zip(slots, row, boxes):
+                for slot, text, col in zip(slots, row, part.box_cols):
+                    box = boxes[col]
                     if text:
                         if not full[slot]:
                             full_boxes[slot] = box
                         full[slot] = (full[slot] + text) if full[slot] else text
                     elif full_boxes[slot] is None:
                         full_boxes[slot] = box
+                texts_boxes = {box for text, box in zip(full, full_boxes) if text}
+                for slot, col in under.items():  # (a box holding text of the row keeps to the part's columns)
+                    if col >= 0 and boxes[col] not in texts_boxes:
+                        full_boxes[slot] = boxes[col]
                 aligned.append(full)
                 aligned_boxes.append(full_boxes)
             if rows and aligned and _is_tail(rows[-1], aligned[0]) and aligned[0] not in rows[:3]:
@@ -718,8 +738,7 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
 def _spans(rows: list[list[str]], drawn: list[list], page_tops: set[int]) -> tuple[list[list[str]], list[tuple]]:
     """Each row's cells as the model has them, with each cell's (row_span, col_span): a drawn box
     over several cells is one cell, its text at its first column and row, the cells it further
-    covers blank with (0, 0) (``model.py``); a cell of a column that holds no text in its page's
-    part of the table has no box known, so no span (None).
+    covers blank with (0, 0) (``model.py``); a cell with no box known has no span (None).
 
     ``drawn``: the box over each cell, the same for the cells one box covers. A box cut by a page
     break is two boxes; at the top of a continued page (``page_tops``: those rows) a blank box
@@ -748,7 +767,7 @@ def _spans(rows: list[list[str]], drawn: list[list], page_tops: set[int]) -> tup
                 row[c], row[texts[0]] = row[texts[0]], ""
         out = []
         for c, (text, box) in enumerate(zip(row, boxes)):
-            if box is None:  # no box known (a column with no text in this page's part): unknown
+            if box is None:  # no box known (see _table_groups): unknown
                 out.append(None)
             elif not text and ((c and boxes[c - 1] == box) or (r and drawn[r - 1][c] == box)):
                 out.append((0, 0))
