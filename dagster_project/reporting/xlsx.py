@@ -25,6 +25,7 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 _QUOTED = {PLAIN: QUOTED, WRAPPED: QUOTED_WRAPPED}
 # Characters XML 1.0 forbids (C0 controls but tab, LF, CR; lone surrogates; U+FFFE/FFFF): dropped.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # most text has none
 _ROWS_PER_WRITE = 500
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -67,6 +68,8 @@ _LETTERS = [column_letter(i) for i in range(1, 703)]  # A … ZZ
 
 def text(value: str) -> str:
     """Text as XML character data: illegal characters dropped, & < > escaped, CR kept as a reference."""
+    if not _SPECIAL.search(value):
+        return value
     if _ILLEGAL.search(value):
         value = _ILLEGAL.sub("", value)
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
