@@ -23,7 +23,8 @@ def connect(path: str | Path, read_only: bool = False, config: dict | None = Non
         # DuckDB's default for a file, stated: `<file>.tmp`, removed when the last connection
         # closes; a crashed run's is cleared with its build file (publish.begin_build).
         temp = f"{path}.tmp"
-        if con.execute("select current_setting('temp_directory')").fetchone()[0] != temp:
+        # fetchall: DuckDB 2 refuses other work on a connection while a result is unfinished
+        if con.execute("select current_setting('temp_directory')").fetchall()[0][0] != temp:
             with contextlib.suppress(duckdb.NotImplementedException):  # in use: an open instance keeps its own
                 con.execute(f"set temp_directory = '{_quoted(temp)}'")
     except BaseException:

@@ -19,6 +19,8 @@ def test_connect_bounds_memory_and_spills_beside_the_file(tmp_path, monkeypatch)
     with connect(db) as con:
         con.execute("create table t as select 1 as x")
         assert con.execute(SETTINGS).fetchone() == ("953.6 MiB", f"{db}.tmp")  # 1GB, DuckDB's MiB
+    with connect(db) as con:  # nothing of connect's own queries is left unfinished (DuckDB 2)
+        assert con.sql("select x from t").fetchall() == [(1,)]
     monkeypatch.setenv("FISCAL_DUCKDB_MEMORY_LIMIT", "512MB")
     with connect(db, read_only=True) as con:  # the report's and the checks' connections
         assert con.execute(SETTINGS).fetchone() == ("488.2 MiB", f"{db}.tmp")
