@@ -13,8 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-
-from .frozen import frozen_record
+from itertools import repeat
+from operator import itemgetter, not_
+from typing import Self
 
 # The markup the converters really leave in exports: a tag of a known HTML name (opening, closing
 # or self-closing, with or without attributes) and an entity. Anything else with < or > is the
@@ -84,17 +85,33 @@ def _keys_of(cells: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
     return keys, keys_text, norm("".join(cells))
 
 
-@frozen_record  # one per input line (split_lines)
-class Line:
-    """One input line: its 1-based number, raw text and cleaned TAB cells."""
+class Line(tuple):
+    """One input line: its 1-based number, raw text and cleaned TAB cells.
 
-    no: int
-    raw: str
-    cells: tuple[str, ...]
-    is_blank: bool  # no cell has text (set by split_lines: the ledger asks of every line)
+    A tuple (no, raw, cells, is_blank) read by name: the parse makes one per input line, and
+    ``make_lines`` makes a text's lines in C (a frozen dataclass ran a Python __init__ per line,
+    and Line(...) still does). Immutable like one; its __dict__ keeps what is computed on demand.
+    """
+
+    def __new__(cls, no: int, raw: str, cells: tuple[str, ...], is_blank: bool) -> Self:
+        return tuple.__new__(cls, (no, raw, cells, is_blank))
+
+    no = property(itemgetter(0))
+    raw = property(itemgetter(1))
+    cells = property(itemgetter(2))
+    is_blank = property(itemgetter(3))  # no cell has text (the ledger asks of every line)
     # Not a field (no cost per text line, not compared): a binary format's row line sets it to each
     # cell's stored (row_span, col_span) by position (model.Document.lines); None: not stored.
     spans = None
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"Line is immutable: cannot set {name}")
+
+    def __getnewargs__(self):
+        return tuple(self)
+
+    def __repr__(self) -> str:
+        return f"Line(no={self[0]!r}, raw={self[1]!r}, cells={self[2]!r}, is_blank={self[3]!r})"
 
     @property
     def texts(self) -> list[str]:
@@ -259,8 +276,13 @@ _NEEDS_CLEANING = re.compile(  # one character class for the single characters: 
 
 def split_lines(text: str) -> list[Line]:
     """Split text into numbered lines of cleaned cells (CRLF and CR tolerated)."""
-    raws, cells = split_cells(text)
-    return [Line(no, raw, c, not any(c)) for no, raw, c in zip(range(1, len(raws) + 1), raws, cells)]
+    return make_lines(*split_cells(text))
+
+
+def make_lines(raws: list[str], cells: list[tuple[str, ...]]) -> list[Line]:
+    """The Lines of parallel lists of raw lines and their cells, numbered from 1, made in C."""
+    blank = map(not_, map(any, cells))
+    return list(map(tuple.__new__, repeat(Line), zip(range(1, len(raws) + 1), raws, cells, blank)))
 
 
 def split_cells(text: str) -> tuple[list[str], list[tuple[str, ...]]]:
