@@ -33,6 +33,8 @@ import pandas as pd
 import pyarrow as pa
 from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
 
+from dagster_project.db import connect
+
 from .context import build_context, check_rows_batch_definition
 from .coverage import write_check_coverage
 from .data_docs import make_offline
@@ -119,7 +121,7 @@ def run_quality_checks(
     docs_dir = _fresh_docs_dir(report_dir)
     context = build_context(docs_dir)
     checks, records, results = [], [], {}
-    with duckdb.connect(str(db_path)) as con, _no_profiler_lookup():
+    with connect(db_path) as con, _no_profiler_lookup():
         changed_only = changed_only and can_keep_verdicts(con)
         per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
         kept = kept_counts(con, per_file)
