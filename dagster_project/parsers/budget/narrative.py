@@ -50,7 +50,7 @@ _THREE_PUBLIC = (
     (re.compile(r"因公出国\(境\)费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM), "因公出国(境)费", "three_public"),
     (re.compile(r"公务接待费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM), "公务接待费", "three_public"),
     (
-        re.compile(r"公务用车购置及运行(?:维护)?费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM),
+        re.compile(r"公务用?车购置及运行(?:维护)?费(?:预算数?)?\s*(?:为|是)?\s*" + _NUM),
         "公务用车购置及运行费-小计",
         "three_public",
     ),
