@@ -5,7 +5,7 @@ once, at its first column and row, with an empty cell for every further column
 and row it covers (``model.py``), so in this module:
 
 - a header cell spans the columns its stored merge covers (``Cell.span``: XLSX,
-  XLS, DOCX), or, where the format stores no spans (TAB text, PDF), the blank
+  XLS, DOCX, a ruled PDF table), or, where no spans are stored (TAB text), the blank
   cells right of it on its row up to the next label; a parent only where a lower
   header row labels those columns: a column's header is its labels top to bottom
   (parent | child: 一般公共预算资金 | 小计);
@@ -53,7 +53,7 @@ class Column:
     labels: tuple[str, ...]  # the header's labels over it, top (parent) to bottom (child)
     width: int  # cells of the header
     spanning: tuple[bool, ...] = ()  # per label: it spans further columns (a parent)
-    # Stored spans only (XLSX, XLS, DOCX): the position of the header cell whose merge covers this
+    # Stored spans only (XLSX, XLS, DOCX, ruled PDF): the position of the header cell whose merge covers this
     # column, lowest header row first (its own when labelled; None: no header over it). -1: not stored.
     head: int | None = -1
 
@@ -113,7 +113,7 @@ def header_columns(header_rows: Sequence[Row], right: bool = False) -> list[Colu
 
 def _stored_cover(header_rows: Sequence[Row], width: int, right: bool) -> list[list[int | None]] | None:
     """Per header row and position, the position of the label whose stored merge covers it on
-    that row (``Cell.span``: XLSX, XLS, DOCX); None when a cell's span is unknown (TAB text, PDF)."""
+    that row (``Cell.span``: XLSX, XLS, DOCX, ruled PDF); None when a cell's span is unknown (TAB text)."""
     covering = []
     for row in header_rows:
         if any(c.span is None for c in row.cells):
@@ -130,7 +130,7 @@ def _stored_cover(header_rows: Sequence[Row], width: int, right: bool) -> list[l
 
 def _parent_over(grid: list[list[str]], k: int, j: int, covering: list[list[int | None]] | None = None) -> int | None:
     """The position of the label of header row ``k`` spanning blank position ``j``: the label whose
-    stored merge covers ``j`` (``covering``), else (no spans stored: TAB text, PDF) the nearest label
+    stored merge covers ``j`` (``covering``), else (no spans stored: TAB text) the nearest label
     left of it; when lower rows label both its own column and ``j`` (children under a parent). A
     label with nothing below it is merged down over its own column, not across."""
     below = grid[k + 1 :]
@@ -161,6 +161,15 @@ def read_row(cells: Sequence[Cell], fields: dict[str, Column]) -> tuple[dict[str
     out = {name: column.cell_of(cells) for name, column in fields.items()}
     taken = {column.at for column in fields.values()}
     return out, [c for i, c in enumerate(cells) if c.text and i not in taken]
+
+
+def reaches(cells: Sequence[Cell], at: int, to: int) -> bool | None:
+    """Does the stored merge of cell ``at`` reach position ``to`` of its row: every position up to
+    it covered by the merge, or blank with no span known (a PDF cell whose drawn box is not known)? None where the cell's span is not stored (TAB text): the caller guesses."""
+    span = cells[at].span
+    if span is None:
+        return None
+    return all(k < at + span[1] or (cells[k].span is None and not cells[k].text) for k in range(at + 1, to + 1))
 
 
 def header_at(columns: Sequence[Column], at: int) -> int | None:
@@ -386,8 +395,9 @@ def nested_labels(headers: Sequence[Row], label: Callable[[str], str]) -> list[s
 
     A column's name is its lowest label, with the pieces above it that do not end a label of
     their own (会议 / 费, 公务用车 / 运行维护 / 费); a bare 小计/合计 below the top row is named
-    after its group, the nearest label at or right of it on the row above (group labels are
-    centred over their columns, as a PDF prints them).
+    after its group: the label above whose stored merge covers it, or, where no spans are
+    stored, the nearest label at or right of it on the row above (group labels are centred
+    over their columns, as a PDF prints them without rulings).
     """
     width = len(headers[0].cells) if headers else 0
     if any(len(h.cells) != width for h in headers):
@@ -409,9 +419,14 @@ def nested_labels(headers: Sequence[Row], label: Callable[[str], str]) -> list[s
             name, h = label(grid[above][j]) + name, above
         names.append(name)
         tops.append(h)
+    covering = _stored_cover(headers, width, False)
     for j, name in enumerate(names):
         if tops[j] > 0 and norm(name) in _TOTALS:
-            parent = _group_of(grid, names, tops, j, norm(name) == vocabulary.SUBTOTAL_WORD)
+            if covering is not None:  # the label whose stored merge covers it (a ruled PDF, Word, Excel)
+                parent = next((grid[r][at] for r in range(tops[j] - 1, -1, -1)
+                               if (at := covering[r][j]) is not None and r < tops[at]), None)
+            else:
+                parent = _group_of(grid, names, tops, j, norm(name) == vocabulary.SUBTOTAL_WORD)
             if parent:
                 names[j] = f"{label(parent)}-{name}"
     return names
@@ -424,7 +439,7 @@ def _group_of(grid: list[list[str]], names: list[str], tops: list[int], j: int, 
     first label at or right of a 小计 on the top header row (“三公”经费 over its columns)."""
     top = tops[j]
     for r in range(top - 1, -1, -1):
-        for c in range(j + 1, len(grid[r])):
+        for c in range(j, len(grid[r])):
             if grid[r][c] and r < tops[c] and all(tops[k] < r or not names[k] for k in range(j + 1, c)):
                 return grid[r][c]
     first = next((r for r in range(top) if any(grid[r][j:])), None) if subtotal else None

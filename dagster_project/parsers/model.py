@@ -15,11 +15,12 @@ Merged cells: a cell spanning several grid columns is printed once, followed by
 an empty cell per further column it covers (positions stay aligned with the
 grid); a cell spanning several rows is printed at its first row and is an empty
 cell below (a vertically merged 一级指标 label appears once, as the text
-exports have it). A row of a format that stores merges (XLSX, XLS, DOCX) also
-keeps each cell's span (``Block.spans``): a merged cell is one cell with its
+exports have it). A row of a format that stores merges (XLSX, XLS, DOCX, a ruled PDF table's
+drawn boxes) also keeps each cell's span (``Block.spans``): a merged cell is one cell with its
 (row_span, col_span), the positions it covers are (0, 0), a plain cell (1, 1);
 the grid reads those instead of guessing a span from the blank cells after a
-label. TAB text has no spans (None).
+label. TAB text and unruled PDF text have no spans (None); a PDF cell whose
+drawn box the reader does not know has span None.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class Block(NamedTuple):  # one per row and line: a tuple is the cheapest record
     table_no: int | None = None  # 1-based table of the file (a table continued across pages keeps its number)
     line_no: int | None = None  # TAB text: the file's own line (binary formats: None, line 2i+1 of block i)
     text: str | None = None  # TAB text: the line exactly as the file has it (binary formats: rendered)
-    spans: tuple[tuple[int, int], ...] | None = None  # per cell (row_span, col_span); None: not stored (text, PDF)
+    spans: tuple[tuple[int, int], ...] | None = None  # per cell (row_span, col_span); None: not stored (text)
 
 
 @dataclass

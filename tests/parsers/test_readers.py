@@ -50,3 +50,47 @@ def test_budget_without_any_table_is_an_error():
     result = parse_text(text, "plain.txt")
     assert result.families == ["budget"] and not result.budget_cells
     assert ("error", "budget_without_table") in [(i.severity, i.code) for i in result.issues]
+
+
+def _box(page, x0: float, y0: float, x1: float, y1: float, text: str = "") -> None:
+    """A ruled cell, its text centred in it."""
+    page.draw_rect(pymupdf.Rect(x0, y0, x1, y1), color=(0, 0, 0), width=0.8)
+    if text:
+        page.insert_text(((x0 + x1) / 2 - 2.5 * len(text), (y0 + y1) / 2 + 3), text, fontsize=9)
+
+
+def test_ruled_pdf_table_keeps_its_drawn_merges_across_a_page_break():
+    """A drawn box over two columns (a parent header) or two rows (a level label) is one cell with
+    its (row_span, col_span), its text at its first column although printed centred; the cells it
+    covers are (0, 0). On the next page the table continues, its level column blank: a blank box at
+    the top of a continued page continues the cell above it, so the level label spans four rows."""
+    from dagster_project.parsers import grid
+
+    doc = pymupdf.open()
+    one = doc.new_page()
+    _box(one, 50, 100, 150, 160, "Level")
+    _box(one, 150, 100, 350, 130, "Indicator")
+    _box(one, 150, 130, 250, 160, "Name")
+    _box(one, 250, 130, 350, 160, "Value")
+    _box(one, 50, 160, 150, 220, "Output")
+    for y, name, value in ((160, "staff", "12.50"), (190, "sites", "3.00")):
+        _box(one, 150, y, 250, y + 30, name)
+        _box(one, 250, y, 350, y + 30, value)
+    two = doc.new_page()
+    _box(two, 50, 60, 150, 120)
+    for y, name, value in ((60, "visits", "7.00"), (90, "hours", "8.00")):
+        _box(two, 150, y, 250, y + 30, name)
+        _box(two, 250, y, 350, y + 30, value)
+    document = readers.read_document(doc.tobytes(), readers.PDF)
+    assert [(b.cells, b.spans, b.page_no, b.table_no) for b in document.blocks] == [
+        (("Level", "Indicator", ""), ((2, 1), (1, 2), (0, 0)), 1, 1),
+        (("", "Name", "Value"), ((0, 0), (1, 1), (1, 1)), 1, 1),
+        (("Output", "staff", "12.50"), ((4, 1), (1, 1), (1, 1)), 1, 1),
+        (("", "sites", "3.00"), ((0, 0), (1, 1), (1, 1)), 1, 1),
+        (("", "visits", "7.00"), ((0, 0), (1, 1), (1, 1)), 2, 1),
+        (("", "hours", "8.00"), ((0, 0), (1, 1), (1, 1)), 2, 1),
+    ]
+    header = document.rows(document.lines())[:2]
+    columns = grid.header_columns(header)  # the parent's reach from its stored merge, not a guess
+    assert [(c.labels, c.groups, c.head) for c in columns] == [
+        (("Level",), (), 0), (("Indicator", "Name"), ("Indicator",), 1), (("Indicator", "Value"), ("Indicator",), 2)]

@@ -190,3 +190,26 @@ def test_every_line_accounted_and_readable(name):
     numbers = [s for s in r.source_lines if s.text.strip().isdigit()]
     assert all(dispositions[s.line_no] == "boilerplate" for s in numbers)
     assert len(numbers) >= (30 if name == JIANGSU_2019 else 0)
+
+
+def test_ruled_header_keeps_its_drawn_merges_and_names_columns_by_them():
+    """A ruled PDF table's drawn boxes are merged cells in the model (text at the first column,
+    (row_span, col_span), covered positions (0, 0)), carried through the column compaction; the
+    grid names a bare 小计 after the label whose drawn box covers it (09, 公开09 “三公”经费表)."""
+    from dagster_project.parsers import grid
+
+    document = readers.read_document((REAL / JIANGSU_2019).read_bytes(), readers.PDF)
+    at = next(i for i, b in enumerate(document.blocks) if b.cells[:2] == ("合计", "“三公”经费"))
+    header = document.blocks[at : at + 3]
+    assert header[0].cells == ("合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费")
+    assert header[0].spans == ((3, 1), (1, 6), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (3, 1), (3, 1))
+    assert header[1].cells[3:6] == ("公务用车购置及运行维护费", "", "")  # printed centred over its 3 columns
+    assert header[1].spans[1:7] == ((2, 1), (2, 1), (1, 3), (0, 0), (0, 0), (2, 1))
+    rows = document.rows(document.lines())  # as the budget walker reads them
+    first = next(k for k, row in enumerate(rows) if row.cells[0].text == "合计" and "三公" in row.cells[1].text)
+    rows = rows[first : first + 3]
+    assert [c.span for c in rows[1].cells][3:6] == [(1, 3), (0, 0), (0, 0)]
+    names = grid.nested_labels(rows, str)
+    assert names[1] == "“三公”经费-小计" and names[3] == "公务用车购置及运行维护费-小计"
+    three = {c.measure: c.amount for c in parsed(JIANGSU_2019).budget_cells if c.table_seq == 9}
+    assert three["公务用车购置及运行维护费-小计"] == D("237") and three["“三公”经费-小计"] == D("418.26")

@@ -641,7 +641,8 @@ class BudgetTableBuilder:
                 labels = [i for i in range(start, at) if cells[i].text and _amount(cells[i].text) is None]
                 if not labels:  # a total's label spanning the blocks, in the block before
                     before = next((i for i in range(start - 1, -1, -1) if cells[i].text), None)
-                    spanning = before is not None and before not in label_columns and before not in used
+                    spanning = before is not None and before not in used and (
+                        before not in label_columns or self._reaches(cells, before, start))
                     labels = [before] if spanning and _amount(cells[before].text) is None else []
                 if not labels:
                     self._reject(c, "budget_value_without_label", _TWO_SIDED)
@@ -654,6 +655,16 @@ class BudgetTableBuilder:
             if c.text and i not in used and _amount(c.text) is not None:
                 self._reject(c, "budget_extra_value", _TWO_SIDED)
         self._mark(row, FIELD if fed else HEADER)
+
+    @staticmethod
+    def _reaches(cells: list[Cell], at: int, start: int) -> bool:
+        """Does the label at a block's label column span up to the block at ``start``: its stored
+        merge reaches it (``grid.reaches``), or, no span stored, a total's label (当年支出小计)
+        with only blank cells up to it (a merged cell printed first, blanks after it)."""
+        reach = grid.reaches(cells, at, start)
+        if reach is None:
+            return norm(cells[at].text).endswith(vocabulary.TOTAL_COLUMN_WORDS) and not any(c.text for c in cells[at + 1 : start + 1])
+        return reach
 
     def _reject_all(self, row: Row) -> None:
         for c in row.cells:

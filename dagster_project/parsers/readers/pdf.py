@@ -9,9 +9,12 @@ The grid of a table is the set of *logical columns*: a cell belongs to the
 drawn column under the centre of its text. Printed tables are often drawn with
 extra ruling (one hairline column per digit group, background boxes), so the
 drawn columns outnumber the real ones; a drawn column under no cell's text is
-not a column. A cell spanning several logical columns is printed once,
-followed by an empty cell per further column; a cell spanning rows is printed
-at its first row and empty below.
+not a column. A drawn box over several logical cells is a merged cell: its text
+at its first column and row, the cells it further covers blank, each cell with
+its (row_span, col_span) as the model stores merges (``_spans``). The box over
+each cell is carried through the joining of split rows, the line-up of a table's
+page parts and the merging of split columns, which still place its text by its
+centre (a label centred over two hairline halves decides nothing).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import count
 
 from .. import vocabulary
 from ..amounts import is_amount
@@ -50,6 +54,11 @@ class _Item:
     texts: tuple[str, ...] = ()  # text line: its segments (cells when far apart)
     rows: list[list[str]] | None = None  # table: its rows of cells, over the columns at ``col_x``
     col_x: list[float] | None = None  # table: x of each column's left edge (to align page parts)
+    # table: per row and drawn column (at x ``box_x``), the box over it (its spans: ``_spans``), and
+    # the drawn column of each of its columns
+    boxes: list[list] | None = None
+    box_x: list[float] | None = None
+    box_cols: list[int] | None = None
     boilerplate: bool = False
 
 
@@ -269,11 +278,12 @@ def _page_items(page, page_text: dict, drawings: list[dict]) -> list[_Item]:
     items: list[_Item] = []
     boxes = []
     for table in tables:
-        rows, col_x, y0 = _table_rows(table, chars, by_centre, centres)
+        rows, drawn, drawn_x, drawn_cols, y0 = _table_rows(table, chars, by_centre, centres)
         if rows:
             x0, _, x1, y1 = table.bbox
             boxes.append((x0 - 1, y0 - 1, x1 + 1, y1 + 1))
-            items.append(_Item(y0, y1, x0, x1, rows=rows, col_x=col_x))
+            items.append(_Item(y0, y1, x0, x1, rows=rows, col_x=[drawn_x[c] for c in drawn_cols], boxes=drawn,
+                               box_x=drawn_x, box_cols=drawn_cols))
     segments = []
     for block in page_text["blocks"]:
         for line in block.get("lines", ()):
@@ -360,8 +370,10 @@ def _visual_lines(segments) -> list[_Item]:
     return items
 
 
-def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list[float], float]:
-    """The table as rows of logical cells (see the module docstring), and the top of its first row.
+def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list[list], list[float], list[int], float]:
+    """The table as rows of logical cells (see the module docstring), the box over each drawn
+    column of each row (an id shared by the cells one box covers), the drawn columns' x, the
+    drawn column of each logical one, and the top of its first row.
 
     ``words``: the page's characters (``_placed_chars``) in page order; ``by_centre`` the
     same by vertical centre, ``centres`` their centres. Each character within the table's
@@ -378,7 +390,7 @@ def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list
     xs = sorted({round(c[0], 1) for row in cells for c in row if c is not None})
     ys = sorted({round(c[1], 1) for row in cells for c in row if c is not None})
     if not xs:
-        return [], [], table.bbox[1]
+        return [], [], [], [], table.bbox[1]
 
     def column_at(x: float) -> int:
         return max(bisect_right(xs, x + 0.5) - 1, 0)
@@ -423,12 +435,24 @@ def _table_rows(table, words, by_centre, centres) -> tuple[list[list[str]], list
         placed.append((r, anchor, _cell_text(inside)))
     columns = sorted(anchors)
     if not columns:
-        return [], [], y0
+        return [], [], [], [], y0
     index = {col: i for i, col in enumerate(columns)}
     rows = [[""] * len(columns) for _ in cells]
     for r, anchor, text in placed:
         rows[r][index[anchor]] = text
-    return _join_split_rows(rows, joined), [xs[c] for c in columns], y0
+    # the box over each logical cell, by the drawn band of its row (ids unique in the file)
+    serial = next(_TABLE_SERIAL)
+    bands = [band_at(next(c for c in row if c is not None)[1]) for row in cells]
+    drawn = [[_box_id(serial, cover.get((band, col))) for col in range(len(xs))] for band in bands]
+    rows, drawn = _join_split_rows(rows, drawn, joined, [index.get(col) for col in range(len(xs))])
+    return rows, drawn, xs, columns, y0
+
+
+_TABLE_SERIAL = count()  # tells the boxes of one table from another's
+
+
+def _box_id(serial: int, box: int | None) -> tuple[int, int] | None:
+    return None if box is None else (serial, box)
 
 
 def _is_caption_band(first_row, bbox, chars) -> bool:
@@ -454,16 +478,20 @@ def _is_caption_band(first_row, bbox, chars) -> bool:
     return len(lines) > 1 and bool(off_centre)
 
 
-def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]:
+def _join_split_rows(rows: list[list[str]], drawn: list[list], joined: set[int], at: list[int | None],
+                     ) -> tuple[list[list[str]], list[list]]:
     """Join a printed row that extra ruling cut in two (a label on one half, its value on the other).
 
     Two neighbouring grid rows are one printed row when a drawn cell spans both,
     no column has text in both, and one holds the labels, the other the amounts
-    (header rows, which hold no amounts, are never joined).
+    (header rows, which hold no amounts, are never joined). ``drawn``: each row's box per drawn
+    column, ``at`` the logical column of each drawn one (None: no text column); a joined row
+    keeps per drawn column the box of its text (of the upper row where neither has text).
     """
     out: list[list[str]] = []
+    out_drawn: list[list] = []
     last_joinable = False
-    for r, row in enumerate(rows):
+    for r, (row, boxes) in enumerate(zip(rows, drawn)):
         if (
             out
             and last_joinable
@@ -472,40 +500,48 @@ def _join_split_rows(rows: list[list[str]], joined: set[int]) -> list[list[str]]
             and not any(a and b for a, b in zip(out[-1], row))
             and _has_amount(out[-1]) != _has_amount(row)
         ):
-            out[-1] = [a or b for a, b in zip(out[-1], row)]
+            upper = out[-1]
+            out_drawn[-1] = [q if i is not None and row[i] and not upper[i] else p
+                             for i, p, q in zip(at, out_drawn[-1], boxes)]
+            out[-1] = [a or b for a, b in zip(upper, row)]
         else:
             out.append(list(row))
+            out_drawn.append(list(boxes))
         last_joinable = r in joined
-    return out
+    return out, out_drawn
 
 
 def _has_amount(row: list[str]) -> bool:
     return any(is_amount(c) for c in row if c)
 
 
-def _compact(rows: list[list[str]]) -> list[list[str]]:
+def _compact(rows: list[list[str]], drawn: list[list]) -> tuple[list[list[str]], list[list]]:
     """Merge neighbouring columns that no row uses both of, when one has no header text.
 
     Extra ruling splits one printed column in two, and a label centred over the
     pair lands in the other half than the values. A real column has a header
     label (text on a row without amounts); a half with values only is not one.
+    A merged cell keeps the box of its text (of the left column where neither has text).
     """
     if not rows:
-        return rows
+        return rows, drawn
     data_rows = [_has_amount(row) for row in rows]
 
     def headerless(col: list[str]) -> bool:
         return all(data for text, data in zip(col, data_rows) if text)
 
     cols = [list(col) for col in zip(*rows)]
-    out = [cols[0]]
-    for col in cols[1:]:
+    box_cols = [list(col) for col in zip(*drawn)]
+    out, out_boxes = [cols[0]], [box_cols[0]]
+    for col, boxes in zip(cols[1:], box_cols[1:]):
         prev = out[-1]
         if not any(a and b for a, b in zip(prev, col)) and (headerless(prev) or headerless(col)):
+            out_boxes[-1] = [p if a or not b else q for a, b, p, q in zip(prev, col, out_boxes[-1], boxes)]
             out[-1] = [a or b for a, b in zip(prev, col)]
         else:
             out.append(col)
-    return [list(row) for row in zip(*out)]
+            out_boxes.append(boxes)
+    return [list(row) for row in zip(*out)], [list(row) for row in zip(*out_boxes)]
 
 
 def _cell_text(chars) -> str:
@@ -588,11 +624,11 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
                 group = groups.get(id(item))
                 if group is not None:  # the first part: the whole table, each row on its page
                     table_no, rows = group
-                    for row, row_page, furniture in rows:
+                    for row, spans, row_page, furniture in rows:
                         if furniture:
                             out.add_boilerplate(" ".join(c for c in row if c), page_no=row_page, table_no=table_no)
                         else:
-                            out.add_row(row, page_no=row_page, table_no=table_no)
+                            out.add_row(row, spans, page_no=row_page, table_no=table_no)
                 prev = item
                 continue
             if len(item.texts) > 1:
@@ -605,8 +641,8 @@ def _emit(out: Document, pages: list[list[_Item]]) -> None:
             prev = item
 
 
-def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[list[str], int, bool]]]]:
-    """id(first part) → (table_no, [(row, page_no, is_repeated_header)]) for every table of the file.
+def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[list[str], tuple | None, int, bool]]]]:
+    """id(first part) → (table_no, [(row, its spans, page_no, is_repeated_header)]) for every table of the file.
 
     A table continues on the next page when it is the first item there (page
     furniture aside), the previous page ended with a table, and both span the
@@ -646,24 +682,42 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
             return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
 
         rows: list[list[str]] = []
+        drawn: list[list] = []  # the box over each cell (a cell keeps its text's box)
         pages_of: list[int] = []
         starts: list[int] = []  # index of each part's first row
         for part, page_no in parts:
-            aligned = []
+            aligned, aligned_boxes = [], []
             slots = [at(x) for x in part.col_x]  # each column's place in the table's grid, once per part
-            for row in part.rows:
+            # a place of the grid that is none of this part's columns (no text of this part there): the
+            # box of the drawn column under its x, unless that box holds text of the row (how far a
+            # text's box reaches into other parts' columns is not known: its text stays where it is)
+            under = {slot: bisect_right(part.box_x, xs[slot] + 1.5) - 1 for slot in range(len(xs))
+                     if slot not in slots and xs[slot] < part.x1 - 1.5}
+            for row, boxes in zip(part.rows, part.boxes):
                 full = [""] * len(xs)
-                for slot, text in zip(slots, row):
+                full_boxes = [None] * len(xs)
+                for slot, text, col in zip(slots, row, part.box_cols):
+                    box = boxes[col]
                     if text:
+                        if not full[slot]:
+                            full_boxes[slot] = box
                         full[slot] = (full[slot] + text) if full[slot] else text
+                    elif full_boxes[slot] is None:
+                        full_boxes[slot] = box
+                texts_boxes = {box for text, box in zip(full, full_boxes) if text}
+                for slot, col in under.items():  # (a box holding text of the row keeps to the part's columns)
+                    if col >= 0 and boxes[col] not in texts_boxes:
+                        full_boxes[slot] = boxes[col]
                 aligned.append(full)
+                aligned_boxes.append(full_boxes)
             if rows and aligned and _is_tail(rows[-1], aligned[0]) and aligned[0] not in rows[:3]:
                 rows[-1] = [a + b for a, b in zip(rows[-1], aligned[0])]  # a row broken by the page
-                aligned = aligned[1:]
+                aligned, aligned_boxes = aligned[1:], aligned_boxes[1:]
             starts.append(len(rows))
             rows += aligned
+            drawn += aligned_boxes
             pages_of += [page_no] * len(aligned)
-        rows = _compact(rows)
+        rows, drawn = _compact(rows, drawn)
         header = rows[:3]
         furniture = [False] * len(rows)
         for s in starts[1:]:
@@ -672,8 +726,61 @@ def _table_groups(pages: list[list[_Item]]) -> dict[int, tuple[int, list[tuple[l
                     furniture[s + k] = True  # the header printed again on the new page
                 else:
                     break
-        groups[id(parts[0][0])] = (table_no, list(zip(rows, pages_of, furniture)))
+        kept = [r for r in range(len(rows)) if not furniture[r]]
+        place = {r: k for k, r in enumerate(kept)}
+        cells, spans = _spans([rows[r] for r in kept], [drawn[r] for r in kept], {place[s] for s in starts[1:] if s in place})
+        by_row = dict(zip(kept, zip(cells, spans)))
+        groups[id(parts[0][0])] = (table_no, [(*by_row.get(r, (row, None)), page_no, furniture[r])
+                                              for r, (row, page_no) in enumerate(zip(rows, pages_of))])
     return groups
+
+
+def _spans(rows: list[list[str]], drawn: list[list], page_tops: set[int]) -> tuple[list[list[str]], list[tuple]]:
+    """Each row's cells as the model has them, with each cell's (row_span, col_span): a drawn box
+    over several cells is one cell, its text at its first column and row, the cells it further
+    covers blank with (0, 0) (``model.py``); a cell with no box known has no span (None).
+
+    ``drawn``: the box over each cell, the same for the cells one box covers. A box cut by a page
+    break is two boxes; at the top of a continued page (``page_tops``: those rows) a blank box
+    continues the cell above it, as the printed table reads (a label merged over rows is printed
+    on its first page only).
+    """
+    rows = [list(row) for row in rows]
+    drawn = [list(row) for row in drawn]
+    for r in sorted(page_tops):
+        if r > 0:  # a blank box at the page top is the box above, on every row it covers
+            alias = {box: above for text, box, above in zip(rows[r], drawn[r], drawn[r - 1])
+                     if not text and box is not None and above is not None}
+            for k in range(r, len(drawn)):
+                drawn[k] = [alias.get(box, box) for box in drawn[k]]
+    spans: list[list] = []
+    for r, (row, boxes) in enumerate(zip(rows, drawn)):
+        # the text of a box spanning columns moves to its first column (the reader placed it at its centre)
+        for c, box in enumerate(boxes):
+            if box is None or (c and boxes[c - 1] == box) or (r and drawn[r - 1][c] == box):
+                continue
+            end = c
+            while end + 1 < len(boxes) and boxes[end + 1] == box:
+                end += 1
+            texts = [k for k in range(c, end + 1) if row[k]]
+            if len(texts) == 1 and texts[0] != c:
+                row[c], row[texts[0]] = row[texts[0]], ""
+        out = []
+        for c, (text, box) in enumerate(zip(row, boxes)):
+            if box is None:  # no box known (see _table_groups): unknown
+                out.append(None)
+            elif not text and ((c and boxes[c - 1] == box) or (r and drawn[r - 1][c] == box)):
+                out.append((0, 0))
+            else:
+                width = 1
+                while c + width < len(boxes) and boxes[c + width] == box and not row[c + width]:
+                    width += 1
+                height = 1
+                while r + height < len(rows) and drawn[r + height][c] == box and not rows[r + height][c]:
+                    height += 1
+                out.append((height, width))
+        spans.append(out)
+    return rows, [tuple(s) for s in spans]
 
 
 def _is_tail(last: list[str], first: list[str]) -> bool:
