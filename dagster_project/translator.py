@@ -26,6 +26,22 @@ class FiscalDbtTranslator(DagsterDbtTranslator):
             return spec
         return spec._replace(description=test_description(manifest["nodes"][unique_id]))
 
+    def get_metadata(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The column schema with each column's contract constraints (not null, check), which DuckDB
+        enforces: they replaced the not_null / accepted_values tests, so the UI shows them here."""
+        metadata = dict(super().get_metadata(dbt_resource_props))
+        schema = metadata.get("dagster/column_schema")
+        if schema is None or not (dbt_resource_props.get("config", {}).get("contract") or {}).get("enforced"):
+            return metadata
+        columns = dbt_resource_props.get("columns", {})
+        metadata["dagster/column_schema"] = dg.TableSchema(
+            columns=[
+                dg.TableColumn(c.name, c.type, c.description, column_constraints(columns[c.name]), c.tags)
+                for c in schema.columns
+            ]
+        )
+        return metadata
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         if dbt_resource_props["resource_type"] == "seed":
@@ -45,3 +61,12 @@ def test_description(test: Mapping[str, Any]) -> str:
     args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     outcome = "warns" if (test.get("config") or {}).get("severity", "").lower() == "warn" else "fails the dbt build"
     return what + (f" ({args})" if args else "") + f"; {outcome} when violated."
+
+
+def column_constraints(column: Mapping[str, Any]) -> dg.TableColumnConstraints:
+    """A dbt column's constraints as Dagster's: not null, and each check's expression."""
+    constraints = column.get("constraints") or []
+    return dg.TableColumnConstraints(
+        nullable=not any(c["type"] == "not_null" for c in constraints),
+        other=[f"check ({c['expression']})" for c in constraints if c["type"] == "check"],
+    )

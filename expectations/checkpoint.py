@@ -34,7 +34,7 @@ from .finding_ids import assign_finding_ids
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .result_format import INDEX_COLUMNS, RESULT_FORMAT
 from .root_causes import assign_root_causes
-from .scope import CHANGED_ROWS, can_keep_verdicts, keep_violations, kept_counts, record_state
+from .scope import can_keep_verdicts, judged_rows, keep_violations, kept_counts, record_state, scoped_rules
 from .violations import violation_row, violations_table
 
 if TYPE_CHECKING:  # GX and pandas are imported only when a rule has rows to judge (gx_run.py)
@@ -121,7 +121,7 @@ def run_quality_checks(
     checks, records, results = [], [], {}
     with duckdb.connect(str(db_path)) as con:
         changed_only = changed_only and can_keep_verdicts(con)
-        per_file = [rule.check_name for rule in rules if changed_only and not rule.cross_file]
+        per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
         kept = kept_counts(con, per_file)
         for rule in rules:
             scoped = rule.check_name in per_file
@@ -182,7 +182,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False)
     The descriptive columns stay in DuckDB until a row fails (memory grows with rows × a few columns).
     """
     columns = ", ".join(judged_columns(rule))
-    where = f" WHERE {CHANGED_ROWS}" if scoped else ""
+    where = f" WHERE {judged_rows(rule)}" if scoped else ""
     return con.sql(f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY source_file, check_row").to_arrow_table()
 
 

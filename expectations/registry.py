@@ -55,6 +55,15 @@ CROSS_FILE_RULES: frozenset[str] = frozenset({
     "unit_label_implausible",
     "empty_table_without_statement",  # its 说明 may be the department-year's other file
 })
+# Of those, the rules whose model dbt rebuilds per entity (a project, a department-year: unique_key
+# entity_key, dbt/macros/per_file.sql): an incremental run judges the rows of the entities the change
+# touched (quality.cross_file_touched) and keeps the others' verdicts (expectations/scope.py).
+ENTITY_RULES: frozenset[str] = frozenset({
+    "target_changed_between_documents",
+    "budget_initial_mismatch_across_documents",
+    "narrative_amount_mismatch",
+    "unit_label_implausible",
+})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ run's load did not touch. An incremental run has GX judge, of each per-file rule
 rows of the files the load changed (raw.changed_files: added, changed, moved and removed ones), and
 keeps the violations of the other files as they are; a removed file's go with it. A rule with no
 check row in the changed files needs no GX validation. A cross-file rule (registry.CROSS_FILE_RULES)
-is judged on every row.
+is judged on every row, unless dbt rebuilds it per entity (registry.ENTITY_RULES: a project, a
+department-year; dbt/macros/per_file.sql): then the rows of the entities the change touched
+(quality.cross_file_touched, written by the model's pre-hook) are judged and the other entities'
+violations kept (their check rows keep their keys).
 
 Kept verdicts must be this code's: quality.check_state holds a fingerprint of this package (the
 rules, their expectations, how a violation row is written), stored with the verdicts. A missing or
@@ -20,10 +23,13 @@ from pathlib import Path
 
 import duckdb
 
+from .registry import ENTITY_RULES, Rule
+
 STATE_TABLE = "quality.check_state"
 # a check row of a file the load touched (rows naming no file are judged on every run)
 CHANGED_ROWS = "(source_file in (select source_file from raw.changed_files) or source_file is null)"
 KEPT_ROWS = "source_file not in (select source_file from raw.changed_files)"
+TOUCHED_TABLE = "quality.cross_file_touched"
 # added to quality.violations by root_causes.py over the whole table, after every write
 ROOT_CAUSE_COLUMNS = ("root_cause_id", "is_root_cause", "root_cause_places")
 
@@ -55,25 +61,59 @@ def record_state(con: duckdb.DuckDBPyConnection, changed_only: bool) -> None:
     )
 
 
+def _touched(model: str) -> str:
+    return f"(select entity_key from {TOUCHED_TABLE} where model = '{model}')"
+
+
+def judged_rows(rule: Rule) -> str:
+    """A condition on the rule's check rows: those an incremental run judges anew."""
+    if rule.check_name in ENTITY_RULES:
+        return f"entity_key in {_touched(rule.model)}"
+    return CHANGED_ROWS
+
+
+def scoped_rules(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]) -> list[str]:
+    """The rules an incremental run judges on part of their rows: the per-file ones, and the
+    entity ones whose touched entities this build listed (else every row is judged)."""
+    has_touched = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema || '.' || table_name = ?", [TOUCHED_TABLE]
+    ).fetchone()[0]
+    return [rule.check_name for rule in rules
+            if not rule.cross_file or (has_touched and rule.check_name in ENTITY_RULES)]
+
+
+def _kept(check_names: list[str]) -> tuple[str, list[str]]:
+    """A condition on quality.violations: the rows of these rules kept from the previous run."""
+    per_file = [name for name in check_names if name not in ENTITY_RULES]
+    kept = [f"(check_name in (select unnest(?::VARCHAR[])) and {KEPT_ROWS})"]
+    for name in sorted(set(check_names) & ENTITY_RULES):  # names from the registry, never from data
+        model = f"chk_{name}"  # Rule.model
+        kept.append(f"(check_name = '{name}' and check_row in "
+                    f"(select check_row from quality.{model} where entity_key not in {_touched(model)}))")
+    return "(" + " or ".join(kept) + ")", per_file
+
+
 def kept_counts(con: duckdb.DuckDBPyConnection, check_names: list[str]) -> dict[str, tuple[int, int]]:
     """check_name → (violations, hints) of the unchanged files, kept from the previous run."""
     if not check_names:
         return {}
+    kept, per_file = _kept(check_names)
     return {
         name: (violations, hints)
         for name, violations, hints in con.execute(
             "select check_name, count(*) filter (where severity <> 'hint'), count(*) filter (where severity = 'hint') "
-            f"from quality.violations where check_name in (select unnest(?::VARCHAR[])) and {KEPT_ROWS} group by all",
-            [check_names],
+            f"from quality.violations where {kept} group by all",
+            [per_file],
         ).fetchall()
     }
 
 
 def keep_violations(con: duckdb.DuckDBPyConnection, check_names: list[str]) -> None:
     """Copy the kept violations into temp table kept_violations, before quality.violations is replaced."""
+    kept, per_file = _kept(check_names)
     con.execute(
         f"create or replace temp table kept_violations as "
-        f"select * exclude ({', '.join(ROOT_CAUSE_COLUMNS)}) from quality.violations "
-        f"where check_name in (select unnest(?::VARCHAR[])) and {KEPT_ROWS}",
-        [check_names],
+        f"select * exclude ({', '.join(ROOT_CAUSE_COLUMNS)}) from quality.violations where {kept}",
+        [per_file],
     )

@@ -67,3 +67,16 @@ def test_code_location_is_named_in_pyproject():
     assert config["tool"]["dagster"] == {"module_name": "dagster_project.definitions", "code_location_name": "fiscal"}
     makefile = (Path(__file__).parents[1] / "Makefile").read_text(encoding="utf-8")
     assert "-m dagster dev\n" in makefile  # no `-m dagster_project.definitions`: the pyproject name is used
+
+
+def test_mart_columns_show_their_contract_constraints():
+    """not_null / accepted_values are contract constraints now, not checks: the column schema shows them."""
+    graph = defs.resolve_asset_graph()
+    columns = {c.name: c for c in graph.get(dg.AssetKey(["marts", "fct_report"])).metadata["dagster/column_schema"].columns}
+    assert columns["report_type"].constraints == dg.TableColumnConstraints(
+        nullable=False, other=["check (report_type in ('self_eval', 'tracking', 'target'))"]
+    )
+    assert columns["project_name"].constraints == dg.TableColumnConstraints(nullable=True, other=[])
+    check_keys = {(tuple(k.asset_key.path), k.name) for k in graph.asset_check_keys}
+    assert (("marts", "fct_report"), "not_null_fct_report_report_type") not in check_keys
+    assert (("marts", "fct_report"), "unique_fct_report_report_id") in check_keys  # uniqueness stays a dbt test

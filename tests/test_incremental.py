@@ -24,7 +24,7 @@ from dagster_project.assets.dbt import built_fingerprint, project_fingerprint, r
 from dagster_project.discovery import scan
 from dagster_project.loading import create_raw_tables, sync_raw
 from expectations.checkpoint import run_quality_checks
-from expectations.registry import RULES
+from expectations.registry import ENTITY_RULES, RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 DBT_DIR = ROOT / "dbt"
@@ -33,7 +33,9 @@ SELF_EVAL, TRACKING, BUDGET, TRACKING_2 = (
     "000_2cba3ecfd7271be6.txt", "001_ebc302d94fc8039c.txt", "003_7cadc0ecdd172fe9.txt", "004_eaeb872d98338714.txt",
 )
 MOVED = "other_dept/renamed_004.txt"
+BUDGET_2 = "003_other_dept.txt"  # the budget of another department, unchanged: an entity no change touches
 COPY = "0_copy_of_001.txt"  # named to sort first: removing it must not renumber the check rows of the others
+ENTITY_MODELS = [f"chk_{name}" for name in sorted(ENTITY_RULES)]  # incremental by entity: macros/per_file.sql
 RUN_METADATA = {"loaded_at"}  # when the file was loaded: differs between any two warehouses
 
 
@@ -105,6 +107,8 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     for name in (SELF_EVAL, TRACKING, TRACKING_2):
         shutil.copy(SAMPLES / name, inc.raw / name)
     (inc.raw / COPY).write_bytes((SAMPLES / TRACKING).read_bytes() + b"\n\n")  # other bytes: loaded too
+    shutil.copy(SAMPLES / BUDGET, inc.raw / BUDGET_2)
+    edit(inc.raw / BUDGET_2, "松江区人力资源和社会保障局", "松江区民政局", -1)
     seen["first"] = inc.run()
     run_quality_checks(inc.db)  # the verdicts the incremental run keeps for the unchanged file
     # one run with a file added, one changed, one moved to another folder and department, one removed
@@ -128,7 +132,12 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
         con.execute(mark.format(10**9, f"'{SELF_EVAL}', '{TRACKING}'"))
         con.execute(mark_checks.format(f"'{SELF_EVAL}', '{TRACKING}'"))
         seen["marked_checks_before"] = con.execute(marked_checks).fetchall()
+        # and every row of the cross-file models rebuilt per entity
+        for model in ENTITY_MODELS:
+            con.execute(f"update quality.{model} set detail = detail || '{kept}'")
     seen["checks_before"] = inc.check_rows(SELF_EVAL)
+    seen["entities_before"] = {m: inc.rows(f"select entity_key, source_file, check_row from quality.{m} "
+                                           "where detail is not null order by all") for m in ENTITY_MODELS}  # fmt: skip
     seen["changed"] = inc.run()
     seen["checks_after"] = inc.check_rows(SELF_EVAL)
     seen["sizes_after"] = inc.rows(sizes)
@@ -136,10 +145,17 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
         f"select budget_initial_yuan from marts.fct_project_fund where source_file = '{TRACKING}' "
         "and report_seq = 1 and fund_source = 'total'")[0][0]  # fmt: skip
     seen["marked_checks_after"] = inc.rows(marked_checks)
+    entity_rows = ("select entity_key, source_file, check_row, ends_with(detail, '{}') from quality.{} "
+                   "where detail is not null order by all")  # fmt: skip
+    seen["entities_after"] = {m: inc.rows(entity_rows.format(kept, m)) for m in ENTITY_MODELS}
+    seen["touched"] = {m: {e for (e,) in inc.rows(f"select entity_key from quality.cross_file_touched where model = '{m}'")}
+                       for m in ENTITY_MODELS}  # fmt: skip
     with duckdb.connect(str(inc.db)) as con:
         con.execute(mark.format(-(10**9), f"'{SELF_EVAL}'"))
         con.execute(f"update quality.chk_placeholder_text set table_title = table_title[:-{len(kept) + 1}] "
                     f"where ends_with(table_title, '{kept}')")  # fmt: skip
+        for model in ENTITY_MODELS:
+            con.execute(f"update quality.{model} set detail = detail[:-{len(kept) + 1}] where ends_with(detail, '{kept}')")
 
     full = Warehouse(tmp / "full", dbt)
     shutil.copytree(inc.raw, full.raw, dirs_exist_ok=True)
@@ -151,10 +167,10 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
 
 def test_the_load_lists_the_files_it_touched(warehouses):
     _, _, seen = warehouses
-    assert seen["first"] == {SELF_EVAL, TRACKING, TRACKING_2, COPY}
+    assert seen["first"] == {SELF_EVAL, TRACKING, TRACKING_2, COPY, BUDGET_2}
     # added, changed, moved (both names), removed; not the unchanged SELF_EVAL
     assert seen["changed"] == {BUDGET, TRACKING, TRACKING_2, MOVED, COPY}
-    assert seen["full"] == {SELF_EVAL, TRACKING, BUDGET, MOVED}
+    assert seen["full"] == {SELF_EVAL, TRACKING, BUDGET, BUDGET_2, MOVED}
 
 
 def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
@@ -166,6 +182,27 @@ def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
     # a per-file check model alike: the unchanged file's check rows kept, the changed file's rebuilt
     assert seen["marked_checks_before"] == [(SELF_EVAL, 880), (TRACKING, 137)]
     assert seen["marked_checks_after"] == [(SELF_EVAL, 880)]
+
+
+def test_cross_file_models_rebuild_only_the_entities_the_change_touched(warehouses):
+    _, _, seen = warehouses
+    assert len(ENTITY_MODELS) == 4
+    counts = {}
+    for model in ENTITY_MODELS:
+        touched, after = seen["touched"][model], seen["entities_after"][model]
+        kept = [(*row, True) for row in seen["entities_before"][model] if row[0] not in touched]
+        assert [row for row in after if row[0] not in touched] == kept, model  # kept: mark and check_row
+        assert not any(row[3] for row in after if row[0] in touched), model  # rebuilt: mark gone
+        counts[model] = (len(kept), len(after) - len(kept), len(touched))
+        assert {row[1] for row in kept} <= {BUDGET_2}, model  # the unchanged department-year's rows
+    # (kept rows, rebuilt rows, touched entities): the other department's budget kept, the added one's
+    # department-year rebuilt; the projects of the changed reports touched (no project here has rows)
+    assert counts == {
+        "chk_budget_initial_mismatch_across_documents": (0, 0, 53),
+        "chk_narrative_amount_mismatch": (35, 35, 6),
+        "chk_target_changed_between_documents": (0, 0, 53),
+        "chk_unit_label_implausible": (35, 35, 6),
+    }
 
 
 def test_an_unchanged_files_check_rows_keep_their_keys(warehouses):
@@ -193,8 +230,10 @@ def test_an_incremental_quality_step_judges_the_changed_files_rows_only(warehous
     summary = seen["quality"]
     assert inc.rows("select changed_only from quality.check_state") == [(True,)]
     judged = set(summary.validation_results)
-    cross_file = {rule.check_name for rule in RULES if rule.cross_file}
+    cross_file = {rule.check_name for rule in RULES if rule.cross_file} - ENTITY_RULES
     assert cross_file <= judged  # judged on every row
+    # an entity rule judges its touched entities' rows: the added budget's department-year; no project has rows
+    assert judged & ENTITY_RULES == {"narrative_amount_mismatch", "unit_label_implausible"}
     # a per-file rule with rows only in the unchanged file needs no validation, its counts are the kept ones
     grade = summary.by_check["grade_mismatch"]
     assert "grade_mismatch" not in judged
@@ -206,7 +245,7 @@ def test_an_incremental_quality_step_judges_the_changed_files_rows_only(warehous
 def test_the_final_state_is_what_the_folder_holds(warehouses):
     inc, _, _ = warehouses
     assert inc.rows("select source_file from marts.fct_source_file order by 1") == [
-        (SELF_EVAL,), (TRACKING,), (BUDGET,), (MOVED,)
+        (SELF_EVAL,), (TRACKING,), (BUDGET,), (BUDGET_2,), (MOVED,)
     ]
     assert inc.rows(f"select count(*) from marts.fct_report where source_file = '{COPY}'") == [(0,)]
     # the moved file's reports are under their new department, and the old one knows them no more

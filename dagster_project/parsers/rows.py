@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .text import BLANKS, Line, join_wrapped, lazy, norm, value_or_none
 
 
-@dataclass
+@dataclass(slots=True)  # one per cell of a row: no __dict__ to make and free
 class Cell:
     text: str  # cleaned, wraps joined; '' for a blank cell
     line_no: int  # line where the cell starts

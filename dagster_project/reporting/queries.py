@@ -480,13 +480,13 @@ class _Reader:
     def violations_of(self, check_name: str, batch: int = 10_000) -> Iterator[Violation]:
         """Every violation of one check in file and line order, streamed (the workbook lists them all)."""
         yield from self._stream(
-            "select * from report_violations where check_name = ? order by source_file, line_no, subject",
+            "select * from report_violations where check_name = ? order by source_file, line_no, subject, finding_id",
             [check_name], batch,
         )
 
     def ignored(self) -> list[Violation]:
         """Every finding set aside as 忽略, by rule, file and line."""
-        rows = self.rows("select * from ignored_violations order by check_name, source_file, line_no, subject")
+        rows = self.rows("select * from ignored_violations order by check_name, source_file, line_no, subject, finding_id")
         return [_violation(row) for row in rows]
 
     def for_review(self, batch: int = 10_000) -> Iterator[Violation]:
@@ -494,7 +494,7 @@ class _Reader:
         cursor = self.con.execute(
             "select * from (select * from report_violations union all by name select * from ignored_violations) "
             "where finding_id is not null "  # a warehouse from before finding ids: nothing to decide on
-            f"order by decision is not null, {_severity_sql()}, check_name, source_file, line_no, subject"
+            f"order by decision is not null, {_severity_sql()}, check_name, source_file, line_no, subject, finding_id"
         )
         names = [d[0] for d in cursor.description]
         while chunk := cursor.fetchmany(batch):

@@ -54,7 +54,7 @@ def decision_label(v: Violation) -> str:
     return v.decision or NEW
 
 
-def write_decision_sheets(wb, styles, data: QualityData, table_sheet) -> dict[str, int]:
+def write_decision_sheets(wb, data: QualityData, table_sheet) -> dict[str, int]:
     """The decision sheet (every finding, to fill in) and, when there are any, the stale decisions.
 
     table_sheet is the workbook's sheet writer (workbook._table_sheet)."""
@@ -63,20 +63,16 @@ def write_decision_sheets(wb, styles, data: QualityData, table_sheet) -> dict[st
     written: dict[str, int] = {}
     if first is not None:  # a warehouse without findings has nothing to decide
         rows = itertools.chain([first], findings)
-        ws, written[SHEET] = table_sheet(wb, styles, SHEET, DECISION_COLUMNS, rows, frozenset({2, 16}))
+        ws, written[SHEET] = table_sheet(wb, SHEET, DECISION_COLUMNS, rows, frozenset({2, 16}))
         _decision_list(ws, written[SHEET])
     if data.stale_decisions:
-        written[STALE] = table_sheet(wb, styles, STALE, STALE_COLUMNS, data.stale_decisions)[1]
+        written[STALE] = table_sheet(wb, STALE, STALE_COLUMNS, data.stale_decisions)[1]
     return written
 
 
 def _decision_list(ws, rows: int) -> None:
     """A drop-down of the decision words on the 决定 column."""
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    choice = DataValidation(type="list", formula1=f'"{",".join(DECISIONS)}"', allow_blank=True)
-    choice.add(f"B2:B{max(rows, 1) + 1000}")
-    ws.data_validations.append(choice)  # a write-only sheet has no add_data_validation
+    ws.list_validation(f"B2:B{max(rows, 1) + 1000}", DECISIONS)
 
 
 def _finding_rows(findings: list[Violation], with_decision: bool) -> str:

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from copy import copy
 from decimal import Decimal
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
 
 from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET
 from .labels import check_label, severity_label
 from .queries import QualityData, as_number
 from .review import write_decision_sheets
 from .summary import check_rows, headline
+from .xlsx import HEADER, PLAIN, WRAPPED, Sheet, Workbook, column_letter
 
 SUMMARY_SHEET = "汇总"
 # each root cause seen at several places once, its other places in one cell (a root cause seen at
@@ -27,12 +21,6 @@ ROOT_CAUSE_SHEET = "根因"
 HINT_SHEET = "舍入提示"  # rounding hints, apart from errors and warnings
 NONE_FOUND = "无"  # the only cell of a check's sheet when it found nothing
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_HEADER_FILL = PatternFill("solid", fgColor="DDE5EE")
-_NUMBER_FORMAT = "#,##0.00"
-# A text cell starting with one of these is a formula to a spreadsheet (openpyxl writes a str
-# starting with = as one): document text is stored as text, and quote-prefixed so that editing
-# the cell in Excel keeps it text (=HYPERLINK(…) in a project name never becomes a link).
-_FORMULA_STARTS = ("=", "+", "-", "@")
 
 # (header, width, value of a violation); numeric cells are written as numbers.
 VIOLATION_COLUMNS: list[tuple[str, int, object]] = [
@@ -79,89 +67,42 @@ def sheet_name(check_name: str, taken: set[str]) -> str:
     return name
 
 
-class _Styles:
-    """The workbook's few cell styles, each registered once and copied onto the cells that need one.
-
-    openpyxl registers a style object on every assignment (hashing and comparing it), which costs
-    more than the cell itself; and a styled cell costs twice a plain one. So only what changes the
-    display is styled: numbers (thousands, two decimals), long text (wrapped), the header.
-    """
-
-    def __init__(self, wb: Workbook):
-        ws = wb.create_sheet("styles")  # a scratch sheet to register the styles on, removed below
-        self._header = self._make(ws, font=Font(bold=True), fill=_HEADER_FILL, alignment=Alignment(vertical="center"))
-        self._wrapped = self._make(ws, alignment=Alignment(vertical="top", wrap_text=True))
-        self._number = self._make(ws, number_format=_NUMBER_FORMAT)
-        self._quoted = self._make(ws, quotePrefix=True)
-        self._quoted_wrapped = self._make(ws, quotePrefix=True, alignment=Alignment(vertical="top", wrap_text=True))
-        wb.remove(ws)
-
-    @staticmethod
-    def _make(ws, **style) -> StyleArray:
-        cell = WriteOnlyCell(ws)
-        for name, value in style.items():
-            setattr(cell, name, value)
-        return cell._style
-
-    def _styled(self, ws, value: object, style: StyleArray) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, value)
-        cell._style = copy(style)
-        return cell
-
-    def header(self, ws, value: str) -> WriteOnlyCell:
-        return self._styled(ws, value, self._header)
-
-    def row(self, ws, values: list, wrapped: frozenset[int] = frozenset()) -> list:
-        """Cells of one row: Decimals as formatted numbers, the text of `wrapped` columns wrapped."""
-        out = []
-        for i, value in enumerate(values):
-            if isinstance(value, Decimal):
-                out.append(self._styled(ws, float(value), self._number))
-            elif isinstance(value, str) and value.startswith(_FORMULA_STARTS):  # text, never a formula
-                cell = self._styled(ws, value, self._quoted_wrapped if i in wrapped else self._quoted)
-                cell.data_type = "s"
-                out.append(cell)
-            elif i in wrapped and isinstance(value, str):
-                out.append(self._styled(ws, value, self._wrapped))
-            else:
-                out.append(value)
-        return out
+def _styles(wrapped: frozenset[int], width: int) -> list[int]:
+    """The text style of each column: the `wrapped` ones wrapped (xlsx quote-prefixes formula-like text)."""
+    return [WRAPPED if i in wrapped else PLAIN for i in range(width)]
 
 
-def _sheet(wb: Workbook, styles: _Styles, title: str, headers: list[tuple[str, int]]):
-    """A write-only sheet with its header row, column widths, frozen header and filter."""
-    ws = wb.create_sheet(title)
-    for col, (_, width) in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    ws.append([styles.header(ws, name) for name, _ in headers])
+def _sheet(wb: Workbook, title: str, headers: list[tuple[str, int]]) -> Sheet:
+    """A sheet with its header row, column widths and frozen header."""
+    ws = wb.add_sheet(title, [width for _, width in headers])
+    ws.append([name for name, _ in headers], [HEADER] * len(headers))
     return ws
 
 
-def _write_rows(ws, styles: _Styles, rows: Iterable[list], width: int, wrapped: frozenset[int] = frozenset()) -> int:
+def _write_rows(ws: Sheet, rows: Iterable[list], width: int, wrapped: frozenset[int] = frozenset()) -> int:
     """Append the rows; the filter covers them. Returns how many were written."""
-    n = 0
+    styles, n = _styles(wrapped, width), 0
     for n, values in enumerate(rows, start=1):
-        ws.append(styles.row(ws, values, wrapped))
-    ws.auto_filter.ref = f"A1:{get_column_letter(width)}{n + 1}"
+        ws.append(values, styles)
+    ws.auto_filter = f"A1:{column_letter(width)}{n + 1}"
     return n
 
 
-def _table_sheet(wb: Workbook, styles: _Styles, title: str, columns: list[tuple[str, int, Callable]],
+def _table_sheet(wb: Workbook, title: str, columns: list[tuple[str, int, Callable]],
                  items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True):
     """A sheet of one row per item, each column (header, width, value of an item); a sheet of a
     check or list that found nothing says 无 when none_found. Returns (sheet, rows written)."""
-    ws = _sheet(wb, styles, title, [(header, width) for header, width, _ in columns])
-    n = _write_rows(ws, styles, ([get(item) for _, _, get in columns] for item in items), len(columns), wrapped)
+    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns])
+    n = _write_rows(ws, ([get(item) for _, _, get in columns] for item in items), len(columns), wrapped)
     if not n and none_found:
-        _write_rows(ws, styles, [[NONE_FOUND]], len(columns))
+        _write_rows(ws, [[NONE_FOUND]], len(columns))
     return ws, n
 
 
-def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
+def _summary_sheet(wb: Workbook, data: QualityData) -> None:
     h = headline(data)
     headers = [("规则", 28), ("代码", 30), ("严重程度", 12), ("检查条数", 10), ("违规数", 10), ("规则要求", 60)]
-    ws = _sheet(wb, styles, SUMMARY_SHEET, headers)
+    ws = _sheet(wb, SUMMARY_SHEET, headers)
     rows = [
         [
             c.label,
@@ -173,7 +114,7 @@ def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
         ]
         for c in check_rows(data)
     ]
-    _write_rows(ws, styles, rows, len(headers), wrapped=frozenset({0, 5}))
+    _write_rows(ws, rows, len(headers), wrapped=frozenset({0, 5}))
     ws.append([])
     for label, key in [
         ("已载入文件", "files"),
@@ -185,7 +126,7 @@ def _summary_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> None:
         ("问题（根因）", "root_causes"),
         ("舍入提示（不计入违规）", "hints"),
     ]:
-        ws.append([styles.header(ws, label), None, None, None, h[key]])
+        ws.append([label, None, None, None, h[key]], [HEADER])
 
 
 def _place(v) -> str:
@@ -213,29 +154,27 @@ ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
 ]
 
 
-def _root_cause_sheet(wb: Workbook, styles: _Styles, data: QualityData) -> int:
+def _root_cause_sheet(wb: Workbook, data: QualityData) -> int:
     """Each root cause (error or warning) seen at several places once, its other places in one wrapped cell."""
     wrapped = frozenset({len(ROOT_CAUSE_COLUMNS) - 1})
-    return _table_sheet(wb, styles, ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS, data.grouped_root_causes(), wrapped)[1]
+    return _table_sheet(wb, ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS, data.grouped_root_causes(), wrapped)[1]
 
 
 def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
-    """Write the workbook, streaming each check's violations (data.violations_of) into a write-only
-    sheet: memory and time follow the rows, not rows × styles. Returns {sheet name: data rows}."""
-    wb = Workbook(write_only=True)
-    styles = _Styles(wb)
-    _summary_sheet(wb, styles, data)
-    taken, written = {SUMMARY_SHEET}, {}
-    for check in (c.check_name for c in check_rows(data)):
-        ws, n = _table_sheet(wb, styles, sheet_name(check, taken), VIOLATION_COLUMNS, data.violations_of(check),
-                             WRAPPED_COLUMNS)
-        written[ws.title] = n
-    written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, styles, data)
-    written[HINT_SHEET] = _table_sheet(wb, styles, HINT_SHEET, VIOLATION_COLUMNS, data.all_hints(), WRAPPED_COLUMNS)[1]
-    if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
-        ws, n = _table_sheet(wb, styles, COVERAGE_SHEET, COVERAGE_COLUMNS, data.coverage.rows(), none_found=False)
-        written[ws.title] = n
-    written |= write_decision_sheets(wb, styles, data, _table_sheet)  # 审核决定, to fill in
+    """Write the workbook, streaming each check's violations (data.violations_of) into its sheet's
+    XML (xlsx.py): memory and time follow the rows. Returns {sheet name: data rows}."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    with Workbook(path) as wb:
+        _summary_sheet(wb, data)
+        taken, written = {SUMMARY_SHEET}, {}
+        for check in (c.check_name for c in check_rows(data)):
+            ws, n = _table_sheet(wb, sheet_name(check, taken), VIOLATION_COLUMNS, data.violations_of(check),
+                                 WRAPPED_COLUMNS)
+            written[ws.title] = n
+        written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, data)
+        written[HINT_SHEET] = _table_sheet(wb, HINT_SHEET, VIOLATION_COLUMNS, data.all_hints(), WRAPPED_COLUMNS)[1]
+        if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
+            ws, n = _table_sheet(wb, COVERAGE_SHEET, COVERAGE_COLUMNS, data.coverage.rows(), none_found=False)
+            written[ws.title] = n
+        written |= write_decision_sheets(wb, data, _table_sheet)  # 审核决定, to fill in
     return written

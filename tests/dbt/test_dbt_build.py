@@ -8,6 +8,7 @@ and log folders in the temporary directory, so the repository stays clean.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -371,6 +372,40 @@ def test_real_samples_reach_the_marts(warehouse):
     assert one(warehouse, f"select count(*) from marts.fct_report where {real}") > 0
     assert one(warehouse, f"select count(*) from marts.fct_project_fund where {real}") > 0
     assert one(warehouse, f"select count(*) from marts.fct_indicator where {real}") > 0
+
+
+# ── the marts' contract: constraints in the tables' DDL ──────────────────────
+
+
+def test_mart_constraints_are_enforced_by_duckdb(warehouse):
+    """The marts' yml constraints (not_null, check: a value list) are in each table's DDL, not dbt tests.
+
+    DuckDB refuses a row that breaks one, so the insert of a dbt build (an incremental
+    delete+insert too) fails, the model errors and the build fails, as a failing test did.
+    """
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text(encoding="utf-8"))
+    declared = {
+        (node["name"], column, constraint["type"].replace("_", " "))
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["contract"]["enforced"]
+        for column, spec in node["columns"].items()
+        for constraint in spec["constraints"]
+    }
+    in_ddl = rows(
+        warehouse,
+        "select table_name, unnest(constraint_column_names), lower(constraint_type) from duckdb_constraints() "
+        "where schema_name = 'marts' and constraint_type in ('NOT NULL', 'CHECK')",
+    )
+    assert set(in_ddl) == declared
+    assert sum(kind == "not null" for *_, kind in declared) == 32
+    assert sum(kind == "check" for *_, kind in declared) == 19
+    with duckdb.connect(str(warehouse)) as con:
+        insert = "insert into marts.fct_report (report_id, source_file, report_seq, report_type) values (?, 'f', 1, ?)"
+        with pytest.raises(duckdb.ConstraintException, match="NOT NULL constraint failed: fct_report.report_id"):
+            con.execute(insert, [None, "target"])
+        with pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed"):
+            con.execute(insert, ["f#1", "self-evaluation"])
+        assert con.execute("select count(*) from marts.fct_report where source_file = 'f'").fetchone() == (0,)
 
 
 def test_build_on_an_empty_raw_layer(tmp_path):

@@ -9,8 +9,17 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.registry import RULES
-from expectations.scope import STATE_TABLE, can_keep_verdicts, record_state
+from expectations.registry import CROSS_FILE_RULES, ENTITY_RULES, RULES
+from expectations.scope import (
+    STATE_TABLE,
+    TOUCHED_TABLE,
+    can_keep_verdicts,
+    judged_rows,
+    keep_violations,
+    kept_counts,
+    record_state,
+    scoped_rules,
+)
 
 MODELS = Path(__file__).resolve().parents[2] / "dbt" / "models"
 # the models that put several files' rows together: a project's documents, a department-year's budget files
@@ -53,3 +62,36 @@ def test_verdicts_are_kept_only_when_this_code_made_them(tmp_path):
         record_state(con, changed_only=True)
         con.execute("drop table raw.changed_files")
         assert not can_keep_verdicts(con)  # no list of the load's files: judge everything
+
+
+def test_entity_rules_are_the_cross_file_models_rebuilt_per_entity():
+    sql = {path.stem: path.read_text(encoding="utf-8") for path in MODELS.rglob("*.sql")}
+    per_entity = {rule.check_name for rule in RULES if "unique_key='entity_key'" in sql[rule.model]}
+    assert per_entity == ENTITY_RULES
+    assert ENTITY_RULES <= CROSS_FILE_RULES  # judged on every row where no entity list is at hand
+
+
+def test_an_entity_rules_verdicts_are_kept_for_the_entities_not_touched(tmp_path):
+    rule = next(rule for rule in RULES if rule.check_name == "budget_initial_mismatch_across_documents")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        con.execute("create schema raw; create schema quality")
+        con.execute("create table raw.changed_files as select 'b.txt' as source_file")
+        con.execute(f"create table quality.{rule.model} as select * from (values "
+                    "('a.txt', 1, 'p1'), ('a.txt', 2, 'p2'), ('b.txt', 3, 'p2')) t(source_file, check_row, entity_key)")
+        con.execute("create table quality.violations as select * from (values "
+                    f"('{rule.check_name}', 'a.txt', 1, 'error'), ('{rule.check_name}', 'a.txt', 2, 'error'), "
+                    "('grade_mismatch', 'a.txt', 7, 'warning'), ('grade_mismatch', 'b.txt', 8, 'warning')) "
+                    "t(check_name, source_file, check_row, severity)")
+        assert scoped_rules(con, (rule,)) == []  # no list of touched entities: every row judged
+        # p2 touched (b.txt changed): a.txt's row of p2 is judged anew, its row of p1 kept
+        con.execute(f"create table {TOUCHED_TABLE} as select '{rule.model}' as model, 'p2' as entity_key")
+        assert scoped_rules(con, (rule,)) == [rule.check_name]
+        judged = con.execute(f"select check_row from quality.{rule.model} where {judged_rows(rule)} order by 1")
+        assert judged.fetchall() == [(2,), (3,)]
+        assert kept_counts(con, [rule.check_name, "grade_mismatch"]) == {rule.check_name: (1, 0), "grade_mismatch": (1, 0)}
+        con.execute("alter table quality.violations add column root_cause_id varchar")
+        con.execute("alter table quality.violations add column is_root_cause boolean")
+        con.execute("alter table quality.violations add column root_cause_places varchar")
+        keep_violations(con, [rule.check_name, "grade_mismatch"])
+        assert con.execute("select check_name, source_file, check_row from kept_violations order by 1").fetchall() == [
+            (rule.check_name, "a.txt", 1), ("grade_mismatch", "a.txt", 7)]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..model import TEXT, Document, LineBlocks
 from ..rows import split_rows
-from ..text import Line, UndecodableInput, decode_lines, split_cells
+from ..text import UndecodableInput, decode_lines, make_lines, split_cells
 
 
 def read_text(data: bytes) -> Document:
@@ -41,9 +41,8 @@ def read_text(data: bytes) -> Document:
 
 def text_document(text: str) -> Document:
     """The Document of decoded TAB text (CRLF and CR line breaks tolerated)."""
-    raws, cells = split_cells(text)
     # The lines are what the parse reads: made once, here; the blocks from them only when asked.
-    lines = [Line(no, raw, c, not any(c)) for no, raw, c in zip(range(1, len(raws) + 1), raws, cells)]
+    lines = make_lines(*split_cells(text))
     document = Document(TEXT, LineBlocks(lines), text_lines=lines)
     if is_cell_per_line(text):
         document.text_rows = split_rows(lines)

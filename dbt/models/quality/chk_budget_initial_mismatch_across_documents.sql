@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='entity_key',
+          on_schema_change='fail', pre_hook="{{ touch_entities('project') }}",
+          post_hook="{{ record_members('project') }}") }}  -- per project: macros/per_file.sql
 -- The same project (canonical unit + project name + year) states one budget in every document:
 -- the 绩效目标 table's 年度预算安排, the tracking report's and the self-evaluation's 年初预算数
 -- (total fund row). One row per document compared with the project's reference document (its
@@ -6,7 +9,11 @@ with
 
 documents as (
 
-    select * from {{ ref('int_project_documents_matched') }}
+    select * from (
+        select *, {{ project_entity('implementing_unit_key', 'project_key', 'fiscal_year') }} as entity_key
+        from {{ ref('int_project_documents_matched') }}
+    )
+    where {{ in_touched_entity('entity_key') }}
 
 ),
 
@@ -54,7 +61,8 @@ checked as (
         {{ money('o.budget_yuan') }} as observed_yuan,
         {{ money('0.01 * greatest(' ~ unit_factor('ref.budget_unit') ~ ', ' ~ unit_factor('o.budget_unit') ~ ')') }}
             as tolerance_yuan,
-        ref.report_id as reference_report_id
+        ref.report_id as reference_report_id,
+        o.entity_key
     from stated as o
     join reference as ref
       on ref.implementing_unit_key = o.implementing_unit_key
@@ -66,7 +74,7 @@ checked as (
 )
 
 select
-    {{ check_row('source_file', 'report_seq, reference_report_id') }} as check_row,
+    {{ entity_check_row('source_file', 'entity_key', 'report_seq, reference_report_id') }} as check_row,
     *,
     {{ page_of('checked') }} as page_no
 from checked

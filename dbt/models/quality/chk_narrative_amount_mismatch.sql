@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='entity_key',
+          on_schema_change='fail', pre_hook="{{ touch_entities('budget') }}",
+          post_hook="{{ record_members('budget') }}") }}  -- per department-year: macros/per_file.sql
 -- Amounts stated in the 预算编制说明 / 三公 说明 agree with the tables.
 --   subject: the subject's 合计 in the function-classification tables (the narrative lists 财政拨款
 --            spending) or in 部门支出预算总表, by name;
@@ -21,7 +24,8 @@ with
 
 documents as (
 
-    select * from {{ ref('int_budget_documents') }}
+    select *, {{ budget_entity('department_key', 'fiscal_year', 'source_file') }} as entity_key
+    from {{ ref('int_budget_documents') }}
 
 ),
 
@@ -30,6 +34,7 @@ budget as (
     select b.*, d.document_id
     from {{ ref('int_budget_lines_classified') }} as b
     join documents as d using (source_file)
+    where {{ in_touched_entity('d.entity_key') }}
 
 ),
 
@@ -55,9 +60,12 @@ narrative as (
                     when n.subject_name like '%收入%' then 'income'
                     else 'expenditure'
                 end
-        end as match_key
+        end as match_key,
+        {{ budget_entity('nd.department_key', 'nd.fiscal_year', 'n.source_file') }} as entity_key
     from {{ ref('fct_narrative_amount') }} as n
+    left join documents as nd on nd.source_file = n.source_file
     where n.amount_yuan is not null
+      and {{ in_touched_entity(budget_entity('nd.department_key', 'nd.fiscal_year', 'n.source_file')) }}
 
 ),
 
@@ -117,7 +125,7 @@ compared as (
 
     select
         n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
-        n.other_unit, n.amount_stated, n.amount_yuan, n.decimals,
+        n.other_unit, n.amount_stated, n.amount_yuan, n.decimals, n.entity_key,
         arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_yuan)) as closest_amount,
         arg_min(
             case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
@@ -146,7 +154,7 @@ compared as (
 )
 
 select
-    {{ check_row('c.source_file', 'c.line_no, c.subject_name, c.context') }} as check_row,
+    {{ entity_check_row('c.source_file', 'c.entity_key', 'c.line_no, c.subject_name, c.context') }} as check_row,
     c.source_file,
     cast(null as varchar) as report_id,
     cast(null as integer) as report_seq,
@@ -177,6 +185,7 @@ select
      or abs(c.closest_amount - c.amount_yuan)
         <= greatest({{ printed_unit('c.decimals', 'c.unit_factor') }}, {{ printed_unit('2', 'c.unit_factor') }}))
         as unit_plausible,
-    {{ page_of('c') }} as page_no
+    {{ page_of('c') }} as page_no,
+    c.entity_key
 from compared as c
 left join documents as d using (source_file)

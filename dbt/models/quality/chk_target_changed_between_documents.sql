@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='entity_key',
+          on_schema_change='fail', pre_hook="{{ touch_entities('project') }}",
+          post_hook="{{ record_members('project') }}") }}  -- per project: macros/per_file.sql
 -- An indicator's target is the same in every document about one project (canonical unit +
 -- project name + year): the 绩效目标 table's 指标目标值, the tracking report's and the
 -- self-evaluation's 年度指标值. Indicators match by name (spaces and quotes removed). One row per
@@ -10,7 +13,11 @@ with
 
 documents as (
 
-    select * from {{ ref('int_project_documents_matched') }}
+    select * from (
+        select *, {{ project_entity('implementing_unit_key', 'project_key', 'fiscal_year') }} as entity_key
+        from {{ ref('int_project_documents_matched') }}
+    )
+    where {{ in_touched_entity('entity_key') }}
 
 ),
 
@@ -24,6 +31,7 @@ targets as (
         documents.fiscal_year,
         documents.is_reference_kind,
         documents.source_file,
+        documents.entity_key,
         i.indicator_seq,
         i.indicator_name,
         {{ name_key('i.indicator_name') }} as indicator_key,
@@ -87,14 +95,16 @@ checked as (
                  then p.target_operator || ' ' else '' end || coalesce(p.value_key, p.text_key)
             else p.text_key end as observed_target,
         p.reference_report_id,
-        p.indicator_seq
+        p.indicator_seq,
+        p.entity_key
     from pairs as p
     join {{ ref('fct_report') }} as r using (report_id)
 
 )
 
 select
-    {{ check_row('source_file', 'report_seq, line_no, indicator_seq, reference_report_id') }} as check_row,
+    {{ entity_check_row('source_file', 'entity_key', 'report_seq, line_no, indicator_seq, reference_report_id') }}
+        as check_row,
     *,
     {{ page_of('checked') }} as page_no
 from checked

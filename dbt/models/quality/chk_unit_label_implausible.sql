@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='entity_key',
+          on_schema_change='fail', pre_hook="{{ touch_entities('budget') }}",
+          post_hook="{{ record_members('budget') }}") }}  -- per department-year: macros/per_file.sql
 -- An amount whose unit label is implausible against its own document: the digits are right, the
 -- 万元 / 元 printed after them is not (off by exactly 10^4).
 --   narrative: a 说明 figure that differs from its tables but equals one of its candidates when read in
@@ -22,8 +25,10 @@ narrative as (
         end as detail,
         case when unit_plausible then money_unit else other_unit end as expected_unit,
         money_unit as observed_unit,
-        page_no
+        page_no,
+        entity_key
     from {{ ref('chk_narrative_amount_mismatch') }}
+    where {{ in_touched_entity('entity_key') }}
 
 ),
 
@@ -60,15 +65,18 @@ target as (
             else '万元'
         end as expected_unit,
         r.budget_amount_unit as observed_unit,
-        r.page_no
+        r.page_no,
+        {{ budget_entity('d.department_key', 'd.fiscal_year', 'r.source_file') }} as entity_key
     from {{ ref('fct_report') }} as r
     join ceilings as c using (report_id)
+    left join {{ ref('int_budget_documents') }} as d on d.source_file = r.source_file  -- the file's entity
     where r.report_type = 'target' and r.budget_amount_unit = '万元' and r.budget_amount_stated > 0
+      and {{ in_touched_entity(budget_entity('d.department_key', 'd.fiscal_year', 'r.source_file')) }}
 
 )
 
 select
-    {{ check_row('source_file', 'line_no, subject, measure') }} as check_row,
+    {{ entity_check_row('source_file', 'entity_key', 'line_no, subject, measure') }} as check_row,
     *
 from (
     select * from narrative
