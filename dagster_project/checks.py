@@ -8,11 +8,11 @@ story as the quality report.
 
 
 import dagster as dg
-import duckdb
 
 from expectations.registry import RULES
 
 from .assets.quality import VIOLATIONS_KEY
+from .db import connect
 from .resources import FiscalWarehouse
 
 _EXAMPLES = 5
@@ -41,7 +41,7 @@ def _rule_specs() -> list[dg.AssetCheckSpec]:
 @dg.multi_asset_check(specs=_rule_specs(), can_subset=True)
 def finance_rule_checks(context: dg.AssetCheckExecutionContext, warehouse: FiscalWarehouse):
     """One WARN check per rule, read from quality.check_results / quality.violations."""
-    with duckdb.connect(str(warehouse.read_db()), read_only=True) as con:
+    with connect(warehouse.read_db(), read_only=True) as con:
         results = {
             row[0]: row[1:]
             for row in con.execute(
@@ -82,7 +82,7 @@ def _markdown(rows: list[tuple]) -> str:
 @dg.asset_check(asset=dg.AssetKey(["raw", "line_accounting"]))
 def every_line_accounted(warehouse: FiscalWarehouse) -> dg.AssetCheckResult:
     """Every non-blank input line fed a field, was classified, or is in raw.parse_issues."""
-    with duckdb.connect(str(warehouse.read_db()), read_only=True) as con:
+    with connect(warehouse.read_db(), read_only=True) as con:
         unplaced, lines = con.execute(
             """
             select
@@ -112,7 +112,7 @@ def every_line_accounted(warehouse: FiscalWarehouse) -> dg.AssetCheckResult:
 @dg.asset_check(asset=dg.AssetKey(["raw", "parse_issues"]))
 def no_parse_errors(warehouse: FiscalWarehouse) -> dg.AssetCheckResult:
     """Parse errors (undecodable files, unknown families, failed segments) need a person's look."""
-    with duckdb.connect(str(warehouse.read_db()), read_only=True) as con:
+    with connect(warehouse.read_db(), read_only=True) as con:
         by_severity = dict(con.execute("select severity, count(*) from raw.parse_issues group by all").fetchall())
         by_code = dict(con.execute("select code, count(*) from raw.parse_issues group by all").fetchall())
     return dg.AssetCheckResult(

@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from .db import connect
 from .discovery import Discovery, SourceFile, is_utf8_name, open_regular, scan
 from .file_faults import (
     READ_ISSUE_CODES,
@@ -178,7 +179,7 @@ def load_directory(raw_dir: Path, db_path: Path, workers: int = 1) -> LoadSummar
     """Bring the raw schema of db_path in line with the files under raw_dir."""
     found = scan(raw_dir)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db_path))
+    con = connect(db_path)
     try:
         create_raw_tables(con)
         return sync_raw(con, found, workers)

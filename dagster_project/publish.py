@@ -25,6 +25,8 @@ from pathlib import Path
 
 import duckdb
 
+from .db import connect
+
 REQUIRED_TABLES = ("raw.source_files", "marts.fct_report", "quality.violations")
 
 
@@ -42,7 +44,10 @@ def begin_build(published: Path, run_id: str = "", report_dir: Path | None = Non
     build = build_path(published, run_id)
     build.parent.mkdir(parents=True, exist_ok=True)
     for stale in build.parent.glob(glob.escape(published.name) + ".build*"):
-        stale.unlink(missing_ok=True)
+        if stale.is_dir() and not stale.is_symlink():  # DuckDB's spill folder of a build (db.py)
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     if report_dir is not None and report_dir.is_dir():
         for stale in report_dir.glob(".build*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -73,7 +78,7 @@ def publish(published: Path, run_id: str = "", report_dir: Path | None = None) -
     if not build.exists():
         raise PublishRefused(f"no build file at {build}: nothing to publish")
     counts = {}
-    with duckdb.connect(str(build)) as con:
+    with connect(build) as con:
         for table in REQUIRED_TABLES:
             try:
                 counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from .db import connect
 from .discovery import fingerprint
 from .review_decisions import decisions_file
 from .settings import PROJECT_ROOT, Settings
@@ -81,7 +82,7 @@ def published_fingerprint(db_path: Path) -> str | None:
     if not db_path.is_file():
         return None
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+        with connect(db_path, read_only=True) as con:
             row = con.execute(f"select fingerprint from {TABLE}").fetchone()
     except duckdb.Error:  # no such table (built before run_inputs), or not readable: build
         return None

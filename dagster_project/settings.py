@@ -33,6 +33,18 @@ class Limits:
         return next(f.metadata["env"] for f in fields(Limits) if f.name == name)
 
 
+# What DuckDB may hold in memory, per connection's database (FISCAL_DUCKDB_MEMORY_LIMIT, DuckDB's
+# syntax: '1GB', '512MB'); past it, DuckDB spills to a folder beside the file (db.py). Its own
+# default is 80 % of RAM: 8.4 GB in dbt at 100k reports. 1 GB keeps a run's processes under 2 GB:
+# the Dagster process (~0.4 GB) and dbt's Python (~0.3 GB) come on top. dbt/profiles.yml falls
+# back to the same value (tests/test_settings.py checks).
+DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get("FISCAL_DUCKDB_MEMORY_LIMIT", "").strip() or DUCKDB_MEMORY_LIMIT
+
+
 def load_limits() -> Limits:
     values = {}
     for f in fields(Limits):

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
+from dagster_project.db import connect
+
 from . import gx_import
 from .coverage import write_check_coverage
 from .finding_ids import assign_finding_ids
@@ -119,7 +121,7 @@ def run_quality_checks(
     rules = RULES if rules is None else rules
     judge: GxRun | None = None  # GX, loaded for the first rule with rows to judge
     checks, records, results = [], [], {}
-    with duckdb.connect(str(db_path)) as con:
+    with connect(db_path) as con:
         changed_only = changed_only and can_keep_verdicts(con)
         per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
         kept = kept_counts(con, per_file)

@@ -46,6 +46,19 @@ INPUTS: dict[str, Input] = {
         "select source_file from marts.fct_project_fund where fund_source <> 'total' and coalesce("
         "budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan) is not null",
     ),
+    # fund_total_mismatch also checks a 绩效目标填报表's 项目资金总额 against its 财政资金 + 其他资金
+    "fund_totals": Input(
+        "表格缺失：项目资金表（无资金总额）",
+        "select source_file from marts.fct_project_fund where fund_source = 'total' "
+        "union select source_file from marts.fct_report where project_total_yuan is not null",
+    ),
+    "fund_breakdown": Input(
+        "资金总额未分列资金来源（当年财政拨款、上年结转资金、其他资金，或财政资金、其他资金）",
+        "select source_file from marts.fct_project_fund where fund_source <> 'total' and coalesce("
+        "budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan) is not null "
+        "union select source_file from marts.fct_report "
+        "where coalesce(project_total_fiscal_yuan, project_total_other_yuan) is not null",
+    ),
     "execution_rate": Input(
         "数值无法读取：执行率（或执行数、预算数）",
         "select source_file from marts.fct_project_fund where execution_rate_pct is not null "

@@ -168,12 +168,13 @@ RULES: tuple[Rule, ...] = (
     _amount_rule(
         "fund_total_mismatch",
         "资金合计不符",
-        "年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金（各金额栏；每项 0.01 个填报单位以内的差额为舍入提示）",
+        "年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金（各金额栏）；绩效目标表另查 项目资金总额 = "
+        "财政资金 + 其他资金（每项 0.01 个填报单位以内的差额为舍入提示）",
         "fct_project_fund",
-        "{who}的项目资金“{measure}”：年度资金总额应为各资金来源之和 {expected}（{detail}），"
+        "{who}的项目资金“{measure}”：{subject}应为各资金来源之和 {expected}（{detail}），"
         "实际填报 {observed}，相差 {difference}（容差 {tolerance}）。",
-        families=("self_eval", "tracking"),
-        needs=("fund_rows", "fund_total_row", "fund_parts"),
+        families=("self_eval", "tracking", "target"),
+        needs=("fund_totals", "fund_breakdown"),
     ),
     Rule(
         check_name="execution_rate_mismatch",

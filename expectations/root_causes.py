@@ -25,6 +25,9 @@ and ``quality.finding_groups`` holds one row per root cause. The rules, in one p
    ``finding_places.specificity_rank``), then the position in the document.
 4. A violation linked to candidates in two unrelated branches (a total that two equal slips could
    explain) is not attached to either: it stays its own root cause.
+5. A report's fund rows: a 年度资金总额 that is not the sum of its parts (fund_total_mismatch) because
+   one 其中 part exceeds it (sub_item_exceeds_total, same report and amount column, the same difference)
+   is that part's finding: the part's row is the root. Two parts above the total: no link.
 """
 
 from __future__ import annotations
@@ -68,6 +71,18 @@ from best as b
 where not exists (
     select 1 from candidates as c where c.finding_id = b.finding_id and not starts_with(b.root_code, c.candidate_code)
 )
+"""
+
+# rule 5: the sum a part above its total breaks (one part with that difference: else ambiguous)
+_FUND_PARTS = """
+insert into root_cause_of
+select t.check_name || '#' || t.check_row, arg_min(p.check_name || '#' || p.check_row, p.line_no)
+from quality.violations as t
+join quality.violations as p
+  on p.source_file = t.source_file and p.report_seq = t.report_seq and p.measure = t.measure
+ and abs(p.difference) = abs(t.difference) and (p.severity = 'hint') = (t.severity = 'hint')
+where t.check_name = 'fund_total_mismatch' and p.check_name = 'sub_item_exceeds_total'
+group by all having count(*) = 1
 """
 
 _ASSIGN = """
@@ -132,6 +147,7 @@ def assign_root_causes(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(_ROOTS)
     else:
         con.execute("create or replace temp table root_cause_of (finding_id varchar, root varchar)")
+    con.execute(_FUND_PARTS)
     con.execute(_ASSIGN)
     if con.execute("select count(*) from information_schema.columns where table_schema = 'quality' "
                    "and table_name = 'violations' and column_name = 'finding_id'").fetchone()[0]:

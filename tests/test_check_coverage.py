@@ -46,8 +46,9 @@ def test_a_rule_appears_only_for_the_documents_of_its_families(coverage):
         "target_changed_between_documents", "budget_initial_mismatch_across_documents", "placeholder_text",
     }
     assert not {r.check_name for r in RULES if r.applies_to == ("budget",)} & by_file[SELF_EVAL]
-    # 13 budget rules, sub_item_exceeds_total and unit_label_implausible (its 绩效目标 tables), placeholders
-    assert len(by_file[BUDGET]) == 15
+    # 13 budget rules, fund_total_mismatch, sub_item_exceeds_total and unit_label_implausible (its 绩效目标
+    # tables), placeholders
+    assert len(by_file[BUDGET]) == 16
 
 
 def test_statuses_and_reasons(coverage):
@@ -62,6 +63,7 @@ def test_statuses_and_reasons(coverage):
     # has no item that first states an amount and then a 预算安排; no project of the samples is in two documents
     assert coverage[(SELF_EVAL_NO_GRADE, "grade_mismatch")] == ("not_run", "未填写评分等级", 0, 0, 0)
     assert coverage[(BUDGET, "sub_item_exceeds_total")] == ("not_run", "表格缺失：项目资金表（无资金行）", 0, 0, 0)
+    assert coverage[(BUDGET, "fund_total_mismatch")] == ("not_run", "表格缺失：项目资金表（无资金总额）", 0, 0, 0)
     assert coverage[(BUDGET, "narrative_subject_amounts_differ")] == (
         "not_run", "说明中无先列科目金额、后写预算安排的条目", 0, 0, 0,
     )

@@ -36,6 +36,8 @@ GENUINE_PDF_FINDINGS = [
     # 01 p.35: 其中：当年财政拨款 11,419,043 above its 年度资金申请总额 10,903,043
     ("sub_item_exceeds_total", "01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf", 1133, "10903043.00",
      "11419043.00"),
+    # … so that 年度资金申请总额 is not 11,419,043 + 上年结转资金 0 + 其他资金 0 (one root cause with the above)
+    ("fund_total_mismatch", "01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf", 1131, "11419043.00", "10903043.00"),
     # 01 p.29: 编报绩效目标的项目5个，涉及项目预算资金3328.13万元; its five target tables (pp.31–35) add up to
     # 4,100,000 + 6,351,000 + 4,563,800 + 7,595,500 + 10,903,043 = 33,513,343 元
     ("narrative_amount_mismatch", "01_sh_putuo_wanli_jiedao_2023_dept_budget.pdf", 875, "33513343.00",

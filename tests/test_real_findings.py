@@ -39,6 +39,9 @@ GENUINE_IN_REAL: set[tuple] = {
     ("narrative_subject_amounts_differ", "error", WANLI_2023, 7, 131),
     # 绩效目标填报表 公共服务设施运行经费: 其中：当年财政拨款 11,419,043.00 > 年度资金申请总额 10,903,043.00
     ("sub_item_exceeds_total", "error", WANLI_2023, 35, 1133),
+    # … so its 年度资金申请总额 10,903,043.00 is not 11,419,043.00 + 上年结转资金 0.00 + 其他资金 0.00 (line 1131):
+    # the same root cause (the part's finding); its 项目资金总额 = 财政资金 + 其他资金 holds, as on pp.31–34
+    ("fund_total_mismatch", "error", WANLI_2023, 35, 1131),
     # 说明: 编报绩效目标的项目5个，涉及项目预算资金3328.13万元; the five target tables (pp.31–35) add up to 3,351.33 万元
     ("narrative_amount_mismatch", "error", WANLI_2023, 29, 875),
     # 24,169.74 万元, 增加 2214.39 万元: +10.09% on 21,955.35, printed 增长 10.06 %
@@ -174,6 +177,25 @@ def test_coverage_says_which_rules_could_not_run_on_the_real_documents(real_run)
     assert coverage[("11_sz_baoan_songgang_2023_perf_target_decl.xlsx", "sub_item_exceeds_total")] == (
         "not_run", "表格缺失：项目资金表（无资金行）"
     )
+    # … and their 项目总金额 and 本年度项目金额 without the funds they are made of: no sum to check
+    assert coverage[(WORKBOOK, "fund_total_mismatch")] == (
+        "not_run", "资金总额未分列资金来源（当年财政拨款、上年结转资金、其他资金，或财政资金、其他资金）"
+    )
+
+
+def test_target_forms_fund_totals_are_checked_against_their_parts(real_run):
+    # 01's five 填报表 (pp.31–35): the year's 年度资金申请总额 and the project's 项目资金总额, at 0.01 元 a part;
+    # only page 35's year does not add up (one root cause with its 当年财政拨款 above the total)
+    rows = real_run.query(
+        "select page_no, line_no, subject, expected_yuan - observed_yuan, tolerance_yuan "
+        "from quality.chk_fund_total_mismatch where source_file = ? order by all", [WANLI_2023])
+    assert len(rows) == 10 and {r[0] for r in rows} == {31, 32, 33, 34, 35}
+    assert [r for r in rows if r[3] != 0] == [(35, 1131, "年度资金申请总额", Decimal("516000.00"), Decimal("0.03"))]
+    assert {r[4] for r in rows if r[2] == "项目资金总额"} == {Decimal("0.02")}
+    (group,) = real_run.query(
+        "select check_name, line_no, places, checks from quality.finding_groups "
+        "where source_file = ? and page_no = 35", [WANLI_2023])
+    assert group == ("sub_item_exceeds_total", 1133, 2, ["fund_total_mismatch", "sub_item_exceeds_total"])
 
 
 # The Shenzhen 申报表 prints 本年度项目金额（万元） over figures in 元, read in each sheet against its own 成本

@@ -13,6 +13,7 @@ import duckdb
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from pydantic import Field
 
+from ..db import connect
 from ..publish import build_path
 from ..resources import FiscalWarehouse
 from ..settings import DBT_PROJECT_DIR, load_settings
@@ -114,7 +115,7 @@ def built_fingerprint(db_path: Path) -> str | None:
     """The project fingerprint the warehouse's marts were last built with; None for a new warehouse."""
     if not db_path.exists():
         return None
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         try:
             row = con.execute(f"select project_fingerprint from {BUILD_STATE}").fetchone()
         except duckdb.CatalogException:
@@ -123,7 +124,7 @@ def built_fingerprint(db_path: Path) -> str | None:
 
 
 def record_build(db_path: Path, fingerprint: str, full_refresh: bool) -> None:
-    with duckdb.connect(str(db_path)) as con:
+    with connect(db_path) as con:
         con.execute("create schema if not exists raw")
         con.execute(
             f"create or replace table {BUILD_STATE} as "

@@ -2,9 +2,9 @@
 
 
 import dagster as dg
-import duckdb
 
 from .. import locking
+from ..db import connect
 from ..discovery import RawFolderUnavailable, fingerprint, scan
 from ..load_plan import ShrinkRefused
 from ..loading import RAW_TABLES, create_raw_tables, sync_raw
@@ -45,7 +45,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     context.log.info(f"{len(found.files)} files under {settings.raw_dir}, {len(found.problems)} unreadable entries")
     # Each run starts a fresh build file from the published warehouse (publish.py).
-    with duckdb.connect(str(warehouse.build_db(fresh=True)), config=NEW_FILE_CONFIG) as con:
+    with connect(warehouse.build_db(fresh=True), config=NEW_FILE_CONFIG) as con:
         create_raw_tables(con)
         try:
             summary = sync_raw(con, found, settings.parse_workers, settings.limits)

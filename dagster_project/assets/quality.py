@@ -6,6 +6,7 @@ import duckdb
 
 from expectations.registry import RULES
 
+from ..db import connect
 from ..resources import FiscalWarehouse
 from ..review_decisions import apply_decisions
 from .dbt import BUILD_STATE
@@ -31,7 +32,7 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
     # the marts rebuilt whole (a full refresh): every rule judges every row; else only the changed files'
     changed_only = not _marts_rebuilt_whole(warehouse.build_db())
     summary = run_quality_checks(warehouse.build_db(), settings.report_dir, changed_only=changed_only)
-    with duckdb.connect(str(warehouse.build_db())) as con:
+    with connect(warehouse.build_db()) as con:
         decisions = apply_decisions(con)  # quality.review_decisions: each decision applied or stale
     by_check = {c.check_name: c.violation_count for c in summary.checks}
     context.log.info(f"quality checks: {by_check}")
@@ -50,7 +51,7 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
 
 def _marts_rebuilt_whole(db_path) -> bool:
     """Whether this run's dbt build was a full refresh (raw.dbt_build_state; none recorded: yes)."""
-    with duckdb.connect(str(db_path)) as con:
+    with connect(db_path) as con:
         try:
             rows = con.execute(f"select full_refresh from {BUILD_STATE}").fetchall()
         except duckdb.CatalogException:

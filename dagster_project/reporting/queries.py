@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from ..db import connect
 from ..parsers.text import split_lines
 from ..review_decisions import IGNORED
 from .coverage import CoverageData, read_coverage
@@ -136,7 +137,7 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
     if not Path(db_path).exists():
         yield data
         return
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         reader = _Reader(con, _tables(con))
         data.files = reader.files()
         data.reports_by_type = reader.reports_by_type()

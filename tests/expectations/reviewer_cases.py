@@ -78,12 +78,19 @@ def nesting_edit() -> tuple[list[dict], list[dict]]:
 
 def sub_items() -> tuple[list[dict], list[dict]]:
     """…/real/01 page 35 (绩效目标填报表 公共服务设施运行经费): 其中：当年财政拨款 11,419,043.00 of a
-    年度资金申请总额 10,903,043.00; and a self-evaluation (sample 000's first fund block, 万元) whose
+    年度资金申请总额 10,903,043.00 (its 项目资金总额 10,903,043.00 = 财政资金 10,903,043.00 + 其他资金 0.00
+    holds); page 31 (新建万里街道社区公共服务中心, 4,100,000.00 throughout) with the project's 其他资金
+    edited from 0.00 to 500,000.00; and a self-evaluation (sample 000's first fund block, 万元) whose
     当年财政拨款 全年执行数 was edited above its 年度资金总额."""
+    wanli = {"report_type": "target", "year": 2023, "budget_amount_unit": "元", "project_total_unit": "元",
+             "dept": "上海市普陀区人民政府万里街道办事处"}
     reports = [
         report("target35.pdf", 1, "公共服务设施运行经费", "上海市普陀区人民政府万里街道办事处", "元",
-               report_type="target", year=2023, line_start=1121, line_end=1160, budget_amount=10903043,
-               budget_amount_unit="元", dept="上海市普陀区人民政府万里街道办事处"),
+               line_start=1121, line_end=1160, budget_amount=10903043, project_total_amount=10903043,
+               project_total_fiscal_amount=10903043, project_total_other_amount=0, **wanli),
+        report("target31.pdf", 1, "新建万里街道社区公共服务中心", "上海市普陀区人民政府万里街道办事处", "元",
+               line_start=913, line_end=950, budget_amount=4100000, project_total_amount=4100000,
+               project_total_fiscal_amount=4100000, project_total_other_amount=500000, **wanli),
         report("sub_eval.txt", 1, "就业见习补贴", "松江区就业促进中心", "万元"),
     ]
     funds = [
@@ -91,6 +98,11 @@ def sub_items() -> tuple[list[dict], list[dict]]:
         {**fund("target35.pdf", 1, "current_year_appropriation", 1133, budget_initial=11419043),
          "label": "其中:当年财政拨款"},
         {**fund("target35.pdf", 1, "carryover", 1135, budget_initial=0), "label": "上年结转资金"},
+        {**fund("target35.pdf", 1, "other", 1137, budget_initial=0), "label": "其他资金"},
+        *({**fund("target31.pdf", 1, source, line, budget_initial=amount), "label": label}
+          for source, line, amount, label in (("total", 923, 4100000, "年度资金申请总额"),
+                                              ("current_year_appropriation", 925, 4100000, "其中:当年财政拨款"),
+                                              ("carryover", 927, 0, "上年结转资金"), ("other", 929, 0, "其他资金"))),
         fund("sub_eval.txt", 1, "total", 10, budget_initial=120, budget_adjusted=120, executed=110),
         fund("sub_eval.txt", 1, "current_year_appropriation", 11, budget_initial=120, budget_adjusted=120,
              executed=112),

@@ -319,6 +319,14 @@ EXPECTED = [
     (("sub_item_exceeds_total", "error", "target35.pdf", 1, None, "其中:当年财政拨款", "10903043.00", "11419043.00",
       1133), ["公共服务设施运行经费", "年度资金申请数", "11,419,043.00 元", "年度资金申请总额（第 1131 行） 10,903,043.00 元",
               "超出 516,000.00 元"]),
+    # the same form's 年度资金申请总额 against its parts (one root cause with the 其中 above it); page 31's
+    # 项目资金总额 against its 财政资金 + 其他资金 (the 其他资金 edited)
+    (("fund_total_mismatch", "error", "target35.pdf", 1, None, "年度资金申请总额", "11419043.00", "10903043.00",
+      1131), ["公共服务设施运行经费", "“年度资金申请数”：年度资金申请总额应为各资金来源之和 11,419,043.00 元",
+              "当年财政拨款 11419043.00 + 上年结转资金 0.00 + 其他资金 0.00", "实际填报 10,903,043.00 元"]),
+    (("fund_total_mismatch", "error", "target31.pdf", 1, None, "项目资金总额", "4600000.00", "4100000.00", 923),
+     ["新建万里街道社区公共服务中心", "“项目全周期”：项目资金总额应为各资金来源之和 4,600,000.00 元",
+      "财政资金 4100000.00 + 其他资金 500000.00", "实际填报 4,100,000.00 元"]),
     (("sub_item_exceeds_total", "error", "sub_eval.txt", 1, None, "其中:当年财政拨款", "1100000.00", "1120000.00",
       11), ["全年执行数", "112.00 万元", "110.00 万元"]),
     (("narrative_subject_amounts_differ", "error", "item_amounts.pdf", None, None,
@@ -344,6 +352,27 @@ def test_each_rule_reports_its_failing_instance(checked, key, message_parts):
     assert _key(row) == key
     for part in message_parts:
         assert part in row["message"], row["message"]
+
+
+def test_a_target_forms_totals_are_checked_and_a_part_above_its_total_is_one_root_cause(checked):
+    _, rows, db = checked
+    with duckdb.connect(str(db), read_only=True) as con:
+        checked_rows = con.execute(
+            "select source_file, subject, expected_yuan, observed_yuan, tolerance_yuan from "
+            "quality.chk_fund_total_mismatch where source_file like 'target3_.pdf' order by all").fetchall()
+    # each form's year (three parts) and project (two), 0.01 元 a part; target35's project total holds
+    assert checked_rows == [
+        ("target31.pdf", "年度资金申请总额", D("4100000.00"), D("4100000.00"), D("0.03")),
+        ("target31.pdf", "项目资金总额", D("4600000.00"), D("4100000.00"), D("0.02")),
+        ("target35.pdf", "年度资金申请总额", D("11419043.00"), D("10903043.00"), D("0.03")),
+        ("target35.pdf", "项目资金总额", D("10903043.00"), D("10903043.00"), D("0.02")),
+    ]
+    # the total the 其中 part exceeds is that part's finding (root_causes rule 5); an edited total is its own
+    for source_file in ("target35.pdf", "sub_eval.txt"):
+        total, part = _only(rows, "fund_total_mismatch", source_file), _only(rows, "sub_item_exceeds_total", source_file)
+        assert (part["is_root_cause"], total["is_root_cause"]) == (True, False)
+        assert total["root_cause_id"] == part["root_cause_id"] and part["root_cause_places"] == 2
+    assert _only(rows, "fund_total_mismatch", "target31.pdf")["is_root_cause"] is True
 
 
 def test_column_sums_include_three_public_table(checked):
@@ -459,8 +488,8 @@ def test_gx_names_failing_rows_by_file_and_line_and_carries_the_rule(checked):
     assert (config.meta["severity"], exact.expectation_config.meta["severity"]) == ("error", "hint")
     assert exact.expectation_config.kwargs["tolerance"] == 0
     assert config.meta["formula"].startswith("年度资金总额 = 当年财政拨款")
-    # bad.txt's; the 其中 case of sub_item_exceeds_total breaks the self-evaluation's total too (sub_eval.txt);
-    # a target form's fund block is not loaded whole, so it is not summed (target35.pdf)
+    # bad.txt's; the 其中 case of sub_item_exceeds_total breaks the self-evaluation's total too (sub_eval.txt)
+    # and the target form's (target35.pdf); target31.pdf's project total
     # every failing row by file, line and check row; the compared values of the first 20 (gx_rules.RESULT_FORMAT)
     (index,) = outcome.result["unexpected_index_list"]
     assert index["source_file"].count("bad.txt") == 1 and len(index["check_row"]) == outcome.result["unexpected_count"]
@@ -505,7 +534,8 @@ def test_the_verdict_is_gxs_parameters(warehouse):
     )
     summary = run_quality_checks(warehouse, None, rules=loose)
     assert summary.by_check["execution_rate_mismatch"].violation_count == 0  # |95 − 90| ≤ 10
-    assert summary.by_check["fund_total_mismatch"].violation_count == 2  # bad.txt, sub_eval.txt
+    # bad.txt, sub_eval.txt, target35.pdf, target31.pdf
+    assert summary.by_check["fund_total_mismatch"].violation_count == 4
 
 
 def test_a_missing_model_does_not_hide_the_others(warehouse):

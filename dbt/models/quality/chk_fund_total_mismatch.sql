@@ -4,9 +4,14 @@
 -- One row per (report, amount column) where the report has a total row and at least one part
 -- states that column. Within such a column a blank cell (part or total) counts as 0; a column no
 -- part states is not checked (the document did not break the total down).
+-- A performance-target form (绩效目标填报表) is checked twice: the year's 年度资金申请总额 against its
+-- 当年财政拨款, 上年结转资金, 其他资金 (its fund rows, column budget_initial), and the project's
+-- 项目资金总额 against its 财政资金 + 其他资金 (fct_report.project_total_*), where the form prints
+-- its total and at least one part; a form printing no parts (the Shenzhen 申报表) is not checked. The project's
+-- row sits at the line of the form's 项目资金 block (its first fund row, which prints 项目资金总额
+-- beside 年度资金申请总额), else at the form's first line.
 -- tolerance_yuan: 0.01 per stated part, in the document's unit.
--- Not for performance-target forms yet (their year's parts 当年财政拨款, 上年结转资金, 其他资金 now load,
--- the rule is not yet validated on them); a 其中 above its total is sub_item_exceeds_total.
+-- A 其中 above its total is also sub_item_exceeds_total (one root cause: expectations/root_causes.py).
 with
 
 reports as (
@@ -55,20 +60,20 @@ per_column as (
 
 total_row as (
 
-    select report_id, min(line_no) as line_no
+    select report_id, min(line_no) as line_no, arg_min(fund_label, line_no) as label
     from {{ changed_rows('fct_project_fund') }}
     where fund_source = 'total'
     group by all
 
 ),
 
-checked as (
+year_checked as (
 
     select
         {{ report_context('r') }},
-        '年度资金总额' as subject,
+        case when r.report_type = 'target' then coalesce(t.label, '年度资金总额') else '年度资金总额' end as subject,
         case p.column_name
-            when 'budget_initial_yuan' then '年初预算数'
+            when 'budget_initial_yuan' then case when r.report_type = 'target' then '年度资金申请数' else '年初预算数' end
             when 'budget_adjusted_yuan' then '全年预算数'
             when 'budget_tracking_yuan' then '跟踪期预算数'
             when 'executed_yuan' then case when r.report_type = 'tracking' then '跟踪期执行数' else '全年执行数' end
@@ -83,7 +88,38 @@ checked as (
     join total_row as t using (report_id)
     join reports as r using (report_id)
     where p.parts_stated > 0
-      and r.report_type <> 'target'
+
+),
+
+-- the project's funds over its whole term (a 填报表's 项目资金总额 = 其中：财政资金 + 其他资金)
+project_checked as (
+
+    select
+        {{ report_context('r') }},
+        '项目资金总额' as subject,
+        '项目全周期' as measure,
+        coalesce(t.line_no, r.line_start) as line_no,
+        concat_ws(' + ',
+            '财政资金 ' || printf('%.2f', r.project_total_fiscal_yuan / {{ unit_factor('r.project_total_unit') }}),
+            '其他资金 ' || printf('%.2f', r.project_total_other_yuan / {{ unit_factor('r.project_total_unit') }})
+        ) as detail,
+        {{ money('coalesce(r.project_total_fiscal_yuan, 0) + coalesce(r.project_total_other_yuan, 0)') }} as expected_yuan,
+        {{ money('r.project_total_yuan') }} as observed_yuan,
+        {{ money('0.01 * ((r.project_total_fiscal_yuan is not null)::int + (r.project_total_other_yuan is not null)::int) * '
+                 ~ unit_factor('r.project_total_unit')) }} as tolerance_yuan,
+        'project_total_yuan' as column_name
+    from reports as r
+    left join total_row as t using (report_id)
+    where r.report_type = 'target' and r.project_total_yuan is not null
+      and (r.project_total_fiscal_yuan is not null or r.project_total_other_yuan is not null)
+
+),
+
+checked as (
+
+    select * from year_checked
+    union all by name
+    select * from project_checked
 
 )
 
