@@ -20,31 +20,30 @@ from __future__ import annotations
 import logging
 import math
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 import duckdb
-import great_expectations as gx
-import great_expectations.util as gx_util
-import pandas as pd
 import pyarrow as pa
-from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
 
 from dagster_project.db import connect
 
-from .context import build_context, check_rows_batch_definition
+from . import gx_import
 from .coverage import write_check_coverage
-from .data_docs import make_offline
 from .finding_ids import assign_finding_ids
-from .gx_rules import INDEX_COLUMNS, RESULT_FORMAT
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
+from .result_format import INDEX_COLUMNS, RESULT_FORMAT
 from .root_causes import assign_root_causes
 from .scope import can_keep_verdicts, judged_rows, keep_violations, kept_counts, record_state, scoped_rules
-from .suites import build_suite
 from .violations import violation_row, violations_table
+
+if TYPE_CHECKING:  # GX and pandas are imported only when a rule has rows to judge (gx_run.py)
+    import pandas as pd
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
+
+    from .gx_run import GxRun
 
 log = logging.getLogger(__name__)
 
@@ -114,54 +113,51 @@ def run_quality_checks(
     ``<report_dir>/gx_data_docs/`` (``index.html``): the validations this run made. With
     ``changed_only`` (an incremental run), the per-file rules judge the rows of raw.changed_files
     only and the other files' violations are kept, when the warehouse holds this code's verdicts
-    (scope.can_keep_verdicts); else every row is judged.
+    (scope.can_keep_verdicts); else every row is judged. GX is imported only when a rule has rows
+    to judge: a run where none has keeps every verdict, imports no GX and writes no Data Docs (the
+    published ones stay).
     """
     started = perf_counter()
     rules = RULES if rules is None else rules
-    docs_dir = _fresh_docs_dir(report_dir)
-    context = build_context(docs_dir)
+    judge: GxRun | None = None  # GX, loaded for the first rule with rows to judge
     checks, records, results = [], [], {}
-    with connect(db_path) as con, _no_profiler_lookup():
+    with connect(db_path) as con:
         changed_only = changed_only and can_keep_verdicts(con)
         per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
         kept = kept_counts(con, per_file)
         for rule in rules:
             scoped = rule.check_name in per_file
-            check, rule_records, result = _check(con, context, rule, result_format, scoped, kept.get(rule.check_name))
+            try:
+                rows = check_rows(con, rule, scoped)
+                in_warehouse = con.execute(f"SELECT count(*) FROM {QUALITY_SCHEMA}.{rule.model}").fetchall()[0][0] if scoped else None
+            except duckdb.Error as exc:  # a missing or broken model must not hide the other rules' findings
+                log.warning("rule %s could not be evaluated: %s", rule.check_name, exc)
+                checks.append(_summary(rule, 0, [], error=str(exc)))
+                continue
+            if scoped and not rows.num_rows:  # nothing of this rule changed: its kept verdicts are the warehouse's
+                checks.append(_summary(rule, in_warehouse, [], kept=kept.get(rule.check_name)))
+                continue
+            judge = judge or gx_import.load().GxRun(_fresh_docs_dir(report_dir))
+            check, rule_records, result = _check(con, judge, rule, rows, result_format, in_warehouse, kept.get(rule.check_name))
             checks.append(check)
             records.extend(rule_records)
-            if result is not None:
-                results[rule.check_name] = result
+            results[rule.check_name] = result
         assign_finding_ids(records)  # an id's occurrence counts within its file: the kept ones stand
         # a rule that could not run keeps nothing, as in a full run
         kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
         write_quality_tables(con, records, checks, rules, kept_rules, changed_only)
         write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
-    if docs_dir is not None:
-        context.build_data_docs()
-        make_offline(docs_dir)
+    if judge is None:
+        log.info("quality checks: no rule had rows to judge; every verdict kept, no Data Docs written")
     summary = QualityRunSummary(
         checks=checks,
-        duration_seconds=round(perf_counter() - started, 3),
-        data_docs_index=docs_dir / "index.html" if docs_dir else None,
+        duration_seconds=0.0,
+        data_docs_index=judge.build_docs() if judge else None,
         validation_results=results,
     )
+    summary.duration_seconds = round(perf_counter() - started, 3)
     log.info("quality checks: %s violations in %.1fs", summary.violation_count, summary.duration_seconds)
     return summary
-
-
-@contextmanager
-def _no_profiler_lookup() -> Iterator[None]:
-    """GX asks, for every Decimal of a result it stores, whether its rule-based profiler is the
-    caller, by walking the whole call stack with its source lines (inspect.stack()): 2.7 of the
-    6.8 CPU s of the checks at 1,100 reports, for the ~950 values of the failing rows kept for
-    Data Docs. No profiler runs here, so the answer is no, and the walk is skipped meanwhile."""
-    walk = gx_util.stack
-    gx_util.stack = list  # an empty stack: "not called by the profiler", GX's conversion unchanged
-    try:
-        yield
-    finally:
-        gx_util.stack = walk
 
 
 def judged_columns(rule: Rule) -> list[str]:
@@ -175,11 +171,13 @@ def judged_columns(rule: Rule) -> list[str]:
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
     """A query's rows as a DataFrame; DECIMAL columns stay exact (Arrow decimals)."""
+    import pandas as pd  # loaded with GX: failing rows exist only once GX has judged
+
     relation = con.sql(sql, params=params) if params else con.sql(sql)
     return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False) -> pd.DataFrame:
+def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False) -> pa.Table:
     """What GX judges of the rule's dbt model: the judged columns of every check row (``scoped``:
     of the changed files' rows only).
 
@@ -187,7 +185,7 @@ def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False)
     """
     columns = ", ".join(judged_columns(rule))
     where = f" WHERE {judged_rows(rule)}" if scoped else ""
-    return _frame(con, f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY source_file, check_row")
+    return con.sql(f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY source_file, check_row").to_arrow_table()
 
 
 def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list[int]) -> list[dict]:
@@ -204,27 +202,13 @@ def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list
 
 
 def _check(
-    con: duckdb.DuckDBPyConnection, context, rule: Rule, result_format: dict = RESULT_FORMAT,
-    scoped: bool = False, kept: tuple[int, int] | None = None,
-) -> tuple[CheckSummary, list[dict], ExpectationSuiteValidationResult | None]:
-    """One rule judged by GX; ``scoped``: the changed files' rows only, ``kept`` (violations, hints)
-    of the other files counted in, and evaluated_count all the model's rows (judged now or before)."""
-    try:
-        frame = check_rows(con, rule, scoped)
-        in_warehouse = con.execute(f"SELECT count(*) FROM {QUALITY_SCHEMA}.{rule.model}").fetchall()[0][0] if scoped else None
-    except duckdb.Error as exc:  # a missing or broken model must not hide the other rules' findings
-        log.warning("rule %s could not be evaluated: %s", rule.check_name, exc)
-        return _summary(rule, 0, [], error=str(exc)), [], None
-    if scoped and frame.empty:  # nothing of this rule changed: its kept verdicts are the warehouse's
-        return _summary(rule, in_warehouse, [], kept=kept), [], None
-    validation = context.validation_definitions.add(
-        gx.ValidationDefinition(
-            name=rule.check_name,
-            data=check_rows_batch_definition(context, rule.model),
-            suite=build_suite(context, rule),
-        )
-    )
-    result = validation.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+    con: duckdb.DuckDBPyConnection, judge: GxRun, rule: Rule, rows: pa.Table, result_format: dict = RESULT_FORMAT,
+    in_warehouse: int | None = None, kept: tuple[int, int] | None = None,
+) -> tuple[CheckSummary, list[dict], ExpectationSuiteValidationResult]:
+    """One rule judged by GX on ``rows``; for a scoped rule (the changed files' rows only),
+    ``kept`` (violations, hints) of the other files are counted in, and evaluated_count is
+    ``in_warehouse``, all the model's rows (judged now or before)."""
+    result = judge.validate(rule, rows, result_format)
     error = next(
         (
             r.exception_info.get("exception_message") or "GX raised an exception"
@@ -233,8 +217,7 @@ def _check(
         ),
         None,
     )
-    evaluated = in_warehouse if scoped else len(frame)
-    del frame  # GX is done with it; only the failing rows' details are needed now
+    evaluated = rows.num_rows if in_warehouse is None else in_warehouse
     failing = {} if error else unexpected_check_rows(result)
     records = [
         violation_row(row, rule, failing[int(row["check_row"])]) for row in failing_rows(con, rule, list(failing))
@@ -270,6 +253,8 @@ def _severity_rank(severity: str) -> int:
 
 def _plain(row: dict) -> dict:
     """pandas missing markers → None."""
+    import pandas as pd
+
     return {k: (None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v)
             for k, v in row.items()}
 
@@ -296,6 +281,7 @@ def _summary(
 
 
 def _fresh_docs_dir(report_dir: str | Path | None) -> Path | None:
+    """This run's Data Docs folder, emptied (None: no Data Docs)."""
     if report_dir is None:
         return None
     docs_dir = Path(report_dir) / DATA_DOCS_DIRNAME

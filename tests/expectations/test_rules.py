@@ -15,7 +15,7 @@ import pytest
 import reviewer_cases
 from conftest import budget, budget_table, fund, indicator, merge, narrative, reading, report
 
-from expectations import registry
+from expectations import gx_import, registry
 from expectations.checkpoint import run_quality_checks
 from expectations.gx_rules import INDEX_COLUMNS
 
@@ -612,3 +612,32 @@ def test_a_finding_in_a_pdf_carries_its_page(tmp_path, warehouse_builder):
     # 年初预算数, 全年预算数 and 全年执行数 each miss their parts by 100000 元, all on line 60 of page 3
     assert sorted(rows) == [(60, 3, "350000.00", "450000.00"), (60, 3, "400000.00", "500000.00"),
                             (60, 3, "400000.00", "500000.00")]
+
+
+def test_a_run_with_no_rows_to_judge_keeps_every_verdict_without_gx(checked, tmp_path, monkeypatch):
+    """An incremental run whose changed files have no check row of any rule it judges loads no GX
+    (expectations.gx_import.load, ~3 CPU s) and keeps the verdicts; the published Data Docs stay."""
+    _, _, db = checked
+    monkeypatch.setattr(gx_import, "load", lambda: pytest.fail("GX loaded with no row to judge"))
+    copy = tmp_path / "no_change.duckdb"
+    shutil.copyfile(db, copy)
+    per_file = tuple(rule for rule in registry.RULES if not rule.cross_file)
+    names = [rule.check_name for rule in per_file]
+    counts = "SELECT check_name, evaluated_count, violation_count, hint_count FROM quality.check_results"
+    with duckdb.connect(str(copy)) as con:
+        con.execute("delete from raw.changed_files")  # the load touched no file
+        before = {row[0]: row[1:] for row in con.execute(counts).fetchall() if row[0] in names}
+    kept = run_quality_checks(copy, tmp_path / "reports", rules=per_file, changed_only=True)
+    assert kept.validation_results == {} and kept.data_docs_index is None
+    assert not (tmp_path / "reports" / "gx_data_docs").exists()  # nothing written over the published docs
+    assert {c.check_name: (c.evaluated_count, c.violation_count, c.hint_count) for c in kept.checks} == before
+    assert before["fund_total_mismatch"][1] == 4 and len(before) == len(per_file) >= 15  # as judged by GX above
+    only = "check_name IN (SELECT unnest(?::VARCHAR[]))"
+    with duckdb.connect(str(copy)) as con:
+        con.execute(f"ATTACH '{db}' AS judged (READ_ONLY)")
+        assert con.execute(counts).fetchall() and con.execute(
+            f"SELECT count(*) FROM ((FROM quality.violations EXCEPT ALL FROM judged.quality.violations WHERE {only}) "
+            f"UNION ALL (FROM judged.quality.violations WHERE {only} EXCEPT ALL FROM quality.violations))",
+            [names, names],
+        ).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM quality.violations").fetchone()[0] >= 20
