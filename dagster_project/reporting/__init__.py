@@ -36,12 +36,17 @@ DBT_DOCS = Path("dbt_docs") / "static_index.html"
 
 
 def _doc_links(report_dir: Path) -> dict[str, str]:
-    """Relative links from quality/index.html to the docs that exist next to it."""
+    """Relative links from quality/index.html to the docs that exist next to it.
+
+    A run writes its report into a build folder inside the published one (publish.report_build_dir)
+    and publishes only the folders it wrote: dbt's docs (`make docs`), and GX's when no rule had rows
+    to judge, stay in the published folder, so they count where the page is going too.
+    """
+    places = [report_dir, report_dir.parent] if report_dir.name.startswith(".build") else [report_dir]
     links = {}
-    if (report_dir / GX_DOCS).is_file():
-        links["gx"] = f"../{GX_DOCS.as_posix()}"
-    if (report_dir / DBT_DOCS).is_file():
-        links["dbt"] = f"../{DBT_DOCS.as_posix()}"
+    for key, docs in (("gx", GX_DOCS), ("dbt", DBT_DOCS)):
+        if any((place / docs).is_file() for place in places):
+            links[key] = f"../{docs.as_posix()}"
     return links
 
 

@@ -74,6 +74,19 @@ def test_report_links_both_docs_sites(linked_report):
     assert not any(h.endswith("dbt_docs/index.html") for h in page.hrefs)
 
 
+def test_a_runs_report_links_the_docs_already_published(linked_report, sample_run, tmp_path):
+    """A run renders into <reports>/.build-<run>/ and publishes only what it wrote: the dbt docs of
+    `make docs`, and GX's when the run judged nothing, are in the published folder and linked."""
+    published = tmp_path / "reports"
+    shutil.copytree(linked_report.parents[1], published)
+    shutil.rmtree(published / "quality")
+    html = render_quality_report(sample_run.db_path, published / ".build-run1", sample_run.raw_dir)["html"]
+    page = _Links()
+    page.feed(html.read_text(encoding="utf-8"))
+    assert "../dbt_docs/static_index.html" in page.hrefs
+    assert "../gx_data_docs/index.html" in page.hrefs
+
+
 def test_every_link_of_the_report_opens_offline(linked_report, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (apt-get install -y chromium fonts-noto-cjk; `make test` does it)")
