@@ -43,7 +43,7 @@ def test_dbt_profile_falls_back_to_the_same_bound():
     options = options["fiscal"]["outputs"]["dev"]["settings"]
     fallback = re.fullmatch(r"\{\{ env_var\('FISCAL_DUCKDB_MEMORY_LIMIT', '([^']+)'\) \}\}", options["memory_limit"])
     assert fallback and fallback.group(1) == DUCKDB_MEMORY_LIMIT == "1GB"
-    assert options["preserve_insertion_order"] is False
+    assert "preserve_insertion_order" not in options  # kept: aggregates list inputs in row order
 
 
 def test_a_crashed_runs_spill_folder_is_cleared_with_its_build(tmp_path):
