@@ -115,10 +115,5 @@
     row's file and entity, so rebuilding one entity keeps the keys of the file's other entities'
     rows. The top 43 bits are md5 of file and entity. -#}
 {% macro entity_check_row(source_file, entity_key, order_by) -%}
-    ((md5_number_upper({{ source_file }} || '|' || {{ entity_key }}) >> 21)::bigint << 20)
-    + case
-        when row_number() over (partition by {{ source_file }}, {{ entity_key }} order by {{ order_by }}) < 1048576
-            then row_number() over (partition by {{ source_file }}, {{ entity_key }} order by {{ order_by }})
-        else error('more than 1,048,575 check rows in one file and entity: ' || {{ source_file }})
-    end
+    {{ check_row(source_file, order_by, entity_key=entity_key) }}
 {%- endmacro %}
