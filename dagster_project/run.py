@@ -202,7 +202,8 @@ class Progress:
             return f"published: {self.warehouse}"
         if assets:  # the dbt step: one materialization per model and seed
             failed = checks.count(False)
-            return f"dbt build: {len(assets)} models and seeds, {len(checks)} tests ({failed} failed)"
+            built = [key for key, metadata in assets.items() if "kept_as_built" not in metadata]  # assets/dbt.py
+            return f"dbt build: {len(built)} models and seeds, {len(checks)} tests ({failed} failed)"
         return None  # steps that only check (raw layer, finance rules): their results are in the UI
 
 

@@ -11,6 +11,7 @@ rows (as multisets), except the columns that are run metadata (when a file was l
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections import Counter
@@ -20,7 +21,14 @@ import duckdb
 import pytest
 from dbt.cli.main import dbtRunner
 
-from dagster_project.assets.dbt import built_fingerprint, project_fingerprint, record_build
+from dagster_project import dbt_selection
+from dagster_project.assets.dbt import (
+    built_fingerprint,
+    dbt_project,
+    file_selection,
+    project_fingerprint,
+    record_build,
+)
 from dagster_project.discovery import scan
 from dagster_project.loading import create_raw_tables, sync_raw
 from expectations.checkpoint import run_quality_checks
@@ -45,19 +53,27 @@ class Warehouse:
     def __init__(self, tmp: Path, dbt: dbtRunner):
         self.raw, self.db, self.tmp, self.dbt = tmp / "raw", tmp / "fiscal.duckdb", tmp, dbt
         self.raw.mkdir(parents=True)
+        self.has_marts = False
 
     def run(self, full_refresh: bool = False) -> set[str]:
-        """Load the folder, then dbt (seeds and models); returns raw.changed_files of the load."""
+        """Load the folder, then dbt (seeds and models: those the changed files reach, as the dbt
+        asset selects them); returns raw.changed_files of the load."""
         with duckdb.connect(str(self.db)) as con:
             create_raw_tables(con)
             sync_raw(con, scan(self.raw))
             changed = {name for (name,) in con.execute("select source_file from raw.changed_files").fetchall()}
+        manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+        full_refresh = full_refresh or not self.has_marts  # a new warehouse: a full build (assets/dbt.py)
+        selection = file_selection(self.db, manifest, full_refresh)
+        scope = ["--full-refresh"] if full_refresh else selection.exclude_args(manifest)
+        with duckdb.connect(str(self.db)) as con:
+            dbt_selection.forget_touched(con, [manifest["nodes"][uid]["name"] for uid in selection.kept])
         before = os.environ.get("FISCAL_DB_PATH")
         os.environ["FISCAL_DB_PATH"] = str(self.db)
         try:
             args = ["build", "--exclude-resource-type", "test", "unit_test", "--quiet", "--project-dir", str(DBT_DIR),
                     "--profiles-dir", str(DBT_DIR), "--target-path", str(self.tmp / "target"),
-                    "--log-path", str(self.tmp / "logs"), *(["--full-refresh"] if full_refresh else [])]  # fmt: skip
+                    "--log-path", str(self.tmp / "logs"), *scope]  # fmt: skip
             result = self.dbt.invoke(args)
         finally:
             if before is None:
@@ -65,7 +81,13 @@ class Warehouse:
             else:
                 os.environ["FISCAL_DB_PATH"] = before
         assert result.success, result.exception
+        self.has_marts = True
         return changed
+
+    def built(self) -> set[str]:
+        """The nodes the last dbt run built (its run_results.json)."""
+        results = json.loads((self.tmp / "target" / "run_results.json").read_text(encoding="utf-8"))
+        return {r["unique_id"] for r in results["results"]}
 
     def rows(self, sql: str) -> list[tuple]:
         # read-write like dbt's own connection, which stays open in this process
@@ -157,10 +179,20 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
         for model in ENTITY_MODELS:
             con.execute(f"update quality.{model} set detail = detail[:-{len(kept) + 1}] where ends_with(detail, '{kept}')")
 
+    seen["quality"] = run_quality_checks(inc.db, changed_only=True)  # the changed files' rows only
+    seen["moved_departments"] = inc.rows(
+        f"select distinct supervising_dept_key from marts.fct_report where source_file = '{MOVED}'")  # fmt: skip
+    seen["models"] = {uid for uid in inc.built() if uid.startswith("model.")}
+    # a change of one family only: the tracking file removed, its rows gone from raw (the record
+    # says which tables it had rows in); dbt builds only the models those tables reach
+    (inc.raw / MOVED).unlink()
+    seen["one_family"] = inc.run()
+    seen["one_family_built"] = {uid for uid in inc.built() if uid.startswith("model.")}
+    seen["one_family_quality"] = run_quality_checks(inc.db, changed_only=True)
+
     full = Warehouse(tmp / "full", dbt)
     shutil.copytree(inc.raw, full.raw, dirs_exist_ok=True)
     seen["full"] = full.run(full_refresh=True)
-    seen["quality"] = run_quality_checks(inc.db, changed_only=True)  # the changed files' rows only
     run_quality_checks(full.db)
     return inc, full, seen
 
@@ -170,7 +202,22 @@ def test_the_load_lists_the_files_it_touched(warehouses):
     assert seen["first"] == {SELF_EVAL, TRACKING, TRACKING_2, COPY, BUDGET_2}
     # added, changed, moved (both names), removed; not the unchanged SELF_EVAL
     assert seen["changed"] == {BUDGET, TRACKING, TRACKING_2, MOVED, COPY}
-    assert seen["full"] == {SELF_EVAL, TRACKING, BUDGET, BUDGET_2, MOVED}
+    assert seen["one_family"] == {MOVED}
+    assert seen["full"] == {SELF_EVAL, TRACKING, BUDGET, BUDGET_2}
+
+
+def test_a_change_of_one_family_builds_only_the_models_its_tables_reach(warehouses):
+    _, _, seen = warehouses
+    every, built = seen["models"], seen["one_family_built"]
+    names = {uid.split(".")[-1] for uid in built}
+    # the removed tracking file had rows in the report tables and the line tables …
+    assert {"fct_report", "fct_project_fund", "fct_indicator", "chk_fund_total_mismatch", "dim_unit"} <= names
+    assert {"fct_source_file", "chk_placeholder_text"} <= names  # … which these read for their own sake
+    # … and none in the budget tables: their models keep their rows (equal to a full refresh's: below)
+    assert not names & {"fct_budget_line", "int_budget_lines_classified", "dim_budget_subject",
+                        "chk_budget_balance_mismatch", "chk_budget_table_missing", "fct_narrative_amount"}  # fmt: skip
+    # of 56 models: the run before (both families) built all but the two dimensions made of seeds only
+    assert (len(built), len(every)) == (34, 54)
 
 
 def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
@@ -243,15 +290,13 @@ def test_an_incremental_quality_step_judges_the_changed_files_rows_only(warehous
 
 
 def test_the_final_state_is_what_the_folder_holds(warehouses):
-    inc, _, _ = warehouses
+    inc, _, seen = warehouses
     assert inc.rows("select source_file from marts.fct_source_file order by 1") == [
-        (SELF_EVAL,), (TRACKING,), (BUDGET,), (BUDGET_2,), (MOVED,)
+        (SELF_EVAL,), (TRACKING,), (BUDGET,), (BUDGET_2,)
     ]
-    assert inc.rows(f"select count(*) from marts.fct_report where source_file = '{COPY}'") == [(0,)]
-    # the moved file's reports are under their new department, and the old one knows them no more
-    assert inc.rows(f"select distinct supervising_dept_key from marts.fct_report where source_file = '{MOVED}'") == [
-        ("闵行区民政局",)
-    ]
+    assert inc.rows(f"select count(*) from marts.fct_report where source_file in ('{COPY}', '{MOVED}')") == [(0,)]
+    # the moved file's reports were under their new department, and the old one knew them no more
+    assert seen["moved_departments"] == [("闵行区民政局",)]
     assert inc.rows("select count(*) from marts.fct_report where source_file = '004_eaeb872d98338714.txt'") == [(0,)]
     assert inc.rows("select count(*) > 0 from quality.violations")[0][0]
 

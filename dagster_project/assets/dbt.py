@@ -11,8 +11,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from pydantic import Field
 
+from .. import dbt_selection
 from ..db import connect
 from ..publish import build_path
 from ..resources import FiscalWarehouse
@@ -133,12 +135,6 @@ def record_build(db_path: Path, fingerprint: str, full_refresh: bool) -> None:
         )
 
 
-# An incremental run's seeds are those the warehouse was built and tested with: the project
-# fingerprint covers them, and a build whose tests failed never published it. So such a run
-# neither reloads them nor re-runs their tests (10 seeds, 34 tests: a sixth of dbt's nodes).
-UNCHANGED_SEEDS = ["--exclude", "resource_type:seed"]
-
-
 class DbtBuildConfig(dg.Config):
     full_refresh: bool = Field(
         default=False,
@@ -158,13 +154,58 @@ def fiscal_dbt_assets(
     db_path = warehouse.build_db()
     fingerprint = project_fingerprint()
     full_refresh = config.full_refresh or built_fingerprint(db_path) != fingerprint
-    context.log.info(f"dbt build: {'full refresh' if full_refresh else 'incremental (changed files only)'}")
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+    selection = file_selection(db_path, manifest, full_refresh)
+    if full_refresh:
+        context.log.info("dbt build: full refresh (every model, from all files)")
+        scope = ["--full-refresh"]
+    elif context.is_subset:  # a subset picked in the UI runs as picked
+        context.log.info("dbt build: incremental (changed files only), the models picked")
+        scope = []
+    else:
+        context.log.info(f"dbt build: incremental (changed files only), {dbt_selection.describe(selection, manifest)}")
+        scope = selection.exclude_args(manifest)
+        with connect(db_path) as con:
+            dbt_selection.forget_touched(con, [manifest["nodes"][uid]["name"] for uid in selection.kept])
     # dbt sees the run's build file under the fixed name <warehouse>.build, so its parse is reused
     with dbt_target(db_path, alias=build_path(warehouse.published_settings().db_path)) as path:
         target = run_target_path(context.run_id, profile_path=str(path))
         # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
-        # A subset picked in the UI runs as picked.
-        scope = ["--full-refresh"] if full_refresh else [] if context.is_subset else UNCHANGED_SEEDS
         args = ["build", "--no-use-colors", *scope]
-        yield from dbt.cli(args, context=context, target_path=target).stream()
+        events = dbt.cli(args, context=context, target_path=target).stream()
+        if not full_refresh and not context.is_subset:
+            events = with_kept_models(context, manifest, translator, selection, events)
+        yield from events
     record_build(db_path, fingerprint, full_refresh)
+
+
+def file_selection(db_path: Path, manifest, full_refresh: bool) -> dbt_selection.Selection:
+    """The models this run's changed files reach (dbt_selection.py), the record of which raw tables
+    each file has rows in brought up to date (a full build records every file's)."""
+    tables = dbt_selection.data_sources(manifest)
+    with connect(db_path) as con:
+        if full_refresh:
+            dbt_selection.record_all(con, tables)
+            return dbt_selection.select(manifest, None)
+        return dbt_selection.select(manifest, dbt_selection.touched_tables(con, tables))
+
+
+def with_kept_models(context: dg.AssetExecutionContext, manifest, translator, selection, events):
+    """dbt's events, and an output for each model this run does not build that an asset outside
+    dbt reads (the quality step waits for every check model): it is current as built. Dagster wants
+    a model told before its children, and dbt runs a model after its ancestors: a kept model is told
+    just before the first of its descendants dbt tells, else at the end."""
+    uid_of = {translator.get_asset_key(manifest["nodes"][uid]): uid for uid in [*selection.built, *selection.kept]}
+    pending = {}  # unique id → its output, in graph order
+    for uid in dbt_selection.in_graph_order(manifest, selection.kept):
+        key = translator.get_asset_key(manifest["nodes"][uid])
+        if any(child not in context.assets_def.keys for child in context.job_def.asset_layer.get(key).child_keys):
+            pending[uid] = dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                                     metadata={"kept_as_built": "no changed file has rows in what it reads"})
+    for event in events:
+        if isinstance(event, dg.Output) and pending:
+            above = dbt_selection.upstream(manifest, uid_of.get(context.assets_def.keys_by_output_name.get(event.output_name)))
+            for uid in [uid for uid in pending if uid in above]:
+                yield pending.pop(uid)
+        yield event
+    yield from pending.values()

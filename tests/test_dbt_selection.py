@@ -1,0 +1,59 @@
+"""Which dbt models an incremental run builds (dagster_project/dbt_selection.py): the real loader on
+the samples into a real DuckDB file, the selection from the real dbt manifest (no dbt run: cheap;
+test_incremental.py runs dbt with it and compares with a full refresh)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from dagster_project import dbt_selection
+from dagster_project.assets.dbt import dbt_project
+from dagster_project.discovery import scan
+from dagster_project.loading import create_raw_tables, sync_raw
+
+SAMPLES = Path(__file__).resolve().parent.parent / "raw"
+SELF_EVAL, BUDGET = "000_2cba3ecfd7271be6.txt", "003_7cadc0ecdd172fe9.txt"
+BUDGET_MODELS = {"fct_budget_line", "int_budget_lines_classified", "dim_budget_subject", "chk_budget_balance_mismatch"}
+REPORT_MODELS = {"fct_report", "fct_indicator", "fct_project_fund", "chk_grade_mismatch"}
+
+
+def _load(raw: Path, db: Path, manifest: dict) -> set[str] | None:
+    with duckdb.connect(str(db)) as con:
+        create_raw_tables(con)
+        sync_raw(con, scan(raw))
+        return dbt_selection.touched_tables(con, dbt_selection.data_sources(manifest))
+
+
+def _names(manifest: dict, uids) -> set[str]:
+    return {manifest["nodes"][uid]["name"] for uid in uids}
+
+
+def test_a_self_evaluation_file_added_or_removed_reaches_no_budget_model(tmp_path):
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    raw, db = tmp_path / "raw", tmp_path / "w.duckdb"
+    raw.mkdir()
+    shutil.copy(SAMPLES / BUDGET, raw / BUDGET)
+    assert _load(raw, db, manifest) is None  # no record yet (made now): every model
+    assert len(dbt_selection.select(manifest, None).built) == 56
+
+    shutil.copy(SAMPLES / SELF_EVAL, raw / SELF_EVAL)
+    added = _load(raw, db, manifest)
+    assert added == {"reports", "fund_rows", "indicators", "indicator_values", "parse_issues",
+                     "line_accounting", "source_lines", "source_files"}  # fmt: skip
+    selection = dbt_selection.select(manifest, added)
+    built, kept = _names(manifest, selection.built), _names(manifest, selection.kept)
+    assert REPORT_MODELS <= built and BUDGET_MODELS <= kept
+    assert {"fct_source_file", "chk_placeholder_text"} <= built  # they read the file's lines for their own sake
+    assert (len(selection.built), len(selection.kept)) == (34, 22)
+    args = selection.exclude_args(manifest)
+    assert args[:3] == ["--indirect-selection", "cautious", "--exclude"]
+    assert args[3].startswith("resource_type:seed ") and " fct_budget_line " in f"{args[3]} "
+
+    (raw / SELF_EVAL).unlink()  # its rows leave raw: the record says where they were
+    assert _load(raw, db, manifest) == added
+    with duckdb.connect(str(db)) as con:
+        assert con.execute(f"select distinct source_file from {dbt_selection.RECORD}").fetchall() == [(BUDGET,)]
