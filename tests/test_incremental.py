@@ -4,7 +4,9 @@ The real loader (parsers, raw.changed_files) and real dbt (in-process, seeds and
 their tests, which test_dbt_build runs) on real DuckDB files, then real GX on both ends (the
 incremental warehouse's second quality step judges the changed files' rows only, expectations/scope.py). One
 warehouse goes through: four files; then one added, one changed, one moved to another folder and
-department, one removed (one run, so the test stays cheap). A second warehouse is built from the final folder with
+department, one removed (one run, so the test stays cheap); then the moved file removed, a change of one
+family only (dbt builds only the models its tables reach, as the dbt asset selects them:
+dagster_project/dbt_selection.py). A second warehouse is built from the final folder with
 --full-refresh. Every mart, every quality.chk_* model and quality.violations must hold the same
 rows (as multisets), except the columns that are run metadata (when a file was loaded).
 """
