@@ -8,7 +8,10 @@ construction, and a test only has to check that no line was left unmarked.
 from __future__ import annotations
 
 from functools import cache
+from itertools import repeat
+from operator import add
 
+from .frozen import make_records
 from .issues import make as make_issue
 from .records import DISPOSITIONS, ISSUE, LineDisposition, ParseIssue
 from .text import Line
@@ -62,7 +65,6 @@ class Ledger:
         for no, line in self._lines.items():
             if not line.is_blank and no not in self._marks:
                 self.issue(no, "unplaced_line")
-        return [
-            LineDisposition(self.source_file, no, disposition, family)
-            for no, (disposition, family) in sorted(self._marks.items())
-        ]
+        marks = self._marks
+        numbers = sorted(marks)  # made in C: (file, no) + the line's (disposition, family)
+        return make_records(LineDisposition, map(add, zip(repeat(self.source_file), numbers), map(marks.__getitem__, numbers)))
