@@ -7,18 +7,18 @@
 -- Checked: the standard tables of the documents budget_table_missing checks (their template chosen
 -- there), printed empty when none of the document's tables of that name prints an amount (a table of
 -- 0.00 is not empty). The 说明 may be the department's other file of the year (a department-year
--- published as narrative and tables in two files): a file of the same department-year
--- (int_budget_documents: department key and year, as narrative_amount_mismatch pairs them). That
--- department-year is the rows' entity: an incremental run rebuilds the department-years its changed
--- files belong (or belonged) to, reading only their files' lines; a file without department or year
--- is an entity on its own and only its own lines can say its table is empty.
+-- published as narrative and tables in two files): a file of the same document (int_budget_documents,
+-- as narrative_amount_mismatch pairs a 说明 with its tables: two budgets of one department-year, each
+-- with its tables, are never mixed). A document lies within one department-year, the rows' entity:
+-- an incremental run rebuilds the department-years its changed files belong (or belonged) to,
+-- reading only their files' lines; a file without department or year is an entity on its own.
 -- One row per empty standard table; statements_found counts the statements. GX: statements_found ≥ 1.
 with
 
--- each budget file's department-year; an incremental run: the files of the touched ones only
+-- each budget file's document and department-year; an incremental run: the touched ones' files only
 files as (
 
-    select source_file, {{ budget_entity('department_key', 'fiscal_year', 'source_file') }} as entity_key
+    select source_file, document_id, {{ budget_entity('department_key', 'fiscal_year', 'source_file') }} as entity_key
     from {{ ref('int_budget_documents') }}
     where {{ in_touched_entity(budget_entity('department_key', 'fiscal_year', 'source_file')) }}
 
@@ -27,7 +27,7 @@ files as (
 present as (
 
     select m.source_file, m.template, m.table_no, m.subject as label_zh, m.fiscal_year, m.department, m.district,
-           m.money_unit, f.entity_key
+           m.money_unit, f.document_id, f.entity_key
     from {{ ref('chk_budget_table_missing') }} as m
     join files as f using (source_file)
     where m.tables_found > 0
@@ -61,7 +61,7 @@ empty as (
 
     select
         p.source_file, p.template, p.table_no, p.label_zh, p.fiscal_year, p.department, p.district,
-        p.money_unit, p.entity_key, s.table_key,
+        p.money_unit, p.document_id, p.entity_key, s.table_key,
         arg_min(t.table_seq, t.line_start) as table_seq,
         arg_min(t.table_title, t.line_start) as table_title,
         min(t.line_start) as line_no
@@ -79,7 +79,7 @@ empty as (
 
 lines as (
 
-    select s.source_file, f.entity_key, s.line_no, s.page_no, s.text, a.disposition
+    select s.source_file, f.document_id, s.line_no, s.page_no, s.text, a.disposition
     from {{ ref('stg_fiscal_txt__source_lines') }} as s
     join files as f using (source_file)
     left join {{ ref('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
@@ -88,7 +88,7 @@ lines as (
 
 statements as (
 
-    select lines.source_file, lines.entity_key, lines.line_no, lines.text
+    select lines.source_file, lines.document_id, lines.line_no, lines.text
     from lines
     -- the patterns as literals: compiled once, not once per line (macros/seed_patterns.sql)
     where {{ matches_any('lines.text', seed_rows('empty_table_statements', "word_kind = 'statement'")) }}
@@ -114,8 +114,8 @@ in_narrative as (
     select e.source_file, e.table_no, st.source_file as statement_file, st.line_no, st.text
     from empty as e
     join {{ ref('empty_table_statements') }} as w on w.word_kind = 'subject' and w.table_key = e.table_key
-    -- the file's own 说明, or another file's of its department-year (a file alone: its own only)
-    join statements as st on st.entity_key = e.entity_key and regexp_matches(st.text, w.pattern)
+    -- the file's own 说明, or another file's of its document (the 说明 published apart from the tables)
+    join statements as st on st.document_id = e.document_id and regexp_matches(st.text, w.pattern)
 
 ),
 
