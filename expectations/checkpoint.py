@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
@@ -31,6 +32,7 @@ import pyarrow as pa
 from dagster_project.db import connect
 
 from . import gx_import
+from .chunks import CHUNK_ROWS, arrow_chunks
 from .coverage import write_check_coverage
 from .finding_ids import assign_finding_ids
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
@@ -177,15 +179,28 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False) -> pa.Table:
+@dataclass(frozen=True)
+class CheckRows:
+    """What GX judges of a rule's model: ``num_rows`` rows, read from DuckDB a chunk at a time."""
+
+    con: duckdb.DuckDBPyConnection
+    sql: str
+    num_rows: int
+
+    def chunks(self, size: int | None = None) -> Iterator[pa.Table]:
+        return arrow_chunks(self.con, self.sql, size or CHUNK_ROWS)
+
+
+def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False) -> CheckRows:
     """What GX judges of the rule's dbt model: the judged columns of every check row (``scoped``:
     of the changed files' rows only).
 
-    The descriptive columns stay in DuckDB until a row fails (memory grows with rows × a few columns).
+    The descriptive columns stay in DuckDB until a row fails, and GX reads the rows a chunk at a
+    time: memory follows a chunk × a few columns, not the model.
     """
-    columns = ", ".join(judged_columns(rule))
-    where = f" WHERE {judged_rows(rule)}" if scoped else ""
-    return con.sql(f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY source_file, check_row").to_arrow_table()
+    source = f"{QUALITY_SCHEMA}.{rule.model}" + (f" WHERE {judged_rows(rule)}" if scoped else "")
+    count = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]
+    return CheckRows(con, f"SELECT {', '.join(judged_columns(rule))} FROM {source} ORDER BY source_file, check_row", count)
 
 
 def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list[int]) -> list[dict]:
@@ -202,13 +217,13 @@ def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list
 
 
 def _check(
-    con: duckdb.DuckDBPyConnection, judge: GxRun, rule: Rule, rows: pa.Table, result_format: dict = RESULT_FORMAT,
+    con: duckdb.DuckDBPyConnection, judge: GxRun, rule: Rule, rows: CheckRows, result_format: dict = RESULT_FORMAT,
     in_warehouse: int | None = None, kept: tuple[int, int] | None = None,
 ) -> tuple[CheckSummary, list[dict], ExpectationSuiteValidationResult]:
     """One rule judged by GX on ``rows``; for a scoped rule (the changed files' rows only),
     ``kept`` (violations, hints) of the other files are counted in, and evaluated_count is
     ``in_warehouse``, all the model's rows (judged now or before)."""
-    result = judge.validate(rule, rows, result_format)
+    result = judge.validate(rule, rows.chunks(), result_format)
     error = next(
         (
             r.exception_info.get("exception_message") or "GX raised an exception"
