@@ -39,7 +39,7 @@ from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .result_format import INDEX_COLUMNS, RESULT_FORMAT
 from .root_causes import assign_root_causes
 from .scope import can_keep_verdicts, judged_rows, keep_violations, kept_counts, record_state, scoped_rules
-from .violations import violation_row, violations_table
+from .violations import STAGED, stage_violations, violation_row
 
 if TYPE_CHECKING:  # GX and pandas are imported only when a rule has rows to judge (gx_run.py)
     import pandas as pd
@@ -122,7 +122,7 @@ def run_quality_checks(
     started = perf_counter()
     rules = RULES if rules is None else rules
     judge: GxRun | None = None  # GX, loaded for the first rule with rows to judge
-    checks, records, results = [], [], {}
+    checks, results = [], {}
     with connect(db_path) as con:
         changed_only = changed_only and can_keep_verdicts(con)
         per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
@@ -142,12 +142,13 @@ def run_quality_checks(
             judge = judge or gx_import.load().GxRun(_fresh_docs_dir(report_dir))
             check, rule_records, result = _check(con, judge, rule, rows, result_format, in_warehouse, kept.get(rule.check_name))
             checks.append(check)
-            records.extend(rule_records)
+            assign_finding_ids(rule_records)  # an id's key names its rule: the same ids rule by rule
+            stage_violations(con, rule_records)  # in DuckDB until written, not held here
             results[rule.check_name] = result
-        assign_finding_ids(records)  # an id's occurrence counts within its file: the kept ones stand
+        # an id's occurrence counts within its file (assigned above): the kept ones stand
         # a rule that could not run keeps nothing, as in a full run
         kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
-        write_quality_tables(con, records, checks, rules, kept_rules, changed_only)
+        write_quality_tables(con, [], checks, rules, kept_rules, changed_only)  # the violations are staged
         write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
     if judge is None:
         log.info("quality checks: no rule had rows to judge; every verdict kept, no Data Docs written")
@@ -326,10 +327,11 @@ def write_quality_tables(
     kept_rules: list[str] = (), changed_only: bool = False,
 ) -> None:
     """Replace quality.violations (with its root causes), quality.finding_groups,
-    quality.check_results and quality.check_state in one transaction. ``kept_rules``: the rules
+    quality.check_results and quality.check_state in one transaction: the violations are
+    ``records`` and those staged before (violations.stage_violations). ``kept_rules``: the rules
     whose unchanged files' violations stay (scope.py)."""
     models = {rule.check_name: rule.model for rule in rules}
-    violations = violations_table(records)
+    stage_violations(con, records)
     check_results = pa.Table.from_pylist(
         [
             {
@@ -352,7 +354,6 @@ def write_quality_tables(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA}")
-        con.register("new_violations", violations)
         con.register("new_check_results", check_results)
         judged = _WITH_LINE_TEXT if _has_source_lines(con) else _AS_IS
         if changed_only:
@@ -370,6 +371,6 @@ def write_quality_tables(
         con.execute("ROLLBACK")
         raise
     finally:
-        con.unregister("new_violations")
+        con.execute(f"DROP TABLE IF EXISTS temp.{STAGED}")
         con.unregister("new_check_results")
         con.execute("DROP TABLE IF EXISTS kept_violations")
