@@ -23,6 +23,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ValidationResultIdentifier,
 )
 from great_expectations.render.renderer.site_builder import DefaultSiteIndexBuilder, SiteBuilder
+from jinja2 import FileSystemBytecodeCache
 
 from .context import DATA_DOCS_SITE_NAME, data_docs_site_config
 from .latest_validations import Validation
@@ -93,9 +94,22 @@ def build_site(
         site_index_builder={"module_name": __name__, "class_name": LatestVerdictsIndex.__name__},
     )
     site.site_index_builder.notes = {validation.suite: note for validation, note in latest if note}
+    compiled = _compiled_templates()
+    for builder in [*site.site_section_builders.values(), site.site_index_builder]:
+        builder.view_class.env.bytecode_cache = compiled
     if render:  # (GX's builders read an empty list as "every page")
         for section in site.site_section_builders.values():
             section.build(resource_identifiers=render)
     site.target_store.copy_static_assets()
     site.site_index_builder.build()  # lists the pages whose result is in the store, and drops the others
     return docs_dir / "index.html"
+
+
+def _compiled_templates() -> FileSystemBytecodeCache | None:
+    """GX's pages are Jinja templates, which each view of the site (a Jinja environment) compiles anew:
+    about half of the Data Docs' CPU. Jinja's cache in the system's temporary folder (keyed by each
+    template's source, written atomically) keeps them compiled across views and runs."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no private temporary folder to be had: compile as GX does
+        return None
