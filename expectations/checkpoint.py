@@ -153,8 +153,7 @@ def run_quality_checks(
         assign_finding_ids(records)  # an id's occurrence counts within its file: the kept ones stand
         # a rule that could not run keeps nothing, as in a full run
         kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
-        errors = {c.check_name: c.error for c in checks if c.error}
-        validations = judge.latest(rules, results, judged, errors, kept_validations(con, carried)) if judge else None
+        validations = judge.latest(rules, results, judged, checks, kept_validations(con, carried)) if judge else None
         write_quality_tables(con, records, checks, rules, kept_rules, changed_only, validations)
         write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
     if judge is None:

@@ -6,8 +6,8 @@ validation (latest_validations.py): this run's, a failed one for a rule that cou
 why: never a pass), and the ones an earlier run made for the rules this run carried over. A
 carried-over validation's page (and its suite's) is copied from the previously published site when
 it is there, since rendering is most of the cost (Jinja over GX's templates); else it is rendered
-from the stored result. On the index, the run name of a carried-over validation, and of a rule that
-could not run, says so.
+from the stored result. On the index, the run name of a carried-over validation, of a rule that could
+not run, and of a passing validation of part of a rule's rows whose other rows have findings, says so.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from .latest_validations import Validation
 
 CARRIED_OVER = "carried over: nothing it judges changed since"
 NOT_RUN = "could not run"
+# a validation of the changed rows only that passes, of a rule with findings kept in its other rows
+OTHER_ROWS_FOUND = "its rows judged pass; findings of its other rows kept from earlier runs"
 
 
 class LatestVerdictsIndex(DefaultSiteIndexBuilder):

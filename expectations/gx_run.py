@@ -26,7 +26,7 @@ from great_expectations.core.run_identifier import RunIdentifier
 
 from .context import DATASOURCE_NAME, build_context, check_rows_batch_definition
 from .data_docs import make_offline
-from .gx_docs import CARRIED_OVER, NOT_RUN, build_site, result_key
+from .gx_docs import CARRIED_OVER, NOT_RUN, OTHER_ROWS_FOUND, build_site, result_key
 from .latest_validations import Validation
 from .registry import Rule
 from .suites import build_suite
@@ -60,17 +60,21 @@ class GxRun:
 
     def latest(
         self, rules: tuple[Rule, ...], results: dict[str, ExpectationSuiteValidationResult], judged: dict[str, str],
-        errors: dict[str, str], carried: dict[str, Validation],
+        checks: list, carried: dict[str, Validation],
     ) -> list[Validation]:
         """Every rule's latest validation, for the Data Docs: this run's (``judged``: which rows
-        each judged), a failed one saying why for a rule that could not run (``errors``), the stored
-        one of a rule this run carried over (``carried``). Returns those this run made, to store."""
+        each judged), a failed one saying why for a rule that could not run (``checks``' errors), the
+        stored one of a rule this run carried over (``carried``). A validation of part of the rows that
+        passes, of a rule whose kept findings fail it (``checks``), says so. Returns those this run made."""
+        errors = {check.check_name: check.error for check in checks if check.error}
+        failing = {check.check_name for check in checks if not check.success}
         self._latest = []
         for rule in rules:
             name = rule.check_name
             if name in results:
                 made = self._validation(rule, results[name], judged[name])
-                self._latest.append((made, NOT_RUN if name in errors else None))
+                note = NOT_RUN if name in errors else OTHER_ROWS_FOUND if made.success and name in failing else None
+                self._latest.append((made, note))
             elif name in carried:
                 build_suite(self.context, rule)  # its suite's page and the index need it
                 self._latest.append((carried[name], CARRIED_OVER))
