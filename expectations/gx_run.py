@@ -5,11 +5,9 @@ the quality step."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +22,10 @@ from great_expectations.core.expectation_validation_result import (
 )
 from great_expectations.core.run_identifier import RunIdentifier
 
+from .chunks import merge_results
 from .context import DATASOURCE_NAME, build_context, check_rows_batch_definition
 from .data_docs import make_offline
-from .gx_docs import CARRIED_OVER, NOT_RUN, OTHER_ROWS_FOUND, build_site, result_key
+from .gx_docs import CARRIED_OVER, NOT_RUN, OTHER_ROWS_FOUND, build_site
 from .latest_validations import Validation
 from .registry import Rule
 from .suites import build_suite
@@ -45,8 +44,9 @@ class GxRun:
         self.run_id = RunIdentifier(run_name=run_name or f"quality-{now:%Y%m%dT%H%M%SZ}", run_time=now)
         self._latest: list[tuple[Validation, str | None]] = []
 
-    def validate(self, rule: Rule, rows: pa.Table, result_format: dict) -> ExpectationSuiteValidationResult:
-        """The rule's suite run on its check rows (DECIMAL columns as exact Arrow decimals)."""
+    def validate(self, rule: Rule, chunks: Iterable[pa.Table], result_format: dict) -> ExpectationSuiteValidationResult:
+        """The rule's suite run on its check rows, a chunk at a time (DECIMAL columns as exact Arrow
+        decimals); one result for all of them (chunks.py)."""
         validation = self.context.validation_definitions.add(
             gx.ValidationDefinition(
                 name=rule.check_name,
@@ -54,9 +54,16 @@ class GxRun:
                 suite=build_suite(self.context, rule),
             )
         )
-        frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
-        with _no_profiler_lookup():
-            return validation.run(batch_parameters={"dataframe": frame}, result_format=result_format, run_id=self.run_id)
+        parts, start = [], 0
+        for rows in chunks:
+            frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
+            frame.index = pd.RangeIndex(start, start + len(frame))  # row numbers as in one frame
+            start += len(frame)
+            with _no_profiler_lookup():
+                parts.append(validation.run(batch_parameters={"dataframe": frame}, result_format=result_format,
+                                            run_id=self.run_id))
+            del frame, rows  # the next chunk's frame replaces this one
+        return merge_results(parts, result_format.get("partial_unexpected_count", 20))  # GX's default
 
     def latest(
         self, rules: tuple[Rule, ...], results: dict[str, ExpectationSuiteValidationResult], judged: dict[str, str],
@@ -83,13 +90,12 @@ class GxRun:
         return [validation for validation, note in self._latest if note != CARRIED_OVER]
 
     def _validation(self, rule: Rule, result: ExpectationSuiteValidationResult, judged: str) -> Validation:
-        """The result as GX stored it when it ran (its JSON), with the rows it judged among its batch markers."""
-        made = Validation(rule.check_name, rule.suite_name, self.run_id.run_name, self.run_id.run_time,
-                          result.batch_id, bool(result.success), judged, "")
-        store = self.context.validation_results_store
-        data = json.loads(store.store_backend.get(store.key_to_tuple(result_key(made))))
-        data["meta"].setdefault("batch_markers", {})["judged_rows"] = judged
-        return dataclasses.replace(made, result=json.dumps(data, ensure_ascii=False, sort_keys=True))
+        """The result (its chunks' merged) as GX's JSON, with the rows it judged among its batch markers."""
+        result.meta.setdefault("batch_markers", {})["judged_rows"] = judged
+        with _no_profiler_lookup():
+            text = self.context.validation_results_store.serialize(result)
+        return Validation(rule.check_name, rule.suite_name, self.run_id.run_name, self.run_id.run_time,
+                          result.batch_id, bool(result.success), judged, text)
 
     def _not_run(self, rule: Rule, reason: str) -> Validation:
         """A failed result for a rule GX could not judge: each expectation raised ``reason``."""
