@@ -312,9 +312,10 @@ def test_data_docs_show_every_rules_latest_validation_after_an_incremental_run(w
     assert {s for s, run in listed.items() if run == "first (carried over: nothing it judges changed since)"} == carried
     fresh = {s: run for s, run in listed.items() if s not in carried}
     assert set(fresh.values()) <= {"second", f"second ({OTHER_ROWS_FOUND})"} and len(fresh) == len(judged)
-    # grade_mismatch: rows in the unchanged file only; the project rules: no project has rows (above)
+    # grade_mismatch: rows in the unchanged file only; the project rules: no project has rows (above);
+    # empty_table_without_statement: no row in the department-years the change touched
     assert carried == {"chk_grade_mismatch_suite", "chk_budget_initial_mismatch_across_documents_suite",
-                       "chk_target_changed_between_documents_suite"}
+                       "chk_target_changed_between_documents_suite", "chk_empty_table_without_statement_suite"}
     for suite in carried:  # the first run's pages, reused as they were
         (page,) = built.glob(f"validations/{suite}/first/*/*.html")
         assert page.read_bytes() == (published / page.relative_to(built)).read_bytes()
