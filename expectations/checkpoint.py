@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import math
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +34,7 @@ from . import gx_import
 from .chunks import CHUNK_ROWS, arrow_chunks
 from .coverage import write_check_coverage
 from .finding_ids import assign_finding_ids
+from .latest_validations import Validation, kept_validations, write_validations
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .result_format import INDEX_COLUMNS, RESULT_FORMAT
 from .root_causes import assign_root_causes
@@ -108,11 +108,15 @@ class QualityRunSummary:
 def run_quality_checks(
     db_path: str | Path, report_dir: str | Path | None = None, rules: tuple[Rule, ...] | None = None,
     result_format: dict = RESULT_FORMAT, changed_only: bool = False,
+    published_report_dir: str | Path | None = None, run_name: str | None = None,
 ) -> QualityRunSummary:
     """Validate every rule's check rows in ``db_path``; replace quality.violations and quality.check_results.
 
     With ``report_dir``, GX Data Docs (static HTML, working offline) are rebuilt under
-    ``<report_dir>/gx_data_docs/`` (``index.html``): the validations this run made. With
+    ``<report_dir>/gx_data_docs/`` (``index.html``): every rule's latest validation, this run's or
+    the one an earlier run made when this run carried the rule's verdicts over (gx_docs.py; their
+    pages copied from ``<published_report_dir>/gx_data_docs/``, by default ``report_dir``'s own;
+    ``run_name`` names this run's validations there, by default after its time). With
     ``changed_only`` (an incremental run), the per-file rules judge the rows of raw.changed_files
     only and the other files' violations are kept, when the warehouse holds this code's verdicts
     (scope.can_keep_verdicts); else every row is judged. GX is imported only when a rule has rows
@@ -123,6 +127,7 @@ def run_quality_checks(
     rules = RULES if rules is None else rules
     judge: GxRun | None = None  # GX, loaded for the first rule with rows to judge
     checks, results = [], {}
+    judged, carried = {}, []  # which rows each validation judged; the rules whose verdicts are kept
     with connect(db_path) as con:
         changed_only = changed_only and can_keep_verdicts(con)
         per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
@@ -138,17 +143,21 @@ def run_quality_checks(
                 continue
             if scoped and not rows.num_rows:  # nothing of this rule changed: its kept verdicts are the warehouse's
                 checks.append(_summary(rule, in_warehouse, [], kept=kept.get(rule.check_name)))
+                carried.append(rule.check_name)
                 continue
-            judge = judge or gx_import.load().GxRun(_fresh_docs_dir(report_dir))
+            judge = judge or gx_import.load().GxRun(
+                _docs_dir(report_dir), _docs_dir(published_report_dir or report_dir), run_name)
             check, rule_records, result = _check(con, judge, rule, rows, result_format, in_warehouse, kept.get(rule.check_name))
             checks.append(check)
             assign_finding_ids(rule_records)  # an id's key names its rule: the same ids rule by rule
             stage_violations(con, rule_records)  # in DuckDB until written, not held here
             results[rule.check_name] = result
+            judged[rule.check_name] = _judged_rows(rows.num_rows, in_warehouse)
         # an id's occurrence counts within its file (assigned above): the kept ones stand
         # a rule that could not run keeps nothing, as in a full run
         kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
-        write_quality_tables(con, [], checks, rules, kept_rules, changed_only)  # the violations are staged
+        validations = judge.latest(rules, results, judged, checks, kept_validations(con, carried)) if judge else None
+        write_quality_tables(con, [], checks, rules, kept_rules, changed_only, validations)  # violations staged
         write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
     if judge is None:
         log.info("quality checks: no rule had rows to judge; every verdict kept, no Data Docs written")
@@ -296,14 +305,17 @@ def _summary(
     )
 
 
-def _fresh_docs_dir(report_dir: str | Path | None) -> Path | None:
-    """This run's Data Docs folder, emptied (None: no Data Docs)."""
-    if report_dir is None:
-        return None
-    docs_dir = Path(report_dir) / DATA_DOCS_DIRNAME
-    shutil.rmtree(docs_dir, ignore_errors=True)  # this run's docs only, like the tables
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    return docs_dir
+def _docs_dir(report_dir: str | Path | None) -> Path | None:
+    """The Data Docs folder of a report folder (None: no Data Docs)."""
+    return None if report_dir is None else Path(report_dir) / DATA_DOCS_DIRNAME
+
+
+def _judged_rows(rows: int, in_warehouse: int | None) -> str:
+    """Which check rows a validation judged, as its Data Docs page says (batch markers)."""
+    if in_warehouse is None:
+        return f"every check row ({rows})"
+    return (f"{rows} of the {in_warehouse} check rows: those of the files (or entities) this run changed; "
+            "the others keep their earlier verdicts")
 
 
 # The evidence a reader checks first: the line as the document prints it (and its PDF page).
@@ -324,12 +336,13 @@ def _has_source_lines(con: duckdb.DuckDBPyConnection) -> bool:
 
 def write_quality_tables(
     con: duckdb.DuckDBPyConnection, records: list[dict], checks: list[CheckSummary], rules: tuple[Rule, ...],
-    kept_rules: list[str] = (), changed_only: bool = False,
+    kept_rules: list[str] = (), changed_only: bool = False, validations: list[Validation] | None = None,
 ) -> None:
     """Replace quality.violations (with its root causes), quality.finding_groups,
     quality.check_results and quality.check_state in one transaction: the violations are
     ``records`` and those staged before (violations.stage_violations). ``kept_rules``: the rules
-    whose unchanged files' violations stay (scope.py)."""
+    whose unchanged files' violations stay (scope.py); ``validations``: the GX validations this run
+    made, stored as their rules' latest (latest_validations.py; None: GX did not run, all stay)."""
     models = {rule.check_name: rule.model for rule in rules}
     stage_violations(con, records)
     check_results = pa.Table.from_pylist(
@@ -366,6 +379,8 @@ def write_quality_tables(
         assign_root_causes(con)  # one root cause, one finding; every place keeps its row
         con.execute("CREATE OR REPLACE TABLE quality.check_results AS SELECT * FROM new_check_results")
         record_state(con, changed_only)
+        if validations is not None:
+            write_validations(con, validations, changed_only)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -143,11 +143,12 @@ def make_offline(docs_dir: Path, cache_dir: Path = CACHE_DIR) -> int:
     rewritten = 0
     for page in docs_dir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        here = page.parent
+        here, before = page.parent, rewritten
         for pattern, target in patterns:
             text, n = pattern.subn(os.path.relpath(target, here).replace(os.sep, "/"), text)
             rewritten += n
         text, n = _LOGO.subn(os.path.relpath(logo, here).replace(os.sep, "/"), text)
         rewritten += n
-        page.write_text(text, encoding="utf-8")
+        if rewritten > before:  # a page copied from the previous site is offline already
+            page.write_text(text, encoding="utf-8")
     return rewritten

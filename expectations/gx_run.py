@@ -1,32 +1,48 @@
 """Great Expectations' part of a quality run: one ephemeral context, a validation per rule with rows
-to judge, Data Docs once at the end. Imported through ``gx_import.load()`` when a rule first has
-rows to judge: importing GX is the largest fixed cost of the quality step."""
+to judge, then Data Docs of every rule's latest validation (gx_docs.py). Imported through
+``gx_import.load()`` when a rule first has rows to judge: importing GX is the largest fixed cost of
+the quality step."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import great_expectations as gx
 import great_expectations.util as gx_util
 import pandas as pd
 import pyarrow as pa
-from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
+from great_expectations.core.expectation_validation_result import (
+    ExpectationSuiteValidationResult,
+    ExpectationValidationResult,
+)
+from great_expectations.core.run_identifier import RunIdentifier
 
 from .chunks import merge_results
-from .context import build_context, check_rows_batch_definition
+from .context import DATASOURCE_NAME, build_context, check_rows_batch_definition
 from .data_docs import make_offline
+from .gx_docs import CARRIED_OVER, NOT_RUN, OTHER_ROWS_FOUND, build_site
+from .latest_validations import Validation
 from .registry import Rule
 from .suites import build_suite
 
+NOT_KEPT = "no validation result of an earlier run was kept for it"
+
 
 class GxRun:
-    """The run's context; ``docs_dir`` (if given) receives the Data Docs of its validations."""
+    """The run's context and run id; ``docs_dir`` (if given) receives the Data Docs of every rule's
+    latest validation, starting from the pages of the site in ``previous_docs``."""
 
-    def __init__(self, docs_dir: Path | None) -> None:
-        self.docs_dir = docs_dir
-        self.context = build_context(docs_dir)
+    def __init__(self, docs_dir: Path | None, previous_docs: Path | None = None, run_name: str | None = None) -> None:
+        self.docs_dir, self.previous_docs = docs_dir, previous_docs
+        self.context = build_context()  # the site is built by gx_docs.build_site
+        now = datetime.now(UTC)
+        self.run_id = RunIdentifier(run_name=run_name or f"quality-{now:%Y%m%dT%H%M%SZ}", run_time=now)
+        self._latest: list[tuple[Validation, str | None]] = []
 
     def validate(self, rule: Rule, chunks: Iterable[pa.Table], result_format: dict) -> ExpectationSuiteValidationResult:
         """The rule's suite run on its check rows, a chunk at a time (DECIMAL columns as exact Arrow
@@ -44,16 +60,81 @@ class GxRun:
             frame.index = pd.RangeIndex(start, start + len(frame))  # row numbers as in one frame
             start += len(frame)
             with _no_profiler_lookup():
-                parts.append(validation.run(batch_parameters={"dataframe": frame}, result_format=result_format))
+                parts.append(validation.run(batch_parameters={"dataframe": frame}, result_format=result_format,
+                                            run_id=self.run_id))
             del frame, rows  # the next chunk's frame replaces this one
         return merge_results(parts, result_format.get("partial_unexpected_count", 20))  # GX's default
 
+    def latest(
+        self, rules: tuple[Rule, ...], results: dict[str, ExpectationSuiteValidationResult], judged: dict[str, str],
+        checks: list, carried: dict[str, Validation],
+    ) -> list[Validation]:
+        """Every rule's latest validation, for the Data Docs: this run's (``judged``: which rows
+        each judged), a failed one saying why for a rule that could not run (``checks``' errors), the
+        stored one of a rule this run carried over (``carried``). A validation of part of the rows that
+        passes, of a rule whose kept findings fail it (``checks``), says so. Returns those this run made."""
+        errors = {check.check_name: check.error for check in checks if check.error}
+        failing = {check.check_name for check in checks if not check.success}
+        self._latest = []
+        for rule in rules:
+            name = rule.check_name
+            if name in results:
+                made = self._validation(rule, results[name], judged[name])
+                note = NOT_RUN if name in errors else OTHER_ROWS_FOUND if made.success and name in failing else None
+                self._latest.append((made, note))
+            elif name in carried:
+                build_suite(self.context, rule)  # its suite's page and the index need it
+                self._latest.append((carried[name], CARRIED_OVER))
+            else:
+                self._latest.append((self._not_run(rule, errors.get(name, NOT_KEPT)), NOT_RUN))
+        return [validation for validation, note in self._latest if note != CARRIED_OVER]
+
+    def _validation(self, rule: Rule, result: ExpectationSuiteValidationResult, judged: str) -> Validation:
+        """The result (its chunks' merged) as GX's JSON, with the rows it judged among its batch markers."""
+        result.meta.setdefault("batch_markers", {})["judged_rows"] = judged
+        with _no_profiler_lookup():
+            text = self.context.validation_results_store.serialize(result)
+        return Validation(rule.check_name, rule.suite_name, self.run_id.run_name, self.run_id.run_time,
+                          result.batch_id, bool(result.success), judged, text)
+
+    def _not_run(self, rule: Rule, reason: str) -> Validation:
+        """A failed result for a rule GX could not judge: each expectation raised ``reason``."""
+        suite = build_suite(self.context, rule)
+        judged = f"none: the rule could not run ({reason})"
+        result = ExpectationSuiteValidationResult(
+            success=False,
+            suite_name=suite.name,
+            results=[
+                ExpectationValidationResult(
+                    success=False, expectation_config=expectation.configuration,
+                    exception_info={"raised_exception": True, "exception_message": reason, "exception_traceback": reason},
+                )
+                for expectation in suite.expectations
+            ],
+            statistics={"evaluated_expectations": len(suite.expectations), "successful_expectations": 0,
+                        "unsuccessful_expectations": len(suite.expectations), "success_percent": 0.0},
+            meta={"great_expectations_version": gx.__version__, "run_id": self.run_id.to_json_dict(),
+                  "batch_markers": {"judged_rows": judged},
+                  "active_batch_definition": {"datasource_name": DATASOURCE_NAME, "data_asset_name": rule.model}},
+            batch_id=f"{DATASOURCE_NAME}-{rule.model}",
+        )
+        with _no_profiler_lookup():
+            text = self.context.validation_results_store.serialize(result)
+        return Validation(rule.check_name, suite.name, self.run_id.run_name, self.run_id.run_time,
+                          result.batch_id, False, judged, text)
+
     def build_docs(self) -> Path | None:
-        """Data Docs of this run's validations, working offline; their index page."""
+        """Data Docs of every rule's latest validation (``latest``), working offline; their index page.
+        Built beside ``docs_dir`` and renamed into place: the previous site may be ``docs_dir`` itself."""
         if self.docs_dir is None:
             return None
-        self.context.build_data_docs()
-        make_offline(self.docs_dir)
+        work = self.docs_dir.with_name(f".{self.docs_dir.name}.new")
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        build_site(self.context, work, self._latest, self.previous_docs)
+        make_offline(work)
+        shutil.rmtree(self.docs_dir, ignore_errors=True)
+        os.replace(work, self.docs_dir)
         return self.docs_dir / "index.html"
 
 

@@ -35,6 +35,7 @@ from dagster_project.assets.dbt import (
 from dagster_project.discovery import scan
 from dagster_project.loading import create_raw_tables, sync_raw
 from expectations.checkpoint import run_quality_checks
+from expectations.gx_docs import OTHER_ROWS_FOUND
 from expectations.registry import ENTITY_RULES, RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,7 +150,8 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     # its 政府性基金 table printed empty (no 0.00): a row of chk_empty_table_without_statement, an entity no change touches
     print_empty(inc.raw / BUDGET_2, "2020年部门政府性基金预算支出功能分类预算表", "2020年部门一般公共预算拨款基本支出经济分类预算表")
     seen["first"] = inc.run()
-    run_quality_checks(inc.db)  # the verdicts the incremental run keeps for the unchanged file
+    # the verdicts the incremental run keeps for the unchanged file; Data Docs published as a run does
+    run_quality_checks(inc.db, inc.tmp / "reports", run_name="first")
     # one run with a file added, one changed, one moved to another folder and department, one removed
     shutil.copy(SAMPLES / BUDGET, inc.raw / BUDGET)
     edit(inc.raw / TRACKING, "74696.00", "74697.00")  # one fund amount of the first report (元)
@@ -196,10 +198,15 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
         for model in ENTITY_MODELS:
             con.execute(f"update quality.{model} set detail = detail[:-{len(kept) + 1}] where ends_with(detail, '{kept}')")
 
-    seen["quality"] = run_quality_checks(inc.db, changed_only=True)  # the changed files' rows only
+    seen["quality"] = run_quality_checks(  # the changed files' rows only; Data Docs into the run's build folder
+        inc.db, inc.tmp / "reports" / ".build-second", changed_only=True, published_report_dir=inc.tmp / "reports",
+        run_name="second")  # fmt: skip
     seen["moved_departments"] = inc.rows(
         f"select distinct supervising_dept_key from marts.fct_report where source_file = '{MOVED}'")  # fmt: skip
     seen["models"] = {uid for uid in inc.built() if uid.startswith("model.")}
+    # the second run's stored validations and verdicts (the third run below judges again)
+    seen["gx_validations"] = inc.rows("select check_name, run_name, success from quality.gx_validations order by 1")
+    seen["verdicts"] = dict(inc.rows("select check_name, success from quality.check_results"))
     seen["results"] = json.loads((inc.tmp / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     # a change of one family only: the tracking file removed, its rows gone from raw (the record
     # says which tables it had rows in); dbt builds only the models those tables reach
@@ -339,6 +346,43 @@ def test_an_incremental_quality_step_judges_the_changed_files_rows_only(warehous
     assert grade.evaluated_count == inc.rows("select count(*) from quality.chk_grade_mismatch")[0][0] > 0
     assert inc.rows(f"select count(*) from quality.chk_grade_mismatch where source_file <> '{SELF_EVAL}'") == [(0,)]
     assert len(judged) < len(RULES)
+
+
+def test_data_docs_show_every_rules_latest_validation_after_an_incremental_run(warehouses):
+    """The incremental run's Data Docs list every rule: its own validations, and the first run's for
+    the rules it carried over, marked so and with their pages copied from the published site."""
+    inc, _, seen = warehouses
+    judged = set(seen["quality"].validation_results)
+    published, built = inc.tmp / "reports" / "gx_data_docs", inc.tmp / "reports" / ".build-second" / "gx_data_docs"
+    index = built.joinpath("index.html").read_text(encoding="utf-8")
+    listed = {  # suite → run name as the index shows it, from each validation row's link and run name
+        path.split("/")[1]: run for run, path in
+        re.findall(r"'run_name': '([^']*)'.*?'_table_row_link_path': '(validations/[^']*)'", index, re.DOTALL)
+    }
+    assert sorted(listed) == sorted(rule.suite_name for rule in RULES)
+    carried = {rule.suite_name for rule in RULES if rule.check_name not in judged}
+    assert {s for s, run in listed.items() if run == "first (carried over: nothing it judges changed since)"} == carried
+    fresh = {s: run for s, run in listed.items() if s not in carried}
+    assert set(fresh.values()) <= {"second", f"second ({OTHER_ROWS_FOUND})"} and len(fresh) == len(judged)
+    # grade_mismatch: rows in the unchanged file only; the project rules: no project has rows (above);
+    # empty_table_without_statement: no row in the department-years the change touched
+    assert carried == {"chk_grade_mismatch_suite", "chk_budget_initial_mismatch_across_documents_suite",
+                       "chk_target_changed_between_documents_suite", "chk_empty_table_without_statement_suite"}
+    for suite in carried:  # the first run's pages, reused as they were
+        (page,) = built.glob(f"validations/{suite}/first/*/*.html")
+        assert page.read_bytes() == (published / page.relative_to(built)).read_bytes()
+    assert len(list(published.glob("validations/*/second"))) == 0  # the published site is untouched until publish
+    stored = seen["gx_validations"]
+    assert [(name, run) for name, run, _ in stored] == sorted(
+        (rule.check_name, "second" if rule.check_name in judged else "first") for rule in RULES)
+    # a carried-over verdict is the warehouse's: the same pass or fail as quality.check_results
+    verdicts = seen["verdicts"]
+    assert {(name, ok) for name, run, ok in stored if run == "first"} == {
+        (rule.check_name, verdicts[rule.check_name]) for rule in RULES if rule.suite_name in carried}
+    # a validation of the changed rows that passes, of a rule failed by its other rows' kept findings, says so
+    passed = {name for name, run, ok in stored if run == "second" and ok}
+    assert {s for s, run in fresh.items() if run != "second"} == {
+        f"chk_{name}_suite" for name in passed if not verdicts[name]}
 
 
 def test_the_final_state_is_what_the_folder_holds(warehouses):

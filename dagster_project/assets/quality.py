@@ -31,7 +31,11 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
     settings = warehouse.settings()
     # the marts rebuilt whole (a full refresh): every rule judges every row; else only the changed files'
     changed_only = not _marts_rebuilt_whole(warehouse.build_db())
-    summary = run_quality_checks(warehouse.build_db(), settings.report_dir, changed_only=changed_only)
+    summary = run_quality_checks(
+        warehouse.build_db(), settings.report_dir, changed_only=changed_only,
+        # Data Docs start from the published ones (the carried-over rules' pages); named after the run
+        published_report_dir=warehouse.published_settings().report_dir, run_name=warehouse.run_id or None,
+    )
     with connect(warehouse.build_db()) as con:
         decisions = apply_decisions(con)  # quality.review_decisions: each decision applied or stale
     by_check = {c.check_name: c.violation_count for c in summary.checks}

@@ -7,6 +7,7 @@ raw rows (conftest.py), because dbt and GX contexts are the slow part.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from decimal import Decimal as D
 
@@ -555,7 +556,23 @@ def test_a_missing_model_does_not_hide_the_others(warehouse):
     assert summary.by_check["score_sum_mismatch"].violation_count == 1
     with duckdb.connect(str(warehouse), read_only=True) as con:
         error = con.execute("SELECT error FROM quality.check_results WHERE check_name = 'no_such_rule'").fetchone()
+        stored = con.execute("SELECT success, judged FROM quality.gx_validations WHERE check_name = 'no_such_rule'").fetchall()
     assert "chk_no_such_rule" in error[0]
+    # its latest validation, for Data Docs, is a failure saying why: never a pass
+    assert stored == [(False, f"none: the rule could not run ({error[0]})")]
+
+
+def test_data_docs_say_a_rule_could_not_run(warehouse, tmp_path):
+    broken = dataclasses.replace(registry.rule("score_sum_mismatch"), check_name="no_such_rule")
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse, copy)
+    docs = run_quality_checks(copy, tmp_path, rules=(broken, registry.rule("grade_mismatch")), run_name="r1").data_docs_index
+    index = docs.read_text(encoding="utf-8")
+    assert "'run_name': 'r1 (could not run)'" in index and index.count("'run_name': 'r1'") == 1
+    (page,) = docs.parent.glob("validations/chk_no_such_rule_suite/r1/*/*.html")
+    text = " ".join(page.read_text(encoding="utf-8").split())
+    assert "Status: Failed" in " ".join(re.sub(r"<[^>]+>", " ", text).split())
+    assert "raised an exception" in text and "Table with name chk_no_such_rule does not exist" in text
 
 
 def test_data_docs_show_the_rules_offline(checked):

@@ -53,7 +53,7 @@ right_by_code as (
     select
         pair_id, source_file, fiscal_year, subject_code,
         sum(amount_yuan) as amount, count(*) as terms, max(unit_factor) as unit_factor, min(decimals) as decimals,
-        string_agg(distinct '《' || table_title || '》', '、') as tables
+        string_agg(distinct '《' || table_title || '》', '、' order by '《' || table_title || '》') as tables  -- ordered: the same text in every build
     from right_rows
     where coalesce(subject_code, '') <> ''
     group by all
@@ -65,7 +65,7 @@ right_by_name as (
     select
         pair_id, source_file, fiscal_year, match_name,
         sum(amount_yuan) as amount, count(*) as terms, max(unit_factor) as unit_factor, min(decimals) as decimals,
-        string_agg(distinct '《' || table_title || '》', '、') as tables
+        string_agg(distinct '《' || table_title || '》', '、' order by '《' || table_title || '》') as tables  -- ordered: the same text in every build
     from right_rows
     group by all
     having count(distinct coalesce(subject_code, '')) = 1
