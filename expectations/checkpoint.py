@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
@@ -31,13 +32,14 @@ import pyarrow as pa
 from dagster_project.db import connect
 
 from . import gx_import
+from .chunks import CHUNK_ROWS, arrow_chunks
 from .coverage import write_check_coverage
 from .finding_ids import assign_finding_ids
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .result_format import INDEX_COLUMNS, RESULT_FORMAT
 from .root_causes import assign_root_causes
 from .scope import can_keep_verdicts, judged_rows, keep_violations, kept_counts, record_state, scoped_rules
-from .violations import violation_row, violations_table
+from .violations import STAGED, stage_violations, violation_row
 
 if TYPE_CHECKING:  # GX and pandas are imported only when a rule has rows to judge (gx_run.py)
     import pandas as pd
@@ -120,7 +122,7 @@ def run_quality_checks(
     started = perf_counter()
     rules = RULES if rules is None else rules
     judge: GxRun | None = None  # GX, loaded for the first rule with rows to judge
-    checks, records, results = [], [], {}
+    checks, results = [], {}
     with connect(db_path) as con:
         changed_only = changed_only and can_keep_verdicts(con)
         per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
@@ -140,12 +142,13 @@ def run_quality_checks(
             judge = judge or gx_import.load().GxRun(_fresh_docs_dir(report_dir))
             check, rule_records, result = _check(con, judge, rule, rows, result_format, in_warehouse, kept.get(rule.check_name))
             checks.append(check)
-            records.extend(rule_records)
+            assign_finding_ids(rule_records)  # an id's key names its rule: the same ids rule by rule
+            stage_violations(con, rule_records)  # in DuckDB until written, not held here
             results[rule.check_name] = result
-        assign_finding_ids(records)  # an id's occurrence counts within its file: the kept ones stand
+        # an id's occurrence counts within its file (assigned above): the kept ones stand
         # a rule that could not run keeps nothing, as in a full run
         kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
-        write_quality_tables(con, records, checks, rules, kept_rules, changed_only)
+        write_quality_tables(con, [], checks, rules, kept_rules, changed_only)  # the violations are staged
         write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
     if judge is None:
         log.info("quality checks: no rule had rows to judge; every verdict kept, no Data Docs written")
@@ -177,15 +180,28 @@ def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
 
 
-def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False) -> pa.Table:
+@dataclass(frozen=True)
+class CheckRows:
+    """What GX judges of a rule's model: ``num_rows`` rows, read from DuckDB a chunk at a time."""
+
+    con: duckdb.DuckDBPyConnection
+    sql: str
+    num_rows: int
+
+    def chunks(self, size: int | None = None) -> Iterator[pa.Table]:
+        return arrow_chunks(self.con, self.sql, size or CHUNK_ROWS)
+
+
+def check_rows(con: duckdb.DuckDBPyConnection, rule: Rule, scoped: bool = False) -> CheckRows:
     """What GX judges of the rule's dbt model: the judged columns of every check row (``scoped``:
     of the changed files' rows only).
 
-    The descriptive columns stay in DuckDB until a row fails (memory grows with rows × a few columns).
+    The descriptive columns stay in DuckDB until a row fails, and GX reads the rows a chunk at a
+    time: memory follows a chunk × a few columns, not the model.
     """
-    columns = ", ".join(judged_columns(rule))
-    where = f" WHERE {judged_rows(rule)}" if scoped else ""
-    return con.sql(f"SELECT {columns} FROM {QUALITY_SCHEMA}.{rule.model}{where} ORDER BY source_file, check_row").to_arrow_table()
+    source = f"{QUALITY_SCHEMA}.{rule.model}" + (f" WHERE {judged_rows(rule)}" if scoped else "")
+    count = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]
+    return CheckRows(con, f"SELECT {', '.join(judged_columns(rule))} FROM {source} ORDER BY source_file, check_row", count)
 
 
 def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list[int]) -> list[dict]:
@@ -202,13 +218,13 @@ def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list
 
 
 def _check(
-    con: duckdb.DuckDBPyConnection, judge: GxRun, rule: Rule, rows: pa.Table, result_format: dict = RESULT_FORMAT,
+    con: duckdb.DuckDBPyConnection, judge: GxRun, rule: Rule, rows: CheckRows, result_format: dict = RESULT_FORMAT,
     in_warehouse: int | None = None, kept: tuple[int, int] | None = None,
 ) -> tuple[CheckSummary, list[dict], ExpectationSuiteValidationResult]:
     """One rule judged by GX on ``rows``; for a scoped rule (the changed files' rows only),
     ``kept`` (violations, hints) of the other files are counted in, and evaluated_count is
     ``in_warehouse``, all the model's rows (judged now or before)."""
-    result = judge.validate(rule, rows, result_format)
+    result = judge.validate(rule, rows.chunks(), result_format)
     error = next(
         (
             r.exception_info.get("exception_message") or "GX raised an exception"
@@ -311,10 +327,11 @@ def write_quality_tables(
     kept_rules: list[str] = (), changed_only: bool = False,
 ) -> None:
     """Replace quality.violations (with its root causes), quality.finding_groups,
-    quality.check_results and quality.check_state in one transaction. ``kept_rules``: the rules
+    quality.check_results and quality.check_state in one transaction: the violations are
+    ``records`` and those staged before (violations.stage_violations). ``kept_rules``: the rules
     whose unchanged files' violations stay (scope.py)."""
     models = {rule.check_name: rule.model for rule in rules}
-    violations = violations_table(records)
+    stage_violations(con, records)
     check_results = pa.Table.from_pylist(
         [
             {
@@ -337,7 +354,6 @@ def write_quality_tables(
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA}")
-        con.register("new_violations", violations)
         con.register("new_check_results", check_results)
         judged = _WITH_LINE_TEXT if _has_source_lines(con) else _AS_IS
         if changed_only:
@@ -355,6 +371,6 @@ def write_quality_tables(
         con.execute("ROLLBACK")
         raise
     finally:
-        con.unregister("new_violations")
+        con.execute(f"DROP TABLE IF EXISTS temp.{STAGED}")
         con.unregister("new_check_results")
         con.execute("DROP TABLE IF EXISTS kept_violations")

@@ -4,7 +4,7 @@ rows to judge: importing GX is the largest fixed cost of the quality step."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
 
+from .chunks import merge_results
 from .context import build_context, check_rows_batch_definition
 from .data_docs import make_offline
 from .registry import Rule
@@ -27,8 +28,9 @@ class GxRun:
         self.docs_dir = docs_dir
         self.context = build_context(docs_dir)
 
-    def validate(self, rule: Rule, rows: pa.Table, result_format: dict) -> ExpectationSuiteValidationResult:
-        """The rule's suite run on its check rows (DECIMAL columns as exact Arrow decimals)."""
+    def validate(self, rule: Rule, chunks: Iterable[pa.Table], result_format: dict) -> ExpectationSuiteValidationResult:
+        """The rule's suite run on its check rows, a chunk at a time (DECIMAL columns as exact Arrow
+        decimals); one result for all of them (chunks.py)."""
         validation = self.context.validation_definitions.add(
             gx.ValidationDefinition(
                 name=rule.check_name,
@@ -36,9 +38,15 @@ class GxRun:
                 suite=build_suite(self.context, rule),
             )
         )
-        frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
-        with _no_profiler_lookup():
-            return validation.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+        parts, start = [], 0
+        for rows in chunks:
+            frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
+            frame.index = pd.RangeIndex(start, start + len(frame))  # row numbers as in one frame
+            start += len(frame)
+            with _no_profiler_lookup():
+                parts.append(validation.run(batch_parameters={"dataframe": frame}, result_format=result_format))
+            del frame, rows  # the next chunk's frame replaces this one
+        return merge_results(parts, result_format.get("partial_unexpected_count", 20))  # GX's default
 
     def build_docs(self) -> Path | None:
         """Data Docs of this run's validations, working offline; their index page."""

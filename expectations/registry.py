@@ -63,6 +63,7 @@ ENTITY_RULES: frozenset[str] = frozenset({
     "budget_initial_mismatch_across_documents",
     "narrative_amount_mismatch",
     "unit_label_implausible",
+    "empty_table_without_statement",
 })
 
 

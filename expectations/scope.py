@@ -8,8 +8,8 @@ keeps the violations of the other files as they are; a removed file's go with it
 check row in the changed files needs no GX validation. A cross-file rule (registry.CROSS_FILE_RULES)
 is judged on every row, unless dbt rebuilds it per entity (registry.ENTITY_RULES: a project, a
 department-year; dbt/macros/per_file.sql): then the rows of the entities the change touched
-(quality.cross_file_touched, written by the model's pre-hook) are judged and the other entities'
-violations kept (their check rows keep their keys).
+(quality.cross_file_touched, written by the model's pre-hook) and the other rows of their files are
+judged, and the other entities' violations kept (their check rows keep their keys).
 
 Kept verdicts must be this code's: quality.check_state holds a fingerprint of this package (the
 rules, their expectations, how a violation row is written), stored with the verdicts. A missing or
@@ -65,10 +65,19 @@ def _touched(model: str) -> str:
     return f"(select entity_key from {TOUCHED_TABLE} where model = '{model}')"
 
 
+def _entity_judged(model: str) -> str:
+    """An entity rule's rows judged anew: the touched entities', and every other row of their files.
+    A finding's occurrence number (#2, finding_ids.py) counts within its file, among the records
+    judged together: a file's rows in an untouched entity judged apart could be numbered otherwise
+    than by a full refresh (two equal findings of one file in two entities)."""
+    touched = f"entity_key in {_touched(model)}"
+    return f"({touched} or coalesce(source_file in (select source_file from quality.{model} where {touched}), false))"
+
+
 def judged_rows(rule: Rule) -> str:
     """A condition on the rule's check rows: those an incremental run judges anew."""
     if rule.check_name in ENTITY_RULES:
-        return f"entity_key in {_touched(rule.model)}"
+        return _entity_judged(rule.model)
     return CHANGED_ROWS
 
 
@@ -90,7 +99,7 @@ def _kept(check_names: list[str]) -> tuple[str, list[str]]:
     for name in sorted(set(check_names) & ENTITY_RULES):  # names from the registry, never from data
         model = f"chk_{name}"  # Rule.model
         kept.append(f"(check_name = '{name}' and check_row in "
-                    f"(select check_row from quality.{model} where entity_key not in {_touched(model)}))")
+                    f"(select check_row from quality.{model} where not {_entity_judged(model)}))")
     return "(" + " or ".join(kept) + ")", per_file
 
 

@@ -11,7 +11,9 @@ rows (as multisets), except the columns that are run metadata (when a file was l
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -36,6 +38,9 @@ MOVED = "other_dept/renamed_004.txt"
 BUDGET_2 = "003_other_dept.txt"  # the budget of another department, unchanged: an entity no change touches
 COPY = "0_copy_of_001.txt"  # named to sort first: removing it must not renumber the check rows of the others
 ENTITY_MODELS = [f"chk_{name}" for name in sorted(ENTITY_RULES)]  # incremental by entity: macros/per_file.sql
+# names whose check_row numbers (top 43 bits of md5, macros/check_row.sql) are equal, found by a search
+# over 8 million names: two files, and two entities of one file (md5 of 'f.txt|547660' and 'f.txt|7254419')
+COLLIDING_FILES, COLLIDING_ENTITIES = ("file_1147619.txt", "file_4153695.txt"), ("547660", "7254419")
 RUN_METADATA = {"loaded_at"}  # when the file was loaded: differs between any two warehouses
 
 
@@ -98,6 +103,15 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
+def print_empty(path: Path, title: str, next_title: str) -> None:
+    """Blank the amounts of the table under `title` (its 0.00 cells), so the table is printed empty."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(title)
+    end = text.index(next_title, start)
+    assert "\t0.00\n" in text[start:end], (path, title)
+    path.write_text(text[:start] + text[start:end].replace("\t0.00\n", "\t\n") + text[end:], encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     tmp = tmp_path_factory.mktemp("incremental")
@@ -109,6 +123,8 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     (inc.raw / COPY).write_bytes((SAMPLES / TRACKING).read_bytes() + b"\n\n")  # other bytes: loaded too
     shutil.copy(SAMPLES / BUDGET, inc.raw / BUDGET_2)
     edit(inc.raw / BUDGET_2, "松江区人力资源和社会保障局", "松江区民政局", -1)
+    # its 政府性基金 table printed empty (no 0.00): a row of chk_empty_table_without_statement, an entity no change touches
+    print_empty(inc.raw / BUDGET_2, "2020年部门政府性基金预算支出功能分类预算表", "2020年部门一般公共预算拨款基本支出经济分类预算表")
     seen["first"] = inc.run()
     run_quality_checks(inc.db)  # the verdicts the incremental run keeps for the unchanged file
     # one run with a file added, one changed, one moved to another folder and department, one removed
@@ -186,7 +202,7 @@ def test_an_incremental_run_rebuilds_only_the_changed_files_rows(warehouses):
 
 def test_cross_file_models_rebuild_only_the_entities_the_change_touched(warehouses):
     _, _, seen = warehouses
-    assert len(ENTITY_MODELS) == 4
+    assert len(ENTITY_MODELS) == 5
     counts = {}
     for model in ENTITY_MODELS:
         touched, after = seen["touched"][model], seen["entities_after"][model]
@@ -196,13 +212,47 @@ def test_cross_file_models_rebuild_only_the_entities_the_change_touched(warehous
         counts[model] = (len(kept), len(after) - len(kept), len(touched))
         assert {row[1] for row in kept} <= {BUDGET_2}, model  # the unchanged department-year's rows
     # (kept rows, rebuilt rows, touched entities): the other department's budget kept, the added one's
-    # department-year rebuilt; the projects of the changed reports touched (no project here has rows)
+    # department-year rebuilt; the projects of the changed reports touched (no project here has rows);
+    # the other department's empty 政府性基金 table kept, mark and check_row (the added budget prints none empty)
     assert counts == {
         "chk_budget_initial_mismatch_across_documents": (0, 0, 53),
-        "chk_narrative_amount_mismatch": (35, 35, 6),
+        "chk_empty_table_without_statement": (1, 0, 6),
+        "chk_narrative_amount_mismatch": (34, 35, 6),
         "chk_target_changed_between_documents": (0, 0, 53),
-        "chk_unit_label_implausible": (35, 35, 6),
+        "chk_unit_label_implausible": (34, 35, 6),
     }
+
+
+def _guard(warehouse: Warehouse, hook: str) -> dict:
+    """The check_row guard dbt ran in the warehouse's last build (macros/check_row.sql), as compiled."""
+    results = json.loads((warehouse.tmp / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    return next(r for r in results if r["unique_id"].startswith(f"operation.fiscal.fiscal-{hook}")
+                and "check_row" in r["compiled_code"])  # fmt: skip
+
+
+def test_two_files_with_one_check_row_number_fail_the_build(warehouses, tmp_path):
+    inc, _, _ = warehouses
+    files, entities = _guard(inc, "on-run-start"), _guard(inc, "on-run-end")
+    # the incremental build checked every loaded file, and the rows of each entity model it built
+    assert files["status"] == entities["status"] == "success"
+    assert sorted(re.findall(r"quality\"\.\"(chk_\w+)", entities["compiled_code"])) == ENTITY_MODELS
+    # the same SQL on a warehouse (named as the compiled SQL names it) holding colliding names
+    with duckdb.connect(str(tmp_path / "fiscal.duckdb")) as con:
+        con.execute("create schema raw; create schema quality")
+        con.execute("create table raw.source_files as select unnest(?::varchar[]) as source_file",
+                    [[*COLLIDING_FILES, SELF_EVAL]])  # fmt: skip
+        with pytest.raises(duckdb.Error, match=re.escape(f'files "{COLLIDING_FILES[0]}" and "{COLLIDING_FILES[1]}"')):
+            con.execute(files["compiled_code"])
+        for model in ENTITY_MODELS:  # each row numbered 1 within its (file, entity): check_row(entity_key=…)
+            con.execute(f"create table quality.{model} as select 'f.txt' as source_file, entity_key, "
+                        "((md5_number_upper('f.txt|' || entity_key) >> 21)::bigint << 20) + 1 as check_row "
+                        "from unnest(?::varchar[]) as t(entity_key)", [[COLLIDING_ENTITIES[0], "other"]])  # fmt: skip
+        con.execute(entities["compiled_code"])  # no two rows share a number
+        con.execute(f"insert into quality.{ENTITY_MODELS[1]} select 'f.txt', $1, "
+                    "((md5_number_upper('f.txt|' || $1) >> 21)::bigint << 20) + 1", [COLLIDING_ENTITIES[1]])  # fmt: skip
+        with pytest.raises(duckdb.Error, match=re.escape(f'{ENTITY_MODELS[1]}: "f.txt" ({COLLIDING_ENTITIES[0]}) and '
+                                                         f'"f.txt" ({COLLIDING_ENTITIES[1]})')):  # fmt: skip
+            con.execute(entities["compiled_code"])
 
 
 def test_an_unchanged_files_check_rows_keep_their_keys(warehouses):

@@ -11,6 +11,7 @@ after ``__init__``.
 from __future__ import annotations
 
 import dataclasses
+from itertools import repeat
 
 
 def frozen_record(cls: type) -> type:
@@ -31,3 +32,27 @@ def frozen_record(cls: type) -> type:
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init
     return cls
+
+
+def tuple_record(cls: type) -> type:
+    """A NamedTuple record that dataclasses reads as a frozen dataclass of the same fields.
+
+    For the records made once per input line (``SourceLine``, ``LineDisposition``): a tuple is
+    made in C over prepared rows (``make_records``) with no Python call, holds no ``__dict__``,
+    and pickles as its values (a dataclass pickles each field's name too). ``dataclasses.fields``,
+    ``replace`` and ``asdict`` see the fields, types and defaults of a frozen dataclass with the
+    class's annotations (the loader reads every record type so); attributes are read by name
+    (C itemgetters), the repr is a dataclass's, and assignment is refused.
+    """
+    assert issubclass(cls, tuple) and hasattr(cls, "_fields"), cls
+    # NamedTuple turned the annotations (strings: postponed evaluation) into ForwardRefs; a
+    # dataclass keeps the strings, which the loader reads (loading._polars_type).
+    annotations = {name: getattr(t, "__forward_arg__", t) for name, t in cls.__annotations__.items()}
+    shadow = type(cls.__name__, (), {"__annotations__": annotations, **cls._field_defaults})
+    cls.__dataclass_fields__ = dataclasses.dataclass(frozen=True)(shadow).__dataclass_fields__
+    return cls
+
+
+def make_records(cls: type, rows) -> list:
+    """Records of a ``tuple_record`` class from an iterable of tuples of its fields, made in C."""
+    return list(map(tuple.__new__, repeat(cls), rows))

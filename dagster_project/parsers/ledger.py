@@ -8,13 +8,17 @@ construction, and a test only has to check that no line was left unmarked.
 from __future__ import annotations
 
 from functools import cache
+from itertools import compress, filterfalse, repeat
+from operator import add, itemgetter, not_
 
+from .frozen import make_records
 from .issues import make as make_issue
 from .records import DISPOSITIONS, ISSUE, LineDisposition, ParseIssue
 from .text import Line
 
 # DISPOSITIONS is ordered strongest first: a line that fed a field stays "field".
 _RANK = {d: i for i, d in enumerate(DISPOSITIONS)}
+_NO, _BLANK = itemgetter(0), itemgetter(3)  # a Line's no and is_blank
 
 
 @cache  # few (disposition, family) pairs: share them instead of one tuple per line
@@ -25,7 +29,7 @@ def _mark_entry(disposition: str, family: str | None) -> tuple[str, str | None]:
 class Ledger:
     def __init__(self, source_file: str, lines: list[Line]):
         self.source_file = source_file
-        self._lines = {line.no: line for line in lines}
+        self._lines = dict(zip(map(_NO, lines), lines))  # made in C: no Python step per line
         self._marks: dict[int, tuple[str, str | None]] = {}
         self.issues: list[ParseIssue] = []
 
@@ -59,10 +63,9 @@ class Ledger:
 
     def close(self) -> list[LineDisposition]:
         """Report every unmarked non-blank line, and return the dispositions of all lines."""
-        for no, line in self._lines.items():
-            if not line.is_blank and no not in self._marks:
-                self.issue(no, "unplaced_line")
-        return [
-            LineDisposition(self.source_file, no, disposition, family)
-            for no, (disposition, family) in sorted(self._marks.items())
-        ]
+        lines = self._lines.values()  # the unmarked non-blank lines, found in C, in line order
+        for no in filterfalse(self._marks.__contains__, compress(self._lines, map(not_, map(_BLANK, lines)))):
+            self.issue(no, "unplaced_line")
+        marks = self._marks
+        numbers = sorted(marks)  # made in C: (file, no) + the line's (disposition, family)
+        return make_records(LineDisposition, map(add, zip(repeat(self.source_file), numbers), map(marks.__getitem__, numbers)))

@@ -28,8 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
+from .frozen import make_records
 from .records import SourceLine
 from .rows import Row, is_separator, make_row, split_rows
 from .text import Line, clean_cell, glue
@@ -147,16 +149,18 @@ class Document:
     def source_lines(self, source_file: str) -> tuple[list[SourceLine], set[int]]:
         """The normalised text's lines, and the numbers of those that are page furniture."""
         if self.text_lines is not None:  # a text file's lines have no page or sheet
-            lines = self.text_lines  # SourceLine made by map: its fields by position, no per-line frame
-            return list(map(SourceLine, repeat(source_file), [ln.no for ln in lines], repeat(None), repeat(None),
-                            [ln.raw for ln in lines])), set()
-        lines = [SourceLine(source_file, no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
+            lines = self.text_lines  # made in C: each line's (no, raw) and the fields all lines share
+            rows = zip(repeat(source_file), map(_NO, lines), repeat(None), repeat(None), map(_RAW, lines))
+            return make_records(SourceLine, rows), set()
+        lines = make_records(SourceLine, [(source_file, no, block.page_no, block.sheet_name, text)
+                                          for no, text, block in self.rendered()])
         furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
             block.kind == BOILERPLATE for block in self.blocks) else set()
         return lines, furniture
 
 
 _NO_CELLS = ("",)  # an empty line's one empty cell
+_NO, _RAW = itemgetter(0), itemgetter(1)  # a Line's no and raw
 
 
 class LineBlocks(Sequence):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from .frozen import frozen_record
+from .frozen import frozen_record, tuple_record
 
 # Where a non-blank input line ended up (raw.line_accounting.disposition).
 FIELD = "field"  # fed a parsed value
@@ -225,8 +226,8 @@ class ParseIssue:
     raw_text: str | None = None
 
 
-@frozen_record
-class LineDisposition:
+@tuple_record  # one per non-blank line: a tuple made in C (frozen.tuple_record)
+class LineDisposition(NamedTuple):
     """Where one non-blank input line ended up (see DISPOSITIONS)."""
 
     source_file: str
@@ -235,8 +236,8 @@ class LineDisposition:
     family: str | None = None  # self_eval | tracking | budget | target | None
 
 
-@frozen_record
-class SourceLine:
+@tuple_record  # one per line, the biggest output: a tuple made in C (frozen.tuple_record)
+class SourceLine(NamedTuple):
     """One line of a file's normalised text (raw.source_lines): what every line_no points at."""
 
     source_file: str

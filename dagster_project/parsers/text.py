@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
-from operator import itemgetter, not_
+from operator import add, itemgetter
 from typing import Self
 
 # The markup the converters really leave in exports: a tag of a known HTML name (opening, closing
@@ -60,22 +60,6 @@ class lazy:
         return value
 
 
-class _Keys:
-    """Line.keys, .keys_text and .key (see Line): a non-data descriptor that computes the three on
-    first access and stores them in the line's __dict__, which then shadows it (lines never change)."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, line, cls=None):
-        if line is None:
-            return self
-        found = line.__dict__
-        found["keys"], found["keys_text"], found["key"] = _keys_of(line.cells)
-        return found[self.name]
-
-
-@lru_cache(maxsize=1 << 16)  # per distinct line: most lines repeat (labels, headers, blank lines)
 def _keys_of(cells: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
     """Line.keys, .keys_text and .key of a line's cells."""
     keys = tuple(map(norm, cells))
@@ -85,21 +69,32 @@ def _keys_of(cells: tuple[str, ...]) -> tuple[tuple[str, ...], str, str]:
     return keys, keys_text, norm("".join(cells))
 
 
-class Line(tuple):
-    """One input line: its 1-based number, raw text and cleaned TAB cells.
+def _tail(cells: tuple[str, ...]) -> tuple:
+    """A line's fields after (no, raw): what its cells alone decide (see Line)."""
+    return (cells, not any(cells), *_keys_of(cells))
 
-    A tuple (no, raw, cells, is_blank) read by name: the parse makes one per input line, and
-    ``make_lines`` makes a text's lines in C (a frozen dataclass ran a Python __init__ per line,
-    and Line(...) still does). Immutable like one; its __dict__ keeps what is computed on demand.
+
+class Line(tuple):
+    """One input line: its 1-based number, raw text and cleaned TAB cells, and their keys.
+
+    A tuple (no, raw, cells, is_blank, keys, keys_text, key) read by name: the parse makes one per
+    input line, and ``split_lines`` makes a text's lines in C from what is computed once per distinct
+    line text (a frozen dataclass ran a Python __init__ per line; keys computed on first use cost a
+    Python call and a __dict__ per line). Immutable like one; its __dict__ keeps a binary format's spans.
     """
 
     def __new__(cls, no: int, raw: str, cells: tuple[str, ...], is_blank: bool) -> Self:
-        return tuple.__new__(cls, (no, raw, cells, is_blank))
+        return tuple.__new__(cls, (no, raw, cells, is_blank, *_keys_of(cells)))
 
     no = property(itemgetter(0))
     raw = property(itemgetter(1))
     cells = property(itemgetter(2))
     is_blank = property(itemgetter(3))  # no cell has text (the ledger asks of every line)
+    # The normalised cells, shared by the segmenter, the report tables and the prose.
+    keys = property(itemgetter(4))  # tuple[str, ...]: norm of each cell, by cell position
+    keys_text = property(itemgetter(5))  # str: the keys joined by TAB; norm removes whitespace, so a
+    # word is in this string exactly when it is in one of the keys ("does any cell key contain …")
+    key = property(itemgetter(6))  # str: all cells joined and normalised, for recognising titles and labels
     # Not a field (no cost per text line, not compared): a binary format's row line sets it to each
     # cell's stored (row_span, col_span) by position (model.Document.lines); None: not stored.
     spans = None
@@ -108,7 +103,7 @@ class Line(tuple):
         raise AttributeError(f"Line is immutable: cannot set {name}")
 
     def __getnewargs__(self):
-        return tuple(self)
+        return tuple(self[:4])
 
     def __repr__(self) -> str:
         return f"Line(no={self[0]!r}, raw={self[1]!r}, cells={self[2]!r}, is_blank={self[3]!r})"
@@ -117,13 +112,6 @@ class Line(tuple):
     def texts(self) -> list[str]:
         """The non-empty cells, in order (layouts shift cells, so positions lie)."""
         return [c for c in self.cells if c]
-
-    # The normalised cells: computed together on first use of any of the three, and kept.
-    # The segmenter, the report tables and the prose all ask, and each line pays once.
-    keys = _Keys()  # tuple[str, ...]: norm of each cell, by cell position
-    keys_text = _Keys()  # str: the keys joined by TAB; norm removes whitespace, so a word is
-    # in this string exactly when it is in one of the keys ("does any cell key contain …")
-    key = _Keys()  # str: all cells joined and normalised, for recognising titles and labels
 
 
 # norm("".join(cells)) is "".join(norm(c) for c in cells) unless NFKC joins a cell's first
@@ -276,41 +264,38 @@ _NEEDS_CLEANING = re.compile(  # one character class for the single characters: 
 
 def split_lines(text: str) -> list[Line]:
     """Split text into numbered lines of cleaned cells (CRLF and CR tolerated)."""
-    return make_lines(*split_cells(text))
+    raws, dirty = _raw_lines(text)
+    tails: list[tuple] = []
+    start = 0
+    for no in sorted(dirty):  # the few lines clean_cell has more to do in; the runs between them in C
+        tails += map(_trimmed_tail, raws[start : no - 1])
+        tails.append(_cleaned_tail(raws[no - 1]))
+        start = no
+    tails += map(_trimmed_tail, raws[start:])
+    # Each Line is (no, raw) + its text's tail, made in C: no Python call per line.
+    return list(map(tuple.__new__, repeat(Line), map(add, zip(range(1, len(raws) + 1), raws), tails)))
 
 
-def make_lines(raws: list[str], cells: list[tuple[str, ...]]) -> list[Line]:
-    """The Lines of parallel lists of raw lines and their cells, numbered from 1, made in C."""
-    blank = map(not_, map(any, cells))
-    return list(map(tuple.__new__, repeat(Line), zip(range(1, len(raws) + 1), raws, cells, blank)))
-
-
-def split_cells(text: str) -> tuple[list[str], list[tuple[str, ...]]]:
-    """The lines of text (CRLF and CR tolerated) and, for each, its TAB cells cleaned: two
-    parallel lists, no Line made (the TAB text reader makes its blocks from them)."""
+def _raw_lines(text: str) -> tuple[list[str], set[int]]:
+    """The lines of text (CRLF and CR tolerated), and the numbers of those clean_cell has more to do in."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    dirty = _lines_needing_cleaning(text)
-    if not dirty:  # the usual file: every line's cells need no cleaning beyond trimming
-        return raw_lines, list(map(_trimmed_cells, raw_lines))
-    return raw_lines, [
-        _cleaned_cells(raw) if no in dirty else _trimmed_cells(raw) for no, raw in enumerate(raw_lines, start=1)
-    ]
+    return raw_lines, _lines_needing_cleaning(text)
 
 
-# The cells of a line, per distinct line text (most lines repeat: labels, headers, blank lines);
-# lines of equal text share one tuple, so the keys of the second (_keys_of) are found by identity.
+# A line's cells, blankness and keys, per distinct line text (most lines repeat: labels, headers,
+# blank lines): computed once, shared by every line of that text.
 @lru_cache(maxsize=1 << 16)
-def _trimmed_cells(raw: str) -> tuple[str, ...]:
+def _trimmed_tail(raw: str) -> tuple:
     """A line that clean_cell has nothing but trimming to do in (see _lines_needing_cleaning)."""
-    return tuple(map(str.strip, raw.split("\t")))
+    return _tail(tuple(map(str.strip, raw.split("\t"))))
 
 
 @lru_cache(maxsize=1 << 12)
-def _cleaned_cells(raw: str) -> tuple[str, ...]:
-    return tuple(map(clean_cell, raw.split("\t")))
+def _cleaned_tail(raw: str) -> tuple:
+    return _tail(tuple(map(clean_cell, raw.split("\t"))))
 
 
 def _lines_needing_cleaning(text: str) -> set[int]:

@@ -56,3 +56,34 @@ def test_renumber_is_dataclasses_replace_in_place():
     assert repr(records[0]) == repr(expected[0]) and hash(records[1]) == hash(expected[1])
     with pytest.raises(KeyError):  # a number with no new number is a bug, never passed over
         renumber([report], "report_seq", {7: 2})
+
+
+def test_tuple_records_read_as_the_frozen_dataclass_of_their_fields():
+    """SourceLine and LineDisposition are tuples made in C; the loader and tests read them as dataclasses."""
+    from dagster_project.parsers.frozen import make_records
+    from dagster_project.parsers.records import LineDisposition, SourceLine
+
+    @dataclasses.dataclass(frozen=True)
+    class PlainSourceLine:
+        source_file: str
+        line_no: int
+        page_no: int | None
+        sheet_name: str | None
+        text: str
+
+    line = make_records(SourceLine, [("f.txt", 3, None, None, "项目名称\t职业培训")])[0]
+    plain = PlainSourceLine("f.txt", 3, None, None, "项目名称\t职业培训")
+    assert type(line) is SourceLine and line == SourceLine("f.txt", 3, None, None, "项目名称\t职业培训")
+    assert repr(line) == repr(plain).replace(PlainSourceLine.__qualname__, "SourceLine")
+    assert [(f.name, f.type) for f in dataclasses.fields(line)] == [
+        ("source_file", "str"), ("line_no", "int"), ("page_no", "int | None"), ("sheet_name", "str | None"),
+        ("text", "str"),
+    ]  # the loader's column types come from these strings (loading._polars_type)
+    assert dataclasses.asdict(line) == dataclasses.asdict(plain)
+    assert (line.line_no, line.text) == (3, "项目名称\t职业培训")
+    mark = LineDisposition("f.txt", 3, "field")
+    assert mark.family is None and dataclasses.fields(LineDisposition)[3].default is None
+    assert dataclasses.replace(mark, disposition="issue") == LineDisposition("f.txt", 3, "issue", None)
+    assert pickle.loads(pickle.dumps(mark)) == mark and len(pickle.dumps(mark)) < 100
+    with pytest.raises(AttributeError):
+        mark.disposition = "issue"

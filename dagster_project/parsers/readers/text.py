@@ -5,7 +5,7 @@ lines: each such line gets an ``undecodable_bytes`` problem; bytes that are not
 text at all make the one ``undecodable_file`` problem). Every line of the file
 is one block that keeps the file's own line number and its text exactly as the
 file has it (so ``raw.source_lines`` shows the file's lines), and its cells are
-its TAB fields cleaned as ``text.split_cells`` cleans them (a line led by a TAB
+its TAB fields cleaned as ``text.split_lines`` cleans them (a line led by a TAB
 has an empty first cell). A line of several fields is a row, any other a prose line.
 
 Two layouts, told by content: one table row per line (TAB between its cells), or one
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..model import TEXT, Document, LineBlocks
 from ..rows import split_rows
-from ..text import UndecodableInput, decode_lines, make_lines, split_cells
+from ..text import UndecodableInput, decode_lines, split_lines
 
 
 def read_text(data: bytes) -> Document:
@@ -42,7 +42,7 @@ def read_text(data: bytes) -> Document:
 def text_document(text: str) -> Document:
     """The Document of decoded TAB text (CRLF and CR line breaks tolerated)."""
     # The lines are what the parse reads: made once, here; the blocks from them only when asked.
-    lines = make_lines(*split_cells(text))
+    lines = split_lines(text)
     document = Document(TEXT, LineBlocks(lines), text_lines=lines)
     if is_cell_per_line(text):
         document.text_rows = split_rows(lines)

@@ -54,9 +54,20 @@ budgets as (
 
 reports as (
 
-    select source_file, line_start, line_end, report_id, report_seq, report_type, fiscal_year, project_name,
-           implementing_unit, supervising_dept, district, money_unit
-    from {{ changed_rows('fct_report') }}
+    -- its title once per report, not once per line
+    select r.source_file, r.line_start, r.line_end, r.report_id, r.report_seq, r.report_type, r.fiscal_year,
+           r.project_name, r.implementing_unit, r.supervising_dept, r.district, r.money_unit,
+           {{ report_title('r') }} as table_title
+    from {{ changed_rows('fct_report') }} as r
+
+),
+
+report_lines as (
+
+    -- each line of each report's range, so a line finds its report by an equality join: a range
+    -- join (line between start and end) compared every line with every report of its file
+    select source_file, report_id, unnest(range(line_start, line_end + 1)) as line_no
+    from reports
 
 ),
 
@@ -85,7 +96,7 @@ checked as (
         coalesce(r.supervising_dept, b.department) as department,
         coalesce(r.district, b.district) as district,
         -- where the line is: its report's title, else the budget table holding it (prose: none)
-        coalesce(case when r.report_id is not null then {{ report_title('r') }} end, t.table_title) as table_title,
+        coalesce(r.table_title, t.table_title) as table_title,
         r.money_unit,
         coalesce(f.placeholder, '') as subject,
         '文本' as measure,
@@ -97,8 +108,8 @@ checked as (
     from lines as l
     left join found as f using (source_file, line_no)
     left join budgets as b using (source_file)
-    left join reports as r
-      on r.source_file = l.source_file and l.line_no between r.line_start and r.line_end
+    left join report_lines as rl using (source_file, line_no)
+    left join reports as r on r.report_id = rl.report_id
     left join found_in_table as t
       on t.source_file = l.source_file and t.line_no = l.line_no
 
