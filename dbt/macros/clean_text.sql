@@ -20,13 +20,10 @@
             '(\p{Han})[ \x{3000}]+(\p{Han})', '\1\2', 'g'),
             '(\p{Han})[ \x{3000}]+(\p{Han})', '\1\2', 'g')
     {%- endset -%}
-    nullif(
-        case
-            when {{ trimmed }} in ('-', '—', '－', '--', '——', '–') then ''
-            else {{ trimmed }}
-        end,
-        ''
-    )
+    {#- The cleaned text once in the SQL, not once to test and once to return: every view inlines
+        this into each model reading it, and DuckDB binds (compiles each regex) per occurrence.
+        A whole-text dash placeholder becomes '' (RE2's ^ and $: start and end of the text). -#}
+    nullif(regexp_replace({{ trimmed }}, '^(?:-|—|－|--|——|–)$', ''), '')
 {%- endmacro %}
 
 
