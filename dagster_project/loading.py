@@ -11,9 +11,7 @@ load's only): the incremental marts rebuild exactly those files' rows (dbt/macro
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
-import operator
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -23,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from .db import connect
 from .discovery import Discovery, SourceFile, is_utf8_name, open_regular, scan
@@ -44,41 +43,14 @@ from .parse_pool import Failed, imap_isolated
 from .parsers import parse_bytes, too_large
 from .parsers.bounds import MB, FileTooLarge, check_file_size
 from .parsers.issues import make as make_issue
-from .parsers.records import (
-    BudgetCell,
-    BudgetTable,
-    FundRow,
-    IndicatorRow,
-    IndicatorValue,
-    LineDisposition,
-    NarrativeAmount,
-    NarrativeChange,
-    ParseIssue,
-    ParseResult,
-    Report,
-    SourceLine,
-)
+from .parsers.records import ParseIssue, ParseResult
+from .raw_arrow import RAW_TABLES, ParsedFile, record_frame, table_of, to_parsed_file
 from .settings import Limits, load_limits
 
 SQL_DIR = Path(__file__).parent / "sql"
 LOAD_BATCH_FILES = 500  # parsed files held in memory at once while loading
-LOAD_BATCH_LINES = 200_000  # ... and their lines: a batch of large files is loaded sooner
+LOAD_BATCH_BYTES = 64 * MB  # ... and their Arrow data (~100 bytes a row): a batch of large files is loaded sooner
 PARSE_WINDOW = 2  # parsed files waiting per parser process for an earlier, slower file (memory bound)
-
-# raw table ← ParseResult attribute ← record type
-RAW_TABLES: dict[str, tuple[str, type]] = {
-    "reports": ("reports", Report),
-    "fund_rows": ("fund_rows", FundRow),
-    "indicators": ("indicators", IndicatorRow),
-    "indicator_values": ("indicator_values", IndicatorValue),
-    "budget_tables": ("budget_tables", BudgetTable),
-    "budget_cells": ("budget_cells", BudgetCell),
-    "narrative_amounts": ("narrative_amounts", NarrativeAmount),
-    "narrative_changes": ("narrative_changes", NarrativeChange),
-    "parse_issues": ("issues", ParseIssue),
-    "line_accounting": ("lines", LineDisposition),
-    "source_lines": ("source_lines", SourceLine),
-}
 
 
 @dataclass(frozen=True)
@@ -138,6 +110,17 @@ def read_stable(path: Path, sha256: str, limits: Limits) -> bytes:
     return data
 
 
+def _parse_for_load(job: tuple[str, str, str, Limits]) -> ParsedFile:
+    """_parse_one, its records packed into Arrow arrays here in the worker (raw_arrow.py)."""
+    result = _parse_one(job)
+    try:
+        return to_parsed_file(result)
+    except Exception as exc:  # noqa: BLE001 - a value no raw column can hold costs this file, not the batch
+        crashed = crashed_result(result.source_file, exc)
+        crashed.issues[:0] = [i for i in result.issues if i.code == "non_utf8_file_name"]
+        return to_parsed_file(crashed)
+
+
 def parse_sources(files: list[SourceFile], workers: int = 1, limits: Limits | None = None) -> Iterator[ParseResult]:
     """Parse files in worker processes (FISCAL_PARSE_WORKERS), yielding results in input order.
 
@@ -147,28 +130,22 @@ def parse_sources(files: list[SourceFile], workers: int = 1, limits: Limits | No
     `parse_timeout`, and the rest of the batch goes on. A small window of parsed
     files waits for the loader, so results never pile up in memory.
     """
+    yield from _in_workers(_parse_one, files, workers, limits, lambda result: result)
+
+
+def parse_for_load(files: list[SourceFile], workers: int = 1, limits: Limits | None = None) -> Iterator[ParsedFile]:
+    """parse_sources as the loader takes it: each file's rows already Arrow arrays, made by its worker."""
+    yield from _in_workers(_parse_for_load, files, workers, limits, to_parsed_file)
+
+
+def _in_workers(func, files: list[SourceFile], workers: int, limits: Limits | None, convert) -> Iterator:
     limits = limits or load_limits()
     jobs = [(str(f.path), f.source_file, f.sha256, limits) for f in files]
-    outcomes = imap_isolated(_parse_one, jobs, workers, limits.seconds, max(1, workers) * PARSE_WINDOW)
+    outcomes = imap_isolated(func, jobs, workers, limits.seconds, max(1, workers) * PARSE_WINDOW)
     for f, outcome in zip(files, outcomes):
-        yield worker_failed_result(f.source_file, outcome.kind, outcome.detail) if isinstance(outcome, Failed) else outcome
-
-
-def _polars_type(annotation: str) -> pl.DataType:
-    if "Decimal" in annotation:
-        return pl.Decimal(24, 6)
-    if annotation.startswith("int"):
-        return pl.Int64
-    return pl.String
-
-
-def record_frame(records: Iterable, record_type: type) -> pl.DataFrame:
-    """Records of one type → a Polars frame with one column per dataclass field."""
-    fields = dataclasses.fields(record_type)
-    schema = {f.name: _polars_type(str(f.type)) for f in fields}
-    # attrgetter is ~30x faster than dataclasses.astuple (no deep copy) on millions of records.
-    row_of = operator.attrgetter(*schema)
-    return pl.DataFrame([row_of(r) for r in records], schema=schema, orient="row")
+        if isinstance(outcome, Failed):  # its worker died or ran out of time
+            outcome = convert(worker_failed_result(f.source_file, outcome.kind, outcome.detail))
+        yield outcome
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -207,10 +184,10 @@ def sync_raw(
     by_name = {f.source_file: f for f in to_parse} | {n: f for n, (f, _) in plan.duplicates.items()}
     rows = dict.fromkeys(RAW_TABLES, 0)
 
-    def results() -> Iterator[ParseResult]:
-        yield from parse_sources(to_parse, workers, limits)
+    def results() -> Iterator[ParsedFile]:
+        yield from parse_for_load(to_parse, workers, limits)
         for f, owner in plan.duplicates.values():
-            yield _duplicate_result(f, owner)
+            yield to_parsed_file(_duplicate_result(f, owner))
 
     # Each file's rows are replaced in one transaction together with its raw.source_files
     # row, batch by batch: memory stays flat however many files arrive, and an interrupted
@@ -220,7 +197,7 @@ def sync_raw(
     _replace_read_issues(con, found)
     _forget_rejections(con, plan.cleared)
     unread = kept = 0
-    for batch in _batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_LINES):
+    for batch in _batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_BYTES):
         # A file that could not be read keeps its rows; only its read issue is recorded.
         failed = [r for r in batch if r.families == [UNREAD]]
         # A loaded file whose new version cannot be read keeps its rows too, and that version is remembered.
@@ -232,17 +209,14 @@ def sync_raw(
         unread += len(failed)
         kept += len(rejected)
         if failed:
-            _insert(con, "parse_issues", record_frame((i for r in failed for i in r.issues), ParseIssue))
+            _insert(con, "parse_issues", table_of(failed, "parse_issues"))
             _mark_changed(con, [r.source_file for r in failed])
         _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
-        frames = {
-            table: record_frame((rec for r in batch for rec in getattr(r, attr)), rtype)
-            for table, (attr, rtype) in RAW_TABLES.items()
-        }
-        frames["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
-        _replace(con, [r.source_file for r in batch], frames)
+        tables = {table: table_of(batch, table) for table in RAW_TABLES}
+        tables["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
+        _replace(con, [r.source_file for r in batch], tables)
         for table in RAW_TABLES:
-            rows[table] += frames[table].height
+            rows[table] += len(tables[table])
     return LoadSummary(
         files_seen=len(found.files),
         files_parsed=len(to_parse) - unread - kept,
@@ -259,7 +233,7 @@ def _loaded_families(k: Known) -> str | None:
     return None if k.duplicate else k.families
 
 
-def _record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[SourceFile, ParseResult]]) -> None:
+def _record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[SourceFile, ParsedFile]]) -> None:
     """Keep these files' loaded rows; record the version that could not be read and its one issue."""
     if not rejected:
         return
@@ -309,9 +283,9 @@ def _replace_read_issues(con: duckdb.DuckDBPyConnection, found: Discovery) -> No
     _insert(con, "parse_issues", issues)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    if frame.height:
-        con.register("new_rows", frame.to_arrow())
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | pa.Table) -> None:
+    if len(frame):
+        con.register("new_rows", frame.to_arrow() if isinstance(frame, pl.DataFrame) else frame)
         con.execute(f"insert into raw.{table} by name select * from new_rows")
         con.unregister("new_rows")
 
@@ -325,20 +299,22 @@ def _mark_changed(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> No
         con.unregister("changed_now")
 
 
-def _batched(results: Iterable[ParseResult], files: int, lines: int) -> Iterator[list[ParseResult]]:
-    """Batches of at most `files` results, cut sooner once they hold `lines` lines."""
+def _batched(results: Iterable[ParsedFile], files: int, nbytes: int) -> Iterator[list[ParsedFile]]:
+    """Batches of at most `files` results, cut sooner once they hold `nbytes` bytes of rows."""
     batch, held = [], 0
     for result in results:
         batch.append(result)
-        held += result.line_count
-        if len(batch) >= files or held >= lines:
+        held += result.nbytes
+        if len(batch) >= files or held >= nbytes:
             yield batch
             batch, held = [], 0
     if batch:
         yield batch
 
 
-def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: dict[str, pl.DataFrame]) -> None:
+def _replace(
+    con: duckdb.DuckDBPyConnection, source_files: list[str], frames: dict[str, pl.DataFrame | pa.Table]
+) -> None:
     """Delete every raw row of these files and insert the new frames, in one transaction."""
     if not source_files:
         return
@@ -361,7 +337,7 @@ def _replace(con: duckdb.DuckDBPyConnection, source_files: list[str], frames: di
         con.unregister("replaced_files")
 
 
-def _source_file_frame(parsed: list[tuple[SourceFile, ParseResult]]) -> pl.DataFrame:
+def _source_file_frame(parsed: list[tuple[SourceFile, ParsedFile]]) -> pl.DataFrame:
     now = datetime.now(UTC).replace(tzinfo=None)
     return pl.DataFrame(
         [(f.source_file, f.sha256, f.size_bytes, ",".join(r.families), r.line_count, now) for f, r in parsed],
