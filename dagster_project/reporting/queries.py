@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ..db import connect
-from ..parsers.text import split_lines
+from ..parsers.text import clean_cell
 from ..review_decisions import IGNORED
 from .coverage import CoverageData, read_coverage
 from .labels import SEVERITY_ORDER, code_label
@@ -575,9 +576,21 @@ def line_text(raw: str | None, page_no: int | None = None) -> str | None:
     """A source line as the page shows it: its non-empty cells joined by ' │ ', a PDF line with its page."""
     if raw is None:
         return None
-    lines = split_lines(raw)
-    text = " │ ".join(lines[0].texts) if lines else ""
+    text = _cells_joined(raw)
     return f"（第{page_no}页）{text}" if page_no else text
+
+
+_LINE_END = re.compile("[\r\n]")  # where split_lines ends a line (CRLF and CR tolerated)
+
+
+@lru_cache(maxsize=1 << 14)  # the same line text recurs across findings (labels, copies of a form)
+def _cells_joined(raw: str) -> str:
+    """The first line's non-empty cells, cleaned as split_lines cleans them, joined by ' │ '.
+
+    The cells only: split_lines would also work out each line's keys for the parsers."""
+    end = _LINE_END.search(raw)
+    first = raw[: end.start()] if end else raw
+    return " │ ".join(c for c in map(clean_cell, first.split("\t")) if c)
 
 
 def _violation(row: dict[str, Any]) -> Violation:
