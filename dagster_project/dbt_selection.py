@@ -82,15 +82,22 @@ def touched_tables(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> set
     return before | now
 
 
+def _reachable(edges: Mapping[str, list[str]], starts: Iterable[str]) -> set[str]:
+    """Every node reached from starts along edges (the manifest's child_map or parent_map)."""
+    seen: set[str] = set()
+    todo = list(starts)
+    while todo:
+        for node in edges.get(todo.pop(), []):
+            if node not in seen:
+                seen.add(node)
+                todo.append(node)
+    return seen
+
+
 def _below(manifest: Mapping[str, Any], starts: Iterable[str]) -> set[str]:
     """The nodes in starts and every node downstream of them."""
-    seen, todo = set(starts), list(starts)
-    while todo:
-        for child in manifest["child_map"].get(todo.pop(), []):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
+    starts = set(starts)
+    return starts | _reachable(manifest["child_map"], starts)
 
 
 def select(manifest: Mapping[str, Any], tables: Iterable[str] | None) -> Selection:
@@ -120,13 +127,7 @@ def select(manifest: Mapping[str, Any], tables: Iterable[str] | None) -> Selecti
 
 def upstream(manifest: Mapping[str, Any], uid: str | None) -> set[str]:
     """Every node the node reads, directly or not."""
-    seen, todo = set(), [uid] if uid else []
-    while todo:
-        for parent in manifest["parent_map"].get(todo.pop(), []):
-            if parent not in seen:
-                seen.add(parent)
-                todo.append(parent)
-    return seen
+    return _reachable(manifest["parent_map"], [uid] if uid else [])
 
 
 def in_graph_order(manifest: Mapping[str, Any], uids: Iterable[str]) -> list[str]:
