@@ -42,6 +42,13 @@ concurrency:
         limit: 1
 telemetry:
   enabled: false
+# Dagster's SQLite run history (same files), without an engine and a connection per event:
+# dagster_project/event_log.py (~2 CPU s and seconds of disk waits a run).
+event_log_storage:
+  module: dagster_project.event_log
+  class: FastSqliteEventLogStorage
+  config:
+    base_dir: "{event_logs}"
 python_logs:
   python_log_level: INFO
   dagster_handler_config:
@@ -71,7 +78,10 @@ def prepare_home(home: Path) -> Path:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(DAGSTER_YAML.format(log_file=log_file.as_posix()), encoding="utf-8")
+        event_logs = home / "history" / "runs"  # where Dagster's own SQLite storage keeps them
+        config.write_text(
+            DAGSTER_YAML.format(log_file=log_file.as_posix(), event_logs=event_logs.as_posix()), encoding="utf-8"
+        )
     return log_file
 
 
