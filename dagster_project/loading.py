@@ -214,7 +214,7 @@ def sync_raw(
         _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
         tables = {table: table_of(batch, table) for table in RAW_TABLES}
         tables["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
-        _replace(con, [r.source_file for r in batch], tables)
+        _replace(con, [r.source_file for r in batch], tables, loaded=known)
         for table in RAW_TABLES:
             rows[table] += len(tables[table])
     return LoadSummary(
@@ -313,17 +313,24 @@ def _batched(results: Iterable[ParsedFile], files: int, nbytes: int) -> Iterator
 
 
 def _replace(
-    con: duckdb.DuckDBPyConnection, source_files: list[str], frames: dict[str, pl.DataFrame | pa.Table]
+    con: duckdb.DuckDBPyConnection, source_files: list[str], frames: dict[str, pl.DataFrame | pa.Table],
+    loaded: Iterable[str] | None = None,
 ) -> None:
-    """Delete every raw row of these files and insert the new frames, in one transaction."""
+    """Delete every raw row of these files and insert the new frames, in one transaction.
+
+    Only files the warehouse has loaded (`loaded`: raw.source_files; None: any) have rows to
+    delete: the rows of any other name are this run's read issues (_replace_read_issues). A
+    full build, or a new file, then scans no raw table (each delete reads the whole table).
+    """
     if not source_files:
         return
-    names = pl.DataFrame({"source_file": source_files}, schema={"source_file": pl.String})
+    deleted = source_files if loaded is None else [n for n in source_files if n in loaded]
+    names = pl.DataFrame({"source_file": deleted}, schema={"source_file": pl.String})
     con.execute("begin transaction")
     try:
         con.register("replaced_files", names.to_arrow())
         _forget_rejections(con, source_files)  # also marks them changed
-        for table in [*RAW_TABLES, "source_files"]:
+        for table in [*RAW_TABLES, "source_files"] if deleted else []:
             con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
         for table, frame in frames.items():
             _insert(con, table, frame)
