@@ -468,18 +468,9 @@ class BudgetTableBuilder:
             return
         self._keys.add(key)
         self.cells.append(
-            BudgetCell(
-                source_file=self.source_file,
-                table_seq=self.seq,
-                row_seq=self.row_seq,
-                measure=measure,
-                amount=amount,
-                line_no=row_cell.line_no,
-                side=side,
-                subject_code=code,
-                code_level=level,
-                subject_name=name,
-                decimals=printed_decimals(amount),
+            BudgetCell(  # positional, in field order: one per amount (keywords cost more per call)
+                self.source_file, self.seq, self.row_seq, measure, amount, row_cell.line_no,
+                side, code, level, name, printed_decimals(amount),  # side, subject_code, code_level, subject_name, decimals
             )
         )
 
