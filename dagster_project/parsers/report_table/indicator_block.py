@@ -20,6 +20,7 @@ indicator_column = vocabulary.indicator_column
 _WHITESPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # level labels repeat on every report
 def _label_text(cell: str) -> str:
     """A level label as printed, without the spaces of a wrapped cell (服务对象满意度 指标)."""
     return _WHITESPACE.sub("", cell)

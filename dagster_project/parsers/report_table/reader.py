@@ -31,6 +31,7 @@ from .state import ReportState
 _YEAR = vocabulary.REPORT_YEAR
 _PERIOD = vocabulary.TRACKING_PERIOD
 _PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
+_TITLE_WORDS = tuple(vocabulary.REPORT_TITLE_WORDS.values())
 
 
 def read_each_line(lines: Sequence[Line], read: Callable[[Line], None], issue: Callable[..., None]) -> None:
@@ -134,7 +135,7 @@ def _labelled_row(st: ReportState, line: Line) -> bool:
         st.mark(line, TITLE)
         return True
     # A repeated title (page break) inside the segment.
-    if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
+    if len(key) <= 60 and any(map(key.__contains__, _TITLE_WORDS)):
         st.mark(line, TITLE)
         return True
     # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
