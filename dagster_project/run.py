@@ -29,6 +29,15 @@ from .settings import PROJECT_ROOT, Settings, load_settings
 JOB = "fiscal_full_build"
 LOG_NAME = "fiscal.log"
 
+# Dagster's SQLite event log, each database's connection kept open (event_log.py); the same files.
+_EVENT_LOG_STORAGE = """\
+event_log_storage:
+  module: dagster_project.event_log
+  class: ReusingSqliteEventLogStorage
+  config:
+    base_dir: "{storage_dir}"
+"""
+
 # The instance configuration `make run` and `make dev` share. Written once; an operator's own
 # dagster.yaml is never overwritten.
 DAGSTER_YAML = """\
@@ -42,6 +51,7 @@ concurrency:
         limit: 1
 telemetry:
   enabled: false
+""" + _EVENT_LOG_STORAGE + """\
 python_logs:
   python_log_level: INFO
   dagster_handler_config:
@@ -55,6 +65,9 @@ python_logs:
       plain:
         format: "%(asctime)s %(levelname)s %(message)s"
 """
+
+# What run.py wrote before it named the event log storage (Dagster's default class, same files).
+_EARLIER_YAML = DAGSTER_YAML.replace(_EVENT_LOG_STORAGE, "")
 
 
 def dagster_home() -> Path:
@@ -70,8 +83,11 @@ def prepare_home(home: Path) -> Path:
     log_file = home / "logs" / LOG_NAME
     log_file.parent.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML.format(log_file=log_file.as_posix()), encoding="utf-8")
+    written = config.read_text(encoding="utf-8") if config.exists() else None
+    # ours as an earlier version wrote it, unedited: brought up to date; an edited one stays as it is
+    if written is None or written == _EARLIER_YAML.format(log_file=log_file.as_posix(), storage_dir=""):
+        text = DAGSTER_YAML.format(log_file=log_file.as_posix(), storage_dir=(home / "storage").as_posix())
+        config.write_text(text, encoding="utf-8")
     return log_file
 
 

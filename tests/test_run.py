@@ -37,6 +37,7 @@ def test_run_prints_a_short_account_ending_with_the_paths(sample_run):
 def test_dagster_logs_at_info_to_a_file_in_its_home(sample_run):
     home = sample_run.db_path.parent.parent / "dagster_home"
     assert (home / "dagster.yaml").read_text(encoding="utf-8").count("enabled: false") == 1  # telemetry off
+    assert "class: ReusingSqliteEventLogStorage" in (home / "dagster.yaml").read_text(encoding="utf-8")
     log = (home / "logs" / "fiscal.log").read_text(encoding="utf-8")
     assert " INFO " in log and " DEBUG " not in log
     assert "Running dbt command" in log  # dbt's output is in the log, not on the console
@@ -145,3 +146,15 @@ def test_a_full_disk_is_named_on_the_console(tmp_path, full_disk):
     last = result.stderr.strip().splitlines()[-2:]
     assert last[0].startswith("fiscal: the run failed after") and "No space left on device" in last[0], last
     assert not (full_disk / "fiscal.duckdb").exists()  # nothing published
+
+
+def test_our_unedited_dagster_yaml_is_brought_up_to_date_an_edited_one_stays(tmp_path):
+    from dagster_project.run import _EARLIER_YAML, prepare_home
+
+    for home, extra in ((tmp_path / "ours", ""), (tmp_path / "edited", "# the operator's line\n")):
+        home.mkdir()
+        earlier = _EARLIER_YAML.format(log_file=(home / "logs" / "fiscal.log").as_posix(), storage_dir="") + extra
+        (home / "dagster.yaml").write_text(earlier, encoding="utf-8")
+        prepare_home(home)
+        now = (home / "dagster.yaml").read_text(encoding="utf-8")
+        assert now == earlier if extra else f'base_dir: "{(home / "storage").as_posix()}"' in now
