@@ -158,3 +158,23 @@ def test_our_unedited_dagster_yaml_is_brought_up_to_date_an_edited_one_stays(tmp
         prepare_home(home)
         now = (home / "dagster.yaml").read_text(encoding="utf-8")
         assert now == earlier if extra else f'base_dir: "{(home / "storage").as_posix()}"' in now
+
+
+def test_gx_is_imported_while_dbt_builds_once_the_load_changed_files():
+    """run.py imports GX in a background thread when the load step ends with changed files (dbt then
+    runs in its own process), so the quality step finds it imported; with no changed file it does not."""
+    import io
+    import threading
+    import time
+
+    from dagster_project.run import Progress
+
+    progress = Progress(io.StringIO(), time.monotonic())
+    progress.metadata["raw_tables"]["raw/source_files"] = {"files_parsed": 0, "files_removed": 0}
+    progress.preload_checks("raw_tables")
+    assert not [t for t in threading.enumerate() if t.name == "gx-preload"]
+    progress.metadata["raw_tables"]["raw/source_files"] = {"files_parsed": 1, "files_removed": 0}
+    progress.preload_checks("raw_tables")
+    for thread in [t for t in threading.enumerate() if t.name == "gx-preload"]:
+        thread.join(timeout=300)
+    assert "expectations.gx_run" in sys.modules and "great_expectations" in sys.modules
