@@ -55,7 +55,7 @@ def read_coverage(con: duckdb.DuckDBPyConnection) -> CoverageData:
 
 
 def _stream(con: duckdb.DuckDBPyConnection, batch: int = 10_000) -> Iterator[dict[str, Any]]:
-    cursor = con.execute("select * from quality.check_coverage")
+    cursor = con.execute("select * from quality.check_coverage order by all")  # the same order every run
     names = [d[0] for d in cursor.description]
     while chunk := cursor.fetchmany(batch):
         yield from (dict(zip(names, row)) for row in chunk)
