@@ -71,7 +71,7 @@ def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dic
 
     Returns {"html": path, "xlsx": path, "counts": headline counts (files, reports, parse_issues…,
     violations, violation_errors, violation_warnings), "violations_by_check": {check_name: n},
-    "sheets": {sheet name: rows}}.
+    "sheets": {sheet name: rows}, "workbook_cache": {sheets_copied, rows_kept, rows_built}}.
     """
     report_dir, raw_dir = Path(report_dir), Path(raw_dir)
     out = report_dir / "quality"
@@ -90,4 +90,5 @@ def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dic
         "counts": headline(data),
         "violations_by_check": {c.check_name: c.violations for c in check_rows(data)},
         "sheets": sheets,
+        "workbook_cache": cache.stats,
     }

@@ -136,7 +136,7 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
         known = cache.rows(kind)
         built = _templates(keys, known, rows.fetch(list(dict.fromkeys(k for k in keys if k not in known))), template)
     else:
-        built = ((k, template(item)) for k, item in rows.fetch())
+        known, built = {}, ((k, template(item)) for k, item in rows.fetch())
     first = next(built, None)
     if first is None and not none_found:
         return None
@@ -155,6 +155,9 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
     if cache is not None:  # kept under the key the same rows give next time
         ws.key = cache.key(kind, _digest(order))
         cache.keep_rows(kind, templates)
+        kept = sum(1 for k in order if k in known) if known else 0
+        cache.stats["rows_kept"] += kept
+        cache.stats["rows_built"] += n - kept
     return n
 
 

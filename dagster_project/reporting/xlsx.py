@@ -233,6 +233,7 @@ class Workbook:
             return None
         self._finish_sheet()
         data, info, meta = hit
+        self._cache.stats["sheets_copied"] += 1
         index = len(self.sheets) + 1
         self._member(f"xl/worksheets/sheet{index}.xml", info, data)
         self.sheets.append(_Placed(title, index, meta["auto_filter"]))
