@@ -117,7 +117,9 @@ def _join_label(pieces: list[str]) -> str:
 def is_budget_title(row: Row) -> bool:
     """A row holding a budget-table title (and at most the table's 编制部门 / 单位 cells)."""
     texts = row.texts
-    if not texts or not all(_is_furniture(t) for t in texts[1:]):
+    # Every budget title ends in 表 (_BUDGET_TITLE), which NFKC makes of no other character: most
+    # rows (amounts) are out after one substring test.
+    if not texts or "表" not in texts[0] or not all(_is_furniture(t) for t in texts[1:]):
         return False
     key = vocabulary.without_table_number(norm(texts[0]))
     return bool(key) and len(key) <= _MAX_TITLE_LEN and bool(_BUDGET_TITLE.search(key))
@@ -291,7 +293,7 @@ class BudgetTableBuilder:
         )
 
     def _has_values(self, row: Row) -> bool:
-        return any(_amount(c.text) is not None for c in row.cells)
+        return any(_amount(t) is not None for t in row.texts)  # the non-blank cells (a blank has none)
 
     def _furniture(self, row: Row, disposition: str = BOILERPLATE) -> None:
         texts = row.texts
@@ -468,18 +470,9 @@ class BudgetTableBuilder:
             return
         self._keys.add(key)
         self.cells.append(
-            BudgetCell(
-                source_file=self.source_file,
-                table_seq=self.seq,
-                row_seq=self.row_seq,
-                measure=measure,
-                amount=amount,
-                line_no=row_cell.line_no,
-                side=side,
-                subject_code=code,
-                code_level=level,
-                subject_name=name,
-                decimals=printed_decimals(amount),
+            BudgetCell(  # positional, in field order: one per amount (keywords cost more per call)
+                self.source_file, self.seq, self.row_seq, measure, amount, row_cell.line_no,
+                side, code, level, name, printed_decimals(amount),  # side, subject_code, code_level, subject_name, decimals
             )
         )
 
