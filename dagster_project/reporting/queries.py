@@ -128,11 +128,8 @@ class QualityData:
     root_causes: int = 0  # errors and warnings counted once per root cause
     hint_count: int = 0  # rounding hints (舍入提示): never counted with errors or warnings
     hints: list[Violation] = field(default_factory=list)  # the largest few hints (listed)
-    # every hint, and every root cause seen at several places (with them), streamed while quality_data() is open
-    all_hints: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
+    # every root cause seen at several places (with them), streamed while quality_data() is open
     grouped_root_causes: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
-    # every violation of a check (file and line order), streamed while quality_data() is open
-    violations_of: Callable[[str], Iterable[Violation]] = field(default=lambda check: (), repr=False)
     check_results: list[dict[str, Any]] = field(default_factory=list)
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
@@ -142,7 +139,6 @@ class QualityData:
     # finding changed or disappeared, and every error and warning for the decision sheet, new first
     ignored: list[Violation] = field(default_factory=list)
     stale_decisions: list[dict[str, Any]] = field(default_factory=list)
-    for_review: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
     # the rows of a workbook sheet (check:<name>, hints, review, coverage) by their keys (SheetRows)
     sheet_rows: Callable[[str], SheetRows] = field(default=lambda kind: SheetRows(), repr=False)
     # a fingerprint of the rows behind the 根因 sheet (its roots and their other places)
@@ -181,7 +177,7 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
     """The warehouse at db_path (read-only) as the report shows it; a missing file gives an empty QualityData.
 
     Counts are computed in DuckDB and only the worst `listed_per_check` violations of each check
-    are read into Python, so the cost follows what the page shows; `violations_of` streams the rest
+    are read into Python, so the cost follows what the page shows; `sheet_rows` streams the rest
     (for the workbook) while the context is open.
     """
     data = QualityData()
@@ -199,12 +195,10 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
             data.violation_groups = {c: reader.violations_by(c) for c in GROUP_COLUMNS}
             data.violations_by_file = {r["name"]: r["total"] for r in reader.violations_by("source_file")}
             data.violations = reader.listed_violations(listed_per_check)
-            data.violations_of = reader.violations_of
             data.root_causes = reader.root_cause_count()
             data.hint_count, data.hints = reader.hints(listed_per_check)
-            data.all_hints, data.grouped_root_causes = reader.all_hints, reader.grouped_root_causes
+            data.grouped_root_causes = reader.grouped_root_causes
             data.ignored = reader.ignored()
-            data.for_review = reader.for_review
         data.stale_decisions = reader.stale_decisions()
         data.check_results = reader.check_results()
         data.execution_rates = reader.execution_rates()
@@ -217,12 +211,9 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
 
 
 def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: int = 50) -> QualityData:
-    """quality_data() read once (violations_of is not usable afterwards)."""
+    """quality_data() read once (the workbook's row sources are not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
-        data.violations_of = lambda check: ()
-        data.all_hints = data.grouped_root_causes = lambda: ()
-        data.coverage.rows = lambda: ()
-        data.for_review = lambda: ()
+        data.grouped_root_causes = lambda: ()
         data.sheet_rows = lambda kind: SheetRows()
         data.roots_fingerprint = lambda: (0,)
         return data
@@ -513,9 +504,6 @@ class _Reader:
         )
         return total, [_violation(row) for row in rows]
 
-    def all_hints(self) -> Iterator[Violation]:
-        yield from self._stream("select * from report_hints order by source_file, line_no, check_name")
-
     def grouped_root_causes(self, page: int = 1_000) -> Iterator[Violation]:
         """Every root cause seen at several places (errors first, file and line order) with its other
         places, a page at a time (each page's places are another query, not one open cursor)."""
@@ -528,19 +516,6 @@ class _Reader:
             rows = self.rows("select * exclude (n) from report_roots where n > ? and n <= ? order by n",
                              [start, start + page])
             yield from self._with_other_places([_violation(row) for row in rows])
-
-    def _stream(self, sql: str, params: list | None = None, batch: int = 10_000) -> Iterator[Violation]:
-        cursor = self.con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        while chunk := cursor.fetchmany(batch):
-            yield from (_violation(dict(zip(names, row))) for row in chunk)
-
-    def violations_of(self, check_name: str, batch: int = 10_000) -> Iterator[Violation]:
-        """Every violation of one check in file and line order, streamed (the workbook lists them all)."""
-        yield from self._stream(
-            "select * from report_violations where check_name = ? order by source_file, line_no, subject, finding_id",
-            [check_name], batch,
-        )
 
     def sheet_rows(self, kind: str) -> SheetRows:
         """The rows of a workbook sheet, in the order the sheet lists them: `check:<name>` (a rule's
@@ -588,17 +563,6 @@ class _Reader:
         """Every finding set aside as 忽略, by rule, file and line."""
         rows = self.rows("select * from ignored_violations order by check_name, source_file, line_no, subject, finding_id")
         return [_violation(row) for row in rows]
-
-    def for_review(self, batch: int = 10_000) -> Iterator[Violation]:
-        """Every error and warning, ignored ones included, new first, then by rule, file and line (streamed)."""
-        cursor = self.con.execute(
-            "select * from (select * from report_violations union all by name select * from ignored_violations) "
-            "where finding_id is not null "  # a warehouse from before finding ids: nothing to decide on
-            f"order by decision is not null, {_severity_sql()}, check_name, source_file, line_no, subject, finding_id"
-        )
-        names = [d[0] for d in cursor.description]
-        while chunk := cursor.fetchmany(batch):
-            yield from (_violation(dict(zip(names, row))) for row in chunk)
 
     def stale_decisions(self) -> list[dict[str, Any]]:
         """Decisions naming no finding of this run: the finding changed or disappeared (决定已失效)."""

@@ -2,10 +2,10 @@
 
 A sheet is stored as its zip member's deflated bytes (xlsx.py copies them into the next book as
 they are: no XML built, nothing compressed again) under a key: a digest of the report code's
-version and of the rows the sheet is written from (queries.sheet_fingerprints). Same key, same
-sheet XML. A sheet that changed is written from its rows' templates kept from the last workbook
-(rows(): a row's XML without its number, by the row's key, queries.SheetRows), so only the new
-rows are built. Each entry is `<key>.part` (the bytes) and `<key>.json` (CRC, sizes, the sheet's
+version and of the rows the sheet is written from (their keys in sheet order, queries.SheetRows;
+for 根因 a fingerprint of its rows). Same key, same sheet XML. A sheet that changed is written from its rows' templates kept from the last workbook
+(`rows-<kind key>.rows`: a row's XML without its number, by the row's key, with a CRC), so only the
+new rows are built. Each sheet entry is `<key>.part` (the bytes) and `<key>.json` (CRC, sizes, the sheet's
 filter and rows, and a CRC of the stored bytes); the json is written last, so an entry without it
 does not exist. A missing, unreadable or damaged entry is a miss: the sheet is written again,
 never a wrong one copied. The cache lives beside the published reports (FISCAL_REPORT_DIR/
@@ -144,8 +144,9 @@ class SheetCache:
 
     def prune(self) -> None:
         """Drop the entries this run did not use: the cache holds the last workbook's sheets."""
-        if not self.folder.is_dir():
-            return
-        for entry in self.folder.iterdir():
-            if entry.name.split(".")[0] not in self._used:  # a left temporary file starts with "."
-                entry.unlink(missing_ok=True)
+        try:
+            for entry in self.folder.iterdir() if self.folder.is_dir() else ():
+                if entry.name.split(".")[0] not in self._used:  # a left temporary file starts with "."
+                    entry.unlink(missing_ok=True)
+        except OSError:  # a cache it cannot tidy is still a cache: its keys say what each entry holds
+            pass
