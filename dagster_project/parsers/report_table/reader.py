@@ -127,8 +127,8 @@ def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], tuple[st
 def _labelled_row(st: ReportState, line: Line) -> bool:
     """The rows tested before a fund row: year, repeated title, 跟踪时段, header labels, fund header."""
     keys, key = line.keys, line.key
-    # Year line "(2024年度)" (a title line of its own).
-    if _YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key)):
+    # Year line "(2024年度)" (a title line of its own; _YEAR needs 年度: most labelled rows skip its regexes).
+    if "年度" in key and (_YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key))):
         m = _YEAR.search(key)
         if m and "fiscal_year" not in st.fields:
             st.fields["fiscal_year"] = int(m.group(1))
