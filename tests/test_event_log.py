@@ -1,49 +1,39 @@
-"""Dagster's run history through run.py's dagster.yaml: FastSqliteEventLogStorage, same files, same events."""
+"""The run's event log (dagster_project/event_log.py): connections kept open, Dagster's own files and rows."""
 
 from __future__ import annotations
 
-import dagster as dg
-from dagster._core.storage.event_log import SqliteEventLogStorage
+import contextlib
+import logging
+import sqlite3
+import time
 
-from dagster_project.event_log import FastSqliteEventLogStorage
-from dagster_project.run import prepare_home
+from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
-
-@dg.op
-def one(context) -> int:
-    context.log.info("counted")
-    return 1
+from dagster_project.event_log import ENGINES_KEPT, ReusingSqliteEventLogStorage
 
 
-@dg.job
-def tiny():
-    one()
+def _entry(run_id: str, text: str) -> EventLogEntry:
+    return EventLogEntry(error_info=None, level=logging.INFO, user_message=text, run_id=run_id, timestamp=time.time())
 
 
-def test_the_home_run_py_writes_keeps_the_run_history_in_dagsters_files(tmp_path):
-    home = tmp_path / "home"
-    prepare_home(home)
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        assert type(instance.event_log_storage) is FastSqliteEventLogStorage
-        runs = [tiny.execute_in_process(instance=instance).run_id]
-        for run_id in runs:
-            types = [r.event_log_entry.dagster_event_type for r in instance.get_records_for_run(run_id).records]
-            assert types.count(dg.DagsterEventType.STEP_SUCCESS) == 1
-            assert types[-1] == dg.DagsterEventType.RUN_SUCCESS
-    # Dagster's own storage reads the same files: each run's shard and the index
-    assert sorted(p.stem for p in (home / "history" / "runs").glob("*.db")) == sorted([*runs, "index"])
-    with dg.DagsterInstance.from_config(str(home)) as again:
-        plain = SqliteEventLogStorage(str(home / "history" / "runs"))
-        assert len(plain.get_records_for_run(runs[0]).records) == len(again.get_records_for_run(runs[0]).records) > 5
+def _rows_in_file(path) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as con:  # the WAL unread
+        return con.execute("select count(*) from event_logs").fetchone()[0]
 
 
-def test_few_shard_files_stay_open(tmp_path):
-    storage = FastSqliteEventLogStorage(str(tmp_path))
-    storage.keep_engines = 2
-    for n in range(4):
-        with storage.run_connection(f"run{n}") as conn:
-            conn.exec_driver_sql("select 1")
-    assert list(storage._engines) == ["run2", "run3"]  # the latest two
-    storage.wipe()  # deletes the run files: their engines go first
-    assert set(storage._engines) <= {"index"}
-    assert [p.name for p in tmp_path.glob("run*.db")] == []
+def test_events_are_stored_in_the_files_dagster_reads(tmp_path):
+    storage = ReusingSqliteEventLogStorage(str(tmp_path))
+    for n in range(3):
+        storage.store_event(_entry("run-a", f"event {n}"))
+        # in the run's file itself, not only in its WAL (checkpointed): Dagster's UI watches the file
+        assert _rows_in_file(tmp_path / "run-a.db") == n + 1
+    for n in range(ENGINES_KEPT + 3):  # more runs than connections kept: the oldest are closed
+        storage.store_event(_entry(f"run-{n}", "other run"))
+    assert len(storage._engines) == ENGINES_KEPT
+    plain = SqliteEventLogStorage(str(tmp_path))  # Dagster's own class reads the same rows
+    read = [r.event_log_entry.user_message for r in plain.get_records_for_run("run-a").records]
+    assert read == ["event 0", "event 1", "event 2"]
+    assert [r.event_log_entry.user_message for r in storage.get_records_for_run("run-a").records] == read
+    storage.dispose()
+    assert storage._engines == {}
