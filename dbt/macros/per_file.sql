@@ -117,3 +117,11 @@
 {% macro entity_check_row(source_file, entity_key, order_by) -%}
     {{ check_row(source_file, order_by, entity_key=entity_key) }}
 {%- endmacro %}
+
+{#- The page of each line of the files `relation` names (source_file, line_no, page_no), to left join
+    on (source_file, line_no): page_of()'s lookup, but restricted to the relation's files before
+    the join, so an entity model reads its touched files' lines, not every line of the warehouse. -#}
+{% macro pages_of(relation) -%}
+    (select source_file, line_no, page_no from {{ ref('stg_fiscal_txt__source_lines') }}
+     where source_file in (select source_file from {{ relation }}))
+{%- endmacro %}
