@@ -103,7 +103,8 @@ checked as (
 )
 
 select
-    {{ entity_check_row('source_file', 'entity_key', 'report_seq, line_no, indicator_seq, reference_report_id') }}
+    -- detail last: a reference naming one indicator twice (two lines) gives two rows equal in the rest
+    {{ entity_check_row('source_file', 'entity_key', 'report_seq, line_no, indicator_seq, reference_report_id, detail') }}
         as check_row,
     checked.*,
     pages.page_no  -- pages_of(): the compared files' lines only (macros/per_file.sql)
