@@ -6,10 +6,17 @@
     check_row is a per-file key (macros/check_row.sql), so kept rows keep their keys.
     Rules comparing files (across documents, a department-year's files) stay tables. -#}
 {% macro changed_rows(model) -%}
-    {#- an entity model (below) reads every file: an entity's rows come from changed and unchanged files -#}
     {%- if is_incremental() and config.get('unique_key') == 'source_file' -%}
     (select * from {{ ref(model) }}
      where source_file in (select source_file from {{ source('fiscal_txt', 'changed_files') }}))
+    {#- an entity model (below): the files of its touched entities, changed or not (a page's or a title's
+        line is its row's file's) -#}
+    {%- elif is_incremental() and config.get('unique_key') == 'entity_key' -%}
+    (select * from {{ ref(model) }}
+     where source_file in (select source_file from {{ this.schema }}.cross_file_members
+                           where model = '{{ this.name }}' and entity_key in ({{ touched_entities() }})
+                           union all
+                           select source_file from {{ source('fiscal_txt', 'changed_files') }}))
     {%- else -%}
     {{ ref(model) }}
     {%- endif -%}
