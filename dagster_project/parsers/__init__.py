@@ -250,15 +250,12 @@ def _extend(result: ParseResult, part: ParseResult) -> None:
 def _indicator_value(row: IndicatorRow) -> IndicatorValue:
     meaning = indicator_values.interpret(row.target_text, row.actual_text)
     target, actual = meaning.target, meaning.actual
-    return IndicatorValue(
+    return IndicatorValue(  # positional, in field order: one per indicator (keywords cost more per call)
         row.source_file, row.report_seq, row.indicator_seq, row.line_no,
-        target_operator=target.operator, target_value=target.value,
-        target_value_max=target.value_max, target_unit=target.unit,
-        actual_operator=actual.operator, actual_value=actual.value, actual_unit=actual.unit,
-        achievement=meaning.achievement,
-        forecast_achievement=(
-            indicator_values.interpret(row.target_text, row.forecast_text).achievement if row.forecast_text else None
-        ),
+        target.operator, target.value, target.value_max, target.unit,  # target_operator … target_unit
+        actual.operator, actual.value, actual.unit,  # actual_operator, actual_value, actual_unit
+        meaning.achievement,
+        indicator_values.interpret(row.target_text, row.forecast_text).achievement if row.forecast_text else None,
     )
 
 

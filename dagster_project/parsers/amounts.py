@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # A cell that is already a plain ASCII number needs none of the normalising below.
@@ -72,6 +73,12 @@ def printed_decimals(amount: Decimal | None) -> int | None:
     """
     if amount is None:
         return None
+    # str() prints a finite amount's exponent as its digits after the point unless it needs an E
+    # (a positive exponent, or a tiny number): twice as fast as as_tuple(), which copies the digits.
+    text = str(amount)
+    if "E" not in text and amount.is_finite():
+        point = text.find(".")
+        return 0 if point < 0 else len(text) - point - 1
     exponent = amount.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else None
 
@@ -80,6 +87,7 @@ def is_amount(cell: str | None) -> bool:
     return parse_amount(cell) is not None
 
 
+@lru_cache(maxsize=4096)  # labels repeat (项目资金（万元）, 单位：元 …): each is normalised and searched once
 def money_unit(label: str | None) -> str | None:
     """The money unit a label announces: '项目资金 (万元)' → '万元', '单位：元' → '元'."""
     if not label:

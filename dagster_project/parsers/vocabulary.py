@@ -39,6 +39,8 @@ BUDGET_TITLE = re.compile(
 def without_table_number(text: str) -> str:
     """A title without the template's table number before or after it (公开01 表：收支预算总表,
     收支预算总表（表一） → 收支预算总表)."""
+    if "表" not in text:  # every table number prints 表: most texts need neither regex
+        return text
     return TABLE_NUMBER_SUFFIX.sub("", TABLE_NUMBER_PREFIX.sub("", text, count=1), count=1)
 
 

@@ -39,6 +39,8 @@ def split_at_target_titles(row: Row) -> list[Row]:
     table. The cut is made at line boundaries, so only a title cell that begins
     its line (nothing before its TAB) is taken; its wrapped lines stay with it.
     """
+    if not _may_name_target(row):
+        return [row]
     key = row.key
     if not vocabulary.TARGET_TITLE.search(key) or len(row.cells) < 2 or vocabulary.is_target_title_text(key):
         return [row]
@@ -58,6 +60,12 @@ def split_at_target_titles(row: Row) -> list[Row]:
             out.extend(split_at_target_titles(_part(row, lines[end:])))
         return out
     return [row]
+
+
+def _may_name_target(row: Row) -> bool:
+    """Whether the row may print a target-table title: every one holds 目标 (vocabulary.TARGET_TITLE),
+    and NFKC makes 标 of no other character, so a row without it (most: amounts) needs no key."""
+    return "标" in "".join(row.texts)
 
 
 def _part(row: Row, lines: list) -> Row:
@@ -109,7 +117,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, t
             builders.append(table)
             doc.leave_section()
             continue
-        if vocabulary.is_target_title_text(row.key):
+        if _may_name_target(row) and vocabulary.is_target_title_text(row.key):
             table = None
             doc.open_table(row)
             continue

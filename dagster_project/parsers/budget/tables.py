@@ -89,6 +89,12 @@ def strip_ordinal(text: str) -> str:
     return vocabulary.without_ordinal(text)
 
 
+@lru_cache(maxsize=4096)  # subject names repeat over a document's tables (行政运行, 工资福利支出 …)
+def subject_name(text: str) -> str:
+    """A row's subject as its label prints it, trimmed, without spaces between Chinese characters or its ordinal."""
+    return strip_ordinal(label_text(text))
+
+
 _UNIT_LABEL = re.compile(r"^(?:金额)?单位\s*[:：]|^[(（]\s*(?:万元|元)\s*[)）]$")
 _DEPARTMENT_LABEL = vocabulary.BUDGET_DEPARTMENT_LABEL  # 部门： 江苏省人民检察院
 _SHEET_NUMBER = vocabulary.TABLE_NUMBER  # 公开01表, 公开表一: the template's sheet number
@@ -117,7 +123,9 @@ def _join_label(pieces: list[str]) -> str:
 def is_budget_title(row: Row) -> bool:
     """A row holding a budget-table title (and at most the table's 编制部门 / 单位 cells)."""
     texts = row.texts
-    if not texts or not all(_is_furniture(t) for t in texts[1:]):
+    # Every budget title ends in 表 (_BUDGET_TITLE), which NFKC makes of no other character: most
+    # rows (amounts) are out after one substring test.
+    if not texts or "表" not in texts[0] or not all(_is_furniture(t) for t in texts[1:]):
         return False
     key = vocabulary.without_table_number(norm(texts[0]))
     return bool(key) and len(key) <= _MAX_TITLE_LEN and bool(_BUDGET_TITLE.search(key))
@@ -132,15 +140,15 @@ def _is_code(text: str) -> bool:
     return bool(_CODE.match(text))
 
 
-def _valid_codes(codes: list[Cell]) -> bool:
+def _valid_codes(codes: list[str]) -> bool:
     """类 (3 digits), then 款 and 项 (2 digits each); or the whole code in one cell."""
-    if len(codes) == 1 and _JOINED_CODE.match(codes[0].text):
+    if len(codes) == 1 and _JOINED_CODE.match(codes[0]):
         return True
     return (
         bool(codes)
-        and _is_code(codes[0].text)
-        and len(codes[0].text) == 3
-        and all(_is_code(c.text) and len(c.text) == 2 for c in codes[1:])
+        and _is_code(codes[0])
+        and len(codes[0]) == 3
+        and all(_is_code(c) and len(c) == 2 for c in codes[1:])
     )
 
 
@@ -150,13 +158,20 @@ def _subject_code(codes: list[Cell]) -> tuple[str, list[Cell]]:
     A 款 or 项 code is two digits; one printed as one digit (``301`` / ``2``) means
     ``02``: it is read so, never guessed where no digit is printed.
     """
-    if len(codes) == 1 and _JOINED_CODE.match(codes[0].text):
-        return codes[0].text, []
-    short = [k > 0 and _UNPADDED_PART.match(c.text) is not None for k, c in enumerate(codes)]
-    padded = [Cell("0" + c.text, c.line_no) if s else c for c, s in zip(codes, short)]
+    code, short = _code_of(tuple(c.text for c in codes))
+    return code, [c for c, s in zip(codes, short) if s]
+
+
+@lru_cache(maxsize=4096)  # codes repeat over a document's tables, and a row's is asked twice (_parent_amounts)
+def _code_of(texts: tuple[str, ...]) -> tuple[str, tuple[bool, ...]]:
+    """_subject_code of the code cells' texts: the code, and which parts were printed unpadded."""
+    if len(texts) == 1 and _JOINED_CODE.match(texts[0]):
+        return texts[0], ()
+    short = tuple(k > 0 and _UNPADDED_PART.match(t) is not None for k, t in enumerate(texts))
+    padded = ["0" + t if s else t for t, s in zip(texts, short)]
     if not _valid_codes(padded):
-        return "", []
-    return "".join(c.text for c in padded), [c for c, s in zip(codes, short) if s]
+        return "", ()
+    return "".join(padded), short
 
 
 _UNPADDED_PART = re.compile(r"^\d$")
@@ -291,7 +306,7 @@ class BudgetTableBuilder:
         )
 
     def _has_values(self, row: Row) -> bool:
-        return any(_amount(c.text) is not None for c in row.cells)
+        return any(_amount(t) is not None for t in row.texts)  # the non-blank cells (a blank has none)
 
     def _furniture(self, row: Row, disposition: str = BOILERPLATE) -> None:
         texts = row.texts
@@ -468,18 +483,9 @@ class BudgetTableBuilder:
             return
         self._keys.add(key)
         self.cells.append(
-            BudgetCell(
-                source_file=self.source_file,
-                table_seq=self.seq,
-                row_seq=self.row_seq,
-                measure=measure,
-                amount=amount,
-                line_no=row_cell.line_no,
-                side=side,
-                subject_code=code,
-                code_level=level,
-                subject_name=name,
-                decimals=printed_decimals(amount),
+            BudgetCell(  # positional, in field order: one per amount (keywords cost more per call)
+                self.source_file, self.seq, self.row_seq, measure, amount, row_cell.line_no,
+                side, code, level, name, printed_decimals(amount),  # side, subject_code, code_level, subject_name, decimals
             )
         )
 
@@ -536,7 +542,7 @@ class BudgetTableBuilder:
         if not code and name_cell is None:  # a label (合 计) printed across the code columns
             name_cell = next((c for c in codes if c.text and not c.text.isdigit()), None)
         level = _code_level(code) if code else None
-        name = strip_ordinal(label_text(name_cell.text)) if name_cell else None
+        name = subject_name(name_cell.text) if name_cell else None
         if name and more_labels:
             name = "-".join([name, *(label_text(c.text) for c in more_labels)])
         amounts = {m: (c, _amount(c.text)) for m, c in values.items() if c is not None and c.text}
@@ -607,7 +613,7 @@ class BudgetTableBuilder:
             ("收入", left_label.text if left_label else "", left),
             ("支出", "".join(c.text for c in right_labels), right),
         ):
-            name = strip_ordinal(label_text(label)) or None
+            name = subject_name(label) or None
             for measure, i in placed:
                 c = cells[i]
                 if name is None and c.text and _amount(c.text) is not None:
@@ -648,7 +654,7 @@ class BudgetTableBuilder:
                     self._reject(c, "budget_value_without_label", _TWO_SIDED)
                     continue
                 used.update(labels)
-                name = strip_ordinal(label_text("".join(cells[i].text for i in labels)))
+                name = subject_name("".join(cells[i].text for i in labels))
                 self._cell(c, measure, amount, side=side, name=name or None)
                 fed = True
         for i, c in enumerate(cells):
@@ -701,7 +707,7 @@ class BudgetTableBuilder:
             return False
         if any(i < label_at for i, c in texts if not (ordinal_cell and i == labels[0][0])):
             return False  # an amount before the label
-        name = strip_ordinal(label_text(label.text))
+        name = subject_name(label.text)
         if "收入" in name and "支出" not in name:
             side = "收入"
         elif ordinal_cell or ("支出" in name and "收入" not in name):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -75,13 +76,17 @@ def read_fund_row(st: ReportState, line: Line, source: str, label_at: int) -> No
         if amounts[col] is None and value_or_none(text) is not None:
             st.issue(line.no, "unreadable_amount", text=text)
     st.fund_rows.append(
-        FundRow(
-            source_file=st.source_file,
-            report_seq=st.report_seq,
-            fund_source=source,
-            label=line.cells[label_at],
-            line_no=line.no,
-            **{col: amounts.get(col) for col in (*st.spec.fund_columns, "forecast_executed")},
+        FundRow(  # source_file, report_seq, fund_source, label, line_no, then the amounts in field order
+            st.source_file, st.report_seq, source, line.cells[label_at], line.no,
+            *map(amounts.get, _amount_fields(st.spec.fund_columns)),
         )
     )
     st.mark(line, FIELD)
+
+
+@lru_cache(maxsize=8)
+def _amount_fields(columns: tuple[str, ...]) -> tuple[str | None, ...]:
+    """FundRow's amount fields in order, each the family's column of that name or None (left None):
+    a row's amounts passed by position (a dict of keywords per row cost more)."""
+    kept = {*columns, "forecast_executed"}
+    return tuple(f.name if f.name in kept else None for f in dataclasses.fields(FundRow)[5:])

@@ -20,6 +20,7 @@ indicator_column = vocabulary.indicator_column
 _WHITESPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)  # level labels repeat on every report
 def _label_text(cell: str) -> str:
     """A level label as printed, without the spaces of a wrapped cell (服务对象满意度 指标)."""
     return _WHITESPACE.sub("", cell)
@@ -97,8 +98,12 @@ def _plain_levels(st: ReportState, line: Line) -> list[int]:
 
 def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
     cells = [(i, c) for i, c in enumerate(line.cells) if c]
-    rest, level1, level2 = _strip_labels(cells, needed_after=2, keys=keys, family=st.spec.name)
-    held1, held2 = st.levels.apply(level1, level2, plain=_plain_levels(st, line))
+    rest, level1, level2 = _strip_labels(cells, 2, keys, st.spec.name)
+    plain = _plain_levels(st, line) if line.spans is not None else ()
+    if level1 or level2 or plain:
+        held1, held2 = st.levels.apply(level1, level2, plain=plain)
+    else:  # most rows print no level label: the labels above hold (what apply would return)
+        held1, held2 = st.levels.held
 
     if not rest:
         # a row holding only labels (merged cells printed on a row of their own)
@@ -110,13 +115,12 @@ def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> No
         _fragment(st, line, rest, had_labels=bool(level1 or level2))
         return
 
-    ind = IndicatorBuilder(line_no=line.no, level1=held1, level2=held2)
     name, values, weight, score, notes = parsed
-    ind.add("indicator_name", name)
+    parts = {"indicator_name": [name]}  # each column's pieces (IndicatorBuilder.add), made here at once
     for col, text in values.items():
         if text is not None:
-            ind.add(col, text)
-    ind.weight, ind.score = weight, score
+            parts.setdefault(col, []).append(text)
+    ind = IndicatorBuilder(line.no, held1, held2, parts, weight, score)
     if st.pending_deviation:
         prev = st.indicators[-1] if st.indicators else None
         if (

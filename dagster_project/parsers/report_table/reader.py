@@ -14,7 +14,7 @@ from .. import vocabulary
 from ..grid import labelled_cells, line_rows
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, ParseResult
-from ..text import Line, join_wrapped, norm, value_or_none
+from ..text import Line, join_wrapped, value_or_none
 from .assembly import assemble_report
 from .closing_rows import read_closing_row, read_grade_row, read_total_row
 from .family import ReportFamily
@@ -31,6 +31,7 @@ from .state import ReportState
 _YEAR = vocabulary.REPORT_YEAR
 _PERIOD = vocabulary.TRACKING_PERIOD
 _PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
+_TITLE_WORDS = tuple(vocabulary.REPORT_TITLE_WORDS.values())
 
 
 def read_each_line(lines: Sequence[Line], read: Callable[[Line], None], issue: Callable[..., None]) -> None:
@@ -126,15 +127,15 @@ def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], tuple[st
 def _labelled_row(st: ReportState, line: Line) -> bool:
     """The rows tested before a fund row: year, repeated title, 跟踪时段, header labels, fund header."""
     keys, key = line.keys, line.key
-    # Year line "(2024年度)" (a title line of its own).
-    if _YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key)):
+    # Year line "(2024年度)" (a title line of its own; _YEAR needs 年度: most labelled rows skip its regexes).
+    if "年度" in key and (_YEAR.fullmatch(key) or (len(key) <= 12 and len(line.texts) == 1 and _YEAR.search(key))):
         m = _YEAR.search(key)
         if m and "fiscal_year" not in st.fields:
             st.fields["fiscal_year"] = int(m.group(1))
         st.mark(line, TITLE)
         return True
     # A repeated title (page break) inside the segment.
-    if len(key) <= 60 and any(word in key for word in vocabulary.REPORT_TITLE_WORDS.values()):
+    if len(key) <= 60 and any(map(key.__contains__, _TITLE_WORDS)):
         st.mark(line, TITLE)
         return True
     # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
@@ -185,7 +186,7 @@ def _period(st: ReportState, line: Line, key: str) -> None:
 def _label_values(st: ReportState, line: Line, labels: dict[str, str]) -> None:
     """Label–value pairs on one row (grid.labelled_cells): a label's value is its value cell; a label
     with none takes the next line's text; a further, different value is a duplicate."""
-    printed = {norm(c): c for c in reversed(line.cells) if c}  # a label as printed (its first form)
+    printed = {k: c for k, c in zip(reversed(line.keys), reversed(line.cells)) if c}  # a label as printed (its first form)
     found = False
     for key, cells in labelled_cells(line_rows(line)[0].cells, labels.__contains__).items():
         name, cell = labels[key], printed.get(key, key)
