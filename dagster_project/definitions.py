@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+# first: dagster-dbt without dbt-core's modules, before the modules below import it (~2 CPU s)
+from . import dagster_dbt_import  # noqa: F401
 from .assets.dbt import fiscal_dbt_assets
 from .assets.ingest import raw_tables
 from .assets.publish import published_warehouse

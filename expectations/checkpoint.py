@@ -42,7 +42,6 @@ from .scope import can_keep_verdicts, judged_rows, keep_violations, kept_counts,
 from .violations import STAGED, stage_violations, violation_row
 
 if TYPE_CHECKING:  # GX and pandas are imported only when a rule has rows to judge (gx_run.py)
-    import pandas as pd
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
 
     from .gx_run import GxRun
@@ -181,14 +180,6 @@ def judged_columns(rule: Rule) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    """A query's rows as a DataFrame; DECIMAL columns stay exact (Arrow decimals)."""
-    import pandas as pd  # loaded with GX: failing rows exist only once GX has judged
-
-    relation = con.sql(sql, params=params) if params else con.sql(sql)
-    return relation.to_arrow_table().to_pandas(types_mapper=pd.ArrowDtype)
-
-
 @dataclass(frozen=True)
 class CheckRows:
     """What GX judges of a rule's model: ``num_rows`` rows, read from DuckDB a chunk at a time."""
@@ -217,13 +208,13 @@ def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list
     """Every column of the given check rows of the rule's model, in the model's order (file, then row)."""
     if not check_row_ids:
         return []
-    frame = _frame(
-        con,
+    # Arrow's Python values (DECIMAL as Decimal), not through pandas: 1.0 → 0.3 CPU s for 22,000 rows
+    rows = con.sql(
         f"SELECT * FROM {QUALITY_SCHEMA}.{rule.model} WHERE check_row IN (SELECT unnest(?::BIGINT[])) "
         "ORDER BY source_file, check_row",
-        [check_row_ids],
-    )
-    return [_plain(row) for row in frame.to_dict("records")]
+        params=[check_row_ids],
+    ).to_arrow_table().to_pylist()
+    return [_plain(row) for row in rows]
 
 
 def _check(
@@ -277,11 +268,8 @@ def _severity_rank(severity: str) -> int:
 
 
 def _plain(row: dict) -> dict:
-    """pandas missing markers → None."""
-    import pandas as pd
-
-    return {k: (None if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) else v)
-            for k, v in row.items()}
+    """A float NaN → None (missing, as every other missing value)."""
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
 
 
 def _summary(

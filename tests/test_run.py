@@ -37,6 +37,7 @@ def test_run_prints_a_short_account_ending_with_the_paths(sample_run):
 def test_dagster_logs_at_info_to_a_file_in_its_home(sample_run):
     home = sample_run.db_path.parent.parent / "dagster_home"
     assert (home / "dagster.yaml").read_text(encoding="utf-8").count("enabled: false") == 1  # telemetry off
+    assert "class: ReusingSqliteEventLogStorage" in (home / "dagster.yaml").read_text(encoding="utf-8")
     log = (home / "logs" / "fiscal.log").read_text(encoding="utf-8")
     assert " INFO " in log and " DEBUG " not in log
     assert "Running dbt command" in log  # dbt's output is in the log, not on the console
@@ -145,3 +146,35 @@ def test_a_full_disk_is_named_on_the_console(tmp_path, full_disk):
     last = result.stderr.strip().splitlines()[-2:]
     assert last[0].startswith("fiscal: the run failed after") and "No space left on device" in last[0], last
     assert not (full_disk / "fiscal.duckdb").exists()  # nothing published
+
+
+def test_our_unedited_dagster_yaml_is_brought_up_to_date_an_edited_one_stays(tmp_path):
+    from dagster_project.run import _EARLIER_YAML, prepare_home
+
+    for home, extra in ((tmp_path / "ours", ""), (tmp_path / "edited", "# the operator's line\n")):
+        home.mkdir()
+        earlier = _EARLIER_YAML.format(log_file=(home / "logs" / "fiscal.log").as_posix(), storage_dir="") + extra
+        (home / "dagster.yaml").write_text(earlier, encoding="utf-8")
+        prepare_home(home)
+        now = (home / "dagster.yaml").read_text(encoding="utf-8")
+        assert now == earlier if extra else f'base_dir: "{(home / "storage").as_posix()}"' in now
+
+
+def test_gx_is_imported_while_dbt_builds_once_the_load_changed_files():
+    """run.py imports GX in a background thread when the load step ends with changed files (dbt then
+    runs in its own process), so the quality step finds it imported; with no changed file it does not."""
+    import io
+    import threading
+    import time
+
+    from dagster_project.run import Progress
+
+    progress = Progress(io.StringIO(), time.monotonic())
+    progress.metadata["raw_tables"]["raw/source_files"] = {"files_parsed": 0, "files_removed": 0}
+    progress.preload_checks("raw_tables")
+    assert not [t for t in threading.enumerate() if t.name == "gx-preload"]
+    progress.metadata["raw_tables"]["raw/source_files"] = {"files_parsed": 1, "files_removed": 0}
+    progress.preload_checks("raw_tables")
+    for thread in [t for t in threading.enumerate() if t.name == "gx-preload"]:
+        thread.join(timeout=300)
+    assert "expectations.gx_run" in sys.modules and "great_expectations" in sys.modules

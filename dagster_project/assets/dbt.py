@@ -171,12 +171,25 @@ def fiscal_dbt_assets(
     with dbt_target(db_path, alias=build_path(warehouse.published_settings().db_path)) as path:
         target = run_target_path(context.run_id, profile_path=str(path))
         # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
-        args = ["build", "--no-use-colors", *scope]
+        args = ["build", "--no-use-colors", *diagnostics_args(), *scope]
         events = dbt.cli(args, context=context, target_path=target).stream()
         if not full_refresh and not context.is_subset:
             events = with_kept_models(context, manifest, translator, selection, events)
         yield from events
     record_build(db_path, fingerprint, full_refresh)
+
+
+# dbt's diagnostics of a run cost CPU on every run: its debug log (a JSON line per statement and
+# event, ~2,600 per one-file run) and its JSON artefacts (manifest.json written twice, 1.7 MB, and
+# run_results.json). The run keeps dbt.log at info (each node's result, warnings, errors); dbt's own
+# environment variables bring the rest back for a run that wants them (DBT_LOG_LEVEL_FILE=debug,
+# DBT_WRITE_JSON=true: README "Scale and speed").
+DIAGNOSTICS = {"DBT_LOG_LEVEL_FILE": ["--log-level-file", "info"], "DBT_WRITE_JSON": ["--no-write-json"]}
+
+
+def diagnostics_args() -> list[str]:
+    """dbt's flags for the diagnostics a run skips, unless the environment asks for them."""
+    return [arg for env, args in DIAGNOSTICS.items() if env not in os.environ for arg in args]
 
 
 def file_selection(db_path: Path, manifest, full_refresh: bool) -> dbt_selection.Selection:

@@ -20,5 +20,7 @@ def dq_report(warehouse: FiscalWarehouse) -> dg.MaterializeResult:
             "html": dg.MetadataValue.path(str(written["html"])),
             "xlsx": dg.MetadataValue.path(str(written["xlsx"])),
             **{k: int(v) for k, v in written["counts"].items()},
+            # sheets copied from the last workbook, rows whose XML it kept, rows built now
+            **{f"workbook_{k}": int(v) for k, v in written["workbook_cache"].items()},
         }
     )

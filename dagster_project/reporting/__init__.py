@@ -16,6 +16,7 @@ from pathlib import Path
 from . import html
 from .labels import CHECK_LABELS, check_label
 from .queries import QualityData, Violation, load_quality_data, quality_data
+from .sheet_cache import CACHE_DIR, SheetCache
 from .summary import check_rows, headline
 from .workbook import write_workbook
 
@@ -35,6 +36,11 @@ GX_DOCS = Path("gx_data_docs") / "index.html"
 DBT_DOCS = Path("dbt_docs") / "static_index.html"
 
 
+def _published(report_dir: Path) -> Path:
+    """The published report folder: a run writes its report into a build folder inside it (publish.report_build_dir)."""
+    return report_dir.parent if report_dir.name.startswith(".build") else report_dir
+
+
 def _doc_links(report_dir: Path) -> dict[str, str]:
     """Relative links from quality/index.html to the docs that exist next to it.
 
@@ -42,7 +48,7 @@ def _doc_links(report_dir: Path) -> dict[str, str]:
     and publishes only the folders it wrote: dbt's docs (`make docs`), and GX's when no rule had rows
     to judge, stay in the published folder, so they count where the page is going too.
     """
-    places = [report_dir, report_dir.parent] if report_dir.name.startswith(".build") else [report_dir]
+    places = list(dict.fromkeys([report_dir, _published(report_dir)]))
     links = {}
     for key, docs in (("gx", GX_DOCS), ("dbt", DBT_DOCS)):
         if any((place / docs).is_file() for place in places):
@@ -65,7 +71,7 @@ def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dic
 
     Returns {"html": path, "xlsx": path, "counts": headline counts (files, reports, parse_issues…,
     violations, violation_errors, violation_warnings), "violations_by_check": {check_name: n},
-    "sheets": {sheet name: rows}}.
+    "sheets": {sheet name: rows}, "workbook_cache": {sheets_copied, rows_kept, rows_built}}.
     """
     report_dir, raw_dir = Path(report_dir), Path(raw_dir)
     out = report_dir / "quality"
@@ -75,11 +81,14 @@ def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dic
     with quality_data(Path(db_path), listed_per_check=html.MAX_ROWS_PER_CHECK) as data:
         page = html.render_page(data, raw_dir, _doc_links(report_dir), datetime.now())
         _replace(html_path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-        _replace(xlsx_path, lambda tmp: sheets.update(write_workbook(data, tmp)))
+        # unchanged sheets copied from the last report's (kept beside the published reports)
+        cache = SheetCache(_published(report_dir) / CACHE_DIR)
+        _replace(xlsx_path, lambda tmp: sheets.update(write_workbook(data, tmp, cache)))
     return {
         "html": html_path,
         "xlsx": xlsx_path,
         "counts": headline(data),
         "violations_by_check": {c.check_name: c.violations for c in check_rows(data)},
         "sheets": sheets,
+        "workbook_cache": cache.stats,
     }

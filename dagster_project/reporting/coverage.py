@@ -6,7 +6,7 @@ every (document, rule) row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -27,8 +27,6 @@ class CoverageData:
     totals: dict[str, int] = field(default_factory=dict)  # status → (document, rule) pairs
     documents: list[dict[str, Any]] = field(default_factory=list)  # the first MAX_DOCUMENTS
     document_count: int = 0
-    # every row of quality.check_coverage, streamed while quality_data() is open
-    rows: Callable[[], Iterable[dict[str, Any]]] = field(default=lambda: (), repr=False)
 
 
 def read_coverage(con: duckdb.DuckDBPyConnection) -> CoverageData:
@@ -51,14 +49,7 @@ def read_coverage(con: duckdb.DuckDBPyConnection) -> CoverageData:
     ).fetchall():
         by_file[source_file]["not_run_rules"].append((check_name, reason))
     count = con.execute("select count(distinct source_file) from quality.check_coverage").fetchone()[0]
-    return CoverageData(totals, documents, count, lambda: _stream(con))
-
-
-def _stream(con: duckdb.DuckDBPyConnection, batch: int = 10_000) -> Iterator[dict[str, Any]]:
-    cursor = con.execute("select * from quality.check_coverage")
-    names = [d[0] for d in cursor.description]
-    while chunk := cursor.fetchmany(batch):
-        yield from (dict(zip(names, row)) for row in chunk)
+    return CoverageData(totals, documents, count)
 
 
 def coverage_section(coverage: CoverageData) -> str:

@@ -66,6 +66,52 @@ class Violation:
     decided_on: str | None = None
 
 
+# A row's key: 128 bits of hash over every column (two DuckDB hashes, fetched as two integers: a
+# 128-bit integer converts slowly), the same for the same row in any run; also the sheet's last sort
+# keys, so that its order is total.
+_ROW_HASHES = "hash(q) as h1, hash(q, 1) as h2"
+
+
+@dataclass
+class SheetRows:
+    """The rows of one workbook sheet in the warehouse (sql, its parameters, the sheet's order, and what
+    makes a row an item of the sheet's columns): their keys in sheet order, and the rows of given keys.
+    Empty without sql."""
+
+    con: duckdb.DuckDBPyConnection | None = None
+    sql: str = ""
+    params: list = field(default_factory=list)
+    order: str = ""
+    item: Callable[[dict[str, Any]], Any] = dict
+    known_keys: Callable[[], list[int]] | None = None  # the keys, when one query found them for several sheets
+
+    def keys(self) -> list[int]:
+        if self.known_keys is not None:
+            return self.known_keys()
+        if not self.sql:
+            return []
+        return [h1 << 64 | h2 for h1, h2 in self.con.execute(
+            f"select h1, h2 from (select {_ROW_HASHES}, * from ({self.sql}) q) order by {self.order}, h1, h2",
+            self.params,
+        ).fetchall()]
+
+    def fetch(self, keys: list[int] | None = None, batch: int = 10_000) -> Iterator[tuple[int, Any]]:
+        """(key, item) of the rows with these keys (every row: None), in sheet order, streamed."""
+        if not self.sql:
+            return
+        wanted = None if keys is None else set(keys)
+        where, params = ("", self.params) if wanted is None else (
+            "where h1 in (select unnest(?::ubigint[]))", [*self.params, sorted({k >> 64 for k in wanted})])
+        cursor = self.con.execute(f"select * from (select {_ROW_HASHES}, * from ({self.sql}) q) {where} "
+                                  f"order by {self.order}, h1, h2", params)
+        names = [d[0] for d in cursor.description]
+        while chunk := cursor.fetchmany(batch):
+            for row in chunk:
+                key = row[0] << 64 | row[1]
+                if wanted is None or key in wanted:  # h1 alone may match another row
+                    yield key, self.item(dict(zip(names, row)))
+
+
 @dataclass
 class QualityData:
     """Everything on the page, already aggregated where SQL does it best."""
@@ -82,11 +128,8 @@ class QualityData:
     root_causes: int = 0  # errors and warnings counted once per root cause
     hint_count: int = 0  # rounding hints (舍入提示): never counted with errors or warnings
     hints: list[Violation] = field(default_factory=list)  # the largest few hints (listed)
-    # every hint, and every root cause seen at several places (with them), streamed while quality_data() is open
-    all_hints: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
+    # every root cause seen at several places (with them), streamed while quality_data() is open
     grouped_root_causes: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
-    # every violation of a check (file and line order), streamed while quality_data() is open
-    violations_of: Callable[[str], Iterable[Violation]] = field(default=lambda check: (), repr=False)
     check_results: list[dict[str, Any]] = field(default_factory=list)
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
@@ -96,7 +139,10 @@ class QualityData:
     # finding changed or disappeared, and every error and warning for the decision sheet, new first
     ignored: list[Violation] = field(default_factory=list)
     stale_decisions: list[dict[str, Any]] = field(default_factory=list)
-    for_review: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
+    # the rows of a workbook sheet (check:<name>, hints, review, coverage) by their keys (SheetRows)
+    sheet_rows: Callable[[str], SheetRows] = field(default=lambda kind: SheetRows(), repr=False)
+    # a fingerprint of the rows behind the 根因 sheet (its roots and their other places)
+    roots_fingerprint: Callable[[], tuple] = field(default=lambda: (0,), repr=False)
 
     @property
     def report_count(self) -> int:
@@ -131,7 +177,7 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
     """The warehouse at db_path (read-only) as the report shows it; a missing file gives an empty QualityData.
 
     Counts are computed in DuckDB and only the worst `listed_per_check` violations of each check
-    are read into Python, so the cost follows what the page shows; `violations_of` streams the rest
+    are read into Python, so the cost follows what the page shows; `sheet_rows` streams the rest
     (for the workbook) while the context is open.
     """
     data = QualityData()
@@ -149,12 +195,10 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
             data.violation_groups = {c: reader.violations_by(c) for c in GROUP_COLUMNS}
             data.violations_by_file = {r["name"]: r["total"] for r in reader.violations_by("source_file")}
             data.violations = reader.listed_violations(listed_per_check)
-            data.violations_of = reader.violations_of
             data.root_causes = reader.root_cause_count()
             data.hint_count, data.hints = reader.hints(listed_per_check)
-            data.all_hints, data.grouped_root_causes = reader.all_hints, reader.grouped_root_causes
+            data.grouped_root_causes = reader.grouped_root_causes
             data.ignored = reader.ignored()
-            data.for_review = reader.for_review
         data.stale_decisions = reader.stale_decisions()
         data.check_results = reader.check_results()
         data.execution_rates = reader.execution_rates()
@@ -162,16 +206,16 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
         data.unit_years = reader.unit_years()
         if reader.has("quality.check_coverage", "status"):
             data.coverage = read_coverage(con)
+        data.sheet_rows, data.roots_fingerprint = reader.sheet_rows, reader.roots_fingerprint
         yield data
 
 
 def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: int = 50) -> QualityData:
-    """quality_data() read once (violations_of is not usable afterwards)."""
+    """quality_data() read once (the workbook's row sources are not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
-        data.violations_of = lambda check: ()
-        data.all_hints = data.grouped_root_causes = lambda: ()
-        data.coverage.rows = lambda: ()
-        data.for_review = lambda: ()
+        data.grouped_root_causes = lambda: ()
+        data.sheet_rows = lambda kind: SheetRows()
+        data.roots_fingerprint = lambda: (0,)
         return data
 
 
@@ -194,6 +238,8 @@ class _Reader:
     def __init__(self, con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]):
         self.con = con
         self.tables = tables
+        self.built = False  # report_violations, report_hints and ignored_violations made (build_violations)
+        self._check_keys: dict[str, list[int]] | None = None
 
     def has(self, table: str, *columns: str) -> bool:
         return table in self.tables and set(columns) <= self.tables[table]
@@ -352,6 +398,7 @@ class _Reader:
             "update report_violations set is_root_cause = true where not is_root_cause and root_cause_id not in "
             "(select root_cause_id from report_violations where is_root_cause)"
         )
+        self.built = True
         return True
 
     def _violations_table(self, table: str, severities: str, v: Callable[[str], str], department: str) -> None:
@@ -457,9 +504,6 @@ class _Reader:
         )
         return total, [_violation(row) for row in rows]
 
-    def all_hints(self) -> Iterator[Violation]:
-        yield from self._stream("select * from report_hints order by source_file, line_no, check_name")
-
     def grouped_root_causes(self, page: int = 1_000) -> Iterator[Violation]:
         """Every root cause seen at several places (errors first, file and line order) with its other
         places, a page at a time (each page's places are another query, not one open cursor)."""
@@ -473,34 +517,52 @@ class _Reader:
                              [start, start + page])
             yield from self._with_other_places([_violation(row) for row in rows])
 
-    def _stream(self, sql: str, params: list | None = None, batch: int = 10_000) -> Iterator[Violation]:
-        cursor = self.con.execute(sql, params or [])
-        names = [d[0] for d in cursor.description]
-        while chunk := cursor.fetchmany(batch):
-            yield from (_violation(dict(zip(names, row))) for row in chunk)
+    def sheet_rows(self, kind: str) -> SheetRows:
+        """The rows of a workbook sheet, in the order the sheet lists them: `check:<name>` (a rule's
+        violations by file and line), `hints`, `review` (every error and warning, ignored ones included,
+        new first, then by rule, file and line), `coverage` (by file and rule)."""
+        if kind == "coverage" and self.has("quality.check_coverage", "status"):
+            return SheetRows(self.con, "select * from quality.check_coverage", [], "source_file, check_name")
+        if not self.built:
+            return SheetRows()
+        by_place = "source_file, line_no, subject, finding_id"
+        if kind.startswith("check:"):
+            return SheetRows(self.con, "select * from report_violations where check_name = ?", [kind[6:]], by_place,
+                             _violation, lambda: self._keys_by_check(by_place).get(kind[6:], []))
+        if kind == "hints":
+            return SheetRows(self.con, "select * from report_hints", [], "source_file, line_no, check_name", _violation)
+        if kind == "review":  # a warehouse from before finding ids: nothing to decide on
+            return SheetRows(self.con, "select * from (select * from report_violations union all by name select * "
+                             "from ignored_violations) where finding_id is not null", [],
+                             f"decision is not null, {_severity_sql()}, check_name, {by_place}", _violation)
+        return SheetRows()
 
-    def violations_of(self, check_name: str, batch: int = 10_000) -> Iterator[Violation]:
-        """Every violation of one check in file and line order, streamed (the workbook lists them all)."""
-        yield from self._stream(
-            "select * from report_violations where check_name = ? order by source_file, line_no, subject, finding_id",
-            [check_name], batch,
-        )
+    def _keys_by_check(self, by_place: str) -> dict[str, list[int]]:
+        """Every rule sheet's row keys in its order, by one query (not one per rule)."""
+        if self._check_keys is None:
+            self._check_keys = defaultdict(list)
+            for check, h1, h2 in self.con.execute(
+                f"select check_name, h1, h2 from (select {_ROW_HASHES}, * from report_violations q) "
+                f"order by check_name, {by_place}, h1, h2"
+            ).fetchall():
+                self._check_keys[check].append(h1 << 64 | h2)
+        return self._check_keys
+
+    def roots_fingerprint(self) -> tuple:
+        """The 根因 sheet's rows (every row of a root cause seen at several places): their count and two
+        sums of row hashes (order-insensitive: the sheet orders them)."""
+        if not self.built:
+            return (0,)
+        return self.con.execute(
+            "select count(*), sum(hash(q)::hugeint)::varchar, sum(hash(q, 1)::hugeint)::varchar "
+            "from report_violations q where root_cause_id in (select root_cause_id "
+            "from report_violations where is_root_cause and root_cause_places > 1)"
+        ).fetchone()
 
     def ignored(self) -> list[Violation]:
         """Every finding set aside as 忽略, by rule, file and line."""
         rows = self.rows("select * from ignored_violations order by check_name, source_file, line_no, subject, finding_id")
         return [_violation(row) for row in rows]
-
-    def for_review(self, batch: int = 10_000) -> Iterator[Violation]:
-        """Every error and warning, ignored ones included, new first, then by rule, file and line (streamed)."""
-        cursor = self.con.execute(
-            "select * from (select * from report_violations union all by name select * from ignored_violations) "
-            "where finding_id is not null "  # a warehouse from before finding ids: nothing to decide on
-            f"order by decision is not null, {_severity_sql()}, check_name, source_file, line_no, subject, finding_id"
-        )
-        names = [d[0] for d in cursor.description]
-        while chunk := cursor.fetchmany(batch):
-            yield from (_violation(dict(zip(names, row))) for row in chunk)
 
     def stale_decisions(self) -> list[dict[str, Any]]:
         """Decisions naming no finding of this run: the finding changed or disappeared (决定已失效)."""

@@ -9,7 +9,6 @@ others); a decision whose finding changed or disappeared is listed as 决定已�
 
 from __future__ import annotations
 
-import itertools
 from html import escape
 
 from ..review_decisions import DECISIONS, SHEET
@@ -54,17 +53,16 @@ def decision_label(v: Violation) -> str:
     return v.decision or NEW
 
 
-def write_decision_sheets(wb, data: QualityData, table_sheet) -> dict[str, int]:
+def write_decision_sheets(wb, data: QualityData, keyed_sheet, table_sheet) -> dict[str, int]:
     """The decision sheet (every finding, to fill in) and, when there are any, the stale decisions.
 
-    table_sheet is the workbook's sheet writer (workbook._table_sheet)."""
-    findings = iter(data.for_review())
-    first = next(findings, None)
+    keyed_sheet and table_sheet are the workbook's sheet writers (workbook._keyed_sheet with its
+    workbook and cache, workbook._table_sheet)."""
     written: dict[str, int] = {}
-    if first is not None:  # a warehouse without findings has nothing to decide
-        rows = itertools.chain([first], findings)
-        ws, written[SHEET] = table_sheet(wb, SHEET, DECISION_COLUMNS, rows, frozenset({2, 16}))
-        _decision_list(ws, written[SHEET])
+    rows = keyed_sheet("review", SHEET, DECISION_COLUMNS, data.sheet_rows("review"), frozenset({2, 16}),
+                       none_found=False, finish=_decision_list)
+    if rows is not None:  # a warehouse without findings has nothing to decide
+        written[SHEET] = rows
     if data.stale_decisions:
         written[STALE] = table_sheet(wb, STALE, STALE_COLUMNS, data.stale_decisions)[1]
     return written

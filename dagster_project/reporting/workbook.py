@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET
 from .labels import check_label, severity_label
-from .queries import QualityData, as_number
+from .queries import QualityData, SheetRows, as_number
 from .review import write_decision_sheets
+from .sheet_cache import SheetCache
 from .summary import check_rows, headline
-from .xlsx import HEADER, PLAIN, WRAPPED, Sheet, Workbook, column_letter
+from .xlsx import HEADER, PLAIN, WRAPPED, Sheet, Workbook, column_letter, row_template
 
 SUMMARY_SHEET = "汇总"
 # each root cause seen at several places once, its other places in one cell (a root cause seen at
@@ -72,9 +77,11 @@ def _styles(wrapped: frozenset[int], width: int) -> list[int]:
     return [WRAPPED if i in wrapped else PLAIN for i in range(width)]
 
 
-def _sheet(wb: Workbook, title: str, headers: list[tuple[str, int]]) -> Sheet:
-    """A sheet with its header row, column widths and frozen header."""
-    ws = wb.add_sheet(title, [width for _, width in headers])
+def _sheet(wb: Workbook, title: str, headers: list[tuple[str, int]], key: str | None = None,
+           keep: bool = False) -> Sheet:
+    """A sheet with its header row, column widths and frozen header (kept in the cache under key, or
+    under the key set before it is finished when keep)."""
+    ws = wb.add_sheet(title, [width for _, width in headers], key=key, keep=keep)
     ws.append([name for name, _ in headers], [HEADER] * len(headers))
     return ws
 
@@ -89,14 +96,88 @@ def _write_rows(ws: Sheet, rows: Iterable[list], width: int, wrapped: frozenset[
 
 
 def _table_sheet(wb: Workbook, title: str, columns: list[tuple[str, int, Callable]],
-                 items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True):
+                 items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True,
+                 key: str | None = None):
     """A sheet of one row per item, each column (header, width, value of an item); a sheet of a
-    check or list that found nothing says 无 when none_found. Returns (sheet, rows written)."""
-    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns])
+    check or list that found nothing says 无 when none_found. Returns (sheet, rows written).
+
+    With a key (sheet_cache.py: the same key, the same rows), the sheet kept under it is copied
+    when there is one (sheet None: items not read), else written and kept."""
+    if (kept := wb.reuse_sheet(title, key)) is not None:
+        return None, kept
+    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns], key)
     n = _write_rows(ws, ([get(item) for _, _, get in columns] for item in items), len(columns), wrapped)
     if not n and none_found:
         _write_rows(ws, [[NONE_FOUND]], len(columns))
+    ws.data_rows = n
     return ws, n
+
+
+def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
+                 columns: list[tuple[str, int, Callable]], rows: SheetRows, wrapped: frozenset[int] = frozenset(),
+                 none_found: bool = True, finish: Callable[[Sheet, int], None] | None = None) -> int | None:
+    """A sheet of one row per row of `rows` (queries.SheetRows), like _table_sheet; returns its rows, or
+    None for a sheet without rows and not none_found (not added).
+
+    With a cache (sheet_cache.py) that kept this kind of sheet, its cost follows what changed: the
+    sheet is copied whole when its rows are those of the last workbook's, else only the rows not in
+    it are built (the others' XML kept). Without, every row is built in one pass (and kept)."""
+    styles = _styles(wrapped, len(columns))
+
+    def template(item) -> bytes:
+        return row_template([get(item) for _, _, get in columns], styles)
+
+    if cache is not None and cache.has_rows(kind):
+        keys = rows.keys()
+        key = cache.key(kind, _digest(keys))
+        if (kept := wb.reuse_sheet(title, key)) is not None:
+            cache.retain_rows(kind)
+            return kept
+        known = cache.rows(kind)
+        built = _templates(keys, known, rows.fetch(list(dict.fromkeys(k for k in keys if k not in known))), template)
+    else:
+        known, built = {}, ((k, template(item)) for k, item in rows.fetch())
+    first = next(built, None)
+    if first is None and not none_found:
+        return None
+    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns], keep=cache is not None)
+    order, templates = [], {}
+    for k, row in itertools.chain([first] if first else [], built):
+        order.append(k)
+        templates[k] = row
+        ws.append_row(row)
+    n = ws.data_rows = len(order)
+    ws.auto_filter = f"A1:{column_letter(len(columns))}{n + 1}"
+    if not n:
+        _write_rows(ws, [[NONE_FOUND]], len(columns))
+    if finish:
+        finish(ws, n)
+    if cache is not None:  # kept under the key the same rows give next time
+        ws.key = cache.key(kind, _digest(order))
+        cache.keep_rows(kind, templates)
+        kept = sum(1 for k in order if k in known) if known else 0
+        cache.stats["rows_kept"] += kept
+        cache.stats["rows_built"] += n - kept
+    return n
+
+
+def _digest(keys: list[int]) -> str:
+    """The rows of a sheet, in order, as one digest (their keys)."""
+    return hashlib.sha256(b"".join(k.to_bytes(16, "big") for k in keys)).hexdigest()
+
+
+def _templates(keys: list[int], known: dict[int, bytes], fresh: Iterator[tuple[int, Any]],
+               template: Callable[[Any], bytes]) -> Iterator[tuple[int, bytes]]:
+    """(key, row template) in sheet order: kept ones from `known`, the others built from `fresh` (the
+    rows of the other keys, in sheet order)."""
+    for k in keys:
+        row = known.get(k)
+        if row is None:
+            fetched, item = next(fresh)
+            if fetched != k:  # never a row at the wrong place
+                raise RuntimeError(f"rows fetched out of sheet order: {fetched} for {k}")
+            row = template(item)
+        yield k, row
 
 
 def _summary_sheet(wb: Workbook, data: QualityData) -> None:
@@ -154,27 +235,34 @@ ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
 ]
 
 
-def _root_cause_sheet(wb: Workbook, data: QualityData) -> int:
+def _root_cause_sheet(wb: Workbook, data: QualityData, key: str | None) -> int:
     """Each root cause (error or warning) seen at several places once, its other places in one wrapped cell."""
     wrapped = frozenset({len(ROOT_CAUSE_COLUMNS) - 1})
-    return _table_sheet(wb, ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS, data.grouped_root_causes(), wrapped)[1]
+    return _table_sheet(wb, ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS, data.grouped_root_causes(), wrapped, key=key)[1]
 
 
-def write_workbook(data: QualityData, path: Path) -> dict[str, int]:
-    """Write the workbook, streaming each check's violations (data.violations_of) into its sheet's
-    XML (xlsx.py): memory and time follow the rows. Returns {sheet name: data rows}."""
+def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = None) -> dict[str, int]:
+    """Write the workbook, streaming each sheet's rows into its XML (xlsx.py): memory and time follow
+    the rows. With a cache (the last workbook's sheets), a sheet whose rows did not change is copied
+    and a changed one builds only its new rows: time follows what changed. Returns {sheet name: data rows}."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with Workbook(path) as wb:
+    with Workbook(path, cache) as wb:
         _summary_sheet(wb, data)
         taken, written = {SUMMARY_SHEET}, {}
         for check in (c.check_name for c in check_rows(data)):
-            ws, n = _table_sheet(wb, sheet_name(check, taken), VIOLATION_COLUMNS, data.violations_of(check),
-                                 WRAPPED_COLUMNS)
-            written[ws.title] = n
-        written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, data)
-        written[HINT_SHEET] = _table_sheet(wb, HINT_SHEET, VIOLATION_COLUMNS, data.all_hints(), WRAPPED_COLUMNS)[1]
-        if data.coverage.document_count:  # 检查覆盖: every (document, rule) with its status and reason
-            ws, n = _table_sheet(wb, COVERAGE_SHEET, COVERAGE_COLUMNS, data.coverage.rows(), none_found=False)
-            written[ws.title] = n
-        written |= write_decision_sheets(wb, data, _table_sheet)  # 审核决定, to fill in
+            title = sheet_name(check, taken)
+            written[title] = _keyed_sheet(wb, cache, f"check:{check}", title, VIOLATION_COLUMNS,
+                                          data.sheet_rows(f"check:{check}"), WRAPPED_COLUMNS)
+        roots = cache.key("roots", data.roots_fingerprint()) if cache else None
+        written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, data, roots)
+        written[HINT_SHEET] = _keyed_sheet(wb, cache, "hints", HINT_SHEET, VIOLATION_COLUMNS, data.sheet_rows("hints"),
+                                           WRAPPED_COLUMNS)
+        # 检查覆盖: every (document, rule) with its status and reason
+        coverage = _keyed_sheet(wb, cache, "coverage", COVERAGE_SHEET, COVERAGE_COLUMNS, data.sheet_rows("coverage"),
+                                none_found=False)
+        if coverage is not None:
+            written[COVERAGE_SHEET] = coverage
+        written |= write_decision_sheets(wb, data, partial(_keyed_sheet, wb, cache), _table_sheet)  # 审核决定
+    if cache:
+        cache.prune()
     return written

@@ -5,17 +5,22 @@ thousands of cells per run, so this writes the few things the report needs direc
 inline strings (never a formula: there is no formula cell here at all), numbers as numbers, a
 fixed set of styles, column widths, a frozen header row, an autofilter and list validations.
 Sheets are written one after another (a sheet is finished when the next starts or the book closes),
-so memory stays flat whatever the rows.
+so memory stays flat whatever the rows. The zip container is written here too: each sheet is one
+deflate stream, which a SheetCache can keep and a later book copy as it is (reuse_sheet).
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
+import struct
+import tempfile
+import zlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Self
+from typing import IO, NamedTuple, Self
+
+from .sheet_cache import PartInfo, SheetCache
 
 # Style ids: the index of each <xf> in _STYLES_XML below.
 PLAIN, HEADER, WRAPPED, NUMBER, QUOTED, QUOTED_WRAPPED = range(6)
@@ -27,6 +32,12 @@ _QUOTED = {PLAIN: QUOTED, WRAPPED: QUOTED_WRAPPED}
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # most text has none
 _ROWS_PER_WRITE = 500
+# Where a row template's row number goes: text never holds it (text() drops NUL like every
+# character XML forbids), so the row XML made with it and then numbered is the row XML made with the number.
+ROW_MARK = b"\x00"
+# Zip members dated 1980-01-01 (DOS date 33): the same sheets give the same bytes. No zip64: a sheet
+# holds at most 1,048,576 rows, far below 4 GB.
+_ZIP_DATE, _ZIP_LIMIT = 33, 0xFFFFFFFF
 
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -80,16 +91,46 @@ def _attr(value: str) -> str:
     return text(value).replace('"', "&quot;")
 
 
+def row_template(values: Sequence, styles: Sequence[int] = ()) -> bytes:
+    """A row's XML (UTF-8) with ROW_MARK where its number goes (Sheet.append_row puts it in): the
+    same row at another place is the same template. Empty when no cell has a value."""
+    cells = []
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        ref = f"{_LETTERS[i]}\x00"
+        if isinstance(value, str):
+            style = styles[i] if i < len(styles) else PLAIN
+            if value.startswith(FORMULA_STARTS):
+                style = _QUOTED.get(style, style)
+            space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+            s = f' s="{style}"' if style else ""
+            cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text(value)}</t></is></c>')
+        elif isinstance(value, bool):
+            cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, Decimal):
+            cells.append(f'<c r="{ref}" s="{NUMBER}"><v>{float(value)!r}</v></c>')
+        elif isinstance(value, int | float):
+            cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+        else:  # dates and the like: as the text they print
+            cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{text(str(value))}</t></is></c>')
+    return f'<row r="\x00">{"".join(cells)}</row>'.encode() if cells else b""
+
+
 class Sheet:
     """One worksheet being written: rows are appended; the filter and validations close it."""
 
-    def __init__(self, book: Workbook, index: int, title: str, widths: Sequence[float], freeze_header: bool):
+    def __init__(self, index: int, title: str, widths: Sequence[float], freeze_header: bool, out: IO[bytes]):
         self.title, self.index = title, index
         self.rows = 0  # the last row number used
+        self.data_rows = 0  # what the writer counts as its rows (kept with a stored sheet)
+        self.key: str | None = None  # the cache key it is kept under (Workbook.add_sheet)
         self.auto_filter: str | None = None
         self._validations: list[tuple[str, Sequence[str]]] = []
         self._buffer: list[str] = []
-        self._stream = book._zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
+        self.out = out  # the sheet's deflated XML
+        self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as a zip member; fast
+        self._crc = self._size = 0
         view = (
             '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
@@ -108,30 +149,13 @@ class Sheet:
     def append(self, values: Sequence, styles: Sequence[int] = ()) -> None:
         """One row. styles[i] is the style of text in column i (PLAIN when absent); a Decimal is a
         number shown #,##0.00, an int or float a plain number, None an empty cell, anything else text."""
+        self.append_row(row_template(values, styles))
+
+    def append_row(self, template: bytes) -> None:
+        """One row from its row_template (made now, or kept from an earlier workbook), numbered here."""
         self.rows += 1
-        r = self.rows
-        cells = []
-        for i, value in enumerate(values):
-            if value is None:
-                continue
-            ref = f"{_LETTERS[i]}{r}"
-            if isinstance(value, str):
-                style = styles[i] if i < len(styles) else PLAIN
-                if value.startswith(FORMULA_STARTS):
-                    style = _QUOTED.get(style, style)
-                space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-                s = f' s="{style}"' if style else ""
-                cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text(value)}</t></is></c>')
-            elif isinstance(value, bool):
-                cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, Decimal):
-                cells.append(f'<c r="{ref}" s="{NUMBER}"><v>{float(value)!r}</v></c>')
-            elif isinstance(value, int | float):
-                cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
-            else:  # dates and the like: as the text they print
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{text(str(value))}</t></is></c>')
-        if cells:  # an empty row only moves the row number on
-            self._buffer.append(f'<row r="{r}">{"".join(cells)}</row>')
+        if template:  # an empty row only moves the row number on
+            self._buffer.append(template.replace(ROW_MARK, str(self.rows).encode("ascii")))
             if len(self._buffer) >= _ROWS_PER_WRITE:
                 self._flush()
 
@@ -139,14 +163,17 @@ class Sheet:
         """A drop-down of `choices` on the cells of sqref (e.g. B2:B1000)."""
         self._validations.append((sqref, list(choices)))
 
-    def _write(self, xml: str) -> None:
-        self._stream.write(xml.encode("utf-8"))
+    def _write(self, xml: str | bytes) -> None:
+        data = xml.encode("utf-8") if isinstance(xml, str) else xml
+        self._crc, self._size = zlib.crc32(data, self._crc), self._size + len(data)
+        self.out.write(self._deflate.compress(data))
 
     def _flush(self) -> None:
-        self._write("".join(self._buffer))
+        self._write(b"".join(self._buffer))
         self._buffer.clear()
 
-    def close(self) -> None:
+    def close(self) -> PartInfo:
+        """Finish the XML; returns its member info (the bytes are in self.out)."""
         self._flush()
         tail = "</sheetData>"
         if self.auto_filter:
@@ -162,22 +189,90 @@ class Sheet:
             tail += "</dataValidations>"
         self._write(tail + '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
                     "</worksheet>")
-        self._stream.close()
+        self.out.write(self._deflate.flush())
+        return PartInfo(self._crc, self._size, self.out.tell())
+
+
+class _Placed(NamedTuple):
+    """A sheet copied whole from the cache: what the workbook's own parts name of it."""
+
+    title: str
+    index: int
+    auto_filter: str | None
 
 
 class Workbook:
-    """An .xlsx written sheet by sheet to path; close() (or the with block) finishes it."""
+    """An .xlsx written sheet by sheet to path; close() (or the with block) finishes it.
 
-    def __init__(self, path: Path):
-        self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)  # fast: text compresses anyway
-        self.sheets: list[Sheet] = []
+    With a cache, a sheet added with a key is kept in it, and reuse_sheet copies a kept one."""
 
-    def add_sheet(self, title: str, widths: Sequence[float] = (), freeze_header: bool = True) -> Sheet:
-        if self.sheets:
-            self.sheets[-1].close()
-        sheet = Sheet(self, len(self.sheets) + 1, title, widths, freeze_header)
+    def __init__(self, path: Path, cache: SheetCache | None = None):
+        self._file = open(path, "wb")  # noqa: SIM115 - close() closes it
+        self._members: list[tuple[bytes, PartInfo, int]] = []  # name, info, offset of its header
+        self._cache = cache
+        self._open: tuple[Sheet, bool] | None = None  # the sheet being written, whether the cache keeps it
+        self.sheets: list[Sheet | _Placed] = []
+
+    def add_sheet(self, title: str, widths: Sequence[float] = (), freeze_header: bool = True,
+                  key: str | None = None, keep: bool = False) -> Sheet:
+        """A new sheet, kept in the cache under its key when it is finished: key, or the key set on
+        the sheet before then when keep."""
+        self._finish_sheet()
+        stored = self._cache.new() if self._cache and (key or keep) else None
+        out = stored or tempfile.TemporaryFile()  # noqa: SIM115 - _finish_sheet closes it
+        sheet = Sheet(len(self.sheets) + 1, title, widths, freeze_header, out)
+        sheet.key = key
         self.sheets.append(sheet)
+        self._open = (sheet, stored is not None)
         return sheet
+
+    def reuse_sheet(self, title: str, key: str | None) -> int | None:
+        """Add the sheet kept under key as it was written; its data rows, or None when not kept."""
+        hit = self._cache.get(key) if self._cache and key else None
+        if hit is None:
+            return None
+        self._finish_sheet()
+        data, info, meta = hit
+        self._cache.stats["sheets_copied"] += 1
+        index = len(self.sheets) + 1
+        self._member(f"xl/worksheets/sheet{index}.xml", info, data)
+        self.sheets.append(_Placed(title, index, meta["auto_filter"]))
+        return meta["data_rows"]
+
+    def _finish_sheet(self) -> None:
+        if self._open is None:
+            return
+        (sheet, stored), self._open = self._open, None
+        info = sheet.close()
+        sheet.out.seek(0)
+        data = sheet.out.read()
+        self._member(f"xl/worksheets/sheet{sheet.index}.xml", info, data)
+        if stored and sheet.key:
+            meta = {"auto_filter": sheet.auto_filter, "data_rows": sheet.data_rows}
+            self._cache.put(sheet.key, sheet.out, data, info, meta)
+        else:
+            sheet.out.close()
+            if stored:
+                Path(sheet.out.name).unlink(missing_ok=True)
+
+    def _member(self, name: str, info: PartInfo, data: bytes) -> None:
+        """One zip member (deflated data), its local header first."""
+        encoded, offset = name.encode("ascii"), self._file.tell()
+        if max(offset + len(data), info.size) > _ZIP_LIMIT:
+            raise ValueError(f"{name}: the workbook exceeds 4 GB")
+        self._file.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, _ZIP_DATE, info.crc, info.csize,
+                                     info.size, len(encoded), 0) + encoded)
+        self._file.write(data)
+        self._members.append((encoded, info, offset))
+
+    def _directory(self) -> None:
+        """The zip's central directory and its end record."""
+        start = self._file.tell()
+        for name, info, offset in self._members:
+            self._file.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, _ZIP_DATE, info.crc,
+                                         info.csize, info.size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        n, size = len(self._members), self._file.tell() - start
+        self._file.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, size, start, 0))
 
     @property
     def sheetnames(self) -> list[str]:
@@ -190,8 +285,7 @@ class Workbook:
         self.close()
 
     def close(self) -> None:
-        if self.sheets:
-            self.sheets[-1].close()
+        self._finish_sheet()
         n = len(self.sheets)
         sheets = "".join(
             f'<sheet name="{_attr(s.title)}" sheetId="{s.index}" r:id="rId{s.index}"/>' for s in self.sheets
@@ -234,8 +328,12 @@ class Workbook:
             "xl/styles.xml": _STYLES_XML,
         }
         for name, xml in parts.items():
-            self._zip.writestr(name, xml.encode("utf-8"))
-        self._zip.close()
+            data = xml.encode("utf-8")
+            deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+            packed = deflate.compress(data) + deflate.flush()
+            self._member(name, PartInfo(zlib.crc32(data), len(data), len(packed)), packed)
+        self._directory()
+        self._file.close()
 
 
 def _quoted_title(title: str) -> str:

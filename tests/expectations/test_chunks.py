@@ -23,3 +23,29 @@ def test_failing_rows_of_chunks_join_as_gx_lists_them():
     # one dict per failing row: listed in order
     per_row = [[{"check_row": 1}], [{"check_row": 9}, {"check_row": 12}]]
     assert _joined(per_row) == [{"check_row": 1}, {"check_row": 9}, {"check_row": 12}]
+
+
+def test_failing_rows_index_columns_are_listed_a_column_at_a_time_as_gx_lists_them_cell_by_cell():
+    import pandas as pd
+    import pyarrow as pa
+
+    from expectations import gx_import
+    from expectations.result_format import RESULT_FORMAT
+
+    gx_run = gx_import.load()
+    gx_map = gx_run.gx_map  # GX's module that computes the failing rows' index lists
+    rows = pa.table({"source_file": ["a.txt", "b.txt", "b.txt"], "line_no": pa.array([3, None, 7], pa.int32()),
+                     "check_row": pa.array([11, 12, 13], pa.int64()), "observed": ["x", "y", "z"]})
+    frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
+    frame.index = pd.RangeIndex(200_000, 200_003)  # a second chunk's row numbers
+    failing = frame[pd.Series([True, True, False], index=frame.index)]
+    args = {"domain_records_df": failing, "expectation_domain_column_list": ["observed"], "result_format": RESULT_FORMAT,
+            "execution_engine": None, "metrics": {"table.columns": list(frame.columns)}}
+    gx_indices = gx_map.compute_unexpected_pandas_indices
+    gx_own = gx_indices(**args)
+    with gx_run._indices_by_column():
+        by_column = gx_map.compute_unexpected_pandas_indices(**args)
+    assert gx_map.compute_unexpected_pandas_indices is gx_indices  # GX's own again after the block
+    assert by_column == gx_own == [{"source_file": ["a.txt", "b.txt"], "line_no": [3, pd.NA], "check_row": [11, 12]}]
+    with gx_run._indices_by_column():  # no failing row: GX's own answer
+        assert gx_map.compute_unexpected_pandas_indices(**{**args, "domain_records_df": frame.iloc[:0]}) == []

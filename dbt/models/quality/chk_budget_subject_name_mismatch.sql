@@ -118,6 +118,8 @@ old_in_text as (
         t.source_file, t.table_seq, t.line_no, t.printed, o.subject_name as old_name,
         cls.subject_name as standard_name, t.table_title, t.money_unit
     from (
+    -- the stem of each printed text once, not once per (text, old name) pair the join compares
+    select *, {{ stem | replace('NAME', 'printed') }} as printed_stem from (
         select source_file, table_seq, min(line_no) as line_no, subject_name as printed,
                any_value(table_title) as table_title, any_value(money_unit) as money_unit
         from lines
@@ -128,11 +130,11 @@ old_in_text as (
         from {{ changed_rows('stg_fiscal_txt__source_lines') }} as s
         join {{ changed_rows('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
         where a.disposition in ('narrative', 'title') and a.family = 'budget'
-    ) as t
+    )) as t
     join years as y using (source_file)
     join other_names as o
       on o.name_status = 'old' and y.fiscal_year > o.last_year
-     and contains({{ stem | replace('NAME', 't.printed') }}, o.stem)
+     and contains(t.printed_stem, o.stem)
     join classes as cls using (subject_code)
 
 ),

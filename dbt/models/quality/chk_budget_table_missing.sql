@@ -45,6 +45,24 @@ standard as (
 
 ),
 
+standard_found as (
+
+    -- each table with the standard table its title is: each standard table's regexes as literals,
+    -- compiled once (macros/seed_patterns.sql), not once per (table, standard table) pair of a join
+    {%- for t in seed_rows('budget_standard_tables') %}
+    select source_file, table_seq, {{ sql_literal(t['template']) }} as template, {{ t['table_no'] }} as table_no
+    from tables
+    where regexp_matches(title_key, {{ sql_literal(t['title_regex']) }})
+    {%- if t['exclude_regex'] %}
+      and not regexp_matches(title_key, {{ sql_literal(t['exclude_regex']) }})
+    {%- endif %}
+    union all
+    {%- endfor %}
+    select cast(null as varchar), cast(null as integer), cast(null as varchar), cast(null as integer)
+    where false
+
+),
+
 matched as (
 
     select
@@ -56,10 +74,8 @@ matched as (
         count(t.table_seq) as tables_found
     from documents as d
     join standard as s on s.since_year is null or d.fiscal_year >= s.since_year
-    left join tables as t
-      on t.source_file = d.source_file
-     and regexp_matches(t.title_key, s.title_regex)
-     and (coalesce(s.exclude_regex, '') = '' or not regexp_matches(t.title_key, s.exclude_regex))
+    left join standard_found as t
+      on t.source_file = d.source_file and t.template = s.template and t.table_no = s.table_no
     group by all
 
 ),

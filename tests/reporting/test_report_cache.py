@@ -1,0 +1,90 @@
+"""The workbook written with the last one's sheets (reporting/sheet_cache.py) is the workbook a full
+rewrite gives: the same bytes, the same cells; a damaged cache is a full rewrite, never a wrong sheet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+from openpyxl import load_workbook
+from quality_warehouse import MINHANG_2022, SONGJIANG_2023, build_warehouse
+
+from dagster_project.reporting import render_quality_report
+from dagster_project.reporting.labels import check_label
+from dagster_project.reporting.sheet_cache import CACHE_DIR
+
+
+def _cells(path: Path) -> dict[str, list[tuple]]:
+    book = load_workbook(path, read_only=True)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def _change(db: Path) -> None:
+    """What a run adds and removes: a new file's finding, a corrected file's finding gone."""
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "insert into quality.violations by name select 'fund_total_mismatch' as check_name, 'error' as severity, "
+            "'zz_new.txt' as source_file, 1 as report_seq, '年度资金总额·全年预算数' as subject, "
+            "'100.00' as expected_value, '=120.00' as observed_value, '新文件的发现' as message, 3 as line_no"
+        )
+        con.execute("delete from quality.violations where source_file = ? and line_no = 40", [SONGJIANG_2023])
+
+
+def test_report_after_a_change_equals_a_full_rewrite(tmp_path):
+    raw, db, reports = tmp_path / "raw", tmp_path / "fiscal.duckdb", tmp_path / "reports"
+    raw.mkdir()
+    build_warehouse(db, raw)
+    first = render_quality_report(db, reports, raw)
+    assert first["workbook_cache"] == {"sheets_copied": 0, "rows_kept": 0, "rows_built": 6}
+    assert (reports / CACHE_DIR).is_dir()
+
+    unchanged = render_quality_report(db, reports, raw)  # nothing changed: every sheet copied
+    assert unchanged["workbook_cache"]["rows_built"] == 0
+    assert unchanged["workbook_cache"]["sheets_copied"] == len(first["sheets"])  # every sheet but the summary (汇总)
+
+    _change(db)
+    # as a run writes it: into its build folder, the cache beside the published reports
+    changed = render_quality_report(db, reports / ".build-run2", raw)
+    full = render_quality_report(db, tmp_path / "full", raw)  # no cache: every row built
+    assert full["workbook_cache"]["sheets_copied"] == 0
+    # the two changed rule sheets: 1 of fund_total_mismatch's 2 rows and none of missing_deviation_reason's 1 built
+    assert changed["workbook_cache"] == {"sheets_copied": len(first["sheets"]) - 2, "rows_kept": 2, "rows_built": 1}
+    assert changed["xlsx"].read_bytes() == full["xlsx"].read_bytes()
+    cells = _cells(changed["xlsx"])
+    assert cells == _cells(full["xlsx"])
+    fund = cells[check_label("fund_total_mismatch")]
+    assert [(row[1], row[12]) for row in fund[1:]] == [(MINHANG_2022, 500000.0), ("zz_new.txt", "=120.00")]
+    assert len(cells[check_label("missing_deviation_reason")]) == 2  # header and the 2024 finding
+
+
+def test_a_damaged_cache_means_a_full_rewrite(tmp_path):
+    raw, db, reports = tmp_path / "raw", tmp_path / "fiscal.duckdb", tmp_path / "reports"
+    raw.mkdir()
+    build_warehouse(db, raw)
+    render_quality_report(db, reports, raw)
+    kept = sorted((reports / CACHE_DIR).iterdir())
+    assert {p.suffix for p in kept} == {".part", ".json", ".rows"}
+    for entry in kept:  # every stored byte string damaged, the index files left as they are
+        if entry.suffix in (".part", ".rows"):
+            data = bytearray(entry.read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            entry.write_bytes(bytes(data))
+    _change(db)
+    again = render_quality_report(db, reports, raw)
+    assert again["workbook_cache"]["sheets_copied"] == again["workbook_cache"]["rows_kept"] == 0
+    full = render_quality_report(db, tmp_path / "full", raw)
+    assert again["xlsx"].read_bytes() == full["xlsx"].read_bytes()
+
+
+def test_sample_report_again_copies_every_sheet(sample_run, tmp_path):
+    """The pipeline's own report on the samples (rule sheets, 根因, 检查覆盖, 审核决定) written again
+    with nothing changed: each sheet copied from the cache the run left, the same bytes."""
+    reports = tmp_path / "reports"
+    shutil.copytree(sample_run.report_dir, reports, ignore=shutil.ignore_patterns("gx_data_docs", "dbt_docs"))
+    published = reports / "quality" / "violations.xlsx"
+    before = published.read_bytes()
+    again = render_quality_report(sample_run.db_path, reports, sample_run.raw_dir)
+    assert again["workbook_cache"]["rows_built"] == 0
+    assert again["workbook_cache"]["sheets_copied"] == len(again["sheets"])  # every sheet but the summary (汇总)
+    assert published.read_bytes() == before
