@@ -6,10 +6,17 @@
     check_row is a per-file key (macros/check_row.sql), so kept rows keep their keys.
     Rules comparing files (across documents, a department-year's files) stay tables. -#}
 {% macro changed_rows(model) -%}
-    {#- an entity model (below) reads every file: an entity's rows come from changed and unchanged files -#}
     {%- if is_incremental() and config.get('unique_key') == 'source_file' -%}
     (select * from {{ ref(model) }}
      where source_file in (select source_file from {{ source('fiscal_txt', 'changed_files') }}))
+    {#- an entity model (below): the files of its touched entities, changed or not (a page's or a title's
+        line is its row's file's) -#}
+    {%- elif is_incremental() and config.get('unique_key') == 'entity_key' -%}
+    (select * from {{ ref(model) }}
+     where source_file in (select source_file from {{ this.schema }}.cross_file_members
+                           where model = '{{ this.name }}' and entity_key in ({{ touched_entities() }})
+                           union all
+                           select source_file from {{ source('fiscal_txt', 'changed_files') }}))
     {%- else -%}
     {{ ref(model) }}
     {%- endif -%}
@@ -116,4 +123,12 @@
     rows. The top 43 bits are md5 of file and entity. -#}
 {% macro entity_check_row(source_file, entity_key, order_by) -%}
     {{ check_row(source_file, order_by, entity_key=entity_key) }}
+{%- endmacro %}
+
+{#- The page of each line of the files `relation` names (source_file, line_no, page_no), to left join
+    on (source_file, line_no): page_of()'s lookup, but restricted to the relation's files before
+    the join, so an entity model reads its touched files' lines, not every line of the warehouse. -#}
+{% macro pages_of(relation) -%}
+    (select source_file, line_no, page_no from {{ ref('stg_fiscal_txt__source_lines') }}
+     where source_file in (select source_file from {{ relation }}))
 {%- endmacro %}

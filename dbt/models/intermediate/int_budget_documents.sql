@@ -3,21 +3,13 @@
 -- amounts belongs to the document of a file with tables of the same department and year (its
 -- department from its tables' 部门 line, else the one its title names), so its prose amounts are
 -- compared with those tables. A file with tables of its own is its own document (document_id = its
--- source_file): two budgets of one department-year (a revision) are never mixed.
+-- source_file): two budgets of one department-year (a revision) are never mixed. A view over the
+-- per-file table int_budget_files (one row per budget file): cheap to evaluate in every reader.
 with
 
 files as (
 
-    select
-        t.source_file,
-        mode(t.department_key) filter (where t.department_key is not null) as department_key,
-        mode(t.department) filter (where t.department is not null) as department,
-        mode(t.district) filter (where t.district is not null) as district,
-        mode(t.fiscal_year) filter (where t.fiscal_year is not null) as fiscal_year,
-        bool_or(c.budget_table_id is not null) as has_amounts
-    from {{ ref('stg_fiscal_txt__budget_tables') }} as t
-    left join {{ ref('stg_fiscal_txt__budget_cells') }} as c using (budget_table_id)
-    group by t.source_file
+    select * from {{ ref('int_budget_files') }}
 
 ),
 

@@ -1,12 +1,16 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
+          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/incremental.sql
 -- Budget lines as the budget rules read them: each line with its table's kind and fund scope
 -- (seeds budget_table_kinds / budget_fund_scopes), its 三公 item (seed three_public_items), its
 -- code level, whether it is a 合计/总计 row, a name key for matching across tables, and the
--- table's rounding unit in 元.
+-- table's rounding unit in 元. A line's row depends on its own line and the seeds only: a table built
+-- per file (the budget rules read it, one file or one department-year at a time), not a view that
+-- classifies every budget line of the warehouse again for each reader.
 with
 
 lines as (
 
-    select * from {{ ref('fct_budget_line') }}
+    select * from {{ ref('fct_budget_line') }}{{ changed_files_only() }}
 
 ),
 

@@ -1,58 +1,14 @@
 -- Every unit or department named by a report (主管部门, 实施单位) or a budget table (编制部门),
 -- keyed by its canonical name (normalize_unit_name) so that every printed variant of one unit
 -- ((本级) / （本级）, 上海市 or not, (汇总)) is one row; the printed forms stay beside the key.
+-- Rebuilt from every mention on each run: a group-by over a plain table (int_unit_mentions, kept per
+-- file), no longer over the staging views' cleaned text of every report and table.
 with
 
-reports as (
-
-    select * from {{ ref('stg_fiscal_txt__reports') }}
-
-),
-
-budget_tables as (
-
-    select * from {{ ref('stg_fiscal_txt__budget_tables') }}
-
-),
-
+-- every mention, from the per-file table int_unit_mentions (its rows: the reports' and budget tables')
 mentions as (
 
-    select
-        implementing_unit_key as unit_name,
-        implementing_unit as printed_name,
-        implementing_unit_scope as scope,
-        'implementing_unit' as role,
-        supervising_dept_key as supervising_dept,
-        fiscal_year,
-        report_id
-    from reports
-    where implementing_unit_key is not null
-
-    union all
-
-    select
-        supervising_dept_key,
-        supervising_dept,
-        supervising_dept_scope,
-        'supervising_dept',
-        null,
-        fiscal_year,
-        report_id
-    from reports
-    where supervising_dept_key is not null
-
-    union all
-
-    select
-        department_key,
-        department,
-        department_scope,
-        'budget_department',
-        null,
-        fiscal_year,
-        null
-    from budget_tables
-    where department_key is not null
+    select * exclude (source_file) from {{ ref('int_unit_mentions') }}
 
 ),
 

@@ -9,11 +9,11 @@ with
 
 documents as (
 
-    select * from (
-        select *, {{ project_entity('implementing_unit_key', 'project_key', 'fiscal_year') }} as entity_key
-        from {{ ref('int_project_documents_matched') }}
-    )
-    where {{ in_touched_entity('entity_key') }}
+    -- int_project_documents_matched of the touched projects: their reports taken before the grouping
+    -- and the window (macros/project_documents.sql), not the view's rows of every project filtered after
+    -- depends_on: {{ ref('int_project_documents_matched') }}
+    select *, {{ project_entity('implementing_unit_key', 'project_key', 'fiscal_year') }} as entity_key
+    from ({{ project_documents(in_touched_entity(project_entity('implementing_unit_key', name_key('project_name'), 'fiscal_year'))) }})
 
 ),
 
@@ -75,6 +75,7 @@ checked as (
 
 select
     {{ entity_check_row('source_file', 'entity_key', 'report_seq, reference_report_id') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
+    checked.*,
+    pages.page_no  -- pages_of(): the compared files' lines only (macros/per_file.sql)
 from checked
+left join {{ pages_of('checked') }} as pages using (source_file, line_no)

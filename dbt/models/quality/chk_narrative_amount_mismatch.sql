@@ -115,7 +115,9 @@ candidates as (
            null, count(*) || ' 张绩效目标表之和', min(r.line_start)
     from {{ ref('fct_report') }} as r
     left join documents as d using (source_file)
+    -- a file's targets are candidates for its entity's narratives only (a file of targets alone: itself)
     where r.report_type = 'target'
+      and {{ in_touched_entity(budget_entity('d.department_key', 'd.fiscal_year', 'r.source_file')) }}
     group by r.source_file
     having count(*) = count(r.budget_amount_yuan)
 
@@ -126,22 +128,26 @@ compared as (
     select
         n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
         n.other_unit, n.amount_stated, n.amount_yuan, n.decimals, n.entity_key,
-        arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_yuan)) as closest_amount,
+        -- of equally close candidates the first by file and line: else the pick follows the rows' order
+        arg_min(c.amount_yuan, (abs(c.amount_yuan - n.amount_yuan), c.source_file, c.line_no, c.table_title))
+            as closest_amount,
         arg_min(
             case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
                 || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
-            abs(c.amount_yuan - n.amount_yuan)
+            (abs(c.amount_yuan - n.amount_yuan), c.source_file, c.line_no, c.table_title)
         ) as closest_place,
         count(*) as candidates,
         -- a candidate the figure equals (at its printed precision) when read in the other unit: its unit
         -- label, not its digits, is wrong (unit_label_implausible, one finding instead of this rule's)
-        arg_min(c.amount_yuan, abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}))
+        arg_min(c.amount_yuan, (abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}),
+                                c.source_file, c.line_no, c.table_title))
             filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
                           = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_amount,
         arg_min(
             case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
                 || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
-            abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }})
+            (abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}), c.source_file, c.line_no,
+             c.table_title)
         ) filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
                         = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_place
     from narrative as n
@@ -185,7 +191,8 @@ select
      or abs(c.closest_amount - c.amount_yuan)
         <= greatest({{ printed_unit('c.decimals', 'c.unit_factor') }}, {{ printed_unit('2', 'c.unit_factor') }}))
         as unit_plausible,
-    {{ page_of('c') }} as page_no,
+    pages.page_no,
     c.entity_key
 from compared as c
 left join documents as d using (source_file)
+left join {{ pages_of('compared') }} as pages using (source_file, line_no)

@@ -32,6 +32,17 @@ narrative as (
 
 ),
 
+-- the 万元 targets of the touched entities, before their ceilings are looked up (not every report's)
+target_reports as (
+
+    select r.*, {{ budget_entity('d.department_key', 'd.fiscal_year', 'r.source_file') }} as entity_key
+    from {{ ref('fct_report') }} as r
+    left join {{ ref('int_budget_documents') }} as d on d.source_file = r.source_file  -- the file's entity
+    where r.report_type = 'target' and r.budget_amount_unit = '万元' and r.budget_amount_stated > 0
+      and {{ in_touched_entity(budget_entity('d.department_key', 'd.fiscal_year', 'r.source_file')) }}
+
+),
+
 ceilings as (
 
     select
@@ -44,6 +55,8 @@ ceilings as (
       on v.source_file = i.source_file and v.report_seq = i.report_seq and v.indicator_seq = i.indicator_seq
     where (i.level2 like '%成本%' or i.indicator_name like '%成本%')
       and v.target_operator in ('<=', '<') and v.target_unit in ('万元', '万')
+      and i.source_file in (select source_file from target_reports)
+      and v.source_file in (select source_file from target_reports)
     group by i.report_id
 
 ),
@@ -66,12 +79,9 @@ target as (
         end as expected_unit,
         r.budget_amount_unit as observed_unit,
         r.page_no,
-        {{ budget_entity('d.department_key', 'd.fiscal_year', 'r.source_file') }} as entity_key
-    from {{ ref('fct_report') }} as r
+        r.entity_key
+    from target_reports as r
     join ceilings as c using (report_id)
-    left join {{ ref('int_budget_documents') }} as d on d.source_file = r.source_file  -- the file's entity
-    where r.report_type = 'target' and r.budget_amount_unit = '万元' and r.budget_amount_stated > 0
-      and {{ in_touched_entity(budget_entity('d.department_key', 'd.fiscal_year', 'r.source_file')) }}
 
 )
 
