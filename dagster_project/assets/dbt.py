@@ -4,6 +4,8 @@
 import hashlib
 import os
 import shutil
+import signal
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,11 +174,38 @@ def fiscal_dbt_assets(
         target = run_target_path(context.run_id, profile_path=str(path))
         # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
         args = ["build", "--no-use-colors", *diagnostics_args(), *scope]
-        events = dbt.cli(args, context=context, target_path=target).stream()
+        invocation = dbt.cli(args, context=context, target_path=target)
+        events = invocation.stream()
         if not full_refresh and not context.is_subset:
             events = with_kept_models(context, manifest, translator, selection, events)
-        yield from events
+        yield from stopping_on_failure(invocation.process, events)
     record_build(db_path, fingerprint, full_refresh)
+
+
+def stopping_on_failure(process: subprocess.Popen, events: Iterator) -> Iterator:
+    """dbt's events; if reading them fails or the step is stopped, dbt is stopped too.
+
+    dagster-dbt's reader of dbt's output swallows GeneratorExit (a bare `except:`), so a step that
+    failed on an event (e.g. a model missing from a stale manifest) left dbt running on the build
+    file, holding its lock: the asset checks after it failed on the lock instead of the cause.
+    """
+    try:
+        yield from events
+    except BaseException:
+        stop(process)
+        raise
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Interrupt a running process as Ctrl-C would (dbt rolls back and exits), else kill it."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 # dbt's diagnostics of a run cost CPU on every run: its debug log (a JSON line per statement and
