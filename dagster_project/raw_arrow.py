@@ -150,7 +150,13 @@ def _strings(values: list) -> pa.Array:
     return pa.Array.from_buffers(pa.large_string(), len(values), buffers)
 
 
+_INT_TYPES = {int, bool, type(None)}
+
+
 def _ints(values: list) -> pa.Array:
+    if not set(map(type, values)) <= _INT_TYPES:  # numpy would make 1.5 a 1 and "12" a 12: refused
+        bad = next(v for v in values if type(v) not in _INT_TYPES)
+        raise TypeError(f"not an integer in an integer column: {bad!r}")
     data = np.fromiter((0 if v is None else v for v in values), np.int64, len(values))
     return pa.Array.from_buffers(pa.int64(), len(values), [_validity(values), pa.py_buffer(data)])
 

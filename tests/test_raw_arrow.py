@@ -58,6 +58,14 @@ def test_amounts_arrow_will_not_hold_exactly_are_what_record_frame_made_of_them(
     assert table_of([to_parsed_file(result)], "source_lines").to_pylist()[0]["text"] == "合计 1.2345675"
 
 
+def test_a_value_that_is_not_an_integer_is_refused_not_truncated():
+    """A parser bug giving 1.5 as a line number costs its file (loading.py), never loads as 1."""
+    result = ParseResult("f.txt", families=["self_eval"], line_count=1,
+                         fund_rows=[FundRow("f.txt", 1, "total", "合计", 1.5)])
+    with pytest.raises(TypeError, match="not an integer in an integer column: 1.5"):
+        to_parsed_file(result)
+
+
 def test_only_the_first_error_travels_beside_the_rows():
     issues = [ParseIssue("f.txt", 2, "warning", "w", "a warning"), ParseIssue("f.txt", 3, "error", "e1", "first"),
               ParseIssue("f.txt", 5, "error", "e2", "second")]
