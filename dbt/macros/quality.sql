@@ -40,15 +40,14 @@
 
 
 {#- A report's table title as printed: its first line when the parser read it as a title
-    ('财政项目支出绩效自评表 (2024年度)'), else the report type's name. Evidence for a finding. -#}
+    ('财政项目支出绩效自评表 (2024年度)', models/intermediate/int_report_titles.sql), else the report
+    type's name. Evidence for a finding. -#}
 {% macro report_title(r) -%}
     coalesce(
         (
-            select {{ clean_text("replace(lines.text, chr(9), ' ')") }}
-            from {{ changed_rows('stg_fiscal_txt__source_lines') }} as lines
-            join {{ changed_rows('stg_fiscal_txt__line_accounting') }} as accounted using (source_file, line_no)
-            where lines.source_file = {{ r }}.source_file and lines.line_no = {{ r }}.line_start
-              and accounted.disposition = 'title'
+            select titles.table_title
+            from {{ changed_rows('int_report_titles') }} as titles
+            where titles.report_id = {{ r }}.report_id
         ),
         {{ report_type_label(r ~ '.report_type') }}
     )
