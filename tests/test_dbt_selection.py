@@ -38,7 +38,7 @@ def test_a_self_evaluation_file_added_or_removed_reaches_no_budget_model(tmp_pat
     raw.mkdir()
     shutil.copy(SAMPLES / BUDGET, raw / BUDGET)
     assert _load(raw, db, manifest) is None  # no record yet (made now): every model
-    assert len(dbt_selection.select(manifest, None).built) == 59
+    assert len(dbt_selection.select(manifest, None).built) == 60
 
     shutil.copy(SAMPLES / SELF_EVAL, raw / SELF_EVAL)
     added = _load(raw, db, manifest)
@@ -48,8 +48,8 @@ def test_a_self_evaluation_file_added_or_removed_reaches_no_budget_model(tmp_pat
     built, kept = _names(manifest, selection.built), _names(manifest, selection.kept)
     assert REPORT_MODELS <= built and BUDGET_MODELS <= kept
     assert {"fct_source_file", "chk_placeholder_text"} <= built  # they read the file's lines for their own sake
-    # the per-file tables under dim_unit and dim_year are built, int_budget_files is kept
-    assert (len(selection.built), len(selection.kept)) == (36, 23)
+    # the per-file tables under dim_unit and dim_year and the reports' titles are built, int_budget_files is kept
+    assert (len(selection.built), len(selection.kept)) == (37, 23)
     args = selection.exclude_args(manifest)
     assert args[:3] == ["--indirect-selection", "cautious", "--exclude"]
     assert args[3].startswith("resource_type:seed ") and " fct_budget_line " in f"{args[3]} "
