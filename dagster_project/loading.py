@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import queue
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -197,7 +199,9 @@ def sync_raw(
     _replace_read_issues(con, found)
     _forget_rejections(con, plan.cleared)
     unread = kept = 0
-    for batch in _batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_BYTES):
+    # Batches are gathered by a thread while the one before is inserted: the parse workers no
+    # longer wait for the inserts (DuckDB releases the GIL), one batch more held in memory.
+    for batch in _read_ahead(_batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_BYTES)):
         # A file that could not be read keeps its rows; only its read issue is recorded.
         failed = [r for r in batch if r.families == [UNREAD]]
         # A loaded file whose new version cannot be read keeps its rows too, and that version is remembered.
@@ -310,6 +314,53 @@ def _batched(results: Iterable[ParsedFile], files: int, nbytes: int) -> Iterator
             batch, held = [], 0
     if batch:
         yield batch
+
+
+def _read_ahead(items: Iterator, depth: int = 1) -> Iterator:
+    """items, drawn by a thread at most `depth` ahead of the consumer; its exception re-raised here.
+
+    When the consumer stops early (an error while inserting), the thread stops at its next item
+    and closes `items` (which stops the parse workers) before this generator returns.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(entry) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                ready.put(entry, timeout=0.1)
+                return
+
+    def draw() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    break
+                offer((item, None))
+            offer((_END, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            offer((_END, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=draw, name="load-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, exc = ready.get()
+            if item is _END:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+_END = object()  # _read_ahead: no more items
 
 
 def _replace(

@@ -105,3 +105,27 @@ def test_same_report_under_two_names_is_reported_not_double_counted(raw_dir, tmp
     assert [(f, n, c) for f, n, c, _ in issues] == [("copy_of_000.txt", 0, "duplicate_file")]
     assert SELF_EVAL_SAMPLE in issues[0][3]
     assert copies == 0
+
+
+def test_read_ahead_keeps_order_raises_the_source_error_and_closes_the_source_when_stopped():
+    from dagster_project.loading import _read_ahead
+
+    closed = []
+
+    def source(n, fail=False):
+        try:
+            yield from range(n)
+            if fail:
+                raise ValueError("parse pool broke")
+        finally:
+            closed.append(n)
+
+    assert list(_read_ahead(source(5))) == [0, 1, 2, 3, 4]
+    failing = _read_ahead(source(3, fail=True))
+    assert [next(failing) for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(ValueError, match="parse pool broke"):
+        next(failing)
+    early = _read_ahead(source(1000))
+    assert [next(early), next(early)] == [0, 1]
+    early.close()  # the consumer stops (an insert failed): the source is closed before close() returns
+    assert closed == [5, 3, 1000]
