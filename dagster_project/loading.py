@@ -137,6 +137,8 @@ def parse_sources(files: list[SourceFile], workers: int = 1, limits: Limits | No
 
 def parse_for_load(files: list[SourceFile], workers: int = 1, limits: Limits | None = None) -> Iterator[ParsedFile]:
     """parse_sources as the loader takes it: each file's rows already Arrow arrays, made by its worker."""
+    if files:  # pa.array (raw_arrow.py) imports pandas: once here, inherited by the forked workers
+        import pandas  # noqa: F401
     yield from _in_workers(_parse_for_load, files, workers, limits, to_parsed_file)
 
 

@@ -72,3 +72,13 @@ def test_only_the_first_error_travels_beside_the_rows():
     parsed = to_parsed_file(ParseResult("f.txt", issues=issues))
     assert [i.code for i in parsed.issues] == ["e1"]
     assert [r["code"] for r in table_of([parsed], "parse_issues").to_pylist()] == ["w", "e1", "e2"]
+
+
+def test_a_column_not_all_of_its_type_takes_the_exact_path_as_record_frame_did():
+    """pa.array builds only columns all of their type; a bool line number loads as 1, as Polars made it."""
+    rows = [FundRow("f.txt", 1, "total", "合计", True, budget_initial=Decimal("1.5")),
+            FundRow("f.txt", 1, "total", "合计", 2, budget_initial=None)]
+    result = ParseResult("f.txt", families=["self_eval"], fund_rows=rows, line_count=2)
+    got = table_of([to_parsed_file(result)], "fund_rows").to_pylist()
+    assert got == reference(result, "fund_rows")
+    assert [(r["line_no"], r["budget_initial"]) for r in got] == [(1, Decimal("1.5")), (2, None)]
