@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import operator
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -134,11 +135,12 @@ _CONTEXT = Context(prec=40)  # quantize's result has at most 24 digits: never th
 
 
 # A column whose values are all of its type (or None) is built by pa.array, in C (~6x faster than a
-# Python pass per value for text): pa.array imports pandas on its first call (0.3 CPU s), so the
-# loader imports pandas before it starts the workers (loading.py) and they inherit it. Any other
-# column takes the exact path below, from the buffers (numpy), which keeps what record_frame made of
-# odd values (a bool as an integer, a float refused, an amount rounded). Never Polars in a worker:
-# its thread pool does not survive the fork that starts a worker (an operation that uses it waits forever).
+# Python pass per value for text), once pandas is loaded: pa.array imports it on its first call
+# (0.3 CPU s), so the loader imports it before it starts the workers when a load is big enough to
+# pay for it (loading.py), and they inherit it. Any other column takes the exact path below, from the
+# buffers (numpy), which keeps what record_frame made of odd values (a bool as an integer, a float
+# refused, an amount rounded). Never Polars in a worker: its thread pool does not survive the fork
+# that starts a worker (an operation that uses it waits forever).
 
 
 def _validity(values: list) -> pa.Buffer | None:
@@ -150,8 +152,13 @@ def _validity(values: list) -> pa.Buffer | None:
 _NONE = type(None)
 
 
+def _pandas_loaded() -> bool:
+    return "pandas" in sys.modules
+
+
 def _all_of(values: list, kind: type) -> bool:
-    return set(map(type, values)) <= {kind, _NONE}
+    """May pa.array build this column: pandas loaded, and every value of this type or None."""
+    return _pandas_loaded() and set(map(type, values)) <= {kind, _NONE}
 
 
 def _strings(values: list) -> pa.Array:

@@ -23,6 +23,15 @@ def reference(result: ParseResult, table: str) -> list[dict]:
     return record_frame(getattr(result, attr), record_type).to_arrow().to_pylist()
 
 
+@pytest.fixture(params=["pa.array", "buffers"], autouse=True)
+def packing(request, monkeypatch):
+    """Both ways a worker builds a column: pa.array (pandas loaded: a big load) and from numpy buffers."""
+    from dagster_project import raw_arrow
+
+    monkeypatch.setattr(raw_arrow, "_pandas_loaded", lambda: request.param == "pa.array")
+    return request.param
+
+
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.txt")))
 def test_every_table_of_a_sample_is_record_frames_rows_after_the_trip_through_a_pipe(sample):
     result = parse_file(SAMPLES / sample, sample)
