@@ -66,7 +66,9 @@ def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
     """Return (segments in document order, lines outside every segment)."""
     # A report title's key holds 表, which only a 表 or an entity (&…;) in the raw line becomes;
     # a budget anchor's raw line holds 表 or 目标 (is_budget_anchor): most lines skip both tests.
-    may_title = [(i, line) for i, line in enumerate(lines) if "表" in line.raw or "目标" in line.raw or "&" in line.raw]
+    may_title = [
+        (i, line) for i, line in enumerate(lines) if "表" in (raw := line.raw) or "目标" in raw or "&" in raw
+    ]
     anchors = {i for i, line in may_title if is_budget_anchor(line)}  # each line tested once
     titles = [(i, family) for i, line in may_title if (family := report_family(line))]
     # A report segment runs from its title to the next title or budget anchor; every other line is

@@ -46,9 +46,9 @@ class Ledger:
         rank, entry, marks = _RANK[disposition], _mark_entry(disposition, family), self._marks
         for line in lines:
             if not line.is_blank:
-                current = marks.get(line.no)
+                current = marks.get(no := line.no)
                 if current is None or rank < _RANK[current[0]]:
-                    marks[line.no] = entry
+                    marks[no] = entry
 
     def is_marked(self, line_no: int) -> bool:
         return line_no in self._marks
