@@ -206,26 +206,29 @@ def sync_raw(
     unread = kept = 0
     # Batches are gathered by a thread while the one before is inserted: the parse workers no
     # longer wait for the inserts (DuckDB releases the GIL), one batch more held in memory.
-    for batch in _read_ahead(_batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_BYTES)):
-        # A file that could not be read keeps its rows; only its read issue is recorded.
-        failed = [r for r in batch if r.families == [UNREAD]]
-        # A loaded file whose new version cannot be read keeps its rows too, and that version is remembered.
-        rejected = [
-            r for r in batch if r.source_file in known and keeps_previous(_loaded_families(known[r.source_file]), r)
-        ]
-        set_aside = {id(r) for r in rejected}
-        batch = [r for r in batch if r.families != [UNREAD] and id(r) not in set_aside]
-        unread += len(failed)
-        kept += len(rejected)
-        if failed:
-            _insert(con, "parse_issues", table_of(failed, "parse_issues"))
-            _mark_changed(con, [r.source_file for r in failed])
-        _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
-        tables = {table: table_of(batch, table) for table in RAW_TABLES}
-        tables["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
-        _replace(con, [r.source_file for r in batch], tables, loaded=known)
-        for table in RAW_TABLES:
-            rows[table] += len(tables[table])
+    # Closed on an error here too: the thread and the parse workers stop before it is raised.
+    batches = _read_ahead(_batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_BYTES))
+    with contextlib.closing(batches):
+        for batch in batches:
+            # A file that could not be read keeps its rows; only its read issue is recorded.
+            failed = [r for r in batch if r.families == [UNREAD]]
+            # A loaded file whose new version cannot be read keeps its rows too, and that version is remembered.
+            rejected = [
+                r for r in batch if r.source_file in known and keeps_previous(_loaded_families(known[r.source_file]), r)
+            ]
+            set_aside = {id(r) for r in rejected}
+            batch = [r for r in batch if r.families != [UNREAD] and id(r) not in set_aside]
+            unread += len(failed)
+            kept += len(rejected)
+            if failed:
+                _insert(con, "parse_issues", table_of(failed, "parse_issues"))
+                _mark_changed(con, [r.source_file for r in failed])
+            _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
+            tables = {table: table_of(batch, table) for table in RAW_TABLES}
+            tables["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
+            _replace(con, [r.source_file for r in batch], tables, loaded=known)
+            for table in RAW_TABLES:
+                rows[table] += len(tables[table])
     return LoadSummary(
         files_seen=len(found.files),
         files_parsed=len(to_parse) - unread - kept,
