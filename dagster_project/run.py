@@ -286,7 +286,7 @@ def run(
     # Library warnings (Dagster's beta notices) go to logging, not the console (Great Expectations
     # switched this on when it was imported with the definitions; it now loads in its step).
     logging.captureWarnings(True)
-    # dbt imports itself (~3.4 CPU s) on the other core while this process loads and ingests (dbt_warm.py)
+    # dbt imports itself (~3 CPU s) on the other core while this process loads and ingests (dbt_warm.py)
     from . import dbt_warm
 
     dbt_warm.start()
