@@ -273,12 +273,6 @@ ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
 ]
 
 
-def _root_cause_sheet(wb: Workbook, data: QualityData, key: str | None) -> int:
-    """Each root cause (error or warning) seen at several places once, its other places in one wrapped cell."""
-    wrapped = frozenset({len(ROOT_CAUSE_COLUMNS) - 1})
-    return _table_sheet(wb, ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS, data.grouped_root_causes(), wrapped, key=key)[1]
-
-
 def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = None) -> dict[str, int]:
     """Write the workbook, streaming each sheet's rows into its XML (xlsx.py): memory and time follow
     the rows. With a cache (the last workbook's sheets), a sheet whose rows did not change is copied
@@ -291,8 +285,9 @@ def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = Non
             title = sheet_name(check, taken)
             written[title] = _keyed_sheet(wb, cache, f"check:{check}", title, VIOLATION_COLUMNS,
                                           data.sheet_rows(f"check:{check}"), WRAPPED_COLUMNS)
-        roots = cache.key("roots", data.roots_fingerprint()) if cache else None
-        written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, data, roots)
+        # 根因: each root cause (error or warning) seen at several places once, its other places in one cell
+        written[ROOT_CAUSE_SHEET] = _keyed_sheet(wb, cache, "roots", ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS,
+                                                 data.sheet_rows("roots"), frozenset({len(ROOT_CAUSE_COLUMNS) - 1}))
         written[HINT_SHEET] = _keyed_sheet(wb, cache, "hints", HINT_SHEET, VIOLATION_COLUMNS, data.sheet_rows("hints"),
                                            WRAPPED_COLUMNS)
         # 检查覆盖: every (document, rule) with its status and reason
