@@ -186,7 +186,9 @@ def coverage_rows(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], error
         for need in rule.needs:
             if need not in inputs:
                 found_input = input_of(con, need)
-                inputs[need] = (found_input.reason, {row[0] for row in _rows(con, found_input.sql)})
+                # distinct in DuckDB: an input lists a file once per row (a line, an indicator)
+                documents = _rows(con, f"select distinct source_file from ({found_input.sql})")
+                inputs[need] = (found_input.reason, {row[0] for row in documents})
         for source_file in sorted(f for f, fams in families.items() if fams & set(rule.applies_to)):
             found, hints = findings.get((rule.check_name, source_file), (0, 0))
             count = checked.get(source_file, 0)
