@@ -14,8 +14,10 @@ decimal(24, 6) stored it (rounded half to even; null when too large).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import operator
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -132,9 +134,13 @@ _MICRO = Decimal("0.000001")
 _CONTEXT = Context(prec=40)  # quantize's result has at most 24 digits: never the caller's context
 
 
-# Arrays are built from their buffers (numpy), not by pa.array or Polars, in the parse workers:
-# pa.array imports pandas on its first call (0.3 CPU s a worker), and Polars' thread pool does
-# not survive the fork that starts a worker (an operation that uses it waits forever).
+# A column whose values are all of its type (or None) is built by pa.array, in C (~6x faster than a
+# Python pass per value for text), once pandas is loaded: pa.array imports it on its first call
+# (0.3 CPU s), so the loader imports it before it starts the workers when a load is big enough to
+# pay for it (loading.py), and they inherit it. Any other column takes the exact path below, from the
+# buffers (numpy), which keeps what record_frame made of odd values (a bool as an integer, a float
+# refused, an amount rounded). Never Polars in a worker: its thread pool does not survive the fork
+# that starts a worker (an operation that uses it waits forever).
 
 
 def _validity(values: list) -> pa.Buffer | None:
@@ -143,7 +149,21 @@ def _validity(values: list) -> pa.Buffer | None:
     return None if valid.all() else pa.py_buffer(np.packbits(valid, bitorder="little"))
 
 
+_NONE = type(None)
+
+
+def _pandas_loaded() -> bool:
+    return "pandas" in sys.modules
+
+
+def _all_of(values: list, kind: type) -> bool:
+    """May pa.array build this column: pandas loaded, and every value of this type or None."""
+    return _pandas_loaded() and set(map(type, values)) <= {kind, _NONE}
+
+
 def _strings(values: list) -> pa.Array:
+    if _all_of(values, str):
+        return pa.array(values, pa.large_string())
     data = [b"" if v is None else v.encode() for v in values]
     offsets = np.fromiter(accumulate(map(len, data), initial=0), np.int64, len(data) + 1)
     buffers = [_validity(values), pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]
@@ -154,6 +174,8 @@ _INT_TYPES = {int, bool, type(None)}
 
 
 def _ints(values: list) -> pa.Array:
+    if _all_of(values, int):  # never a bool or a float: pa.array would truncate 1.5 to 1
+        return pa.array(values, pa.int64())
     if not set(map(type, values)) <= _INT_TYPES:  # numpy would make 1.5 a 1 and "12" a 12: refused
         bad = next(v for v in values if type(v) not in _INT_TYPES)
         raise TypeError(f"not an integer in an integer column: {bad!r}")
@@ -171,6 +193,9 @@ def _as_record_frame_stores(value: Decimal | None) -> str | None:
 
 
 def _decimals(values: list) -> pa.Array:
+    if _all_of(values, Decimal):
+        with contextlib.suppress(pa.ArrowInvalid):  # refuses to round: then as below
+            return pa.array(values, DECIMAL)
     try:  # the printed text, exactly: Arrow's cast refuses to round
         return _strings([None if v is None else str(v) for v in values]).cast(DECIMAL)
     except pa.ArrowInvalid:  # a value of more than 6 places or 18 digits before the point

@@ -105,3 +105,49 @@ def test_same_report_under_two_names_is_reported_not_double_counted(raw_dir, tmp
     assert [(f, n, c) for f, n, c, _ in issues] == [("copy_of_000.txt", 0, "duplicate_file")]
     assert SELF_EVAL_SAMPLE in issues[0][3]
     assert copies == 0
+
+
+def test_read_ahead_keeps_order_raises_the_source_error_and_closes_the_source_when_stopped():
+    from dagster_project.loading import _read_ahead
+
+    closed = []
+
+    def source(n, fail=False):
+        try:
+            yield from range(n)
+            if fail:
+                raise ValueError("parse pool broke")
+        finally:
+            closed.append(n)
+
+    assert list(_read_ahead(source(5))) == [0, 1, 2, 3, 4]
+    failing = _read_ahead(source(3, fail=True))
+    assert [next(failing) for _ in range(3)] == [0, 1, 2]
+    with pytest.raises(ValueError, match="parse pool broke"):
+        next(failing)
+    early = _read_ahead(source(1000))
+    assert [next(early), next(early)] == [0, 1]
+    early.close()  # the consumer stops (an insert failed): the source is closed before close() returns
+    assert closed == [5, 3, 1000]
+
+
+def test_an_insert_failing_mid_load_stops_the_read_ahead_and_the_workers_and_is_raised(tmp_path, monkeypatch):
+    import multiprocessing
+    import threading
+
+    from dagster_project import loading
+    from dagster_project.discovery import scan
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(sample, raw / sample.name)
+    monkeypatch.setattr(loading, "LOAD_BATCH_FILES", 1)  # the first file's insert fails, three still to come
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        loading.create_raw_tables(con)
+        con.execute("drop table raw.source_lines")  # every file has lines: its first insert fails
+        with pytest.raises(duckdb.CatalogException, match="source_lines"):
+            loading.sync_raw(con, scan(raw), workers=2)
+        assert con.execute("select count(*) from raw.source_files").fetchone()[0] == 0  # rolled back
+    assert multiprocessing.active_children() == []
+    assert not [t for t in threading.enumerate() if t.name == "load-read-ahead"]

@@ -23,6 +23,15 @@ def reference(result: ParseResult, table: str) -> list[dict]:
     return record_frame(getattr(result, attr), record_type).to_arrow().to_pylist()
 
 
+@pytest.fixture(params=["pa.array", "buffers"], autouse=True)
+def packing(request, monkeypatch):
+    """Both ways a worker builds a column: pa.array (pandas loaded: a big load) and from numpy buffers."""
+    from dagster_project import raw_arrow
+
+    monkeypatch.setattr(raw_arrow, "_pandas_loaded", lambda: request.param == "pa.array")
+    return request.param
+
+
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.txt")))
 def test_every_table_of_a_sample_is_record_frames_rows_after_the_trip_through_a_pipe(sample):
     result = parse_file(SAMPLES / sample, sample)
@@ -72,3 +81,13 @@ def test_only_the_first_error_travels_beside_the_rows():
     parsed = to_parsed_file(ParseResult("f.txt", issues=issues))
     assert [i.code for i in parsed.issues] == ["e1"]
     assert [r["code"] for r in table_of([parsed], "parse_issues").to_pylist()] == ["w", "e1", "e2"]
+
+
+def test_a_column_not_all_of_its_type_takes_the_exact_path_as_record_frame_did():
+    """pa.array builds only columns all of their type; a bool line number loads as 1, as Polars made it."""
+    rows = [FundRow("f.txt", 1, "total", "合计", True, budget_initial=Decimal("1.5")),
+            FundRow("f.txt", 1, "total", "合计", 2, budget_initial=None)]
+    result = ParseResult("f.txt", families=["self_eval"], fund_rows=rows, line_count=2)
+    got = table_of([to_parsed_file(result)], "fund_rows").to_pylist()
+    assert got == reference(result, "fund_rows")
+    assert [(r["line_no"], r["budget_initial"]) for r in got] == [(1, Decimal("1.5")), (2, None)]

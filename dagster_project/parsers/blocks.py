@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import vocabulary
 from .text import Line, norm
@@ -46,7 +48,12 @@ def is_budget_anchor(line: Line) -> bool:
     """A budget-table or performance-target title, alone or beside other cells (e.g. 单位：元)."""
     if "表" not in line.raw and "目标" not in line.raw:
         return False
-    for cell in line.texts:
+    return _names_anchor(line.cells)
+
+
+@lru_cache(maxsize=4096)  # per distinct row: titles, sheet numbers and form labels repeat
+def _names_anchor(cells: tuple[str, ...]) -> bool:
+    for cell in filter(None, cells):
         key = vocabulary.without_table_number(norm(cell))
         if vocabulary.is_monitoring_title(key):
             continue  # 财政项目支出绩效目标执行监控表 names 绩效目标 but is a tracking report
@@ -59,33 +66,28 @@ def split_segments(lines: list[Line]) -> tuple[list[Segment], list[Line]]:
     """Return (segments in document order, lines outside every segment)."""
     # A report title's key holds 表, which only a 表 or an entity (&…;) in the raw line becomes;
     # a budget anchor's raw line holds 表 or 目标 (is_budget_anchor): most lines skip both tests.
-    may_title = [line for line in lines if "表" in line.raw or "目标" in line.raw or "&" in line.raw]
-    anchors = {line.no for line in may_title if is_budget_anchor(line)}  # each line tested once
-    families = {line.no: family for line in may_title if (family := report_family(line))}
-    has_budget = bool(anchors)
+    may_title = [
+        (i, line) for i, line in enumerate(lines) if "表" in (raw := line.raw) or "目标" in raw or "&" in raw
+    ]
+    anchors = {i for i, line in may_title if is_budget_anchor(line)}  # each line tested once
+    titles = [(i, family) for i, line in may_title if (family := report_family(line))]
+    # A report segment runs from its title to the next title or budget anchor; every other line is
+    # the budget document's (or, in a file without a budget anchor, outside every segment). Cut by
+    # position: a slice per segment, no Python step per line.
+    ends = sorted(anchors.union(i for i, _ in titles))
     segments: list[Segment] = []
-    outside: list[Line] = []
-    budget_lines: list[Line] = []
-    current: tuple[str, list[Line]] | None = None
-
-    def close() -> None:
-        nonlocal current
-        if current is not None:
-            segments.append(Segment(current[0], current[1]))
-            current = None
-
-    for line in lines:
-        family = families.get(line.no)
-        if family is not None:
-            close()
-            current = (family, [line])
-        elif current is not None and line.no not in anchors:
-            current[1].append(line)
-        else:
-            close()
-            (budget_lines if has_budget else outside).append(line)
-    close()
-    if budget_lines:
-        segments.append(Segment(BUDGET, budget_lines))
+    rest: list[Line] = []
+    done = 0  # lines before this are placed
+    for at, family in titles:
+        rest += lines[done:at]
+        k = bisect.bisect_right(ends, at)
+        end = ends[k] if k < len(ends) else len(lines)
+        segments.append(Segment(family, lines[at:end]))
+        done = end
+    rest += lines[done:]
+    if anchors:
+        if rest:
+            segments.append(Segment(BUDGET, rest))
+        rest = []
     segments.sort(key=lambda s: s.first_line)
-    return segments, outside
+    return segments, rest

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from itertools import compress, filterfalse, repeat
-from operator import add, itemgetter, not_
+from operator import itemgetter, not_
 
 from .frozen import make_records
 from .issues import make as make_issue
@@ -19,6 +19,7 @@ from .text import Line
 # DISPOSITIONS is ordered strongest first: a line that fed a field stays "field".
 _RANK = {d: i for i, d in enumerate(DISPOSITIONS)}
 _NO, _BLANK = itemgetter(0), itemgetter(3)  # a Line's no and is_blank
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)  # a mark's disposition and family
 
 
 @cache  # few (disposition, family) pairs: share them instead of one tuple per line
@@ -46,9 +47,9 @@ class Ledger:
         rank, entry, marks = _RANK[disposition], _mark_entry(disposition, family), self._marks
         for line in lines:
             if not line.is_blank:
-                current = marks.get(line.no)
+                current = marks.get(no := line.no)
                 if current is None or rank < _RANK[current[0]]:
-                    marks[line.no] = entry
+                    marks[no] = entry
 
     def is_marked(self, line_no: int) -> bool:
         return line_no in self._marks
@@ -67,5 +68,6 @@ class Ledger:
         for no in filterfalse(self._marks.__contains__, compress(self._lines, map(not_, map(_BLANK, lines)))):
             self.issue(no, "unplaced_line")
         marks = self._marks
-        numbers = sorted(marks)  # made in C: (file, no) + the line's (disposition, family)
-        return make_records(LineDisposition, map(add, zip(repeat(self.source_file), numbers), map(marks.__getitem__, numbers)))
+        numbers = sorted(marks)  # made in C: (file, no, disposition, family), no tuple in between
+        entries = list(map(marks.__getitem__, numbers))
+        return make_records(LineDisposition, zip(repeat(self.source_file), numbers, map(_FIRST, entries), map(_SECOND, entries)))

@@ -288,7 +288,8 @@ def split_lines(text: str) -> list[Line]:
 
 def _raw_lines(text: str) -> tuple[list[str], set[int]]:
     """The lines of text (CRLF and CR tolerated), and the numbers of those clean_cell has more to do in."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one scan, instead of two replacing nothing (most files break lines with \n)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()

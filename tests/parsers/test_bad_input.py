@@ -118,6 +118,24 @@ def test_budget_title_sharing_its_line_with_the_unit_is_recognised():
     assert not is_budget_anchor(prose)
 
 
+def test_segments_run_from_a_title_to_the_next_title_or_budget_anchor():
+    from dagster_project.parsers.blocks import split_segments
+    from dagster_project.parsers.text import split_lines
+
+    lines = ["前言", "2023年某项目绩效自评表", "\t项目名称\t甲", "2023年部门收入预算总表", "\t合计\t1.00",
+             "2023年某项目绩效跟踪表", "\t项目名称\t乙", "", "2023年某项目绩效自评表", "\t项目名称\t丙"]
+    text = "\n".join(lines)
+    segments, outside = split_segments(split_lines(text))
+    assert [(s.family, [line.no for line in s.lines]) for s in segments] == [
+        ("budget", [1, 4, 5]),  # the lines outside the reports, the anchor and what follows it
+        ("self_eval", [2, 3]), ("tracking", [6, 7, 8]), ("self_eval", [9, 10]),
+    ]
+    assert outside == []
+    # without a budget anchor, the lines outside the reports belong to no segment
+    segments, outside = split_segments(split_lines("前言\n2023年某项目绩效自评表\n\t项目名称\t甲\n"))
+    assert [(s.family, len(s.lines)) for s in segments] == [("self_eval", 2)] and [ln.no for ln in outside] == [1]
+
+
 def test_table_cut_off_halfway_keeps_what_it_has_and_says_so():
     lines = SELF_EVAL.read_text(encoding="utf-8").split("\n")
     result = parse_bytes("\n".join(lines[:20]).encode(), "cut.txt")  # stops inside the indicator block

@@ -52,5 +52,5 @@ def text_document(text: str) -> Document:
 def is_cell_per_line(text: str) -> bool:
     """One table cell per line: more lines begin with a TAB than there are other TABs (a row per
     line has a TAB between each two cells). Counted in C over the text: no pass per line."""
-    led = text.count("\n\t") + text.count("\r\t") + text.startswith("\t")
+    led = text.count("\n\t") + (text.count("\r\t") if "\r" in text else 0) + text.startswith("\t")
     return led > text.count("\t") - led

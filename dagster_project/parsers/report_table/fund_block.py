@@ -44,12 +44,11 @@ def _fund_field_of(family: str) -> Callable[[str], str | None]:
 
 
 def fund_row_source(keys: tuple[str, ...]) -> tuple[str, int] | None:
-    for i, k in enumerate(keys):
-        if not k:
-            continue
-        source = fund_source_of(k)
-        return (source, i) if source is not None else None  # only the first non-empty cell counts
-    return None
+    first = next(filter(None, keys), None)  # only the first non-empty cell counts (found in C: asked of every row)
+    if first is None:
+        return None
+    source = fund_source_of(first)
+    return (source, keys.index(first)) if source is not None else None
 
 
 @lru_cache(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
