@@ -504,7 +504,8 @@ class _Reader:
         """How many rounding hints, and the `limit` largest (by difference)."""
         total = self.con.execute("select count(*) from report_hints").fetchone()[0]
         rows = self.rows(
-            "select * from report_hints order by abs(difference) desc nulls last, source_file, line_no limit ?",
+            "select * from report_hints order by abs(difference) desc nulls last, source_file, line_no, check_name, "
+            "subject, finding_id limit ?",  # total: the same page for the same warehouse
             [limit],
         )
         return total, [_violation(row) for row in rows]

@@ -96,16 +96,11 @@ def _write_rows(ws: Sheet, rows: Iterable[list], width: int, wrapped: frozenset[
 
 
 def _table_sheet(wb: Workbook, title: str, columns: list[tuple[str, int, Callable]],
-                 items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True,
-                 key: str | None = None):
+                 items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True):
     """A sheet of one row per item, each column (header, width, value of an item); a sheet of a
     check or list that found nothing says 无 when none_found. Returns (sheet, rows written).
-
-    With a key (sheet_cache.py: the same key, the same rows), the sheet kept under it is copied
-    when there is one (sheet None: items not read), else written and kept."""
-    if (kept := wb.reuse_sheet(title, key)) is not None:
-        return None, kept
-    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns], key)
+    Written whole every time (the short lists; the long ones are keyed sheets: _keyed_sheet)."""
+    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns])
     n = _write_rows(ws, ([get(item) for _, _, get in columns] for item in items), len(columns), wrapped)
     if not n and none_found:
         _write_rows(ws, [[NONE_FOUND]], len(columns))
