@@ -14,6 +14,10 @@ Most models read the line tables (source_lines, line_accounting) only to find th
 they got from another table (its page, its report's title); such a read changes nothing unless that
 other table changed. A source says so in its meta (`incremental_readers_tag`): its changed rows
 select only the models with that tag (which read its rows for their own sake), and what is below them.
+
+A view the change reaches is not re-created: its SQL is that of the last build (the project
+fingerprint, assets/dbt.py), and DuckDB reads the changed rows through it at each use. Its tests
+still run: they check the changed rows too.
 """
 
 from __future__ import annotations
@@ -34,17 +38,20 @@ CHANGED = f"source_file in (select source_file from raw.{CHANGED_FILES})"
 class Selection:
     tables: tuple[str, ...] | None  # raw tables the changed files have or had rows in (None: all)
     built: tuple[str, ...]  # models the run builds (unique ids)
-    kept: tuple[str, ...]  # models it does not build (unique ids)
+    kept: tuple[str, ...]  # models it does not build (unique ids), the views it reaches included
+    tests: tuple[str, ...] = ()  # data tests the run runs (unique ids; with None tables: every test)
 
     def exclude_args(self, manifest: Mapping[str, Any]) -> list[str]:
-        """dbt build arguments: every kept model and every seed excluded; a test runs when one of its
-        models is built (cautious: a test is left out only when all its parents are).
+        """dbt build arguments: every seed, kept model and test the run does not run excluded, by name
+        (`--indirect-selection empty`: dbt adds no test of its own, and excluding a view keeps its tests).
 
         The seeds are those the warehouse was built and tested with (the project fingerprint covers
         them, and a build whose tests failed never published it): neither reloaded nor re-tested.
         """
-        names = " ".join(manifest["nodes"][uid]["name"] for uid in self.kept)
-        return ["--indirect-selection", "cautious", "--exclude", f"resource_type:seed {names}".strip()]
+        run = set(self.tests)
+        left_out = [*self.kept] + [uid for uid in _tests(manifest) if uid not in run]
+        names = " ".join(manifest["nodes"][uid]["name"] for uid in left_out)
+        return ["--indirect-selection", "empty", "--exclude", f"resource_type:seed {names}".strip()]
 
 
 def data_sources(manifest: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -100,11 +107,16 @@ def _below(manifest: Mapping[str, Any], starts: Iterable[str]) -> set[str]:
     return starts | _reachable(manifest["child_map"], starts)
 
 
+def _tests(manifest: Mapping[str, Any]) -> list[str]:
+    return sorted(uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "test")
+
+
 def select(manifest: Mapping[str, Any], tables: Iterable[str] | None) -> Selection:
-    """The models downstream of these raw tables (None: every model)."""
+    """The models downstream of these raw tables (None: every model), but the views, and the tests of
+    what they reach: a test runs unless all it reads are seeds or models no changed row reaches."""
     models = sorted(uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "model")
     if tables is None:
-        return Selection(None, tuple(models), ())
+        return Selection(None, tuple(models), (), tuple(_tests(manifest)))
     sources = data_sources(manifest)
     starts: set[str] = set()
     staged: set[str] = set()  # a tagged table's staging views: their tests check the changed rows
@@ -118,10 +130,14 @@ def select(manifest: Mapping[str, Any], tables: Iterable[str] | None) -> Selecti
         else:
             starts.add(source["unique_id"])
     reached = _below(manifest, starts) | staged
+    unread = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "seed"}
+    unread |= {uid for uid in models if uid not in reached}
+    views = {uid for uid in models if manifest["nodes"][uid]["config"]["materialized"] == "view"}
     return Selection(
         tuple(sorted(tables)),
-        tuple(uid for uid in models if uid in reached),
-        tuple(uid for uid in models if uid not in reached),
+        tuple(uid for uid in models if uid in reached and uid not in views),
+        tuple(uid for uid in models if uid not in reached or uid in views),
+        tuple(uid for uid in _tests(manifest) if not set(manifest["nodes"][uid]["depends_on"]["nodes"]) <= unread),
     )
 
 
@@ -161,5 +177,5 @@ def describe(selection: Selection, manifest: Mapping[str, Any]) -> str:
         return ", ".join(manifest["nodes"][uid]["name"] for uid in uids)
 
     return (f"{len(selection.built)} of {len(selection.built) + len(selection.kept)} models: those below the "
-            f"raw tables the changed files have or had rows in ({', '.join(selection.tables) or 'none'}); "
-            f"kept as built: {names(selection.kept) or 'none'}")
+            f"raw tables the changed files have or had rows in ({', '.join(selection.tables) or 'none'}), "
+            f"but views; {len(selection.tests)} tests; kept as built: {names(selection.kept) or 'none'}")

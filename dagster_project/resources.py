@@ -8,10 +8,13 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import dagster as dg
+import dagster_dbt.core.resource
 from dagster_dbt import DbtCliResource
+from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
 from packaging import version
 from pydantic import PrivateAttr
 
+from . import dbt_warm
 from .publish import begin_build, current_build, readable_path, report_build_dir
 from .settings import DBT_PROJECT_DIR, Settings, load_settings
 
@@ -83,6 +86,31 @@ class FiscalDbtCliResource(DbtCliResource):
 
     def _initialize_dbt_core_adapter(self, args):  # dagster-dbt calls it with the dbt args
         return None
+
+
+class WarmDbtCliInvocation(DbtCliInvocation):
+    """dagster-dbt's dbt invocation, run by the dbt process run.py started early when there is one
+    (dbt_warm.py: dbt's imports already done); else a new dbt process, as dagster-dbt does."""
+
+    @classmethod
+    def run(cls, args, env, manifest, dagster_dbt_translator, project_dir, target_path, raise_on_error,
+            context, adapter, cli_version, dbt_project=None):  # fmt: skip
+        process = dbt_warm.take(list(args), env, project_dir)
+        if process is None:
+            return super().run(args, env, manifest, dagster_dbt_translator, project_dir, target_path,
+                               raise_on_error, context, adapter, cli_version, dbt_project)  # fmt: skip
+        # (dagster-dbt would also seed target_path with dbt/target's partial parse: the dbt asset does)
+        invocation = cls(
+            process=process, manifest=manifest, project=dbt_project, dagster_dbt_translator=dagster_dbt_translator,
+            project_dir=project_dir, target_path=target_path, raise_on_error=raise_on_error, context=context,
+            adapter=adapter, cli_version=cli_version,
+        )  # fmt: skip
+        dg.get_dagster_logger().info(f"Running dbt command: `{invocation.dbt_command}` (dbt started early).")
+        return invocation
+
+
+# DbtCliResource.cli builds its invocation by this module-level name (dagster-dbt 0.29)
+dagster_dbt.core.resource.DbtCliInvocation = WarmDbtCliInvocation
 
 
 def dbt_resource() -> DbtCliResource:

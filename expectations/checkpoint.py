@@ -38,7 +38,15 @@ from .latest_validations import Validation, kept_validations, write_validations
 from .registry import HINT, RULES, SEVERITY_ORDER, Rule
 from .result_format import INDEX_COLUMNS, RESULT_FORMAT
 from .root_causes import assign_root_causes
-from .scope import can_keep_verdicts, judged_rows, keep_violations, kept_counts, record_state, scoped_rules
+from .scope import (
+    REJUDGED_FILES,
+    can_keep_verdicts,
+    drop_unkept_violations,
+    judged_rows,
+    kept_counts,
+    record_state,
+    scoped_rules,
+)
 from .violations import STAGED, stage_violations, violation_row
 
 if TYPE_CHECKING:  # GX and pandas are imported only when a rule has rows to judge (gx_run.py)
@@ -357,14 +365,17 @@ def write_quality_tables(
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {QUALITY_SCHEMA}")
         con.register("new_check_results", check_results)
         judged = _WITH_LINE_TEXT if _has_source_lines(con) else _AS_IS
-        if changed_only:
-            keep_violations(con, list(kept_rules))
-            judged = f"SELECT * FROM ({judged}) UNION ALL BY NAME SELECT * FROM kept_violations"
-        con.execute(
-            f"CREATE OR REPLACE TABLE quality.violations AS {judged} "
-            "ORDER BY severity, check_name, source_file, report_seq, table_seq, line_no"
-        )
-        assign_root_causes(con)  # one root cause, one finding; every place keeps its row
+        if changed_only:  # in place: the unkept rows out, this run's in; root causes redone in their files
+            drop_unkept_violations(con, list(kept_rules))
+            con.execute(f"INSERT INTO quality.violations BY NAME {judged}")
+            con.execute(f"INSERT INTO {REJUDGED_FILES} SELECT DISTINCT source_file FROM {STAGED}")
+            assign_root_causes(con, REJUDGED_FILES)
+        else:
+            con.execute(
+                f"CREATE OR REPLACE TABLE quality.violations AS {judged} "
+                "ORDER BY severity, check_name, source_file, report_seq, table_seq, line_no"
+            )
+            assign_root_causes(con)  # one root cause, one finding; every place keeps its row
         con.execute("CREATE OR REPLACE TABLE quality.check_results AS SELECT * FROM new_check_results")
         record_state(con, changed_only)
         if validations is not None:
@@ -376,4 +387,4 @@ def write_quality_tables(
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{STAGED}")
         con.unregister("new_check_results")
-        con.execute("DROP TABLE IF EXISTS kept_violations")
+        con.execute(f"DROP TABLE IF EXISTS temp.{REJUDGED_FILES}")

@@ -48,7 +48,7 @@ select
     ) as specificity
 from quality.violations as v
 join quality.finding_places as p using (check_name, check_row)
-where p.on_subject_tree and v.difference is not null and v.difference <> 0
+where p.on_subject_tree and v.difference is not null and v.difference <> 0 and {v}
 """
 
 # each violation's more specific linked places (rule 2), its root (rule 3) unless ambiguous (rule 4)
@@ -81,33 +81,36 @@ from quality.violations as t
 join quality.violations as p
   on p.source_file = t.source_file and p.report_seq = t.report_seq and p.measure = t.measure
  and abs(p.difference) = abs(t.difference) and (p.severity = 'hint') = (t.severity = 'hint')
-where t.check_name = 'fund_total_mismatch' and p.check_name = 'sub_item_exceeds_total'
+where t.check_name = 'fund_total_mismatch' and p.check_name = 'sub_item_exceeds_total' and {t}
 group by all having count(*) = 1
 """
 
-_ASSIGN = """
+_COLUMNS = """
 alter table quality.violations add column root_cause_id varchar;
 alter table quality.violations add column is_root_cause boolean;
 alter table quality.violations add column root_cause_places integer;
+"""
+# a root cause's places are in one file (rule 2): a file's rows are assigned from its own rows
+_ASSIGN = """
+update quality.violations as v set root_cause_id = null where {v};
 update quality.violations as v set root_cause_id = r.root
-from root_cause_of as r where r.finding_id = v.check_name || '#' || v.check_row;
-update quality.violations set root_cause_id = check_name || '#' || check_row where root_cause_id is null;
-update quality.violations set is_root_cause = root_cause_id = check_name || '#' || check_row;
+from root_cause_of as r where r.finding_id = v.check_name || '#' || v.check_row and {v};
+update quality.violations as v set root_cause_id = check_name || '#' || check_row where root_cause_id is null and {v};
+update quality.violations as v set is_root_cause = root_cause_id = check_name || '#' || check_row where {v};
 update quality.violations as v set root_cause_places = n.places
-from (select root_cause_id, count(*) as places from quality.violations group by root_cause_id) as n
-where n.root_cause_id = v.root_cause_id;
+from (select root_cause_id, count(*) as places from quality.violations as v where {v} group by root_cause_id) as n
+where n.root_cause_id = v.root_cause_id and {v};
 """
 
 # the root's stable finding id (expectations/finding_ids.py) names its root cause across runs
 _STABLE_IDS = """
 update quality.violations as v set root_cause_id = r.finding_id
-from (select check_name || '#' || check_row as root, finding_id from quality.violations) as r
-where r.root = v.root_cause_id and r.finding_id is not null;
+from (select check_name || '#' || check_row as root, finding_id from quality.violations as v where {v}) as r
+where r.root = v.root_cause_id and r.finding_id is not null and {v};
 """
 
 # One row per root cause: the root's place and values, the worst severity of its places, the others.
 _GROUPS = """
-create or replace table quality.finding_groups as
 select
     r.root_cause_id, r.check_name, s.severity, r.source_file, r.page_no, r.table_seq, r.table_title,
     r.line_no, r.subject, r.measure, r.expected_number, r.observed_number, r.difference,
@@ -122,9 +125,9 @@ join (
         list(check_name || ' ' || source_file || ':' || coalesce(line_no::varchar, '?')
              || coalesce(' ' || subject, '') || coalesce(' · ' || measure, '')
              order by source_file, line_no, check_name) filter (where not is_root_cause) as other_places
-    from quality.violations group by root_cause_id
+    from quality.violations as v where {v} group by root_cause_id
 ) as s using (root_cause_id)
-where r.is_root_cause
+where r.is_root_cause and {r}
 order by s.severity, r.check_name, r.source_file, r.line_no
 """
 
@@ -138,20 +141,36 @@ def _has_places(con: duckdb.DuckDBPyConnection) -> bool:
     )
 
 
-def assign_root_causes(con: duckdb.DuckDBPyConnection) -> None:
+def assign_root_causes(con: duckdb.DuckDBPyConnection, files: str | None = None) -> None:
     """Add root_cause_id, is_root_cause, root_cause_places to quality.violations and write
     quality.finding_groups. Without quality.finding_places (a warehouse dbt has not built it in),
-    every violation is its own root cause."""
+    every violation is its own root cause. ``files``: a table listing the only files whose
+    violations changed (an incremental run): their rows and groups are assigned anew, the others kept."""
+    scope = {alias: _in_files(alias, files) for alias in ("v", "t", "r")}
     if _has_places(con):
-        con.execute(_NODES)
+        con.execute(_NODES.format(**scope))
         con.execute(_ROOTS)
     else:
         con.execute("create or replace temp table root_cause_of (finding_id varchar, root varchar)")
-    con.execute(_FUND_PARTS)
-    con.execute(_ASSIGN)
+    con.execute(_FUND_PARTS.format(**scope))
+    if files is None:
+        con.execute(_COLUMNS)
+    con.execute(_ASSIGN.format(**scope))
     if con.execute("select count(*) from information_schema.columns where table_schema = 'quality' "
                    "and table_name = 'violations' and column_name = 'finding_id'").fetchone()[0]:
-        con.execute(_STABLE_IDS)
-    con.execute(_GROUPS)
+        con.execute(_STABLE_IDS.format(**scope))
+    if files is None:
+        con.execute(f"create or replace table quality.finding_groups as {_GROUPS.format(**scope)}")
+    else:
+        con.execute(f"delete from quality.finding_groups as r where {scope['r']}")
+        con.execute(f"insert into quality.finding_groups {_GROUPS.format(**scope)}")
     con.execute("drop table if exists root_cause_nodes")
     con.execute("drop table root_cause_of")
+
+
+def _in_files(alias: str, files: str | None) -> str:
+    """A condition on the violations row ``alias``: its file is listed in ``files`` (None: every row).
+    A row naming no file is listed as ''."""
+    if files is None:
+        return "true"
+    return f"coalesce({alias}.source_file, '') in (select coalesce(source_file, '') from {files})"

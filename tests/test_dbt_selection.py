@@ -48,11 +48,20 @@ def test_a_self_evaluation_file_added_or_removed_reaches_no_budget_model(tmp_pat
     built, kept = _names(manifest, selection.built), _names(manifest, selection.kept)
     assert REPORT_MODELS <= built and BUDGET_MODELS <= kept
     assert {"fct_source_file", "chk_placeholder_text"} <= built  # they read the file's lines for their own sake
-    # the per-file tables under dim_unit and dim_year and the reports' titles are built, int_budget_files is kept
-    assert (len(selection.built), len(selection.kept)) == (37, 23)
+    # the per-file tables under dim_unit and dim_year and the reports' titles are built, int_budget_files
+    # is kept; so are the 16 views (10 of them reached: their SQL is the last build's), and their tests
+    # run if reached
+    views = {uid for uid in selection.kept if manifest["nodes"][uid]["config"]["materialized"] == "view"}
+    assert (len(selection.built), len(selection.kept), len(views), len(selection.tests)) == (27, 33, 16, 36)
+    assert {"stg_fiscal_txt__reports", "stg_fiscal_txt__source_lines"} <= _names(manifest, views)
+    tests = _names(manifest, selection.tests)
+    assert "unique_combination_of_columns_stg_fiscal_txt__source_lines_source_file__line_no" in tests
+    assert "unique_stg_fiscal_txt__budget_tables_budget_table_id" not in tests  # no changed budget row
     args = selection.exclude_args(manifest)
-    assert args[:3] == ["--indirect-selection", "cautious", "--exclude"]
-    assert args[3].startswith("resource_type:seed ") and " fct_budget_line " in f"{args[3]} "
+    assert args[:3] == ["--indirect-selection", "empty", "--exclude"]
+    excluded = set(args[3].split())
+    assert {"resource_type:seed", "fct_budget_line", "stg_fiscal_txt__reports",
+            "unique_stg_fiscal_txt__budget_tables_budget_table_id"} <= excluded and not excluded & tests  # fmt: skip
 
     (raw / SELF_EVAL).unlink()  # its rows leave raw: the record says where they were
     assert _load(raw, db, manifest) == added

@@ -41,6 +41,7 @@ def test_dagster_logs_at_info_to_a_file_in_its_home(sample_run):
     log = (home / "logs" / "fiscal.log").read_text(encoding="utf-8")
     assert " INFO " in log and " DEBUG " not in log
     assert "Running dbt command" in log  # dbt's output is in the log, not on the console
+    assert "(dbt started early)" in log and "Completed successfully" in log  # dbt_warm.py's process ran the build
 
 
 def test_dbt_run_folders_are_bounded_and_reuse_the_parse(tmp_path):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -128,8 +128,6 @@ class QualityData:
     root_causes: int = 0  # errors and warnings counted once per root cause
     hint_count: int = 0  # rounding hints (舍入提示): never counted with errors or warnings
     hints: list[Violation] = field(default_factory=list)  # the largest few hints (listed)
-    # every root cause seen at several places (with them), streamed while quality_data() is open
-    grouped_root_causes: Callable[[], Iterable[Violation]] = field(default=lambda: (), repr=False)
     check_results: list[dict[str, Any]] = field(default_factory=list)
     execution_rates: list[float] = field(default_factory=list)  # total fund rows
     unit_scores: list[dict[str, Any]] = field(default_factory=list)  # unit, avg_score, reports
@@ -139,10 +137,8 @@ class QualityData:
     # finding changed or disappeared, and every error and warning for the decision sheet, new first
     ignored: list[Violation] = field(default_factory=list)
     stale_decisions: list[dict[str, Any]] = field(default_factory=list)
-    # the rows of a workbook sheet (check:<name>, hints, review, coverage) by their keys (SheetRows)
+    # the rows of a workbook sheet (check:<name>, hints, roots, review, coverage) by their keys (SheetRows)
     sheet_rows: Callable[[str], SheetRows] = field(default=lambda kind: SheetRows(), repr=False)
-    # a fingerprint of the rows behind the 根因 sheet (its roots and their other places)
-    roots_fingerprint: Callable[[], tuple] = field(default=lambda: (0,), repr=False)
 
     @property
     def report_count(self) -> int:
@@ -197,7 +193,6 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
             data.violations = reader.listed_violations(listed_per_check)
             data.root_causes = reader.root_cause_count()
             data.hint_count, data.hints = reader.hints(listed_per_check)
-            data.grouped_root_causes = reader.grouped_root_causes
             data.ignored = reader.ignored()
         data.stale_decisions = reader.stale_decisions()
         data.check_results = reader.check_results()
@@ -206,16 +201,14 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
         data.unit_years = reader.unit_years()
         if reader.has("quality.check_coverage", "status"):
             data.coverage = read_coverage(con)
-        data.sheet_rows, data.roots_fingerprint = reader.sheet_rows, reader.roots_fingerprint
+        data.sheet_rows = reader.sheet_rows
         yield data
 
 
 def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: int = 50) -> QualityData:
     """quality_data() read once (the workbook's row sources are not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
-        data.grouped_root_causes = lambda: ()
         data.sheet_rows = lambda kind: SheetRows()
-        data.roots_fingerprint = lambda: (0,)
         return data
 
 
@@ -352,12 +345,20 @@ class _Reader:
         )
 
     def _source_line_join(self) -> str:
-        """The line a violation points at, as loaded with its file (raw.source_lines)."""
+        """The line a violation points at, as loaded with its file (raw.source_lines, through report_lines)."""
         if not self.has("raw.source_lines", "source_file", "line_no", "text"):
             return _NO_ROW.format("sl", "null::varchar as text, null::integer as page_no")
-        page = "page_no" if self.has("raw.source_lines", "page_no") else "null::integer as page_no"
-        return (
-            f"left join (select source_file, line_no, text, {page} from raw.source_lines) sl "
+        return "left join report_lines sl on sl.source_file = v.source_file and sl.line_no = v.line_no"
+
+    def _report_lines(self) -> None:
+        """The lines the violations point at (temp table report_lines): a join with every source line
+        would hold every violation with all its columns in memory (~0.5 GB at 200k violations)."""
+        if not self.has("raw.source_lines", "source_file", "line_no", "text"):
+            return
+        page = "sl.page_no" if self.has("raw.source_lines", "page_no") else "null::integer as page_no"
+        self.con.execute(
+            f"create or replace temp table report_lines as select sl.source_file, sl.line_no, sl.text, {page} "
+            "from raw.source_lines sl semi join (select distinct source_file, line_no from quality.violations) v "
             "on sl.source_file = v.source_file and sl.line_no = v.line_no"
         )
 
@@ -386,6 +387,7 @@ class _Reader:
             return f"v.{name}" if name in have else "null"
 
         department = f"coalesce(r.supervising_dept, {v('supervising_dept')}, d.key, {v('department')})"
+        self._report_lines()
         # hints apart (report_hints): rounding hints are not errors or warnings
         for table, severities in (("report_violations", "is distinct from 'hint'"), ("report_hints", "= 'hint'")):
             self._violations_table(table, severities, v, department)
@@ -463,14 +465,17 @@ class _Reader:
         difference), each with its other places (one root cause, one finding)."""
         found, expected = (_number_sql(c) for c in ("observed_value", "expected_value"))
         magnitude = f"abs(coalesce(difference::double, {found} - {expected}))"
+        # ranked by row id and the ranking's columns only: every column of every violation in the window
+        # would be held in memory (~0.25 GB at 200k violations)
         rows = self.rows(
             f"""
-            select * exclude (worst) from (
-                select *, row_number() over (
+            select v.* from report_violations v join (
+                select rowid as listed, check_name, row_number() over (
                     partition by check_name  -- new findings (no decision yet) first
-                    order by decision is not null, {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject
-                ) as worst from report_violations where is_root_cause)
-            where worst <= ? order by check_name, worst
+                    order by decision is not null, {_severity_sql()}, {magnitude} desc nulls last, source_file, line_no, subject,
+                          finding_id  -- total: the same page for the same warehouse
+                ) as worst from report_violations where is_root_cause) w on v.rowid = w.listed
+            where w.worst <= ? order by w.check_name, w.worst
             """,
             [per_check],
         )
@@ -484,7 +489,7 @@ class _Reader:
         others: dict[str, list[Violation]] = defaultdict(list)
         for row in self.rows(
             "select * from report_violations where not is_root_cause and root_cause_id in (select unnest(?)) "
-            "order by source_file, line_no, check_name",
+            f"order by {_PLACE_ORDER}",
             [ids],
         ):
             others[row["root_cause_id"]].append(_violation(row))
@@ -499,23 +504,11 @@ class _Reader:
         """How many rounding hints, and the `limit` largest (by difference)."""
         total = self.con.execute("select count(*) from report_hints").fetchone()[0]
         rows = self.rows(
-            "select * from report_hints order by abs(difference) desc nulls last, source_file, line_no limit ?",
+            "select * from report_hints order by abs(difference) desc nulls last, source_file, line_no, check_name, "
+            "subject, finding_id limit ?",  # total: the same page for the same warehouse
             [limit],
         )
         return total, [_violation(row) for row in rows]
-
-    def grouped_root_causes(self, page: int = 1_000) -> Iterator[Violation]:
-        """Every root cause seen at several places (errors first, file and line order) with its other
-        places, a page at a time (each page's places are another query, not one open cursor)."""
-        self.con.execute(
-            f"create or replace temp table report_roots as select row_number() over (order by {_severity_sql()}, "
-            "source_file, line_no, check_name) as n, * from report_violations "
-            "where is_root_cause and root_cause_places > 1"
-        )
-        for start in range(0, self.con.execute("select count(*) from report_roots").fetchone()[0], page):
-            rows = self.rows("select * exclude (n) from report_roots where n > ? and n <= ? order by n",
-                             [start, start + page])
-            yield from self._with_other_places([_violation(row) for row in rows])
 
     def sheet_rows(self, kind: str) -> SheetRows:
         """The rows of a workbook sheet, in the order the sheet lists them: `check:<name>` (a rule's
@@ -531,6 +524,12 @@ class _Reader:
                              _violation, lambda: self._keys_by_check(by_place).get(kind[6:], []))
         if kind == "hints":
             return SheetRows(self.con, "select * from report_hints", [], "source_file, line_no, check_name", _violation)
+        if kind == "roots":  # each root cause seen at several places (errors first), its other places with it
+            return SheetRows(self.con, "select r.*, p.places from report_violations r join (select root_cause_id, "
+                             f"list(o order by {_PLACE_ORDER}) as places from report_violations o "
+                             "where not is_root_cause group by 1) p on p.root_cause_id = r.root_cause_id "
+                             "where r.is_root_cause and r.root_cause_places > 1", [],
+                             f"{_severity_sql()}, source_file, line_no, check_name", _root_with_places)
         if kind == "review":  # a warehouse from before finding ids: nothing to decide on
             return SheetRows(self.con, "select * from (select * from report_violations union all by name select * "
                              "from ignored_violations) where finding_id is not null", [],
@@ -547,17 +546,6 @@ class _Reader:
             ).fetchall():
                 self._check_keys[check].append(h1 << 64 | h2)
         return self._check_keys
-
-    def roots_fingerprint(self) -> tuple:
-        """The 根因 sheet's rows (every row of a root cause seen at several places): their count and two
-        sums of row hashes (order-insensitive: the sheet orders them)."""
-        if not self.built:
-            return (0,)
-        return self.con.execute(
-            "select count(*), sum(hash(q)::hugeint)::varchar, sum(hash(q, 1)::hugeint)::varchar "
-            "from report_violations q where root_cause_id in (select root_cause_id "
-            "from report_violations where is_root_cause and root_cause_places > 1)"
-        ).fetchone()
 
     def ignored(self) -> list[Violation]:
         """Every finding set aside as 忽略, by rule, file and line."""
@@ -621,6 +609,17 @@ class _Reader:
             group by 1, 2 order by 1, 2
             """
         )
+
+
+# A root cause's other places: file and line order (then what makes it total).
+_PLACE_ORDER = "source_file, line_no, check_name, subject, finding_id"
+
+
+def _root_with_places(row: dict[str, Any]) -> Violation:
+    """A root cause with its other places (the sheet rows of kind `roots`)."""
+    root = _violation(row)
+    root.other_places = [_violation(place) for place in row["places"]]
+    return root
 
 
 def _severity_sql(column: str = "severity") -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import marshal
 import os
 import sys
 import tempfile
@@ -28,7 +27,7 @@ from typing import IO, NamedTuple
 import duckdb
 
 # Raise to drop every stored sheet (a layout change the code digest below would not see).
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = ".workbook_cache"
 _PACKAGE = Path(__file__).resolve().parent
 # The code that shapes a sheet's cells: this package, and what it takes labels and text rules from.
@@ -46,6 +45,17 @@ class PartInfo(NamedTuple):
     crc: int
     size: int
     csize: int
+
+
+class Chunk(NamedTuple):
+    """Consecutive rows of a sheet as one deflated piece (byte-aligned, not final: pieces concatenate
+    into one deflate stream), with the CRC and size of their XML and how many rows they are."""
+
+    data: bytes | memoryview
+    crc: int
+    size: int
+    rows: int
+    shift: int  # crc_shift(size): appending the chunk costs one step of CRC arithmetic
 
 
 @lru_cache(maxsize=1)
@@ -91,9 +101,9 @@ class SheetCache:
         except OSError:
             return None
 
-    def has_rows(self, kind: str) -> bool:
-        """Whether row templates of this kind of sheet are kept (else the sheet is built in one pass)."""
-        return (self.folder / f"{self._rows_name(kind)}.rows").is_file()
+    def has_chunks(self, kind: str) -> bool:
+        """Whether the last sheet of this kind is kept by chunks (else the sheet is built in one pass)."""
+        return (self.folder / f"{self._chunks_name(kind)}.json").is_file()
 
     def put(self, key: str, stored: IO[bytes], data: bytes, info: PartInfo, meta: dict) -> None:
         """Keep `data`, the bytes written into `stored` (from new()), under key; closes stored."""
@@ -108,39 +118,41 @@ class SheetCache:
         except OSError:
             Path(stored.name).unlink(missing_ok=True)
 
-    def rows(self, kind: str) -> dict[int, bytes]:
-        """The row templates (xlsx.row_template) of the last sheet of this kind, by row key; {} when
-        absent or damaged. Kept by prune()."""
-        name = self._rows_name(kind)
-        self._used.add(name)
+    def chunks(self, kind: str) -> dict[str, Chunk]:
+        """The chunks of the last sheet of this kind (xlsx.Chunk: its rows compressed on their own), by
+        the digest of their rows' keys, sliced from that sheet's stored bytes; {} when absent or damaged."""
         try:
-            stored = (self.folder / f"{name}.rows").read_bytes()
-            if int.from_bytes(stored[:4], "big") != zlib.crc32(stored[4:]):
+            name = self._chunks_name(kind)
+            hit = self.get(json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))["sheet"])
+            self._used.add(name)
+            if hit is None:
                 return {}
-            keys, templates = marshal.loads(stored[4:])
-            return dict(zip(keys, templates, strict=True))
-        except (OSError, ValueError, EOFError, TypeError):
+            data, _, meta = hit
+            view = memoryview(data)
+            return {digest: Chunk(view[offset:offset + csize], crc, size, rows, shift)
+                    for digest, (offset, csize, crc, size, rows, shift) in meta["chunks"].items()
+                    if offset + csize <= len(data)}
+        except (OSError, ValueError, KeyError, TypeError):
             return {}
 
-    def keep_rows(self, kind: str, templates: dict[int, bytes]) -> None:
-        """Keep a sheet's row templates for the next workbook."""
-        name = self._rows_name(kind)
-        payload = marshal.dumps((list(templates), list(templates.values())))
+    def keep_chunks(self, kind: str, key: str) -> None:
+        """Name the sheet kept under key (its meta lists its chunks) as the last sheet of this kind."""
+        name = self._chunks_name(kind)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             tmp = self.folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_bytes(zlib.crc32(payload).to_bytes(4, "big") + payload)
-            os.replace(tmp, self.folder / f"{name}.rows")
+            tmp.write_text(json.dumps({"sheet": key}), encoding="utf-8")
+            os.replace(tmp, self.folder / f"{name}.json")
             self._used.add(name)
         except OSError:
             pass
 
-    def retain_rows(self, kind: str) -> None:
-        """Keep the row templates of a sheet copied whole (prune() would drop them)."""
-        self._used.add(self._rows_name(kind))
+    def retain_chunks(self, kind: str) -> None:
+        """Keep the chunk list of a sheet copied whole (prune() would drop it)."""
+        self._used.add(self._chunks_name(kind))
 
-    def _rows_name(self, kind: str) -> str:
-        return "rows-" + self.key("rows", kind)
+    def _chunks_name(self, kind: str) -> str:
+        return "chunks-" + self.key("chunks", kind)
 
     def prune(self) -> None:
         """Drop the entries this run did not use: the cache holds the last workbook's sheets."""

@@ -15,9 +15,9 @@ from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET
 from .labels import check_label, severity_label
 from .queries import QualityData, SheetRows, as_number
 from .review import write_decision_sheets
-from .sheet_cache import SheetCache
+from .sheet_cache import Chunk, SheetCache
 from .summary import check_rows, headline
-from .xlsx import HEADER, PLAIN, WRAPPED, Sheet, Workbook, column_letter, row_template
+from .xlsx import HEADER, PLAIN, WRAPPED, Sheet, Workbook, column_letter, make_chunk, row_xml
 
 SUMMARY_SHEET = "汇总"
 # each root cause seen at several places once, its other places in one cell (a root cause seen at
@@ -96,21 +96,22 @@ def _write_rows(ws: Sheet, rows: Iterable[list], width: int, wrapped: frozenset[
 
 
 def _table_sheet(wb: Workbook, title: str, columns: list[tuple[str, int, Callable]],
-                 items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True,
-                 key: str | None = None):
+                 items: Iterable, wrapped: frozenset[int] = frozenset(), none_found: bool = True):
     """A sheet of one row per item, each column (header, width, value of an item); a sheet of a
     check or list that found nothing says 无 when none_found. Returns (sheet, rows written).
-
-    With a key (sheet_cache.py: the same key, the same rows), the sheet kept under it is copied
-    when there is one (sheet None: items not read), else written and kept."""
-    if (kept := wb.reuse_sheet(title, key)) is not None:
-        return None, kept
-    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns], key)
+    Written whole every time (the short lists; the long ones are keyed sheets: _keyed_sheet)."""
+    ws = _sheet(wb, title, [(header, width) for header, width, _ in columns])
     n = _write_rows(ws, ([get(item) for _, _, get in columns] for item in items), len(columns), wrapped)
     if not n and none_found:
         _write_rows(ws, [[NONE_FOUND]], len(columns))
     ws.data_rows = n
     return ws, n
+
+
+# A keyed sheet's rows are written in chunks, each compressed on its own (xlsx.Chunk); a chunk ends
+# after a row whose key is 0 modulo CHUNK_ROWS (~CHUNK_ROWS rows on average). The chunks follow the
+# rows, not their places, so a change rebuilds only the chunks it touches and copies the others.
+CHUNK_ROWS = 256
 
 
 def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
@@ -120,64 +121,96 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
     None for a sheet without rows and not none_found (not added).
 
     With a cache (sheet_cache.py) that kept this kind of sheet, its cost follows what changed: the
-    sheet is copied whole when its rows are those of the last workbook's, else only the rows not in
-    it are built (the others' XML kept). Without, every row is built in one pass (and kept)."""
+    sheet is copied whole when its rows are those of the last workbook's, else the chunks of rows it
+    kept are copied as they are and only the others built. Without, every row is built in one pass."""
     styles = _styles(wrapped, len(columns))
 
-    def template(item) -> bytes:
-        return row_template([get(item) for _, _, get in columns], styles)
+    def xml(item) -> bytes:
+        return row_xml([get(item) for _, _, get in columns], styles)
 
-    if cache is not None and cache.has_rows(kind):
+    if cache is not None and cache.has_chunks(kind):
         keys = rows.keys()
-        key = cache.key(kind, _digest(keys))
-        if (kept := wb.reuse_sheet(title, key)) is not None:
-            cache.retain_rows(kind)
+        if (kept := wb.reuse_sheet(title, cache.key(kind, _digest(keys)))) is not None:
+            cache.retain_chunks(kind)
             return kept
-        known = cache.rows(kind)
-        built = _templates(keys, known, rows.fetch(list(dict.fromkeys(k for k in keys if k not in known))), template)
+        known = cache.chunks(kind)
+        pieces = [(piece, _digest(piece)) for piece in _pieces(keys)]
+        fresh = rows.fetch([k for piece, digest in pieces if digest not in known for k in piece])
+        chunks = _chunks(pieces, known, fresh, xml)
     else:
-        known, built = {}, ((k, template(item)) for k, item in rows.fetch())
-    first = next(built, None)
+        chunks = _built_chunks(rows.fetch(), xml)
+    first = next(chunks, None)
     if first is None and not none_found:
         return None
     ws = _sheet(wb, title, [(header, width) for header, width, _ in columns], keep=cache is not None)
-    order, templates = [], {}
-    for k, row in itertools.chain([first] if first else [], built):
-        order.append(k)
-        templates[k] = row
-        ws.append_row(row)
-    n = ws.data_rows = len(order)
+    order, n = hashlib.sha256(), 0  # the digest of every key in sheet order: the sheet's key
+    for piece, digest, chunk, copied in itertools.chain([first] if first else [], chunks):
+        ws.append_chunk(chunk, digest)
+        order.update(b"".join(k.to_bytes(16, "big") for k in piece))
+        n += chunk.rows
+        if cache is not None:
+            cache.stats["rows_kept" if copied else "rows_built"] += chunk.rows
+    ws.data_rows = n
     ws.auto_filter = f"A1:{column_letter(len(columns))}{n + 1}"
     if not n:
         _write_rows(ws, [[NONE_FOUND]], len(columns))
     if finish:
         finish(ws, n)
-    if cache is not None:  # kept under the key the same rows give next time
-        ws.key = cache.key(kind, _digest(order))
-        cache.keep_rows(kind, templates)
-        kept = sum(1 for k in order if k in known) if known else 0
-        cache.stats["rows_kept"] += kept
-        cache.stats["rows_built"] += n - kept
+    if cache is not None:  # kept under the key the same rows give next time, its chunks listed
+        ws.key = cache.key(kind, order.hexdigest())
+        cache.keep_chunks(kind, ws.key)
     return n
 
 
 def _digest(keys: list[int]) -> str:
-    """The rows of a sheet, in order, as one digest (their keys)."""
+    """Rows (their keys, in order) as one digest."""
     return hashlib.sha256(b"".join(k.to_bytes(16, "big") for k in keys)).hexdigest()
 
 
-def _templates(keys: list[int], known: dict[int, bytes], fresh: Iterator[tuple[int, Any]],
-               template: Callable[[Any], bytes]) -> Iterator[tuple[int, bytes]]:
-    """(key, row template) in sheet order: kept ones from `known`, the others built from `fresh` (the
-    rows of the other keys, in sheet order)."""
+def _pieces(keys: Iterable[int]) -> Iterator[list[int]]:
+    """Row keys cut into the chunks' rows: a chunk ends after a key that is 0 modulo CHUNK_ROWS."""
+    piece = []
     for k in keys:
-        row = known.get(k)
-        if row is None:
-            fetched, item = next(fresh)
-            if fetched != k:  # never a row at the wrong place
-                raise RuntimeError(f"rows fetched out of sheet order: {fetched} for {k}")
-            row = template(item)
-        yield k, row
+        piece.append(k)
+        if k % CHUNK_ROWS == 0:
+            yield piece
+            piece = []
+    if piece:
+        yield piece
+
+
+ChunkOfRows = tuple[list[int], str, Chunk, bool]  # its rows' keys, their digest, the chunk, whether copied
+
+
+def _chunks(pieces: list[tuple[list[int], str]], known: dict[str, Chunk], fresh: Iterator[tuple[int, Any]],
+            xml: Callable[[Any], bytes]) -> Iterator[ChunkOfRows]:
+    """The chunks of pieces in sheet order: kept ones from `known`, the others built from `fresh` (the
+    rows of their keys, in sheet order)."""
+    for piece, digest in pieces:
+        chunk = known.get(digest)
+        if chunk is None:
+            built = []
+            for k in piece:
+                fetched, item = next(fresh)
+                while fetched != k:  # never a row at the wrong place (a copy of a kept chunk's row passed)
+                    fetched, item = next(fresh)
+                built.append(xml(item))
+            yield piece, digest, make_chunk(built), False
+        else:
+            yield piece, digest, chunk, True
+
+
+def _built_chunks(fresh: Iterator[tuple[int, Any]], xml: Callable[[Any], bytes]) -> Iterator[ChunkOfRows]:
+    """Every row built, cut into chunks as _pieces cuts their keys."""
+    piece, built = [], []
+    for k, item in fresh:
+        piece.append(k)
+        built.append(xml(item))
+        if k % CHUNK_ROWS == 0:
+            yield piece, _digest(piece), make_chunk(built), False
+            piece, built = [], []
+    if piece:
+        yield piece, _digest(piece), make_chunk(built), False
 
 
 def _summary_sheet(wb: Workbook, data: QualityData) -> None:
@@ -235,12 +268,6 @@ ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
 ]
 
 
-def _root_cause_sheet(wb: Workbook, data: QualityData, key: str | None) -> int:
-    """Each root cause (error or warning) seen at several places once, its other places in one wrapped cell."""
-    wrapped = frozenset({len(ROOT_CAUSE_COLUMNS) - 1})
-    return _table_sheet(wb, ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS, data.grouped_root_causes(), wrapped, key=key)[1]
-
-
 def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = None) -> dict[str, int]:
     """Write the workbook, streaming each sheet's rows into its XML (xlsx.py): memory and time follow
     the rows. With a cache (the last workbook's sheets), a sheet whose rows did not change is copied
@@ -253,8 +280,9 @@ def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = Non
             title = sheet_name(check, taken)
             written[title] = _keyed_sheet(wb, cache, f"check:{check}", title, VIOLATION_COLUMNS,
                                           data.sheet_rows(f"check:{check}"), WRAPPED_COLUMNS)
-        roots = cache.key("roots", data.roots_fingerprint()) if cache else None
-        written[ROOT_CAUSE_SHEET] = _root_cause_sheet(wb, data, roots)
+        # 根因: each root cause (error or warning) seen at several places once, its other places in one cell
+        written[ROOT_CAUSE_SHEET] = _keyed_sheet(wb, cache, "roots", ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS,
+                                                 data.sheet_rows("roots"), frozenset({len(ROOT_CAUSE_COLUMNS) - 1}))
         written[HINT_SHEET] = _keyed_sheet(wb, cache, "hints", HINT_SHEET, VIOLATION_COLUMNS, data.sheet_rows("hints"),
                                            WRAPPED_COLUMNS)
         # 检查覆盖: every (document, rule) with its status and reason

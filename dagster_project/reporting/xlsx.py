@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, NamedTuple, Self
 
-from .sheet_cache import PartInfo, SheetCache
+from .sheet_cache import Chunk, PartInfo, SheetCache
 
 # Style ids: the index of each <xf> in _STYLES_XML below.
 PLAIN, HEADER, WRAPPED, NUMBER, QUOTED, QUOTED_WRAPPED = range(6)
@@ -91,30 +91,85 @@ def _attr(value: str) -> str:
     return text(value).replace('"', "&quot;")
 
 
+def _cell(ref: str, value, style: int) -> str:
+    """One cell's XML; ref is its ` r="…"` attribute, or empty for a cell placed after the previous one."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            style = _QUOTED.get(style, style)
+        space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+        s = f' s="{style}"' if style else ""
+        return f'<c{ref}{s} t="inlineStr"><is><t{space}>{text(value)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c{ref} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, Decimal):
+        return f'<c{ref} s="{NUMBER}"><v>{float(value)!r}</v></c>'
+    if isinstance(value, int | float):
+        return f"<c{ref}><v>{value!r}</v></c>"
+    return f'<c{ref} t="inlineStr"><is><t>{text(str(value))}</t></is></c>'  # dates and the like: as printed
+
+
 def row_template(values: Sequence, styles: Sequence[int] = ()) -> bytes:
     """A row's XML (UTF-8) with ROW_MARK where its number goes (Sheet.append_row puts it in): the
     same row at another place is the same template. Empty when no cell has a value."""
-    cells = []
-    for i, value in enumerate(values):
-        if value is None:
-            continue
-        ref = f"{_LETTERS[i]}\x00"
-        if isinstance(value, str):
-            style = styles[i] if i < len(styles) else PLAIN
-            if value.startswith(FORMULA_STARTS):
-                style = _QUOTED.get(style, style)
-            space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
-            s = f' s="{style}"' if style else ""
-            cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text(value)}</t></is></c>')
-        elif isinstance(value, bool):
-            cells.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
-        elif isinstance(value, Decimal):
-            cells.append(f'<c r="{ref}" s="{NUMBER}"><v>{float(value)!r}</v></c>')
-        elif isinstance(value, int | float):
-            cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
-        else:  # dates and the like: as the text they print
-            cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{text(str(value))}</t></is></c>')
+    cells = [
+        _cell(f' r="{_LETTERS[i]}\x00"', value, styles[i] if i < len(styles) else PLAIN)
+        for i, value in enumerate(values)
+        if value is not None
+    ]
     return f'<row r="\x00">{"".join(cells)}</row>'.encode() if cells else b""
+
+
+def row_xml(values: Sequence, styles: Sequence[int] = ()) -> bytes:
+    """A row's XML (UTF-8) without its number or its cells' references: a spreadsheet places such a row
+    after the previous one and each cell after the previous cell (an empty one is `<c/>`), so the same
+    row is the same bytes wherever it lands and chunks of rows can be kept compressed (Chunk)."""
+    last = max((i for i, value in enumerate(values) if value is not None), default=-1)
+    cells = "".join(
+        "<c/>" if value is None else _cell("", value, styles[i] if i < len(styles) else PLAIN)
+        for i, value in enumerate(values[: last + 1])
+    )
+    return f"<row>{cells}</row>".encode()
+
+
+def _multmodp(a: int, b: int) -> int:
+    """a × b modulo the CRC-32 polynomial (bit-reflected, as zlib's crc32_combine)."""
+    m, p = 1 << 31, 0
+    while True:
+        if a & m:
+            p ^= b
+            if not a & (m - 1):
+                return p
+        m >>= 1
+        b = (b >> 1) ^ 0xEDB88320 if b & 1 else b >> 1
+
+
+_X2N = [1 << 30]  # x^(2^k) modulo the polynomial
+for _ in range(31):
+    _X2N.append(_multmodp(_X2N[-1], _X2N[-1]))
+
+
+def crc_shift(size: int) -> int:
+    """The factor that moves a CRC-32 past `size` more bytes (x^(8·size) modulo the polynomial)."""
+    p, k = 1 << 31, 3  # x^0; a byte is 2^3 bits
+    while size:
+        if size & 1:
+            p = _multmodp(_X2N[k & 31], p)
+        size, k = size >> 1, k + 1
+    return p
+
+
+def crc32_combine(crc1: int, crc2: int, size2: int, shift: int | None = None) -> int:
+    """The CRC-32 of A + B from crc32(A), crc32(B) and len(B) (Python's zlib does not offer it);
+    shift: crc_shift(size2), when known (the costly part)."""
+    return _multmodp(crc_shift(size2) if shift is None else shift, crc1) ^ crc2
+
+
+def make_chunk(rows: Sequence[bytes]) -> Chunk:
+    """Rows (row_xml) compressed on their own: the same rows, the same bytes, whatever precedes them."""
+    xml = b"".join(rows)
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+    data = deflate.compress(xml) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    return Chunk(data, zlib.crc32(xml), len(xml), len(rows), crc_shift(len(xml)))
 
 
 class Sheet:
@@ -125,12 +180,15 @@ class Sheet:
         self.rows = 0  # the last row number used
         self.data_rows = 0  # what the writer counts as its rows (kept with a stored sheet)
         self.key: str | None = None  # the cache key it is kept under (Workbook.add_sheet)
+        # its chunks (append_chunk) by digest: offset in out, deflated size, CRC, size, rows, shift
+        self.chunks: dict[str, list[int]] = {}
         self.auto_filter: str | None = None
         self._validations: list[tuple[str, Sequence[str]]] = []
         self._buffer: list[str] = []
         self.out = out  # the sheet's deflated XML
         self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15)  # raw deflate, as a zip member; fast
         self._crc = self._size = 0
+        self._pending = False  # data given to self._deflate since its last flush
         view = (
             '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
@@ -159,14 +217,32 @@ class Sheet:
             if len(self._buffer) >= _ROWS_PER_WRITE:
                 self._flush()
 
+    def append_chunk(self, chunk: Chunk, digest: str) -> None:
+        """Rows compressed on their own (make_chunk, now or in an earlier workbook) after those written,
+        listed under digest (what its rows are) for a later workbook to copy."""
+        self._flush()
+        if self._pending:  # what the sheet's own stream holds, ended on a byte boundary
+            self.out.write(self._deflate.flush(zlib.Z_SYNC_FLUSH))
+            self._pending = False
+        self.chunks[digest] = [self.out.tell(), len(chunk.data), chunk.crc, chunk.size, chunk.rows, chunk.shift]
+        self.out.write(chunk.data)
+        self._crc = crc32_combine(self._crc, chunk.crc, chunk.size, chunk.shift)
+        self._size += chunk.size
+        self.rows += chunk.rows
+        # what follows must not refer back past the chunk: a fresh stream, without history
+        self._deflate = zlib.compressobj(1, zlib.DEFLATED, -15)
+
     def list_validation(self, sqref: str, choices: Iterable[str]) -> None:
         """A drop-down of `choices` on the cells of sqref (e.g. B2:B1000)."""
         self._validations.append((sqref, list(choices)))
 
     def _write(self, xml: str | bytes) -> None:
         data = xml.encode("utf-8") if isinstance(xml, str) else xml
+        if not data:
+            return
         self._crc, self._size = zlib.crc32(data, self._crc), self._size + len(data)
         self.out.write(self._deflate.compress(data))
+        self._pending = True
 
     def _flush(self) -> None:
         self._write(b"".join(self._buffer))
@@ -248,7 +324,7 @@ class Workbook:
         data = sheet.out.read()
         self._member(f"xl/worksheets/sheet{sheet.index}.xml", info, data)
         if stored and sheet.key:
-            meta = {"auto_filter": sheet.auto_filter, "data_rows": sheet.data_rows}
+            meta = {"auto_filter": sheet.auto_filter, "data_rows": sheet.data_rows, "chunks": sheet.chunks}
             self._cache.put(sheet.key, sheet.out, data, info, meta)
         else:
             sheet.out.close()

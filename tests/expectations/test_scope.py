@@ -11,11 +11,12 @@ import duckdb
 
 from expectations.registry import CROSS_FILE_RULES, ENTITY_RULES, RULES
 from expectations.scope import (
+    REJUDGED_FILES,
     STATE_TABLE,
     TOUCHED_TABLE,
     can_keep_verdicts,
+    drop_unkept_violations,
     judged_rows,
-    keep_violations,
     kept_counts,
     record_state,
     scoped_rules,
@@ -93,12 +94,11 @@ def test_an_entity_rules_verdicts_are_kept_for_the_entities_not_touched(tmp_path
         judged = con.execute(f"select check_row from quality.{rule.model} where {judged_rows(rule)} order by 1")
         assert judged.fetchall() == [(1,), (2,), (3,)]
         assert kept_counts(con, [rule.check_name, "grade_mismatch"]) == {rule.check_name: (1, 0), "grade_mismatch": (1, 0)}
-        con.execute("alter table quality.violations add column root_cause_id varchar")
-        con.execute("alter table quality.violations add column is_root_cause boolean")
-        con.execute("alter table quality.violations add column root_cause_places varchar")
-        keep_violations(con, [rule.check_name, "grade_mismatch"])
-        assert con.execute("select check_name, source_file, check_row from kept_violations order by 1").fetchall() == [
+        drop_unkept_violations(con, [rule.check_name, "grade_mismatch"])
+        assert con.execute("select check_name, source_file, check_row from quality.violations order by 1").fetchall() == [
             (rule.check_name, "c.txt", 4), ("grade_mismatch", "a.txt", 7)]
+        # the files whose violations were dropped: their root causes are assigned anew
+        assert con.execute(f"select source_file from {REJUDGED_FILES} order by 1").fetchall() == [("a.txt",), ("b.txt",)]
 
 
 def test_equal_findings_of_one_file_are_numbered_among_the_records_judged_together():

@@ -10,7 +10,7 @@ import duckdb
 from openpyxl import load_workbook
 from quality_warehouse import MINHANG_2022, SONGJIANG_2023, build_warehouse
 
-from dagster_project.reporting import render_quality_report
+from dagster_project.reporting import render_quality_report, sheet_cache, workbook
 from dagster_project.reporting.labels import check_label
 from dagster_project.reporting.sheet_cache import CACHE_DIR
 
@@ -31,7 +31,8 @@ def _change(db: Path) -> None:
         con.execute("delete from quality.violations where source_file = ? and line_no = 40", [SONGJIANG_2023])
 
 
-def test_report_after_a_change_equals_a_full_rewrite(tmp_path):
+def test_report_after_a_change_equals_a_full_rewrite(tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "CHUNK_ROWS", 1)  # a chunk per row: only the new row is built
     raw, db, reports = tmp_path / "raw", tmp_path / "fiscal.duckdb", tmp_path / "reports"
     raw.mkdir()
     build_warehouse(db, raw)
@@ -64,9 +65,9 @@ def test_a_damaged_cache_means_a_full_rewrite(tmp_path):
     build_warehouse(db, raw)
     render_quality_report(db, reports, raw)
     kept = sorted((reports / CACHE_DIR).iterdir())
-    assert {p.suffix for p in kept} == {".part", ".json", ".rows"}
+    assert {p.suffix for p in kept} == {".part", ".json"}
     for entry in kept:  # every stored byte string damaged, the index files left as they are
-        if entry.suffix in (".part", ".rows"):
+        if entry.suffix == ".part":
             data = bytearray(entry.read_bytes())
             data[len(data) // 2] ^= 0xFF
             entry.write_bytes(bytes(data))
@@ -88,3 +89,35 @@ def test_sample_report_again_copies_every_sheet(sample_run, tmp_path):
     assert again["workbook_cache"]["rows_built"] == 0
     assert again["workbook_cache"]["sheets_copied"] == len(again["sheets"])  # every sheet but the summary (汇总)
     assert published.read_bytes() == before
+
+
+def test_another_code_version_means_a_full_rewrite(tmp_path, monkeypatch):
+    """The cache keys carry the report code's version: a changed source of it (here a copy of labels.py
+    with one more byte) gives another version, and nothing kept under the old one is copied."""
+    sources = []
+    for source in sheet_cache._SOURCES:
+        copy = tmp_path / "code" / f"{len(sources)}_{source.name}"
+        copy.parent.mkdir(exist_ok=True)
+        copy.write_bytes(source.read_bytes())
+        sources.append(copy)
+    monkeypatch.setattr(sheet_cache, "_SOURCES", tuple(sources))
+    sheet_cache.code_version.cache_clear()
+    raw, db, reports = tmp_path / "raw", tmp_path / "fiscal.duckdb", tmp_path / "reports"
+    raw.mkdir()
+    build_warehouse(db, raw)
+    first = render_quality_report(db, reports, raw)
+    written, entries = first["xlsx"].read_bytes(), sorted(p.name for p in (reports / CACHE_DIR).iterdir())
+    before = sheet_cache.code_version()
+    labels = next(p for p in sources if p.name.endswith("_labels.py"))
+    labels.write_bytes(labels.read_bytes() + b"\n")
+    sheet_cache.code_version.cache_clear()
+    try:
+        assert sheet_cache.code_version() != before
+        again = render_quality_report(db, reports, raw)
+    finally:
+        sheet_cache.code_version.cache_clear()  # the real sources' version for the other tests
+    assert again["workbook_cache"] == {"sheets_copied": 0, "rows_kept": 0, "rows_built": 6}
+    assert again["xlsx"].read_bytes() == written
+    # as many entries, all new: the old version's are pruned
+    now = sorted(p.name for p in (reports / CACHE_DIR).iterdir())
+    assert len(now) == len(entries) and not set(now) & set(entries)

@@ -1,10 +1,10 @@
 {#- The incremental materialization of our models (delete+insert on one column: macros/incremental.sql,
-    macros/per_file.sql) in fewer statements: 5 a model besides its hooks, dbt-duckdb's 9. dbt-duckdb's own
+    macros/per_file.sql) in fewer statements: 4 a model besides its hooks, dbt-duckdb's 9. dbt-duckdb's own
     spends a node's time on look-ups around the one statement that matters: a DESCRIBE of the model's
     whole query for the contract (DuckDB binds the query, then binds it again to build the rows), a
     DESCRIBE of the new rows and one of the table for on_schema_change, the DuckDB version. Here the
-    rows are built once into a temporary table; one query describes them, the table and the contract,
-    and the contract and on_schema_change='fail' are judged on that as dbt judges them (same errors);
+    rows are built once into a temporary table and, in the same statement, one query describes them, the
+    table and the contract; the contract and on_schema_change='fail' are judged on that as dbt judges them (same errors);
     then one statement deletes the keys' rows and inserts the new ones, in the model's transaction.
     A first build, a full refresh, another strategy, a composite key or another on_schema_change
     than 'fail' / 'ignore' go to dbt-duckdb's materialization unchanged. -#}
@@ -30,17 +30,21 @@
   -- `BEGIN` happens here:
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-  {% call statement('build_rows') -%}
+  {#- the new rows into a temporary table, then the columns of the rows, of the table and of the
+      contract: one statement (DuckDB returns the last query's rows) -#}
+  {%- set contract = config.get('contract').enforced -%}
+  {%- if contract and not model['columns'] -%}{{ exceptions.raise_contract_error([], []) }}{%- endif -%}
+  {% call statement('build_rows', fetch_result=True) -%}
     {{ sql_header if sql_header is not none }}
     create temporary table {{ temp_relation }} as (
       {{ sql }}
     );
+    {{ incremental_columns_sql(temp_relation, existing_relation, contract) }}
   {%- endcall %}
-
-  {#- the columns of the new rows, of the table and of the contract, in one query -#}
-  {%- set contract = config.get('contract').enforced -%}
-  {%- if contract and not model['columns'] -%}{{ exceptions.raise_contract_error([], []) }}{%- endif -%}
-  {%- set columns = incremental_columns(temp_relation, existing_relation, contract) -%}
+  {%- set columns = {'rows': [], 'table': [], 'contract': []} -%}
+  {%- for row in load_result('build_rows')['table'] -%}
+    {%- do columns[row[0]].append(api.Column.create(row[1], row[2])) -%}
+  {%- endfor -%}
   {%- if contract -%}{%- do assert_contract_columns(columns['rows'], columns['contract']) -%}{%- endif -%}
   {%- if on_schema_change == 'fail' -%}{%- do assert_same_schema(columns['rows'], columns['table'], target_relation) -%}{%- endif -%}
   {%- set dest_columns = columns['rows'] if on_schema_change == 'fail' else columns['table'] -%}
@@ -63,9 +67,8 @@
 {%- endmaterialization -%}
 
 
-{#- {'rows': [...], 'table': [...], 'contract': [...]}: each a list of Columns, as DuckDB describes them. -#}
-{% macro incremental_columns(rows_relation, table_relation, contract) -%}
-  {%- set query -%}
+{#- (side, column_name, column_type) of the new rows, of the table and of the contract, as DuckDB describes them. -#}
+{% macro incremental_columns_sql(rows_relation, table_relation, contract) -%}
     select 'rows' as side, column_name, column_type from (describe {{ rows_relation }})
     union all
     select 'table', column_name, column_type from (describe {{ table_relation }})
@@ -73,12 +76,6 @@
     union all
     select 'contract', column_name, column_type from (describe ({{ get_empty_schema_sql(model['columns']) }}))
     {%- endif %}
-  {%- endset -%}
-  {%- set columns = {'rows': [], 'table': [], 'contract': []} -%}
-  {%- for row in run_query(query) -%}
-    {%- do columns[row[0]].append(api.Column.create(row[1], row[2])) -%}
-  {%- endfor -%}
-  {{ return(columns) }}
 {%- endmacro %}
 
 
