@@ -8,30 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
+from tiny_project import TinyProject
 
-MACRO = Path(__file__).resolve().parents[2] / "dbt" / "macros" / "changed_rows_tests.sql"
 TEST = "test.tiny.not_null_m_v."
 
-PROJECT = """
-name: tiny
-version: "1.0.0"
-config-version: 2
-profile: tiny
-flags:
-  send_anonymous_usage_stats: false
-"""
-PROFILES = """
-tiny:
-  target: dev
-  outputs:
-    dev:
-      type: duckdb
-      path: "{db}"
-      threads: 1
-"""
 # the project's source of the changed files (the macro names it), and a per-file view like staging's
 YML = """
 sources:
@@ -50,34 +31,19 @@ models:
 """
 
 
-class Tiny:
+class Tiny(TinyProject):
     def __init__(self, root: Path):
-        self.root, self.db = root, root / "tiny.duckdb"
-        (root / "models").mkdir(parents=True)
-        (root / "macros").mkdir()
-        (root / "macros" / MACRO.name).write_text(MACRO.read_text(encoding="utf-8"), encoding="utf-8")
-        (root / "dbt_project.yml").write_text(PROJECT, encoding="utf-8")
-        (root / "profiles.yml").write_text(PROFILES.format(db=self.db), encoding="utf-8")
-        (root / "models" / "m.sql").write_text(
-            "select * from {{ source('fiscal_txt', 'lines') }}", encoding="utf-8"
-        )
-        (root / "models" / "m.yml").write_text(YML, encoding="utf-8")
-        self.dbt = dbtRunner()
+        models = {"m.sql": "select * from {{ source('fiscal_txt', 'lines') }}", "m.yml": YML}
+        super().__init__(root, "tiny", models, ("changed_rows_tests.sql",))
 
     def failures(self, changed: list[str], *args: str) -> int:
         """`dbt build` with raw.changed_files = changed: the test's failing rows."""
         self.sql("delete from raw.changed_files")
         for name in changed:
             self.sql(f"insert into raw.changed_files values ('{name}')")
-        result = self.dbt.invoke(["build", "--quiet", "--project-dir", str(self.root), "--profiles-dir", str(self.root),
-                                  "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
-                                  *args])  # fmt: skip
+        result = self.invoke("build", *args)
         (test,) = [r for r in result.result.results if r.node.unique_id.startswith(TEST)]
         return test.failures
-
-    def sql(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.db)) as con:
-            return con.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="module")

@@ -6,33 +6,13 @@ violation or a changed table schema still fails the model and leaves its rows as
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
+from tiny_project import TinyProject
 
-MATERIALIZATIONS = Path(__file__).resolve().parents[2] / "dbt" / "macros" / "materializations"
 MODEL = "model.tiny.m"
 
-PROJECT = """
-name: tiny
-version: "1.0.0"
-config-version: 2
-profile: tiny
-flags:
-  send_anonymous_usage_stats: false
-"""
-PROFILES = """
-tiny:
-  target: dev
-  outputs:
-    dev:
-      type: duckdb
-      path: "{db}"
-      threads: 1
-"""
 # like a fact mart: delete+insert on one column, the changed keys read from a table, on_schema_change fail
 SQL = """
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='k', on_schema_change='fail') }}
@@ -53,17 +33,10 @@ models:
 """
 
 
-class Tiny:
+class Tiny(TinyProject):
     def __init__(self, root: Path):
-        self.root, self.db = root, root / "tiny.duckdb"
-        (root / "models").mkdir(parents=True)
-        shutil.copytree(MATERIALIZATIONS, root / "macros" / "materializations")
-        (root / "dbt_project.yml").write_text(PROJECT, encoding="utf-8")
-        (root / "profiles.yml").write_text(PROFILES.format(db=self.db), encoding="utf-8")
-        (root / "models" / "m.sql").write_text(SQL, encoding="utf-8")
-        (root / "models" / "m.yml").write_text(YML, encoding="utf-8")
+        super().__init__(root, "tiny", {"m.sql": SQL, "m.yml": YML}, ("materializations",), self._seen)
         self.statements: list[str] = []
-        self.dbt = dbtRunner(callbacks=[self._seen])
 
     def _seen(self, event) -> None:
         if event.info.name == "SQLQuery" and event.data.node_info.unique_id == MODEL:
@@ -71,13 +44,7 @@ class Tiny:
 
     def run(self, *args: str):
         self.statements.clear()
-        return self.dbt.invoke(["run", "--quiet", "--project-dir", str(self.root), "--profiles-dir", str(self.root),
-                                "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
-                                *args])  # fmt: skip
-
-    def sql(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.db)) as con:
-            return con.execute(sql).fetchall()
+        return self.invoke("run", *args)
 
 
 @pytest.fixture(scope="module")

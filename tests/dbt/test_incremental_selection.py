@@ -7,33 +7,13 @@ runs, and a changed row that breaks the test or the mart's contract still fails 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-from dbt.cli.main import dbtRunner
+from tiny_project import TinyProject
 
 from dagster_project import dbt_selection
 
-MATERIALIZATIONS = Path(__file__).resolve().parents[2] / "dbt" / "macros" / "materializations"
-PROJECT = """
-name: small
-version: "1.0.0"
-config-version: 2
-profile: small
-flags:
-  send_anonymous_usage_stats: false
-"""
-PROFILES = """
-small:
-  target: dev
-  outputs:
-    dev:
-      type: duckdb
-      path: "{db}"
-      threads: 1
-"""
 FILES = {
     "sources.yml": f"""
 sources:
@@ -59,17 +39,10 @@ models:
 }
 
 
-class Small:
+class Small(TinyProject):
     def __init__(self, root: Path):
-        self.root, self.db = root, root / "small.duckdb"
-        (root / "models").mkdir(parents=True)
-        shutil.copytree(MATERIALIZATIONS, root / "macros" / "materializations")
-        (root / "dbt_project.yml").write_text(PROJECT, encoding="utf-8")
-        (root / "profiles.yml").write_text(PROFILES.format(db=self.db), encoding="utf-8")
-        for name, text in FILES.items():
-            (root / "models" / name).write_text(text, encoding="utf-8")
+        super().__init__(root, "small", FILES, ("materializations",), self._seen)
         self.started: list[str] = []  # the nodes dbt ran, in order
-        self.dbt = dbtRunner(callbacks=[self._seen])
 
     def _seen(self, event) -> None:
         if event.info.name == "NodeStart":
@@ -77,16 +50,10 @@ class Small:
 
     def build(self, *args: str):
         self.started.clear()
-        return self.dbt.invoke(["build", "--quiet", "--project-dir", str(self.root), "--profiles-dir", str(self.root),
-                                "--target-path", str(self.root / "target"), "--log-path", str(self.root / "logs"),
-                                *args])  # fmt: skip
+        return self.invoke("build", *args)
 
     def manifest(self) -> dict:
         return json.loads((self.root / "target" / "manifest.json").read_text(encoding="utf-8"))
-
-    def sql(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.db)) as con:
-            return con.execute(sql).fetchall()
 
 
 @pytest.fixture(scope="module")
