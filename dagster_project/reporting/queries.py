@@ -233,6 +233,7 @@ class _Reader:
         self.tables = tables
         self.built = False  # report_violations, report_hints and ignored_violations made (build_violations)
         self._check_keys: dict[str, list[int]] | None = None
+        self._keys_made = False  # report_finding_keys (_keys_table)
 
     def has(self, table: str, *columns: str) -> bool:
         return table in self.tables and set(columns) <= self.tables[table]
@@ -533,19 +534,41 @@ class _Reader:
         if kind == "review":  # a warehouse from before finding ids: nothing to decide on
             return SheetRows(self.con, "select * from (select * from report_violations union all by name select * "
                              "from ignored_violations) where finding_id is not null", [],
-                             f"decision is not null, {_severity_sql()}, check_name, {by_place}", _violation)
+                             f"decision is not null, {_severity_sql()}, check_name, {by_place}", _violation,
+                             lambda: self._review_keys(by_place))
         return SheetRows()
+
+    def _keys_table(self) -> str:
+        """Every finding's row key, hashed once for the rule sheets and the review sheet (which list the
+        same rows): temp table report_finding_keys with the columns the two sheets sort by. An ignored
+        finding hashes as its review row does (ignored_violations has report_violations' columns)."""
+        if not self._keys_made:
+            columns = "check_name, severity, decision, source_file, line_no, subject, finding_id"
+            self.con.execute(
+                f"create or replace temp table report_finding_keys as "
+                f"select {_ROW_HASHES}, false as ignored, {columns} from report_violations q union all "
+                f"select {_ROW_HASHES}, true as ignored, {columns} from ignored_violations q"
+            )
+            self._keys_made = True
+        return "report_finding_keys"
 
     def _keys_by_check(self, by_place: str) -> dict[str, list[int]]:
         """Every rule sheet's row keys in its order, by one query (not one per rule)."""
         if self._check_keys is None:
             self._check_keys = defaultdict(list)
             for check, h1, h2 in self.con.execute(
-                f"select check_name, h1, h2 from (select {_ROW_HASHES}, * from report_violations q) "
+                f"select check_name, h1, h2 from {self._keys_table()} where not ignored "
                 f"order by check_name, {by_place}, h1, h2"
             ).fetchall():
                 self._check_keys[check].append(h1 << 64 | h2)
         return self._check_keys
+
+    def _review_keys(self, by_place: str) -> list[int]:
+        """The review sheet's row keys in its order (SheetRows.keys of kind `review`)."""
+        return [h1 << 64 | h2 for h1, h2 in self.con.execute(
+            f"select h1, h2 from {self._keys_table()} where finding_id is not null "
+            f"order by decision is not null, {_severity_sql()}, check_name, {by_place}, h1, h2"
+        ).fetchall()]
 
     def ignored(self) -> list[Violation]:
         """Every finding set aside as 忽略, by rule, file and line."""
