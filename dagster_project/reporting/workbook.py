@@ -128,13 +128,19 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
     def xml(item) -> bytes:
         return row_xml([get(item) for _, _, get in columns], styles)
 
+    whole = None  # the digest of every key in sheet order, when known before the rows are built
     if cache is not None and cache.has_chunks(kind):
-        keys = rows.keys()
-        if (kept := wb.reuse_sheet(title, cache.key(kind, _digest(keys)))) is not None:
+        # each key's bytes made once: they give the pieces' digests and, in order, the whole sheet's
+        pieces = [(piece, _key_bytes(piece)) for piece in _pieces(rows.keys())]
+        every = hashlib.sha256()
+        for _, data in pieces:
+            every.update(data)
+        whole = every.hexdigest()
+        if (kept := wb.reuse_sheet(title, cache.key(kind, whole))) is not None:
             cache.retain_chunks(kind)
             return kept
         known = cache.chunks(kind)
-        pieces = [(piece, _digest(piece)) for piece in _pieces(keys)]
+        pieces = [(piece, hashlib.sha256(data).hexdigest()) for piece, data in pieces]
         fresh = rows.fetch([k for piece, digest in pieces if digest not in known for k in piece])
         chunks = _chunks(pieces, known, fresh, xml)
     else:
@@ -146,7 +152,8 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
     order, n = hashlib.sha256(), 0  # the digest of every key in sheet order: the sheet's key
     for piece, digest, chunk, copied in itertools.chain([first] if first else [], chunks):
         ws.append_chunk(chunk, digest)
-        order.update(b"".join(k.to_bytes(16, "big") for k in piece))
+        if whole is None:
+            order.update(_key_bytes(piece))
         n += chunk.rows
         if cache is not None:
             cache.stats["rows_kept" if copied else "rows_built"] += chunk.rows
@@ -157,14 +164,19 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
     if finish:
         finish(ws, n)
     if cache is not None:  # kept under the key the same rows give next time, its chunks listed
-        ws.key = cache.key(kind, order.hexdigest())
+        ws.key = cache.key(kind, whole or order.hexdigest())
         cache.keep_chunks(kind, ws.key)
     return n
 
 
 def _digest(keys: list[int]) -> str:
     """Rows (their keys, in order) as one digest."""
-    return hashlib.sha256(b"".join(k.to_bytes(16, "big") for k in keys)).hexdigest()
+    return hashlib.sha256(_key_bytes(keys)).hexdigest()
+
+
+def _key_bytes(keys: list[int]) -> bytes:
+    """Row keys (128 bits each) as the bytes their digests are made of."""
+    return b"".join(k.to_bytes(16, "big") for k in keys)
 
 
 def _pieces(keys: Iterable[int]) -> Iterator[list[int]]:
