@@ -165,7 +165,7 @@ def run_quality_checks(
         kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
         validations = judge.latest(rules, results, judged, checks, kept_validations(con, carried)) if judge else None
         write_quality_tables(con, [], checks, rules, kept_rules, changed_only, validations)  # violations staged
-        write_check_coverage(con, rules, {check.check_name: check.error for check in checks})
+        write_check_coverage(con, rules, {check.check_name: check.error for check in checks}, changed_only)
     if judge is None:
         log.info("quality checks: no rule had rows to judge; every verdict kept, no Data Docs written")
     summary = QualityRunSummary(

@@ -330,7 +330,10 @@ def test_incremental_runs_equal_a_full_refresh(warehouses):
     assert {"fct_report", "fct_budget_line", "fct_source_file", "dim_unit", "dim_year"} <= set(marts)
     checks = inc.tables("quality", "chk_%")
     assert checks == full.tables("quality", "chk_%") and len(checks) >= 25
-    quality = ["quality.violations", "quality.check_results", "quality.finding_groups"]
+    # coverage_text_files: kept per file, listed again for the changed files only (expectations/coverage.py)
+    quality = ["quality.violations", "quality.check_results", "quality.finding_groups", "quality.check_coverage",
+               "quality.coverage_text_files"]
+    assert sorted(inc.content("quality.coverage_text_files")) == [(f,) for f in sorted([SELF_EVAL, TRACKING, BUDGET, BUDGET_2])]
     for table in [f"marts.{t}" for t in marts] + [f"quality.{t}" for t in checks] + quality:
         assert inc.content(table) == full.content(table), table
 
