@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 from itertools import repeat
+from typing import TypeVar, dataclass_transform
+
+_T = TypeVar("_T")
 
 
-def frozen_record(cls: type) -> type:
+@dataclass_transform(frozen_default=True)  # type checkers (and mypyc) see a frozen dataclass
+def frozen_record(cls: type[_T]) -> type[_T]:
     cls = dataclasses.dataclass(frozen=True)(cls)
     fields = dataclasses.fields(cls)
     # Only what the fast __init__ reproduces: no factories, post-init, init=False or keyword-only fields.

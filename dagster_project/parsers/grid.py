@@ -189,7 +189,7 @@ def line_rows(*lines: Line) -> list[Row]:
             for line in lines]
 
 
-_UNKNOWN = repeat(None)  # a text line's cells: no stored span
+_UNKNOWN: repeat[tuple[int, int] | None] = repeat(None)  # a text line's cells: no stored span
 
 
 def align_left(cells: Sequence[Cell], n: int, preferred: Callable[[int], bool] | None = None,

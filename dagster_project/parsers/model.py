@@ -50,13 +50,13 @@ class Block(NamedTuple):  # one per row and line: a tuple is the cheapest record
     table_no: int | None = None  # 1-based table of the file (a table continued across pages keeps its number)
     line_no: int | None = None  # TAB text: the file's own line (binary formats: None, line 2i+1 of block i)
     text: str | None = None  # TAB text: the line exactly as the file has it (binary formats: rendered)
-    spans: tuple[tuple[int, int], ...] | None = None  # per cell (row_span, col_span); None: not stored (text)
+    spans: tuple[tuple[int, int] | None, ...] | None = None  # per cell (row_span, col_span); None: not stored
 
 
 @dataclass
 class Document:
     format: str  # text | pdf | docx | xlsx | xls
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[Block] | LineBlocks = field(default_factory=list)  # LineBlocks: a TAB text file's
     # Problems of the file as a whole, found while reading: (issue code, facts of its message).
     problems: list[tuple[str, dict]] = field(default_factory=list)
     page_count: int | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .compiled import mypyc_attr
 from .text import BLANKS, Line, join_wrapped, lazy, norm, value_or_none
 
 
@@ -28,6 +29,7 @@ class Cell:
         return not self.text
 
 
+@mypyc_attr(native_class=False)  # its lazy values live in its __dict__
 @dataclass
 class Row:
     lines: list[Line]

@@ -17,6 +17,8 @@ from itertools import repeat
 from operator import add, itemgetter
 from typing import Self
 
+from .compiled import mypyc_attr
+
 # The markup the converters really leave in exports: a tag of a known HTML name (opening, closing
 # or self-closing, with or without attributes) and an entity. Anything else with < or > is the
 # document's text (投诉率<1%，满意度>90%, 《关于转发<…实施意见>的通知》) and stays as printed.
@@ -40,6 +42,7 @@ class UndecodableInput(ValueError):
     """The bytes are not text in any encoding we accept (e.g. a binary file)."""
 
 
+@mypyc_attr(native_class=False)  # a descriptor writing into __dict__: a Python class
 class lazy:
     """Like functools.cached_property, without its per-access lock (Python 3.11).
 
@@ -50,8 +53,10 @@ class lazy:
 
     def __init__(self, func):
         self.func = func
-        self.name = func.__name__
         self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner, name):  # the attribute's name (a compiled function has no __name__)
+        self.name = name
 
     def __get__(self, obj, cls=None):
         if obj is None:
@@ -74,16 +79,16 @@ def _tail(cells: tuple[str, ...]) -> tuple:
     return (cells, not any(cells), *_keys_of(cells))
 
 
-try:  # namedtuple's own field reader, in C: twice as fast as property(itemgetter(i)), read ~10 times a line
-    from _collections import _tuplegetter
-
-    def _field(index: int) -> property:
-        return _tuplegetter(index, None)
-except ImportError:  # pragma: no cover - another Python: what namedtuple falls back to
-    def _field(index: int) -> property:
+def _field(index: int) -> property:
+    """namedtuple's own field reader, in C: twice as fast as property(itemgetter(i)), read ~10 times a line."""
+    try:
+        from _collections import _tuplegetter
+    except ImportError:  # pragma: no cover - another Python: what namedtuple falls back to
         return property(itemgetter(index))
+    return _tuplegetter(index, None)
 
 
+@mypyc_attr(native_class=False)  # a tuple subclass: mypyc keeps it a Python class
 class Line(tuple):
     """One input line: its 1-based number, raw text and cleaned TAB cells, and their keys.
 
@@ -107,7 +112,7 @@ class Line(tuple):
     key = _field(6)  # str: all cells joined and normalised, for recognising titles and labels
     # Not a field (no cost per text line, not compared): a binary format's row line sets it to each
     # cell's stored (row_span, col_span) by position (model.Document.lines); None: not stored.
-    spans = None
+    spans: tuple[tuple[int, int] | None, ...] | None = None  # a cell's None: not stored
 
     def __setattr__(self, name, value):
         raise AttributeError(f"Line is immutable: cannot set {name}")

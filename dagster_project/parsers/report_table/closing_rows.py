@@ -10,7 +10,7 @@ from .indicator_block import flush_pending_deviation
 from .state import ReportState
 
 
-def _numbers_after(line: Line, keys: list[str], labels: tuple[str, ...]) -> list[str]:
+def _numbers_after(line: Line, keys: tuple[str, ...], labels: tuple[str, ...]) -> list[str]:
     start = next((i for i, k in enumerate(keys) if k in labels), -1)
     return [c for c in line.cells[start + 1 :] if c]
 
@@ -23,7 +23,7 @@ def _closing_row(st: ReportState) -> None:
     st.closing_field = None
 
 
-def read_total_row(st: ReportState, line: Line, keys: list[str]) -> None:
+def read_total_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
     _closing_row(st)
     if "total_line_no" in st.fields:
         st.issue(line.no, "duplicate_total_row")
@@ -40,7 +40,7 @@ def read_total_row(st: ReportState, line: Line, keys: list[str]) -> None:
     st.mark(line, FIELD)
 
 
-def read_grade_row(st: ReportState, line: Line, keys: list[str]) -> None:
+def read_grade_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
     _closing_row(st)
     values = [value_or_none(c) for c in _numbers_after(line, keys, vocabulary.GRADE_LABELS)]
     values = [v for v in values if v]

@@ -42,7 +42,7 @@ def read_indicator_cells(
             return None
         # an indicator row without weight/score
         name, *others = texts
-        values = dict(zip(("target_text", "actual_text", "deviation_reason"), others))
+        values: dict[str, str | None] = dict(zip(("target_text", "actual_text", "deviation_reason"), others))
         if len(others) > 3:
             values["deviation_reason"] = join_wrapped(others[2:])
         return (
@@ -57,7 +57,7 @@ def read_indicator_cells(
     deviation = join_wrapped(texts[pair_at + 2 :])
     notes = []
     name = before[0]
-    values: dict[str, str | None] = {"target_text": None, "actual_text": None, "deviation_reason": deviation}
+    values = {"target_text": None, "actual_text": None, "deviation_reason": deviation}
     if len(before) == 3:
         values["target_text"], values["actual_text"] = before[1], before[2]
     elif len(before) == 2:

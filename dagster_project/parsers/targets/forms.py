@@ -155,7 +155,7 @@ class _Table:
     width: int = 0  # cells of the indicator header row
     pending: list = field(default_factory=list)  # cells of a split indicator row
     pending_lines: list[Line] = field(default_factory=list)
-    rows: list[tuple[list, list[Line]]] = field(default_factory=list)
+    rows: list[tuple[tuple, list[Line]]] = field(default_factory=list)
     columns: dict[str, grid.Column] | None = None  # 一级/二级/三级/指标值 by header, when the header names all four
     goal_columns: dict[int, str] | None = None  # 项目总目标 | 年度总体目标 printed side by side
     funds_unit: str | None = None  # 项目资金（元）
@@ -446,9 +446,9 @@ class TargetDocument:
             self.ledger.issue(extra.line_no, "target_extra_cell", FAMILY, text=extra.text)
         at = [by_field[f] for f in _GRID_FIELDS]
         l1, l2, name, target = (c.text if c else "" for c in at)
-        explain = by_field.get("explanation")
-        where = next((c.line_no for c in (at[2], at[3], explain) if c and c.text), None)
-        t.rows.append(((l1, l2, name, target, where, explain.text if explain else "", grid.plain_blanks(at[:2])),
+        explained = by_field.get("explanation")
+        where = next((c.line_no for c in (at[2], at[3], explained) if c and c.text), None)
+        t.rows.append(((l1, l2, name, target, where, explained.text if explained else "", grid.plain_blanks(at[:2])),
                        list(row.lines)))
         t.line_end = row.last_line
         self._mark(row, FIELD)

@@ -358,7 +358,7 @@ def _finish(st: _State, body: list[Line], result: ParseResult) -> None:
     f = st.fields
     first = body[0].no
     report_required_blocks(st, first)
-    period = (None, None)
+    period: tuple[str | None, ...] = (None, None)
     if st.months is None:
         st.issue(first, "missing_tracking_period", how="（列名未写明监控期间，如 1-7月）", how_en=" in the column labels")
     elif "fiscal_year" not in f:
