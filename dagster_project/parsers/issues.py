@@ -161,7 +161,7 @@ CODES: dict[str, Kind] = {
     ),
     "subject_code_unpadded": Kind(
         INFO,
-        "科目编码中的“{text}”缺少前导零，按“0{text}”读作 {code}（{name}） "
+        "科目编码中的“{text}”缺少前导零，按“0{text}”读作 {subject_code}（{name}） "
         "(code part printed without its leading zero, read as 0{text})",
     ),
     "budget_title_without_table": Kind(

@@ -559,7 +559,7 @@ class BudgetTableBuilder:
         for c in leftovers:
             self._reject(c, "budget_extra_value", _GRID)
         for c in unpadded:
-            self.ledger.issue(c.line_no, "subject_code_unpadded", FAMILY, text=c.text, code=code, name=name or "")
+            self.ledger.issue(c.line_no, "subject_code_unpadded", FAMILY, text=c.text, subject_code=code, name=name or "")
         if code:
             self.by_code[code] = {m: a for m, (_c, a) in amounts.items() if a is not None}
         if not amounts:
