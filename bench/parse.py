@@ -92,6 +92,14 @@ def profile(files: list[tuple[bytes, str]], top: int) -> tuple[int, list, list]:
     return samples, share(own.most_common(top)), share(parser[:top])
 
 
+def _parsers_in_use() -> str:
+    """Which parsers this process imported: the sources, or a mypyc build (parsers/build.py)."""
+    from dagster_project.parsers import text
+
+    compiled = not text.__file__.endswith(".py")
+    return f"{'compiled by mypyc' if compiled else 'plain Python'} ({Path(text.__file__).parent})"
+
+
 def _where(frame) -> tuple[str, bool]:
     """(module path:line function, whether it is the project's code)."""
     code = frame.f_code
@@ -121,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     files = load(directory)
     r = measure(files, args.repeat)
     verdict = "meets" if r["reports_per_cpu_s"] >= TARGET else "BELOW"
+    print(f"parsers: {_parsers_in_use()}")
     print(f"parse (1 core, in process) of {directory}: {r['files']} files, {r['reports']} reports, "
           f"best of {args.repeat}: {r['cpu_s']:.2f} CPU s ({r['wall_s']:.2f} s wall)")  # fmt: skip
     print(f"  {r['reports_per_cpu_s']:.0f} reports/s per core (CPU time; {r['reports_per_wall_s']:.0f} by wall time)"

@@ -1,11 +1,12 @@
 """The parsers compiled by mypyc, in a scratch copy: an experiment, never next to the sources.
 
     python -m dagster_project.parsers.build /tmp/mypyc      # needs mypy (mypyc) and a C compiler
-    PYTHONPATH=/tmp/mypyc .venv/bin/python -m bench.parse --dir bench/corpus/1000
+    cd /tmp && PYTHONPATH=/tmp/mypyc:$OLDPWD $OLDPWD/.venv/bin/python -m bench.parse --dir …
 
 Copies the ``dagster_project`` package into the folder given and compiles the parser modules
 there (``COMPILED``), so that the compiled modules are imported only by a process that puts the
-folder first on its path: a stale extension can never shadow the sources. The plain-Python
+folder first on its path (``python -m`` puts the working directory first: run it from elsewhere;
+bench.parse prints which parsers it imported): a stale extension can never shadow the sources. The plain-Python
 parsers stay the reference (README "Scale and speed": what this measured). mypy must run on the
 same Python as the project (the extensions are built for it); the project's packages are found
 through ``--python`` (default: this checkout's .venv), for their types only.
@@ -24,8 +25,10 @@ PACKAGE = Path(__file__).resolve().parent.parent  # dagster_project/
 ROOT = PACKAGE.parent
 
 # Not compiled: the readers (their work is in PyMuPDF, python-docx, openpyxl, xlrd), the record
-# decorators (they run once at import and rewrite classes), and the package's entry points.
-NOT_COMPILED = {"frozen.py", "compiled.py", "build.py"}
+# decorators (they run once at import and rewrite classes), the records (compiled, their annotations
+# become classes, `int | None` becomes `type`, where the loader reads the declared strings), and
+# this build.
+NOT_COMPILED = {"frozen.py", "compiled.py", "records.py", "build.py"}
 
 
 def compiled_modules(parsers: Path) -> list[Path]:

@@ -26,3 +26,4 @@ def test_parse_bench_counts_the_samples_reports_and_profiles(capsys):
     assert parse.main(["--dir", str(RAW), "--repeat", "1"]) == 0
     printed = capsys.readouterr().out
     assert "4 files, 87 reports" in printed and "reports/s per core" in printed
+    assert "parsers: plain Python (" in printed  # not a mypyc build (dagster_project/parsers/build.py)
