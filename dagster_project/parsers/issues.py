@@ -29,7 +29,7 @@ CODES: dict[str, Kind] = {
     "undecodable_file": Kind(ERROR, "文件无法按文本读取 (not readable as text): {error}"),
     "undecodable_bytes": Kind(
         WARNING,
-        "第 {line_no} 行有 {count} 处字节无法按 {encoding} 解码，已替换为 �（首个坏字节位于文件第 {offset} 字节，"
+        "第 {bad_line} 行有 {count} 处字节无法按 {encoding} 解码，已替换为 �（首个坏字节位于文件第 {offset} 字节，"
         "行内第 {column} 字节） (undecodable bytes at file byte offset {offset}, line byte {column}; "
         "replaced with U+FFFD)",
     ),

@@ -36,7 +36,7 @@ def test_undecodable_bytes_are_a_problem_of_their_line_and_reported_on_it():
     data = ("说明" * 60 + "\r\n\t金额\t").encode() + b"\xff12.50\r\n"
     document = read_text(data)
     assert document.cell_problems == [
-        (1, "undecodable_bytes", {"line_no": 2, "count": 1, "encoding": "utf-8", "offset": 370, "column": 8})
+        (1, "undecodable_bytes", {"bad_line": 2, "count": 1, "encoding": "utf-8", "offset": 370, "column": 8})
     ]
     assert document.line_of_block(1) == 2
     result = parse_bytes(data, "t.txt")

@@ -33,7 +33,7 @@ def read_text(data: bytes) -> Document:
     document = text_document(decoded.text)
     for bad in decoded.bad:  # the bad line's block: line numbers count the same breaks
         document.cell_problems.append((bad.line_no - 1, "undecodable_bytes", {
-            "line_no": bad.line_no, "count": bad.count, "encoding": decoded.encoding,
+            "bad_line": bad.line_no, "count": bad.count, "encoding": decoded.encoding,
             "offset": bad.offset, "column": bad.column,
         }))
     return document
