@@ -73,7 +73,8 @@ class _Worker:
         return True
 
     def answered(self, seconds: float) -> int:
-        """The running job is answered: its index; the next one given starts now."""
+        """The running job is answered: its index. The next one's time counts from now (it may have
+        started earlier, while its result waited to be read: a job gets at least `seconds`, never less)."""
         index, _ = self.jobs.popleft()
         self.deadline = time.monotonic() + seconds
         return index
