@@ -150,24 +150,29 @@ class MulticolumnValuesWithinTolerance(MulticolumnMapMetricProvider):
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_list, tolerance=None, **kwargs):
-        names = list(column_list.columns)
-        exact = [_exact(column_list[name]) for name in names]
-        if all(values is not None for values in exact):  # Arrow's decimal arithmetic, as exact as Decimal's
-            distance = pc.abs(pc.subtract(exact[1], exact[0]))
-            bound = exact[2] if len(names) > 2 else pa.scalar(Decimal(str(tolerance)))
-            return _verdicts(pc.less_equal(distance, bound), column_list.index)
-        expected, observed = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
-        if len(names) > 2:
-            tolerances = _decimals(column_list[names[2]])
-        else:
-            tolerances = [Decimal(str(tolerance))] * len(expected)
-        return pd.Series(
-            [
-                a is None or b is None or t is None or abs(b - a) <= t
-                for a, b, t in zip(expected, observed, tolerances, strict=True)
-            ],
-            index=column_list.index,
-        )
+        return within_tolerance(column_list, tolerance)
+
+
+def within_tolerance(column_list: pd.DataFrame, tolerance=None) -> pd.Series:
+    """Per row: |B − A| ≤ tolerance (a parameter, or a third column); a row missing a value passes."""
+    names = list(column_list.columns)
+    exact = [_exact(column_list[name]) for name in names]
+    if all(values is not None for values in exact):  # Arrow's decimal arithmetic, as exact as Decimal's
+        distance = pc.abs(pc.subtract(exact[1], exact[0]))
+        bound = exact[2] if len(names) > 2 else pa.scalar(Decimal(str(tolerance)))
+        return _verdicts(pc.less_equal(distance, bound), column_list.index)
+    expected, observed = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
+    if len(names) > 2:
+        tolerances = _decimals(column_list[names[2]])
+    else:
+        tolerances = [Decimal(str(tolerance))] * len(expected)
+    return pd.Series(
+        [
+            a is None or b is None or t is None or abs(b - a) <= t
+            for a, b, t in zip(expected, observed, tolerances, strict=True)
+        ],
+        index=column_list.index,
+    )
 
 
 class ExpectColumnPairValuesToBeWithinTolerance(FailingRowsTable, MulticolumnMapExpectation):
@@ -251,17 +256,22 @@ class MulticolumnReasonWhenPointsLost(MulticolumnMapMetricProvider):
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_list, blank_values=None, missed_value=None, **kwargs):
-        names = list(column_list.columns)
-        blank = {""} | {str(v) for v in blank_values or []}
+        return reason_when_points_lost(column_list, blank_values, missed_value)
 
-        def given(reason: str | None) -> bool:
-            return reason is not None and reason.strip() not in blank
 
-        lost = _points_lost(column_list, names, missed_value)
-        passed = ~lost
-        # the reasons are read (Python's strip) only where points were lost: a few rows of many
-        passed[lost] = [given(reason) for reason in _texts(column_list[names[2]][lost])]
-        return pd.Series(passed, index=column_list.index)
+def reason_when_points_lost(column_list: pd.DataFrame, blank_values=None, missed_value=None) -> pd.Series:
+    """Per row: no points lost (score < weight, or achievement = missed_value), or a reason given."""
+    names = list(column_list.columns)
+    blank = {""} | {str(v) for v in blank_values or []}
+
+    def given(reason: str | None) -> bool:
+        return reason is not None and reason.strip() not in blank
+
+    lost = _points_lost(column_list, names, missed_value)
+    passed = ~lost
+    # the reasons are read (Python's strip) only where points were lost: a few rows of many
+    passed[lost] = [given(reason) for reason in _texts(column_list[names[2]][lost])]
+    return pd.Series(passed, index=column_list.index)
 
 
 def _points_lost(column_list: pd.DataFrame, names: list[str], missed_value: str | None) -> np.ndarray:
