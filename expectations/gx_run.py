@@ -24,6 +24,7 @@ from great_expectations.core.expectation_validation_result import (
     ExpectationValidationResult,
 )
 from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.execution_engine import pandas_execution_engine as gx_pandas
 from great_expectations.expectations.metrics.map_metric_provider import (
     map_condition_auxilliary_methods as gx_map,
 )
@@ -65,7 +66,7 @@ class GxRun:
             frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
             frame.index = pd.RangeIndex(start, start + len(frame))  # row numbers as in one frame
             start += len(frame)
-            with _no_profiler_lookup(), _indices_by_column(), _not_stored(self.context):
+            with _no_profiler_lookup(), _indices_by_column(), _not_stored(self.context), _fingerprinted(not parts):
                 parts.append(validation.run(batch_parameters={"dataframe": frame}, result_format=result_format,
                                             run_id=self.run_id))
             del frame, rows  # the next chunk's frame replaces this one
@@ -213,6 +214,22 @@ def _not_stored(context) -> Iterator[None]:
         yield
     finally:
         del store.store_validation_results
+
+
+@contextmanager
+def _fingerprinted(first_chunk: bool) -> Iterator[None]:
+    """GX hashes every row of each batch it is given for its batch markers (``pandas_data_fingerprint``:
+    ~10 % of judging); a rule's result keeps its first chunk's markers (chunks.merge_results), so the
+    later chunks' hashes are never seen and are not computed."""
+    if first_chunk:
+        yield
+        return
+    gx_hash = gx_pandas.hash_pandas_dataframe
+    gx_pandas.hash_pandas_dataframe = lambda df: ""
+    try:
+        yield
+    finally:
+        gx_pandas.hash_pandas_dataframe = gx_hash
 
 
 @contextmanager
