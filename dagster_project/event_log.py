@@ -53,7 +53,9 @@ class ReusingSqliteEventLogStorage(SqliteEventLogStorage):
                 with conn.begin():
                     yield conn
                 if shard != INDEX_SHARD_NAME:  # a run's file: the UI's watcher sees it change
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                    # closed at once: its row, left unread, keeps a statement open on the kept connection
+                    # until the result is garbage-collected, and the next commit fails ("SQL statements in progress")
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").close()
 
     def _engine(self, shard: str) -> db.Engine:
         engine = self._engines.pop(shard, None)
