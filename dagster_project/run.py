@@ -288,8 +288,9 @@ def run(
     logging.captureWarnings(True)
     # dbt imports itself (~3 CPU s) on the other core while this process loads and ingests (dbt_warm.py)
     from . import dbt_warm
+    from .publish import build_path
 
-    dbt_warm.start()
+    dbt_warm.start(build_path(settings.db_path))  # dbt sees the run's build file under this name (assets/dbt.py)
     try:
         return _run(settings, log_file, out, timings, full_refresh, start_wall, start_cpu)
     finally:
