@@ -194,20 +194,27 @@ def parse_key(args: list[str]) -> tuple:
     """What in a dbt command's arguments decides its parse: the arguments before the command, its
     project and profiles folders, profile, target and vars (as dbt reads them: arguments, else
     DBT_* variables, else its defaults)."""
+    params = command_params(args)
+    if params is None:
+        return ("unreadable", *args)
+    names = ("project_dir", "profiles_dir", "profile", "target", "vars")
+    return (*params["before"], *(str(params.get(name)) for name in names))
+
+
+def command_params(args: list[str]) -> dict[str, Any] | None:
+    """The parameters of a dbt command as dbt's command line reads them (and the arguments before the
+    command, under "before"); None when it cannot (dbt will say why)."""
     import click
     from dbt.cli.main import cli
 
     name = next((a for a in args[1:] if a in cli.commands), None)
     if name is None:
-        return ("no command", *args)
-    before, after = args[1 : args.index(name)], args[args.index(name) + 1 :]
+        return None
     try:
-        ctx = cli.commands[name].make_context(name, list(after))
-    except click.ClickException:  # dbt will say what is wrong with them
-        return ("unreadable", *args)
-    with ctx:
-        params = ("project_dir", "profiles_dir", "profile", "target", "vars")
-        return (*before, *(str(ctx.params.get(p)) for p in params))
+        with cli.commands[name].make_context(name, args[args.index(name) + 1 :]) as ctx:
+            return {**ctx.params, "before": args[1 : args.index(name)]}
+    except click.ClickException:
+        return None
 
 
 OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}  # what dbt writes (or installs) in the project
@@ -261,7 +268,7 @@ def serve(folder: Path | None = None) -> int:
     # a plain line (not dbt's JSON): dagster-dbt copies it into the run's log
     print("fiscal: dbt " + (f"parses the project: {differs}" if differs else "runs with the project parsed ahead"), flush=True)
     if manifest is not None:  # the command's target folder gets the parse state dbt would have left
-        target = Path(request["cwd"]) / os.environ.get("DBT_TARGET_PATH", "target")
+        target = Path(request["cwd"]) / (command_params(sys.argv)["target_path"] or "target")  # dbt_project.yml's
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(parsed.state, target / PARTIAL_PARSE)
     if folder is not None:
