@@ -289,8 +289,9 @@ def run(
     logging.captureWarnings(True)
     # dbt imports itself (~3 CPU s) on the other core while this process loads and ingests (dbt_warm.py)
     from . import dbt_warm
+    from .publish import build_path
 
-    dbt_warm.start()
+    dbt_warm.start(build_path(settings.db_path))  # dbt sees the run's build file under this name (assets/dbt.py)
     run_id = str(uuid.uuid4())  # known up front: the build file is named after it, the event log followed by it
     # the warehouse copied to the run's build file while Dagster loads; kept only if still the published one
     from .publish import prepare_build
