@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import load_workbook
-from quality_warehouse import MINHANG_2022, SONGJIANG_2023, build_warehouse
+from quality_warehouse import MINHANG_2022, SONGJIANG_2023, SONGJIANG_2024, build_warehouse
 
 from dagster_project.reporting import render_quality_report, sheet_cache, workbook
 from dagster_project.reporting.labels import check_label
@@ -121,3 +121,39 @@ def test_another_code_version_means_a_full_rewrite(tmp_path, monkeypatch):
     # as many entries, all new: the old version's are pruned
     now = sorted(p.name for p in (reports / CACHE_DIR).iterdir())
     assert len(now) == len(entries) and not set(now) & set(entries)
+
+
+def _group(db: Path, places: list[tuple[str, int]]) -> None:
+    """The 2024 missing_deviation_reason finding as a root cause also seen at `places` (file, line_no)."""
+    with duckdb.connect(str(db)) as con:
+        for column in ("root_cause_id varchar", "is_root_cause boolean", "root_cause_places integer"):
+            con.execute(f"alter table quality.violations add column if not exists {column}")
+        con.execute("delete from quality.violations where root_cause_id = 'g1' and not is_root_cause")
+        con.execute("update quality.violations set root_cause_id = 'g1', is_root_cause = true, root_cause_places = ? "
+                    "where check_name = 'missing_deviation_reason' and source_file = ?", [1 + len(places), SONGJIANG_2024])
+        for source_file, line_no in places:
+            con.execute(
+                "insert into quality.violations by name select 'missing_deviation_reason' as check_name, "
+                "'warning' as severity, ? as source_file, 1 as report_seq, '补贴发放及时率' as subject, "
+                "'同一偏差' as message, ? as line_no, 'g1' as root_cause_id, false as is_root_cause, "
+                "? as root_cause_places", [source_file, line_no, 1 + len(places)])
+
+
+def test_root_cause_sheet_after_a_change_equals_a_full_rewrite(tmp_path, monkeypatch):
+    """The 根因 sheet keyed by its root causes and their places' keys (queries._root_keys): a place added
+    rebuilds the rows it changes only, and the workbook is the bytes a full rewrite gives."""
+    monkeypatch.setattr(workbook, "CHUNK_ROWS", 1)
+    raw, db, reports = tmp_path / "raw", tmp_path / "fiscal.duckdb", tmp_path / "reports"
+    raw.mkdir()
+    build_warehouse(db, raw)
+    _group(db, [(MINHANG_2022, 7)])
+    render_quality_report(db, reports, raw)
+    _group(db, [(MINHANG_2022, 7), ("zz_new.txt", 3)])  # a new file shows the same root cause
+    changed = render_quality_report(db, reports, raw)
+    full = render_quality_report(db, tmp_path / "full", raw)
+    assert changed["xlsx"].read_bytes() == full["xlsx"].read_bytes()
+    # the 根因 row, and on the rule sheet the group's three rows (each says how many places it has)
+    assert changed["workbook_cache"]["rows_built"] == 4
+    roots = _cells(changed["xlsx"])[workbook.ROOT_CAUSE_SHEET]
+    assert [(row[2], row[11]) for row in roots[1:]] == [(SONGJIANG_2024, 3)]
+    assert roots[1][12].splitlines()[1].startswith(f"{check_label('missing_deviation_reason')}：zz_new.txt 第 3 行")
