@@ -70,6 +70,7 @@ def test_an_incremental_run_replaces_the_changed_keys_rows_in_four_statements(ti
     assert "(describe " in tiny.statements[4]  # the columns, read in the statement that made the rows
     assert "duckdb_databases()" in tiny.statements[0] and "duckdb_constraints()" in tiny.statements[1]
     assert "'FOREIGN KEY'" in tiny.statements[2]
+    assert " by name " in tiny.statements[5]  # the columns were the same: no column read back
 
 
 def test_a_repeated_key_in_the_changed_rows_fails_the_model_and_keeps_its_rows(tiny):
