@@ -90,10 +90,13 @@ empty as (
 
 lines as (
 
+    -- the lines of the documents holding an empty table: every use below is within one (a statement
+    -- in the table's file or its document's 说明, the table's page), and most documents have none
     select s.source_file, f.document_id, s.line_no, s.page_no, s.text, a.disposition
     from {{ ref('stg_fiscal_txt__source_lines') }} as s
     join files as f using (source_file)
     left join {{ ref('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
+    where f.document_id in (select document_id from empty)
 
 ),
 
