@@ -10,72 +10,107 @@ one command on its stdin. The dbt step hands it the command dagster-dbt would ha
 environment that is the step's, so dagster-dbt reads the same JSON log from its stdout, stops it
 with the same signal and sees the same exit code. Without a waiting process (the Dagster UI, a
 run that is not run.py's, a process that died) the step starts dbt as before.
+
+While it waits it also parses the project (~0.8 CPU s: the partial parse read, the flat graph, the
+adapter) as the step will have dbt parse it: the build file under its fixed name (assets/dbt.py
+dbt_target), the newest parse made for that path as the start. The command then runs with that
+manifest (dbt's `manifest` in the click context, as dbtRunner(manifest=…) passes it) only when
+nothing a parse reads differs: the command's project, profiles folder, profile, target and vars,
+every environment variable but the per-invocation ones (PER_INVOCATION), and the project's files;
+otherwise dbt parses as before. The parse state it wrote goes into the command's target folder,
+where the next run's dbt starts its partial parse from.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from .settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from .settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 _waiting: subprocess.Popen | None = None  # this process's dbt, started by start(), not yet given a command
+_parse_dir: Path | None = None  # the folder it parses into (removed with an unused process)
+
+PARTIAL_PARSE = "partial_parse.msgpack"
+PROFILE_PATH = "profile_path.txt"  # in a run's dbt folder: the database path its parse was made for
+# `dbt parse` of `make` (the Makefile parses with FISCAL_DB_PATH.build, the path dbt_target gives dbt)
+MAKE_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE
+# A parse reads the environment through dbt's DBT_* variables and the project's env_var() calls.
+# These DBT_* ones differ per invocation and change nothing it parses: where its artefacts and log
+# go, their format, dagster-dbt's test selection; the project and profiles folders are compared as
+# the command's arguments (parse_key), whatever set them.
+PER_INVOCATION = frozenset({
+    "DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_LOG_FORMAT", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DBT_INDIRECT_SELECTION",
+    "DBT_PROJECT_DIR", "DBT_PROFILES_DIR",
+})  # fmt: skip
+ENV_VAR_CALL = re.compile(rb"""env_var\(\s*['"]([^'"]+)['"]""")
 
 
-def start() -> None:
-    """Start a dbt process that prepares itself and waits (run.py, once per run)."""
-    global _waiting
+def start(profile_path: Path | None = None) -> None:
+    """Start a dbt process that prepares itself, parses the project for dbt's database at
+    profile_path (the path the dbt step gives it), and waits (run.py, once per run)."""
+    global _waiting, _parse_dir
     discard()
     # the module by name: the project on the path, as this process has it; stdout unbuffered, as
     # dagster-dbt runs dbt, so that its events reach the step as they happen
     path = os.pathsep.join(p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": path}
+    if profile_path is not None:
+        env["FISCAL_DB_PATH"] = str(profile_path)
+    _parse_dir = Path(tempfile.mkdtemp(prefix="fiscal-dbt-parse-"))
     _waiting = subprocess.Popen(
-        [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        [sys.executable, "-m", __name__, str(_parse_dir)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, cwd=DBT_PROJECT_DIR, env=env,
     )  # fmt: skip
 
 
 def take(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen | None:
     """The waiting dbt process, now running `args` in env and cwd; None when there is none to use."""
-    global _waiting
-    process, _waiting = _waiting, None
+    global _waiting, _parse_dir
+    process, _waiting, folder, _parse_dir = _waiting, None, _parse_dir, None
     # only for the dbt installed beside this Python (the one the process imported)
     if process is None or Path(args[0]).parent != Path(sys.executable).parent:
-        _end(process)
+        _end(process, folder)
         return None
     if process.poll() is not None:  # it died preparing: dbt as before
-        _end(process)
+        _end(process, folder)
         return None
     try:
         process.stdin.write(json.dumps({"args": args, "env": env, "cwd": str(cwd)}).encode() + b"\n")
         process.stdin.close()
     except OSError:
-        _end(process)
+        _end(process, folder)
         return None
     process.args = args  # what dagster-dbt logs as the dbt command
-    return process
+    return process  # it removes its parse folder itself
 
 
 def discard() -> None:
     """End the waiting process, if the run did not use it (a run that failed before dbt)."""
-    global _waiting
-    process, _waiting = _waiting, None
-    _end(process)
+    global _waiting, _parse_dir
+    process, _waiting, folder, _parse_dir = _waiting, None, _parse_dir, None
+    _end(process, folder)
 
 
-def _end(process: subprocess.Popen | None) -> None:
+def _end(process: subprocess.Popen | None, folder: Path | None) -> None:
     """An unused process has opened nothing (no warehouse, no log): killed, it loses nothing and
-    spends no more CPU on its imports."""
-    if process is None:
-        return
-    process.kill()
-    process.wait()
-    for stream in (process.stdin, process.stdout):
-        stream.close()
+    spends no more CPU on its imports; its parse folder goes."""
+    if process is not None:
+        process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            stream.close()
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def prepare() -> None:
@@ -92,9 +127,133 @@ def prepare() -> None:
         contract.json_schema()
 
 
-def serve() -> int:
-    """The waiting process: prepare, read one command, run it as the `dbt` executable does."""
+def latest_parse(runs_dir: Path, profile_path: str, fallback: Path | None = MAKE_PARSE) -> Path | None:
+    """The parse state a dbt run should start from: the newest run's made for the same database
+    path (dbt reuses a parse only for the profile it was made with: else a full parse, ~6 CPU s),
+    else the newest run's, else `make`'s own."""
+    if runs_dir.is_dir():
+        parsed = sorted(
+            (p for p in runs_dir.iterdir() if (p / PARTIAL_PARSE).is_file()), key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )  # fmt: skip
+        same_path = [p for p in parsed if _made_for(p) == profile_path]
+        if same_path or parsed:
+            return (same_path or parsed)[0] / PARTIAL_PARSE
+    return fallback if fallback is not None and fallback.is_file() else None
+
+
+def _made_for(run_dir: Path) -> str | None:
+    try:
+        return (run_dir / PROFILE_PATH).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+class Parsed(NamedTuple):
+    """The project as parsed ahead, and what the parse read."""
+
+    manifest: Any  # dbt's Manifest
+    key: tuple  # parse_key of the parse's arguments
+    env: dict[str, str | None]  # the variables it read (read_env), as they were
+    files: dict[str, tuple[int, int]]
+    state: Path  # the partial_parse.msgpack it leaves
+
+
+def parse_ahead(folder: Path) -> Parsed | None:
+    """Parse the project as the dbt step will (its profiles folder is the project's: resources.py),
+    from the newest parse made for this database path; None when dbt could not."""
+    from dbt.cli.main import dbtRunner
+
+    seed = latest_parse(load_settings().dbt_runs_dir, os.environ.get("FISCAL_DB_PATH", ""))
+    if seed is not None:
+        shutil.copy2(seed, folder / PARTIAL_PARSE)
+    project = str(DBT_PROJECT_DIR)
+    args = ["parse", "--project-dir", project, "--profiles-dir", project, "--target-path", str(folder),
+            "--log-path", str(folder), "--log-level", "none", "--log-level-file", "none", "--no-write-json"]  # fmt: skip
+    files = project_files()
+    # nothing on the stdout dagster-dbt reads but the command's output
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = dbtRunner().invoke(args)
+    if not result.success or not (folder / PARTIAL_PARSE).is_file():
+        return None
+    env = read_env(dict(os.environ), result.result)
+    return Parsed(result.result, parse_key(["dbt", *args]), env, files, folder / PARTIAL_PARSE)
+
+
+def read_env(env: dict[str, str], manifest, root: Path = DBT_PROJECT_DIR) -> dict[str, str | None]:
+    """The variables of env a parse of the project reads: dbt's own (DBT_*, less PER_INVOCATION), each
+    name the project's files pass to env_var(), and those dbt recorded in the manifest."""
+    names = {k for k in env if k.startswith("DBT_")} | set(getattr(manifest, "env_vars", {}))
+    for path in root.rglob("*"):
+        if path.is_file() and path.relative_to(root).parts[0] not in OUTPUT_FOLDERS:
+            names |= {m.decode() for m in ENV_VAR_CALL.findall(path.read_bytes())}
+    return {k: env.get(k) for k in sorted(names - PER_INVOCATION)}
+
+
+def parse_key(args: list[str]) -> tuple:
+    """What in a dbt command's arguments decides its parse: the arguments before the command, its
+    project and profiles folders, profile, target and vars (as dbt reads them: arguments, else
+    DBT_* variables, else its defaults)."""
+    params = command_params(args)
+    if params is None:
+        return ("unreadable", *args)
+    names = ("project_dir", "profiles_dir", "profile", "target", "vars")
+    return (*params["before"], *(str(params.get(name)) for name in names))
+
+
+def command_params(args: list[str]) -> dict[str, Any] | None:
+    """The parameters of a dbt command as dbt's command line reads them (and the arguments before the
+    command, under "before"); None when it cannot (dbt will say why)."""
+    import click
+    from dbt.cli.main import cli
+
+    name = next((a for a in args[1:] if a in cli.commands), None)
+    if name is None:
+        return None
+    try:
+        with cli.commands[name].make_context(name, args[args.index(name) + 1 :]) as ctx:
+            return {**ctx.params, "before": args[1 : args.index(name)]}
+    except click.ClickException:
+        return None
+
+
+OUTPUT_FOLDERS = {"target", "logs", "dbt_packages"}  # what dbt writes (or installs) in the project
+
+
+def project_files(root: Path = DBT_PROJECT_DIR) -> dict[str, tuple[int, int]]:
+    """Every project file dbt may read (not its output folders), with its size and change time."""
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file() and p.relative_to(root).parts[0] not in OUTPUT_FOLDERS
+    }
+
+
+def parsed_for(parsed: Parsed | None, args: list[str], env: dict[str, str]) -> tuple[Any, str]:
+    """The manifest parsed ahead if the command (args, env; files as they are now) would parse the
+    same, else None (dbt parses); and what differs."""
+    if parsed is None:
+        return None, "no parse ahead"
+    names = {*parsed.env, *(k for k in env if k.startswith("DBT_"))} - PER_INVOCATION
+    changed = sorted(k for k in names if env.get(k) != parsed.env.get(k))
+    if changed:
+        return None, "environment variables differ: " + ", ".join(changed)
+    if parse_key(args) != parsed.key:
+        return None, "another project, profiles folder, profile, target or vars"
+    if project_files() != parsed.files:
+        return None, "the project's files changed"
+    return parsed.manifest, ""
+
+
+def serve(folder: Path | None = None) -> int:
+    """The waiting process: prepare and parse, read one command, run it as the `dbt` executable does."""
     prepare()
+    parsed = None
+    if folder is not None:
+        try:
+            parsed = parse_ahead(folder)
+        except Exception:  # noqa: BLE001 — dbt parses when the command runs, and says what is wrong
+            parsed = None
     line = sys.stdin.readline()
     if not line.strip():
         return 0  # the run ended without a dbt step
@@ -105,8 +264,17 @@ def serve() -> int:
     sys.argv = ["dbt", *request["args"][1:]]
     from dbt.cli.main import cli
 
-    return cli()
+    manifest, differs = parsed_for(parsed, sys.argv, request["env"])
+    # a plain line (not dbt's JSON): dagster-dbt copies it into the run's log
+    print("fiscal: dbt " + (f"parses the project: {differs}" if differs else "runs with the project parsed ahead"), flush=True)
+    if manifest is not None:  # the command's target folder gets the parse state dbt would have left
+        target = Path(request["cwd"]) / (command_params(sys.argv)["target_path"] or "target")  # dbt_project.yml's
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(parsed.state, target / PARTIAL_PARSE)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    return cli.main(args=sys.argv[1:], prog_name="dbt", obj={"manifest": manifest})
 
 
 if __name__ == "__main__":
-    sys.exit(serve())
+    sys.exit(serve(Path(sys.argv[1]) if len(sys.argv) > 1 else None))

@@ -55,7 +55,9 @@ LOAD_BATCH_BYTES = 64 * MB  # ... and their Arrow data (~100 bytes a row): a bat
 # Loading pandas (0.3 CPU s, on one new file's path) lets the workers pack rows with pa.array, ~1 ms a
 # file faster: worth it from a few hundred files.
 PANDAS_FROM_FILES = 300
-PARSE_WINDOW = 2  # parsed files waiting per parser process for an earlier, slower file (memory bound)
+# Files given to or finished by each parser process and not yet taken by the loader (memory bound): the
+# one it runs, the next queued behind it (parse_pool.AHEAD) and one finished behind an earlier, slower file.
+PARSE_WINDOW = 3
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ other jobs go on. (A ProcessPoolExecutor cannot do this: a killed worker breaks
 the whole pool, and a running job cannot be stopped.)
 
 Results come back in input order; at most ``window`` finished results wait for an
-earlier, slower job, so memory stays bounded whatever the number of jobs.
+earlier, slower job, so memory stays bounded whatever the number of jobs. Each worker holds
+the job it runs and the next (AHEAD), so it never waits for the caller to hand it work.
 """
 
 from __future__ import annotations
@@ -50,17 +51,33 @@ def _serve(conn: Connection, func: Callable) -> None:
 
 
 class _Worker:
+    """A worker process and the jobs given to it, in the order it takes them (the first is running)."""
+
     def __init__(self, func: Callable) -> None:
         self.conn, child = multiprocessing.Pipe()
         self.process = multiprocessing.Process(target=_serve, args=(child, func), daemon=True)
         self.process.start()
         child.close()
-        self.index = -1
-        self.deadline = 0.0
+        self.jobs: deque[tuple[int, object]] = deque()  # (index, job) given, not yet answered
+        self.deadline = 0.0  # of the running job
 
-    def give(self, index: int, job, seconds: float) -> None:
-        self.index, self.deadline = index, time.monotonic() + seconds
-        self.conn.send(job)
+    def give(self, index: int, job, seconds: float) -> bool:
+        """Queue the job in the worker's pipe; False when the worker has died meanwhile (job not given)."""
+        try:
+            self.conn.send(job)
+        except OSError:  # a broken pipe: its running job killed it
+            return False
+        if not self.jobs:
+            self.deadline = time.monotonic() + seconds
+        self.jobs.append((index, job))
+        return True
+
+    def answered(self, seconds: float) -> int:
+        """The running job is answered: its index. The next one's time counts from now (it may have
+        started earlier, while its result waited to be read: a job gets at least `seconds`, never less)."""
+        index, _ = self.jobs.popleft()
+        self.deadline = time.monotonic() + seconds
+        return index
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -102,47 +119,69 @@ def _death(process) -> str:
     return f"worker process ended with exit code {code}"
 
 
+# Jobs a worker holds at once: the one it runs and the next, already in its pipe, so it starts that
+# one as soon as it has sent a result instead of waiting for the loading process (busy inserting, or
+# not scheduled on a loaded machine) to read the result and give it another.
+AHEAD = 2
+
+
 def imap_isolated(func: Callable, jobs: list, workers: int, seconds: float, window: int) -> Iterator:
-    """func(job) for each job, in order, in `workers` processes; a Failed where a worker died or timed out."""
+    """func(job) for each job, in order, in `workers` processes; a Failed where a worker died or timed out.
+
+    At most `window` jobs are given out or finished and waiting for an earlier one. A worker that
+    dies or times out costs the job it was running; the job queued behind it goes to another worker.
+    """
     if not jobs:
         return
     window = max(window, workers)
     waiting = deque(enumerate(jobs))
     finished: dict[int, object] = {}
-    idle: list[_Worker] = []
-    busy: dict[Connection, _Worker] = {}
+    pool: list[_Worker] = []
+
+    def lost(worker: _Worker, failure: Failed) -> None:
+        """The worker is gone: its running job fails, the ones queued behind it wait for another."""
+        if worker.jobs:
+            finished[worker.jobs.popleft()[0]] = failure
+        waiting.extendleft(reversed(worker.jobs))
+        worker.jobs.clear()
+        pool.remove(worker)
+        if waiting:
+            pool.append(_Worker(func))
+
     try:
-        idle = [_Worker(func) for _ in range(max(1, min(workers, len(jobs))))]
+        pool = [_Worker(func) for _ in range(max(1, min(workers, len(jobs))))]
         next_out = 0
         while next_out < len(jobs):
-            while idle and waiting and len(finished) + len(busy) < window:
-                worker = idle.pop()
-                index, job = waiting.popleft()
-                worker.give(index, job, seconds)
-                busy[worker.conn] = worker
+            while waiting and len(finished) + sum(len(w.jobs) for w in pool) < window:
+                worker = min(pool, key=lambda w: len(w.jobs))
+                if len(worker.jobs) >= AHEAD:
+                    break
+                if not worker.give(*waiting[0], seconds):
+                    if not worker.jobs:  # died idle (killed from outside): replaced, nothing lost
+                        worker.stop(kill=True)
+                        lost(worker, Failed("crashed", ""))
+                    break  # else its results sent before it died are read first, then its death (below)
+                waiting.popleft()
             if next_out in finished:
                 yield finished.pop(next_out)
                 next_out += 1
                 continue
+            busy = {w.conn: w for w in pool if w.jobs}
             timeout = max(0.0, min(w.deadline for w in busy.values()) - time.monotonic())
             for conn in wait(list(busy), timeout=timeout):
-                worker = busy.pop(conn)
+                worker = busy[conn]
                 try:
-                    finished[worker.index] = _receive(conn)
-                    idle.append(worker)
+                    result = _receive(conn)
                 except (EOFError, OSError):  # the worker died mid-job
-                    finished[worker.index] = Failed("crashed", _death(worker.process))
+                    failure = Failed("crashed", _death(worker.process))
                     worker.stop(kill=True)
-                    if waiting:
-                        idle.append(_Worker(func))
+                    lost(worker, failure)
+                    continue
+                finished[worker.answered(seconds)] = result
             now = time.monotonic()
-            for conn, worker in list(busy.items()):
-                if worker.deadline <= now:
-                    del busy[conn]
-                    worker.stop(kill=True)
-                    finished[worker.index] = Failed("timeout", f"still parsing after {seconds:g} s")
-                    if waiting:
-                        idle.append(_Worker(func))
+            for worker in [w for w in pool if w.jobs and w.deadline <= now]:
+                worker.stop(kill=True)
+                lost(worker, Failed("timeout", f"still parsing after {seconds:g} s"))
     finally:
-        for worker in [*idle, *busy.values()]:
-            worker.stop(kill=worker in busy.values())
+        for worker in pool:
+            worker.stop(kill=bool(worker.jobs))

@@ -221,8 +221,10 @@ def failing_rows(con: duckdb.DuckDBPyConnection, rule: Rule, check_row_ids: list
         f"SELECT * FROM {QUALITY_SCHEMA}.{rule.model} WHERE check_row IN (SELECT unnest(?::BIGINT[])) "
         "ORDER BY source_file, check_row",
         params=[check_row_ids],
-    ).to_arrow_table().to_pylist()
-    return [_plain(row) for row in rows]
+    ).to_arrow_table()
+    if not any(pa.types.is_floating(column.type) for column in rows.schema):  # no NaN to make missing
+        return rows.to_pylist()
+    return [_plain(row) for row in rows.to_pylist()]
 
 
 def _check(

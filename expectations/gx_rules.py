@@ -17,7 +17,10 @@ from decimal import Decimal
 from typing import ClassVar
 
 import great_expectations.expectations as gxe
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from great_expectations.compatibility import pydantic
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import MulticolumnMapExpectation
@@ -41,6 +44,22 @@ _DOMAIN_KEYS = ("batch_id", "table", "column_list", "row_condition", "condition_
 def _decimals(series: pd.Series) -> list[Decimal | None]:
     """A column as exact Python Decimals (None for missing), whatever its pandas dtype."""
     return [None if pd.isna(v) else v if isinstance(v, Decimal) else Decimal(str(v)) for v in series.tolist()]
+
+
+def _exact(series: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """The column's Arrow values when they are exact (Arrow decimals or integers, as the check
+    rows reach GX: checkpoint.check_rows), else None: then judged value by value in Python."""
+    dtype = series.dtype
+    if not isinstance(dtype, pd.ArrowDtype) or not (
+            pa.types.is_decimal(dtype.pyarrow_dtype) or pa.types.is_integer(dtype.pyarrow_dtype)):
+        return None
+    return pa.array(series.array)  # the frame's own buffers
+
+
+def _verdicts(passed: pa.Array | pa.ChunkedArray, index: pd.Index) -> pd.Series:
+    """An Arrow boolean per row → GX's condition series; a missing comparison passes (as in Python:
+    a row without one of the values is no finding)."""
+    return pd.Series(pc.fill_null(passed, True).to_numpy(zero_copy_only=False), index=index, dtype=bool)
 
 
 def _texts(series: pd.Series) -> list[str | None]:
@@ -131,19 +150,29 @@ class MulticolumnValuesWithinTolerance(MulticolumnMapMetricProvider):
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_list, tolerance=None, **kwargs):
-        names = list(column_list.columns)
-        expected, observed = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
-        if len(names) > 2:
-            tolerances = _decimals(column_list[names[2]])
-        else:
-            tolerances = [Decimal(str(tolerance))] * len(expected)
-        return pd.Series(
-            [
-                a is None or b is None or t is None or abs(b - a) <= t
-                for a, b, t in zip(expected, observed, tolerances, strict=True)
-            ],
-            index=column_list.index,
-        )
+        return within_tolerance(column_list, tolerance)
+
+
+def within_tolerance(column_list: pd.DataFrame, tolerance=None) -> pd.Series:
+    """Per row: |B − A| ≤ tolerance (a parameter, or a third column); a row missing a value passes."""
+    names = list(column_list.columns)
+    exact = [_exact(column_list[name]) for name in names]
+    if all(values is not None for values in exact):  # Arrow's decimal arithmetic, as exact as Decimal's
+        distance = pc.abs(pc.subtract(exact[1], exact[0]))
+        bound = exact[2] if len(names) > 2 else pa.scalar(Decimal(str(tolerance)))
+        return _verdicts(pc.less_equal(distance, bound), column_list.index)
+    expected, observed = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
+    if len(names) > 2:
+        tolerances = _decimals(column_list[names[2]])
+    else:
+        tolerances = [Decimal(str(tolerance))] * len(expected)
+    return pd.Series(
+        [
+            a is None or b is None or t is None or abs(b - a) <= t
+            for a, b, t in zip(expected, observed, tolerances, strict=True)
+        ],
+        index=column_list.index,
+    )
 
 
 class ExpectColumnPairValuesToBeWithinTolerance(FailingRowsTable, MulticolumnMapExpectation):
@@ -227,27 +256,41 @@ class MulticolumnReasonWhenPointsLost(MulticolumnMapMetricProvider):
 
     @multicolumn_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column_list, blank_values=None, missed_value=None, **kwargs):
-        names = list(column_list.columns)
-        weights, scores = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
-        reasons = _texts(column_list[names[2]])
-        outcomes = _texts(column_list[names[3]]) if len(names) > 3 else [None] * len(reasons)
-        blank = {""} | {str(v) for v in blank_values or []}
+        return reason_when_points_lost(column_list, blank_values, missed_value)
 
-        def given(reason: str | None) -> bool:
-            return reason is not None and reason.strip() not in blank
 
-        def lost(weight: Decimal | None, score: Decimal | None, outcome: str | None) -> bool:
-            return (weight is not None and score is not None and score < weight) or (
-                missed_value is not None and outcome == missed_value
-            )
+def reason_when_points_lost(column_list: pd.DataFrame, blank_values=None, missed_value=None) -> pd.Series:
+    """Per row: no points lost (score < weight, or achievement = missed_value), or a reason given."""
+    names = list(column_list.columns)
+    blank = {""} | {str(v) for v in blank_values or []}
 
-        return pd.Series(
-            [
-                not lost(w, s, o) or given(r)
-                for w, s, r, o in zip(weights, scores, reasons, outcomes, strict=True)
-            ],
-            index=column_list.index,
-        )
+    def given(reason: str | None) -> bool:
+        return reason is not None and reason.strip() not in blank
+
+    lost = _points_lost(column_list, names, missed_value)
+    passed = ~lost
+    # the reasons are read (Python's strip) only where points were lost: a few rows of many
+    passed[lost] = [given(reason) for reason in _texts(column_list[names[2]][lost])]
+    return pd.Series(passed, index=column_list.index)
+
+
+def _points_lost(column_list: pd.DataFrame, names: list[str], missed_value: str | None) -> np.ndarray:
+    """Per row: score < weight, or its achievement (a fourth column) is ``missed_value``."""
+    weights, scores = _exact(column_list[names[0]]), _exact(column_list[names[1]])
+    outcomes = column_list[names[3]] if len(names) > 3 else None
+    arrow_text = outcomes is None or (isinstance(outcomes.dtype, pd.ArrowDtype)
+                                      and pa.types.is_string(outcomes.dtype.pyarrow_dtype))
+    if weights is not None and scores is not None and arrow_text:
+        lost = pc.fill_null(pc.less(scores, weights), False)
+        if outcomes is not None and missed_value is not None:
+            lost = pc.or_(lost, pc.fill_null(pc.equal(pa.array(outcomes.array), missed_value), False))
+        return lost.to_numpy(zero_copy_only=False).astype(bool)
+    weights, scores = _decimals(column_list[names[0]]), _decimals(column_list[names[1]])
+    outcomes = _texts(outcomes) if outcomes is not None else [None] * len(weights)
+    return np.array([
+        (w is not None and s is not None and s < w) or (missed_value is not None and o == missed_value)
+        for w, s, o in zip(weights, scores, outcomes, strict=True)
+    ], dtype=bool)
 
 
 class ExpectReasonWhenPointsLost(FailingRowsTable, MulticolumnMapExpectation):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import sqlite3
 import time
 
@@ -17,17 +18,28 @@ def _entry(run_id: str, text: str) -> EventLogEntry:
     return EventLogEntry(error_info=None, level=logging.INFO, user_message=text, run_id=run_id, timestamp=time.time())
 
 
-def _rows_in_file(path) -> int:
-    with contextlib.closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as con:  # the WAL unread
-        return con.execute("select count(*) from event_logs").fetchone()[0]
+def _synchronous(path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return con.execute("pragma journal_mode").fetchone()[0], con.execute("pragma synchronous").fetchone()[0]
 
 
 def test_events_are_stored_in_the_files_dagster_reads(tmp_path):
     storage = ReusingSqliteEventLogStorage(str(tmp_path))
-    for n in range(3):
+    watcher = SqliteEventLogStorage(str(tmp_path))  # as Dagster's UI follows a live run, in its own storage
+    seen = queue.Queue()
+    storage.store_event(_entry("run-a", "event 0"))
+    watcher.watch("run-a", None, lambda entry, _cursor: seen.put(entry.user_message))
+    got = []
+    for n in range(1, 3):
         storage.store_event(_entry("run-a", f"event {n}"))
-        # in the run's file itself, not only in its WAL (checkpointed): Dagster's UI watches the file
-        assert _rows_in_file(tmp_path / "run-a.db") == n + 1
+        while f"event {n}" not in got:  # the UI sees each event as it is stored (the WAL not merged)
+            got.append(seen.get(timeout=10))
+    assert got == ["event 0", "event 1", "event 2"]
+    watcher.dispose()
+    # each kept connection syncs at the WAL's checkpoints only (a new connection reads SQLite's default, FULL)
+    assert [storage._engines[shard].pool._pool.queue[0].dbapi_connection.execute("pragma synchronous").fetchone()
+            for shard in ("index", "run-a")] == [(1,), (1,)]
+    assert _synchronous(tmp_path / "run-a.db") == ("wal", 2)
     for n in range(ENGINES_KEPT + 3):  # more runs than connections kept: the oldest are closed
         storage.store_event(_entry(f"run-{n}", "other run"))
     assert len(storage._engines) == ENGINES_KEPT

@@ -10,7 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dagster_project.publish import PublishRefused, begin_build, build_path, publish
+from dagster_project import publish as publishing
+from dagster_project.publish import PublishRefused, begin_build, build_path, prepare_build, publish
 
 READER = textwrap.dedent(
     """
@@ -65,3 +66,28 @@ def test_incomplete_build_is_refused_and_the_published_file_kept(tmp_path):
         publish(published)
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_report").fetchone()[0] == 3
+
+
+def _reports(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select count(*) from marts.fct_report").fetchone()[0]
+
+
+def test_a_copy_made_before_the_lock_is_kept_only_if_the_published_file_is_unchanged(tmp_path):
+    published = tmp_path / "fiscal.duckdb"
+    make_warehouse(published, reports=3)
+    prepare_build(published, "run-1")
+    build = build_path(published, "run-1")
+    publishing._prepared[build][0].join()
+    copied_at = build.stat().st_mtime_ns
+    assert begin_build(published, "run-1") == build
+    assert build.stat().st_mtime_ns == copied_at and _reports(build) == 3  # kept, not copied again
+
+    # another run published in between: the early copy is of the old file, so the run copies the new one
+    prepare_build(published, "run-2")
+    publishing._prepared[build_path(published, "run-2")][0].join()
+    newer = tmp_path / "newer.duckdb"
+    make_warehouse(newer, reports=5)
+    newer.replace(published)
+    assert _reports(begin_build(published, "run-2")) == 5
+    assert not build.exists()  # run-1's build, left behind, cleared as before

@@ -16,7 +16,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from pydantic import Field
 
-from .. import dbt_selection
+from .. import dbt_selection, dbt_warm
 from ..db import connect
 from ..publish import build_path
 from ..resources import FiscalWarehouse
@@ -28,46 +28,29 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 # Each run's dbt artefacts (run_results.json, compiled SQL, dbt.log: ~7 MB) go to their own folder
 # under dbt/target/runs (FISCAL_DBT_RUNS_DIR); only the newest few are kept, so it stays bounded.
 RUNS_KEPT = 3
-PARTIAL_PARSE = "partial_parse.msgpack"
-PROFILE_PATH = "profile_path.txt"  # the database path the run's parse was made for
-# `dbt parse` of `make` (the Makefile parses with FISCAL_DB_PATH.build, the path dbt_target gives dbt)
-MAKE_PARSE = DBT_PROJECT_DIR / "target" / PARTIAL_PARSE
+PARTIAL_PARSE, PROFILE_PATH, MAKE_PARSE = dbt_warm.PARTIAL_PARSE, dbt_warm.PROFILE_PATH, dbt_warm.MAKE_PARSE
 
 
 def run_target_path(
     run_id: str, runs_dir: Path | None = None, keep: int = RUNS_KEPT, profile_path: str = "",
     fallback: Path | None = MAKE_PARSE,
 ) -> Path:
-    """This run's dbt target folder, seeded with an earlier parse state; older folders pruned.
-
-    dbt reuses a partial_parse.msgpack only when the profile's database path is the one it was
-    made for (else "profile has changed": a full parse, ~6 CPU s). So the seed is the newest
-    run's parse made for the same path, else the newest run's, else `make`'s own parse.
-    """
+    """This run's dbt target folder, seeded with an earlier parse state (dbt_warm.latest_parse: the
+    newest made for the same database path); older folders pruned."""
     runs_dir = runs_dir or load_settings().dbt_runs_dir
     runs_dir.mkdir(parents=True, exist_ok=True)
     earlier = sorted(
         (p for p in runs_dir.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
     )
+    seed = dbt_warm.latest_parse(runs_dir, profile_path, fallback)
     target = runs_dir / run_id[:8]
     target.mkdir(exist_ok=True)
-    parsed = [p for p in earlier if (p / PARTIAL_PARSE).is_file()]
-    same_path = [p for p in parsed if _made_for(p) == profile_path]
-    seeds = [p / PARTIAL_PARSE for p in (same_path or parsed)[:1]] + ([fallback] if fallback else [])
-    seed = next((s for s in seeds if s.is_file()), None)
     if seed is not None and not (target / PARTIAL_PARSE).exists():
         shutil.copy2(seed, target / PARTIAL_PARSE)
     (target / PROFILE_PATH).write_text(profile_path, encoding="utf-8")
     for old in [p for p in earlier if p != target][keep - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
     return target
-
-
-def _made_for(run_dir: Path) -> str | None:
-    try:
-        return (run_dir / PROFILE_PATH).read_text(encoding="utf-8")
-    except OSError:
-        return None
 
 
 @contextmanager

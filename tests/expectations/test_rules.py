@@ -522,6 +522,8 @@ def test_violations_are_those_of_the_result_with_every_failing_rows_values(check
             counts = ("element_count", "unexpected_count", "missing_count", "unexpected_percent")
             assert [a.result.get(k) for k in counts] == [b.result.get(k) for k in counts], name
     assert sum(r.results[0].result["element_count"] for r in chunked.validation_results.values()) > 100
+    # the result keeps its first chunk's batch markers, GX's fingerprint of those rows (later chunks': not made)
+    assert all(len(r.meta["batch_markers"]["pandas_data_fingerprint"]) == 32 for r in chunked.validation_results.values())
     for table in ("violations", "check_results"):
         with duckdb.connect(str(copy)) as con:
             con.execute(f"ATTACH '{db}' AS lean (READ_ONLY)")
