@@ -27,13 +27,4 @@ checked as (
 
 )
 
-select numbered.*, pages.page_no
-from (
-    select
-        {{ check_row('source_file', 'report_seq') }} as check_row,
-        *
-    from checked
-) as numbered
--- each row's page by a join with its files' lines (pages_of, macros/per_file.sql): page_of()'s
--- correlated lookup cost ~1 CPU s a model at 100k reports
-left join {{ pages_of('checked') }} as pages using (source_file, line_no)
+{{ numbered_with_pages('checked', 'report_seq') }}
