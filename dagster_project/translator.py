@@ -64,9 +64,10 @@ def test_description(test: Mapping[str, Any]) -> str:
 
 
 def column_constraints(column: Mapping[str, Any]) -> dg.TableColumnConstraints:
-    """A dbt column's constraints as Dagster's: not null, and each check's expression."""
+    """A dbt column's constraints as Dagster's: not null, unique (a one-column key), and each check's expression."""
     constraints = column.get("constraints") or []
     return dg.TableColumnConstraints(
         nullable=not any(c["type"] == "not_null" for c in constraints),
+        unique=any(c["type"] in ("primary_key", "unique") for c in constraints),
         other=[f"check ({c['expression']})" for c in constraints if c["type"] == "check"],
     )

@@ -70,16 +70,17 @@ def test_code_location_is_named_in_pyproject():
 
 
 def test_mart_columns_show_their_contract_constraints():
-    """not_null / accepted_values are contract constraints now, not checks: the column schema shows them."""
+    """not_null / accepted_values / unique are contract constraints now, not checks: the column schema shows them."""
     graph = defs.resolve_asset_graph()
     columns = {c.name: c for c in graph.get(dg.AssetKey(["marts", "fct_report"])).metadata["dagster/column_schema"].columns}
     assert columns["report_type"].constraints == dg.TableColumnConstraints(
         nullable=False, other=["check (report_type in ('self_eval', 'tracking', 'target'))"]
     )
     assert columns["project_name"].constraints == dg.TableColumnConstraints(nullable=True, other=[])
+    assert columns["report_id"].constraints == dg.TableColumnConstraints(nullable=False, unique=True, other=[])
     check_keys = {(tuple(k.asset_key.path), k.name) for k in graph.asset_check_keys}
     assert (("marts", "fct_report"), "not_null_fct_report_report_type") not in check_keys
-    assert (("marts", "fct_report"), "unique_fct_report_report_id") in check_keys  # uniqueness stays a dbt test
+    assert (("marts", "fct_report"), "unique_fct_report_report_id") not in check_keys  # the table's primary key
 
 
 # What the UI and the job see of the definitions: every asset and check with its deps, group,

@@ -132,3 +132,17 @@
     (select source_file, line_no, page_no from {{ ref('stg_fiscal_txt__source_lines') }}
      where source_file in (select source_file from {{ relation }}))
 {%- endmacro %}
+
+{#- The check model's rows of `relation` (`columns` of it), each with its check_row (numbered by
+    `order_by` within its file) and its page: joined with its files' lines after numbering, because
+    page_of()'s correlated lookup cost ~1 CPU s a model at 100k reports. -#}
+{% macro numbered_with_pages(relation, order_by, columns='*') -%}
+select numbered.*, pages.page_no
+from (
+    select
+        {{ check_row('source_file', order_by) }} as check_row,
+        {{ columns }}
+    from {{ relation }}
+) as numbered
+left join {{ pages_of(relation) }} as pages using (source_file, line_no)
+{%- endmacro %}

@@ -390,6 +390,7 @@ def test_mart_constraints_are_enforced_by_duckdb(warehouse):
         if node["resource_type"] == "model" and node["config"]["contract"]["enforced"]
         for column, spec in node["columns"].items()
         for constraint in spec["constraints"]
+        if constraint["type"] in ("not_null", "check")
     }
     in_ddl = rows(
         warehouse,
@@ -399,8 +400,29 @@ def test_mart_constraints_are_enforced_by_duckdb(warehouse):
     assert set(in_ddl) == declared
     assert sum(kind == "not null" for *_, kind in declared) == 32
     assert sum(kind == "check" for *_, kind in declared) == 19
+    # the keys (primary key, unique), a column's or the model's: they replaced the unique tests
+    keys = {
+        (node["name"], tuple(columns), constraint["type"].replace("_", " "))
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["contract"]["enforced"]
+        for columns, constraint in [
+            *(([column], c) for column, spec in node["columns"].items() for c in spec["constraints"]),
+            *((c["columns"], c) for c in node["constraints"]),
+        ]
+        if constraint["type"] in ("primary_key", "unique")
+    }
+    keys_in_ddl = rows(
+        warehouse,
+        "select table_name, constraint_column_names, lower(constraint_type) from duckdb_constraints() "
+        "where schema_name = 'marts' and constraint_type in ('PRIMARY KEY', 'UNIQUE')",
+    )
+    assert {(table, tuple(columns), kind) for table, columns, kind in keys_in_ddl} == keys
+    assert ("fct_indicator", ("report_id", "indicator_seq"), "primary key") in keys and len(keys) == 10
     with duckdb.connect(str(warehouse)) as con:
         insert = "insert into marts.fct_report (report_id, source_file, report_seq, report_type) values (?, 'f', 1, ?)"
+        taken = con.execute("select report_id from marts.fct_report limit 1").fetchone()[0]
+        with pytest.raises(duckdb.ConstraintException, match=f'Duplicate key "report_id: {taken}" violates primary key'):
+            con.execute(insert, [taken, "target"])
         with pytest.raises(duckdb.ConstraintException, match="NOT NULL constraint failed: fct_report.report_id"):
             con.execute(insert, [None, "target"])
         with pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed"):

@@ -3,9 +3,10 @@
     spends a node's time on look-ups around the one statement that matters: a DESCRIBE of the model's
     whole query for the contract (DuckDB binds the query, then binds it again to build the rows), a
     DESCRIBE of the new rows and one of the table for on_schema_change, the DuckDB version. Here the
-    rows are built once into a temporary table and, in the same statement, one query describes them, the
-    table and the contract; the contract and on_schema_change='fail' are judged on that as dbt judges them (same errors);
-    then one statement deletes the keys' rows and inserts the new ones, in the model's transaction.
+    rows are built once into a temporary table and, in the same statement, one query tells whether their
+    columns are exactly the table's and the contract's (the usual case: then no column goes through
+    jinja); else the columns are read and judged as dbt judges them (same errors). Then one statement
+    deletes the keys' rows and inserts the new ones (by name), in the model's transaction.
     A first build, a full refresh, another strategy, a composite key or another on_schema_change
     than 'fail' / 'ignore' go to dbt-duckdb's materialization unchanged. -#}
 {%- materialization incremental, adapter='duckdb' -%}
@@ -30,8 +31,9 @@
   -- `BEGIN` happens here:
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-  {#- the new rows into a temporary table, then the columns of the rows, of the table and of the
-      contract: one statement (DuckDB returns the last query's rows) -#}
+  {#- the new rows into a temporary table, then whether their columns (names and types, as DuckDB
+      describes them) are exactly the contract's and the table's: one statement (DuckDB returns the
+      last query's rows) -#}
   {%- set contract = config.get('contract').enforced -%}
   {%- if contract and not model['columns'] -%}{{ exceptions.raise_contract_error([], []) }}{%- endif -%}
   {% call statement('build_rows', fetch_result=True) -%}
@@ -39,20 +41,35 @@
     create temporary table {{ temp_relation }} as (
       {{ sql }}
     );
-    {{ incremental_columns_sql(temp_relation, existing_relation, contract) }}
+    {{ incremental_columns_same_sql(temp_relation, existing_relation, contract) }}
   {%- endcall %}
-  {%- set columns = {'rows': [], 'table': [], 'contract': []} -%}
-  {%- for row in load_result('build_rows')['table'] -%}
-    {%- do columns[row[0]].append(api.Column.create(row[1], row[2])) -%}
-  {%- endfor -%}
-  {%- if contract -%}{%- do assert_contract_columns(columns['rows'], columns['contract']) -%}{%- endif -%}
-  {%- if on_schema_change == 'fail' -%}{%- do assert_same_schema(columns['rows'], columns['table'], target_relation) -%}{%- endif -%}
-  {%- set dest_columns = columns['rows'] if on_schema_change == 'fail' else columns['table'] -%}
+  {%- set same = load_result('build_rows')['data'][0] -%}
 
-  {% call statement('main') -%}
-    {{ get_delete_insert_merge_sql(target_relation, temp_relation, unique_key, dest_columns, none) }};
-    drop table {{ temp_relation }}
-  {%- endcall %}
+  {%- if same[0] and same[1] and on_schema_change == 'fail' -%}
+    {#- the same columns: dbt's checks would pass; the rows go in by name (the table's columns are theirs) -#}
+    {% call statement('main') -%}
+      delete from {{ target_relation }} where ({{ unique_key }}) in (select ({{ unique_key }}) from {{ temp_relation }});
+      insert into {{ target_relation }} by name (select * from {{ temp_relation }});
+      drop table {{ temp_relation }}
+    {%- endcall %}
+  {%- else -%}
+    {#- columns differ somewhere (or on_schema_change 'ignore'): the columns in full, judged as dbt judges them -#}
+    {% call statement('columns', fetch_result=True) -%}
+      {{ incremental_columns_sql(temp_relation, existing_relation, contract) }}
+    {%- endcall %}
+    {%- set columns = {'rows': [], 'table': [], 'contract': []} -%}
+    {%- for row in load_result('columns')['table'] -%}
+      {%- do columns[row[0]].append(api.Column.create(row[1], row[2])) -%}
+    {%- endfor -%}
+    {%- if contract -%}{%- do assert_contract_columns(columns['rows'], columns['contract']) -%}{%- endif -%}
+    {%- if on_schema_change == 'fail' -%}{%- do assert_same_schema(columns['rows'], columns['table'], target_relation) -%}{%- endif -%}
+    {%- set dest_columns = columns['rows'] if on_schema_change == 'fail' else columns['table'] -%}
+
+    {% call statement('main') -%}
+      {{ get_delete_insert_merge_sql(target_relation, temp_relation, unique_key, dest_columns, none) }};
+      drop table {{ temp_relation }}
+    {%- endcall %}
+  {%- endif %}
 
   {% set should_revoke = should_revoke(existing_relation, full_refresh_mode=False) %}
   {% do apply_grants(target_relation, grant_config, should_revoke=should_revoke) %}
@@ -76,6 +93,24 @@
     union all
     select 'contract', column_name, column_type from (describe ({{ get_empty_schema_sql(model['columns']) }}))
     {%- endif %}
+{%- endmacro %}
+
+
+{#- (contract_same, table_same): the new rows' columns (name, type) are exactly the contract's (true
+    without a contract) and the table's. Exactly the same columns pass dbt's contract check and
+    on_schema_change='fail' check; anything else is judged column by column as dbt judges it. -#}
+{% macro incremental_columns_same_sql(rows_relation, table_relation, contract) -%}
+    with described as (
+      {{ incremental_columns_sql(rows_relation, table_relation, contract) }}
+    ), sides as (
+      select side, list(column_name || ' ' || column_type order by column_name) as columns
+      from described group by side
+    )
+    select
+      {% if contract -%}
+      (select columns from sides where side = 'rows') is not distinct from (select columns from sides where side = 'contract')
+      {%- else %}true{% endif %} as contract_same,
+      (select columns from sides where side = 'rows') is not distinct from (select columns from sides where side = 'table') as table_same
 {%- endmacro %}
 
 

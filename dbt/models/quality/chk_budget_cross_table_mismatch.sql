@@ -111,8 +111,4 @@ checked as (
 
 )
 
-select
-    {{ check_row('source_file', 'table_seq, line_no, measure, pair_id') }} as check_row,
-    * exclude (pair_id),
-    {{ page_of('checked') }} as page_no
-from checked
+{{ numbered_with_pages('checked', 'table_seq, line_no, measure, pair_id', columns='* exclude (pair_id)') }}

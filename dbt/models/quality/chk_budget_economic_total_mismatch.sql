@@ -52,8 +52,4 @@ checked as (
 
 )
 
-select
-    {{ check_row('source_file', 'table_seq, reference_table_seq') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
-from checked
+{{ numbered_with_pages('checked', 'table_seq, reference_table_seq') }}

@@ -66,8 +66,4 @@ checked as (
 
 )
 
-select
-    {{ check_row('source_file', 'table_seq, line_no, measure, side, row_seq') }} as check_row,
-    * exclude (side, row_seq),
-    {{ page_of('checked') }} as page_no
-from checked
+{{ numbered_with_pages('checked', 'table_seq, line_no, measure, side, row_seq', columns='* exclude (side, row_seq)') }}

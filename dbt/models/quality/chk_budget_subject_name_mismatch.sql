@@ -177,8 +177,4 @@ checked as (
 
 )
 
-select
-    {{ check_row('source_file', 'line_no, subject') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
-from checked
+{{ numbered_with_pages('checked', 'line_no, subject') }}

@@ -133,8 +133,4 @@ checked as (
 
 )
 
-select
-    {{ check_row('source_file', 'table_no') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
-from checked
+{{ numbered_with_pages('checked', 'table_no') }}

@@ -34,17 +34,32 @@ present as (
 
 ),
 
-standard as (
-
-    select * from {{ ref('budget_standard_tables') }}
-
-),
-
 tables as (
 
     select source_file, table_seq, table_title, line_start, {{ name_key('table_title') }} as title_key
     from {{ ref('stg_fiscal_txt__budget_tables') }}
     where source_file in (select source_file from files)
+
+),
+
+standard_found as (
+
+    -- each table with the standard table its title is: each standard table's regexes as literals,
+    -- compiled once (macros/seed_patterns.sql), not once per (table, standard table) pair of a join
+    -- (as in chk_budget_table_missing)
+    {%- for s in seed_rows('budget_standard_tables') %}
+    select source_file, table_seq, table_title, line_start, {{ sql_literal(s['template']) }} as template,
+           {{ s['table_no'] }} as table_no, {{ sql_literal(s['table_key']) }} as table_key
+    from tables
+    where regexp_matches(title_key, {{ sql_literal(s['title_regex']) }})
+    {%- if s['exclude_regex'] %}
+      and not regexp_matches(title_key, {{ sql_literal(s['exclude_regex']) }})
+    {%- endif %}
+    union all
+    {%- endfor %}
+    select cast(null as varchar), cast(null as integer), cast(null as varchar), cast(null as integer),
+           cast(null as varchar), cast(null as integer), cast(null as varchar)
+    where false
 
 ),
 
@@ -61,16 +76,12 @@ empty as (
 
     select
         p.source_file, p.template, p.table_no, p.label_zh, p.fiscal_year, p.department, p.district,
-        p.money_unit, p.document_id, p.entity_key, s.table_key,
+        p.money_unit, p.document_id, p.entity_key, t.table_key,
         arg_min(t.table_seq, t.line_start) as table_seq,
         arg_min(t.table_title, t.line_start) as table_title,
         min(t.line_start) as line_no
     from present as p
-    join standard as s using (template, table_no)
-    join tables as t
-      on t.source_file = p.source_file
-     and regexp_matches(t.title_key, s.title_regex)
-     and (coalesce(s.exclude_regex, '') = '' or not regexp_matches(t.title_key, s.exclude_regex))
+    join standard_found as t using (source_file, template, table_no)
     left join amounts as a on a.source_file = t.source_file and a.table_seq = t.table_seq
     group by all
     having sum(coalesce(a.amounts, 0)) = 0
@@ -79,10 +90,13 @@ empty as (
 
 lines as (
 
+    -- the lines of the documents holding an empty table: every use below is within one (a statement
+    -- in the table's file or its document's 说明, the table's page), and most documents have none
     select s.source_file, f.document_id, s.line_no, s.page_no, s.text, a.disposition
     from {{ ref('stg_fiscal_txt__source_lines') }} as s
     join files as f using (source_file)
     left join {{ ref('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
+    where f.document_id in (select document_id from empty)
 
 ),
 

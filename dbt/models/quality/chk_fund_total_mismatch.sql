@@ -123,8 +123,4 @@ checked as (
 
 )
 
-select
-    {{ check_row('source_file', 'report_seq, line_no, column_name') }} as check_row,
-    * exclude (column_name),
-    {{ page_of('checked') }} as page_no
-from checked
+{{ numbered_with_pages('checked', 'report_seq, line_no, column_name', columns='* exclude (column_name)') }}

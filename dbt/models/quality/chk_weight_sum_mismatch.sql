@@ -40,8 +40,4 @@ checked as (
 
 )
 
-select
-    {{ check_row('source_file', 'report_seq') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
-from checked
+{{ numbered_with_pages('checked', 'report_seq') }}
