@@ -9,8 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 import dagster_dbt.core.resource
-from dagster_dbt import DbtCliResource
 from dagster_dbt.core.dbt_cli_invocation import DbtCliInvocation
+from dagster_dbt.core.resource import DbtCliResource
 from packaging import version
 from pydantic import PrivateAttr
 

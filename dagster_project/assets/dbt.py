@@ -12,8 +12,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_decorator import dbt_assets
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+from dagster_dbt.core.resource import DbtCliResource
+from dagster_dbt.dbt_project import DbtProject
 from pydantic import Field
 
 from .. import dbt_selection, dbt_warm
