@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 from .. import vocabulary
 from ..records import FIELD, HEADER
@@ -18,6 +19,7 @@ from .state import IndicatorBuilder, ReportState
 
 indicator_column = vocabulary.indicator_column
 _WHITESPACE = re.compile(r"\s+")
+_TEXT = itemgetter(1)  # an (at, text) pair's text
 
 
 @lru_cache(maxsize=4096)  # level labels repeat on every report
@@ -97,7 +99,7 @@ def _plain_levels(st: ReportState, line: Line) -> list[int]:
 
 
 def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
-    cells = [(i, c) for i, c in enumerate(line.cells) if c]
+    cells = list(filter(_TEXT, enumerate(line.cells)))  # (at, text) of each text cell, made in C
     rest, level1, level2 = _strip_labels(cells, 2, keys, st.spec.name)
     plain = _plain_levels(st, line) if line.spans is not None else ()
     if level1 or level2 or plain:

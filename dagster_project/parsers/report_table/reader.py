@@ -7,6 +7,7 @@ closing rows by their own modules.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -59,7 +60,7 @@ def parse_report_table(lines: list[Line], ledger: Ledger, source_file: str, spec
     if year:
         st.fields["fiscal_year"] = int(year.group(1))
 
-    words = _label_words(spec)
+    words = _label_search(spec)
     read_each_line(body[1:], lambda line: _dispatch(st, line, words), st.issue)
 
     flush_pending_deviation(st)
@@ -88,14 +89,23 @@ def _label_words(spec: ReportFamily) -> tuple[frozenset[str], tuple[str, ...], t
     return labels, key_words, cell_words
 
 
-def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]) -> None:
+@lru_cache(maxsize=8)
+def _label_search(spec: ReportFamily) -> tuple[frozenset[str], Callable[[str], object], Callable[[str], object]]:
+    """_label_words with each word list as one regex of its words (truthy when one occurs): one
+    scan in C, skipping positions by the words' first characters, costs less than a substring test
+    per word through any(map(...)) (~0.5 µs a line)."""
+    labels, key_words, cell_words = _label_words(spec)
+    return labels, _any_of(key_words), _any_of(cell_words)
+
+
+def _any_of(words: tuple[str, ...]) -> Callable[[str], object]:
+    return re.compile("|".join(map(re.escape, words))).search
+
+
+def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], Callable, Callable]) -> None:
     keys, key = line.keys, line.key  # each normalised once per line (text.Line)
-    labels, key_words, cell_words = words
-    labelled = (
-        not labels.isdisjoint(keys)
-        or any(map(key.__contains__, key_words))
-        or any(map(line.keys_text.__contains__, cell_words))
-    )
+    labels, key_word_in, cell_word_in = words  # _label_search
+    labelled = not labels.isdisjoint(keys) or key_word_in(key) or cell_word_in(line.keys_text)
     if labelled and _labelled_row(st, line):
         return
     source = fund_row_source(keys)
