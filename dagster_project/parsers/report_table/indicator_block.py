@@ -59,6 +59,8 @@ def _strip_labels(
     ``keys`` are the line's normalised cells (norm of each), by cell position;
     ``family`` names whose level words count (vocabulary.is_level1).
     """
+    if not cells or not _may_be_label(keys[cells[0][0]], family):
+        return list(cells), None, None  # the usual row: no label first (the loop's first break)
     level1 = level2 = None
     rest = list(cells)
     while rest:
@@ -76,6 +78,12 @@ def _strip_labels(
             break
         rest.pop(0)
     return rest, level1, level2
+
+
+@lru_cache(maxsize=4096)
+def _may_be_label(key: str, family: str) -> bool:
+    """Whether _strip_labels could take a cell of this key: an outer or level label (loosely)."""
+    return key in vocabulary.GRID_OUTER_LABELS or any(_levels(key, family))
 
 
 @lru_cache(maxsize=4096)  # level labels repeat on every report: each key is tested once

@@ -33,6 +33,7 @@ _YEAR = vocabulary.REPORT_YEAR
 _PERIOD = vocabulary.TRACKING_PERIOD
 _PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
 _TITLE_WORDS = tuple(vocabulary.REPORT_TITLE_WORDS.values())
+_NO_FUND_ROWS = ("goal", "indicators")  # sections whose unlabelled rows _dispatch reads as their block's
 
 
 def read_each_line(lines: Sequence[Line], read: Callable[[Line], None], issue: Callable[..., None]) -> None:
@@ -108,7 +109,9 @@ def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], Callable
     labelled = not labels.isdisjoint(keys) or key_word_in(key) or cell_word_in(line.keys_text)
     if labelled and _labelled_row(st, line):
         return
-    source = fund_row_source(keys)
+    # A row printing no label word leaves the section as it is: in the goal and indicator blocks
+    # its fund source would be read by no branch below (most rows: no lookup for them).
+    source = None if not labelled and st.section in _NO_FUND_ROWS else fund_row_source(keys)
     if source is not None and st.section in ("header", "fund"):
         read_fund_row(st, line, *source)
         return
