@@ -126,7 +126,7 @@ class Line(tuple):
     @property
     def texts(self) -> list[str]:
         """The non-empty cells, in order (layouts shift cells, so positions lie)."""
-        return [c for c in self.cells if c]
+        return list(filter(None, self.cells))
 
 
 # norm("".join(cells)) is "".join(norm(c) for c in cells) unless NFKC joins a cell's first

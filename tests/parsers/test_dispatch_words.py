@@ -63,6 +63,23 @@ def test_a_row_printing_no_label_word_is_taken_by_no_label_test():
     assert (skipped, labelled) == (684, 495)  # the report rows of raw/ 000, 001 and 004: most skip the tests
 
 
+def test_the_reader_searches_the_same_words():
+    """_dispatch tests a row by _label_search (each word list as one regex): the same rows as the words."""
+    differ = []
+    for name, spec, lines in _report_lines():
+        _labels, key_words, cell_words = reader._label_words(spec)
+        _labels, key_word_in, cell_word_in = reader._label_search(spec)
+        for line in lines:
+            tests = ((key_words, key_word_in, line.key), (cell_words, cell_word_in, line.keys_text))
+            for words, found, text in tests:
+                if any(w in text for w in words) != bool(found(text)):
+                    differ.append(f"{name} line {line.no}: {text}")
+        # each word alone is found, wherever it stands in a text
+        for words, found in ((key_words, key_word_in), (cell_words, cell_word_in)):
+            assert all(found(f"前{w}后") for w in words)
+    assert differ == []
+
+
 def test_each_label_test_is_reached_by_its_word():
     """A labelled row of each kind is taken by its test (the words are not just never matched)."""
     spec = SELF_EVAL_TABLE

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from functools import lru_cache
+from operator import itemgetter
 
 from .. import vocabulary
 from ..amounts import money_unit
@@ -14,11 +15,12 @@ from .cells import align_cells, cell_amount, complete_columns, header_fields
 from .state import ReportState
 
 fund_column = vocabulary.fund_column
+_TEXT = itemgetter(1)  # an (at, text) pair's text
 
 
 def is_fund_header(line: Line, family: str) -> bool:
     key = line.key
-    if not any(word in key for word in vocabulary.FUND_BLOCK_WORDS):
+    if not any(map(key.__contains__, vocabulary.FUND_BLOCK_WORDS)):  # in C: no generator per row
         return False
     return money_unit(key) is not None or sum(1 for c in line.texts if fund_column(c, family)) >= 2
 
@@ -64,7 +66,8 @@ def read_fund_row(st: ReportState, line: Line, source: str, label_at: int) -> No
     if any(r.fund_source == source for r in st.fund_rows):
         st.issue(line.no, "duplicate_fund_row", label=line.cells[label_at])
         return
-    cells = [(i, c) for i, c in enumerate(line.cells) if i > label_at and c]
+    # (at, text) of the text cells after the label, made in C
+    cells = list(filter(_TEXT, enumerate(line.cells[label_at + 1 :], label_at + 1)))
     values, how = align_cells(cells, st.fund_columns)
     if how == "ambiguous":
         st.issue(line.no, "fund_row_ambiguous_columns")

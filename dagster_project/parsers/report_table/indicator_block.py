@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 
 from .. import vocabulary
 from ..records import FIELD, HEADER
@@ -18,6 +19,7 @@ from .state import IndicatorBuilder, ReportState
 
 indicator_column = vocabulary.indicator_column
 _WHITESPACE = re.compile(r"\s+")
+_TEXT = itemgetter(1)  # an (at, text) pair's text
 
 
 @lru_cache(maxsize=4096)  # level labels repeat on every report
@@ -57,6 +59,8 @@ def _strip_labels(
     ``keys`` are the line's normalised cells (norm of each), by cell position;
     ``family`` names whose level words count (vocabulary.is_level1).
     """
+    if not cells or not _may_be_label(keys[cells[0][0]], family):
+        return list(cells), None, None  # the usual row: no label first (the loop's first break)
     level1 = level2 = None
     rest = list(cells)
     while rest:
@@ -74,6 +78,12 @@ def _strip_labels(
             break
         rest.pop(0)
     return rest, level1, level2
+
+
+@lru_cache(maxsize=4096)
+def _may_be_label(key: str, family: str) -> bool:
+    """Whether _strip_labels could take a cell of this key: an outer or level label (loosely)."""
+    return key in vocabulary.GRID_OUTER_LABELS or any(_levels(key, family))
 
 
 @lru_cache(maxsize=4096)  # level labels repeat on every report: each key is tested once
@@ -97,7 +107,7 @@ def _plain_levels(st: ReportState, line: Line) -> list[int]:
 
 
 def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
-    cells = [(i, c) for i, c in enumerate(line.cells) if c]
+    cells = list(filter(_TEXT, enumerate(line.cells)))  # (at, text) of each text cell, made in C
     rest, level1, level2 = _strip_labels(cells, 2, keys, st.spec.name)
     plain = _plain_levels(st, line) if line.spans is not None else ()
     if level1 or level2 or plain:

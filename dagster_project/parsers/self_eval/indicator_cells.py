@@ -7,9 +7,13 @@ only by text); what stands before them is the name and the two values, what foll
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from ..amounts import is_plain_number
 from ..report_table import IndicatorCells, cell_amount
 from ..text import join_wrapped, value_or_none
+
+_TEXT = itemgetter(1)  # an (at, text) pair's text
 
 
 def _is_pair_cell(cell: str, plain: bool) -> bool:
@@ -21,7 +25,7 @@ def read_indicator_cells(
     rest: list[tuple[int, str]], header: dict[str, int], keys: tuple[str, ...]
 ) -> IndicatorCells | None:
     """name, target, actual, weight, score, deviation: the numeric pair anchors the row."""
-    texts = [t for _, t in rest]
+    texts = list(map(_TEXT, rest))
     # is_plain_number of each cell, once per cell (not once per candidate pair), from the line's keys
     plain = [is_plain_number(keys[i]) for i, _ in rest]
     # find the weight/score pair: the right-most two adjacent pair cells followed only by text

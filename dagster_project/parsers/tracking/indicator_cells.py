@@ -6,18 +6,21 @@ is read in order, a row with a blank cell under the header, extra cells go to th
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from .. import vocabulary
 from ..report_table import IndicatorCells, align_cells
 from ..text import join_wrapped
 
 _COLUMNS = vocabulary.INDICATOR_COLUMNS[vocabulary.TRACKING]
+_TEXT = itemgetter(1)  # an (at, text) pair's text
 
 
 def read_indicator_cells(
     rest: list[tuple[int, str]], header: dict[str, int], keys: tuple[str, ...]
 ) -> IndicatorCells | None:
     """name, target, planned, actual, deviation (no weights in a tracking table)."""
-    texts = [t for _, t in rest]
+    texts = list(map(_TEXT, rest))
     if len(texts) < 2:
         return None
     name, *others = texts
