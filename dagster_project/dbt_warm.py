@@ -24,6 +24,8 @@ where the next run's dbt starts its partial parse from.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import io
 import json
 import os
@@ -32,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -260,10 +263,12 @@ def quicken() -> None:
       its package or of its folder path), each other selector matched as dbt does;
     - writing every event as a line for each log (a JSON dict, a dump, the secrets scrubbed) that
       the log's level then drops: ~2,000 debug events of a one-file run, twice; a line is now made
-      only if its log will write it, by the same test its Python logger applies.
+      only if its log will write it, by the same test its Python logger applies;
+    - compiling the same Jinja templates in every run: their code is kept (compiling_once).
     """
     import logging
 
+    import jinja2
     from dbt.graph.selector_methods import QualifiedNameSelectorMethod
     from dbt_common.events import logger as event_logger
 
@@ -295,6 +300,66 @@ def quicken() -> None:
 
     QualifiedNameSelectorMethod.search = indexed_search
     event_logger._Logger.write_line = write_line_if_logged
+    try:
+        compiled = jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no private temporary folder to be had: dbt compiles as it does
+        return
+    jinja2.Environment.compile = compiling_once(jinja2.Environment.compile, compiled)
+
+
+def compiling_once(compile_template, compiled):
+    """Jinja's compile (of a template's source into Python code), kept in `compiled` (a Jinja
+    bytecode cache) across runs.
+
+    dbt compiles each node's SQL and each macro it calls from their Jinja source in every run
+    (~330 templates in a one-file run: parse, generate, compile), Jinja's bytecode cache being only
+    for templates of a loader. The code is kept per source and per everything of the environment
+    that shapes it (its classes, extensions, filter and test names, syntax; the versions of Jinja
+    and dbt); Jinja's cache checks the source and the Python version, and writes atomically."""
+
+    def compile_once(env, source, name=None, filename=None, raw=False, defer_init=False):
+        config = compile_config(env) if isinstance(source, str) and not raw else None
+        if config is None:
+            return compile_template(env, source, name, filename, raw, defer_init)
+        key = repr((config, name, filename, defer_init, hashlib.sha256(source.encode()).hexdigest()))
+        bucket = compiled.get_bucket(env, key, None, source)
+        if bucket.code is None:
+            bucket.code = compile_template(env, source, name, filename, raw, defer_init)
+            compiled.set_bucket(bucket)
+        return bucket.code
+
+    return compile_once
+
+
+def compile_config(env) -> tuple | None:
+    """What of a Jinja environment shapes the code it compiles a source into; None for a setting
+    whose effect a key cannot tell (a callable autoescape or finalize) or dbt's macro debugging."""
+    from dbt_common.clients import jinja as dbt_jinja
+
+    if callable(env.autoescape) or env.finalize is not None or dbt_jinja.MACRO_DEBUGGING:
+        return None
+    syntax = tuple(getattr(env, name) for name in JINJA_SYNTAX)
+    return (
+        _versions(), _qualname(type(env)), _qualname(env.code_generator_class),
+        sorted(_qualname(type(e)) for e in env.extensions.values()), sorted(env.filters), sorted(env.tests),
+        env.optimized, env.autoescape, env.is_async, syntax,
+    )  # fmt: skip
+
+
+JINJA_SYNTAX = (
+    "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+    "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+    "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline",
+)  # fmt: skip
+
+
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    return tuple(version(package) for package in ("jinja2", "dbt-common", "dbt-core"))
+
+
+def _qualname(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 class _Everything:

@@ -182,3 +182,34 @@ def test_the_waiting_process_selects_and_says_what_dbt_itself_does(tmp_path, mon
         and "fiscal.marts.fct_report" in names
         and "fiscal.marts.fct_budget_line" not in names
     )
+
+
+def test_a_jinja_template_is_compiled_once_per_source_and_environment(tmp_path):
+    """dbt's own Jinja environments (text and native) compile a macro through the cache: the second
+    compile of a source is read back (the same code, rendering the same), another environment's or
+    another source's is compiled anew."""
+    import jinja2
+    from dbt_common.clients.jinja import get_environment
+
+    cache = jinja2.FileSystemBytecodeCache(str(tmp_path))
+    compile_once = dbt_warm.compiling_once(jinja2.Environment.compile, cache)
+    source = "select {{ x | as_text }}{% if x %} as n{% endif %}"
+    first = compile_once(get_environment(), source)
+    assert len(list(tmp_path.iterdir())) == 1 and first == jinja2.Environment.compile(
+        get_environment(), source
+    )
+    again = compile_once(get_environment(), source)
+    assert again == first and len(list(tmp_path.iterdir())) == 1
+    env = get_environment()
+    assert (
+        env.template_class.from_code(env, again, {}).render({"x": 1})
+        == env.from_string(source).render({"x": 1})
+        == "select 1 as n"
+    )
+    compile_once(get_environment(native=True), source)  # other filters, another code generator
+    compile_once(get_environment(), source + " ")
+    assert len(list(tmp_path.iterdir())) == 3
+    assert compile_once(get_environment(), source, raw=True) == jinja2.Environment.compile(
+        get_environment(), source, raw=True
+    )  # Python source, not cached
+    assert len(list(tmp_path.iterdir())) == 3
