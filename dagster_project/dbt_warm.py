@@ -254,7 +254,7 @@ PLAIN_NAME = re.compile(r"[^.*?\[\]]+")
 
 
 def quicken() -> None:
-    """Two costs of dbt's Python that change nothing it does or writes, cut in this process only
+    """Three costs of dbt's Python that change nothing it does or writes, cut in this process only
     (dbt started any other way keeps them):
 
     - matching each name of --exclude against every node: ~60 names times ~240 nodes, three times
@@ -404,15 +404,10 @@ def serve(folder: Path | None = None) -> int:
 
     manifest, differs = parsed_for(parsed, sys.argv, request["env"])
     # a plain line (not dbt's JSON): dagster-dbt copies it into the run's log
-    print(
-        "fiscal: dbt "
-        + (f"parses the project: {differs}" if differs else "runs with the project parsed ahead"),
-        flush=True,
-    )
+    print("fiscal: dbt " + (f"parses the project: {differs}" if differs else "runs with the project parsed ahead"), flush=True)  # fmt: skip
     if manifest is not None:  # the command's target folder gets the parse state dbt would have left
-        target = Path(request["cwd"]) / (
-            command_params(sys.argv)["target_path"] or "target"
-        )  # dbt_project.yml's
+        # (dbt_project.yml's target folder when the command names none)
+        target = Path(request["cwd"]) / (command_params(sys.argv)["target_path"] or "target")
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(parsed.state, target / PARTIAL_PARSE)
     if folder is not None:
