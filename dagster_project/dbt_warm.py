@@ -24,6 +24,8 @@ where the next run's dbt starts its partial parse from.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import io
 import json
 import os
@@ -32,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,6 +55,7 @@ PER_INVOCATION = frozenset({
     "DBT_TARGET_PATH", "DBT_LOG_PATH", "DBT_LOG_FORMAT", "DBT_SEND_ANONYMOUS_USAGE_STATS", "DBT_INDIRECT_SELECTION",
     "DBT_PROJECT_DIR", "DBT_PROFILES_DIR",
 })  # fmt: skip
+PROFILE_ENV = "FISCAL_DBT_PROFILE"  # a file: the waiting process's command profiled into it (cProfile)
 ENV_VAR_CALL = re.compile(rb"""env_var\(\s*['"]([^'"]+)['"]""")
 
 
@@ -245,6 +249,140 @@ def parsed_for(parsed: Parsed | None, args: list[str], env: dict[str, str]) -> t
     return parsed.manifest, ""
 
 
+# A selector that is a plain name (no path dots, no wildcards): the only kind dbt_selection excludes by
+PLAIN_NAME = re.compile(r"[^.*?\[\]]+")
+
+
+def quicken() -> None:
+    """Three costs of dbt's Python that change nothing it does or writes, cut in this process only
+    (dbt started any other way keeps them):
+
+    - matching each name of --exclude against every node: ~60 names times ~240 nodes, three times
+      per `dbt build` (with and without unit tests, then for the queue); a plain name is looked up
+      in an index of the names it would match (dbt's rule: the node's name, or the first part of
+      its package or of its folder path), each other selector matched as dbt does;
+    - writing every event as a line for each log (a JSON dict, a dump, the secrets scrubbed) that
+      the log's level then drops: ~2,000 debug events of a one-file run, twice; a line is now made
+      only if its log will write it, by the same test its Python logger applies;
+    - compiling the same Jinja templates in every run: their code is kept (compiling_once).
+    """
+    import logging
+
+    import jinja2
+    from dbt.graph.selector_methods import QualifiedNameSelectorMethod
+    from dbt_common.events import logger as event_logger
+
+    search, indexes = QualifiedNameSelectorMethod.search, {}
+
+    def indexed_search(method, included_nodes, selector):
+        if not PLAIN_NAME.fullmatch(selector):
+            yield from search(method, included_nodes, selector)
+            return
+        manifest = method.manifest
+        if id(manifest) not in indexes:  # (the manifest kept with its index: an id is not reused)
+            indexes[id(manifest)] = (manifest, *name_index(method.non_source_nodes(_Everything())))
+        _, index, versioned = indexes[id(manifest)]
+        yield from (uid for uid in index.get(selector, ()) if uid in included_nodes)
+        yield from (uid for uid, node in versioned
+                    if uid in included_nodes and method.node_is_match(selector, node.fqn, True))  # fmt: skip
+
+    write_line = event_logger._Logger.write_line
+    # the Python log level each event level is sent at (dbt_common's send_to_logger)
+    levels = {"debug": logging.DEBUG, "test": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING,
+              "error": logging.ERROR}  # fmt: skip
+
+    def write_line_if_logged(log, msg):
+        python_log = log._python_logger
+        dropped = (python_log is not None and not event_logger._is_print_event(msg) and msg.info.level in levels
+                   and not python_log.isEnabledFor(levels[msg.info.level]))  # fmt: skip
+        if not dropped:
+            write_line(log, msg)
+
+    QualifiedNameSelectorMethod.search = indexed_search
+    event_logger._Logger.write_line = write_line_if_logged
+    try:
+        compiled = jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no private temporary folder to be had: dbt compiles as it does
+        return
+    jinja2.Environment.compile = compiling_once(jinja2.Environment.compile, compiled)
+
+
+def compiling_once(compile_template, compiled):
+    """Jinja's compile (of a template's source into Python code), kept in `compiled` (a Jinja
+    bytecode cache) across runs.
+
+    dbt compiles each node's SQL and each macro it calls from their Jinja source in every run
+    (~330 templates in a one-file run: parse, generate, compile), Jinja's bytecode cache being only
+    for templates of a loader. The code is kept per source and per everything of the environment
+    that shapes it (its classes, extensions, filter and test names, syntax; the versions of Jinja
+    and dbt); Jinja's cache checks the source and the Python version, and writes atomically."""
+
+    def compile_once(env, source, name=None, filename=None, raw=False, defer_init=False):
+        config = compile_config(env) if isinstance(source, str) and not raw else None
+        if config is None:
+            return compile_template(env, source, name, filename, raw, defer_init)
+        key = repr((config, name, filename, defer_init, hashlib.sha256(source.encode()).hexdigest()))
+        bucket = compiled.get_bucket(env, key, None, source)
+        if bucket.code is None:
+            bucket.code = compile_template(env, source, name, filename, raw, defer_init)
+            compiled.set_bucket(bucket)
+        return bucket.code
+
+    return compile_once
+
+
+def compile_config(env) -> tuple | None:
+    """What of a Jinja environment shapes the code it compiles a source into; None for a setting
+    whose effect a key cannot tell (a callable autoescape or finalize) or dbt's macro debugging."""
+    from dbt_common.clients import jinja as dbt_jinja
+
+    if callable(env.autoescape) or env.finalize is not None or dbt_jinja.MACRO_DEBUGGING:
+        return None
+    syntax = tuple(getattr(env, name) for name in JINJA_SYNTAX)
+    return (
+        _versions(), _qualname(type(env)), _qualname(env.code_generator_class),
+        sorted(_qualname(type(e)) for e in env.extensions.values()), sorted(env.filters), sorted(env.tests),
+        env.optimized, env.autoescape, env.is_async, syntax,
+    )  # fmt: skip
+
+
+JINJA_SYNTAX = (
+    "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+    "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+    "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline",
+)  # fmt: skip
+
+
+@functools.cache
+def _versions() -> tuple[str, ...]:
+    return tuple(version(package) for package in ("jinja2", "dbt-common", "dbt-core"))
+
+
+def _qualname(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+class _Everything:
+    def __contains__(self, _) -> bool:
+        return True
+
+
+def name_index(nodes) -> tuple[dict[str, list[str]], list]:
+    """plain name → the unique ids of the (unversioned) nodes dbt's fqn method matches it with: those
+    whose fqn (package, folders…, name) ends in it or whose package or first folder, up to a dot,
+    is it; and the versioned nodes, matched by dbt's own rule."""
+    index: dict[str, list[str]] = {}
+    versioned = []
+    for uid, node in nodes:
+        if node.is_versioned:
+            versioned.append((uid, node))
+            continue
+        fqn = node.fqn
+        for name in {fqn[-1], *(part.split(".")[0] for part in fqn[:2])}:
+            index.setdefault(name, []).append(uid)
+    return index, versioned
+
+
 def serve(folder: Path | None = None) -> int:
     """The waiting process: prepare and parse, read one command, run it as the `dbt` executable does."""
     prepare()
@@ -266,14 +404,45 @@ def serve(folder: Path | None = None) -> int:
 
     manifest, differs = parsed_for(parsed, sys.argv, request["env"])
     # a plain line (not dbt's JSON): dagster-dbt copies it into the run's log
-    print("fiscal: dbt " + (f"parses the project: {differs}" if differs else "runs with the project parsed ahead"), flush=True)
+    print("fiscal: dbt " + (f"parses the project: {differs}" if differs else "runs with the project parsed ahead"), flush=True)  # fmt: skip
     if manifest is not None:  # the command's target folder gets the parse state dbt would have left
-        target = Path(request["cwd"]) / (command_params(sys.argv)["target_path"] or "target")  # dbt_project.yml's
+        # (dbt_project.yml's target folder when the command names none)
+        target = Path(request["cwd"]) / (command_params(sys.argv)["target_path"] or "target")
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(parsed.state, target / PARTIAL_PARSE)
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
-    return cli.main(args=sys.argv[1:], prog_name="dbt", obj={"manifest": manifest})
+    quicken()
+    profile = os.environ.get(PROFILE_ENV)
+    if not profile:
+        return cli.main(args=sys.argv[1:], prog_name="dbt", obj={"manifest": manifest})
+    with profiled(Path(profile)):
+        return cli.main(args=sys.argv[1:], prog_name="dbt", obj={"manifest": manifest})
+
+
+@contextlib.contextmanager
+def profiled(path: Path):
+    """cProfile of this thread and every thread started meanwhile (dbt runs its nodes in a pool)."""
+    import cProfile
+    import pstats
+    import threading
+
+    profilers = [cProfile.Profile()]
+    thread_run = threading.Thread.run
+
+    def run(thread):
+        profilers.append(cProfile.Profile())
+        profilers[-1].runcall(thread_run, thread)
+
+    threading.Thread.run = run
+    path.with_suffix(".args.json").write_text(json.dumps(sys.argv), encoding="utf-8")
+    profilers[0].enable()
+    try:
+        yield
+    finally:
+        profilers[0].disable()
+        threading.Thread.run = thread_run
+        pstats.Stats(*profilers).dump_stats(path)
 
 
 if __name__ == "__main__":

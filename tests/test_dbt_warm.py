@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
-from dagster_project import dbt_warm
-from dagster_project.assets.dbt import dbt_target
+from dagster_project import dbt_selection, dbt_warm
+from dagster_project.assets.dbt import dbt_project, dbt_target
 from dagster_project.publish import build_path
 from dagster_project.resources import dbt_resource
 from dagster_project.settings import DBT_PROJECT_DIR
@@ -41,33 +46,54 @@ def run_waiting(command: list[str], env: dict[str, str], profile_path: Path) -> 
     return code, [line for line in lines if not line.startswith("{")], finished
 
 
-def test_the_project_parsed_ahead_runs_the_command_as_dbt_would_and_another_environment_parses(tmp_path, monkeypatch):
+@contextmanager
+def as_make_parsed(tmp_path: Path, monkeypatch) -> Iterator[Path]:
+    """dbt pointed at an empty warehouse (a test's query fails) under the name make's parse was made
+    for (the build file of FISCAL_DB_PATH, the Makefile's): a parse ahead or a partial parse starts from
+    it. Yields the path dbt sees."""
+    import duckdb
+
+    published = Path(
+        os.environ.get("FISCAL_DB_PATH") or DBT_PROJECT_DIR.parent / "warehouse" / "fiscal.duckdb"
+    )
+    monkeypatch.setenv("FISCAL_DBT_RUNS_DIR", str(tmp_path / "runs"))  # no earlier run: make's parse
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    made = not published.parent.exists()
+    published.parent.mkdir(parents=True, exist_ok=True)  # the link's folder (a fresh clone has none yet)
+    try:
+        with dbt_target(empty, alias=build_path(published)) as seen:
+            yield seen
+    finally:
+        if made:
+            published.parent.rmdir()
+
+
+def dagster_dbt_env(target: Path) -> dict[str, str]:
+    """The environment dagster-dbt runs dbt in, its artefacts in target."""
+    return {**os.environ, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target), "DBT_LOG_FORMAT": "json",
+            "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}  # fmt: skip
+
+
+def test_the_project_parsed_ahead_runs_the_command_as_dbt_would_and_another_environment_parses(
+    tmp_path, monkeypatch
+):
     """The waiting process parses the project while it waits; the command runs in the environment it is
     given with that manifest (the same nodes, the same exit code for a failing test, a valid parse state
     left for the next run), unless something it parses differs: then dbt parses as it always did."""
-    import duckdb
-
-    # make's parse is made for the build file of FISCAL_DB_PATH (the Makefile's): the parse ahead starts from it
-    published = Path(os.environ.get("FISCAL_DB_PATH") or DBT_PROJECT_DIR.parent / "warehouse" / "fiscal.duckdb")
-    monkeypatch.setenv("FISCAL_DBT_RUNS_DIR", str(tmp_path / "runs"))  # no earlier run: make's parse
-    empty = tmp_path / "empty.duckdb"  # no tables: the test's query fails
-    duckdb.connect(str(empty)).close()
     target = tmp_path / "target"
     test = "unique_fund_sources_fund_source"
     command = [dbt_resource().dbt_executable, "test", "--select", test]
     runs = {}
-    made = not published.parent.exists()
-    published.parent.mkdir(parents=True, exist_ok=True)  # the link's folder (a fresh clone has none yet)
-    with dbt_target(empty, alias=build_path(published)) as seen:
-        env = {**os.environ, "DBT_TARGET_PATH": str(target), "DBT_LOG_PATH": str(target), "DBT_LOG_FORMAT": "json",
-               "DBT_PROJECT_DIR": str(DBT_PROJECT_DIR), "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}  # as dagster-dbt
+    with as_make_parsed(tmp_path, monkeypatch) as seen:
+        env = dagster_dbt_env(target)
         runs["ahead"] = run_waiting(command, env, seen)
         state = (target / dbt_warm.PARTIAL_PARSE).read_bytes()
         runs["parsed"] = run_waiting(command, {**env, "DBT_PRINTER_WIDTH": "100"}, seen)
-    if made:
-        published.parent.rmdir()
     assert runs["ahead"][1] == ["fiscal: dbt runs with the project parsed ahead"]
-    assert runs["parsed"][1] == ["fiscal: dbt parses the project: environment variables differ: DBT_PRINTER_WIDTH"]
+    assert runs["parsed"][1] == [
+        "fiscal: dbt parses the project: environment variables differ: DBT_PRINTER_WIDTH"
+    ]
     assert runs["ahead"][0] == runs["parsed"][0] == 1  # dbt's exit code for a failed node
     (node, status), *more = runs["ahead"][2]
     assert node.startswith(f"test.fiscal.{test}.") and status == "error" and not more  # no such table
@@ -85,3 +111,105 @@ def test_a_command_for_other_vars_a_target_or_a_project_does_not_run_with_the_pa
                   ["--project-dir", "/elsewhere"], ["--profiles-dir", "/elsewhere"]):  # fmt: skip
         assert dbt_warm.parse_key([*base, *other]) != key, other
     assert dbt_warm.parse_key(["dbt", "--debug", "build"]) != dbt_warm.parse_key(["dbt", "build"])
+
+
+def test_a_plain_name_looks_up_the_nodes_dbt_would_match_it_with():
+    """The waiting process's index of plain names (dbt_warm.name_index) against dbt's own rule
+    (QualifiedNameSelectorMethod.node_is_match), for every node of the project and every name
+    anywhere in a node's fqn (models, tests, folders, the project), and a name none has."""
+    from dbt.graph.selector_methods import QualifiedNameSelectorMethod
+
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    nodes = [
+        (uid, SimpleNamespace(fqn=node["fqn"], is_versioned=False)) for uid, node in manifest["nodes"].items()
+    ]
+    names = {part for _, node in nodes for segment in node.fqn for part in segment.split(".")} | {
+        "no_such_node"
+    }
+    index, versioned = dbt_warm.name_index(nodes)
+    matches = QualifiedNameSelectorMethod.node_is_match
+    for name in names:
+        expected = [uid for uid, node in nodes if matches(None, name, node.fqn, False)]
+        assert sorted(index.get(name, [])) == sorted(expected), name
+    assert not versioned and len(index["fiscal"]) == len(nodes)  # the project's name: every node
+    assert len(index["staging"]) == 19 and "no_such_node" not in index  # a top folder: the nodes under it
+    assert index["fct_report"] == ["model.fiscal.fct_report"]
+
+
+def test_the_waiting_process_selects_and_says_what_dbt_itself_does(tmp_path, monkeypatch):
+    """The incremental run's selection (dbt_selection.exclude_args, and a folder's name) with
+    dagster-dbt's fqn:*, listed by the waiting process (its index of names, its logs making only the
+    lines they keep) and by dbt started as dagster-dbt starts it, both from make's parse: the same
+    nodes in the same order, the same events on stdout."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    tables = {
+        "reports",
+        "fund_rows",
+        "indicators",
+        "source_lines",
+        "source_files",
+    }  # a self-evaluation file's
+    selection = dbt_selection.select(manifest, tables)
+    scope = selection.exclude_args(manifest)
+    command = [dbt_resource().dbt_executable, "ls", "--resource-type", "model", "--resource-type", "test",
+               *scope[:3], scope[3] + " intermediate", "--select", "fqn:*"]  # fmt: skip
+    listed = {}
+    with as_make_parsed(tmp_path, monkeypatch) as seen:
+        for route in ("waiting", "dbt"):
+            env = dagster_dbt_env(tmp_path / route)
+            if route == "waiting":
+                dbt_warm.start(seen)
+                process = dbt_warm.take(command, env, DBT_PROJECT_DIR)
+            else:  # from make's parse, as the waiting process's parse ahead
+                (tmp_path / route).mkdir()
+                shutil.copy2(dbt_warm.MAKE_PARSE, tmp_path / route / dbt_warm.PARTIAL_PARSE)
+                process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=DBT_PROJECT_DIR)
+            lines = process.stdout.read().decode().splitlines()
+            assert process.wait(timeout=120) == 0
+            process.stdout.close()
+            events = [json.loads(line)["info"] for line in lines if line.startswith("{")]
+            listed[route] = [
+                (e["name"], e["level"], e["msg"] if e["name"] == "PrintEvent" else "") for e in events
+            ]
+    assert listed["waiting"] == listed["dbt"]
+    names = [msg for name, _, msg in listed["dbt"] if name == "PrintEvent"]
+    run = [".".join(manifest["nodes"][uid]["fqn"]) for uid in [*selection.built, *selection.tests]]
+    assert sorted(names) == sorted(
+        n for n in run if not n.startswith("fiscal.intermediate.")
+    )  # the folder too
+    assert (
+        len(names) == 49
+        and "fiscal.marts.fct_report" in names
+        and "fiscal.marts.fct_budget_line" not in names
+    )
+
+
+def test_a_jinja_template_is_compiled_once_per_source_and_environment(tmp_path):
+    """dbt's own Jinja environments (text and native) compile a macro through the cache: the second
+    compile of a source is read back (the same code, rendering the same), another environment's or
+    another source's is compiled anew."""
+    import jinja2
+    from dbt_common.clients.jinja import get_environment
+
+    cache = jinja2.FileSystemBytecodeCache(str(tmp_path))
+    compile_once = dbt_warm.compiling_once(jinja2.Environment.compile, cache)
+    source = "select {{ x | as_text }}{% if x %} as n{% endif %}"
+    first = compile_once(get_environment(), source)
+    assert len(list(tmp_path.iterdir())) == 1 and first == jinja2.Environment.compile(
+        get_environment(), source
+    )
+    again = compile_once(get_environment(), source)
+    assert again == first and len(list(tmp_path.iterdir())) == 1
+    env = get_environment()
+    assert (
+        env.template_class.from_code(env, again, {}).render({"x": 1})
+        == env.from_string(source).render({"x": 1})
+        == "select 1 as n"
+    )
+    compile_once(get_environment(native=True), source)  # other filters, another code generator
+    compile_once(get_environment(), source + " ")
+    assert len(list(tmp_path.iterdir())) == 3
+    assert compile_once(get_environment(), source, raw=True) == jinja2.Environment.compile(
+        get_environment(), source, raw=True
+    )  # Python source, not cached
+    assert len(list(tmp_path.iterdir())) == 3
