@@ -16,6 +16,12 @@ WAL is checkpointed by SQLite when it grows (1,000 pages) and when the last conn
 Dagster's UI follows a live run by watching its database file (``<run_id>.db``) change (watchdog: a
 write or an attribute change); its reads see the WAL. So a run's file has its time touched after each
 use instead of a checkpoint. run.py names this class in the dagster.yaml it writes (``event_log_storage``).
+
+Dagster also asks the index about its own schema again and again: whether a table exists (before each
+asset event's tags, each check event, …: a new SQLAlchemy engine and SQLite connection each time), whether
+``asset_keys`` has a column, whether a data migration was applied (twice per asset-record look-up, which
+each materialization's data provenance makes). A one-file run asked ~670 times. Migrations only add
+tables, columns and marks, so a "yes" is kept for the storage's life; a "no" is asked again next time.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class ReusingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, db.Engine] = OrderedDict()
+        self._schema_has: set[tuple[str, str]] = set()  # ("table" | "column" | "index", name) answered yes
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -68,13 +75,32 @@ class ReusingSqliteEventLogStorage(SqliteEventLogStorage):
                 if shard != INDEX_SHARD_NAME:  # a run's file: the UI's watcher sees it change
                     os.utime(self.path_for_shard(shard))
 
+    # Dagster's schema questions, a yes kept (see above)
+    def has_table(self, table_name: str) -> bool:
+        if ("table", table_name) not in self._schema_has and super().has_table(table_name):
+            self._schema_has.add(("table", table_name))
+        return ("table", table_name) in self._schema_has
+
+    def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
+        column = ("column", column_name)
+        if column not in self._schema_has and super()._has_asset_key_col_on_connection(conn, column_name):
+            self._schema_has.add(column)
+        return column in self._schema_has
+
+    def has_secondary_index(self, name: str) -> bool:
+        if ("index", name) not in self._schema_has and super().has_secondary_index(name):
+            self._schema_has.add(("index", name))
+        return ("index", name) in self._schema_has
+
     def _engine(self, shard: str) -> db.Engine:
         engine = self._engines.pop(shard, None)
         if engine is None:
             engine = db.create_engine(
                 self.conn_string_for_shard(shard),
                 # one connection kept, used under _db_lock (creating a database inspects it with another)
-                poolclass=QueuePool, pool_size=1, max_overflow=2,
+                poolclass=QueuePool,
+                pool_size=1,
+                max_overflow=2,
                 connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
             )
             db.event.listen(engine, "connect", _sync_at_checkpoints)
@@ -91,6 +117,7 @@ class ReusingSqliteEventLogStorage(SqliteEventLogStorage):
 
     def wipe(self) -> None:
         self._dispose_engines()  # before the run files are deleted
+        self._schema_has.clear()  # the index's contents go, data migrations' marks with them
         super().wipe()
 
     def dispose(self) -> None:

@@ -9,18 +9,23 @@ import sqlite3
 import time
 
 from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.migration import ASSET_KEY_INDEX_COLS
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from dagster_project.event_log import ENGINES_KEPT, ReusingSqliteEventLogStorage
 
 
 def _entry(run_id: str, text: str) -> EventLogEntry:
-    return EventLogEntry(error_info=None, level=logging.INFO, user_message=text, run_id=run_id, timestamp=time.time())
+    return EventLogEntry(
+        error_info=None, level=logging.INFO, user_message=text, run_id=run_id, timestamp=time.time()
+    )
 
 
 def _synchronous(path) -> int:
     with contextlib.closing(sqlite3.connect(path)) as con:
-        return con.execute("pragma journal_mode").fetchone()[0], con.execute("pragma synchronous").fetchone()[0]
+        return con.execute("pragma journal_mode").fetchone()[0], con.execute("pragma synchronous").fetchone()[
+            0
+        ]
 
 
 def test_events_are_stored_in_the_files_dagster_reads(tmp_path):
@@ -37,8 +42,10 @@ def test_events_are_stored_in_the_files_dagster_reads(tmp_path):
     assert got == ["event 0", "event 1", "event 2"]
     watcher.dispose()
     # each kept connection syncs at the WAL's checkpoints only (a new connection reads SQLite's default, FULL)
-    assert [storage._engines[shard].pool._pool.queue[0].dbapi_connection.execute("pragma synchronous").fetchone()
-            for shard in ("index", "run-a")] == [(1,), (1,)]
+    assert [
+        storage._engines[shard].pool._pool.queue[0].dbapi_connection.execute("pragma synchronous").fetchone()
+        for shard in ("index", "run-a")
+    ] == [(1,), (1,)]
     assert _synchronous(tmp_path / "run-a.db") == ("wal", 2)
     for n in range(ENGINES_KEPT + 3):  # more runs than connections kept: the oldest are closed
         storage.store_event(_entry(f"run-{n}", "other run"))
@@ -49,3 +56,38 @@ def test_events_are_stored_in_the_files_dagster_reads(tmp_path):
     assert [r.event_log_entry.user_message for r in storage.get_records_for_run("run-a").records] == read
     storage.dispose()
     assert storage._engines == {}
+
+
+def test_schema_answers_are_dagsters_and_a_no_is_asked_again(tmp_path):
+    storage = ReusingSqliteEventLogStorage(str(tmp_path))
+    plain = SqliteEventLogStorage(str(tmp_path))
+
+    questions = [
+        ("has_table", "asset_event_tags"),
+        ("has_table", "asset_check_executions"),
+        ("has_table", "no_such_table"),
+        ("has_asset_key_col", "cached_status_data"),
+        ("has_asset_key_col", "no_such_column"),
+        ("has_secondary_index", ASSET_KEY_INDEX_COLS),
+        ("has_secondary_index", "no_such_migration"),
+    ]
+    answers = [getattr(storage, method)(name) for method, name in questions]
+    assert answers == [True, True, False, True, False, True, False]
+    assert answers == [getattr(plain, method)(name) for method, name in questions]
+    # the yeses are kept, the noes are not: a table created later (a migration) is seen
+    assert storage._schema_has == {
+        ("table", "asset_event_tags"),
+        ("table", "asset_check_executions"),
+        ("column", "cached_status_data"),
+        ("index", ASSET_KEY_INDEX_COLS),
+    }
+    with contextlib.closing(sqlite3.connect(tmp_path / "index.db")) as con:
+        con.execute("create table no_such_table (x int)")
+        con.commit()
+    assert storage.has_table("no_such_table") is True
+    storage.wipe()  # the index emptied (data migrations' marks too): asked anew
+    assert [getattr(storage, method)(name) for method, name in questions] == [
+        getattr(plain, method)(name) for method, name in questions
+    ]
+    storage.dispose()
+    plain.dispose()

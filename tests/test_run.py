@@ -179,3 +179,46 @@ def test_gx_is_imported_while_dbt_builds_once_the_load_changed_files():
     for thread in [t for t in threading.enumerate() if t.name == "gx-preload"]:
         thread.join(timeout=300)
     assert "expectations.gx_run" in sys.modules and "great_expectations" in sys.modules
+
+
+def test_the_instance_holds_each_materialization_with_its_provenance(sample_run):
+    """What the UI shows of the run, read back through Dagster (event_log.py stores it): each asset's
+    latest materialization is the run's, with a data version; each input it names is its parent's
+    latest materialization (by storage id and data version), as is each check's target."""
+    import dagster as dg
+    from dagster._core.definitions.data_version import DATA_VERSION_TAG
+
+    home = sample_run.db_path.parent.parent / "dagster_home"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        (run,) = instance.get_runs()
+        events = [r.event_log_entry.dagster_event for r in instance.get_records_for_run(run.run_id).records]
+        materialized = [
+            e.asset_key for e in events if e and e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+        ]
+        latest = {key: instance.fetch_materializations(key, limit=1).records[0] for key in materialized}
+        assert len(latest) == len(materialized) > 80  # each asset once (87 here): dbt's models and seeds among them
+        pointers = 0
+        for key, record in latest.items():
+            assert record.run_id == run.run_id
+            tags = record.asset_materialization.tags
+            assert tags[DATA_VERSION_TAG]
+            for tag, storage_id in tags.items():
+                if tag.startswith("dagster/input_event_pointer/") and storage_id != "NULL":
+                    parent = dg.AssetKey.from_user_string(tag.split("/", 2)[2])
+                    assert int(storage_id) == latest[parent].storage_id, (key, parent)
+                    assert (
+                        tags[f"dagster/input_data_version/{parent.to_user_string()}"]
+                        == (latest[parent].asset_materialization.tags[DATA_VERSION_TAG])
+                    )
+                    pointers += 1
+        assert pointers > 100  # 205 here: most models are built from assets of the same run
+        checks = [
+            e.event_specific_data
+            for e in events
+            if e and e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        ]
+        targeted = [c for c in checks if c.target_materialization_data]
+        assert len(targeted) == len(checks) > 90  # each check (101 here) names the materialization it checked
+        assert all(
+            c.target_materialization_data.storage_id == latest[c.asset_key].storage_id for c in targeted
+        )
