@@ -18,7 +18,8 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,10 +49,22 @@ class Problem:
     is_folder: bool = False
 
 
+# What a file's hash stands for: (device, inode, size, modification ns, status-change ns), as git's
+# index. Any write moves the modification time; a chmod, a rename over it, a replaced file or a
+# modification time set back (touch -d, cp -p) moves the status-change time, which no one can set.
+State = tuple[int, int, int, int, int]
+# A state is remembered only when both its times are this much older than the scan: a file written
+# again within one timestamp tick (2 s on some shares) of its hashing, same size, would keep its state.
+SETTLED_NS = 10 * 10**9
+
+
 @dataclass
 class Discovery:
     files: list[SourceFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # source_file → (state, sha256) of each settled file: the next scan need not read it again
+    states: dict[str, tuple[State, str]] = field(default_factory=dict)
+    fingerprint: str = ""  # of the folder as the scan walked it, before reading (see fingerprint())
 
     def unread(self, source_file: str) -> bool:
         """True when source_file is, or lies under, an entry that could not be read this time."""
@@ -133,12 +146,25 @@ def sha256_of(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def scan(raw_dir: Path) -> Discovery:
-    """Every regular file under raw_dir, recursively (hidden entries skipped), sorted by path."""
+def scan(raw_dir: Path, hashed: Mapping[str, tuple[State, str]] | None = None) -> Discovery:
+    """Every regular file under raw_dir, recursively (hidden entries skipped), sorted by path.
+
+    `hashed`: an earlier scan's states (Discovery.states); a file still in the state it was
+    hashed in is not read again (~0.4 CPU s for 236 MB of files at 100k reports)."""
     found = Discovery()
+    hashed = hashed or {}
+    settled = time.time_ns() - SETTLED_NS
+    walked = hashlib.sha256()
     for rel, path, entry in _entries(Path(raw_dir)):
+        walked.update(_state_line(rel, entry))
         if isinstance(entry, Problem):
             found.problems.append(entry)
+            continue
+        state = (entry.st_dev, entry.st_ino, entry.st_size, entry.st_mtime_ns, entry.st_ctime_ns)
+        known = hashed.get(rel)
+        if known is not None and known[0] == state:
+            found.files.append(SourceFile(path, rel, known[1], entry.st_size))
+            found.states[rel] = known
             continue
         try:
             sha, size = sha256_of(path)
@@ -153,7 +179,10 @@ def scan(raw_dir: Path) -> Discovery:
             )
             continue
         found.files.append(SourceFile(path, rel, sha, size))
+        if max(entry.st_mtime_ns, entry.st_ctime_ns) < settled and size == entry.st_size:
+            found.states[rel] = (state, sha)
     found.files.sort(key=lambda f: f.source_file.split("/"))
+    found.fingerprint = walked.hexdigest()
     return found
 
 
@@ -161,11 +190,14 @@ def fingerprint(raw_dir: Path) -> str:
     """A cheap hash of the folder's state (every entry's path, size and modification time)."""
     digest = hashlib.sha256()
     for rel, _path, entry in _entries(Path(raw_dir)):
-        if isinstance(entry, Problem):
-            digest.update(f"{rel}\0{entry.code}\n".encode())
-        else:
-            digest.update(f"{rel}\0{entry.st_size}\0{entry.st_mtime_ns}\n".encode())
+        digest.update(_state_line(rel, entry))
     return digest.hexdigest()
+
+
+def _state_line(rel: str, entry: os.stat_result | Problem) -> bytes:
+    if isinstance(entry, Problem):
+        return f"{rel}\0{entry.code}\n".encode()
+    return f"{rel}\0{entry.st_size}\0{entry.st_mtime_ns}\n".encode()
 
 
 def _entries(raw_dir: Path) -> Iterator[tuple[str, Path, os.stat_result | Problem]]:

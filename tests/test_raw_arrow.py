@@ -6,6 +6,8 @@ Real parser on the real samples; the loader's former conversion (record_frame, P
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 
 from dagster_project.parsers import parse_file
 from dagster_project.parsers.records import FundRow, ParseIssue, ParseResult, SourceLine
-from dagster_project.raw_arrow import RAW_TABLES, record_frame, table_of, to_parsed_file
+from dagster_project.raw_arrow import RAW_TABLES, SCHEMAS, record_frame, table_of, to_parsed_file
 
 SAMPLES = Path(__file__).resolve().parent.parent / "raw"
 
@@ -91,3 +93,24 @@ def test_a_column_not_all_of_its_type_takes_the_exact_path_as_record_frame_did()
     got = table_of([to_parsed_file(result)], "fund_rows").to_pylist()
     assert got == reference(result, "fund_rows")
     assert [(r["line_no"], r["budget_initial"]) for r in got] == [(1, Decimal("1.5")), (2, None)]
+
+
+def test_a_table_without_rows_is_the_schemas_empty_table():
+    parsed = to_parsed_file(parse_file(SAMPLES / "000_2cba3ecfd7271be6.txt", "000_2cba3ecfd7271be6.txt"))
+    assert "budget_cells" not in parsed.rows
+    assert table_of([parsed], "budget_cells").equals(SCHEMAS["budget_cells"].empty_table())
+    assert table_of([], "reports").equals(SCHEMAS["reports"].empty_table())
+
+
+def test_loading_one_file_does_not_import_pandas(tmp_path):
+    """pandas costs ~0.3 CPU s to import: a one-file load (raw tables without rows among them) goes without."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes((SAMPLES / "000_2cba3ecfd7271be6.txt").read_bytes())
+    code = (
+        "import sys; from pathlib import Path; from dagster_project.loading import load_directory; "
+        f"s = load_directory(Path({str(raw)!r}), Path({str(tmp_path / 'w.duckdb')!r})); "
+        "print(s.files_parsed, s.rows['budget_cells'], 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "0", "False"]

@@ -3,9 +3,9 @@
 
 import dagster as dg
 
-from .. import locking
+from .. import file_hashes, locking
 from ..db import connect
-from ..discovery import RawFolderUnavailable, fingerprint, scan
+from ..discovery import RawFolderUnavailable
 from ..load_plan import ShrinkRefused
 from ..loading import RAW_TABLES, create_raw_tables, sync_raw
 from ..resources import FiscalWarehouse
@@ -37,16 +37,19 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
         locking.acquire(settings.db_path, f"run {context.run_id}", log=context.log.warning)
     except locking.WarehouseBusy as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
-    try:
-        state = fingerprint(settings.raw_dir)  # before reading: a change during the run starts another
-        inputs = inputs_fingerprint(settings, state)  # what `make run` compares to skip a run with no change
-        found = scan(settings.raw_dir)
-    except RawFolderUnavailable as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from exc
-    context.log.info(f"{len(found.files)} files under {settings.raw_dir}, {len(found.problems)} unreadable entries")
     # Each run starts a fresh build file from the published warehouse (publish.py).
     with connect(warehouse.build_db(fresh=True), config=NEW_FILE_CONFIG) as con:
         create_raw_tables(con)
+        try:
+            found = file_hashes.scan_with_hashes(con, settings.raw_dir)  # reads the new and changed files
+        except RawFolderUnavailable as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        # the folder's state as walked before reading: a change during the run starts another
+        state = found.fingerprint
+        inputs = inputs_fingerprint(settings, state)  # what `make run` compares to skip a run with no change
+        context.log.info(
+            f"{len(found.files)} files under {settings.raw_dir}, {len(found.problems)} unreadable entries"
+        )
         try:
             summary = sync_raw(con, found, settings.parse_workers, settings.limits)
         except ShrinkRefused as exc:
@@ -54,6 +57,7 @@ def raw_tables(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse):
         # the reviewer's decisions file beside the raw folder, read whole each run
         load_decisions(con, settings.raw_dir, decisions_file(settings.raw_dir, settings.decisions_path))
         record(con, inputs, state)  # published with the warehouse, by the same rename
+        file_hashes.remember(con, found)  # likewise
         totals = dict(
             con.execute(
                 "select 'issues_' || severity, count(*) from raw.parse_issues group by all"
