@@ -98,7 +98,7 @@ checked as (
         p.indicator_seq,
         p.entity_key
     from pairs as p
-    join {{ ref('fct_report') }} as r using (report_id)
+    join {{ changed_rows('fct_report') }} as r using (report_id)
 
 )
 
