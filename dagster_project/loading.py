@@ -188,7 +188,10 @@ def sync_raw(
     }
     plan = plan_load(known, found)  # duplicates and removals decided against the warehouse too
     check_shrink(len(known), plan.removed)
-    con.execute("delete from raw.changed_files")  # the last load's list: its marts are built
+    # The last load's list (its marts are built) goes: the table is made again, not emptied, because
+    # DuckDB keeps counting deleted rows in its estimate (the last full load's thousands of files), and
+    # dbt's joins with this short list then build their hash table from the other side, every source line.
+    con.execute("create or replace table raw.changed_files (source_file varchar primary key)")
     to_parse = plan.to_parse
     by_name = {f.source_file: f for f in to_parse} | {n: f for n, (f, _) in plan.duplicates.items()}
     rows = dict.fromkeys(RAW_TABLES, 0)
