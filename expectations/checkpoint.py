@@ -156,7 +156,8 @@ def run_quality_checks(
                 carried.append(rule.check_name)
                 continue
             judge = judge or gx_import.load().GxRun(
-                _docs_dir(report_dir), _docs_dir(published_report_dir or report_dir), run_name)
+                _docs_dir(report_dir), _docs_dir(published_report_dir or report_dir), run_name,
+                same_rules=changed_only)  # the published site's suites are this code's
             check, rule_records, result = _check(con, judge, rule, rows, result_format, in_warehouse, kept.get(rule.check_name))
             checks.append(check)
             assign_finding_ids(rule_records)  # an id's key names its rule: the same ids rule by rule

@@ -43,10 +43,12 @@ NOT_KEPT = "no validation result of an earlier run was kept for it"
 
 class GxRun:
     """The run's context and run id; ``docs_dir`` (if given) receives the Data Docs of every rule's
-    latest validation, starting from the pages of the site in ``previous_docs``."""
+    latest validation, starting from the pages of the site in ``previous_docs`` (``same_rules``: a site
+    made by this code, whose suite pages are this run's)."""
 
-    def __init__(self, docs_dir: Path | None, previous_docs: Path | None = None, run_name: str | None = None) -> None:
-        self.docs_dir, self.previous_docs = docs_dir, previous_docs
+    def __init__(self, docs_dir: Path | None, previous_docs: Path | None = None, run_name: str | None = None,
+                 same_rules: bool = False) -> None:
+        self.docs_dir, self.previous_docs, self.same_rules = docs_dir, previous_docs, same_rules
         self.context = build_context()  # the site is built by gx_docs.build_site
         now = datetime.now(UTC)
         self.run_id = RunIdentifier(run_name=run_name or f"quality-{now:%Y%m%dT%H%M%SZ}", run_time=now)
@@ -139,7 +141,7 @@ class GxRun:
         work = self.docs_dir.with_name(f".{self.docs_dir.name}.new")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        build_site(self.context, work, self._latest, self.previous_docs)
+        build_site(self.context, work, self._latest, self.previous_docs, self.same_rules)
         make_offline(work)
         shutil.rmtree(self.docs_dir, ignore_errors=True)
         os.replace(work, self.docs_dir)
