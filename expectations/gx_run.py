@@ -242,21 +242,23 @@ def _configuration_once() -> Iterator[None]:
     each time it reads one of its parameters: ~60 times per expectation and chunk, ~20 % of judging.
     Nothing changes an expectation while a suite is validated, so each one's configuration is built
     once meanwhile (the object GX would have built first) and given to every later reader."""
-    built = Expectation.configuration
     # id → (the expectation, held so that its id stays its own meanwhile; its configuration)
     kept: dict[int, tuple[Expectation, object]] = {}
 
     def once(self):
         entry = kept.get(id(self))
         if entry is None:
-            entry = kept[id(self)] = (self, built.fget(self))
+            entry = kept[id(self)] = (self, _GX_CONFIGURATION.fget(self))
         return entry[1]
 
     Expectation.configuration = property(once)
     try:
         yield
-    finally:
-        Expectation.configuration = built
+    finally:  # GX's own, whatever was there before (a validation in another thread cannot leave its cache)
+        Expectation.configuration = _GX_CONFIGURATION
+
+
+_GX_CONFIGURATION = Expectation.configuration
 
 
 @contextmanager
