@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
@@ -113,11 +114,13 @@ class QualityRunSummary:
 
 
 def run_quality_checks(
-    db_path: str | Path, report_dir: str | Path | None = None, rules: tuple[Rule, ...] | None = None,
+    db: str | Path | duckdb.DuckDBPyConnection, report_dir: str | Path | None = None,
+    rules: tuple[Rule, ...] | None = None,
     result_format: dict = RESULT_FORMAT, changed_only: bool = False,
     published_report_dir: str | Path | None = None, run_name: str | None = None,
 ) -> QualityRunSummary:
-    """Validate every rule's check rows in ``db_path``; replace quality.violations and quality.check_results.
+    """Validate every rule's check rows in ``db`` (a warehouse file, or a connection to one, which stays
+    open); replace quality.violations and quality.check_results.
 
     With ``report_dir``, GX Data Docs (static HTML, working offline) are rebuilt under
     ``<report_dir>/gx_data_docs/`` (``index.html``): every rule's latest validation, this run's or
@@ -135,7 +138,7 @@ def run_quality_checks(
     judge: GxRun | None = None  # GX, loaded for the first rule with rows to judge
     checks, results = [], {}
     judged, carried = {}, []  # which rows each validation judged; the rules whose verdicts are kept
-    with connect(db_path) as con:
+    with _connection(db) as con:
         changed_only = changed_only and can_keep_verdicts(con)
         per_file = scoped_rules(con, rules) if changed_only else []  # per-file and per-entity rules
         kept = kept_counts(con, per_file)
@@ -153,7 +156,8 @@ def run_quality_checks(
                 carried.append(rule.check_name)
                 continue
             judge = judge or gx_import.load().GxRun(
-                _docs_dir(report_dir), _docs_dir(published_report_dir or report_dir), run_name)
+                _docs_dir(report_dir), _docs_dir(published_report_dir or report_dir), run_name,
+                same_rules=changed_only)  # the published site's suites are this code's
             check, rule_records, result = _check(con, judge, rule, rows, result_format, in_warehouse, kept.get(rule.check_name))
             checks.append(check)
             assign_finding_ids(rule_records)  # an id's key names its rule: the same ids rule by rule
@@ -177,6 +181,16 @@ def run_quality_checks(
     summary.duration_seconds = round(perf_counter() - started, 3)
     log.info("quality checks: %s violations in %.1fs", summary.violation_count, summary.duration_seconds)
     return summary
+
+
+@contextmanager
+def _connection(db: str | Path | duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The caller's connection as it is, or one to the file, closed after."""
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        yield db
+        return
+    with connect(db) as con:
+        yield con
 
 
 def judged_columns(rule: Rule) -> list[str]:

@@ -75,20 +75,22 @@ def _reuse(previous: Path | None, docs_dir: Path, key) -> bool:
 
 
 def build_site(
-    context: AbstractDataContext, docs_dir: Path, latest: list[tuple[Validation, str | None]], previous: Path | None
+    context: AbstractDataContext, docs_dir: Path, latest: list[tuple[Validation, str | None]],
+    previous: Path | None, same_rules: bool = False,
 ) -> Path:
     """Data Docs of ``latest`` (each rule's validation and its note) into the empty ``docs_dir``,
-    reusing the carried-over pages ``previous`` holds. Every rule's suite is in the context."""
+    reusing the carried-over pages ``previous`` holds, and its suite pages when ``same_rules`` (the
+    previous site was made by this code: a suite's page depends on the suite alone). Every rule's
+    suite is in the context."""
     store = context.validation_results_store
     render: list = []
     for validation, note in latest:
         key = result_key(validation)
         store.store_backend.set(store.key_to_tuple(key), validation.result)  # GX's own serialisation
         suite = ExpectationSuiteIdentifier(name=validation.suite)
-        if note == CARRIED_OVER and _reuse(previous, docs_dir, key):
-            render += [] if _reuse(previous, docs_dir, suite) else [suite]
-        else:
-            render += [key, suite]
+        reused = note == CARRIED_OVER and _reuse(previous, docs_dir, key)
+        render += [] if reused else [key]
+        render += [] if (reused or same_rules) and _reuse(previous, docs_dir, suite) else [suite]
     site = SiteBuilder(
         data_context=context,
         site_name=DATA_DOCS_SITE_NAME,

@@ -25,6 +25,7 @@ from great_expectations.core.expectation_validation_result import (
 )
 from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.execution_engine import pandas_execution_engine as gx_pandas
+from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.metrics.map_metric_provider import (
     map_condition_auxilliary_methods as gx_map,
 )
@@ -42,10 +43,12 @@ NOT_KEPT = "no validation result of an earlier run was kept for it"
 
 class GxRun:
     """The run's context and run id; ``docs_dir`` (if given) receives the Data Docs of every rule's
-    latest validation, starting from the pages of the site in ``previous_docs``."""
+    latest validation, starting from the pages of the site in ``previous_docs`` (``same_rules``: a site
+    made by this code, whose suite pages are this run's)."""
 
-    def __init__(self, docs_dir: Path | None, previous_docs: Path | None = None, run_name: str | None = None) -> None:
-        self.docs_dir, self.previous_docs = docs_dir, previous_docs
+    def __init__(self, docs_dir: Path | None, previous_docs: Path | None = None, run_name: str | None = None,
+                 same_rules: bool = False) -> None:
+        self.docs_dir, self.previous_docs, self.same_rules = docs_dir, previous_docs, same_rules
         self.context = build_context()  # the site is built by gx_docs.build_site
         now = datetime.now(UTC)
         self.run_id = RunIdentifier(run_name=run_name or f"quality-{now:%Y%m%dT%H%M%SZ}", run_time=now)
@@ -66,7 +69,8 @@ class GxRun:
             frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
             frame.index = pd.RangeIndex(start, start + len(frame))  # row numbers as in one frame
             start += len(frame)
-            with _no_profiler_lookup(), _indices_by_column(), _not_stored(self.context), _fingerprinted(not parts):
+            with (_no_profiler_lookup(), _indices_by_column(), _not_stored(self.context),
+                  _fingerprinted(not parts), _configuration_once()):
                 parts.append(validation.run(batch_parameters={"dataframe": frame}, result_format=result_format,
                                             run_id=self.run_id))
             del frame, rows  # the next chunk's frame replaces this one
@@ -137,7 +141,7 @@ class GxRun:
         work = self.docs_dir.with_name(f".{self.docs_dir.name}.new")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        build_site(self.context, work, self._latest, self.previous_docs)
+        build_site(self.context, work, self._latest, self.previous_docs, self.same_rules)
         make_offline(work)
         shutil.rmtree(self.docs_dir, ignore_errors=True)
         os.replace(work, self.docs_dir)
@@ -230,6 +234,31 @@ def _fingerprinted(first_chunk: bool) -> Iterator[None]:
         yield
     finally:
         gx_pandas.hash_pandas_dataframe = gx_hash
+
+
+@contextmanager
+def _configuration_once() -> Iterator[None]:
+    """GX builds an expectation's configuration anew (pydantic ``dict()``, a new ExpectationConfiguration)
+    each time it reads one of its parameters: ~60 times per expectation and chunk, ~20 % of judging.
+    Nothing changes an expectation while a suite is validated, so each one's configuration is built
+    once meanwhile (the object GX would have built first) and given to every later reader."""
+    # id → (the expectation, held so that its id stays its own meanwhile; its configuration)
+    kept: dict[int, tuple[Expectation, object]] = {}
+
+    def once(self):
+        entry = kept.get(id(self))
+        if entry is None:
+            entry = kept[id(self)] = (self, _GX_CONFIGURATION.fget(self))
+        return entry[1]
+
+    Expectation.configuration = property(once)
+    try:
+        yield
+    finally:  # GX's own, whatever was there before (a validation in another thread cannot leave its cache)
+        Expectation.configuration = _GX_CONFIGURATION
+
+
+_GX_CONFIGURATION = Expectation.configuration
 
 
 @contextmanager

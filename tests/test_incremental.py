@@ -379,6 +379,10 @@ def test_data_docs_show_every_rules_latest_validation_after_an_incremental_run(w
         (page,) = built.glob(f"validations/{suite}/first/*/*.html")
         assert page.read_bytes() == (published / page.relative_to(built)).read_bytes()
     assert len(list(published.glob("validations/*/second"))) == 0  # the published site is untouched until publish
+    # every rule's suite page is the published one, which this code made (copied, not rendered again)
+    suites = sorted(page.relative_to(built) for page in built.glob("expectations/*.html"))
+    assert suites == sorted(Path("expectations") / f"{rule.suite_name}.html" for rule in RULES)
+    assert all(built.joinpath(page).read_bytes() == published.joinpath(page).read_bytes() for page in suites)
     stored = seen["gx_validations"]
     assert [(name, run) for name, run, _ in stored] == sorted(
         (rule.check_name, "second" if rule.check_name in judged else "first") for rule in RULES)

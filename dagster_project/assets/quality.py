@@ -29,14 +29,15 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
     from expectations.checkpoint import run_quality_checks
 
     settings = warehouse.settings()
-    # the marts rebuilt whole (a full refresh): every rule judges every row; else only the changed files'
-    changed_only = not _marts_rebuilt_whole(warehouse.build_db())
-    summary = run_quality_checks(
-        warehouse.build_db(), settings.report_dir, changed_only=changed_only,
-        # Data Docs start from the published ones (the carried-over rules' pages); named after the run
-        published_report_dir=warehouse.published_settings().report_dir, run_name=warehouse.run_id or None,
-    )
+    # one connection for the step: opening the warehouse and closing it (a checkpoint) cost each time
     with connect(warehouse.build_db()) as con:
+        # the marts rebuilt whole (a full refresh): every rule judges every row; else only the changed files'
+        changed_only = not _marts_rebuilt_whole(con)
+        summary = run_quality_checks(
+            con, settings.report_dir, changed_only=changed_only,
+            # Data Docs start from the published ones (the carried-over rules' pages); named after the run
+            published_report_dir=warehouse.published_settings().report_dir, run_name=warehouse.run_id or None,
+        )
         decisions = apply_decisions(con)  # quality.review_decisions: each decision applied or stale
     by_check = {c.check_name: c.violation_count for c in summary.checks}
     context.log.info(f"quality checks: {by_check}")
@@ -53,11 +54,10 @@ def quality_violations(context: dg.AssetExecutionContext, warehouse: FiscalWareh
     )
 
 
-def _marts_rebuilt_whole(db_path) -> bool:
+def _marts_rebuilt_whole(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether this run's dbt build was a full refresh (raw.dbt_build_state; none recorded: yes)."""
-    with connect(db_path) as con:
-        try:
-            rows = con.execute(f"select full_refresh from {BUILD_STATE}").fetchall()
-        except duckdb.CatalogException:
-            return True
+    try:
+        rows = con.execute(f"select full_refresh from {BUILD_STATE}").fetchall()
+    except duckdb.CatalogException:
+        return True
     return not rows or bool(rows[0][0])
