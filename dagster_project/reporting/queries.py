@@ -659,13 +659,12 @@ class _Reader:
     def execution_rates(self) -> list[float]:
         if not self.has("marts.fct_project_fund", "fund_source", "execution_rate_pct"):
             return []
-        return [
-            float(r)
-            for (r,) in self.con.execute(
-                "select execution_rate_pct from marts.fct_project_fund "
-                "where fund_source = 'total' and execution_rate_pct is not null"
-            ).fetchall()
-        ]
+        # one array, not a Decimal per fund row (~95k at 100k reports); the same doubles (DECIMAL(18,4) as a
+        # double is its integer over 10^4, correctly rounded, like float(Decimal))
+        return self.con.execute(
+            "select execution_rate_pct::double as r from marts.fct_project_fund "
+            "where fund_source = 'total' and execution_rate_pct is not null"
+        ).fetchnumpy()["r"].tolist()
 
     def unit_scores(self) -> list[dict[str, Any]]:
         if not self.has("marts.fct_report", "implementing_unit", "total_score"):
