@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 from ..db import connect
 from ..parsers.text import clean_cell
@@ -71,6 +72,22 @@ class Violation:
 # keys, so that its order is total.
 _ROW_HASHES = "hash(q) as h1, hash(q, 1) as h2"
 _H1_IN = "where h1 in (select unnest(?::ubigint[]))"  # rows of given keys (their first halves)
+# Row keys in sheet order as an array of (h1, h2), big-endian: its bytes are the keys' 16 bytes each
+# (what a sheet's and its chunks' digests are made of), without a Python integer per row.
+KEYS = np.dtype([("h1", ">u8"), ("h2", ">u8")])
+
+
+def key_array(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> np.ndarray:
+    """The (h1, h2) columns of a query, in its order, as KEYS."""
+    found = con.execute(sql, params or []).fetchnumpy()
+    keys = np.empty(len(found["h1"]), KEYS)
+    keys["h1"], keys["h2"] = found["h1"], found["h2"]
+    return keys
+
+
+def key_ints(keys: np.ndarray) -> list[int]:
+    """KEYS as the 128-bit integers SheetRows.fetch yields."""
+    return [h1 << 64 | h2 for h1, h2 in keys.tolist()]
 
 
 @dataclass
@@ -84,20 +101,22 @@ class SheetRows:
     params: list = field(default_factory=list)
     order: str = ""
     item: Callable[[dict[str, Any]], Any] = dict
-    known_keys: Callable[[], list[int]] | None = None  # the keys, when one query found them for several sheets
+    known_keys: Callable[[], np.ndarray] | None = None  # the keys, when one query found them for several sheets
     # the rows with their keys (h1, h2) already made, those of given h1 (all: None), as (sql, params): fetch
     # then neither hashes every row of the sheet again nor builds rows it does not want
     keyed: Callable[[list[int] | None], tuple[str, list]] | None = None
 
-    def keys(self) -> list[int]:
+    def keys(self) -> np.ndarray:
+        """The rows' keys in sheet order (KEYS)."""
         if self.known_keys is not None:
             return self.known_keys()
         if not self.sql:
-            return []
-        return [h1 << 64 | h2 for h1, h2 in self.con.execute(
+            return np.empty(0, KEYS)
+        return key_array(
+            self.con,
             f"select h1, h2 from (select {_ROW_HASHES}, * from ({self.sql}) q) order by {self.order}, h1, h2",
             self.params,
-        ).fetchall()]
+        )
 
     def fetch(self, keys: list[int] | None = None, batch: int = 10_000) -> Iterator[tuple[int, Any]]:
         """(key, item) of the rows with these keys (every row: None), in sheet order, streamed."""
@@ -239,7 +258,7 @@ class _Reader:
         self.con = con
         self.tables = tables
         self.built = False  # report_violations, report_hints and ignored_violations made (build_violations)
-        self._check_keys: dict[str, list[int]] | None = None
+        self._check_keys: dict[str, np.ndarray] | None = None
         self._keys_made = False  # report_finding_keys (_keys_table)
         self._root_keys_made = False  # report_root_keys (_root_keys)
 
@@ -530,15 +549,15 @@ class _Reader:
         by_place = "source_file, line_no, subject, finding_id"
         if kind.startswith("check:"):
             return SheetRows(self.con, "select * from report_violations where check_name = ?", [kind[6:]], by_place,
-                             _violation, lambda: self._keys_by_check(by_place).get(kind[6:], []),
+                             _violation, lambda: self._keys_by_check(by_place).get(kind[6:], np.empty(0, KEYS)),
                              partial(self._keyed_findings, "k.check_name = ?", [kind[6:]], False))
         if kind == "hints":
             return SheetRows(self.con, "select * from report_hints", [], "source_file, line_no, check_name", _violation)
         if kind == "roots":  # each root cause seen at several places (errors first), its other places with it
             order = f"{_severity_sql()}, source_file, line_no, check_name"
             return SheetRows(self.con, "select * from report_root_keys", [], order, _root_with_places,
-                             lambda: [h1 << 64 | h2 for h1, h2 in self.con.execute(
-                                 f"select h1, h2 from {self._root_keys()} order by {order}, h1, h2").fetchall()],
+                             lambda: key_array(self.con,
+                                               f"select h1, h2 from {self._root_keys()} order by {order}, h1, h2"),
                              self._keyed_roots)
         if kind == "review":  # a warehouse from before finding ids: nothing to decide on
             return SheetRows(self.con, "select * from (select * from report_violations union all by name select * "
@@ -602,23 +621,21 @@ class _Reader:
             ") p on p.root_cause_id = k.root_cause_id"
         ), [] if h1s is None else [h1s, h1s]
 
-    def _keys_by_check(self, by_place: str) -> dict[str, list[int]]:
-        """Every rule sheet's row keys in its order, by one query (not one per rule)."""
+    def _keys_by_check(self, by_place: str) -> dict[str, np.ndarray]:
+        """Every rule sheet's row keys in its order, by one query (not one per rule), cut by each rule's count."""
         if self._check_keys is None:
-            self._check_keys = defaultdict(list)
-            for check, h1, h2 in self.con.execute(
-                f"select check_name, h1, h2 from {self._keys_table()} where not ignored "
-                f"order by check_name, {by_place}, h1, h2"
-            ).fetchall():
-                self._check_keys[check].append(h1 << 64 | h2)
+            keys = key_array(self.con, f"select h1, h2 from {self._keys_table()} where not ignored "
+                                       f"order by check_name, {by_place}, h1, h2")
+            counts = self.con.execute(f"select check_name, count(*) from {self._keys_table()} where not ignored "
+                                      "group by 1 order by 1").fetchall()
+            ends = np.cumsum([n for _, n in counts])
+            self._check_keys = {check: keys[end - n:end] for (check, n), end in zip(counts, ends)}
         return self._check_keys
 
-    def _review_keys(self, by_place: str) -> list[int]:
+    def _review_keys(self, by_place: str) -> np.ndarray:
         """The review sheet's row keys in its order (SheetRows.keys of kind `review`)."""
-        return [h1 << 64 | h2 for h1, h2 in self.con.execute(
-            f"select h1, h2 from {self._keys_table()} where finding_id is not null "
-            f"order by decision is not null, {_severity_sql()}, check_name, {by_place}, h1, h2"
-        ).fetchall()]
+        return key_array(self.con, f"select h1, h2 from {self._keys_table()} where finding_id is not null "
+                                   f"order by decision is not null, {_severity_sql()}, check_name, {by_place}, h1, h2")
 
     def ignored(self) -> list[Violation]:
         """Every finding set aside as 忽略, by rule, file and line."""
@@ -642,13 +659,12 @@ class _Reader:
     def execution_rates(self) -> list[float]:
         if not self.has("marts.fct_project_fund", "fund_source", "execution_rate_pct"):
             return []
-        return [
-            float(r)
-            for (r,) in self.con.execute(
-                "select execution_rate_pct from marts.fct_project_fund "
-                "where fund_source = 'total' and execution_rate_pct is not null"
-            ).fetchall()
-        ]
+        # one array, not a Decimal per fund row (~95k at 100k reports); the same doubles (DECIMAL(18,4) as a
+        # double is its integer over 10^4, correctly rounded, like float(Decimal))
+        return self.con.execute(
+            "select execution_rate_pct::double as r from marts.fct_project_fund "
+            "where fund_source = 'total' and execution_rate_pct is not null"
+        ).fetchnumpy()["r"].tolist()
 
     def unit_scores(self) -> list[dict[str, Any]]:
         if not self.has("marts.fct_report", "implementing_unit", "total_score"):

@@ -11,9 +11,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET
 from .labels import check_label, severity_label
-from .queries import QualityData, SheetRows, as_number
+from .queries import QualityData, SheetRows, as_number, key_ints
 from .review import write_decision_sheets
 from .sheet_cache import Chunk, SheetCache
 from .summary import check_rows, headline
@@ -130,17 +132,18 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
 
     whole = None  # the digest of every key in sheet order, when known before the rows are built
     if cache is not None and cache.has_chunks(kind):
-        # each key's bytes made once: they give the pieces' digests and, in order, the whole sheet's
-        pieces = [(piece, _key_bytes(piece)) for piece in _pieces(rows.keys())]
-        every = hashlib.sha256()
-        for _, data in pieces:
-            every.update(data)
-        whole = every.hexdigest()
+        # the keys' bytes (queries.KEYS) give, in order, the whole sheet's digest and, cut, the pieces'
+        keys = rows.keys()
+        data = memoryview(keys.tobytes())
+        whole = hashlib.sha256(data).hexdigest()
         if (kept := wb.reuse_sheet(title, cache.key(kind, whole))) is not None:
             cache.retain_chunks(kind)
             return kept
         known = cache.chunks(kind)
-        pieces = [(piece, hashlib.sha256(data).hexdigest()) for piece, data in pieces]
+        pieces = [(keys[start:end], hashlib.sha256(data[16 * start:16 * end]).hexdigest())
+                  for start, end in _piece_bounds(keys["h2"])]
+        # integers only for the rows to build (a key is 0 modulo CHUNK_ROWS when its h2 is: 2**64 is)
+        pieces = [(key_ints(piece) if digest not in known else piece, digest) for piece, digest in pieces]
         fresh = rows.fetch([k for piece, digest in pieces if digest not in known for k in piece])
         chunks = _chunks(pieces, known, fresh, xml)
     else:
@@ -179,16 +182,13 @@ def _key_bytes(keys: list[int]) -> bytes:
     return b"".join(k.to_bytes(16, "big") for k in keys)
 
 
-def _pieces(keys: Iterable[int]) -> Iterator[list[int]]:
-    """Row keys cut into the chunks' rows: a chunk ends after a key that is 0 modulo CHUNK_ROWS."""
-    piece = []
-    for k in keys:
-        piece.append(k)
-        if k % CHUNK_ROWS == 0:
-            yield piece
-            piece = []
-    if piece:
-        yield piece
+def _piece_bounds(h2: np.ndarray) -> list[tuple[int, int]]:
+    """Row keys (their low halves, in sheet order) cut into the chunks' rows, as (start, end) indexes: a
+    chunk ends after a key that is 0 modulo CHUNK_ROWS, as _built_chunks cuts."""
+    ends = (np.flatnonzero(h2 % CHUNK_ROWS == 0) + 1).tolist()
+    if not ends or ends[-1] != len(h2):
+        ends.append(len(h2))
+    return list(zip([0, *ends[:-1]], ends)) if len(h2) else []
 
 
 ChunkOfRows = tuple[list[int], str, Chunk, bool]  # its rows' keys, their digest, the chunk, whether copied
