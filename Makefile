@@ -60,9 +60,10 @@ system-deps:
 	  echo "installing chromium and CJK fonts (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
-	@if ! command -v soffice >/dev/null; then \
-	  echo "installing LibreOffice Writer headless (apt), to print the Word test fixtures to PDF"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	@if ! command -v soffice >/dev/null || { ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 \
+	    && ! dpkg -s libreoffice-calc >/dev/null 2>&1; }; then \
+	  echo "installing LibreOffice Writer and Calc headless (apt): the Word fixtures printed to PDF, a workbook saved as old Excel"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; \
 	fi
 
 # The modules run on two workers (pytest-xdist, --dist loadfile): each module's fixtures stay on one

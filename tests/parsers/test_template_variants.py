@@ -243,11 +243,13 @@ def test_old_excel_copy(original, tmp_path):
         pytest.skip("LibreOffice not installed")
     source = tmp_path / "decl.xlsx"
     source.write_bytes((TEMPLATES / WORKBOOK).read_bytes())
-    subprocess.run(
+    done = subprocess.run(
         [soffice(), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xls",
          "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=300,
+        check=True, capture_output=True, timeout=300, text=True,
     )
+    # LibreOffice without Calc exits 0 having written nothing ("source file could not be loaded")
+    assert (tmp_path / "decl.xls").exists(), f"LibreOffice Calc wrote no .xls (make system-deps installs it): {done.stderr}"
     data = (tmp_path / "decl.xls").read_bytes()
     assert readers.detect(data) == readers.XLS
     variant = parse_bytes(data, "decl.xls")
