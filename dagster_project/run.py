@@ -338,6 +338,10 @@ def _run(
             except Exception as exc:  # noqa: BLE001 — reported below; the thread must not die silently
                 outcome["error"] = exc
 
+        # SQLAlchemy's ORM whole before a second thread can import it: GX's preload imports it while the
+        # job's thread stores events through SQLAlchemy, whose core then reaches into the half-imported
+        # ORM ("partially initialized module 'sqlalchemy.orm.exc'": 2 of 16 runs failed in the dbt step).
+        import sqlalchemy.orm  # noqa: F401
         # A daemon thread: Ctrl-C ends the command; the half-done build file is private (publish.py).
         worker = threading.Thread(target=execute, name="fiscal-run", daemon=True)
         worker.start()
