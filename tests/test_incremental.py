@@ -31,6 +31,7 @@ from dagster_project.assets.dbt import (
     file_selection,
     project_fingerprint,
     record_build,
+    threads_args,
 )
 from dagster_project.discovery import scan
 from dagster_project.loading import create_raw_tables, sync_raw
@@ -80,7 +81,7 @@ class Warehouse:
         try:
             args = ["build", "--exclude-resource-type", "test", "unit_test", "--quiet", "--project-dir", str(DBT_DIR),
                     "--profiles-dir", str(DBT_DIR), "--target-path", str(self.tmp / "target"),
-                    "--log-path", str(self.tmp / "logs"), *scope]  # fmt: skip
+                    "--log-path", str(self.tmp / "logs"), *threads_args(full_refresh), *scope]  # fmt: skip
             result = self.dbt.invoke(args)
         finally:
             if before is None:
