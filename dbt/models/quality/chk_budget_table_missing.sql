@@ -47,19 +47,8 @@ standard as (
 
 standard_found as (
 
-    -- each table with the standard table its title is: each standard table's regexes as literals,
-    -- compiled once (macros/seed_patterns.sql), not once per (table, standard table) pair of a join
-    {%- for t in seed_rows('budget_standard_tables') %}
-    select source_file, table_seq, {{ sql_literal(t['template']) }} as template, {{ t['table_no'] }} as table_no
-    from tables
-    where regexp_matches(title_key, {{ sql_literal(t['title_regex']) }})
-    {%- if t['exclude_regex'] %}
-      and not regexp_matches(title_key, {{ sql_literal(t['exclude_regex']) }})
-    {%- endif %}
-    union all
-    {%- endfor %}
-    select cast(null as varchar), cast(null as integer), cast(null as varchar), cast(null as integer)
-    where false
+    -- each table with the standard table its title is (macros/seed_patterns.sql)
+    {{ standard_tables_found('tables', ['source_file', 'table_seq']) }}
 
 ),
 

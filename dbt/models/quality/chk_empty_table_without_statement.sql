@@ -44,22 +44,8 @@ tables as (
 
 standard_found as (
 
-    -- each table with the standard table its title is: each standard table's regexes as literals,
-    -- compiled once (macros/seed_patterns.sql), not once per (table, standard table) pair of a join
-    -- (as in chk_budget_table_missing)
-    {%- for s in seed_rows('budget_standard_tables') %}
-    select source_file, table_seq, table_title, line_start, {{ sql_literal(s['template']) }} as template,
-           {{ s['table_no'] }} as table_no, {{ sql_literal(s['table_key']) }} as table_key
-    from tables
-    where regexp_matches(title_key, {{ sql_literal(s['title_regex']) }})
-    {%- if s['exclude_regex'] %}
-      and not regexp_matches(title_key, {{ sql_literal(s['exclude_regex']) }})
-    {%- endif %}
-    union all
-    {%- endfor %}
-    select cast(null as varchar), cast(null as integer), cast(null as varchar), cast(null as integer),
-           cast(null as varchar), cast(null as integer), cast(null as varchar)
-    where false
+    -- each table with the standard table its title is (macros/seed_patterns.sql)
+    {{ standard_tables_found('tables', ['source_file', 'table_seq', 'table_title', 'line_start']) }}
 
 ),
 
