@@ -8,7 +8,6 @@ and the report are. Dagster's INFO log and dbt's output go to <DAGSTER_HOME>/log
 from __future__ import annotations
 
 import argparse
-import atexit
 import contextlib
 import logging
 import os
@@ -24,6 +23,7 @@ from typing import Any, TextIO
 
 from . import locking
 from .discovery import RawFolderUnavailable
+from .process_exit import exit_now
 from .run_inputs import inputs_fingerprint, published_fingerprint
 from .settings import PROJECT_ROOT, Settings, load_settings
 
@@ -425,17 +425,6 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         print(f"fiscal: the run could not start: {one_line(f'{type(exc).__name__}: {exc}')}", file=sys.stderr)
         return 1
-
-
-def exit_now(code: int) -> None:
-    """End the process without the interpreter's teardown, which frees every object of Dagster, GX,
-    pandas… one by one: ~1.2 CPU s and seconds of wall time on a busy machine, for a process that ends.
-    What exiting does for others still happens: atexit's handlers (logs flushed and closed, temporary
-    files removed, pools joined) and the console's buffers."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    atexit._run_exitfuncs()  # CPython's, as a normal exit runs them
-    os._exit(code)
 
 
 if __name__ == "__main__":
