@@ -305,7 +305,32 @@ def quicken() -> None:
         compiled = jinja2.FileSystemBytecodeCache()
     except (OSError, RuntimeError):  # no private temporary folder to be had: dbt compiles as it does
         return
+    prune(compiled)
     jinja2.Environment.compile = compiling_once(jinja2.Environment.compile, compiled)
+
+
+# A compiled template is kept a week from when it was written: each version of the dbt project adds
+# a few hundred entries (keyed by source), and a template still in use is compiled once a week again.
+KEPT_SECONDS = 7 * 24 * 3600
+
+
+def prune(compiled, kept_seconds: float = KEPT_SECONDS, now: float | None = None) -> int:
+    """Remove the entries of a Jinja bytecode cache written more than kept_seconds ago; how many."""
+    import fnmatch
+    import time
+
+    cutoff = (time.time() if now is None else now) - kept_seconds
+    pattern, removed = compiled.pattern % "*", 0
+    try:
+        entries = list(os.scandir(compiled.directory))
+    except OSError:
+        return 0
+    for entry in entries:
+        with contextlib.suppress(OSError):  # another process removed or rewrote it meanwhile
+            if fnmatch.fnmatch(entry.name, pattern) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+    return removed
 
 
 def compiling_once(compile_template, compiled):

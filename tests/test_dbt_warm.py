@@ -213,3 +213,21 @@ def test_a_jinja_template_is_compiled_once_per_source_and_environment(tmp_path):
         get_environment(), source, raw=True
     )  # Python source, not cached
     assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_compiled_templates_older_than_a_week_are_removed(tmp_path):
+    """The Jinja cache does not grow with every version of the dbt project: entries written more than
+    a week ago go (a template still in use is compiled once more); other files stay."""
+    import jinja2
+
+    cache = jinja2.FileSystemBytecodeCache(str(tmp_path))
+    now = 1_800_000_000
+    for name, age_days in (("old", 8), ("recent", 6)):
+        path = tmp_path / (cache.pattern % name)
+        path.write_bytes(b"x")
+        os.utime(path, (now - age_days * 86400, now - age_days * 86400))
+    other = tmp_path / "not_a_template.txt"
+    other.write_text("kept")
+    os.utime(other, (now - 30 * 86400, now - 30 * 86400))
+    assert dbt_warm.prune(cache, now=now) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([cache.pattern % "recent", other.name])
