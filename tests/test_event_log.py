@@ -148,6 +148,11 @@ def _rows(folder, database: str) -> dict[str, list[tuple]]:
         return rows
 
 
+def _schema(path) -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return con.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall()
+
+
 def test_a_batch_stores_the_rows_dagster_stores_event_by_event(tmp_path):
     """store_event_batch (a run's ~190 planned events, one transaction per database): the same rows, in
     every table of the run's file and of the index, as Dagster's own class storing each event."""
@@ -156,8 +161,10 @@ def test_a_batch_stores_the_rows_dagster_stores_event_by_event(tmp_path):
     storage.store_event_batch(_planned("run-a", 3))
     for event in _planned("run-a", 3):
         plain.store_event(event)
-    for database in ("run-a.db", "index.db"):
+    for database in ("run-a.db", "index.db"):  # files made in WAL mode from their first table on: the same
         assert _rows(ours, database) == _rows(dagsters, database)
+        assert _schema(ours / database) == _schema(dagsters / database)
+        assert _synchronous(ours / database)[0] == _synchronous(dagsters / database)[0] == "wal"
     counts = {t: len(rows) for t, rows in _rows(ours, "index.db").items()}
     assert (counts["event_logs"], counts["asset_keys"], counts["asset_check_executions"]) == (6, 3, 3)
     # read back as the UI reads them
