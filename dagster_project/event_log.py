@@ -11,7 +11,10 @@ Each commit was also synced to disk (SQLite's ``synchronous=FULL``) and, the con
 checkpointed into the file (more syncs): ~20 ms of wall time per event on this machine, several seconds
 a run. In WAL mode (Dagster's) ``synchronous=NORMAL`` syncs at checkpoints only: a power cut may lose
 the last events, never corrupt the file (https://www.sqlite.org/pragma.html#pragma_synchronous). The
-WAL is checkpointed by SQLite when it grows (1,000 pages) and when the last connection closes.
+WAL is checkpointed by SQLite when it grows (1,000 pages) and when the last connection closes. Dagster
+switches a new run's file to WAL only after creating its tables and indexes, each of them committed and
+synced in SQLite's default journal mode (~70 syncs of the file, its journal and the folder before the run
+starts): here each connection asks for WAL first, so the file is in WAL from its first table on (6 syncs).
 
 Dagster's UI follows a live run by watching its database file (``<run_id>.db``) change (watchdog: a
 write or an attribute change); its reads see the WAL. So a run's file has its time touched after each
@@ -22,14 +25,21 @@ asset event's tags, each check event, …: a new SQLAlchemy engine and SQLite co
 ``asset_keys`` has a column, whether a data migration was applied (twice per asset-record look-up, which
 each materialization's data provenance makes). A one-file run asked ~670 times. Migrations only add
 tables, columns and marks, so a "yes" is kept for the storage's life; a "no" is asked again next time.
+
+Creating a run stores its ~190 planned events (each asset and check it will run): Dagster hands them over
+as one batch when ``DAGSTER_EVENT_BATCH_SIZE`` is set (run.py sets it), and its SQLite class stored a batch
+event by event, three or four transactions each. ``store_event_batch`` stores them in one transaction per
+database (the run's file, the index): the same rows; if the batch fails, nothing of it is kept and Dagster
+stores its events again one by one.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 
 import sqlalchemy as db
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
@@ -44,8 +54,9 @@ ENGINES_KEPT = 8  # databases with an open connection: the index and the newest 
 
 
 def _sync_at_checkpoints(dbapi_connection, _record) -> None:
-    """Each new SQLite connection: synced at WAL checkpoints, not at every commit (see above)."""
+    """Each new SQLite connection: in WAL mode, synced at its checkpoints, not at every commit (see above)."""
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # a new run's file from its first table on (see above)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -56,6 +67,7 @@ class ReusingSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, db.Engine] = OrderedDict()
         self._schema_has: set[tuple[str, str]] = set()  # ("table" | "column" | "index", name) answered yes
+        self._batch = threading.local()  # .shards: shard → connection in this thread's open batch
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -64,16 +76,36 @@ class ReusingSqliteEventLogStorage(SqliteEventLogStorage):
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:
-        with self._db_lock:
-            engine = self._engine(shard)
-            if shard not in self._initialized_dbs:
-                self._initdb(engine)
-                self._initialized_dbs.add(shard)
-            with engine.connect() as conn:
-                with conn.begin():
-                    yield conn
-                if shard != INDEX_SHARD_NAME:  # a run's file: the UI's watcher sees it change
-                    os.utime(self.path_for_shard(shard))
+        batch = getattr(self._batch, "shards", None)
+        if batch is None:
+            with self._db_lock, self._transaction(shard) as conn:
+                yield conn
+        else:  # inside store_event_batch (which holds the lock): its transaction on this database
+            if shard not in batch:
+                batch[shard] = self._batch.stack.enter_context(self._transaction(shard))
+            yield batch[shard]
+
+    @contextmanager
+    def _transaction(self, shard: str) -> Iterator[Connection]:
+        engine = self._engine(shard)
+        if shard not in self._initialized_dbs:
+            self._initdb(engine)
+            self._initialized_dbs.add(shard)
+        with engine.connect() as conn:
+            with conn.begin():
+                yield conn
+            if shard != INDEX_SHARD_NAME:  # a run's file: the UI's watcher sees it change
+                os.utime(self.path_for_shard(shard))
+
+    def store_event_batch(self, events: Sequence) -> None:
+        """The events in one transaction per database (a run's planned events: ~190 when it is created)."""
+        with self._db_lock, ExitStack() as stack:
+            self._batch.shards, self._batch.stack = {}, stack
+            try:
+                for event in events:
+                    self.store_event(event)
+            finally:
+                self._batch.shards = None
 
     # Dagster's schema questions, a yes kept (see above)
     def has_table(self, table_name: str) -> bool:

@@ -8,6 +8,10 @@ import queue
 import sqlite3
 import time
 
+import pytest
+from dagster import AssetKey
+from dagster._core.definitions.asset_checks.asset_check_evaluation import AssetCheckEvaluationPlanned
+from dagster._core.events import AssetMaterializationPlannedData, DagsterEvent, DagsterEventType
 from dagster._core.events.log import EventLogEntry
 from dagster._core.storage.event_log.migration import ASSET_KEY_INDEX_COLS
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
@@ -91,3 +95,96 @@ def test_schema_answers_are_dagsters_and_a_no_is_asked_again(tmp_path):
     ]
     storage.dispose()
     plain.dispose()
+
+
+def _planned(run_id: str, n: int) -> list[EventLogEntry]:
+    """A run's planned events as Dagster makes them when it creates the run: assets, then checks."""
+    events = [
+        DagsterEvent.build_asset_materialization_planned_event(
+            "job", "step", AssetMaterializationPlannedData(AssetKey(["marts", f"asset_{i}"]), partition=None)
+        )
+        for i in range(n)
+    ] + [
+        DagsterEvent(
+            event_type_value=DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED.value,
+            job_name="job",
+            step_key="step",
+            event_specific_data=AssetCheckEvaluationPlanned(
+                asset_key=AssetKey(["marts", f"asset_{i}"]), check_name="rule"
+            ),
+        )
+        for i in range(n)
+    ]
+    return [
+        EventLogEntry(
+            error_info=None,
+            level=logging.DEBUG,
+            user_message="",
+            run_id=run_id,
+            timestamp=1e9 + i,
+            step_key="step",
+            job_name="job",
+            dagster_event=event,
+        )
+        for i, event in enumerate(events)
+    ]
+
+
+# filled by the database with the time of writing, not from the event
+_CLOCK_COLUMNS = {"create_timestamp", "update_timestamp", "migration_completed"}
+
+
+def _rows(folder, database: str) -> dict[str, list[tuple]]:
+    with contextlib.closing(sqlite3.connect(folder / database)) as con:
+        tables = [
+            t for (t,) in con.execute("select name from sqlite_master where type = 'table' order by name")
+        ]
+        rows = {}
+        for table in tables:
+            columns = [
+                f'"{c}"' for _, c, *_ in con.execute(f"pragma table_info({table})") if c not in _CLOCK_COLUMNS
+            ]
+            rows[table] = con.execute(f"select {', '.join(columns)} from {table} order by 1").fetchall()
+        return rows
+
+
+def _schema(path) -> list[tuple]:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return con.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall()
+
+
+def test_a_batch_stores_the_rows_dagster_stores_event_by_event(tmp_path):
+    """store_event_batch (a run's ~190 planned events, one transaction per database): the same rows, in
+    every table of the run's file and of the index, as Dagster's own class storing each event."""
+    ours, dagsters = tmp_path / "ours", tmp_path / "dagster"
+    storage, plain = ReusingSqliteEventLogStorage(str(ours)), SqliteEventLogStorage(str(dagsters))
+    storage.store_event_batch(_planned("run-a", 3))
+    for event in _planned("run-a", 3):
+        plain.store_event(event)
+    for database in ("run-a.db", "index.db"):  # files made in WAL mode from their first table on: the same
+        assert _rows(ours, database) == _rows(dagsters, database)
+        assert _schema(ours / database) == _schema(dagsters / database)
+        assert _synchronous(ours / database)[0] == _synchronous(dagsters / database)[0] == "wal"
+    counts = {t: len(rows) for t, rows in _rows(ours, "index.db").items()}
+    assert (counts["event_logs"], counts["asset_keys"], counts["asset_check_executions"]) == (6, 3, 3)
+    # read back as the UI reads them
+    records = storage.get_records_for_run("run-a").records
+    assert [r.event_log_entry.dagster_event_type for r in records] == [
+        DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+    ] * 3 + [DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED] * 3
+    storage.dispose()
+    plain.dispose()
+
+
+def test_a_batch_that_fails_leaves_nothing_for_dagsters_retry_to_double(tmp_path):
+    """Dagster stores a batch that raised again event by event: the batch's transactions are rolled back."""
+    storage = ReusingSqliteEventLogStorage(str(tmp_path))
+    events = _planned("run-a", 2)
+    broken = events[:3] + ["not an event"]
+    with pytest.raises(Exception):  # noqa: B017 — Dagster's check fails on the bad entry
+        storage.store_event_batch(broken)
+    assert storage.get_records_for_run("run-a").records == []
+    assert _rows(tmp_path, "index.db")["asset_check_executions"] == []
+    storage.store_event_batch(events)  # and the storage still works (its lock released, connections back)
+    assert len(storage.get_records_for_run("run-a").records) == 4
+    storage.dispose()

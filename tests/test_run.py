@@ -222,3 +222,23 @@ def test_the_instance_holds_each_materialization_with_its_provenance(sample_run)
         assert all(
             c.target_materialization_data.storage_id == latest[c.asset_key].storage_id for c in targeted
         )
+        # the planned events Dagster stores when it creates the run (one batch: event_log.py) are all
+        # there, and each check's planned execution was then resolved by its evaluation
+        planned = {
+            e.asset_key
+            for e in events
+            if e and e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED
+        }
+        assert planned >= set(materialized)
+        assert instance.get_latest_planned_materialization_info(materialized[0]).run_id == run.run_id
+        planned_checks = {
+            e.event_specific_data.asset_check_key
+            for e in events
+            if e and e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
+        }
+        assert planned_checks >= {c.asset_check_key for c in checks}
+        history = instance.event_log_storage.get_asset_check_execution_history
+        for check in checks:
+            (execution,) = history(check.asset_check_key, limit=1)
+            status = "SUCCEEDED" if check.passed else "FAILED"
+            assert (execution.run_id, execution.status.value) == (run.run_id, status)
