@@ -395,9 +395,12 @@ class _Reader:
         none = without_text and not self.con.execute(f"select count(*) from ({wanted})").fetchone()[0]
         self.con.execute(
             f"create or replace temp table report_lines as select sl.source_file, sl.line_no, sl.text, {page} "
-            + ("from raw.source_lines sl limit 0" if none else
-               f"from raw.source_lines sl semi join ({wanted}) v "
-               "on sl.source_file = v.source_file and sl.line_no = v.line_no")
+            + (
+                "from raw.source_lines sl limit 0"
+                if none
+                else f"from raw.source_lines sl semi join ({wanted}) v "
+                "on sl.source_file = v.source_file and sl.line_no = v.line_no"
+            )
         )
 
     def _decision_join(self) -> str:

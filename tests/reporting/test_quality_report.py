@@ -344,7 +344,9 @@ def test_a_violation_written_with_its_line_shows_that_line(tmp_path):
             "update quality.violations v set line_text = s.text from raw.source_lines s "
             "where s.source_file = v.source_file and s.line_no = v.line_no and v.check_name <> 'fund_total_mismatch'"
         )
-        assert con.execute("select count(*) from quality.violations where line_text is null").fetchone()[0] == 1
+        assert (
+            con.execute("select count(*) from quality.violations where line_text is null").fetchone()[0] == 1
+        )
         # the written line is used, not looked up: the report shows it with the source line gone
         con.execute(f"delete from raw.source_lines where source_file = '{SONGJIANG_2024}' and line_no = 120")
     written = page("written")
