@@ -324,3 +324,32 @@ def test_source_lines_come_from_the_warehouse_not_the_raw_folder(tmp_path):
     markup = result["html"].read_text(encoding="utf-8")
     assert "年度资金总额 │ 1203.00 │ 1158.10 │ 1158.10 │ 10.00 │ 100.00 │ 9.50" in markup
     assert "（未能读取原文行）" not in markup
+
+
+def test_a_violation_written_with_its_line_shows_that_line(tmp_path):
+    """quality.violations.line_text (the line the checks wrote with the violation) is the line the
+    report shows; a violation without it is looked up in raw.source_lines. Same page either way."""
+    raw_dir = tmp_path / "raw"
+    db = tmp_path / "fiscal.duckdb"
+    build_warehouse(db, raw_dir)
+
+    def page(name: str) -> str:
+        result = render_quality_report(db, tmp_path / name, raw_dir)
+        return re.sub(r"生成时间：[0-9: -]+", "", result["html"].read_text(encoding="utf-8"))
+
+    looked_up = page("looked_up")
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table quality.violations add column line_text varchar")
+        con.execute(
+            "update quality.violations v set line_text = s.text from raw.source_lines s "
+            "where s.source_file = v.source_file and s.line_no = v.line_no and v.check_name <> 'fund_total_mismatch'"
+        )
+        assert (
+            con.execute("select count(*) from quality.violations where line_text is null").fetchone()[0] == 1
+        )
+        # the written line is used, not looked up: the report shows it with the source line gone
+        con.execute(f"delete from raw.source_lines where source_file = '{SONGJIANG_2024}' and line_no = 120")
+    written = page("written")
+    assert written == looked_up
+    assert "年度资金总额 │ 1203.00 │ 1158.10 │ 1158.10 │ 10.00 │ 100.00 │ 9.50" in written  # line_text
+    assert "500,000.00 │ 480,000.00 │ 470,000.00" in written  # looked up (no line_text)
