@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-
-from .text import memo
+from functools import lru_cache
 
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # A cell that is already a plain ASCII number needs none of the normalising below.
@@ -88,7 +87,7 @@ def is_amount(cell: str | None) -> bool:
     return parse_amount(cell) is not None
 
 
-@memo(maxsize=4096)  # labels repeat (项目资金（万元）, 单位：元 …): each is normalised and searched once
+@lru_cache(maxsize=4096)  # labels repeat (项目资金（万元）, 单位：元 …): each is normalised and searched once
 def money_unit(label: str | None) -> str | None:
     """The money unit a label announces: '项目资金 (万元)' → '万元', '单位：元' → '元'."""
     if not label:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import vocabulary
-from .text import Line, memo, norm
+from .text import Line, norm
 
 SELF_EVAL = vocabulary.SELF_EVAL
 TRACKING = vocabulary.TRACKING
@@ -50,7 +51,7 @@ def is_budget_anchor(line: Line) -> bool:
     return _names_anchor(line.cells)
 
 
-@memo(maxsize=4096)  # per distinct row: titles, sheet numbers and form labels repeat
+@lru_cache(maxsize=4096)  # per distinct row: titles, sheet numbers and form labels repeat
 def _names_anchor(cells: tuple[str, ...]) -> bool:
     for cell in filter(None, cells):
         key = vocabulary.without_table_number(norm(cell))

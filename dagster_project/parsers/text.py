@@ -12,6 +12,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import repeat
 from operator import add, itemgetter
 from typing import Self
@@ -61,31 +62,6 @@ class lazy:
         if obj is None:
             return self
         value = obj.__dict__[self.name] = self.func(obj)
-        return value
-
-
-def memo(maxsize: int):
-    """Cache a function of one argument, like ``lru_cache(maxsize)``, read in C: a hit is one dict
-    lookup (half the time of an lru_cache hit), a miss calls the function (``_Memo.__missing__``).
-    For the caches asked once per line or cell. Full, the cache is emptied, not trimmed: what
-    repeats (labels, headers, blank lines) is back after one miss each."""
-
-    def decorate(func):
-        return _Memo(func, maxsize).__getitem__
-
-    return decorate
-
-
-@mypyc_attr(native_class=False)  # a dict subclass: a Python class
-class _Memo(dict):
-    def __init__(self, func, maxsize: int):
-        super().__init__()
-        self.func, self.maxsize = func, maxsize
-
-    def __missing__(self, key):
-        if len(self) >= self.maxsize:
-            self.clear()
-        value = self[key] = self.func(key)
         return value
 
 
@@ -327,7 +303,7 @@ def _raw_lines(text: str) -> tuple[list[str], set[int]]:
 
 # A line's cells, blankness and keys, per distinct line text (most lines repeat: labels, headers,
 # blank lines): computed once, shared by every line of that text.
-@memo(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 16)
 def _trimmed_tail(raw: str) -> tuple:
     """A line that clean_cell has nothing but trimming to do in (see _lines_needing_cleaning)."""
     if _SPACE_BUT_TAB.search(raw) is None and unicodedata.is_normalized("NFKC", raw):
@@ -343,7 +319,7 @@ def _trimmed_tail(raw: str) -> tuple:
 _SPACE_BUT_TAB = re.compile(r"[^\S\t]")  # what str.strip and str.split take, but the cell separator
 
 
-@memo(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 12)
 def _cleaned_tail(raw: str) -> tuple:
     return _tail(tuple(map(clean_cell, raw.split("\t"))))
 
@@ -368,7 +344,7 @@ def _lines_needing_cleaning(text: str) -> set[int]:
     return dirty
 
 
-@memo(maxsize=1 << 16)  # labels repeat across thousands of rows
+@lru_cache(maxsize=1 << 16)  # labels repeat across thousands of rows
 def norm(text: str | None) -> str:
     """Comparison key for labels: NFKC (full-width → half-width), no whitespace."""
     if not text:

@@ -51,13 +51,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
+from functools import lru_cache
 
 from .. import grid, vocabulary
 from ..amounts import money_unit, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..records import BOILERPLATE, FIELD, HEADER, TITLE, BudgetCell, BudgetTable
 from ..rows import Cell, Row
-from ..text import clean_cell, join_wrapped, memo, norm
+from ..text import clean_cell, join_wrapped, norm
 
 FAMILY = "budget"
 # Why a budget-table cell was not loaded ({} is the cell's text).
@@ -88,7 +89,7 @@ def strip_ordinal(text: str) -> str:
     return vocabulary.without_ordinal(text)
 
 
-@memo(maxsize=4096)  # subject names repeat over a document's tables (行政运行, 工资福利支出 …)
+@lru_cache(maxsize=4096)  # subject names repeat over a document's tables (行政运行, 工资福利支出 …)
 def subject_name(text: str) -> str:
     """A row's subject as its label prints it, trimmed, without spaces between Chinese characters or its ordinal."""
     return strip_ordinal(label_text(text))
@@ -161,7 +162,7 @@ def _subject_code(codes: list[Cell]) -> tuple[str, list[Cell]]:
     return code, [c for c, s in zip(codes, short) if s]
 
 
-@memo(maxsize=4096)  # codes repeat over a document's tables, and a row's is asked twice (_parent_amounts)
+@lru_cache(maxsize=4096)  # codes repeat over a document's tables, and a row's is asked twice (_parent_amounts)
 def _code_of(texts: tuple[str, ...]) -> tuple[str, tuple[bool, ...]]:
     """_subject_code of the code cells' texts: the code, and which parts were printed unpadded."""
     if len(texts) == 1 and _JOINED_CODE.match(texts[0]):
@@ -190,7 +191,7 @@ def _names_rows(label: str) -> bool:
     return "名称" in label or norm(label) == "项目"
 
 
-@memo(maxsize=1024)  # a row's cells are read two or three times (_has_values, the label scan, the values)
+@lru_cache(maxsize=1024)  # a row's cells are read two or three times (_has_values, the label scan, the values)
 def _amount(text: str) -> Decimal | None:
     return parse_amount(text) if text else None
 

@@ -9,10 +9,10 @@ from functools import lru_cache
 
 from ..amounts import parse_amount
 from ..grid import header_columns, line_rows, map_columns
-from ..text import Line, memo, value_or_none
+from ..text import Line, value_or_none
 
 
-@memo(maxsize=1024)  # weights and scores repeat (10.00, 100.00) over every report
+@lru_cache(maxsize=1024)  # weights and scores repeat (10.00, 100.00) over every report
 def cell_amount(cell: str | None) -> Decimal | None:
     """A weight, score or amount cell's number as printed (None when blank or unreadable)."""
     # most weight/score/amount cells are plain numbers and need no cleaning (parse_amount's fast path)

@@ -10,7 +10,7 @@ from operator import itemgetter
 from .. import vocabulary
 from ..amounts import money_unit
 from ..records import FIELD, HEADER, FundRow
-from ..text import Line, memo, value_or_none
+from ..text import Line, value_or_none
 from .cells import align_cells, cell_amount, complete_columns, header_fields
 from .state import ReportState
 
@@ -53,7 +53,7 @@ def fund_row_source(keys: tuple[str, ...]) -> tuple[str, int] | None:
     return (source, keys.index(first)) if source is not None else None
 
 
-@memo(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
+@lru_cache(maxsize=4096)  # first cells repeat (labels); avoids four regex tries per line
 def fund_source_of(key: str) -> str | None:
     return vocabulary.fund_source_of(key)
 

@@ -13,7 +13,7 @@ from operator import itemgetter
 
 from .. import vocabulary
 from ..records import FIELD, HEADER
-from ..text import Line, memo
+from ..text import Line
 from .cells import header_fields
 from .state import IndicatorBuilder, ReportState
 
@@ -22,7 +22,7 @@ _WHITESPACE = re.compile(r"\s+")
 _TEXT = itemgetter(1)  # an (at, text) pair's text
 
 
-@memo(maxsize=4096)  # level labels repeat on every report
+@lru_cache(maxsize=4096)  # level labels repeat on every report
 def _label_text(cell: str) -> str:
     """A level label as printed, without the spaces of a wrapped cell (服务对象满意度 指标)."""
     return _WHITESPACE.sub("", cell)
