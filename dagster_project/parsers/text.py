@@ -306,7 +306,17 @@ def _raw_lines(text: str) -> tuple[list[str], set[int]]:
 @lru_cache(maxsize=1 << 16)
 def _trimmed_tail(raw: str) -> tuple:
     """A line that clean_cell has nothing but trimming to do in (see _lines_needing_cleaning)."""
+    if _SPACE_BUT_TAB.search(raw) is None and unicodedata.is_normalized("NFKC", raw):
+        # Nothing to trim and nothing norm changes (NFKC never joins across a TAB): each cell is
+        # its own key and the line is its keys' text. Three lines in four, tested in C over the
+        # line instead of a norm per cell.
+        cells = tuple(raw.split("\t"))
+        key = raw.replace("\t", "") if _JOIN_UNSAFE.search(raw) is None else norm("".join(cells))
+        return cells, not any(cells), cells, raw, key
     return _tail(tuple(map(str.strip, raw.split("\t"))))
+
+
+_SPACE_BUT_TAB = re.compile(r"[^\S\t]")  # what str.strip and str.split take, but the cell separator
 
 
 @lru_cache(maxsize=1 << 12)

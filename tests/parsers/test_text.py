@@ -6,6 +6,7 @@ import re
 import sys
 import unicodedata
 
+from dagster_project.parsers import text
 from dagster_project.parsers.text import JOIN_SAFE_RANGES, clean_cell, norm, split_lines
 
 
@@ -47,3 +48,17 @@ def test_join_safe_ranges_never_combine_with_the_character_before():
     unsafe = [hex(cp) for cp in range(0x10000) if safe.match(chr(cp)) and (unicodedata.combining(chr(cp)) or cp in seconds)]
     assert unsafe == []
     assert len(seconds) > 100 and safe.match("表") and safe.match("1") and not safe.match("\u0301")
+
+
+def test_a_line_without_spaces_or_nfkc_changes_keys_as_each_cell_normalised():
+    """_trimmed_tail's shortcut (a line nothing is trimmed from and NFKC leaves alone is its own
+    keys) gives what the way per cell gives: for every character NFKC changes or str.split takes,
+    inside a cell, at its start and at its end, and at the joins NFKC makes."""
+    changed = [chr(cp) for cp in range(sys.maxunicode + 1)
+               if chr(cp) not in "\n\r" and (chr(cp).isspace() or unicodedata.normalize("NFKC", chr(cp)) != chr(cp))]
+    lines = ["项目名称\t预算执行率\t100%", "\t\t", "", "e\t\u0301x", "\u1100\t\u1161", "（一）\t满意度≥90%，良好",
+             "ｘ\tＡ", "\u00a8\t1", "a\u0301\tb", "\t表", *(f"预算{c}执行\t{c}1\t2{c}" for c in changed)]
+    tail = text._trimmed_tail.__wrapped__  # not through the cache: thousands of one-off lines
+    for raw in lines:
+        assert tail(raw) == text._tail(tuple(map(str.strip, raw.split("\t")))), ascii(raw)
+    assert len(changed) > 4500

@@ -33,6 +33,7 @@ _YEAR = vocabulary.REPORT_YEAR
 _PERIOD = vocabulary.TRACKING_PERIOD
 _PERIOD_LABEL = vocabulary.TRACKING_PERIOD_LABEL
 _TITLE_WORDS = tuple(vocabulary.REPORT_TITLE_WORDS.values())
+_TOTAL_LABELS, _GRADE_LABELS = frozenset(vocabulary.TOTAL_LABELS), frozenset(vocabulary.GRADE_LABELS)
 _NO_FUND_ROWS = ("goal", "indicators")  # sections whose unlabelled rows _dispatch reads as their block's
 
 
@@ -173,10 +174,10 @@ def _block_label_row(st: ReportState, line: Line) -> bool:
     if is_indicator_header(keys_text):
         read_indicator_header(st, line)
         return True
-    if any(label in keys for label in vocabulary.TOTAL_LABELS):
+    if not _TOTAL_LABELS.isdisjoint(keys):  # a cell key is one of the labels (a set test in C, no generator)
         read_total_row(st, line, keys)
         return True
-    if any(label in keys for label in vocabulary.GRADE_LABELS):
+    if not _GRADE_LABELS.isdisjoint(keys):
         read_grade_row(st, line, keys)
         return True
     return st.spec.closing_words is not None and read_closing_row(st, line, keys, keys_text)
