@@ -49,7 +49,12 @@ def scan_with_hashes(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> Discovery
 
 
 def remember(con: duckdb.DuckDBPyConnection, found: Discovery) -> None:
-    """Replace the remembered hashes with this scan's (files gone or unsettled are forgotten)."""
+    """Replace the remembered hashes with this scan's (files gone or unsettled are forgotten).
+
+    A scan that kept every state it was given, and added none, leaves the table as it is: the usual
+    run (a new file is remembered only once settled, the next run) no longer rewrites a row a file."""
+    if found.kept_states:
+        return
     con.execute(TABLE_SQL)
     frame = pl.DataFrame(
         [(name, *state, sha) for name, (state, sha) in found.states.items()], schema=_SCHEMA, orient="row"
