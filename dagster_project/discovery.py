@@ -69,8 +69,8 @@ class Discovery:
     # source_file → (state, sha256) of each settled file: the next scan need not read it again
     states: dict[str, tuple[State, str]] = field(default_factory=dict)
     fingerprint: str = ""  # of the folder as the scan walked it, before reading (see fingerprint())
-    # every state the scan was given, and only those, is still the file's: nothing new to remember
-    kept_states: bool = True
+    # the states the scan was given (file_hashes.remember writes only what differs from them)
+    given: Mapping[str, tuple[State, str]] = field(default_factory=dict)
 
     def unread(self, source_file: str) -> bool:
         """True when source_file is, or lies under, an entry that could not be read this time."""
@@ -157,8 +157,8 @@ def scan(raw_dir: Path, hashed: Mapping[str, tuple[State, str]] | None = None) -
 
     `hashed`: an earlier scan's states (Discovery.states); a file still in the state it was
     hashed in is not read again (~0.4 CPU s for 236 MB of files at 100k reports)."""
-    found = Discovery()
     hashed = hashed or {}
+    found = Discovery(given=hashed)
     settled = time.time_ns() - SETTLED_NS
     walked = hashlib.sha256()
     for rel, path, entry in _entries(Path(raw_dir)):
@@ -187,11 +187,8 @@ def scan(raw_dir: Path, hashed: Mapping[str, tuple[State, str]] | None = None) -
         found.files.append(SourceFile(path, rel, sha, size))
         if max(entry.st_mtime_ns, entry.st_ctime_ns) < settled and size == entry.st_size:
             found.states[rel] = (state, sha)
-            found.kept_states = False
     found.files.sort(key=lambda f: f.source_file.split("/"))
     found.fingerprint = walked.hexdigest()
-    # only states given were kept: the same states when none was left out (a file gone, changed, unread)
-    found.kept_states = found.kept_states and len(found.states) == len(hashed) > 0
     return found
 
 
