@@ -149,7 +149,7 @@ def parse_for_load(files: list[SourceFile], workers: int = 1, limits: Limits | N
 
 def _in_workers(func, files: list[SourceFile], workers: int, limits: Limits | None, convert) -> Iterator:
     limits = limits or load_limits()
-    jobs = [(str(f.path), f.source_file, f.sha256, limits) for f in files]
+    jobs = [(f.location, f.source_file, f.sha256, limits) for f in files]
     outcomes = imap_isolated(func, jobs, workers, limits.seconds, max(1, workers) * PARSE_WINDOW)
     for f, outcome in zip(files, outcomes):
         if isinstance(outcome, Failed):  # its worker died or ran out of time

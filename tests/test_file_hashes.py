@@ -135,3 +135,38 @@ def test_the_scan_fingerprints_the_folder_as_fingerprint_does(raw):
     assert found.fingerprint == discovery.fingerprint(raw)
     (raw / "sub" / "b.txt").write_bytes(b"bbbbbbb")
     assert discovery.scan(raw).fingerprint == discovery.fingerprint(raw) != found.fingerprint
+
+
+def test_only_the_states_that_moved_are_written_again(raw, settled, reads):
+    """meta.file_hashes is not rewritten whole each run: a row whose file did not move stays as it is."""
+    rescan(raw)
+    db = raw.parent / "w.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("update meta.file_hashes set sha256 = 'kept' where source_file = 'a.txt'")  # a mark
+    reads.clear()
+    again = rescan(raw)
+    assert reads == [] and again.states == again.given
+    with duckdb.connect(str(db)) as con:
+        # the marked row is still there: the table was not written again
+        assert con.execute("select source_file, sha256 from meta.file_hashes order by 1").fetchall() == [
+            ("a.txt", "kept"),
+            ("sub/b.txt", sha(b"bbbbbb")),
+        ]
+    (raw / "c.txt").write_bytes(b"cc")  # a new file, settled at once here
+    (raw / "sub" / "b.txt").unlink()
+    rescan(raw)
+    with duckdb.connect(str(db)) as con:
+        assert con.execute("select source_file, sha256 from meta.file_hashes order by 1").fetchall() == [
+            ("a.txt", "kept"),  # kept as remembered: its state did not move
+            ("c.txt", sha(b"cc")),
+        ]
+
+
+def test_a_removed_file_alone_is_forgotten(raw, settled, reads):
+    rescan(raw)
+    (raw / "sub" / "b.txt").unlink()
+    reads.clear()
+    found = rescan(raw)
+    assert reads == [] and list(found.states) == ["a.txt"]
+    with duckdb.connect(str(raw.parent / "w.duckdb")) as con:
+        assert con.execute("select source_file from meta.file_hashes").fetchall() == [("a.txt",)]
