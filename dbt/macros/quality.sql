@@ -99,6 +99,16 @@
 {%- endmacro %}
 
 
+{#- page_of() as a join, for a check model reading a mart's rows (`rows`: their alias, with
+    source_file and line_no): `pages.page_no` is each row's page. Joined where the rows are read,
+    DuckDB builds its hash table from the mart's rows and streams the lines past it; page_of()'s
+    lookup after the check rows' window built one from all 7.4 M source lines at 100k reports. -#}
+{% macro join_pages(rows) -%}
+    left join {{ changed_rows('stg_fiscal_txt__source_lines') }} as pages
+      on pages.source_file = {{ rows }}.source_file and pages.line_no = {{ rows }}.line_no
+{%- endmacro %}
+
+
 {#- The worth in 元 of one unit of the last printed digit: a figure printed with `decimals`
     decimals (NULL: not known, read as 2) in a unit of `factor` 元. A figure stands for anything
     that rounds to it, so differences up to this much per term are what rounding explains. -#}

@@ -38,15 +38,16 @@ checked as (
         {{ points('i.score') }} as score,
         i.deviation_reason as observed_reason,
         i.judged_achievement as achievement,
-        i.indicator_seq
+        i.indicator_seq,
+        pages.page_no
     from indicators as i
     join {{ changed_rows('fct_report') }} as r using (report_id)
+    {{ join_pages('i') }}
     where (i.score is not null and i.weight is not null) or i.judged_achievement = 'not_met'
 
 )
 
 select
     {{ check_row('source_file', 'report_seq, line_no, indicator_seq') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
+    *
 from checked

@@ -18,15 +18,16 @@ checked as (
         i.achievement,
         i.target_text,
         i.actual_text,
-        i.indicator_seq
+        i.indicator_seq,
+        pages.page_no
     from {{ changed_rows('fct_indicator') }} as i
     join {{ changed_rows('fct_report') }} as r using (report_id)
+    {{ join_pages('i') }}
     where i.weight is not null and i.score is not null
 
 )
 
 select
     {{ check_row('source_file', 'report_seq, line_no, indicator_seq') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
+    *
 from checked

@@ -14,15 +14,16 @@ checked as (
         concat_ws(' / ', i.level1, i.level2) as detail,
         {{ points('i.weight') }} as expected_max_score,
         {{ points('i.score') }} as observed_score,
-        i.indicator_seq
+        i.indicator_seq,
+        pages.page_no
     from {{ changed_rows('fct_indicator') }} as i
     join {{ changed_rows('fct_report') }} as r using (report_id)
+    {{ join_pages('i') }}
     where i.score is not null or i.weight is not null
 
 )
 
 select
     {{ check_row('source_file', 'report_seq, line_no, indicator_seq') }} as check_row,
-    *,
-    {{ page_of('checked') }} as page_no
+    *
 from checked

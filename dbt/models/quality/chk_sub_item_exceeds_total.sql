@@ -10,9 +10,10 @@ with
 cells as (
 
     unpivot (
-        select report_id, fund_source, fund_label as label, line_no,
-               budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
-        from {{ changed_rows('fct_project_fund') }}
+        select f.report_id, f.fund_source, f.fund_label as label, f.line_no, pages.page_no,
+               f.budget_initial_yuan, f.budget_adjusted_yuan, f.budget_tracking_yuan, f.executed_yuan
+        from {{ changed_rows('fct_project_fund') }} as f
+        {{ join_pages('f') }}
     )
     on budget_initial_yuan, budget_adjusted_yuan, budget_tracking_yuan, executed_yuan
     into name column_name value amount
@@ -54,7 +55,8 @@ checked as (
         {{ money('t.total_amount') }} as expected_max_yuan,
         {{ money('p.amount') }} as observed_yuan,
         p.fund_source,
-        p.column_name
+        p.column_name,
+        p.page_no
     from cells as p
     join totals as t using (report_id, column_name)
     join signed as s using (report_id, column_name)
@@ -65,6 +67,5 @@ checked as (
 
 select
     {{ check_row('source_file', 'report_seq, line_no, column_name') }} as check_row,
-    * exclude (column_name),
-    {{ page_of('checked') }} as page_no
+    * exclude (column_name)
 from checked
