@@ -17,8 +17,10 @@ from pathlib import Path
 
 import great_expectations as gx
 import great_expectations.util as gx_util
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from great_expectations.core.expectation_validation_result import (
     ExpectationSuiteValidationResult,
     ExpectationValidationResult,
@@ -29,6 +31,8 @@ from great_expectations.expectations.expectation import Expectation
 from great_expectations.expectations.metrics.map_metric_provider import (
     map_condition_auxilliary_methods as gx_map,
 )
+from pandas.arrays import ArrowExtensionArray
+from pandas.core.util.hashing import hash_array
 
 from .chunks import merge_results
 from .context import DATASOURCE_NAME, build_context, check_rows_batch_definition
@@ -224,9 +228,11 @@ def _not_stored(context) -> Iterator[None]:
 def _fingerprinted(first_chunk: bool) -> Iterator[None]:
     """GX hashes every row of each batch it is given for its batch markers (``pandas_data_fingerprint``:
     ~10 % of judging); a rule's result keeps its first chunk's markers (chunks.merge_results), so the
-    later chunks' hashes are never seen and are not computed."""
+    later chunks' hashes are never seen and are not computed. The first chunk's DECIMAL columns are
+    hashed value by distinct value (_decimals_by_distinct_value): the same fingerprint."""
     if first_chunk:
-        yield
+        with _decimals_by_distinct_value():
+            yield
         return
     gx_hash = gx_pandas.hash_pandas_dataframe
     gx_pandas.hash_pandas_dataframe = lambda df: ""
@@ -234,6 +240,33 @@ def _fingerprinted(first_chunk: bool) -> Iterator[None]:
         yield
     finally:
         gx_pandas.hash_pandas_dataframe = gx_hash
+
+
+@contextmanager
+def _decimals_by_distinct_value() -> Iterator[None]:
+    """pandas hashes a DECIMAL column by making each value a Python Decimal, grouping equal ones in
+    a Python hash table, then hashing each distinct value's text (``hash_array``: categorize):
+    ~1 CPU s per 200,000-row chunk of a rule with four amounts. Here Arrow groups the values
+    (``dictionary_encode``, as pandas does for text columns) and pandas hashes the distinct ones as
+    it would: each row the same hash, a missing value its u8max. Other columns are pandas' own."""
+    gx_hash = ArrowExtensionArray._hash_pandas_object
+
+    def by_distinct(self, *, encoding: str, hash_key: str, categorize: bool):
+        if not categorize or not pa.types.is_decimal(self._pa_array.type):
+            return gx_hash(self, encoding=encoding, hash_key=hash_key, categorize=categorize)
+        encoded = pc.dictionary_encode(self._pa_array.combine_chunks())
+        distinct = encoded.dictionary.to_numpy(zero_copy_only=False)  # Python Decimals, as pandas hashes them
+        hashed = hash_array(distinct, encoding, hash_key, categorize=False)
+        codes = encoded.indices.fill_null(0).to_numpy()
+        result = hashed.take(codes) if len(hashed) else np.zeros(len(codes), dtype=np.uint64)
+        result[encoded.indices.is_null().to_numpy(zero_copy_only=False)] = np.iinfo(np.uint64).max
+        return result
+
+    ArrowExtensionArray._hash_pandas_object = by_distinct
+    try:
+        yield
+    finally:
+        ArrowExtensionArray._hash_pandas_object = gx_hash
 
 
 @contextmanager

@@ -49,3 +49,37 @@ def test_failing_rows_index_columns_are_listed_a_column_at_a_time_as_gx_lists_th
     assert by_column == gx_own == [{"source_file": ["a.txt", "b.txt"], "line_no": [3, pd.NA], "check_row": [11, 12]}]
     with gx_run._indices_by_column():  # no failing row: GX's own answer
         assert gx_map.compute_unexpected_pandas_indices(**{**args, "domain_records_df": frame.iloc[:0]}) == []
+
+
+def test_a_chunks_fingerprint_hashing_decimals_by_distinct_value_is_gx_own():
+    from decimal import Decimal
+
+    import pandas as pd
+    import pyarrow as pa
+
+    from expectations import gx_import
+
+    gx_run = gx_import.load()
+    money = pa.decimal128(18, 2)
+    rows = pa.table(
+        {
+            "check_row": pa.array([1, 2, 3, 4], pa.int64()),
+            "source_file": ["a.txt", "a.txt", None, "b.txt"],
+            "expected": pa.array([Decimal("1.50"), None, Decimal("-0.20"), Decimal("1.50")], money),
+            "observed": pa.array([None] * 4, money),  # a missing value only: no distinct value to hash
+        }
+    )
+    frames = [
+        rows.to_pandas(types_mapper=pd.ArrowDtype),
+        rows.slice(0, 0).to_pandas(types_mapper=pd.ArrowDtype),
+    ]
+    gx_prints = [gx_run.gx_pandas.hash_pandas_dataframe(frame) for frame in frames]
+    with gx_run._decimals_by_distinct_value():
+        prints = [gx_run.gx_pandas.hash_pandas_dataframe(frame) for frame in frames]
+    assert prints == gx_prints and gx_prints[0] != gx_prints[1]
+    # each row's hash, not only the fingerprint: equal amounts hash alike, a missing one as pandas marks it
+    column = frames[0]["expected"].array
+    with gx_run._decimals_by_distinct_value():
+        ours = pd.util.hash_array(column)
+    assert list(ours) == list(pd.util.hash_array(column))
+    assert ours[0] == ours[3] and ours[1] == 2**64 - 1
