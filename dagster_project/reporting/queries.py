@@ -105,6 +105,8 @@ class SheetRows:
     # the rows with their keys (h1, h2) already made, those of given h1 (all: None), as (sql, params): fetch
     # then neither hashes every row of the sheet again nor builds rows it does not want
     keyed: Callable[[list[int] | None], tuple[str, list]] | None = None
+    # columns the sheet's items never show, left out of fetch: not converted to Python per row
+    unused: tuple[str, ...] = ()
 
     def keys(self) -> np.ndarray:
         """The rows' keys in sheet order (KEYS)."""
@@ -129,7 +131,8 @@ class SheetRows:
         else:
             where, params = ("", self.params) if h1s is None else (_H1_IN, [*self.params, h1s])
             keyed = f"select * from (select {_ROW_HASHES}, * from ({self.sql}) q) {where}"
-        cursor = self.con.execute(f"select * from ({keyed}) order by {self.order}, h1, h2", params)
+        columns = f"* exclude ({', '.join(self.unused)})" if self.unused else "*"
+        cursor = self.con.execute(f"select {columns} from ({keyed}) order by {self.order}, h1, h2", params)
         names = [d[0] for d in cursor.description]
         while chunk := cursor.fetchmany(batch):
             for row in chunk:
@@ -179,6 +182,8 @@ def as_number(value: Any) -> Decimal | None:
     """A printed value as a number when it is one ('1,203.00', '95.67%'), else None."""
     if value is None or isinstance(value, bool):
         return None
+    if type(value) is Decimal:  # a DECIMAL column: its text would give it back, digits and exponent
+        return value
     if isinstance(value, (int, float, Decimal)):
         return Decimal(str(value))
     text = str(value).strip().replace(",", "").replace("，", "").rstrip("%％").strip()
@@ -563,9 +568,11 @@ class _Reader:
         if kind.startswith("check:"):
             return SheetRows(self.con, "select * from report_violations where check_name = ?", [kind[6:]], by_place,
                              _violation, lambda: self._keys_by_check(by_place).get(kind[6:], np.empty(0, KEYS)),
-                             partial(self._keyed_findings, "k.check_name = ?", [kind[6:]], False))
+                             partial(self._keyed_findings, "k.check_name = ?", [kind[6:]], False),
+                             _NOT_ON_RULE_SHEETS)
         if kind == "hints":
-            return SheetRows(self.con, "select * from report_hints", [], "source_file, line_no, check_name", _violation)
+            return SheetRows(self.con, "select * from report_hints", [], "source_file, line_no, check_name", _violation,
+                             unused=_NOT_ON_RULE_SHEETS)
         if kind == "roots":  # each root cause seen at several places (errors first), its other places with it
             order = f"{_severity_sql()}, source_file, line_no, check_name"
             return SheetRows(self.con, "select * from report_root_keys", [], order, _root_with_places,
@@ -576,7 +583,8 @@ class _Reader:
             return SheetRows(self.con, "select * from (select * from report_violations union all by name select * "
                              "from ignored_violations) where finding_id is not null", [],
                              f"decision is not null, {_severity_sql()}, check_name, {by_place}", _violation,
-                             lambda: self._review_keys(by_place), partial(self._keyed_findings, "k.finding_id is not null", [], True))
+                             lambda: self._review_keys(by_place), partial(self._keyed_findings, "k.finding_id is not null", [], True),
+                             _NOT_ON_REVIEW)
         return SheetRows()
 
     def _keys_table(self) -> str:
@@ -713,6 +721,13 @@ class _Reader:
         )
 
 
+# Columns of report_violations a sheet's cells never show (workbook.VIOLATION_COLUMNS, review.DECISION_COLUMNS)
+# nor its order uses: left out of its fetch (each value converted to Python costs, 200k rows a sheet at 100k).
+_NOT_SHOWN = ("rule_description", "report_type", "root_cause_id", "is_root_cause", "root_cause_places")
+_NOT_ON_RULE_SHEETS = (*_NOT_SHOWN, "decision_note", "reviewer", "decided_on")
+_NOT_ON_REVIEW = (*_NOT_SHOWN, "source_text", "report_seq", "table_seq", "difference", "value_unit", "tolerance",
+                  "fiscal_year", "supervising_dept", "implementing_unit", "district")
+
 # A root cause's other places: file and line order (then what makes it total).
 _PLACE_ORDER = "source_file, line_no, check_name, subject, finding_id"
 
@@ -760,8 +775,10 @@ def _violation(row: dict[str, Any]) -> Violation:
     """A report_violations row as the page and the workbook show it."""
     expected, observed = row.get("expected_value"), row.get("observed_value")
     difference = as_number(row.get("difference"))
-    if difference is None and as_number(expected) is not None and as_number(observed) is not None:
-        difference = as_number(observed) - as_number(expected)
+    if difference is None:  # each printed value parsed once (~200k findings a sheet at 100k reports)
+        numbers = as_number(expected), as_number(observed)
+        if None not in numbers:
+            difference = numbers[1] - numbers[0]
     return Violation(
         check_name=row["check_name"],
         severity=row["severity"],
@@ -802,8 +819,8 @@ def _int(value: Any) -> int | None:
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
+    if value is None or type(value) is str:  # text as it is: the usual case
+        return value
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

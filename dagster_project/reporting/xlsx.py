@@ -17,6 +17,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, NamedTuple, Self
 
@@ -119,16 +120,28 @@ def row_template(values: Sequence, styles: Sequence[int] = ()) -> bytes:
     return f'<row r="\x00">{"".join(cells)}</row>'.encode() if cells else b""
 
 
+@lru_cache(maxsize=1 << 16)  # names, labels and places recur across a sheet's rows
+def _text_cell(value: str, style: int) -> str:
+    """A text cell placed after the previous one (as _cell makes it)."""
+    return _cell("", value, style)
+
+
 def row_xml(values: Sequence, styles: Sequence[int] = ()) -> bytes:
     """A row's XML (UTF-8) without its number or its cells' references: a spreadsheet places such a row
     after the previous one and each cell after the previous cell (an empty one is `<c/>`), so the same
     row is the same bytes wherever it lands and chunks of rows can be kept compressed (Chunk)."""
-    last = max((i for i, value in enumerate(values) if value is not None), default=-1)
-    cells = "".join(
-        "<c/>" if value is None else _cell("", value, styles[i] if i < len(styles) else PLAIN)
-        for i, value in enumerate(values[: last + 1])
-    )
-    return f"<row>{cells}</row>".encode()
+    n = len(values)
+    while n and values[n - 1] is None:
+        n -= 1
+    cells = []
+    for i in range(n):  # the hot loop of a full workbook (millions of cells): no call per empty cell
+        value = values[i]
+        if value is None:
+            cells.append("<c/>")
+        else:
+            style = styles[i] if i < len(styles) else PLAIN
+            cells.append(_text_cell(value, style) if type(value) is str else _cell("", value, style))
+    return f"<row>{''.join(cells)}</row>".encode()
 
 
 def _multmodp(a: int, b: int) -> int:
