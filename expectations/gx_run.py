@@ -198,17 +198,24 @@ def _plain(value) -> bool:
 
 
 @contextmanager
-def _no_profiler_lookup() -> Iterator[None]:
-    """GX asks, for every Decimal of a result it stores, whether its rule-based profiler is the
-    caller, by walking the whole call stack with its source lines (inspect.stack()): 2.7 of the
-    6.8 CPU s of the checks at 1,100 reports, for the ~950 values of the failing rows kept for
-    Data Docs. No profiler runs here, so the answer is no, and the walk is skipped meanwhile."""
-    walk = gx_util.stack
-    gx_util.stack = list  # an empty stack: "not called by the profiler", GX's conversion unchanged
+def _replaced(owner: object, name: str, value: object) -> Iterator[None]:
+    """owner.name (GX's or pandas' own) is value meanwhile, then what it was again. Each of GX's
+    costs cut below is one such replacement, for the time of a validation or a serialisation."""
+    before = getattr(owner, name)
+    setattr(owner, name, value)
     try:
         yield
     finally:
-        gx_util.stack = walk
+        setattr(owner, name, before)
+
+
+def _no_profiler_lookup():
+    """GX asks, for every Decimal of a result it stores, whether its rule-based profiler is the
+    caller, by walking the whole call stack with its source lines (inspect.stack()): 2.7 of the
+    6.8 CPU s of the checks at 1,100 reports, for the ~950 values of the failing rows kept for
+    Data Docs. No profiler runs here, so the answer is no, and the walk is skipped meanwhile:
+    an empty stack, "not called by the profiler", GX's conversion unchanged."""
+    return _replaced(gx_util, "stack", list)
 
 
 @contextmanager
@@ -224,36 +231,27 @@ def _not_stored(context) -> Iterator[None]:
         del store.store_validation_results
 
 
-@contextmanager
-def _fingerprinted(first_chunk: bool) -> Iterator[None]:
+def _fingerprinted(first_chunk: bool):
     """GX hashes every row of each batch it is given for its batch markers (``pandas_data_fingerprint``:
     ~10 % of judging); a rule's result keeps its first chunk's markers (chunks.merge_results), so the
     later chunks' hashes are never seen and are not computed. The first chunk's DECIMAL columns are
     hashed value by distinct value (_decimals_by_distinct_value): the same fingerprint."""
     if first_chunk:
-        with _decimals_by_distinct_value():
-            yield
-        return
-    gx_hash = gx_pandas.hash_pandas_dataframe
-    gx_pandas.hash_pandas_dataframe = lambda df: ""
-    try:
-        yield
-    finally:
-        gx_pandas.hash_pandas_dataframe = gx_hash
+        return _decimals_by_distinct_value()
+    return _replaced(gx_pandas, "hash_pandas_dataframe", lambda df: "")
 
 
-@contextmanager
-def _decimals_by_distinct_value() -> Iterator[None]:
+def _decimals_by_distinct_value():
     """pandas hashes a DECIMAL column by making each value a Python Decimal, grouping equal ones in
     a Python hash table, then hashing each distinct value's text (``hash_array``: categorize):
     ~1 CPU s per 200,000-row chunk of a rule with four amounts. Here Arrow groups the values
     (``dictionary_encode``, as pandas does for text columns) and pandas hashes the distinct ones as
     it would: each row the same hash, a missing value its u8max. Other columns are pandas' own."""
-    gx_hash = ArrowExtensionArray._hash_pandas_object
+    pandas_hash = ArrowExtensionArray._hash_pandas_object
 
     def by_distinct(self, *, encoding: str, hash_key: str, categorize: bool):
         if not categorize or not pa.types.is_decimal(self._pa_array.type):
-            return gx_hash(self, encoding=encoding, hash_key=hash_key, categorize=categorize)
+            return pandas_hash(self, encoding=encoding, hash_key=hash_key, categorize=categorize)
         encoded = pc.dictionary_encode(self._pa_array.combine_chunks())
         distinct = encoded.dictionary.to_numpy(zero_copy_only=False)  # Python Decimals, as pandas hashes them
         hashed = hash_array(distinct, encoding, hash_key, categorize=False)
@@ -262,40 +260,28 @@ def _decimals_by_distinct_value() -> Iterator[None]:
         result[encoded.indices.is_null().to_numpy(zero_copy_only=False)] = np.iinfo(np.uint64).max
         return result
 
-    ArrowExtensionArray._hash_pandas_object = by_distinct
-    try:
-        yield
-    finally:
-        ArrowExtensionArray._hash_pandas_object = gx_hash
+    return _replaced(ArrowExtensionArray, "_hash_pandas_object", by_distinct)
 
 
-@contextmanager
-def _configuration_once() -> Iterator[None]:
+def _configuration_once():
     """GX builds an expectation's configuration anew (pydantic ``dict()``, a new ExpectationConfiguration)
     each time it reads one of its parameters: ~60 times per expectation and chunk, ~20 % of judging.
     Nothing changes an expectation while a suite is validated, so each one's configuration is built
     once meanwhile (the object GX would have built first) and given to every later reader."""
     # id → (the expectation, held so that its id stays its own meanwhile; its configuration)
     kept: dict[int, tuple[Expectation, object]] = {}
+    gx_configuration = Expectation.configuration
 
     def once(self):
         entry = kept.get(id(self))
         if entry is None:
-            entry = kept[id(self)] = (self, _GX_CONFIGURATION.fget(self))
+            entry = kept[id(self)] = (self, gx_configuration.fget(self))
         return entry[1]
 
-    Expectation.configuration = property(once)
-    try:
-        yield
-    finally:  # GX's own, whatever was there before (a validation in another thread cannot leave its cache)
-        Expectation.configuration = _GX_CONFIGURATION
+    return _replaced(Expectation, "configuration", property(once))
 
 
-_GX_CONFIGURATION = Expectation.configuration
-
-
-@contextmanager
-def _indices_by_column() -> Iterator[None]:
+def _indices_by_column():
     """GX lists the failing rows' index columns (RESULT_FORMAT: their values, not the compared ones)
     a cell at a time (``DataFrame.at``: ~75 µs apiece, 2.1 of the checks' 12 CPU s at 10k reports,
     22,000 failing rows × 3 columns); here a column at a time, the same values in the same order.
@@ -312,8 +298,4 @@ def _indices_by_column() -> Iterator[None]:
                               expectation_domain_column_list=expectation_domain_column_list)
         return [{name: list(domain_records_df[name]) for name in names}]
 
-    gx_map.compute_unexpected_pandas_indices = by_column
-    try:
-        yield
-    finally:
-        gx_map.compute_unexpected_pandas_indices = gx_indices
+    return _replaced(gx_map, "compute_unexpected_pandas_indices", by_column)
