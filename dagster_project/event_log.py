@@ -108,21 +108,21 @@ class ReusingSqliteEventLogStorage(SqliteEventLogStorage):
                 self._batch.shards = None
 
     # Dagster's schema questions, a yes kept (see above)
+    def _yes_kept(self, question: tuple[str, str], ask, *args) -> bool:
+        if question not in self._schema_has and ask(*args):
+            self._schema_has.add(question)
+        return question in self._schema_has
+
     def has_table(self, table_name: str) -> bool:
-        if ("table", table_name) not in self._schema_has and super().has_table(table_name):
-            self._schema_has.add(("table", table_name))
-        return ("table", table_name) in self._schema_has
+        return self._yes_kept(("table", table_name), super().has_table, table_name)
 
     def _has_asset_key_col_on_connection(self, conn: Connection, column_name: str) -> bool:
-        column = ("column", column_name)
-        if column not in self._schema_has and super()._has_asset_key_col_on_connection(conn, column_name):
-            self._schema_has.add(column)
-        return column in self._schema_has
+        return self._yes_kept(
+            ("column", column_name), super()._has_asset_key_col_on_connection, conn, column_name
+        )
 
     def has_secondary_index(self, name: str) -> bool:
-        if ("index", name) not in self._schema_has and super().has_secondary_index(name):
-            self._schema_has.add(("index", name))
-        return ("index", name) in self._schema_has
+        return self._yes_kept(("index", name), super().has_secondary_index, name)
 
     def _engine(self, shard: str) -> db.Engine:
         engine = self._engines.pop(shard, None)
