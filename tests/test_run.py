@@ -10,7 +10,7 @@ import sys
 import pytest
 from pipeline_helpers import ROOT, SAMPLES, pipeline_env
 
-from dagster_project.assets.dbt import PARTIAL_PARSE, dbt_target, prune_runs, run_target_path
+from dagster_project.assets.dbt import PARTIAL_PARSE, dbt_target, run_target_path
 from dagster_project.resources import dbt_resource
 
 
@@ -56,17 +56,6 @@ def test_dbt_run_folders_are_bounded_and_reuse_the_parse(tmp_path):
         os.utime(target, (1_000_000 + n, 1_000_000 + n))  # mtimes in run order, whatever the clock
         made.append(target.name)
     assert sorted(p.name for p in runs.iterdir()) == made[-3:]
-
-
-def test_the_dbt_step_prunes_the_older_run_folders_apart(tmp_path):
-    """The dbt step takes its folder without pruning and prunes while dbt runs (prune_runs)."""
-    runs = tmp_path / "runs"
-    for n in range(4):
-        target = run_target_path(f"{n:08d}-run", runs_dir=runs, keep=3, prune=False)
-        os.utime(target, (1_000_000 + n, 1_000_000 + n))
-    assert len(list(runs.iterdir())) == 4
-    prune_runs(target, keep=3)
-    assert sorted(p.name for p in runs.iterdir()) == ["00000001", "00000002", "00000003"]
 
 
 def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs_without_asking_it():

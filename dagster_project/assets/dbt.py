@@ -5,7 +5,6 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,10 +38,9 @@ def run_target_path(
     keep: int = RUNS_KEPT,
     profile_path: str = "",
     fallback: Path | None = MAKE_PARSE,
-    prune: bool = True,
 ) -> Path:
     """This run's dbt target folder, seeded with an earlier parse state (dbt_warm.latest_parse: the
-    newest made for the same database path); older folders pruned (prune_runs), unless not `prune`."""
+    newest made for the same database path); older folders pruned (prune_runs)."""
     runs_dir = runs_dir or load_settings().dbt_runs_dir
     runs_dir.mkdir(parents=True, exist_ok=True)
     seed = dbt_warm.latest_parse(runs_dir, profile_path, fallback)
@@ -51,8 +49,7 @@ def run_target_path(
     if seed is not None and not (target / PARTIAL_PARSE).exists():
         shutil.copy2(seed, target / PARTIAL_PARSE)
     (target / PROFILE_PATH).write_text(profile_path, encoding="utf-8")
-    if prune:
-        prune_runs(target, keep)
+    prune_runs(target, keep)
     return target
 
 
@@ -190,21 +187,17 @@ def fiscal_dbt_assets(
             dbt_selection.forget_touched(con, [manifest["nodes"][uid]["name"] for uid in selection.kept])
     # dbt sees the run's build file under the fixed name <warehouse>.build, so its parse is reused
     with dbt_target(db_path, alias=build_path(warehouse.published_settings().db_path)) as path:
-        target = run_target_path(context.run_id, profile_path=str(path), prune=False)
-        # the older runs' folders (~200 files each) are removed while dbt runs, not before it
-        # (0.2 s wall, seconds on a busy disk)
-        pruning = threading.Thread(target=prune_runs, args=(target,), name="dbt-runs-prune")
-        pruning.start()
-        try:
-            # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
-            args = ["build", "--no-use-colors", *diagnostics_args(), *threads_args(full_refresh), *scope]
-            invocation = dbt.cli(args, context=context, target_path=target)
-            events = invocation.stream()
-            if not full_refresh and not context.is_subset:
-                events = with_kept_models(context, manifest, translator, selection, events)
-            yield from stopping_on_failure(invocation.process, events)
-        finally:
-            pruning.join()
+        # The older runs' folders are removed before dbt starts, not while it runs: a manifest parsed
+        # ahead can name an older run's folder for a node's files, which dbt then makes again; removed
+        # meanwhile, dbt failed (FileNotFoundError, test_robustness under CI's two workers).
+        target = run_target_path(context.run_id, profile_path=str(path))
+        # No colour codes: dbt's output ends up in log files and the Dagster UI, not a terminal.
+        args = ["build", "--no-use-colors", *diagnostics_args(), *threads_args(full_refresh), *scope]
+        invocation = dbt.cli(args, context=context, target_path=target)
+        events = invocation.stream()
+        if not full_refresh and not context.is_subset:
+            events = with_kept_models(context, manifest, translator, selection, events)
+        yield from stopping_on_failure(invocation.process, events)
     record_build(db_path, fingerprint, full_refresh)
 
 
