@@ -15,6 +15,9 @@ def test_parse_bench_counts_the_samples_reports_and_profiles(capsys):
     # The four samples: 36 + 6 + 36 + 9 report tables (self-evaluation, tracking and target tables).
     assert (measured["files"], measured["reports"]) == (4, 87)
     assert measured["cpu_s"] > 0 and measured["reports_per_cpu_s"] == 87 / measured["cpu_s"]
+    # Every result kept (the old way), or each packed for the loader as a worker does: the same reports.
+    assert parse.measure(files, repeat=1, keep=True)["reports"] == 87
+    assert parse.measure(files, repeat=1, pack=True)["reports"] == 87
 
     samples, own, inclusive = parse.profile(files, top=5)
     assert samples > 0 and len(own) <= 5 and len(inclusive) <= 5
@@ -26,4 +29,5 @@ def test_parse_bench_counts_the_samples_reports_and_profiles(capsys):
     assert parse.main(["--dir", str(RAW), "--repeat", "1"]) == 0
     printed = capsys.readouterr().out
     assert "4 files, 87 reports" in printed and "reports/s per core" in printed
+    assert "each result freed, as a worker" in printed
     assert "parsers: plain Python (" in printed  # not a mypyc build (dagster_project/parsers/build.py)
