@@ -9,14 +9,15 @@ other with ``parsers.parse_bytes`` (no worker processes, no file reads, no
 loading): the parsers' own speed. Each result is freed after its file with the
 cyclic collector paused, as a parse worker does (``parse_pool._serve``); ``--keep``
 keeps every result instead, as the loader once did: then the collector, run after
-each file, scans all the results kept so far, a cost no worker pays (a fifth to a
-quarter of the parse). ``--pack`` adds what a worker does next, packing the
-records into Arrow arrays for the loader (``raw_arrow.to_parsed_file``). Prints
-the best of ``--repeat`` runs in CPU seconds of this process (steady on a shared
-machine, unlike wall time) and wall seconds. ``--profile N`` samples the call stack every half millisecond during one
-more run and prints the N functions most time was spent in (self) and under
-(inclusive): a sampler, not cProfile, whose per-call cost inflates small
-functions several times over.
+each file, scans all the results kept so far, a cost no worker pays (4-8 % of the
+parse's instructions, more of its CPU time: it walks memory). ``--pack`` adds what
+a worker does next, packing the records into Arrow arrays for the loader
+(``raw_arrow.to_parsed_file``). Prints the best of ``--repeat`` runs in CPU seconds
+of this process (steady on a shared machine, unlike wall time) and wall seconds.
+``--profile N`` samples the call stack every half millisecond during one more run
+and prints the N functions most time was spent in (self) and under (inclusive): a
+sampler, not cProfile, whose per-call cost inflates small functions several times
+over.
 """
 
 from __future__ import annotations
