@@ -293,3 +293,43 @@ def test_an_event_is_left_unmade_only_when_no_log_writes_it_and_no_callback_read
         assert dbt_warm.unwritten(manager, event, level, levels, tracking) is left_out, i
         manager.fire_event(event, level=level)  # dbt's own way
         assert (out.getvalue() == "" and not seen) is left_out, i
+
+
+def test_a_statements_result_is_typed_as_dbt_types_it_with_one_tester_per_text_columns(monkeypatch):
+    """agate_types: dbt's tables of a result (text, numbers, dates, nulls, a JSON list) and its empty
+    table are what dbt makes them, column types and values alike; the tester is built once per set
+    of text columns."""
+    import datetime
+    from decimal import Decimal
+
+    from dbt_common.clients import agate_helper
+
+    for name in ("build_type_tester", "empty_table"):  # restored after the test
+        monkeypatch.setattr(agate_helper, name, getattr(agate_helper, name))
+    data = [
+        {
+            "n": 1,
+            "amount": Decimal("1.50"),
+            "day": datetime.date(2024, 1, 2),
+            "name": "005",
+            "rows": [1, "a"],
+        },
+        {"n": None, "amount": None, "day": None, "name": "null", "rows": []},
+    ]
+
+    def tables():
+        made = [agate_helper.table_from_data_flat(data, list(data[0])) for _ in range(2)]
+        made.append(agate_helper.table_from_data_flat(data[:1], ["n", "day"]))
+        made.append(agate_helper.empty_table())
+        return [
+            ([type(t).__name__ for t in table.column_types], [getattr(t, "null_values", None) for t in table.column_types],
+             table.column_names, [tuple(row) for row in table.rows])
+            for table in made
+        ]  # fmt: skip
+
+    before = tables()
+    dbt_warm.agate_types()
+    assert tables() == before
+    assert before[0][0] == ["Integer", "Number", "Date", "Text", "Text"] and before[0][3][1][3] == "null"
+    assert before[3] == ([], [], (), [])
+    assert agate_helper.build_type_tester({"name"}, ()) is agate_helper.build_type_tester(["name"], ())
