@@ -231,3 +231,105 @@ def test_compiled_templates_older_than_a_week_are_removed(tmp_path):
     os.utime(other, (now - 30 * 86400, now - 30 * 86400))
     assert dbt_warm.prune(cache, now=now) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([cache.pattern % "recent", other.name])
+
+
+def test_a_nodes_macros_go_into_its_context_as_dbt_copies_them():
+    """flat_namespace gives what dbt's `dict.update(namespace)` adds to a node's context: each name's
+    value from the first scope holding it (the node's package, the root package, the packages by name,
+    `dbt`, the adapters' macros), in the same order, a name the context had keeping its place."""
+    from dbt.context.macros import MacroNamespace
+
+    one, two, three, four, five, six = (object() for _ in range(6))
+    namespace = MacroNamespace(
+        global_namespace={"a": one, "b": two},
+        local_namespace={"a": three, "c": four},
+        global_project_namespace={"d": five, "b": six, "c": one},
+        packages={"fiscal": {"a": one, "b": two}, "d": {"x": two}},
+    )
+    expected, got = {"dbt_version": 1, "b": 0}, {"dbt_version": 1, "b": 0}
+    expected.update(namespace)
+    got.update(dbt_warm.flat_namespace(namespace))
+    assert list(got) == list(expected) and all(got[k] is expected[k] for k in expected)
+    assert (got["a"], got["b"], got["c"], got["d"]) == (three, two, four, {"x": two})
+    assert got["dbt"] == {"d": five, "b": six, "c": one} and len(got) == 7
+
+
+def test_an_event_is_left_unmade_only_when_no_log_writes_it_and_no_callback_reads_it():
+    """unwritten, against dbt's own event manager: an event it leaves out is one that, fired, writes
+    nothing to a log at info and reaches no callback but dbt's tracking; every other is written."""
+    import io
+
+    from dbt.adapters.events.types import SQLQuery
+    from dbt.events.types import LogTestResult
+    from dbt.tracking import track_behavior_change_warn as tracking
+    from dbt_common.events import logger as event_logger
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.event_manager import EventManager
+    from dbt_common.events.types import Note, PrintEvent
+
+    assert dbt_warm.PRINT_EVENTS == event_logger.PRINT_EVENT_NAMES
+    levels = {"debug": 10, "test": 10, "info": 20, "warn": 30, "error": 40}
+    query = SQLQuery(conn_name="model.fiscal.fct_report", sql="select 1", node_info={})
+    result = LogTestResult(name="t", status="pass", index=1, num_models=1)
+    cases = [  # (event, level, log level, another callback) → left unmade
+        (query, None, EventLevel.INFO, False, True),
+        (query, EventLevel.INFO, EventLevel.INFO, False, False),  # a debug event fired at info
+        (query, None, EventLevel.DEBUG, False, False),  # a log at debug
+        (query, None, EventLevel.INFO, True, False),  # a callback of the caller's
+        (Note(msg="x"), EventLevel.DEBUG, EventLevel.INFO, False, True),
+        (Note(msg="x"), None, EventLevel.INFO, False, False),
+        (PrintEvent(msg="x"), EventLevel.DEBUG, EventLevel.INFO, False, False),  # always written
+        (result, None, EventLevel.INFO, False, True),  # a dynamic level's event fired without one: debug
+        (result, EventLevel.INFO, EventLevel.INFO, False, False),
+    ]
+    for i, (event, level, log_level, other, left_out) in enumerate(cases):
+        manager, out, seen = EventManager(), io.StringIO(), []
+        json_lines = event_logger.LineFormat.Json
+        config = event_logger.LoggerConfig(
+            f"fiscal_test_{i}", level=log_level, output_stream=out, line_format=json_lines
+        )
+        manager.add_logger(config)
+        manager.callbacks = [tracking, *([seen.append] if other else [])]
+        assert dbt_warm.unwritten(manager, event, level, levels, tracking) is left_out, i
+        manager.fire_event(event, level=level)  # dbt's own way
+        assert (out.getvalue() == "" and not seen) is left_out, i
+
+
+def test_a_statements_result_is_typed_as_dbt_types_it_with_one_tester_per_text_columns(monkeypatch):
+    """agate_types: dbt's tables of a result (text, numbers, dates, nulls, a JSON list) and its empty
+    table are what dbt makes them, column types and values alike; the tester is built once per set
+    of text columns."""
+    import datetime
+    from decimal import Decimal
+
+    from dbt_common.clients import agate_helper
+
+    for name in ("build_type_tester", "empty_table"):  # restored after the test
+        monkeypatch.setattr(agate_helper, name, getattr(agate_helper, name))
+    data = [
+        {
+            "n": 1,
+            "amount": Decimal("1.50"),
+            "day": datetime.date(2024, 1, 2),
+            "name": "005",
+            "rows": [1, "a"],
+        },
+        {"n": None, "amount": None, "day": None, "name": "null", "rows": []},
+    ]
+
+    def tables():
+        made = [agate_helper.table_from_data_flat(data, list(data[0])) for _ in range(2)]
+        made.append(agate_helper.table_from_data_flat(data[:1], ["n", "day"]))
+        made.append(agate_helper.empty_table())
+        return [
+            ([type(t).__name__ for t in table.column_types], [getattr(t, "null_values", None) for t in table.column_types],
+             table.column_names, [tuple(row) for row in table.rows])
+            for table in made
+        ]  # fmt: skip
+
+    before = tables()
+    dbt_warm.agate_types()
+    assert tables() == before
+    assert before[0][0] == ["Integer", "Number", "Date", "Text", "Text"] and before[0][3][1][3] == "null"
+    assert before[3] == ([], [], (), [])
+    assert agate_helper.build_type_tester({"name"}, ()) is agate_helper.build_type_tester(["name"], ())
