@@ -10,6 +10,11 @@ share a family (``Rule.applies_to``). Its status there:
   of ``Rule.needs`` the document lacks (INPUTS), else that no row met the rule's conditions, or the
   rule itself could not be evaluated. A not-run rule is never counted as passed.
 
+An incremental run (its check rows and violations changed in raw.changed_files only, scope.py)
+computes again the rows of the changed files, and those of the rules whose rows can change in
+other files (a cross-file rule, or one needing a cross-file input); it rewrites the files whose
+rows differ, each whole and in order, as a full rebuild would have written them.
+
 Each input is declared once here: the reason shown when it is missing and the SQL listing the
 documents that have it. ``table:<kind>|<kind>`` needs a budget table of any of those kinds
 (seed budget_table_kinds, whose Chinese titles make the reason).
@@ -34,6 +39,7 @@ RULE_FAILED = "规则未能运行："
 class Input:
     reason: str  # why a rule needing it could not run on a document without it
     sql: str  # source_file of every document that has it
+    cross_file: bool = False  # whether a document has it can depend on other documents
 
 
 INPUTS: dict[str, Input] = {
@@ -83,6 +89,7 @@ INPUTS: dict[str, Input] = {
     "compared_project": Input(
         "无同一项目的绩效目标表或跟踪表可对照",
         "select source_file from intermediate.int_project_documents_matched where not is_reference_kind",
+        cross_file=True,
     ),
     "budget_tables": Input(
         "表格缺失：本文件无预算表", "select source_file from intermediate.int_budget_lines_classified"
@@ -101,10 +108,12 @@ INPUTS: dict[str, Input] = {
         "模板未知（所含标准表不足任一模板的一半）", "select source_file from quality.chk_budget_table_missing"
     ),
     "narrative_amounts": Input(
-        "说明中无可读取的金额", "select source_file from marts.fct_narrative_amount where amount_yuan is not null"
+        "说明中无可读取的金额",
+        "select source_file from marts.fct_narrative_amount where amount_yuan is not null",
     ),
     "narrative_changes": Input(
-        "说明中无增减变动表述（比……增加/减少……%）", "select source_file from staging.stg_fiscal_txt__narrative_changes"
+        "说明中无增减变动表述（比……增加/减少……%）",
+        "select source_file from staging.stg_fiscal_txt__narrative_changes",
     ),
     "narrative_items": Input(
         "说明中无先列科目金额、后写预算安排的条目",
@@ -112,15 +121,20 @@ INPUTS: dict[str, Input] = {
         "where form = 'stated' and item_amount is not null",
     ),
     "empty_tables": Input(
-        "无空表：各标准表均列有金额", "select source_file from quality.chk_empty_table_without_statement"
+        "无空表：各标准表均列有金额",
+        "select source_file from quality.chk_empty_table_without_statement",
+        cross_file=True,
     ),
     "unit_comparisons": Input(
-        "无可按单位对照的金额（说明金额或成本指标上限）", "select source_file from quality.chk_unit_label_implausible"
+        "无可按单位对照的金额（说明金额或成本指标上限）",
+        "select source_file from quality.chk_unit_label_implausible",
+        cross_file=True,
     ),
     # kept per file (TEXT_FILES): listing them from raw.source_lines' 7.45 M lines at 100k cost 1 CPU s a run
     "source_lines": Input("无可读取的文本行", "select source_file from quality.coverage_text_files"),
 }
 TEXT_FILES = "quality.coverage_text_files"  # the files with a non-blank line
+CHANGED_FILES = "source_file in (select source_file from raw.changed_files)"
 TEXT_FILES_SQL = "select distinct source_file from raw.source_lines where trim(text) <> ''"
 TABLE_INPUT = "table:"  # table:<kind>|<kind>: a budget table of any of these kinds
 
@@ -205,37 +219,77 @@ left join missing as m using (check_name, source_file)
 """
 
 
-def _coverage_parts(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], errors: dict[str, str | None]) -> None:
-    """Fill the temp tables _COVERAGE reads; ``errors``: check_name → why GX could not evaluate it."""
+def _coverage_parts(
+    con: duckdb.DuckDBPyConnection,
+    rules: tuple[Rule, ...],
+    errors: dict[str, str | None],
+    whole: frozenset[str] | None = None,
+) -> dict[str, str | None]:
+    """Fill the temp tables _COVERAGE reads; ``errors``: check_name → why GX could not evaluate it.
+    ``whole``: the rules counted over every file, the others over raw.changed_files only (an
+    incremental run's: _update); None: every rule over every file. Returns ``errors`` with the rules
+    whose model is missing."""
     con.execute(_PARTS)
     _fill(con, f"insert into coverage_families {FAMILIES_SQL}")
-    _fill(con, "insert into coverage_findings select check_name, source_file, count(*) filter (where severity <> 'hint'), "
-               "count(*) filter (where severity = 'hint') from quality.violations group by all")
+    _fill(
+        con,
+        "insert into coverage_findings select check_name, source_file, count(*) filter (where severity <> 'hint'), "
+        "count(*) filter (where severity = 'hint') from quality.violations group by all",
+    )
     inputs: dict[str, str] = {}  # need → its reason
+    whole_needs = {need for rule in rules if whole is None or rule.check_name in whole for need in rule.needs}
     for rule in rules:
+        changed = "" if whole is None or rule.check_name in whole else f" where {CHANGED_FILES}"
         try:
-            con.execute(f"insert into coverage_checked select ?, source_file, count(*) from quality.{rule.model} group by all",
-                        [rule.check_name])
+            con.execute(
+                f"insert into coverage_checked select ?, source_file, count(*) from quality.{rule.model}{changed} "
+                "group by all",
+                [rule.check_name],
+            )
         except duckdb.Error as exc:  # the rule's model is missing: GX could not evaluate it either
             errors = {**errors, rule.check_name: errors.get(rule.check_name) or str(exc)}
         for need in rule.needs:
             if need not in inputs:
                 found_input = input_of(con, need)
                 inputs[need] = found_input.reason
+                changed = "" if need in whole_needs else f" where {CHANGED_FILES}"
                 # distinct in DuckDB: an input lists a file once per row (a line, an indicator)
-                _fill(con, f"insert into coverage_inputs select distinct ?, source_file from ({found_input.sql})", [need])
-    error = {r.check_name: RULE_FAILED + errors[r.check_name][:200] for r in rules if errors.get(r.check_name)}
-    _register(con, "coverage_rules", "check_name severity error",
-              [(r.check_name, r.severity, error.get(r.check_name)) for r in rules])
-    _register(con, "coverage_rule_families", "check_name family", [(r.check_name, f) for r in rules for f in r.applies_to])
-    _register(con, "coverage_needs", "check_name need_order need reason",
-              [(r.check_name, str(i), n, inputs[n]) for r in rules for i, n in enumerate(r.needs)])
+                _fill(
+                    con,
+                    f"insert into coverage_inputs select distinct ?, source_file from ({found_input.sql}){changed}",
+                    [need],
+                )
+    error = {
+        r.check_name: RULE_FAILED + errors[r.check_name][:200] for r in rules if errors.get(r.check_name)
+    }
+    _register(
+        con,
+        "coverage_rules",
+        "check_name severity error",
+        [(r.check_name, r.severity, error.get(r.check_name)) for r in rules],
+    )
+    _register(
+        con,
+        "coverage_rule_families",
+        "check_name family",
+        [(r.check_name, f) for r in rules for f in r.applies_to],
+    )
+    _register(
+        con,
+        "coverage_needs",
+        "check_name need_order need reason",
+        [(r.check_name, str(i), n, inputs[n]) for r in rules for i, n in enumerate(r.needs)],
+    )
+    return errors
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, columns: str, rows: list[tuple]) -> None:
     """A temp table of text columns from Python rows (a few per rule)."""
     names = columns.split()
-    con.register("coverage_rows", pa.table({c: pa.array([row[i] for row in rows], pa.string()) for i, c in enumerate(names)}))
+    con.register(
+        "coverage_rows",
+        pa.table({c: pa.array([row[i] for row in rows], pa.string()) for i, c in enumerate(names)}),
+    )
     try:
         con.execute(f"create or replace temp table {name} as select * from coverage_rows")
     finally:
@@ -263,10 +317,13 @@ def update_text_files(con: duckdb.DuckDBPyConnection, changed_only: bool) -> Non
     incremental run (``changed_only``: the warehouse holds this code's verdicts, scope.py) lists
     again only raw.changed_files; any other run, or a warehouse without the table, lists all."""
     try:
-        if changed_only and con.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema || '.' || table_name = ?", [TEXT_FILES]
-        ).fetchone()[0]:
+        if (
+            changed_only
+            and con.execute(
+                "select count(*) from information_schema.tables where table_schema || '.' || table_name = ?",
+                [TEXT_FILES],
+            ).fetchone()[0]
+        ):
             changed = "source_file in (select source_file from raw.changed_files)"
             con.execute(f"delete from {TEXT_FILES} where {changed}")
             con.execute(f"insert into {TEXT_FILES} {TEXT_FILES_SQL} and {changed}")
@@ -277,20 +334,107 @@ def update_text_files(con: duckdb.DuckDBPyConnection, changed_only: bool) -> Non
 
 
 def write_check_coverage(
-    con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], errors: dict[str, str | None], changed_only: bool = False
+    con: duckdb.DuckDBPyConnection,
+    rules: tuple[Rule, ...],
+    errors: dict[str, str | None],
+    changed_only: bool = False,
 ) -> int:
     """Replace quality.check_coverage (after quality.violations is written); returns its row count.
-    ``changed_only``: an incremental run's (update_text_files)."""
+    ``changed_only``: an incremental run's (update_text_files, _update)."""
     update_text_files(con, changed_only)
-    _coverage_parts(con, rules, errors)
-    columns = ", ".join(f"{field.name}::{_SQL_TYPES[field.type]} as {field.name}" for field in COVERAGE_SCHEMA)
     try:
-        con.execute(f"CREATE OR REPLACE TABLE quality.check_coverage AS SELECT {columns} FROM ({_COVERAGE}) "
-                    "ORDER BY source_file, check_name")
+        if not (changed_only and _can_update(con, rules, errors) and _update(con, rules)):
+            _coverage_parts(con, rules, errors)
+            con.execute(
+                f"CREATE OR REPLACE TABLE quality.check_coverage AS SELECT {_COLUMNS} FROM ({_COVERAGE}) "
+                "ORDER BY source_file, check_name"
+            )
     finally:
-        for table in ("families", "findings", "checked", "inputs", "rules", "rule_families", "needs"):
+        for table in (
+            "families",
+            "findings",
+            "checked",
+            "inputs",
+            "rules",
+            "rule_families",
+            "needs",
+            "new",
+            "redone",
+        ):
             con.execute(f"DROP TABLE IF EXISTS temp.coverage_{table}")
     return con.execute("SELECT count(*) FROM quality.check_coverage").fetchone()[0]
 
 
+def whole_rules(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]) -> frozenset[str]:
+    """The rules whose coverage rows can change in a file the run did not change: the cross-file
+    ones (their check rows and violations, scope.py) and those needing a cross-file input."""
+    return frozenset(
+        rule.check_name
+        for rule in rules
+        if rule.cross_file or any(input_of(con, need).cross_file for need in rule.needs)
+    )
+
+
+def _can_update(
+    con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...], errors: dict[str, str | None]
+) -> bool:
+    """Whether the stored coverage can be updated in place: it exists, of these rules, and no rule
+    could not be evaluated, now or then (such a rule's reason is on every one of its rows)."""
+    if any(errors.values()):
+        return False
+    try:
+        failed, others = con.execute(
+            "select count(*) filter (where starts_with(reason, ?)), "
+            "count(*) filter (where check_name not in (select unnest(?::VARCHAR[]))) from quality.check_coverage",
+            [RULE_FAILED, [rule.check_name for rule in rules]],
+        ).fetchone()
+    except duckdb.CatalogException:
+        return False
+    return not failed and not others
+
+
+def _update(con: duckdb.DuckDBPyConnection, rules: tuple[Rule, ...]) -> bool:
+    """Rewrite the rows of the files whose coverage changed (in one transaction): the changed files'
+    and the files where a whole rule's rows differ; each file's rows whole, in (file, rule) order as
+    a full rebuild writes them. False (nothing written) when a rule's model is missing."""
+    whole = whole_rules(con, rules)
+    if _coverage_parts(con, rules, {}, whole):
+        return False
+    _register(con, "coverage_whole", "check_name", [(name,) for name in sorted(whole)])
+    in_whole = "check_name in (select check_name from coverage_whole)"
+    con.execute(
+        f"create or replace temp table coverage_new as select * from (SELECT {_COLUMNS} FROM ({_COVERAGE})) "
+        f"where {in_whole} or {CHANGED_FILES}"
+    )
+    # the files to rewrite: the changed ones, and those where a whole rule's rows differ (either way)
+    old_whole = f"select * from quality.check_coverage where {in_whole}"
+    new_whole = f"select * from coverage_new where {in_whole}"
+    con.execute(
+        "create or replace temp table coverage_redone as "
+        f"select source_file from raw.changed_files union select source_file from ({old_whole} except all {new_whole}) "
+        f"union select source_file from ({new_whole} except all {old_whole})"
+    )
+    redone = "source_file in (select source_file from coverage_redone)"
+    rows = (
+        f"select * from coverage_new where {redone} and ({in_whole} or {CHANGED_FILES}) "
+        f"union all select * from quality.check_coverage where {redone} and not {in_whole} and not {CHANGED_FILES}"
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"create or replace temp table coverage_rows_ as {rows}")
+        con.execute(f"delete from quality.check_coverage where {redone}")
+        con.execute(
+            "insert into quality.check_coverage select * from coverage_rows_ order by source_file, check_name"
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp.coverage_rows_")
+        con.execute("DROP TABLE IF EXISTS temp.coverage_whole")
+    return True
+
+
 _SQL_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT"}
+_COLUMNS = ", ".join(f"{field.name}::{_SQL_TYPES[field.type]} as {field.name}" for field in COVERAGE_SCHEMA)

@@ -35,6 +35,14 @@ def test_every_rule_declares_families_and_inputs_the_coverage_knows():
         assert all(need in INPUTS or need.startswith(TABLE_INPUT) for need in rule.needs), rule.check_name
 
 
+def test_an_input_read_from_other_documents_is_marked_cross_file():
+    # an incremental run computes again, for every file, the coverage of the rules needing such an input
+    other_documents = {f"quality.{r.model}" for r in RULES if r.cross_file} | {"intermediate.int_project_documents_matched"}
+    for need, found_input in INPUTS.items():
+        assert found_input.cross_file == any(name in found_input.sql for name in other_documents), need
+    assert {"compared_project", "empty_tables", "unit_comparisons"} <= {n for n, i in INPUTS.items() if i.cross_file}
+
+
 def test_a_rule_appears_only_for_the_documents_of_its_families(coverage):
     by_file: dict[str, set[str]] = {}
     for source_file, check_name in coverage:

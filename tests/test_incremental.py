@@ -36,6 +36,7 @@ from dagster_project.assets.dbt import (
 from dagster_project.discovery import scan
 from dagster_project.loading import create_raw_tables, sync_raw
 from expectations.checkpoint import run_quality_checks
+from expectations.coverage import whole_rules, write_check_coverage
 from expectations.gx_docs import OTHER_ROWS_FOUND
 from expectations.registry import ENTITY_RULES, RULES
 
@@ -337,6 +338,30 @@ def test_incremental_runs_equal_a_full_refresh(warehouses):
     assert sorted(inc.content("quality.coverage_text_files")) == [(f,) for f in sorted([SELF_EVAL, TRACKING, BUDGET, BUDGET_2])]
     for table in [f"marts.{t}" for t in marts] + [f"quality.{t}" for t in checks] + quality:
         assert inc.content(table) == full.content(table), table
+
+
+def test_an_incremental_coverage_rewrites_only_the_rows_that_can_have_changed(warehouses, tmp_path):
+    # the last run removed a file only: SELF_EVAL's per-file rows stay as stored, a cross-file rule's are computed again
+    inc, full, _ = warehouses
+    db = tmp_path / "coverage.duckdb"
+    shutil.copy(inc.db, db)
+    rules = ("grade_mismatch", "target_changed_between_documents")
+    assert "target_changed_between_documents" in whole_rules(duckdb.connect(), RULES)
+    assert "grade_mismatch" not in whole_rules(duckdb.connect(), RULES)
+    rows = f"select check_name, checked_count from quality.check_coverage where source_file = '{SELF_EVAL}' and check_name in {rules}"
+    with duckdb.connect(str(db)) as con:
+        assert con.execute(f"select count(*) from raw.changed_files where source_file = '{SELF_EVAL}'").fetchone() == (0,)
+        con.execute(f"update quality.check_coverage set checked_count = -1 where source_file = '{SELF_EVAL}' "
+                    f"and check_name in {rules}")  # fmt: skip
+        assert write_check_coverage(con, RULES, {}, changed_only=True) == len(full.content("quality.check_coverage"))
+        after = dict(con.execute(rows).fetchall())
+        # a full rebuild (not changed_only) writes every row again
+        write_check_coverage(con, RULES, {}, changed_only=False)
+        rebuilt = dict(con.execute(rows).fetchall())
+    expected = dict(full.rows(rows))
+    assert expected["grade_mismatch"] > 0 and expected["target_changed_between_documents"] >= 0
+    assert after == {"grade_mismatch": -1, "target_changed_between_documents": expected["target_changed_between_documents"]}
+    assert rebuilt == expected
 
 
 def test_an_incremental_quality_step_judges_the_changed_files_rows_only(warehouses):
