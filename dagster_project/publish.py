@@ -15,9 +15,9 @@ report never describes a warehouse that was not published. Only one run at a
 time holds the warehouse (locking.py), so any other build left behind is from a
 crashed run and is cleared when the next run begins.
 
-A copy is O(warehouse) and leaves a warehouse-sized file of dirty pages that the build's first
-checkpoint waits to write to disk (935 MB at 100k). So publishing keeps the file it replaces as a
-spare (``<warehouse>.spare``, a second hard link made before the rename), and the next run takes
+A copy is O(warehouse): it reads the whole file and writes it again (~1 GB at 100k), which the disk
+then flushes while the run goes on. So publishing keeps the file it replaces as a spare
+(``<warehouse>.spare``: a second hard link made before the rename, named after it), and the next run takes
 the spare as its build file (renamed, so a crash leaves no spare to trust) and rewrites only the
 parts that differ from the published file: byte for byte the file a copy would give, whatever the
 spare holds, with only what the last run changed written. A spare an analyst's read-only connection
