@@ -4,7 +4,7 @@
 import dagster as dg
 
 from .. import locking
-from ..publish import publish
+from ..publish import build_origin, publish
 from ..resources import FiscalWarehouse
 from .quality import VIOLATIONS_KEY
 from .report import DQ_REPORT_KEY
@@ -16,8 +16,11 @@ PUBLISHED_KEY = dg.AssetKey(["warehouse", "fiscal_duckdb"])
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: FiscalWarehouse) -> dg.MaterializeResult:
     """The DuckDB file at FISCAL_DB_PATH that analysts query: replaced only by a complete, checked build."""
     settings = warehouse.published_settings()
+    origin = build_origin(settings.db_path, warehouse.run_id)  # asked before the build file is renamed
     counts = publish(settings.db_path, warehouse.run_id, settings.report_dir)  # the report goes with it
     locking.release(settings.db_path)
+    if origin:
+        context.log.info(f"the build file was {origin}")
     context.log.info(f"published {settings.db_path}: {counts}")
     return dg.MaterializeResult(
         metadata={"path": str(settings.db_path), **counts, "raw_fingerprint": _ingested_fingerprint(context)}
