@@ -236,6 +236,16 @@ def quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: 
         yield data
 
 
+@contextmanager
+def sheet_sources(db_path: Path) -> Iterator[Callable[[str], SheetRows]]:
+    """The rows of the workbook's keyed sheets (as QualityData.sheet_rows) of the warehouse at db_path, read-only,
+    without the page's queries: what sheet_worker.py builds sheets from."""
+    with connect(db_path, read_only=True) as con:
+        reader = _Reader(con, _tables(con))
+        reader.build_violations()
+        yield reader.sheet_rows
+
+
 def load_quality_data(db_path: Path, parse_issue_limit: int = 500, listed_per_check: int = 50) -> QualityData:
     """quality_data() read once (the workbook's row sources are not usable afterwards)."""
     with quality_data(db_path, parse_issue_limit, listed_per_check) as data:
