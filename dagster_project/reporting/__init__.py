@@ -68,15 +68,16 @@ def _replace(path: Path, write: Callable[[Path], object]) -> None:
 
 
 def _sheet_worker(db_path: Path, data: QualityData, cache: SheetCache) -> contextlib.AbstractContextManager:
-    """A second process building the large sheets without kept chunks (sheet_worker.py), when the workbook is
-    large enough for it to pay (sheet_worker.MIN_ROWS); else nothing (None)."""
+    """A second process building the large sheets (sheet_worker.py) when the workbook is written from scratch
+    (no sheet's chunks kept: a full build, another code version) and large enough for it to pay
+    (sheet_worker.MIN_ROWS); else nothing (None). A run with kept chunks builds only its changed rows."""
     from . import sheet_worker  # here: `python -m` runs that module, which the package must not have imported
 
-    kinds = [kind for kind in sheet_worker.ELSEWHERE if not cache.has_chunks(kind)]
+    kinds = [*sheet_worker.ELSEWHERE, *(f"check:{c.check_name}" for c in check_rows(data))]
     rows = headline(data)["violations"] + sum(data.coverage.totals.values())
-    if not kinds or rows < sheet_worker.MIN_ROWS:
+    if rows < sheet_worker.MIN_ROWS or any(cache.has_chunks(kind) for kind in kinds):
         return contextlib.nullcontext()
-    return sheet_worker.SheetWorker(db_path, kinds)
+    return sheet_worker.SheetWorker(db_path, list(sheet_worker.ELSEWHERE))
 
 
 def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dict:

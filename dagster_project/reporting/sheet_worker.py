@@ -82,7 +82,7 @@ def _file_name(kind: str) -> str:
 
 def build(db_path: Path, folder: Path, kinds: list[str]) -> None:
     """Build each kind's chunks (workbook.built_chunks) into folder, and name it on stdout when it is there."""
-    with sheet_sources(db_path) as sheet_rows:
+    with sheet_sources(db_path, folder / "duckdb.tmp") as sheet_rows:  # not the report's spill folder
         for kind in kinds:
             columns, wrapped = layout(kind)
             chunks = list(built_chunks(sheet_rows(kind).fetch(), columns, wrapped))

@@ -3,13 +3,15 @@ build: the same chunks, the same workbook bytes; a worker that gives nothing lea
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import duckdb
 from quality_warehouse import build_warehouse
 
-from dagster_project.reporting import render_quality_report, sheet_worker
+from dagster_project.reporting import _sheet_worker, render_quality_report, sheet_worker
 from dagster_project.reporting.queries import quality_data, sheet_sources
+from dagster_project.reporting.sheet_cache import CACHE_DIR, SheetCache
 from dagster_project.reporting.workbook import built_chunks, layout, write_workbook
 
 
@@ -78,7 +80,10 @@ def test_workbook_with_a_worker_is_the_same_bytes(tmp_path, monkeypatch):
     )
     assert shared["xlsx"].read_bytes() == alone["xlsx"].read_bytes()
     assert shared["sheets"] == alone["sheets"]
-    # the next run copies what the worker built, as it would the writer's own
+    # the next run copies what the worker built, as it would the writer's own, and starts no worker
+    with quality_data(db) as data:
+        kept = SheetCache(tmp_path / "shared" / CACHE_DIR)
+        assert isinstance(_sheet_worker(db, data, kept), contextlib.nullcontext)
     again = render_quality_report(db, tmp_path / "shared", raw)
     assert again["workbook_cache"]["rows_built"] == 0
     assert again["xlsx"].read_bytes() == alone["xlsx"].read_bytes()
