@@ -8,6 +8,7 @@ workbook holds, never the raw files.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -66,6 +67,19 @@ def _replace(path: Path, write: Callable[[Path], object]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _sheet_worker(db_path: Path, data: QualityData, cache: SheetCache) -> contextlib.AbstractContextManager:
+    """A second process building the large sheets (sheet_worker.py) when the workbook is written from scratch
+    (no sheet's chunks kept: a full build, another code version) and large enough for it to pay
+    (sheet_worker.MIN_ROWS); else nothing (None). A run with kept chunks builds only its changed rows."""
+    from . import sheet_worker  # here: `python -m` runs that module, which the package must not have imported
+
+    kinds = [*sheet_worker.ELSEWHERE, *(f"check:{c.check_name}" for c in check_rows(data))]
+    rows = headline(data)["violations"] + sum(data.coverage.totals.values())
+    if rows < sheet_worker.MIN_ROWS or any(cache.has_chunks(kind) for kind in kinds):
+        return contextlib.nullcontext()
+    return sheet_worker.SheetWorker(db_path, list(sheet_worker.ELSEWHERE))
+
+
 def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dict:
     """Write <report_dir>/quality/index.html and violations.xlsx from the warehouse at db_path.
 
@@ -78,12 +92,15 @@ def render_quality_report(db_path: Path, report_dir: Path, raw_dir: Path) -> dic
     out.mkdir(parents=True, exist_ok=True)
     html_path, xlsx_path = out / "index.html", out / html.WORKBOOK
     sheets: dict[str, int] = {}
-    with quality_data(Path(db_path), listed_per_check=html.MAX_ROWS_PER_CHECK) as data:
+    # unchanged sheets copied from the last report's (kept beside the published reports)
+    cache = SheetCache(_published(report_dir) / CACHE_DIR)
+    with (
+        quality_data(Path(db_path), listed_per_check=html.MAX_ROWS_PER_CHECK) as data,
+        _sheet_worker(Path(db_path), data, cache) as worker,
+    ):
         page = html.render_page(data, raw_dir, _doc_links(report_dir), datetime.now())
         _replace(html_path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-        # unchanged sheets copied from the last report's (kept beside the published reports)
-        cache = SheetCache(_published(report_dir) / CACHE_DIR)
-        _replace(xlsx_path, lambda tmp: sheets.update(write_workbook(data, tmp, cache)))
+        _replace(xlsx_path, lambda tmp: sheets.update(write_workbook(data, tmp, cache, worker)))
     return {
         "html": html_path,
         "xlsx": xlsx_path,

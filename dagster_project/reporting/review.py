@@ -38,6 +38,7 @@ DECISION_COLUMNS: list[tuple[str, int, object]] = [
     ("文件所载", 14, lambda v: v.observed_value),
     ("说明", 48, lambda v: v.message),
 ]
+DECISION_WRAPPED = frozenset({2, 16})  # 备注 and 说明
 STALE_COLUMNS: list[tuple[str, int, object]] = [
     ("发现编号", 16, lambda d: d["finding_id"]),
     ("决定", 8, lambda d: d["decision"]),
@@ -59,7 +60,7 @@ def write_decision_sheets(wb, data: QualityData, keyed_sheet, table_sheet) -> di
     keyed_sheet and table_sheet are the workbook's sheet writers (workbook._keyed_sheet with its
     workbook and cache, workbook._table_sheet)."""
     written: dict[str, int] = {}
-    rows = keyed_sheet("review", SHEET, DECISION_COLUMNS, data.sheet_rows("review"), frozenset({2, 16}),
+    rows = keyed_sheet("review", SHEET, DECISION_COLUMNS, data.sheet_rows("review"), DECISION_WRAPPED,
                        none_found=False, finish=_decision_list)
     if rows is not None:  # a warehouse without findings has nothing to decide
         written[SHEET] = rows

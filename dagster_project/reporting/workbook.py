@@ -9,15 +9,18 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .coverage import COVERAGE_COLUMNS, COVERAGE_SHEET
 from .labels import check_label, severity_label
 from .queries import QualityData, SheetRows, as_number, key_ints
-from .review import write_decision_sheets
+from .review import DECISION_COLUMNS, DECISION_WRAPPED, write_decision_sheets
 from .sheet_cache import Chunk, SheetCache
+
+if TYPE_CHECKING:
+    from .sheet_worker import SheetWorker
 from .summary import check_rows, headline
 from .xlsx import HEADER, PLAIN, WRAPPED, Sheet, Workbook, column_letter, make_chunk, row_xml
 
@@ -118,17 +121,16 @@ CHUNK_ROWS = 256
 
 def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
                  columns: list[tuple[str, int, Callable]], rows: SheetRows, wrapped: frozenset[int] = frozenset(),
-                 none_found: bool = True, finish: Callable[[Sheet, int], None] | None = None) -> int | None:
+                 none_found: bool = True, finish: Callable[[Sheet, int], None] | None = None,
+                 worker: SheetWorker | None = None) -> int | None:
     """A sheet of one row per row of `rows` (queries.SheetRows), like _table_sheet; returns its rows, or
     None for a sheet without rows and not none_found (not added).
 
     With a cache (sheet_cache.py) that kept this kind of sheet, its cost follows what changed: the
     sheet is copied whole when its rows are those of the last workbook's, else the chunks of rows it
-    kept are copied as they are and only the others built. Without, every row is built in one pass."""
-    styles = _styles(wrapped, len(columns))
-
-    def xml(item) -> bytes:
-        return row_xml([get(item) for _, _, get in columns], styles)
+    kept are copied as they are and only the others built. Without, every row is built in one pass, or
+    by the worker (sheet_worker.py) when it builds this kind."""
+    xml = _row_maker(columns, wrapped)
 
     whole = None  # the digest of every key in sheet order, when known before the rows are built
     if cache is not None and cache.has_chunks(kind):
@@ -147,7 +149,8 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
         fresh = rows.fetch([k for piece, digest in pieces if digest not in known for k in piece])
         chunks = _chunks(pieces, known, fresh, xml)
     else:
-        chunks = _built_chunks(rows.fetch(), xml)
+        elsewhere = worker.chunks(kind) if worker is not None else None
+        chunks = iter(elsewhere) if elsewhere is not None else _built_chunks(rows.fetch(), xml)
     first = next(chunks, None)
     if first is None and not none_found:
         return None
@@ -170,6 +173,16 @@ def _keyed_sheet(wb: Workbook, cache: SheetCache | None, kind: str, title: str,
         ws.key = cache.key(kind, whole or order.hexdigest())
         cache.keep_chunks(kind, ws.key)
     return n
+
+
+def _row_maker(columns: list[tuple[str, int, Callable]], wrapped: frozenset[int]) -> Callable[[Any], bytes]:
+    """A sheet row's XML from its item, by the sheet's columns (header, width, value of an item)."""
+    styles = _styles(wrapped, len(columns))
+
+    def xml(item) -> bytes:
+        return row_xml([get(item) for _, _, get in columns], styles)
+
+    return xml
 
 
 def _digest(keys: list[int]) -> str:
@@ -223,6 +236,13 @@ def _built_chunks(fresh: Iterator[tuple[int, Any]], xml: Callable[[Any], bytes])
             piece, built = [], []
     if piece:
         yield piece, _digest(piece), make_chunk(built), False
+
+
+def built_chunks(fresh: Iterator[tuple[int, Any]], columns: list[tuple[str, int, Callable]],
+                 wrapped: frozenset[int]) -> Iterator[ChunkOfRows]:
+    """Every row of a sheet of these columns built and cut into chunks, as _keyed_sheet does without kept
+    chunks (sheet_worker.py builds sheets with it in another process)."""
+    return _built_chunks(fresh, _row_maker(columns, wrapped))
 
 
 def _summary_sheet(wb: Workbook, data: QualityData) -> None:
@@ -280,10 +300,24 @@ ROOT_CAUSE_COLUMNS: list[tuple[str, int, object]] = [
 ]
 
 
-def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = None) -> dict[str, int]:
+ROOT_CAUSE_WRAPPED = frozenset({len(ROOT_CAUSE_COLUMNS) - 1})  # 其他位置
+
+
+def layout(kind: str) -> tuple[list[tuple[str, int, Callable]], frozenset[int]]:
+    """The columns and wrapped columns of a keyed sheet's kind (check:<name>, hints, roots, coverage, review)."""
+    return {
+        "roots": (ROOT_CAUSE_COLUMNS, ROOT_CAUSE_WRAPPED),
+        "coverage": (COVERAGE_COLUMNS, frozenset()),
+        "review": (DECISION_COLUMNS, DECISION_WRAPPED),
+    }.get(kind, (VIOLATION_COLUMNS, WRAPPED_COLUMNS))
+
+
+def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = None,
+                   worker: SheetWorker | None = None) -> dict[str, int]:
     """Write the workbook, streaming each sheet's rows into its XML (xlsx.py): memory and time follow
     the rows. With a cache (the last workbook's sheets), a sheet whose rows did not change is copied
-    and a changed one builds only its new rows: time follows what changed. Returns {sheet name: data rows}."""
+    and a changed one builds only its new rows: time follows what changed. The worker, when given, builds
+    its kinds of sheets meanwhile (sheet_worker.py). Returns {sheet name: data rows}."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with Workbook(path, cache) as wb:
         _summary_sheet(wb, data)
@@ -291,18 +325,18 @@ def write_workbook(data: QualityData, path: Path, cache: SheetCache | None = Non
         for check in (c.check_name for c in check_rows(data)):
             title = sheet_name(check, taken)
             written[title] = _keyed_sheet(wb, cache, f"check:{check}", title, VIOLATION_COLUMNS,
-                                          data.sheet_rows(f"check:{check}"), WRAPPED_COLUMNS)
+                                          data.sheet_rows(f"check:{check}"), WRAPPED_COLUMNS, worker=worker)
         # 根因: each root cause (error or warning) seen at several places once, its other places in one cell
         written[ROOT_CAUSE_SHEET] = _keyed_sheet(wb, cache, "roots", ROOT_CAUSE_SHEET, ROOT_CAUSE_COLUMNS,
-                                                 data.sheet_rows("roots"), frozenset({len(ROOT_CAUSE_COLUMNS) - 1}))
+                                                 data.sheet_rows("roots"), ROOT_CAUSE_WRAPPED, worker=worker)
         written[HINT_SHEET] = _keyed_sheet(wb, cache, "hints", HINT_SHEET, VIOLATION_COLUMNS, data.sheet_rows("hints"),
-                                           WRAPPED_COLUMNS)
+                                           WRAPPED_COLUMNS, worker=worker)
         # 检查覆盖: every (document, rule) with its status and reason
         coverage = _keyed_sheet(wb, cache, "coverage", COVERAGE_SHEET, COVERAGE_COLUMNS, data.sheet_rows("coverage"),
-                                none_found=False)
+                                none_found=False, worker=worker)
         if coverage is not None:
             written[COVERAGE_SHEET] = coverage
-        written |= write_decision_sheets(wb, data, partial(_keyed_sheet, wb, cache), _table_sheet)  # 审核决定
+        written |= write_decision_sheets(wb, data, partial(_keyed_sheet, wb, cache, worker=worker), _table_sheet)  # 审核决定
     if cache:
         cache.prune()
     return written
