@@ -135,10 +135,12 @@
     the join, so an entity model reads its touched files' lines, not every line of the warehouse.
     On an incremental run the changed files' condition too: with the relation alone DuckDB
     misjudges its size and hashed all 7.4M lines at 100k reports (~1.5 CPU s a model); the small
-    changed_files table lets it hand the file names to the scan, which skips the other files' row groups. -#}
+    changed_files table lets it hand the file names to the scan, which skips the other files' row groups.
+    Only lines with a page: (source_file, line_no) is unique, so a row whose line has none gets null
+    either way, and without PDFs no line is hashed (the join built from 5 M lines at 100k reports). -#}
 {% macro pages_of(relation) -%}
     (select source_file, line_no, page_no from {{ ref('stg_fiscal_txt__source_lines') }}
-     where source_file in (select source_file from {{ relation }})
+     where page_no is not null and source_file in (select source_file from {{ relation }})
      {%- if rebuilt_files_condition() %} and {{ rebuilt_files_condition() }}{% endif %})
 {%- endmacro %}
 

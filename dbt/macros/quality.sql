@@ -90,11 +90,13 @@
 {%- endmacro %}
 
 
-{#- The PDF page of a check row's line (raw.source_lines); null for text, Word and Excel inputs. -#}
+{#- The PDF page of a check row's line (raw.source_lines); null for text, Word and Excel inputs.
+    Only lines with a page are looked up ((source_file, line_no) is unique): none without PDFs. -#}
 {% macro page_of(relation) -%}
     (
         select lines.page_no from {{ changed_rows('stg_fiscal_txt__source_lines') }} as lines
         where lines.source_file = {{ relation }}.source_file and lines.line_no = {{ relation }}.line_no
+          and lines.page_no is not null
     )
 {%- endmacro %}
 
@@ -102,9 +104,12 @@
 {#- page_of() as a join, for a check model reading a mart's rows (`rows`: their alias, with
     source_file and line_no): `pages.page_no` is each row's page. Joined where the rows are read,
     DuckDB builds its hash table from the mart's rows and streams the lines past it; page_of()'s
-    lookup after the check rows' window built one from all 7.4 M source lines at 100k reports. -#}
+    lookup after the check rows' window built one from all 7.4 M source lines at 100k reports.
+    Only lines with a page are joined (as pages_of(), macros/per_file.sql): the same rows, and
+    none to read past when no input is a PDF. -#}
 {% macro join_pages(rows) -%}
-    left join {{ changed_rows('stg_fiscal_txt__source_lines') }} as pages
+    left join (select source_file, line_no, page_no from {{ changed_rows('stg_fiscal_txt__source_lines') }}
+               where page_no is not null) as pages
       on pages.source_file = {{ rows }}.source_file and pages.line_no = {{ rows }}.line_no
 {%- endmacro %}
 
