@@ -26,7 +26,10 @@ subprocess and all its children (parse workers, dbt threads):
 - e2e_dagster    the real thing: `python -m dagster_project.run` (what `make run` does) on a
                  fresh warehouse (skipped without dbt/target/manifest.json; --no-dagster), then
 - nochange_run   the same command again with nothing changed (the fixed cost of a run), and
-- new_file_run   again after one new file (a distinct copy of a corpus file) is added.
+- new_file_run   again after one new file (a distinct copy of a corpus file) is added, and
+- new_file_again  after a second new file: the steady state of a warehouse that runs often
+                 (the first incremental run finds no spare of the published file to bring up to
+                 date and copies it, publish.py; from the second on there is one).
                  These three print each step's wall and CPU seconds (run.py --timings).
 
 Prints a table, the parse/floor ratio, the targets, and (when the quality step
@@ -431,12 +434,14 @@ def bench_size(n: int, args) -> dict:
     return result
 
 
-RUNS = ("e2e_dagster", "nochange_run", "new_file_run")  # full build, no change, one new file
+# full build, no change, one new file, another new file (the first run after a build copies the warehouse)
+RUNS = ("e2e_dagster", "nochange_run", "new_file_run", "new_file_again")
+NEW_FILES = {"new_file_run": ("zz_new_", b"\n\n"), "new_file_again": ("zz_new2_", b"\n\n\n")}
 TIMING = re.compile(r"^  timing (?P<step>.+): wall (?P<wall>[\d.]+) s, cpu (?P<cpu>[\d.]+) s$", re.MULTILINE)
 
 
 def dagster_runs(corpus_dir: Path, dg: Path, n: int, mb: float, workers: int, timeout: float = 3600) -> list[dict]:
-    """What `make run` costs: a full build, a run with no change, a run after one new file.
+    """What `make run` costs: a full build, a run with no change, a run after one new file, and another.
 
     The raw folder is a copy of the corpus (a file is added to it); each row's extra holds the
     per-step wall and CPU seconds the run printed (run.py --timings).
@@ -451,9 +456,10 @@ def dagster_runs(corpus_dir: Path, dg: Path, n: int, mb: float, workers: int, ti
     (dg / "home").mkdir(parents=True, exist_ok=True)
     rows = []
     for name in RUNS:
-        if name == "new_file_run":  # a distinct copy of the first file: new content, parsed and loaded
-            first = min(p for p in raw.rglob("*") if p.is_file())
-            (raw / f"zz_new_{first.name}").write_bytes(first.read_bytes() + b"\n\n")
+        if name in NEW_FILES:  # a distinct copy of the first file: new content, parsed and loaded
+            prefix, padding = NEW_FILES[name]
+            first = min(p for p in raw.rglob("*") if p.is_file() and not p.name.startswith("zz_new"))
+            (raw / f"{prefix}{first.name}").write_bytes(first.read_bytes() + padding)
         r = run_child([sys.executable, "-m", "dagster_project.run", "--timings"], cwd=ROOT, env=env, timeout=timeout)
         status = "ok" if r["rc"] == 0 else "error"
         steps = {m["step"]: {"wall_s": float(m["wall"]), "cpu_s": float(m["cpu"])} for m in TIMING.finditer(r["tail"])}
@@ -495,11 +501,12 @@ def print_incremental(results: list[dict]) -> None:
         return f"{r['wall_s']:>7.1f} / {r['cpu_s']:<6.1f} {r['peak_mb']:>6.0f}" if r else f"{'-':>21}"
 
     print("Incremental runs (make run): wall s / CPU s, peak MB of the run's processes")
-    print(f"  {'reports':>8}  {'full build':^21}  {'no change':^21}  {'one new file':^21}  target: new file ≤ 10 s")
+    print(f"  {'reports':>8}  {'full build':^21}  {'no change':^21}  {'one new file':^21}  {'another new file':^21}"
+          "  target: new file ≤ 10 s (first / another)")  # fmt: skip
     for n, runs in sizes:
-        new = runs.get("new_file_run")
-        verdict = "" if new is None else ("meets" if new["wall_s"] <= 10 else "MISSES")
-        print(f"  {n:>8}  " + "  ".join(cell(runs.get(name)) for name in RUNS) + f"  {verdict}")
+        verdicts = ["-" if r is None else ("meets" if r["wall_s"] <= 10 else "MISSES")
+                    for r in (runs.get(name) for name in NEW_FILES)]  # fmt: skip
+        print(f"  {n:>8}  " + "  ".join(cell(runs.get(name)) for name in RUNS) + f"  {' / '.join(verdicts)}")
     print()
 
 
