@@ -34,13 +34,17 @@ def make_warehouse(path: Path, reports: int) -> None:
         con.execute("create or replace table quality.violations as select 1 as x where false")
 
 
+def start_reader(path: Path) -> subprocess.Popen:
+    """An analyst's process holding a read-only connection on path (READER: its row count now and on request)."""
+    return subprocess.Popen(
+        [sys.executable, "-c", READER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+
+
 def test_publish_swaps_in_the_build_while_a_reader_holds_the_old_file(tmp_path):
     published = tmp_path / "fiscal.duckdb"
     make_warehouse(published, reports=3)
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(published)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
+    reader = start_reader(published)
     try:
         assert reader.stdout.readline().strip() == "3"
         build = begin_build(published)  # copies the published file: the reader does not block it
@@ -146,10 +150,7 @@ def test_a_spare_of_another_length_or_content_is_rewritten_to_the_published_byte
 def test_a_spare_a_reader_holds_is_not_written_into_the_run_copies(tmp_path):
     published = tmp_path / "fiscal.duckdb"
     make_warehouse(published, reports=3)
-    reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(published)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    reader = start_reader(published)
     try:
         assert reader.stdout.readline().strip() == "3"  # open on the file that becomes the spare
         _publish_as(published, "run-1", reports=5)
