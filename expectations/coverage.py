@@ -324,9 +324,8 @@ def update_text_files(con: duckdb.DuckDBPyConnection, changed_only: bool) -> Non
                 [TEXT_FILES],
             ).fetchone()[0]
         ):
-            changed = "source_file in (select source_file from raw.changed_files)"
-            con.execute(f"delete from {TEXT_FILES} where {changed}")
-            con.execute(f"insert into {TEXT_FILES} {TEXT_FILES_SQL} and {changed}")
+            con.execute(f"delete from {TEXT_FILES} where {CHANGED_FILES}")
+            con.execute(f"insert into {TEXT_FILES} {TEXT_FILES_SQL} and {CHANGED_FILES}")
         else:
             con.execute(f"create or replace table {TEXT_FILES} as {TEXT_FILES_SQL}")
     except duckdb.CatalogException:  # no raw.source_lines: no document has text lines
