@@ -18,7 +18,7 @@ import contextlib
 import dataclasses
 import operator
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from functools import cached_property
@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from .parsers.frozen import RecordColumns
 from .parsers.records import (
     BudgetCell,
     BudgetTable,
@@ -204,9 +205,13 @@ def _decimals(values: list) -> pa.Array:
 _BUILD = {pa.large_string(): _strings, pa.int64(): _ints, DECIMAL: _decimals}
 
 
-def _pack(tables: dict[str, list]) -> tuple[pa.Array, ...]:
+def _pack(tables: dict[str, Sequence]) -> tuple[pa.Array, ...]:
     values: list[list] = [[] for _ in PACKED_TYPES]
     for table, records in tables.items():
+        if isinstance(records, RecordColumns):  # the per-line tables: already a list per field
+            for name, k in _COLUMNS[table]:
+                values[k] += records.columns[name]
+            continue
         for name, k in _COLUMNS[table]:
             values[k].extend(map(operator.attrgetter(name), records))
     return tuple(_BUILD[t](v) for t, v in zip(PACKED_TYPES, values))

@@ -5,6 +5,7 @@ Real parser on the real samples; the loader's former conversion (record_frame, P
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.parsers import parse_file
+from dagster_project.parsers.frozen import RecordColumns
 from dagster_project.parsers.records import FundRow, ParseIssue, ParseResult, SourceLine
 from dagster_project.raw_arrow import RAW_TABLES, SCHEMAS, record_frame, table_of, to_parsed_file
 
@@ -42,6 +44,18 @@ def test_every_table_of_a_sample_is_record_frames_rows_after_the_trip_through_a_
         assert table_of([parsed], table).to_pylist() == reference(result, table), table
     assert parsed.rows["source_lines"] == result.line_count == len(result.source_lines)
     assert (parsed.source_file, parsed.families, parsed.line_count) == (sample, result.families, result.line_count)
+
+
+def test_the_per_line_tables_pack_alike_kept_as_columns_or_as_records():
+    """The parse keeps source_lines and lines as a list per field; a list of records (as a caller may
+    set them) packs to the very same arrays."""
+    result = parse_file(SAMPLES / "003_7cadc0ecdd172fe9.txt", "003_7cadc0ecdd172fe9.txt")
+    assert isinstance(result.source_lines, RecordColumns) and isinstance(result.lines, RecordColumns)
+    as_records = dataclasses.replace(result, source_lines=list(result.source_lines), lines=list(result.lines))
+    assert len(as_records.source_lines) == result.line_count and len(as_records.lines) > 1000
+    columns, records = to_parsed_file(result), to_parsed_file(as_records)
+    assert columns.rows == records.rows
+    assert all(a.equals(b) for a, b in zip(columns.packed, records.packed, strict=True))
 
 
 def test_files_of_a_batch_keep_their_rows_in_order():

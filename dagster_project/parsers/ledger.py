@@ -8,10 +8,10 @@ construction, and a test only has to check that no line was left unmarked.
 from __future__ import annotations
 
 from functools import cache
-from itertools import compress, filterfalse, repeat
+from itertools import compress, filterfalse
 from operator import itemgetter, not_
 
-from .frozen import make_records
+from .frozen import RecordColumns
 from .issues import make as make_issue
 from .records import DISPOSITIONS, ISSUE, LineDisposition, ParseIssue
 from .text import Line
@@ -62,12 +62,14 @@ class Ledger:
         if line is not None:
             self.mark(line_no, ISSUE, family)
 
-    def close(self) -> list[LineDisposition]:
-        """Report every unmarked non-blank line, and return the dispositions of all lines."""
+    def close(self) -> RecordColumns:
+        """Report every unmarked non-blank line, and return the dispositions of all lines (as columns)."""
         lines = self._lines.values()  # the unmarked non-blank lines, found in C, in line order
         for no in filterfalse(self._marks.__contains__, compress(self._lines, map(not_, map(_BLANK, lines)))):
             self.issue(no, "unplaced_line")
         marks = self._marks
-        numbers = sorted(marks)  # made in C: (file, no, disposition, family), no tuple in between
+        numbers = sorted(marks)  # each column made in C: no Python step per line
         entries = list(map(marks.__getitem__, numbers))
-        return make_records(LineDisposition, zip(repeat(self.source_file), numbers, map(_FIRST, entries), map(_SECOND, entries)))
+        dispositions, families = list(map(_FIRST, entries)), list(map(_SECOND, entries))
+        files = [self.source_file] * len(numbers)
+        return RecordColumns(LineDisposition, files, numbers, dispositions, families)

@@ -27,11 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from operator import itemgetter
 from typing import NamedTuple
 
-from .frozen import make_records
+from .frozen import RecordColumns
 from .records import SourceLine
 from .rows import Row, is_separator, make_row, split_rows
 from .text import Line, clean_cell, glue
@@ -146,17 +145,19 @@ class Document:
     def text(self) -> str:
         return "".join(line + "\n" for _, line, _ in self.rendered())
 
-    def source_lines(self, source_file: str) -> tuple[list[SourceLine], set[int]]:
-        """The normalised text's lines, and the numbers of those that are page furniture."""
+    def source_lines(self, source_file: str) -> tuple[RecordColumns, set[int]]:
+        """The normalised text's lines (SourceLine records, kept as columns), and the numbers of
+        those that are page furniture."""
         if self.text_lines is not None:  # a text file's lines have no page or sheet
-            lines = self.text_lines  # made in C: each line's (no, raw) and the fields all lines share
-            rows = zip(repeat(source_file), map(_NO, lines), repeat(None), repeat(None), map(_RAW, lines))
-            return make_records(SourceLine, rows), set()
-        lines = make_records(SourceLine, [(source_file, no, block.page_no, block.sheet_name, text)
-                                          for no, text, block in self.rendered()])
+            lines, n = self.text_lines, len(self.text_lines)  # each column made in C: no Python step per line
+            nos, texts = list(map(_NO, lines)), list(map(_RAW, lines))
+            return RecordColumns(SourceLine, [source_file] * n, nos, [None] * n, [None] * n, texts), set()
+        rendered = [(no, block.page_no, block.sheet_name, text) for no, text, block in self.rendered()]
+        n = len(rendered)
+        columns = [[source_file] * n, *map(list, zip(*rendered))] if n else [[] for _ in SourceLine._fields]
         furniture = {no for no, _, block in self.rendered() if block.kind == BOILERPLATE} if any(
             block.kind == BOILERPLATE for block in self.blocks) else set()
-        return lines, furniture
+        return RecordColumns(SourceLine, *columns), furniture
 
 
 _NO_CELLS = ("",)  # an empty line's one empty cell

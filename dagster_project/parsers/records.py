@@ -7,6 +7,7 @@ number it came from, so every warehouse value can be traced to its source line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -262,6 +263,7 @@ class ParseResult:
     narrative_amounts: list[NarrativeAmount] = field(default_factory=list)
     narrative_changes: list[NarrativeChange] = field(default_factory=list)
     issues: list[ParseIssue] = field(default_factory=list)
-    lines: list[LineDisposition] = field(default_factory=list)
+    # The per-line tables, the biggest part: the parse keeps them as columns (frozen.RecordColumns).
+    lines: Sequence[LineDisposition] = field(default_factory=list)
     line_count: int = 0
-    source_lines: list[SourceLine] = field(default_factory=list)
+    source_lines: Sequence[SourceLine] = field(default_factory=list)

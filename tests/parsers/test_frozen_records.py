@@ -87,3 +87,21 @@ def test_tuple_records_read_as_the_frozen_dataclass_of_their_fields():
     assert pickle.loads(pickle.dumps(mark)) == mark and len(pickle.dumps(mark)) < 100
     with pytest.raises(AttributeError):
         mark.disposition = "issue"
+
+
+def test_record_columns_read_as_the_list_of_their_records():
+    """The per-line tables are kept as a list per field; a reader still sees the records, in order."""
+    from dagster_project.parsers.frozen import RecordColumns
+    from dagster_project.parsers.records import LineDisposition
+
+    dispositions, families = ["title", "field", "issue"], [None, "budget", None]
+    marks = RecordColumns(LineDisposition, ["f.txt"] * 3, [1, 2, 4], dispositions, families)
+    records = [LineDisposition("f.txt", 1, "title"), LineDisposition("f.txt", 2, "field", "budget"),
+               LineDisposition("f.txt", 4, "issue")]  # fmt: skip
+    assert len(marks) == 3 and list(marks) == records and marks == records and records == marks
+    assert marks[1] == records[1] and type(marks[1]) is LineDisposition and marks[-1].line_no == 4
+    assert marks[1:] == records[1:] and [d.disposition for d in marks] == ["title", "field", "issue"]
+    assert marks != records[:2] and repr(marks) == repr(records)
+    assert marks.columns["line_no"] == [1, 2, 4]
+    with pytest.raises(AssertionError, match="unequal length"):
+        RecordColumns(LineDisposition, ["f.txt"], [1, 2], ["field"], [None])
