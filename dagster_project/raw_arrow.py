@@ -94,6 +94,8 @@ _COLUMNS: dict[str, tuple[tuple[str, int], ...]] = {
     table: tuple((f.name, PACKED_TYPES.index(f.type)) for f in schema) for table, schema in SCHEMAS.items()
 }
 _KINDS: dict[str, tuple[int, ...]] = {table: tuple(k for _, k in cols) for table, cols in _COLUMNS.items()}
+# Each table's record → the tuple of its column values (every table has several columns: a tuple)
+_FIELDS = {table: operator.attrgetter(*(name for name, _ in cols)) for table, cols in _COLUMNS.items()}
 
 
 @dataclass(frozen=True)
@@ -212,8 +214,10 @@ def _pack(tables: dict[str, Sequence]) -> tuple[pa.Array, ...]:
             for name, k in _COLUMNS[table]:
                 values[k] += records.columns[name]
             continue
-        for name, k in _COLUMNS[table]:
-            values[k].extend(map(operator.attrgetter(name), records))
+        # All of a record's fields in one call, turned into columns by zip in C: fewer calls than
+        # a pass over the records per field.
+        for (_, k), column in zip(_COLUMNS[table], zip(*map(_FIELDS[table], records)), strict=True):
+            values[k] += column
     return tuple(_BUILD[t](v) for t, v in zip(PACKED_TYPES, values))
 
 
