@@ -15,6 +15,7 @@ from quality_warehouse import (
     BUDGET_2020,
     HOSTILE,
     MINHANG_2022,
+    SJ_UNIT,
     SONGJIANG_2024,
     VIOLATIONS,
     Warehouse,
@@ -353,3 +354,20 @@ def test_a_violation_written_with_its_line_shows_that_line(tmp_path):
     assert written == looked_up
     assert "年度资金总额 │ 1203.00 │ 1158.10 │ 1158.10 │ 10.00 │ 100.00 │ 9.50" in written  # line_text
     assert "500,000.00 │ 480,000.00 │ 470,000.00" in written  # looked up (no line_text)
+
+
+def test_a_report_row_loaded_twice_counts_its_violations_once(tmp_path):
+    """A violation joins one row of its report: a warehouse whose fct_report has a report twice (no key
+    constraint) still counts and lists each violation once, with that report's names."""
+    raw_dir = tmp_path / "raw"
+    db = tmp_path / "fiscal.duckdb"
+    build_warehouse(db, raw_dir)
+    with duckdb.connect(str(db)) as con:
+        con.execute("insert into marts.fct_report select * from marts.fct_report where report_id = 'r1'")
+    result = render_quality_report(db, tmp_path / "reports", raw_dir)
+    assert result["counts"]["violations"] == len(VIOLATIONS)
+    assert result["violations_by_check"]["fund_score_mismatch"] == 1
+    sheet = load_workbook(result["xlsx"])[sheet_name("fund_score_mismatch", {SUMMARY_SHEET})]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    header = [c.value for c in sheet[1]]
+    assert len(rows) == 1 and dict(zip(header, rows[0]))["实施单位"] == SJ_UNIT
