@@ -104,6 +104,10 @@ def _any_of(words: tuple[str, ...]) -> Callable[[str], object]:
     return re.compile("|".join(map(re.escape, words))).search
 
 
+# One regex search in C: any(map(key.__contains__, words)) calls a slot wrapper per word (a tuple each).
+_TITLE_WORD_IN = _any_of(_TITLE_WORDS)
+
+
 def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], Callable, Callable]) -> None:
     keys, key = line.keys, line.key  # each normalised once per line (text.Line)
     labels, key_word_in, cell_word_in = words  # _label_search
@@ -149,7 +153,7 @@ def _labelled_row(st: ReportState, line: Line) -> bool:
         st.mark(line, TITLE)
         return True
     # A repeated title (page break) inside the segment.
-    if len(key) <= 60 and any(map(key.__contains__, _TITLE_WORDS)):
+    if len(key) <= 60 and _TITLE_WORD_IN(key):
         st.mark(line, TITLE)
         return True
     # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
