@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .. import vocabulary
-from ..grid import labelled_cells, line_rows
+from ..grid import labelled_cells
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, ParseResult
+from ..rows import Cell
 from ..text import Line, join_wrapped, value_or_none
 from .assembly import assemble_report
 from .closing_rows import read_closing_row, read_grade_row, read_total_row
@@ -206,7 +207,9 @@ def _label_values(st: ReportState, line: Line, labels: dict[str, str]) -> None:
     with none takes the next line's text; a further, different value is a duplicate."""
     printed = {k: c for k, c in zip(reversed(line.keys), reversed(line.cells)) if c}  # a label as printed (its first form)
     found = False
-    for key, cells in labelled_cells(line_rows(line)[0].cells, labels.__contains__).items():
+    # The line's text cells only: labelled_cells passes over blank cells, and reads no position or span.
+    texts = [Cell(text, line.no) for text in line.cells if text]
+    for key, cells in labelled_cells(texts, labels.__contains__).items():
         name, cell = labels[key], printed.get(key, key)
         values = [v for c in cells if (v := value_or_none(c.text)) is not None]
         if not values:
