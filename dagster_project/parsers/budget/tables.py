@@ -236,6 +236,7 @@ class BudgetTableBuilder:
         self.by_code: dict[str, dict[str, Decimal]] = {}
         self.printed_again = False  # the same title comes again later (this one is in the contents)
         self._label_row: Row | None = None  # the row before, when it was a subject without amounts
+        self._positional: tuple[list[tuple[str, int | None]], set[int]] | None = None  # _positions
         ledger.mark_all(title_row.lines, TITLE, FAMILY)
         if len(title_row.texts) > 1:
             self._furniture(title_row, TITLE)
@@ -507,9 +508,9 @@ class BudgetTableBuilder:
             codes = [cells[i] for i in self.code_positions if cells[i].text]
             name_at = self.code_positions[-1] + 1
             name_cell = cells[name_at] if name_at < len(cells) and cells[name_at].text else None
-            values = {name: col.cell_of(cells, right=True) for name, col in self.columns}
-            used = {id(c) for c in [*codes, *values.values()]} | ({id(name_cell)} if name_cell else set())
-            leftovers = [c for c in cells if c.text and id(c) not in used]
+            at, used = self._positions()
+            values = {name: cells[i] if i is not None else None for name, i in at}
+            leftovers = [c for i, c in enumerate(cells) if c.text and i not in used]
         else:
             i = 0
             while i < len(cells):
@@ -565,6 +566,18 @@ class BudgetTableBuilder:
         if not amounts:
             self._label_row = row
         self._mark(row, FIELD if amounts else HEADER)
+
+    def _positions(self) -> tuple[list[tuple[str, int | None]], set[int]]:
+        """A row as wide as the header: each amount column's position (grid.Column.cell_of from the
+        right; None: outside the row), and the positions its codes, name and amounts take. The same
+        for every such row of the table: worked out once."""
+        if self._positional is None:
+            width = self.width
+            at = [(name, width - col.from_right) for name, col in self.columns]
+            at = [(name, i if 0 <= i < width else None) for name, i in at]
+            name_at = self.code_positions[-1] + 1
+            self._positional = at, {*self.code_positions, name_at, *(i for _, i in at if i is not None)}
+        return self._positional
 
     @staticmethod
     def _continues(label_row: Row, row: Row) -> bool:

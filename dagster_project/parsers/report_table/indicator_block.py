@@ -62,13 +62,12 @@ def _strip_labels(
     if not cells or not _may_be_label(keys[cells[0][0]], family):
         return list(cells), None, None  # the usual row: no label first (the loop's first break)
     level1 = level2 = None
-    rest = list(cells)
-    while rest:
-        at, text = rest[0]
-        k = keys[at]
-        remaining = len(rest) - 1
-        is_level1, is_level2, is_loose_level2 = _levels(k, family)
-        if k in vocabulary.GRID_OUTER_LABELS and remaining >= 1:
+    taken = 0  # cells taken off the front (a count, not a pop(0) per label)
+    remaining = len(cells)
+    for at, text in cells:
+        remaining -= 1  # the cells after this one
+        is_outer, is_level1, is_level2, is_loose_level2 = _kinds(keys[at], family)
+        if is_outer and remaining >= 1:
             pass  # the outer 「绩效指标」 column
         elif level1 is None and level2 is None and is_level1:
             level1 = _label_text(text)
@@ -76,20 +75,22 @@ def _strip_labels(
             level2 = _label_text(text)
         else:
             break
-        rest.pop(0)
-    return rest, level1, level2
+        taken += 1
+    return cells[taken:], level1, level2
 
 
 @lru_cache(maxsize=4096)
 def _may_be_label(key: str, family: str) -> bool:
     """Whether _strip_labels could take a cell of this key: an outer or level label (loosely)."""
-    return key in vocabulary.GRID_OUTER_LABELS or any(_levels(key, family))
+    return any(_kinds(key, family))
 
 
 @lru_cache(maxsize=4096)  # level labels repeat on every report: each key is tested once
-def _levels(key: str, family: str) -> tuple[bool, bool, bool]:
-    """vocabulary.is_level1, is_level2 and is_level2 loosely (strict=False) of a cell key."""
+def _kinds(key: str, family: str) -> tuple[bool, bool, bool, bool]:
+    """Whether a cell key is the outer label (vocabulary.GRID_OUTER_LABELS), then vocabulary.is_level1,
+    is_level2 and is_level2 loosely (strict=False)."""
     return (
+        key in vocabulary.GRID_OUTER_LABELS,
         vocabulary.is_level1(key, family),
         vocabulary.is_level2(key, family),
         vocabulary.is_level2(key, family, strict=False),

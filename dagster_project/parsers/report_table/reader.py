@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from .. import vocabulary
-from ..grid import labelled_cells, line_rows
+from ..grid import labelled_cells
 from ..ledger import Ledger
 from ..records import FIELD, HEADER, TITLE, ParseResult
+from ..rows import Cell
 from ..text import Line, join_wrapped, value_or_none
 from .assembly import assemble_report
 from .closing_rows import read_closing_row, read_grade_row, read_total_row
@@ -104,6 +105,10 @@ def _any_of(words: tuple[str, ...]) -> Callable[[str], object]:
     return re.compile("|".join(map(re.escape, words))).search
 
 
+# One regex search in C: any(map(key.__contains__, words)) calls a slot wrapper per word (a tuple each).
+_TITLE_WORD_IN = _any_of(_TITLE_WORDS)
+
+
 def _dispatch(st: ReportState, line: Line, words: tuple[frozenset[str], Callable, Callable]) -> None:
     keys, key = line.keys, line.key  # each normalised once per line (text.Line)
     labels, key_word_in, cell_word_in = words  # _label_search
@@ -149,7 +154,7 @@ def _labelled_row(st: ReportState, line: Line) -> bool:
         st.mark(line, TITLE)
         return True
     # A repeated title (page break) inside the segment.
-    if len(key) <= 60 and any(map(key.__contains__, _TITLE_WORDS)):
+    if len(key) <= 60 and _TITLE_WORD_IN(key):
         st.mark(line, TITLE)
         return True
     # A 跟踪时段 line is read in either family, as printed; the tracking family requires one.
@@ -202,7 +207,9 @@ def _label_values(st: ReportState, line: Line, labels: dict[str, str]) -> None:
     with none takes the next line's text; a further, different value is a duplicate."""
     printed = {k: c for k, c in zip(reversed(line.keys), reversed(line.cells)) if c}  # a label as printed (its first form)
     found = False
-    for key, cells in labelled_cells(line_rows(line)[0].cells, labels.__contains__).items():
+    # The line's text cells only: labelled_cells passes over blank cells, and reads no position or span.
+    texts = [Cell(text, line.no) for text in line.cells if text]
+    for key, cells in labelled_cells(texts, labels.__contains__).items():
         name, cell = labels[key], printed.get(key, key)
         values = [v for c in cells if (v := value_or_none(c.text)) is not None]
         if not values:
