@@ -1,7 +1,8 @@
 {#- Incremental dimensions: a dim grouped by its key from a per-file table (dim_unit from
-    int_unit_mentions, dim_year from int_year_mentions, dim_budget_subject from fct_budget_line) rebuilds only the keys the changed files
-    (raw.changed_files) name now or named before the change. A key's row depends on its own mentions
-    only, so the rows of the other keys stay as they are; a key no file names any more loses its row.
+    int_unit_mentions, dim_year from int_year_mentions, dim_budget_subject from fct_budget_line)
+    rebuilds only the keys the changed files (raw.changed_files) name now or named before the change.
+    A key's row depends on its own mentions only (and on the seeds, whose change means a full build),
+    so the rows of the other keys stay as they are; a key no file names any more loses its row.
     "Before" is gone by the time the dim runs (the per-file table has replaced the changed files'
     rows), so the per-file table's pre-hook keeps the keys it is about to delete in
     <its name>__touched (keep_changed_keys); the dim adds the keys named now, deletes their rows and
