@@ -53,6 +53,14 @@ ENTITY_MODELS = [f"chk_{name}" for name in sorted(ENTITY_RULES)]  # incremental 
 # names whose check_row numbers (top 43 bits of md5, macros/check_row.sql) are equal, found by a search
 # over 8 million names: two files, and two entities of one file (md5 of 'f.txt|547660' and 'f.txt|7254419')
 COLLIDING_FILES, COLLIDING_ENTITIES = ("file_1147619.txt", "file_4153695.txt"), ("547660", "7254419")
+# dim → (its key, the per-file table it groups, a column no model reads: marked to see which rows a run kept)
+DIMS = {
+    "dim_unit": ("unit_name", "intermediate.int_unit_mentions", "printed_name"),
+    "dim_year": ("fiscal_year", "intermediate.int_year_mentions", "source_file_count"),
+    "dim_budget_subject": ("subject_code", "marts.fct_budget_line", "subject_name"),
+}
+# the files the second run adds, changes, moves, removes
+CHANGING = (BUDGET, TRACKING, TRACKING_2, MOVED, COPY)
 RUN_METADATA = {"loaded_at"}  # when the file was loaded: differs between any two warehouses
 
 
@@ -138,6 +146,34 @@ def print_empty(path: Path, title: str, next_title: str) -> None:
     path.write_text(text[:start] + text[start:end].replace("\t0.00\n", "\t\n") + text[end:], encoding="utf-8")
 
 
+def _mark_dim(con: duckdb.DuckDBPyConnection, dim: str, mark: str, undo: bool = False) -> None:
+    """Mark (or unmark) every row of the dim in its unread column: text gets `mark` appended, a count 10**6 added."""
+    column = DIMS[dim][2]
+    if column.endswith("_count"):
+        marked = f"where {column} >= 1000000" if undo else ""
+        con.execute(f"update marts.{dim} set {column} = {column} {'-' if undo else '+'} 1000000 {marked}")
+    elif undo:
+        unmarked = f"{column}[:-{len(mark) + 1}]"
+        con.execute(f"update marts.{dim} set {column} = {unmarked} where ends_with({column}, '{mark}')")
+    else:
+        con.execute(f"update marts.{dim} set {column} = {column} || '{mark}' where {column} is not null")
+
+
+def _dim_marks(con: duckdb.DuckDBPyConnection, dim: str, mark: str) -> dict:
+    """key → whether its row still carries the mark (None: a text column that was null, not marked)."""
+    key, _, column = DIMS[dim]
+    marked = f"{column} >= 1000000" if column.endswith("_count") else f"ends_with({column}, '{mark}')"
+    return dict(con.execute(f"select {key}, {marked} from marts.{dim}").fetchall())
+
+
+def _named_keys(con: duckdb.DuckDBPyConnection, dim: str) -> set:
+    """The dim keys the CHANGING files' rows of its per-file table name."""
+    key, table, _ = DIMS[dim]
+    files = ", ".join(f"'{f}'" for f in CHANGING)
+    named = con.execute(f"select distinct {key} from {table} where source_file in ({files})").fetchall()
+    return {k for (k,) in named}
+
+
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
     tmp = tmp_path_factory.mktemp("incremental")
@@ -178,10 +214,22 @@ def warehouses(tmp_path_factory) -> tuple[Warehouse, Warehouse, dict]:
         # and every row of the cross-file models rebuilt per entity
         for model in ENTITY_MODELS:
             con.execute(f"update quality.{model} set detail = detail || '{kept}'")
+        # and every dim row (rebuilt per key: macros/dims.sql); the keys the files to change name now
+        for dim in DIMS:
+            _mark_dim(con, dim, kept)
+        seen["dims_before"] = {dim: _dim_marks(con, dim, kept) for dim in DIMS}
+        seen["dim_keys_named_before"] = {dim: _named_keys(con, dim) for dim in DIMS}
     seen["checks_before"] = inc.check_rows(SELF_EVAL)
     seen["entities_before"] = {m: inc.rows(f"select entity_key, source_file, check_row from quality.{m} "
                                            "where detail is not null order by all") for m in ENTITY_MODELS}  # fmt: skip
     seen["changed"] = inc.run()
+    with duckdb.connect(str(inc.db)) as con:
+        seen["dims_after"] = {dim: _dim_marks(con, dim, kept) for dim in DIMS}
+        seen["dim_keys_named_after"] = {dim: _named_keys(con, dim) for dim in DIMS}
+        lists = "select table_name from information_schema.tables where ends_with(table_name, '__touched')"
+        seen["touched_lists_left"] = con.execute(lists).fetchall()
+        for dim in DIMS:
+            _mark_dim(con, dim, kept, undo=True)
     seen["checks_after"] = inc.check_rows(SELF_EVAL)
     seen["sizes_after"] = inc.rows(sizes)
     seen["changed_fund"] = inc.rows(
@@ -283,6 +331,30 @@ def test_cross_file_models_rebuild_only_the_entities_the_change_touched(warehous
         "chk_target_changed_between_documents": (0, 0, 53),
         "chk_unit_label_implausible": (34, 35, 6),
     }
+
+
+def test_dims_rebuild_only_the_keys_the_changed_files_name(warehouses):
+    inc, _, seen = warehouses
+    counts = {}
+    for dim in DIMS:
+        before, after = seen["dims_before"][dim], seen["dims_after"][dim]
+        touched = seen["dim_keys_named_before"][dim] | seen["dim_keys_named_after"][dim]
+        kept = {k: m for k, m in after.items() if k not in touched}
+        # an untouched key's row kept, mark and all; a touched key's rebuilt, mark gone
+        assert kept == {k: before[k] for k in kept}, dim
+        assert not any(after[k] for k in after.keys() & touched), dim
+        gone = before.keys() - after.keys()
+        assert gone <= touched, dim  # a key goes only if no file names it any more
+        counts[dim] = (len(kept), len(after.keys() & touched), len(gone))
+    # (kept, rebuilt, gone): the unchanged self-evaluation's two units kept, the others named by the
+    # changed tracking files and budget rebuilt; every year touched; the added budget's codes rebuilt,
+    # the 类 of the seed no budget names kept
+    assert counts == {"dim_unit": (2, 11, 0), "dim_year": (0, 3, 0), "dim_budget_subject": (28, 83, 0)}
+    assert seen["touched_lists_left"] == []  # the dims dropped their lists of touched keys
+    # the moved file's new 主管部门, named by no other file, is gone once the file is removed (the run
+    # after: a key only the removed file named before), as in the full refresh (compared above)
+    assert "闵行区民政局" in seen["dims_after"]["dim_unit"]
+    assert inc.rows("select count(*) from marts.dim_unit where unit_name = '闵行区民政局'") == [(0,)]
 
 
 def _guard(results: list[dict], hook: str) -> dict:

@@ -1,5 +1,7 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
-          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- per file: macros/incremental.sql
+          on_schema_change='fail',
+          pre_hook=["{{ keep_changed_keys('unit_name') }}", "{{ delete_changed_files() }}"]) }}
+-- per file: macros/incremental.sql; the changed files' keys kept for the dim: macros/dims.sql
 -- Every naming of a unit or department by a report (实施单位, 主管部门) or a budget table (编制部门),
 -- one row per mention, as dim_unit aggregates them. A mention is its file's own row, so an incremental
 -- run reads the changed files' reports and tables only; dim_unit then groups this plain table

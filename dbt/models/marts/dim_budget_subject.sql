@@ -1,11 +1,17 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='subject_code',
+          on_schema_change='fail',
+          pre_hook="{{ touch_dim_keys('fct_budget_line', 'subject_code') }}",
+          post_hook="{{ forget_dim_keys('fct_budget_line') }}") }}  -- by code: macros/dims.sql
 -- Every classification code seen in a budget table, plus the national 类 list (seed), one row per code.
+-- The budget lines are fct_budget_line's (every cell of int_budget_lines_joined, kept per file); an
+-- incremental run builds the codes the changed files name or named only.
 with
 
 lines as (
 
     select subject_code, subject_name
-    from {{ ref('int_budget_lines_joined') }}
-    where subject_code <> ''
+    from {{ ref('fct_budget_line') }}
+    where subject_code <> '' and {{ in_touched_keys('fct_budget_line', 'subject_code') }}
 
 ),
 
@@ -32,7 +38,7 @@ codes as (
 
     select subject_code from lines
     union
-    select subject_code from classes
+    select subject_code from classes where {{ in_touched_keys('fct_budget_line', 'subject_code') }}
 
 ),
 

@@ -1,14 +1,19 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='unit_name',
+          on_schema_change='fail',
+          pre_hook="{{ touch_dim_keys('int_unit_mentions', 'unit_name') }}",
+          post_hook="{{ forget_dim_keys('int_unit_mentions') }}") }}  -- by unit: macros/dims.sql
 -- Every unit or department named by a report (主管部门, 实施单位) or a budget table (编制部门),
 -- keyed by its canonical name (normalize_unit_name) so that every printed variant of one unit
 -- ((本级) / （本级）, 上海市 or not, (汇总)) is one row; the printed forms stay beside the key.
--- Rebuilt from every mention on each run: a group-by over a plain table (int_unit_mentions, kept per
--- file), no longer over the staging views' cleaned text of every report and table.
+-- A group-by over a plain table (int_unit_mentions, kept per file); an incremental run groups the
+-- mentions of the units the changed files name or named only.
 with
 
 -- every mention, from the per-file table int_unit_mentions (its rows: the reports' and budget tables')
 mentions as (
 
     select * exclude (source_file) from {{ ref('int_unit_mentions') }}
+    where {{ in_touched_keys('int_unit_mentions', 'unit_name') }}
 
 ),
 

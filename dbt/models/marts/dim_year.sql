@@ -1,10 +1,16 @@
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='fiscal_year',
+          on_schema_change='fail',
+          pre_hook="{{ touch_dim_keys('int_year_mentions', 'fiscal_year') }}",
+          post_hook="{{ forget_dim_keys('int_year_mentions') }}") }}  -- by year: macros/dims.sql
 -- One row per year named by a report, a budget table or a narrative amount. Summed from the per-file
--- counts of int_year_mentions (a few rows per file), not from every report, table and narrative.
+-- counts of int_year_mentions (a few rows per file), not from every report, table and narrative;
+-- an incremental run sums the years the changed files name or named only.
 with
 
 mentions as (
 
     select * from {{ ref('int_year_mentions') }}
+    where {{ in_touched_keys('int_year_mentions', 'fiscal_year') }}
 
 ),
 

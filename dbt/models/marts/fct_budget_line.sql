@@ -1,5 +1,7 @@
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='source_file',
-          on_schema_change='fail', pre_hook="{{ delete_changed_files() }}") }}  -- macros/incremental.sql
+          on_schema_change='fail',
+          pre_hook=["{{ keep_changed_keys('subject_code') }}", "{{ delete_changed_files() }}"]) }}
+-- macros/incremental.sql; the changed files' codes kept for dim_budget_subject: macros/dims.sql
 with
 
 lines as (
