@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -43,6 +44,10 @@ from .settings import DBT_PROJECT_DIR, PROJECT_ROOT, load_settings
 
 _waiting: subprocess.Popen | None = None  # this process's dbt, started by start(), not yet given a command
 _parse_dir: Path | None = None  # the folder it parses into (removed with an unused process)
+# Clear from start() until the dbt step has handed its command over (take) or the process is ended: run.py's
+# import of GX waits for it, so that its ~3 CPU s do not hold the GIL while the step prepares dbt's command.
+handed = threading.Event()
+handed.set()
 
 PARTIAL_PARSE = "partial_parse.msgpack"
 PROFILE_PATH = "profile_path.txt"  # in a run's dbt folder: the database path its parse was made for
@@ -65,6 +70,7 @@ def start(profile_path: Path | None = None) -> None:
     profile_path (the path the dbt step gives it), and waits (run.py, once per run)."""
     global _waiting, _parse_dir
     discard()
+    handed.clear()
     # the module by name: the project on the path, as this process has it; stdout unbuffered, as
     # dagster-dbt runs dbt, so that its events reach the step as they happen
     path = os.pathsep.join(p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")) if p)
@@ -80,6 +86,13 @@ def start(profile_path: Path | None = None) -> None:
 
 def take(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen | None:
     """The waiting dbt process, now running `args` in env and cwd; None when there is none to use."""
+    try:
+        return _take(args, env, cwd)
+    finally:
+        handed.set()
+
+
+def _take(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen | None:
     global _waiting, _parse_dir
     process, _waiting, folder, _parse_dir = _waiting, None, _parse_dir, None
     # only for the dbt installed beside this Python (the one the process imported)
@@ -104,6 +117,7 @@ def discard() -> None:
     global _waiting, _parse_dir
     process, _waiting, folder, _parse_dir = _waiting, None, _parse_dir, None
     _end(process, folder)
+    handed.set()
 
 
 def _end(process: subprocess.Popen | None, folder: Path | None) -> None:

@@ -144,7 +144,14 @@ def cpu_seconds() -> float:
 
 def _import_gx() -> None:
     """Great Expectations, as the quality step imports it (a step importing it meanwhile waits for this
-    import to end: Python's import lock); a failure is left for the step to raise."""
+    import to end: Python's import lock); a failure is left for the step to raise.
+
+    It starts once the dbt step has handed dbt its command (dbt_warm.handed): until then the step's
+    own work (its selection, dbt's run folder, the command) waits for the GIL at each file or database
+    call while this import holds it, and dbt with it."""
+    from . import dbt_warm
+
+    dbt_warm.handed.wait(HANDOVER_WAIT_SECONDS)
     with contextlib.suppress(Exception):
         from expectations import gx_import
 
@@ -157,7 +164,7 @@ class Progress:
     def __init__(self, out: TextIO, started: float):
         self.out = out
         self.started = started
-        # (step, wall s, CPU s) per ended step, measured when its end is read (every POLL_SECONDS)
+        # (step, wall s, CPU s) per ended step, measured as its end is stored (listen)
         self.timings: list[tuple[str, float, float]] = []
         self._mark = (started, cpu_seconds())
         self.metadata: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # step → asset → metadata
@@ -167,6 +174,14 @@ class Progress:
 
     def say(self, text: str) -> None:
         print(f"  [{time.monotonic() - self.started:6.1f}s] {text}", file=self.out, flush=True)
+
+    def listen(self, entry) -> None:
+        """Dagster's listener of the run's events (called in the run's thread as each is stored): the
+        console failing must not fail the run, whose events are in the event log already."""
+        try:
+            self.event(entry)
+        except Exception as exc:  # noqa: BLE001 — said on the console, the run goes on
+            self.say(f"(the console missed an event: {one_line(f'{type(exc).__name__}: {exc}')})")
 
     def event(self, entry) -> None:
         from dagster import DagsterEventType  # loaded by run() by now; not at import (see run)
@@ -195,7 +210,7 @@ class Progress:
 
     def preload_checks(self, step: str) -> None:
         """Once the load has changed files, GX (~3 CPU s to import) is imported in this process while
-        dbt builds in its own, on the other core, instead of in the quality step after dbt."""
+        dbt builds in its own, on the other core, instead of in the quality step after dbt (_import_gx)."""
         files = self.metadata.get(step, {}).get("raw/source_files")
         if files and (_value(files, "files_parsed") or _value(files, "files_removed")):
             threading.Thread(target=_import_gx, name="gx-preload", daemon=True).start()
@@ -262,10 +277,9 @@ def unchanged_since_published(settings: Settings, out: TextIO) -> bool:
 
 
 DBT_OP = "fiscal_dbt_assets"  # assets/dbt.py: its run config has full_refresh
-# How often the console reads the run's new events. Each read queries the instance's SQLite
-# event log (~8 ms of CPU): at 0.3 s it cost 3.7 CPU s of a 140 s dbt step on a loaded machine.
-POLL_SECONDS = 0.6
 EVENT_BATCH_SIZE = 1000  # events per batch at most: more than a run plans
+# How long GX's import waits for dbt's command (_import_gx) at most: the step that would hand it has failed.
+HANDOVER_WAIT_SECONDS = 60
 
 
 def run(
@@ -346,21 +360,13 @@ def _run(
         # job's thread stores events through SQLAlchemy, whose core then reaches into the half-imported
         # ORM ("partially initialized module 'sqlalchemy.orm.exc'": 2 of 16 runs failed in the dbt step).
         import sqlalchemy.orm  # noqa: F401
+        # The console hears of each event as the run's thread stores it: reading them back from the
+        # event log every 0.6 s cost a SQLite query (~4 ms of CPU) each, on the log's lock the run's
+        # thread writes under, and told a step's end (its timing, GX's preload) up to 0.6 s late.
+        instance.add_event_listener(run_id, progress.listen)
         # A daemon thread: Ctrl-C ends the command; the half-done build file is private (publish.py).
         worker = threading.Thread(target=execute, name="fiscal-run", daemon=True)
         worker.start()
-        cursor, started_run = None, False
-        while True:
-            alive = worker.is_alive()
-            started_run = started_run or instance.get_run_by_id(run_id) is not None
-            if started_run:
-                page = instance.get_records_for_run(run_id, cursor=cursor)
-                for record in page.records:
-                    progress.event(record.event_log_entry)
-                cursor = page.cursor
-            if not alive:
-                break
-            worker.join(POLL_SECONDS)  # a sleep that ends when the run does: no idle poll after its last step
         worker.join()
 
     elapsed = time.monotonic() - started

@@ -28,6 +28,21 @@ def test_without_a_waiting_process_or_for_another_dbt_the_step_starts_dbt_itself
     assert waiting.returncode is not None and not folder.exists()  # ended, not left waiting
 
 
+def test_the_hand_over_is_signalled_once_dbt_has_its_command_or_none_will_come():
+    """run.py's import of GX waits for dbt_warm.handed: clear from start() until take() or discard()."""
+    assert dbt_warm.handed.is_set()  # no waiting process: nothing to wait for
+    other = str(Path(sys.executable).parent.parent / "elsewhere" / "dbt")
+    dbt_warm.start()
+    assert not dbt_warm.handed.is_set()
+    # dbt then started by the step itself
+    assert dbt_warm.take([other, "build"], dict(os.environ), DBT_PROJECT_DIR) is None
+    assert dbt_warm.handed.is_set()
+    dbt_warm.start()
+    assert not dbt_warm.handed.is_set()
+    dbt_warm.discard()  # the run ended before its dbt step
+    assert dbt_warm.handed.is_set()
+
+
 def run_waiting(command: list[str], env: dict[str, str], profile_path: Path) -> tuple[int, list[str], list]:
     """A waiting process started for profile_path, given command: its exit code, its plain lines, and
     the tests dbt ran (unique id, status)."""
