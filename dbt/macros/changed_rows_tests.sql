@@ -6,7 +6,8 @@
     file are made from that file's rows alone (staging views over raw, the fact marts incremental on
     source_file) and a test judging a row, or a key that includes its file: the other files' rows
     are those an earlier build made and tested. A full build (--full-refresh, or a warehouse with no
-    recorded build: raw.dbt_build_state, written by the dbt step after dbt) tests every row.
+    recorded build: raw.dbt_build_state, written by the dbt step just before dbt; a warehouse without
+    one gets --full-refresh) tests every row.
     dbt's own get_where_subquery (the `where` as a subquery around the tested model), plus the
     placeholder (the yml rendering context has no source() or flags), and no alias on the subquery:
     DuckDB needs none, and a test may alias its model (relationships_where: `{{ model }} as child`). -#}
