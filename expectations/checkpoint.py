@@ -167,7 +167,10 @@ def run_quality_checks(
         # an id's occurrence counts within its file (assigned above): the kept ones stand
         # a rule that could not run keeps nothing, as in a full run
         kept_rules = [c.check_name for c in checks if c.check_name in per_file and c.error is None]
-        validations = judge.latest(rules, results, judged, checks, kept_validations(con, carried)) if judge else None
+        validations = (
+            judge.latest(rules, results, judged, checks, kept_validations(con, carried, judge.needs_result))
+            if judge else None
+        )
         write_quality_tables(con, [], checks, rules, kept_rules, changed_only, validations)  # violations staged
         write_check_coverage(con, rules, {check.check_name: check.error for check in checks}, changed_only)
     if judge is None:

@@ -5,8 +5,9 @@ run's validations alone would list a handful of rules. The site is built from ev
 validation (latest_validations.py): this run's, a failed one for a rule that could not run (saying
 why: never a pass), and the ones an earlier run made for the rules this run carried over. A
 carried-over validation's page (and its suite's) is copied from the previously published site when
-it is there, since rendering is most of the cost (Jinja over GX's templates); else it is rendered
-from the stored result. On the index, the run name of a carried-over validation, of a rule that could
+it is there, since rendering is most of the cost (Jinja over GX's templates), and the site's index
+then reads only the validation's index entry (its result without the expectations' results); else
+the page is rendered from the stored result. On the index, the run name of a carried-over validation, of a rule that could
 not run, and of a passing validation of part of a rule's rows whose other rows have findings, says so.
 """
 
@@ -63,6 +64,11 @@ def _page(key: ValidationResultIdentifier | ExpectationSuiteIdentifier) -> str:
     return "validations/" + "/".join(key.to_tuple()) + ".html"
 
 
+def has_page(previous: Path | None, validation: Validation) -> bool:
+    """Whether the previous site has the validation's page (then its full result is not needed)."""
+    return previous is not None and (previous / _page(result_key(validation))).is_file()
+
+
 def _reuse(previous: Path | None, docs_dir: Path, key) -> bool:
     """Copy the key's page from the previous site, if it has it."""
     source = previous / _page(key) if previous else None
@@ -86,9 +92,12 @@ def build_site(
     render: list = []
     for validation, note in latest:
         key = result_key(validation)
-        store.store_backend.set(store.key_to_tuple(key), validation.result)  # GX's own serialisation
         suite = ExpectationSuiteIdentifier(name=validation.suite)
         reused = note == CARRIED_OVER and _reuse(previous, docs_dir, key)
+        if not reused and validation.result is None:  # its result was not read: the page was there then
+            raise RuntimeError(f"the previous Data Docs page of {validation.check_name} went missing during the run")
+        # GX's own serialisation; a reused page's index needs only the entry
+        store.store_backend.set(store.key_to_tuple(key), validation.index_entry if reused else validation.result)
         render += [] if reused else [key]
         render += [] if (reused or same_rules) and _reuse(previous, docs_dir, suite) else [suite]
     site = SiteBuilder(

@@ -37,7 +37,7 @@ from pandas.core.util.hashing import hash_array
 from .chunks import merge_results
 from .context import DATASOURCE_NAME, build_context, check_rows_batch_definition
 from .data_docs import make_offline
-from .gx_docs import CARRIED_OVER, NOT_RUN, OTHER_ROWS_FOUND, build_site
+from .gx_docs import CARRIED_OVER, NOT_RUN, OTHER_ROWS_FOUND, build_site, has_page
 from .latest_validations import Validation
 from .registry import Rule
 from .suites import build_suite
@@ -103,6 +103,11 @@ class GxRun:
             else:
                 self._latest.append((self._not_run(rule, errors.get(name, NOT_KEPT)), NOT_RUN))
         return [validation for validation, note in self._latest if note != CARRIED_OVER]
+
+    def needs_result(self, validation: Validation) -> bool:
+        """Whether a carried-over validation's page is to be rendered: Data Docs are built and the
+        previous site lacks it (else its index entry is all the site needs)."""
+        return self.docs_dir is not None and not has_page(self.previous_docs, validation)
 
     def _validation(self, rule: Rule, result: ExpectationSuiteValidationResult, judged: str) -> Validation:
         """The result (its chunks' merged) as GX's JSON, with the rows it judged among its batch markers."""

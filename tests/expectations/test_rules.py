@@ -577,6 +577,49 @@ def test_data_docs_say_a_rule_could_not_run(warehouse, tmp_path):
     assert "raised an exception" in text and "Table with name chk_no_such_rule does not exist" in text
 
 
+def test_a_carried_over_rules_reused_page_is_indexed_from_its_entry(warehouse, tmp_path):
+    """A carried-over rule whose page the previous site has needs only its stored index entry (its
+    result without the expectations' results), not the result: the site's index is the same as one
+    rendered from the full results. A table stored before entries were gets them on first use."""
+    from expectations.context import build_context
+    from expectations.gx_docs import CARRIED_OVER, build_site
+    from expectations.latest_validations import kept_validations
+    from expectations.suites import build_suite
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse, copy)
+    rules = (registry.rule("grade_mismatch"), registry.rule("score_sum_mismatch"))
+    names = [rule.check_name for rule in rules]
+    first = run_quality_checks(copy, tmp_path / "first", rules=rules, run_name="r1").data_docs_index.parent
+    with duckdb.connect(str(copy)) as con:
+        light = kept_validations(con, names, needs_result=lambda v: False)
+        full = kept_validations(con, names, needs_result=lambda v: True)
+        results = dict(con.execute("select check_name, result from quality.gx_validations").fetchall())
+        con.execute("alter table quality.gx_validations drop column index_entry")  # as stored before entries
+        filled = kept_validations(con, names, needs_result=lambda v: False)
+        entries = dict(con.execute("select check_name, index_entry from quality.gx_validations").fetchall())
+        assert dict(con.execute("select check_name, result from quality.gx_validations").fetchall()) == results
+    assert [v.result for v in light.values()] == [None, None]
+    assert {name: v.result for name, v in full.items()} == {name: v.result for name, v in filled.items()} == results
+    assert {name: v.index_entry for name, v in light.items()} == entries == {n: v.index_entry for n, v in filled.items()}
+    # score_sum_mismatch fails one row: its entry keeps the verdict and batch, not the failing rows' lists
+    assert not light["score_sum_mismatch"].success and "unexpected_index_list" in results["score_sum_mismatch"]
+    assert "unexpected_index_list" not in entries["score_sum_mismatch"]
+    indexes = []
+    for latest, previous in ((light, first), (full, None)):  # pages copied, index from entries / all rendered
+        context = build_context()
+        for rule in rules:
+            build_suite(context, rule)
+        docs = tmp_path / f"docs{len(indexes)}"
+        docs.mkdir()
+        indexes.append(build_site(context, docs, [(latest[n], CARRIED_OVER) for n in names], previous))
+    texts = [re.sub(r"\?d=\d{8}T[\d.]+Z", "", index.read_text(encoding="utf-8")) for index in indexes]
+    assert texts[0] == texts[1]  # but for the time the logo's link carries (make_offline replaces it)
+    assert "'run_name': 'r1 (carried over: nothing it judges changed since)'" in indexes[0].read_text(encoding="utf-8")
+    for page in (tmp_path / "docs0").glob("validations/**/*.html"):
+        assert page.read_bytes() == (first / page.relative_to(tmp_path / "docs0")).read_bytes()
+
+
 def test_data_docs_show_the_rules_offline(checked):
     summary, _, _ = checked
     docs = summary.data_docs_index.parent
