@@ -17,6 +17,12 @@ The package is set up without running its ``__init__``, which runs on the first 
 the package itself (``dagster_dbt.DbtCloudWorkspace``, ``from dagster_dbt import …``), so code
 that wants the rest still gets it.
 
+3. sqlglot (~0.15 CPU s). ``dagster_dbt.core.dbt_cli_event`` imports seven of its names at its top for
+column lineage, which only an asset that asks for it (``fetch_column_metadata``) computes: none here.
+While that module is imported, ``sqlglot`` and the three submodules it names are stand-ins that give
+each name as a ``_Deferred``: a call or an attribute of it imports sqlglot then and answers with the
+real object. Afterwards the stand-ins are gone and ``import sqlglot`` is the real one.
+
 The assets and checks built are the same (tests/test_definitions.py compares them with a plain
 ``import dagster_dbt``).
 """
@@ -47,7 +53,53 @@ def load() -> types.ModuleType:
         else:
             sys.modules["dbt.version"] = hidden
     _register_versions()
+    _import_without_sqlglot("dagster_dbt.core.dbt_cli_event")
     return package
+
+
+# The sqlglot modules dagster_dbt.core.dbt_cli_event imports names from (dagster-dbt 0.29)
+_SQLGLOT_MODULES = ("sqlglot", "sqlglot.expressions", "sqlglot.lineage", "sqlglot.optimizer")
+
+
+class _Deferred:
+    """A name of a module not imported yet: imported when the name is first called or asked an attribute."""
+
+    def __init__(self, module: str, name: str):
+        self._module, self._name = module, name
+
+    def _target(self):
+        return getattr(importlib.import_module(self._module), self._name)
+
+    def __call__(self, *args, **kwargs):
+        return self._target()(*args, **kwargs)
+
+    def __getattr__(self, attr: str):
+        return getattr(self._target(), attr)
+
+    def __repr__(self) -> str:
+        return f"<deferred {self._module}.{self._name}>"
+
+
+def _stand_in(module: str) -> types.ModuleType:
+    stand_in = types.ModuleType(module)
+    stand_in.__path__ = []  # a package: its submodules are looked up in sys.modules
+    stand_in.__getattr__ = lambda name: _Deferred(module, name)  # PEP 562: every name asked of it
+    return stand_in
+
+
+def _import_without_sqlglot(module: str) -> None:
+    """Import module with sqlglot's names in it deferred (see 3. above); as usual if sqlglot is loaded."""
+    if "sqlglot" in sys.modules:
+        importlib.import_module(module)
+        return
+    stand_ins = {name: _stand_in(name) for name in _SQLGLOT_MODULES}
+    sys.modules.update(stand_ins)
+    try:
+        importlib.import_module(module)
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
 
 
 def _package_without_init() -> types.ModuleType:

@@ -129,3 +129,51 @@ def test_definitions_load_without_dbt_core_modules():
     assert graphs["dbt-core"].pop("unused_modules") != []  # … and with the whole package imported
     assert graphs["light"]["late_name"] == "dagster_dbt.cloud_v2.resources"
     assert len(graphs["light"]) > 150 and graphs["light"] == graphs["dbt-core"]
+
+
+# dagster-dbt's column lineage over one real model of the project, its parent a real source; sqlglot is
+# imported only by the call (dagster_dbt_import.py, 3.).
+_LINEAGE_SCRIPT = """
+import json, sys, tempfile
+from pathlib import Path
+from dagster_project.definitions import defs
+from dagster_project.assets.dbt import dbt_project
+from dagster_project.translator import FiscalDbtTranslator
+from dagster_dbt.core.dbt_cli_event import EventHistoryMetadata, _build_column_lineage_metadata
+out = {"sqlglot_before": sorted(m for m in sys.modules if m.startswith("sqlglot"))}
+manifest = json.loads(Path(dbt_project.manifest_path).read_text(encoding="utf-8"))
+model = next(n for _, n in sorted(manifest["nodes"].items()) if n["resource_type"] == "model"
+             and any(p.startswith("source.") for p in n["depends_on"]["nodes"]))
+source = manifest["sources"][next(p for p in model["depends_on"]["nodes"] if p.startswith("source."))]
+target = Path(tempfile.mkdtemp())
+sql = target / "compiled" / model["package_name"] / model["original_file_path"]
+sql.parent.mkdir(parents=True)
+sql.write_text(f"select source_file, upper(source_file) as upper_name from {source['relation_name']}")
+history = EventHistoryMetadata(
+    columns={"source_file": {"data_type": "VARCHAR"}, "upper_name": {"data_type": "VARCHAR"}},
+    parents={source["relation_name"]: {"source_file": {"data_type": "VARCHAR"}}},
+)
+lineage = _build_column_lineage_metadata(history, model, manifest, FiscalDbtTranslator(), target, None)
+deps = lineage["dagster/column_lineage"].deps_by_column
+out["deps"] = {column: [[d.asset_key.to_user_string(), d.column_name] for d in ds] for column, ds in deps.items()}
+out["source_key"] = FiscalDbtTranslator().get_asset_spec(manifest, source["unique_id"], None).key.to_user_string()
+out["sqlglot_after"] = "sqlglot.lineage" in sys.modules
+print(json.dumps(out))
+"""
+
+
+def test_sqlglot_is_imported_only_when_column_lineage_is_built():
+    """dagster-dbt's column lineage (the one use of sqlglot) works with sqlglot imported on its first use."""
+    import json
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-W", "ignore", "-c", _LINEAGE_SCRIPT]
+    run = subprocess.run(command, check=False, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["sqlglot_before"] == []
+    source = out["source_key"]
+    assert source.startswith("raw/")
+    assert out["deps"] == {"source_file": [[source, "source_file"]], "upper_name": [[source, "source_file"]]}
+    assert out["sqlglot_after"] is True
