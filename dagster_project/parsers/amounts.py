@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+
+from .text import nfkc
 
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 # A cell that is already a plain ASCII number needs none of the normalising below.
@@ -47,7 +48,7 @@ def parse_amount(cell: str | None) -> Decimal | None:
         return Decimal(cell)
     if _ASCII_GROUPED.fullmatch(cell):  # 1,234.56: the other usual amount, also needs no normalising
         return Decimal(cell.replace(",", ""))
-    s = unicodedata.normalize("NFKC", cell).strip().replace(" ", "").replace("\u2212", "-")  # − (minus sign): NFKC keeps it
+    s = nfkc(cell).strip().replace(" ", "").replace("\u2212", "-")  # − (minus sign): NFKC keeps it
     for suffix in ("%", "万元", "元"):
         if s.endswith(suffix):
             s = s[: -len(suffix)]
@@ -92,7 +93,7 @@ def money_unit(label: str | None) -> str | None:
     """The money unit a label announces: '项目资金 (万元)' → '万元', '单位：元' → '元'."""
     if not label:
         return None
-    m = _UNIT_IN_LABEL.search(unicodedata.normalize("NFKC", label))
+    m = _UNIT_IN_LABEL.search(nfkc(label))
     if not m:
         return None
     return m.group(1) or m.group(2)

@@ -350,8 +350,28 @@ def norm(text: str | None) -> str:
     if not text:
         return ""
     if not unicodedata.is_normalized("NFKC", text):  # a quick check: most text is already NFKC
-        text = unicodedata.normalize("NFKC", text)
-    return "".join(text.split())  # str.split and regex \s agree on what whitespace is
+        text = nfkc(text)
+    return "".join(text.split())
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), the full-width ASCII forms (，：（）％ and the ideographic
+    space) replaced first. Each of them decomposes to one ASCII character, which decomposes no
+    further and composes with nothing, so NFKC of the text is unchanged; the rest is then NFKC
+    already in nearly every report (CJK and ASCII), which normalize's quick check passes. CPython
+    composes character by character through a table search: ~3.5× slower on a report's prose."""
+    if _WIDE.search(text) is not None:
+        text = _WIDE.sub(_ascii_of_wide, text)
+    return unicodedata.normalize("NFKC", text)
+
+
+_WIDE_ASCII = {chr(c): unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+assert all(len(a) == 1 and a.isascii() for a in _WIDE_ASCII.values())
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _ascii_of_wide(match: re.Match) -> str:
+    return _WIDE_ASCII[match[0]]  # str.split and regex \s agree on what whitespace is
 
 
 def value_or_none(cell: str | None) -> str | None:

@@ -62,3 +62,21 @@ def test_a_line_without_spaces_or_nfkc_changes_keys_as_each_cell_normalised():
     for raw in lines:
         assert tail(raw) == text._tail(tuple(map(str.strip, raw.split("\t")))), ascii(raw)
     assert len(changed) > 4500
+
+
+def test_nfkc_is_unicodedata_nfkc_next_to_every_character():
+    """text.nfkc replaces the full-width ASCII forms before NFKC: the same result as NFKC alone, for
+    each of them before and after every character (a combining mark, a Hangul jamo, another
+    full-width form, a character NFKC changes), and on a report's prose."""
+    wide = [chr(cp) for cp in [*range(0xFF01, 0xFF5F), 0x3000]]
+    assert all(text.nfkc(w) == unicodedata.normalize("NFKC", w) for w in wide)
+    every = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF)
+    for w in ("，", "（", "Ａ", "\u3000"):  # every character after and before a full-width form
+        together = "".join(w + c + w for c in every)
+        assert text.nfkc(together) == unicodedata.normalize("NFKC", together)
+    for c in every:  # one at a time too: a composition or reordering stays within its neighbours
+        assert text.nfkc(f"，{c}\u0301（") == unicodedata.normalize("NFKC", f"，{c}\u0301（"), ascii(c)
+    prose = "2022年，嘉定区人力资源和社会保障局预算支出总额为14,711.68万元（其中：财政拨款１２３．４万元）。"
+    assert text.nfkc(prose) == unicodedata.normalize("NFKC", prose) == (
+        "2022年,嘉定区人力资源和社会保障局预算支出总额为14,711.68万元(其中:财政拨款123.4万元)。"
+    )

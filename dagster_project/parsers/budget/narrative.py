@@ -27,7 +27,6 @@ Text is split into clauses at ，。；、 and each clause gives at most one amo
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
 
 from .. import vocabulary
@@ -35,7 +34,7 @@ from ..amounts import NUMBER, parse_amount, printed_decimals
 from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import BOILERPLATE, TITLE, NarrativeAmount, NarrativeChange
-from ..text import Line
+from ..text import Line, nfkc
 from .narrative_changes import ChangeClaim, change_claims
 
 FAMILY = "budget"
@@ -170,13 +169,13 @@ def stated_amounts(text: str) -> list[tuple[str, Decimal, str, str]]:
         return [(name, amount, subject.group("unit"), "subject")] if amount is not None and name else []
     out = []
     for clause in _CLAUSE.split(text):
-        clause = unicodedata.normalize("NFKC", clause).strip()
+        clause = nfkc(clause).strip()
         if not clause or _CHANGE.search(clause) or "%" in clause:
             continue
         hit = _three_public(clause) or _procurement(clause) or _total(clause)
         if hit:
             out.append(hit)
-    return out + _target_projects(unicodedata.normalize("NFKC", text))
+    return out + _target_projects(nfkc(text))
 
 
 def _procurement(clause: str):

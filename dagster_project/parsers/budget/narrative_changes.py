@@ -17,12 +17,12 @@ A template's '增加（减少）0万元' states no direction and is not a claim.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from .. import vocabulary
 from ..amounts import NUMBER, parse_amount, printed_decimals
+from ..text import nfkc
 
 UP, DOWN, FLAT = "increase", "decrease", "flat"
 DIRECTIONS = {"增加": UP, "增长": UP, "上升": UP, "提高": UP, "减少": DOWN, "下降": DOWN, "降低": DOWN,
@@ -73,7 +73,7 @@ def places(printed: str) -> int:
 
 def change_claims(text: str) -> list[ChangeClaim]:
     """Every change claim of a prose line, in the order printed."""
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     claims, taken = [], []
     for m in _STATED.finditer(text):
         if m.group("base_unit") != m.group("budget_unit") or (m.group("percent") is None and m.group("verb") != "持平"):

@@ -103,8 +103,11 @@ def _plain_levels(st: ReportState, line: Line) -> list[int]:
     if line.spans is None:
         return []
     at = [st.indicator_header.get(name) for name in ("level1", "level2")]
-    return [k for k, i in enumerate(at) if i is not None and i < len(line.cells) and not line.cells[i]
-            and line.spans[i] == (1, 1)]
+    return [
+        k
+        for k, i in enumerate(at)
+        if i is not None and i < len(line.cells) and not line.cells[i] and line.spans[i] == (1, 1)
+    ]
 
 
 def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> None:
@@ -127,11 +130,9 @@ def read_indicator_row(st: ReportState, line: Line, keys: tuple[str, ...]) -> No
         return
 
     name, values, weight, score, notes = parsed
-    parts = {"indicator_name": [name]}  # each column's pieces (IndicatorBuilder.add), made here at once
-    for col, text in values.items():
-        if text is not None:
-            parts.setdefault(col, []).append(text)
-    ind = IndicatorBuilder(line.no, held1, held2, parts, weight, score)
+    # Each column's text as printed (IndicatorBuilder.values), made in C; a family's values never
+    # name the indicator (it is returned apart).
+    ind = IndicatorBuilder(line.no, held1, held2, {"indicator_name": name, **values}, weight, score)
     if st.pending_deviation:
         prev = st.indicators[-1] if st.indicators else None
         if (

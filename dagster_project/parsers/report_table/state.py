@@ -14,31 +14,42 @@ from .family import ReportFamily
 
 @dataclass
 class IndicatorBuilder:
-    """One indicator row while it is read: each column's pieces, joined when the report is assembled."""
+    """One indicator row while it is read: each column's pieces, joined when the report is assembled.
+
+    ``values``: a column's text as its row printed it (None: blank), or the list of its pieces once
+    a wrapped piece was added: a list per column only where one wraps (few), not per cell."""
 
     line_no: int
     level1: str | None
     level2: str | None
-    values: dict[str, list[str]] = field(default_factory=dict)
+    values: dict[str, str | list[str] | None] = field(default_factory=dict)
     weight: Decimal | None = None
     score: Decimal | None = None
 
     def add(self, column: str, text: str, prepend: bool = False) -> None:
-        parts = self.values.setdefault(column, [])
+        parts = self.values.get(column)
+        if parts is None:
+            parts = self.values[column] = []
+        elif parts.__class__ is str:
+            parts = self.values[column] = [parts]
         if prepend:
             parts.insert(0, text)
         else:
             parts.append(text)
 
     def text(self, column: str) -> str | None:
-        parts = self.values.get(column)
-        if not parts:
+        part = self.values.get(column)
+        if part.__class__ is str:
+            if "<" not in part and "&" not in part:
+                # the usual column: one piece, a line's cell or a joined text, both cleaned already;
+                # cleaning it again would only blank a blank marker (as rows.make_row)
+                return None if part in BLANKS else part
+            return join_wrapped([part])
+        if not part:
             return None  # join_wrapped([]) is None too
-        if len(parts) == 1 and "<" not in (part := parts[0]) and "&" not in part:
-            # the usual column: one piece, a line's cell or a joined text, both cleaned already;
-            # cleaning it again would only blank a blank marker (as rows.make_row)
-            return None if part in BLANKS else part
-        return join_wrapped(parts)
+        if len(part) == 1 and "<" not in (piece := part[0]) and "&" not in piece:
+            return None if piece in BLANKS else piece
+        return join_wrapped(part)
 
 
 @dataclass

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -57,7 +56,7 @@ from ..ledger import Ledger
 from ..prose import prose_kind
 from ..records import FIELD, HEADER, NARRATIVE, TITLE, FundRow, IndicatorRow, Report
 from ..rows import Row
-from ..text import Line, glue, norm
+from ..text import Line, glue, nfkc, norm
 
 FAMILY = vocabulary.TARGET
 TARGET_TITLE = "财政支出项目绩效目标"  # kept for importers; the vocabulary has every variant
@@ -112,7 +111,7 @@ def implementing_unit(heading: str | None, project: str | None) -> str | None:
 
 def budget_amount(text: str) -> tuple[Decimal | None, str | None, bool]:
     """(amount, unit, ambiguous) from a 年度预算安排 text."""
-    s = unicodedata.normalize("NFKC", text)
+    s = nfkc(text)
     s = re.sub(r"(?<=\d) (?=\d)", "", s)  # "2 020年"
     for m in _BUDGET_WORD.finditer(s):
         value = parse_amount(m.group("amount"))
@@ -572,9 +571,7 @@ class TargetDocument:
         amount, unit, ambiguous = budget_amount(text)
         if amount is not None:
             for ln in sec.budget_lines:
-                if _ANY_AMOUNT.search(unicodedata.normalize("NFKC", ln.raw)) or _BUDGET_WORD.search(
-                    unicodedata.normalize("NFKC", ln.raw)
-                ):
+                if _ANY_AMOUNT.search(nfkc(ln.raw)) or _BUDGET_WORD.search(nfkc(ln.raw)):
                     self.ledger.mark(ln.no, FIELD, FAMILY)
                     break
         elif ambiguous:
