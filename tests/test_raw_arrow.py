@@ -128,3 +128,52 @@ def test_loading_one_file_does_not_import_pandas(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "0", "False"]
+
+
+def test_a_worker_packs_a_file_without_importing_pyarrow_compute_or_pandas():
+    """Arrow's cast imports pyarrow.compute on first use (~0.03 CPU s): a one-file load's fresh parse worker
+    built its amounts through it. They are built from their integers in millionths now."""
+    code = (
+        "import sys; from pathlib import Path; from dagster_project.parsers import parse_file; "
+        "from dagster_project.raw_arrow import to_parsed_file; "
+        f"p = to_parsed_file(parse_file(Path({str(SAMPLES / '003_7cadc0ecdd172fe9.txt')!r}), 'f.txt')); "
+        "print(p.rows['budget_cells'], 'pyarrow.compute' in sys.modules, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["556", "False", "False"]
+
+
+def test_amounts_built_from_integers_are_what_the_cast_of_their_text_made():
+    """The integer path against Arrow's cast of the printed text (the path before it, kept for other
+    columns): many columns of amounts, whole or needing rounding, with the edge values."""
+    import random
+
+    import pyarrow as pa
+
+    from dagster_project import raw_arrow
+
+    def by_cast(values):
+        strings = raw_arrow._strings
+        try:
+            return strings([None if v is None else str(v) for v in values]).cast(raw_arrow.DECIMAL)
+        except pa.ArrowInvalid:
+            return strings([raw_arrow._as_record_frame_stores(v) for v in values]).cast(raw_arrow.DECIMAL)
+
+    edges = "0 -0 0.0000005 0.0000015 -0.0000025 1.5E+4 0E+4 12.340000000 0E-12 1E+18 123456789012345678"
+    edges = [Decimal(v) for v in edges.split()] + [
+        Decimal(f"{sign}999999999999999999.{tail}") for sign in ("", "-") for tail in ("999999", "9999995")
+    ]
+    rnd = random.Random(7)
+
+    def amount():
+        digits = "".join(rnd.choice("0123456789") for _ in range(rnd.randint(1, 26)))
+        return None if rnd.random() < 0.1 else Decimal(f"{rnd.choice('+-')}{digits}E{rnd.randint(-10, 6)}")
+
+    columns = [[v] for v in edges] + [[v, None, Decimal("1.1234567")] for v in edges]
+    for n in range(600):
+        column = [amount() for _ in range(rnd.randint(1, 8))] + rnd.sample(edges, 2)
+        if n % 2:  # whole millionths: the cast takes the text as printed
+            column = [v if v is None or v.adjusted() > 14 else v.quantize(Decimal("0.01")) for v in column]
+        columns.append(column)
+    for column in columns:
+        assert raw_arrow._decimals_from_ints(column).equals(by_cast(column)), column
