@@ -34,9 +34,14 @@ class FiscalDbtTranslator(DagsterDbtTranslator):
         if schema is None or not (dbt_resource_props.get("config", {}).get("contract") or {}).get("enforced"):
             return metadata
         columns = dbt_resource_props.get("columns", {})
+        # a one-column key checked after each insert (dbt/macros/unique_keys.sql) is unique too
+        meta = dbt_resource_props.get("config", {}).get("meta") or {}
+        keys = {key[0] for key in meta.get("unique_keys", []) if len(key) == 1}
         metadata["dagster/column_schema"] = dg.TableSchema(
             columns=[
-                dg.TableColumn(c.name, c.type, c.description, column_constraints(columns[c.name]), c.tags)
+                dg.TableColumn(
+                    c.name, c.type, c.description, column_constraints(columns[c.name], c.name in keys), c.tags
+                )
                 for c in schema.columns
             ]
         )
@@ -63,11 +68,12 @@ def test_description(test: Mapping[str, Any]) -> str:
     return what + (f" ({args})" if args else "") + f"; {outcome} when violated."
 
 
-def column_constraints(column: Mapping[str, Any]) -> dg.TableColumnConstraints:
-    """A dbt column's constraints as Dagster's: not null, unique (a one-column key), and each check's expression."""
+def column_constraints(column: Mapping[str, Any], key: bool = False) -> dg.TableColumnConstraints:
+    """A dbt column's constraints as Dagster's: not null, unique (a one-column key, or `key`: one the
+    model checks itself), and each check's expression."""
     constraints = column.get("constraints") or []
     return dg.TableColumnConstraints(
         nullable=not any(c["type"] == "not_null" for c in constraints),
-        unique=any(c["type"] in ("primary_key", "unique") for c in constraints),
+        unique=key or any(c["type"] in ("primary_key", "unique") for c in constraints),
         other=[f"check ({c['expression']})" for c in constraints if c["type"] == "check"],
     )

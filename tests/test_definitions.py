@@ -80,7 +80,7 @@ def test_mart_columns_show_their_contract_constraints():
     assert columns["report_id"].constraints == dg.TableColumnConstraints(nullable=False, unique=True, other=[])
     check_keys = {(tuple(k.asset_key.path), k.name) for k in graph.asset_check_keys}
     assert (("marts", "fct_report"), "not_null_fct_report_report_type") not in check_keys
-    assert (("marts", "fct_report"), "unique_fct_report_report_id") not in check_keys  # the table's primary key
+    assert (("marts", "fct_report"), "unique_fct_report_report_id") not in check_keys  # a key checked by the model (unique_keys.sql)
 
 
 # What the UI and the job see of the definitions: every asset and check with its deps, group,
