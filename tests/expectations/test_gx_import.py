@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -47,3 +48,36 @@ def test_only_expectations_no_rule_uses_import_the_deferred_modules():
     used = {cls.__mro__[1].__name__ for cls in EXPECTATIONS.values()} | {c.__name__ for c in EXPECTATIONS.values()}
     assert not any("KlDivergence" in name or "KsTest" in name for name in used)
     assert gx_import.DEFERRED == ("scipy.stats", "altair")
+
+
+FROZEN_PROBE = """
+import gc, sys
+from expectations import gx_import
+
+held = [[] for _ in range(1000)]  # objects alive before the import (the run's definitions)
+gx_run = gx_import.load()
+frozen = gc.get_freeze_count()
+gx_import.load()  # GX imported already: nothing more frozen
+cycle = []
+cycle.append(cycle)
+del cycle  # garbage made after the import is still collected
+found = gc.collect()
+tracked = {id(o) for o in gc.get_objects()}
+print(frozen, gc.get_freeze_count(), found, any(id(o) in tracked for o in held), id(gx_run.GxRun) in tracked)
+"""
+
+
+def test_the_first_load_freezes_the_objects_alive_before_and_after_the_import():
+    """(in a process of its own: the test's is not frozen)"""
+    done = subprocess.run(
+        [sys.executable, "-c", FROZEN_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    frozen, frozen_again, collected, held_tracked, gx_tracked = done.stdout.split()
+    assert int(frozen) > 100_000  # GX's modules and classes, and what the process held
+    assert frozen_again == frozen
+    assert int(collected) >= 1
+    assert (held_tracked, gx_tracked) == ("False", "False")  # no full collection scans them any more
