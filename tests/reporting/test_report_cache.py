@@ -8,11 +8,12 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import load_workbook
-from quality_warehouse import MINHANG_2022, SONGJIANG_2023, SONGJIANG_2024, build_warehouse
+from quality_warehouse import BUDGET_2020, MINHANG_2022, SONGJIANG_2023, SONGJIANG_2024, build_warehouse
 
 from dagster_project.reporting import render_quality_report, sheet_cache, workbook
 from dagster_project.reporting.labels import check_label
 from dagster_project.reporting.sheet_cache import CACHE_DIR
+from dagster_project.review_decisions import SHEET
 
 
 def _cells(path: Path) -> dict[str, list[tuple]]:
@@ -157,3 +158,46 @@ def test_root_cause_sheet_after_a_change_equals_a_full_rewrite(tmp_path, monkeyp
     roots = _cells(changed["xlsx"])[workbook.ROOT_CAUSE_SHEET]
     assert [(row[2], row[11]) for row in roots[1:]] == [(SONGJIANG_2024, 3)]
     assert roots[1][12].splitlines()[1].startswith(f"{check_label('missing_deviation_reason')}：zz_new.txt 第 3 行")
+
+
+def _decide(db: Path, decisions: dict[tuple[str, str], str]) -> None:
+    """Findings with ids, and a reviewer's decisions on some, by (rule, file) (quality.review_decisions)."""
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table quality.violations add column if not exists finding_id varchar")
+        con.execute("update quality.violations set finding_id = 'F' || substr(md5(concat_ws('|', check_name, "
+                    "source_file, line_no, subject)), 1, 12) where finding_id is null")
+        con.execute("create or replace table quality.review_decisions (finding_id varchar, decision varchar, "
+                    "note varchar, reviewer varchar, decided_on date, decisions_file varchar, line_no integer, "
+                    "status varchar)")
+        for n, ((check, source_file), decision) in enumerate(decisions.items(), start=2):
+            con.execute("insert into quality.review_decisions select finding_id, ?, null, '李四', date '2026-12-01', "
+                        "'decisions.xlsx', ?, 'applied' from quality.violations where check_name = ? "
+                        "and source_file = ?", [decision, n, check, source_file])
+
+
+def test_review_sheet_after_decisions_equals_a_full_rewrite(tmp_path, monkeypatch):
+    """The 审核决定 sheet's keys come from the rule sheets' order, sorted again by decided or not and severity
+    (queries._review_keys): with decided, ignored and new findings of both severities, a run's sheet after a
+    change is the bytes a full rewrite gives, new findings first, errors before warnings."""
+    monkeypatch.setattr(workbook, "CHUNK_ROWS", 1)
+    raw, db, reports = tmp_path / "raw", tmp_path / "fiscal.duckdb", tmp_path / "reports"
+    raw.mkdir()
+    build_warehouse(db, raw)
+    _decide(db, {("budget_hierarchy_mismatch", BUDGET_2020): "确认", ("fund_score_mismatch", SONGJIANG_2024): "忽略"})
+    render_quality_report(db, reports, raw)
+    _change(db)  # a new error, a warning gone, and one more decision
+    _decide(db, {("budget_hierarchy_mismatch", BUDGET_2020): "确认", ("fund_score_mismatch", SONGJIANG_2024): "忽略",
+                 ("missing_deviation_reason", SONGJIANG_2024): "已整改"})
+    changed = render_quality_report(db, reports, raw)
+    full = render_quality_report(db, tmp_path / "full", raw)
+    assert changed["workbook_cache"]["rows_kept"] > 0
+    assert changed["xlsx"].read_bytes() == full["xlsx"].read_bytes()
+    review = _cells(changed["xlsx"])[SHEET]
+    assert [(row[1], row[5], row[7]) for row in review[1:]] == [
+        (None, check_label("fund_total_mismatch"), MINHANG_2022),
+        (None, check_label("fund_total_mismatch"), "zz_new.txt"),
+        (None, check_label("custom_rule_x"), SONGJIANG_2023),
+        ("确认", check_label("budget_hierarchy_mismatch"), BUDGET_2020),
+        ("忽略", check_label("fund_score_mismatch"), SONGJIANG_2024),
+        ("已整改", check_label("missing_deviation_reason"), SONGJIANG_2024),
+    ]
