@@ -47,18 +47,36 @@ years as (
 
 ),
 
+names as (
+
+    -- the stem of each name once: the budgets print a few dozen names over ~165,000 coded rows
+    -- (100k reports), and the stem's regexes were most of the model's cost
+    select name, {{ stem | replace('NAME', 'name') }} as stem
+    from (
+        select subject_name as name from lines
+        union select subject_name from classes
+        union select subject_name from other_names
+    )
+
+),
+
 coded as (
 
     select
-        source_file, table_seq, side, row_seq, subject_code, level, subject_name,
-        {{ stem | replace('NAME', 'subject_name') }} as stem,
-        min(line_no) as line_no,
-        any_value(fiscal_year) as fiscal_year, any_value(department) as department,
-        any_value(district) as district, any_value(table_title) as table_title,
-        any_value(money_unit) as money_unit
-    from lines
-    where subject_code like '2%' and level in ('类', '款', '项') and coalesce(subject_name, '') <> ''
-    group by all
+        c.source_file, c.table_seq, c.side, c.row_seq, c.subject_code, c.level, c.subject_name,
+        n.stem, c.line_no, c.fiscal_year, c.department, c.district, c.table_title, c.money_unit
+    from (
+        select
+            source_file, table_seq, side, row_seq, subject_code, level, subject_name,
+            min(line_no) as line_no,
+            any_value(fiscal_year) as fiscal_year, any_value(department) as department,
+            any_value(district) as district, any_value(table_title) as table_title,
+            any_value(money_unit) as money_unit
+        from lines
+        where subject_code like '2%' and level in ('类', '款', '项') and coalesce(subject_name, '') <> ''
+        group by all
+    ) as c
+    join names as n on n.name = c.subject_name
 
 ),
 
@@ -111,15 +129,11 @@ coded_checked as (
 
 ),
 
-old_in_text as (
+printed as (
 
-    -- rows without a code and prose lines naming a class by a name retired before the document's year
-    select
-        t.source_file, t.table_seq, t.line_no, t.printed, o.subject_name as old_name,
-        cls.subject_name as standard_name, t.table_title, t.money_unit
-    from (
-    -- the stem of each printed text once, not once per (text, old name) pair the join compares
-    select *, {{ stem | replace('NAME', 'printed') }} as printed_stem from (
+    -- rows without a code and prose lines, with the stem of each distinct text once (not once per
+    -- row, nor per (text, old name) pair the join below compares)
+    with texts as (
         select source_file, table_seq, min(line_no) as line_no, subject_name as printed,
                any_value(table_title) as table_title, any_value(money_unit) as money_unit
         from lines
@@ -130,7 +144,21 @@ old_in_text as (
         from {{ changed_rows('stg_fiscal_txt__source_lines') }} as s
         join {{ changed_rows('stg_fiscal_txt__line_accounting') }} as a using (source_file, line_no)
         where a.disposition in ('narrative', 'title') and a.family = 'budget'
-    )) as t
+    )
+    select t.*, p.printed_stem
+    from texts as t
+    join (select printed, {{ stem | replace('NAME', 'printed') }} as printed_stem
+          from (select distinct printed from texts)) as p using (printed)
+
+),
+
+old_in_text as (
+
+    -- rows without a code and prose lines naming a class by a name retired before the document's year
+    select
+        t.source_file, t.table_seq, t.line_no, t.printed, o.subject_name as old_name,
+        cls.subject_name as standard_name, t.table_title, t.money_unit
+    from printed as t
     join years as y using (source_file)
     join other_names as o
       on o.name_status = 'old' and y.fiscal_year > o.last_year
@@ -155,9 +183,10 @@ checked as (
         end as detail,
         c.expected_name as expected_name_text,
         c.subject_name as observed_name_text,
-        {{ stem | replace('NAME', 'c.expected_name') }} as expected_name_key,
+        e.stem as expected_name_key,
         c.stem as observed_name_key
     from coded_checked as c
+    left join names as e on e.name = c.expected_name
 
     union all
 
