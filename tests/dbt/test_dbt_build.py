@@ -329,6 +329,22 @@ def test_indicator_category_codes(warehouse):
     )  # target vocabulary 产出目标/数量目标 shares the codes
 
 
+def test_indicator_level_labels_cleaned_as_printed_or_from_the_seed(warehouse):
+    # the seed's own labels take their cleaned text from the seed's lookup, any other label is
+    # cleaned on its row (stg_fiscal_txt__indicators): both give the cleaned label
+    got = rows(
+        warehouse,
+        "select indicator_seq, level1, level2 from marts.fct_indicator "
+        "where report_id = 'handmade/wan.txt#1' order by indicator_seq",
+    )
+    assert got == [
+        (1, "成本指标", "经济成本指标"),
+        (2, "产出指标", "数量指标"),
+        (3, "满意度指标", "服务对象满意度指标"),  # printed '服务对象满意度 指标': the wrap joined
+        (4, "新奇指标", None),  # '—' is a placeholder
+    ]
+
+
 def test_dim_indicator_category(warehouse):
     cats = {
         (lvl, code): (label, parent)

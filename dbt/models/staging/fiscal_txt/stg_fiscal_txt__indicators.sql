@@ -16,6 +16,21 @@ categories as (
 
 ),
 
+seed_labels as (
+
+    -- The seed's own labels, each cleaned and stemmed once: nearly every indicator prints one of
+    -- them, and cleaning both labels of each of ~967,000 indicators (100k reports) was most of
+    -- the view's cost. A label printed otherwise is cleaned on its row (renamed). Taken from the
+    -- seed, not as the indicators' distinct labels: an incremental run's filter on source_file
+    -- must still reach the indicators' scan, which a distinct over all of them would not let it.
+    select
+        printed,
+        {{ clean_text('printed') }} as cleaned,
+        {{ indicator_label_stem(normalize_label('printed')) }} as label_stem
+    from (select distinct label_zh as printed from {{ ref('indicator_categories') }})
+
+),
+
 renamed as (
 
     select
@@ -25,10 +40,15 @@ renamed as (
         cast(indicator_seq as integer) as indicator_seq,
         cast(line_no as integer) as line_no,
 
-        {{ clean_text('level1') }} as level1,
-        {{ clean_text('level2') }} as level2,
-        {{ indicator_label_stem(normalize_label('level1')) }} as level1_label,
-        {{ indicator_label_stem(normalize_label('level2')) }} as level2_label,
+        -- (CASE evaluates its ELSE on the rows whose label is not the seed's only)
+        case when seed1.printed is null then {{ clean_text('source.level1') }} else seed1.cleaned end as level1,
+        case when seed2.printed is null then {{ clean_text('source.level2') }} else seed2.cleaned end as level2,
+        case when seed1.printed is null
+             then {{ indicator_label_stem(normalize_label('source.level1')) }}
+             else seed1.label_stem end as level1_label,
+        case when seed2.printed is null
+             then {{ indicator_label_stem(normalize_label('source.level2')) }}
+             else seed2.label_stem end as level2_label,
         {{ clean_text('indicator_name') }} as indicator_name,
         {{ clean_text('target_text') }} as target_text,
         {{ clean_text('actual_text') }} as actual_text,
@@ -43,6 +63,8 @@ renamed as (
         {{ clean_text('remarks') }} as remarks
 
     from source
+    left join seed_labels as seed1 on seed1.printed = source.level1
+    left join seed_labels as seed2 on seed2.printed = source.level2
 
 ),
 
