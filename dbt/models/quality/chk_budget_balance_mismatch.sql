@@ -12,7 +12,8 @@ totals as (
         row_number() over (
             partition by source_file, table_seq,
                 case when subject_name like '%收入总计%' then 'income' else 'expenditure' end
-            order by case when measure in ('合计', '预算数') then 0 else 1 end, line_no
+            -- of several columns on the line, 合计/预算数 first, then by name: the same pick in every build
+            order by case when measure in ('合计', '预算数') then 0 else 1 end, line_no, side, row_seq, measure
         ) as pick
     from {{ changed_rows('int_budget_lines_classified') }}
     where coalesce(subject_code, '') = '' and amount_yuan is not null

@@ -110,7 +110,8 @@ checked as (
 select numbered.*, pages.page_no
 from (
     select
-        {{ check_row('source_file', 'table_seq, line_no, measure, subject') }} as check_row,
+        -- detail (the summed columns) orders the two sides of a line should both print one subject
+        {{ check_row('source_file', 'table_seq, line_no, measure, subject, detail') }} as check_row,
         source_file,
         cast(null as varchar) as report_id,
         cast(null as integer) as report_seq,

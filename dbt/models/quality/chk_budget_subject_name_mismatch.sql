@@ -40,10 +40,26 @@ other_names as (
 
 years as (
 
-    select source_file, mode(fiscal_year) as fiscal_year, any_value(department) as department,
-           any_value(district) as district
-    from lines
-    group by source_file
+    -- the year most of the file's rows state (of years stated as often, the one printed first) and the
+    -- department of the first line naming one: the same in every build, whatever the rows' order
+    select d.source_file, y.fiscal_year, d.department, d.district
+    from (
+        select source_file,
+               arg_min(department, line_no) filter (where department is not null) as department,
+               arg_min(district, line_no) filter (where district is not null) as district
+        from lines
+        group by source_file
+    ) as d
+    left join (
+        select source_file, arg_max(fiscal_year, (year_rows, -first_line)) as fiscal_year
+        from (
+            select source_file, fiscal_year, count(*) as year_rows, min(line_no) as first_line
+            from lines
+            where fiscal_year is not null
+            group by all
+        )
+        group by source_file
+    ) as y using (source_file)
 
 ),
 
@@ -82,8 +98,9 @@ coded as (
 
 name_tables as (
 
-    select source_file, subject_code, stem, any_value(subject_name) as subject_name,
-           count(distinct table_seq) as tables
+    -- of a stem's names the one printed first; first_line breaks the tie of names on as many tables below
+    select source_file, subject_code, stem, arg_min(subject_name, (line_no, subject_name)) as subject_name,
+           count(distinct table_seq) as tables, min(line_no) as first_line
     from coded
     group by all
 
@@ -97,7 +114,8 @@ coded_judged as (
         cls.stem as standard_stem,
         o.name_status,
         o.last_year,
-        (select arg_max(n.subject_name, n.tables) from name_tables as n
+        -- the name on most tables; of names on as many, the one printed first (then the name itself)
+        (select arg_min(n.subject_name, (-n.tables, n.first_line, n.subject_name)) from name_tables as n
           where n.source_file = c.source_file and n.subject_code = c.subject_code and n.stem <> c.stem)
             as other_name,
         (select max(n.tables) from name_tables as n
@@ -206,4 +224,4 @@ checked as (
 
 )
 
-{{ numbered_with_pages('checked', 'line_no, subject') }}
+{{ numbered_with_pages('checked', 'line_no, subject, measure, detail') }}

@@ -7,6 +7,16 @@
 -- and tables in two files), a table-less file or a file of another kind of document is not checked.
 -- One row per (document, standard table of its template for its year); tables_found counts the
 -- document's tables whose title is that table. GX's verdict: tables_found ≥ 1.
+{% set most_printed -%}
+    select source_file, arg_max(COLUMN, (printed, -first_line)) as COLUMN
+    from (
+        select source_file, COLUMN, count(*) as printed, min(line_start) as first_line
+        from tables
+        where COLUMN is not null
+        group by all
+    )
+    group by source_file
+{%- endset %}
 with
 
 tables as (
@@ -27,15 +37,14 @@ tables as (
 
 documents as (
 
-    select
-        source_file,
-        mode(fiscal_year) as fiscal_year,
-        mode(department) as department,
-        mode(district) as district,
-        mode(money_unit) as money_unit,
-        min(line_start) as line_no
-    from tables
-    group by source_file
+    -- each the value most of the file's tables print; of values printed as often, the first printed
+    -- (mode() leaves such a tie to the rows' order)
+    select t.source_file, y.fiscal_year, d.department, s.district, u.money_unit, t.line_no
+    from (select source_file, min(line_start) as line_no from tables group by source_file) as t
+    left join ({{ most_printed | replace('COLUMN', 'fiscal_year') }}) as y using (source_file)
+    left join ({{ most_printed | replace('COLUMN', 'department') }}) as d using (source_file)
+    left join ({{ most_printed | replace('COLUMN', 'district') }}) as s using (source_file)
+    left join ({{ most_printed | replace('COLUMN', 'money_unit') }}) as u using (source_file)
 
 ),
 
@@ -83,7 +92,8 @@ shares as (
 
 chosen as (
 
-    select source_file, arg_max(template, share) as template, max(share) as share
+    -- of templates held in equal shares, the one with more standard tables (more of it found), then by name
+    select source_file, arg_max(template, (share, standard_count, template)) as template, max(share) as share
     from shares
     group by source_file
     having max(share) >= 0.5

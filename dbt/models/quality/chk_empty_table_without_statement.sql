@@ -122,7 +122,9 @@ in_narrative as (
 found as (
 
     select source_file, table_no, count(*) as statements_found,
-           arg_min(place || '第 ' || line_no || ' 行“' || left(trim(replace(text, chr(9), ' ')), 60) || '”', line_no)
+           -- the first by line; on the same line in two files, the table's own file first, then by file name
+           arg_min(place || '第 ' || line_no || ' 行“' || left(trim(replace(text, chr(9), ' ')), 60) || '”',
+                   (line_no, place, text))
                as first_statement
     from (
         select source_file, table_no, line_no, text, '' as place from in_table

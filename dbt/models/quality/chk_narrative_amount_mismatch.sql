@@ -110,8 +110,10 @@ candidates as (
 
     union all
 
+    -- the year of the file's first report stating one (not whichever row comes first)
     select 'target_projects', coalesce(any_value(d.document_id), r.source_file), r.source_file,
-           any_value(r.fiscal_year), 'targets:' || count(*), sum(r.budget_amount_yuan),
+           arg_min(r.fiscal_year, r.report_seq) filter (where r.fiscal_year is not null),
+           'targets:' || count(*), sum(r.budget_amount_yuan),
            null, count(*) || ' 张绩效目标表之和', min(r.line_start)
     from {{ ref('fct_report') }} as r
     left join documents as d using (source_file)
@@ -128,26 +130,28 @@ compared as (
     select
         n.source_file, n.fiscal_year, n.subject_name, n.context, n.line_no, n.unit, n.unit_factor,
         n.other_unit, n.amount_stated, n.amount_yuan, n.decimals, n.entity_key,
-        -- of equally close candidates the first by file and line: else the pick follows the rows' order
-        arg_min(c.amount_yuan, (abs(c.amount_yuan - n.amount_yuan), c.source_file, c.line_no, c.table_title))
+        -- of equally close candidates the first by file and line (then the smaller amount): else the pick
+        -- follows the rows' order
+        arg_min(c.amount_yuan, (abs(c.amount_yuan - n.amount_yuan), c.source_file, c.line_no, c.table_title,
+                                c.amount_yuan))
             as closest_amount,
         arg_min(
             case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
                 || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
-            (abs(c.amount_yuan - n.amount_yuan), c.source_file, c.line_no, c.table_title)
+            (abs(c.amount_yuan - n.amount_yuan), c.source_file, c.line_no, c.table_title, c.amount_yuan)
         ) as closest_place,
         count(*) as candidates,
         -- a candidate the figure equals (at its printed precision) when read in the other unit: its unit
         -- label, not its digits, is wrong (unit_label_implausible, one finding instead of this rule's)
         arg_min(c.amount_yuan, (abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}),
-                                c.source_file, c.line_no, c.table_title))
+                                c.source_file, c.line_no, c.table_title, c.amount_yuan))
             filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
                           = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_amount,
         arg_min(
             case when c.source_file <> n.source_file then c.source_file || ' ' else '' end
                 || '《' || c.table_title || '》第 ' || c.line_no || ' 行',
             (abs(c.amount_yuan - n.amount_stated * {{ unit_factor('n.other_unit') }}), c.source_file, c.line_no,
-             c.table_title)
+             c.table_title, c.amount_yuan)
         ) filter (where {{ rounded_as_printed('c.amount_yuan', 'n.other_unit', 'n.decimals') }}
                         = n.amount_stated * {{ unit_factor('n.other_unit') }}) as rescaled_place
     from narrative as n
@@ -160,7 +164,8 @@ compared as (
 )
 
 select
-    {{ entity_check_row('c.source_file', 'c.entity_key', 'c.line_no, c.subject_name, c.context') }} as check_row,
+    {{ entity_check_row('c.source_file', 'c.entity_key', 'c.line_no, c.subject_name, c.context, c.amount_stated') }}
+        as check_row,
     c.source_file,
     cast(null as varchar) as report_id,
     cast(null as integer) as report_seq,

@@ -50,4 +50,5 @@ checked as (
 
 )
 
-{{ numbered_with_pages('checked', 'line_no, subject') }}
+-- detail (it quotes the claim) orders two claims of one line and subject
+{{ numbered_with_pages('checked', 'line_no, subject, detail') }}

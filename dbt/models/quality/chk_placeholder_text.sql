@@ -62,8 +62,11 @@ found as (
 
 budgets as (
 
-    select source_file, any_value(fiscal_year) as fiscal_year, any_value(department) as department,
-           any_value(district) as district
+    -- each of the first line stating one: the same in every build, whatever the rows' order
+    select source_file,
+           arg_min(fiscal_year, line_no) filter (where fiscal_year is not null) as fiscal_year,
+           arg_min(department, line_no) filter (where department is not null) as department,
+           arg_min(district, line_no) filter (where district is not null) as district
     from {{ changed_rows('int_budget_lines_classified') }}
     group by source_file
 

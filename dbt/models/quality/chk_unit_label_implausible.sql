@@ -47,8 +47,9 @@ ceilings as (
 
     select
         i.report_id,
-        arg_min(i.indicator_name, v.target_value) as indicator_name,
-        arg_min(i.line_no, v.target_value) as indicator_line,
+        -- the lowest ceiling; of equal ones the first printed (name and line of one indicator)
+        arg_min(i.indicator_name, (v.target_value, i.line_no, i.indicator_seq)) as indicator_name,
+        arg_min(i.line_no, (v.target_value, i.line_no, i.indicator_seq)) as indicator_line,
         min(v.target_value) as ceiling_wan
     from {{ ref('fct_indicator') }} as i
     join {{ ref('stg_fiscal_txt__indicator_values') }} as v
@@ -86,7 +87,8 @@ target as (
 )
 
 select
-    {{ entity_check_row('source_file', 'entity_key', 'line_no, subject, measure') }} as check_row,
+    {{ entity_check_row('source_file', 'entity_key', 'line_no, subject, measure, detail, expected_unit, observed_unit') }}
+        as check_row,
     *
 from (
     select * from narrative
