@@ -41,7 +41,12 @@ def without_table_number(text: str) -> str:
     收支预算总表（表一） → 收支预算总表)."""
     if "表" not in text:  # every table number prints 表: most texts need neither regex
         return text
-    return TABLE_NUMBER_SUFFIX.sub("", TABLE_NUMBER_PREFIX.sub("", text, count=1), count=1)
+    text = TABLE_NUMBER_PREFIX.sub("", text, count=1)
+    # A suffix ends in its bracket (then only whitespace, as \s and str.rstrip agree): most titles
+    # print none. The pattern starts with \s*, so its search would try a match at every position.
+    if text.rstrip()[-1:] not in (")", "）"):
+        return text
+    return TABLE_NUMBER_SUFFIX.sub("", text, count=1)
 
 
 # A performance-target table title: 上海市财政支出项目绩效目标 (budget documents),

@@ -22,6 +22,18 @@ def test_cells_cleaned_only_where_needed_and_like_clean_cell():
     assert lines[2].is_blank and not lines[0].is_blank
 
 
+def test_cleaning_test_finds_exactly_the_triggers():
+    """clean_cell's one search: a trigger character, a TAB or two spaces anywhere; nothing else."""
+    triggers = (*text._CLEANING_TRIGGERS, "\t")
+    samples = ["", "a", " a ", "a b", "a  b", "  ", " ", "项目 名称", "x\t", "<", "&"]
+    samples += ["预算\u3000", "\ufeff1"]
+    samples += ["a \u00a0", "1\u2009000", "\u2002", "\u2003x", " x ", "中 文 字", "a \u3000 b"]
+    for s in samples:
+        assert (text._NEEDS_CLEANING.search(s) is None) == (not any(t in s for t in triggers)), s
+    assert clean_cell(" a  b\u3000c ") == "a b c"
+    assert clean_cell(" a b ") == "a b"
+
+
 def test_keys_and_key_are_norm_of_each_cell_and_of_the_joined_cells():
     text = "（一）\t预算 执行率\t１００％\n\t满意度\t≥90%\ne\t\u0301x\n\u1100\t\u1161\n"
     for line in split_lines(text):

@@ -25,6 +25,12 @@ def test_every_title_the_regexes_take_prints_the_shortcut_character():
     assert vocabulary.without_table_number("公开01表：收支预算总表") == "收支预算总表"
     assert vocabulary.without_table_number("收支预算总表（表一）") == "收支预算总表"
     assert vocabulary.without_table_number("  项目名称 ") == "  项目名称 "
+    # the suffix's bracket test (only whitespace after it): each form as the regex alone reads it
+    titles = ("收支预算总表 (公开 02 表) \u3000", "收支预算总表（表一）\n", "总表(表1)x", "(表1)总表")
+    for title in titles:
+        expected = vocabulary.TABLE_NUMBER_SUFFIX.sub("", title, count=1)
+        assert vocabulary.without_table_number(title) == expected
+    assert vocabulary.without_table_number("收支预算总表 (公开 02 表) \u3000") == "收支预算总表"
 
 
 def test_printed_decimals_reads_the_exponent_as_printed():
