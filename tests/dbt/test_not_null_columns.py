@@ -35,11 +35,7 @@ class Tiny(TinyProject):
 
     def run(self, changed: list[str], *args: str):
         """`dbt run` with `changed` as the changed files: the model's result."""
-        self.sql("delete from changed")
-        for name in changed:
-            self.sql(f"insert into changed values ('{name}')")
-        (result,) = self.invoke("run", *args).result.results
-        return result
+        return self.run_changed("changed", changed, *args)
 
     def rows(self) -> list[tuple]:
         return self.sql("select source_file, v, note from m order by all")

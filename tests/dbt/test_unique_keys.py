@@ -51,12 +51,8 @@ class Tiny(TinyProject):
 
     def run(self, changed: list[str], *args: str):
         """`dbt run` with raw.changed_files = changed: the model's result."""
-        self.sql("delete from raw.changed_files")
-        for name in changed:
-            self.sql(f"insert into raw.changed_files values ('{name}')")
         self.hooks.clear()
-        (result,) = self.invoke("run", *args).result.results
-        return result
+        return self.run_changed("raw.changed_files", changed, *args)
 
     def rows(self) -> list[tuple]:
         return self.sql("select source_file, k, seq from m order by all")

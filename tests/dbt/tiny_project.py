@@ -61,3 +61,11 @@ class TinyProject:
     def sql(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.db)) as con:
             return con.execute(sql).fetchall()
+
+    def run_changed(self, changed_table: str, changed: list[str], *args: str):
+        """`dbt run <args>` with `changed` as the rows of changed_table: the one model's result."""
+        self.sql(f"delete from {changed_table}")
+        for name in changed:
+            self.sql(f"insert into {changed_table} values ('{name}')")
+        (result,) = self.invoke("run", *args).result.results
+        return result
