@@ -157,3 +157,16 @@ from (
 ) as numbered
 left join {{ pages_of(relation) }} as pages using (source_file, line_no)
 {%- endmacro %}
+
+{#- Per source_file, the value of `column` that most rows of `relation` print; of values printed as
+    often, the one printed first (by `line_column`): the same in every build, whatever the rows' order. -#}
+{% macro most_printed_per_file(relation, column, line_column='line_no') -%}
+    select source_file, arg_max({{ column }}, (printed, -first_line)) as {{ column }}
+    from (
+        select source_file, {{ column }}, count(*) as printed, min({{ line_column }}) as first_line
+        from {{ relation }}
+        where {{ column }} is not null
+        group by all
+    )
+    group by source_file
+{%- endmacro %}

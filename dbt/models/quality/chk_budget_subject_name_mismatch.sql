@@ -50,16 +50,7 @@ years as (
         from lines
         group by source_file
     ) as d
-    left join (
-        select source_file, arg_max(fiscal_year, (year_rows, -first_line)) as fiscal_year
-        from (
-            select source_file, fiscal_year, count(*) as year_rows, min(line_no) as first_line
-            from lines
-            where fiscal_year is not null
-            group by all
-        )
-        group by source_file
-    ) as y using (source_file)
+    left join ({{ most_printed_per_file('lines', 'fiscal_year') }}) as y using (source_file)
 
 ),
 

@@ -7,16 +7,6 @@
 -- and tables in two files), a table-less file or a file of another kind of document is not checked.
 -- One row per (document, standard table of its template for its year); tables_found counts the
 -- document's tables whose title is that table. GX's verdict: tables_found ≥ 1.
-{% set most_printed -%}
-    select source_file, arg_max(COLUMN, (printed, -first_line)) as COLUMN
-    from (
-        select source_file, COLUMN, count(*) as printed, min(line_start) as first_line
-        from tables
-        where COLUMN is not null
-        group by all
-    )
-    group by source_file
-{%- endset %}
 with
 
 tables as (
@@ -41,10 +31,10 @@ documents as (
     -- (mode() leaves such a tie to the rows' order)
     select t.source_file, y.fiscal_year, d.department, s.district, u.money_unit, t.line_no
     from (select source_file, min(line_start) as line_no from tables group by source_file) as t
-    left join ({{ most_printed | replace('COLUMN', 'fiscal_year') }}) as y using (source_file)
-    left join ({{ most_printed | replace('COLUMN', 'department') }}) as d using (source_file)
-    left join ({{ most_printed | replace('COLUMN', 'district') }}) as s using (source_file)
-    left join ({{ most_printed | replace('COLUMN', 'money_unit') }}) as u using (source_file)
+    left join ({{ most_printed_per_file('tables', 'fiscal_year', 'line_start') }}) as y using (source_file)
+    left join ({{ most_printed_per_file('tables', 'department', 'line_start') }}) as d using (source_file)
+    left join ({{ most_printed_per_file('tables', 'district', 'line_start') }}) as s using (source_file)
+    left join ({{ most_printed_per_file('tables', 'money_unit', 'line_start') }}) as u using (source_file)
 
 ),
 
