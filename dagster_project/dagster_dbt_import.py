@@ -35,6 +35,8 @@ import sys
 import threading
 import types
 
+from .stand_ins import standing_in
+
 _INIT_LOCK = threading.Lock()
 
 
@@ -92,14 +94,8 @@ def _import_without_sqlglot(module: str) -> None:
     if "sqlglot" in sys.modules:
         importlib.import_module(module)
         return
-    stand_ins = {name: _stand_in(name) for name in _SQLGLOT_MODULES}
-    sys.modules.update(stand_ins)
-    try:
+    with standing_in({name: _stand_in(name) for name in _SQLGLOT_MODULES}):
         importlib.import_module(module)
-    finally:
-        for name, stand_in in stand_ins.items():
-            if sys.modules.get(name) is stand_in:
-                del sys.modules[name]
 
 
 def _package_without_init() -> types.ModuleType:

@@ -24,6 +24,8 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
+from dagster_project.stand_ins import standing_in
+
 DEFERRED = ("scipy.stats", "altair")
 
 
@@ -39,16 +41,9 @@ class _OnFirstUse(types.ModuleType):
         return getattr(real, attr)
 
 
-@contextmanager
-def _deferred(names: tuple[str, ...]) -> Iterator[None]:
-    stand_ins = {name: _OnFirstUse(name) for name in names if name not in sys.modules}
-    sys.modules.update(stand_ins)
-    try:
-        yield
-    finally:  # later imports get the real modules; GX's modules keep their stand-ins
-        for name, stand_in in stand_ins.items():
-            if sys.modules.get(name) is stand_in:
-                del sys.modules[name]
+def _deferred(names: tuple[str, ...]):
+    """Each of names (not imported yet) an _OnFirstUse stand-in while the block runs."""
+    return standing_in({name: _OnFirstUse(name) for name in names})
 
 
 @contextmanager
