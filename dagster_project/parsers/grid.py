@@ -185,7 +185,7 @@ def header_at(columns: Sequence[Column], at: int) -> int | None:
 def line_rows(*lines: Line) -> list[Row]:
     """Text lines (TAB cells, a merged cell printed once with blanks after it) as grid rows,
     each cell at its position: a line-by-line reader's header rows for ``header_columns``."""
-    return [Row([line], [Cell(text, line.no, [], span) for text, span in zip(line.cells, line.spans or _UNKNOWN)])
+    return [Row([line], [Cell(text, line.no, (), span) for text, span in zip(line.cells, line.spans or _UNKNOWN)])
             for line in lines]
 
 

@@ -11,7 +11,7 @@ forms both read these rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .compiled import mypyc_attr
 from .text import BLANKS, Line, join_wrapped, lazy, norm, value_or_none
@@ -21,7 +21,9 @@ from .text import BLANKS, Line, join_wrapped, lazy, norm, value_or_none
 class Cell:
     text: str  # cleaned, wraps joined; '' for a blank cell
     line_no: int  # line where the cell starts
-    pieces: list[str] = field(default_factory=list)
+    # The pieces of the lines it is printed on: a tuple, one allocation where a list takes two (one
+    # per cell of a budget export; a wrap, which adds a piece, is rare)
+    pieces: tuple[str, ...] = ()
     span: tuple[int, int] | None = None  # (row_span, col_span) as the file stores it ((0, 0): covered); None: unknown
 
     @property
@@ -92,21 +94,27 @@ def make_row(lines: list[Line]) -> Row:
         raw = line.raw
         if raw[:1] != "\t" and raw.partition("\t")[0].strip(" \r"):
             if cells:  # no leading TAB: the previous cell wraps onto this line
-                cells[-1].pieces.append(parts[0])
+                cells[-1].pieces += (parts[0],)
             else:
-                cells.append(Cell("", line.no, [parts[0]]))
+                cells.append(Cell("", line.no, (parts[0],)))
         no = line.no
         for part in parts[1:]:
-            cells.append(Cell("", no, [part]))
+            cells.append(Cell("", no, (part,)))
+    texts = []
     for cell in cells:
         pieces = cell.pieces
         if len(pieces) > 1:
-            cell.text = join_wrapped(pieces) or ""
+            text = join_wrapped(pieces) or ""
         elif "<" in (piece := pieces[0]) or "&" in piece:
-            cell.text = value_or_none(piece) or ""  # cleaned again, as value_or_none does
+            text = value_or_none(piece) or ""  # cleaned again, as value_or_none does
         else:  # a cleaned piece without markup: value_or_none would only blank it
-            cell.text = "" if piece in BLANKS else piece
-    return Row(lines, cells)
+            text = "" if piece in BLANKS else piece
+        cell.text = text
+        if text:
+            texts.append(text)
+    row = Row(lines, cells)
+    row.texts = texts  # its lazy value, known here: every budget row is asked for it
+    return row
 
 
 def starts_cell(line: Line) -> bool:

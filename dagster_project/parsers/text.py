@@ -11,6 +11,7 @@ import codecs
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
@@ -385,7 +386,7 @@ def value_or_none(cell: str | None) -> str | None:
     return None if cell in BLANKS else cell
 
 
-def join_wrapped(parts: list[str]) -> str | None:
+def join_wrapped(parts: Sequence[str]) -> str | None:
     """Join the pieces of a cell wrapped across lines. Chinese text wraps without a space."""
     if len(parts) <= 1:  # the common case: a cell that did not wrap (= value_or_none)
         if not parts:

@@ -68,6 +68,22 @@ def _may_name_target(row: Row) -> bool:
     return "标" in "".join(row.texts)
 
 
+def _target_title_parts(rows: list[Row]) -> tuple[list[Row], list[bool]]:
+    """The rows cut at their target-table titles (``split_at_target_titles``), and whether each part
+    may print one (``_may_name_target``): a row that may not is its own only part, tested once."""
+    parts: list[Row] = []
+    may_name: list[bool] = []
+    for whole in rows:
+        if _may_name_target(whole):
+            cut = split_at_target_titles(whole)
+            parts += cut
+            may_name += map(_may_name_target, cut)
+        else:
+            parts.append(whole)
+            may_name.append(False)
+    return parts, may_name
+
+
 def _part(row: Row, lines: list) -> Row:
     """The part of a row over some of its lines: the cells starting on them."""
     nos = {line.no for line in lines}
@@ -99,13 +115,13 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, t
     result = ParseResult(source_file=source_file)
     builders: list[BudgetTableBuilder] = []
     table: BudgetTableBuilder | None = None
-    rows = [part for whole in rows for part in split_at_target_titles(whole)]
+    rows, may_name = _target_title_parts(rows)
     is_title = [is_budget_title(row) for row in rows]  # each row tested once
     later = Counter(_title_key(row.texts[0]) for row, title in zip(rows, is_title) if title)
     doc = targets.TargetDocument(source_file, ledger)
     prose = narrative.NarrativeReader(source_file, ledger)
 
-    for row, title in zip(rows, is_title):
+    for row, title, may_name_target in zip(rows, is_title, may_name):
         if title:
             doc.close_table()
             if builders and (_is_contents_entry(builders[-1]) or builders[-1] is table and table.is_empty):
@@ -117,7 +133,7 @@ def parse_budget_document(lines: list[Line], ledger: Ledger, source_file: str, t
             builders.append(table)
             doc.leave_section()
             continue
-        if _may_name_target(row) and vocabulary.is_target_title_text(row.key):
+        if may_name_target and vocabulary.is_target_title_text(row.key):
             table = None
             doc.open_table(row)
             continue

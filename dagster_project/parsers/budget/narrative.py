@@ -116,7 +116,8 @@ class NarrativeReader:
             m = _YEAR.search(key)
             if m:
                 self.years.append(int(m.group(1)))
-        stated = _DEPARTMENT_STATED.match(" ".join(line.texts)) if not self._stated else None
+        text = " ".join(line.texts)
+        stated = _DEPARTMENT_STATED.match(text) if not self._stated else None
         if stated:
             self.title_department, self._stated = stated.group("department"), True
         elif self.title_department is None and len(key) <= 60:  # a title line, not a paragraph
@@ -126,7 +127,6 @@ class NarrativeReader:
             elif _YEAR_TITLE.match(key) and _DEPARTMENT_LINE.match(self._previous):
                 self.title_department = self._previous
         self._previous = key
-        text = " ".join(line.texts)
         self._found.extend((line.no, *hit, text) for hit in stated_amounts(text))
         self._changes.extend((line.no, claim) for claim in change_claims(text))
 
