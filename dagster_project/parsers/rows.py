@@ -87,6 +87,12 @@ def split_rows(lines: list[Line]) -> list[Row]:
     return rows
 
 
+# A budget export makes a Cell per line and a Row per few lines: made by __new__ alone (object's, in
+# C) and their fields set in make_row (every field: the place to update when one is added), instead
+# of a Python __init__ call each.
+_new_cell, _new_row = Cell.__new__, Row.__new__
+
+
 def make_row(lines: list[Line]) -> Row:
     cells: list[Cell] = []
     for line in lines:
@@ -98,8 +104,10 @@ def make_row(lines: list[Line]) -> Row:
             else:
                 cells.append(Cell("", line.no, (parts[0],)))
         no = line.no
-        for part in parts[1:]:
-            cells.append(Cell("", no, (part,)))
+        for part in parts[1:]:  # a Cell per cell, its fields set here (text below): no __init__ call
+            cell = _new_cell(Cell)
+            cell.line_no, cell.pieces, cell.span = no, (part,), None
+            cells.append(cell)
     texts = []
     for cell in cells:
         pieces = cell.pieces
@@ -112,7 +120,8 @@ def make_row(lines: list[Line]) -> Row:
         cell.text = text
         if text:
             texts.append(text)
-    row = Row(lines, cells)
+    row = _new_row(Row)  # Row(lines, cells), without its __init__ call
+    row.lines, row.cells = lines, cells
     row.texts = texts  # its lazy value, known here: every budget row is asked for it
     return row
 

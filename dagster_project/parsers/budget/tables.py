@@ -191,7 +191,7 @@ def _names_rows(label: str) -> bool:
     return "名称" in label or norm(label) == "项目"
 
 
-@lru_cache(maxsize=1024)  # a row's cells are read two or three times (_has_values, the label scan, the values)
+@lru_cache(maxsize=1024)  # a row's cells are read two or three times (feed, the label scan, the values)
 def _amount(text: str) -> Decimal | None:
     return parse_amount(text) if text else None
 
@@ -245,10 +245,10 @@ class BudgetTableBuilder:
 
     def feed(self, row: Row) -> bool:
         """Take a row of this table; False when the row is not part of it (prose after it)."""
-        if row.is_blank:
-            return True
         texts = row.texts
-        has_values = self._has_values(row)  # first: a row of amounts (most rows) needs no furniture test
+        if not texts:  # a blank row
+            return True
+        has_values = any(_amount(t) is not None for t in texts)  # first: a row of amounts (most rows) needs no furniture test
         if not has_values and any(_is_furniture(t) for t in texts):
             caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
             numbers_only = all("表" in t and _SHEET_NUMBER.match(norm(t)) for t in texts)  # the next table's 公开08表
@@ -305,9 +305,6 @@ class BudgetTableBuilder:
             and len(row.cells) == self.width > 1
             and not any(_is_prose(t) or _is_furniture(t) for t in row.texts)
         )
-
-    def _has_values(self, row: Row) -> bool:
-        return any(_amount(t) is not None for t in row.texts)  # the non-blank cells (a blank has none)
 
     def _furniture(self, row: Row, disposition: str = BOILERPLATE) -> None:
         texts = row.texts
