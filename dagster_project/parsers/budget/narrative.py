@@ -170,7 +170,8 @@ def stated_amounts(text: str) -> list[tuple[str, Decimal, str, str]]:
     out = []
     for clause in _CLAUSE.split(text):
         clause = nfkc(clause).strip()
-        if not clause or _CHANGE.search(clause) or "%" in clause:
+        # Every amount these read ends in 元 (_NUM): a clause without it (most) is skipped at once.
+        if "元" not in clause or _CHANGE.search(clause) or "%" in clause:
             continue
         hit = _three_public(clause) or _procurement(clause) or _total(clause)
         if hit:

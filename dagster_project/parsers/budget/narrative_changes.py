@@ -74,6 +74,8 @@ def places(printed: str) -> int:
 def change_claims(text: str) -> list[ChangeClaim]:
     """Every change claim of a prose line, in the order printed."""
     text = nfkc(text)
+    if "元" not in text:  # both forms print their amounts in 元 or 万元: most lines are out at once
+        return []
     claims, taken = [], []
     for m in _STATED.finditer(text):
         if m.group("base_unit") != m.group("budget_unit") or (m.group("percent") is None and m.group("verb") != "持平"):

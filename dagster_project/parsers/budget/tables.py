@@ -248,7 +248,8 @@ class BudgetTableBuilder:
         texts = row.texts
         if not texts:  # a blank row
             return True
-        has_values = any(_amount(t) is not None for t in texts)  # first: a row of amounts (most rows) needs no furniture test
+        # First: a row of amounts (most rows) needs no furniture test.
+        has_values = any(_amount(t) is not None for t in texts)
         if not has_values and any(_is_furniture(t) for t in texts):
             caption = [t for h in self.headers for t in h.texts] if self.layout is None else []
             numbers_only = all("表" in t and _SHEET_NUMBER.match(norm(t)) for t in texts)  # the next table's 公开08表
