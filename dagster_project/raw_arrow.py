@@ -163,9 +163,19 @@ def _all_of(values: list, kind: type) -> bool:
     return _pandas_loaded() and set(map(type, values)) <= {kind, _NONE}
 
 
+# Errors of Arrow's type inference on values of no one type (then the exact path decides)
+_MIXED = (pa.ArrowException, TypeError, ValueError, OverflowError)
+
+
 def _strings(values: list) -> pa.Array:
-    if _all_of(values, str):
-        return pa.array(values, pa.large_string())
+    if _pandas_loaded():
+        # Arrow's inference checks each value's type in C while it builds: text (or None) only comes
+        # out as string, bytes as binary, any mix as another type or an error. A pass of type checks
+        # in Python first (_all_of) cost a third of the build (~0.2 CPU s per 1,000 files).
+        with contextlib.suppress(*_MIXED):
+            array = pa.array(values)
+            if isinstance(array, pa.Array) and array.type in (pa.string(), pa.null()):
+                return array.cast(pa.large_string())
     data = [b"" if v is None else v.encode() for v in values]
     offsets = np.fromiter(accumulate(map(len, data), initial=0), np.int64, len(data) + 1)
     buffers = [_validity(values), pa.py_buffer(offsets), pa.py_buffer(b"".join(data))]

@@ -109,6 +109,23 @@ def test_a_column_not_all_of_its_type_takes_the_exact_path_as_record_frame_did()
     assert [(r["line_no"], r["budget_initial"]) for r in got] == [(1, Decimal("1.5")), (2, None)]
 
 
+def test_a_text_column_is_text_only_whichever_way_it_is_built():
+    """Arrow's inference (pandas loaded) and the buffers agree: text and None load as printed, an empty
+    column as nulls, and bytes in a text column cost the file (loading.py) rather than load as text."""
+    rows = [FundRow("f.txt", 1, "total", "合计", 1), FundRow("f.txt", 1, "中央财政", None, 2)]
+    result = ParseResult("f.txt", families=["self_eval"], fund_rows=rows, line_count=2)
+    got = table_of([to_parsed_file(result)], "fund_rows").to_pylist()
+    assert [(r["fund_source"], r["label"]) for r in got] == [("total", "合计"), ("中央财政", None)]
+    assert got == reference(result, "fund_rows")
+    empty = [FundRow("f.txt", 1, "total", None, 1)]
+    got = table_of([to_parsed_file(ParseResult("f.txt", fund_rows=empty, line_count=1))], "fund_rows")
+    assert got.column("label").to_pylist() == [None]
+    assert got.schema == SCHEMAS["fund_rows"]
+    bad = ParseResult("f.txt", fund_rows=[FundRow("f.txt", 1, "total", b"\xe5\x90\x88", 1)], line_count=1)
+    with pytest.raises(AttributeError):
+        to_parsed_file(bad)
+
+
 def test_a_table_without_rows_is_the_schemas_empty_table():
     parsed = to_parsed_file(parse_file(SAMPLES / "000_2cba3ecfd7271be6.txt", "000_2cba3ecfd7271be6.txt"))
     assert "budget_cells" not in parsed.rows
