@@ -92,6 +92,10 @@ class Reading:
     unit: str | None = None
 
 
+# The readings without a value, made once (frozen: one object serves every text so read).
+_UNREAD, _QUALITATIVE = Reading(), Reading(operator=QUALITATIVE)
+
+
 @dataclass(frozen=True)
 class Meaning:
     target: Reading
@@ -99,6 +103,7 @@ class Meaning:
     achievement: str
 
 
+@lru_cache(maxsize=4096)  # each text is read, then compared (_strip_note); targets repeat
 def _normal(text: str) -> str:
     return _SPACES.sub("", text.translate(_WIDE))
 
@@ -122,18 +127,19 @@ def _unit(raw: str) -> tuple[bool, str | None]:
     return all(word in _UNIT_WORDS for word in raw.split("/")), raw
 
 
+@lru_cache(maxsize=4096)  # a target (≥95%, 达成) recurs with many actuals: read once
 def read_value(text: str | None) -> Reading:
     """Read one printed target or actual value."""
     if text is None or not text.strip():
-        return Reading()
+        return _UNREAD
     norm = _normal(text)
     m = _VALUE_RE.match(norm)
     reading = _numeric(m) if m else None
     if reading is not None:
         return reading
     if _DIGIT_OR_COMPARISON.search(norm):
-        return Reading()  # digits or a comparison we cannot place (`≥` alone): unknown, not qualitative
-    return Reading(operator=QUALITATIVE)
+        return _UNREAD  # digits or a comparison we cannot place (`≥` alone): unknown, not qualitative
+    return _QUALITATIVE
 
 
 def _numeric(m: re.Match) -> Reading | None:
@@ -156,7 +162,7 @@ def _numeric(m: re.Match) -> Reading | None:
     if m["label"] and not m["op"]:
         return None
     if "每" in m["label"]:
-        return Reading()  # 每月至少一次: a rate per period the unit would not show — unknown
+        return _UNREAD  # 每月至少一次: a rate per period the unit would not show — unknown
     if m["num2"] is None:
         return Reading(op, value, None, unit)
     high = _number(m["num2"])
