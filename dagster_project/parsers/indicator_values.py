@@ -71,6 +71,12 @@ _VALUE_RE = re.compile(
     rf"(?:(?:-|~|—|至|到)(?P<num2>{_NUMBER})(?P<unit2>\([^()]*\)|[^\d()]*?))?"
     rf"(?:(?P<suffix>{_SUFFIX_RE})(?P<tail>[^\d()]*))?(?P<note>\(.*\))?$"
 )
+# Compiled once: a module-level re.sub / re.search looks its pattern up in re's cache on every call
+# (a Python step each), and a text not read before takes six of them.
+_SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_DIGIT_OR_COMPARISON = re.compile(r"[\d<>=≥≤≧≦]")
+_NOTE_AT_END = re.compile(r"\([^()]*\)$")
 _MET_VERDICTS = ("达成指标", "已达成", "全部达成", "达成", "已完成", "全部完成", "完成", "已达到", "达到", "达标", "已实现")
 _NOT_MET_VERDICTS = ("未达成", "部分达成", "未完成", "部分完成", "未达到", "没有达成", "未达标", "不达标", "未实现")
 _OPPOSITES = {("是", "否"), ("否", "是"), ("有", "无"), ("无", "有")}
@@ -86,6 +92,10 @@ class Reading:
     unit: str | None = None
 
 
+# The readings without a value, made once (frozen: one object serves every text so read).
+_UNREAD, _QUALITATIVE = Reading(), Reading(operator=QUALITATIVE)
+
+
 @dataclass(frozen=True)
 class Meaning:
     target: Reading
@@ -93,8 +103,9 @@ class Meaning:
     achievement: str
 
 
+@lru_cache(maxsize=4096)  # each text is read, then compared (_strip_note); targets repeat
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_WIDE))
+    return _SPACES.sub("", text.translate(_WIDE))
 
 
 def _number(token: str) -> Decimal | None:
@@ -110,24 +121,25 @@ def _unit(raw: str) -> tuple[bool, str | None]:
     if raw.startswith("("):
         inner = raw[1:-1]
         words = inner.split("/")
-        if not inner or re.search(r"\d", inner) or not all(w in _UNIT_WORDS or 0 < len(w) <= 2 for w in words):
+        if not inner or _DIGIT.search(inner) or not all(w in _UNIT_WORDS or 0 < len(w) <= 2 for w in words):
             return False, None  # `(2.87)`, `(按实际需求)`: a bracketed note, not a unit
         return True, inner
     return all(word in _UNIT_WORDS for word in raw.split("/")), raw
 
 
+@lru_cache(maxsize=4096)  # a target (≥95%, 达成) recurs with many actuals: read once
 def read_value(text: str | None) -> Reading:
     """Read one printed target or actual value."""
     if text is None or not text.strip():
-        return Reading()
+        return _UNREAD
     norm = _normal(text)
     m = _VALUE_RE.match(norm)
     reading = _numeric(m) if m else None
     if reading is not None:
         return reading
-    if re.search(r"[\d<>=≥≤≧≦]", norm):
-        return Reading()  # digits or a comparison we cannot place (`≥` alone): unknown, not qualitative
-    return Reading(operator=QUALITATIVE)
+    if _DIGIT_OR_COMPARISON.search(norm):
+        return _UNREAD  # digits or a comparison we cannot place (`≥` alone): unknown, not qualitative
+    return _QUALITATIVE
 
 
 def _numeric(m: re.Match) -> Reading | None:
@@ -150,7 +162,7 @@ def _numeric(m: re.Match) -> Reading | None:
     if m["label"] and not m["op"]:
         return None
     if "每" in m["label"]:
-        return Reading()  # 每月至少一次: a rate per period the unit would not show — unknown
+        return _UNREAD  # 每月至少一次: a rate per period the unit would not show — unknown
     if m["num2"] is None:
         return Reading(op, value, None, unit)
     high = _number(m["num2"])
@@ -161,7 +173,7 @@ def _numeric(m: re.Match) -> Reading | None:
 
 
 def _strip_note(text: str) -> str:
-    return re.sub(r"\([^()]*\)$", "", _normal(text)).rstrip("。.;；,，")
+    return _NOTE_AT_END.sub("", _normal(text)).rstrip("。.;；,，")
 
 
 def _compare(op: str, actual: Decimal, target: Decimal, target_max: Decimal | None) -> bool:

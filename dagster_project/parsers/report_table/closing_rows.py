@@ -60,6 +60,7 @@ def read_closing_row(st: ReportState, line: Line, keys: tuple[str, ...], keys_te
     hits = [
         (i, name)
         for i, k in enumerate(keys)
+        if k  # a blank cell is no label: not tested against each one
         for label, name in spec.closing_labels
         if k == label or (k.endswith(label) and len(k) <= len(label) + 8)
     ]

@@ -43,7 +43,8 @@ def read_goal_labels(st: ReportState, line: Line) -> None:
 
 
 def read_goal_text(st: ReportState, line: Line) -> None:
-    cells = [(i, c) for i, c in enumerate(line.cells) if c and norm(c) not in _GOAL_LABELS]
+    # a cell's key is its norm (text.Line.keys): no norm call per cell of goal prose
+    cells = [(i, c) for i, (c, k) in enumerate(zip(line.cells, line.keys)) if c and k not in _GOAL_LABELS]
     if not cells:
         st.mark(line, HEADER)
         return

@@ -12,6 +12,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .. import vocabulary
+from ..compiled import mypyc_attr
 from ..records import FIELD, HEADER
 from ..text import Line
 from .cells import header_fields
@@ -59,14 +60,15 @@ def _strip_labels(
     ``keys`` are the line's normalised cells (norm of each), by cell position;
     ``family`` names whose level words count (vocabulary.is_level1).
     """
-    if not cells or not _may_be_label(keys[cells[0][0]], family):
-        return list(cells), None, None  # the usual row: no label first (the loop's first break)
+    kinds = _cell_kinds(family)
+    if not cells or kinds[keys[cells[0][0]]] == _NO_LABEL:
+        return cells, None, None  # the usual row: no label first (the loop's first break); no copy
     level1 = level2 = None
     taken = 0  # cells taken off the front (a count, not a pop(0) per label)
     remaining = len(cells)
     for at, text in cells:
         remaining -= 1  # the cells after this one
-        is_outer, is_level1, is_level2, is_loose_level2 = _kinds(keys[at], family)
+        is_outer, is_level1, is_level2, is_loose_level2 = kinds[keys[at]]
         if is_outer and remaining >= 1:
             pass  # the outer 「绩效指标」 column
         elif level1 is None and level2 is None and is_level1:
@@ -79,13 +81,31 @@ def _strip_labels(
     return cells[taken:], level1, level2
 
 
-@lru_cache(maxsize=4096)
-def _may_be_label(key: str, family: str) -> bool:
-    """Whether _strip_labels could take a cell of this key: an outer or level label (loosely)."""
-    return any(_kinds(key, family))
+_NO_LABEL = (False, False, False, False)
 
 
-@lru_cache(maxsize=4096)  # level labels repeat on every report: each key is tested once
+@mypyc_attr(native_class=False)  # a dict subclass: mypyc keeps it a Python class
+class _CellKinds(dict):
+    """A cell key → what label it is to one family (_kinds): a dict lookup per cell, where an
+    lru_cache of (key, family) cost ~4× as much a hit. Emptied when full: the level labels, which
+    repeat on every report, are back after one miss each; the misses are indicator names."""
+
+    def __init__(self, family: str):
+        super().__init__()
+        self.family = family
+
+    def __missing__(self, key: str) -> tuple[bool, bool, bool, bool]:
+        if len(self) >= 4096:
+            self.clear()
+        kinds = self[key] = _kinds(key, self.family)
+        return kinds
+
+
+@lru_cache(maxsize=8)
+def _cell_kinds(family: str) -> _CellKinds:
+    return _CellKinds(family)
+
+
 def _kinds(key: str, family: str) -> tuple[bool, bool, bool, bool]:
     """Whether a cell key is the outer label (vocabulary.GRID_OUTER_LABELS), then vocabulary.is_level1,
     is_level2 and is_level2 loosely (strict=False)."""

@@ -13,7 +13,7 @@ from ..amounts import is_plain_number
 from ..report_table import IndicatorCells, cell_amount
 from ..text import join_wrapped, value_or_none
 
-_TEXT = itemgetter(1)  # an (at, text) pair's text
+_AT, _TEXT = itemgetter(0), itemgetter(1)  # an (at, text) pair's cell position and text
 
 
 def _is_pair_cell(cell: str, plain: bool) -> bool:
@@ -21,24 +21,29 @@ def _is_pair_cell(cell: str, plain: bool) -> bool:
     return plain or value_or_none(cell) is None
 
 
+def _pair_at(texts: list[str], ats: list[int], keys: tuple[str, ...]) -> int | None:
+    """Where the weight/score pair starts: the right-most two adjacent pair cells, one of them a plain
+    number, followed only by text (``ats``: each text's cell position, for its key). Such a pair holds
+    the right-most plain number, first or second: found from the right, is_plain_number runs on the
+    cells after the pair and one more, not on every cell."""
+    last = len(ats) - 1
+    while last >= 0 and not is_plain_number(keys[ats[last]]):
+        last -= 1
+    if last < 0:
+        return None
+    if last + 1 < len(texts) and _is_pair_cell(texts[last + 1], False):  # the number, then a blank marker
+        return last
+    if last >= 1 and _is_pair_cell(texts[last - 1], is_plain_number(keys[ats[last - 1]])):
+        return last - 1
+    return None
+
+
 def read_indicator_cells(
     rest: list[tuple[int, str]], header: dict[str, int], keys: tuple[str, ...]
 ) -> IndicatorCells | None:
     """name, target, actual, weight, score, deviation: the numeric pair anchors the row."""
     texts = list(map(_TEXT, rest))
-    # is_plain_number of each cell, once per cell (not once per candidate pair), from the line's keys
-    plain = [is_plain_number(keys[i]) for i, _ in rest]
-    # find the weight/score pair: the right-most two adjacent pair cells followed only by text
-    pair_at = None
-    for j in range(len(texts) - 2, -1, -1):
-        if (
-            (plain[j] or plain[j + 1])
-            and _is_pair_cell(texts[j], plain[j])
-            and _is_pair_cell(texts[j + 1], plain[j + 1])
-            and not any(plain[j + 2 :])  # followed only by text
-        ):
-            pair_at = j
-            break
+    pair_at = _pair_at(texts, list(map(_AT, rest)), keys)
     if pair_at is None or pair_at == 0:
         if len(texts) <= 1:
             return None
