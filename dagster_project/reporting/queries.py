@@ -20,12 +20,14 @@ import duckdb
 import numpy as np
 
 from ..db import connect
+from ..parsers.text import _NEEDS_CLEANING as NEEDS_CLEANING  # what clean_cell does more than trim
 from ..parsers.text import clean_cell
 from ..review_decisions import IGNORED
 from .coverage import CoverageData, read_coverage
 from .labels import SEVERITY_ORDER, code_label
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?").fullmatch  # _NUMBER without space, comma or % around
 
 
 @dataclass
@@ -180,6 +182,8 @@ class QualityData:
 
 def as_number(value: Any) -> Decimal | None:
     """A printed value as a number when it is one ('1,203.00', '95.67%'), else None."""
+    if type(value) is str and _PLAIN_NUMBER(value):  # the usual printed value: nothing to take away first
+        return Decimal(value)
     if value is None or isinstance(value, bool):
         return None
     if type(value) is Decimal:  # a DECIMAL column: its text would give it back, digits and exponent
@@ -818,6 +822,8 @@ def _cells_joined(raw: str) -> str:
     The cells only: split_lines would also work out each line's keys for the parsers."""
     end = _LINE_END.search(raw)
     first = raw[: end.start()] if end else raw
+    if NEEDS_CLEANING.search(first.replace("\t", "\x01")) is None:  # no cell with more to clean than trimming
+        return " │ ".join(filter(None, map(str.strip, first.split("\t"))))
     return " │ ".join(c for c in map(clean_cell, first.split("\t")) if c)
 
 

@@ -126,6 +126,10 @@ def _text_cell(value: str, style: int) -> str:
     return _cell("", value, style)
 
 
+# a Decimal cell placed after the previous one, as _cell makes it
+_NUMBER_CELL = f'<c s="{NUMBER}"><v>{{!r}}</v></c>'
+
+
 def row_xml(values: Sequence, styles: Sequence[int] = ()) -> bytes:
     """A row's XML (UTF-8) without its number or its cells' references: a spreadsheet places such a row
     after the previous one and each cell after the previous cell (an empty one is `<c/>`), so the same
@@ -139,8 +143,15 @@ def row_xml(values: Sequence, styles: Sequence[int] = ()) -> bytes:
         if value is None:
             cells.append("<c/>")
         else:
-            style = styles[i] if i < len(styles) else PLAIN
-            cells.append(_text_cell(value, style) if type(value) is str else _cell("", value, style))
+            kind = type(value)
+            if kind is str:
+                cells.append(_text_cell(value, styles[i] if i < len(styles) else PLAIN))
+            elif kind is int:  # as _cell writes them, without its tests of every other type first
+                cells.append(f"<c><v>{value!r}</v></c>")
+            elif kind is Decimal:
+                cells.append(_NUMBER_CELL.format(float(value)))
+            else:
+                cells.append(_cell("", value, styles[i] if i < len(styles) else PLAIN))
     return f"<row>{''.join(cells)}</row>".encode()
 
 

@@ -65,3 +65,28 @@ def test_rows_are_streamed_into_the_zip(tmp_path):
     assert sheet.count("<row ") == 5  # the empty row is not written
     assert "名称" in sheet and "&lt;b&gt;&amp;amp;&lt;/b&gt;" in sheet  # UTF-8 text, escaped: never markup
     assert [column_letter(n) for n in (1, 26, 27, 702)] == ["A", "Z", "AA", "ZZ"]
+
+
+def test_a_rows_numbers_are_the_cells_the_general_path_writes():
+    """row_xml's shortcuts for int and Decimal give _cell's XML; bool, float and text keep theirs."""
+    from dagster_project.reporting.xlsx import NUMBER, _cell, row_xml
+
+    values = [7, -12, Decimal("1203.50"), Decimal("0.1"), True, 2.5, "=x", None, "年度"]
+    xml = row_xml(values, [PLAIN] * len(values)).decode()
+    general = "".join(_cell("", v, PLAIN) if v is not None else "<c/>" for v in values)
+    assert xml == f"<row>{general}</row>"
+    number = f'<c s="{NUMBER}">'
+    assert f'<c><v>-12</v></c>{number}<v>1203.5</v></c>{number}<v>0.1</v></c><c t="b"><v>1</v></c>' in xml
+
+
+def test_printed_values_are_numbers_with_or_without_commas_spaces_and_percent():
+    from dagster_project.reporting.queries import as_number, line_text
+
+    assert as_number("1203.00") == Decimal("1203.00") and str(as_number("1203.00")) == "1203.00"
+    assert as_number("-5") == Decimal(-5)
+    assert as_number(" 1,203.00 ") == Decimal("1203.00")
+    assert as_number("95.67%") == Decimal("95.67")
+    assert as_number("1.2.3") is None and as_number("") is None and as_number(True) is None
+    # a line's cells: trimmed, empty ones left out, and cleaned where they hold markup or runs of spaces
+    assert line_text("  年度 \t\t 1,203.00\t") == "年度 │ 1,203.00"
+    assert line_text("a  b\t<b>c</b>\tx&amp;y\r\nnext", 3) == "（第3页）a b │ c │ x&y"
