@@ -475,3 +475,50 @@ def test_build_on_an_empty_raw_layer(tmp_path):
     assert result.returncode == 0, result.stdout[-8000:]
     assert one(db_path, "select count(*) from marts.fct_report") == 0
     assert one(db_path, "select count(*) from marts.dim_fund_source") == 4
+
+
+PLACEHOLDER_SQL = Path("target", "compiled", "fiscal", "models", "quality", "chk_placeholder_text.sql")
+
+
+def test_placeholder_check_rows_are_the_non_blank_lines_numbered_by_line(warehouse):
+    # one row per non-blank line, check_row = the file's number × 2^20 + the line (macros/check_row_at.sql)
+    lines = one(warehouse, "select count(*) from raw.source_lines where trim(text) <> ''")
+    assert lines > 1000
+    assert rows(
+        warehouse,
+        "select count(*), count(distinct (source_file, line_no)), count(distinct check_row), "
+        "count(*) filter (where check_row <> ((md5_number_upper(source_file) >> 21)::bigint << 20) + line_no) "
+        "from quality.chk_placeholder_text",
+    ) == [(lines, lines, lines, 0)]
+
+
+def test_a_line_in_two_overlapping_reports_is_checked_once_in_the_earlier(warehouse):
+    # the model's full-build SQL over fct_report plus a report overlapping the last 2 lines of one report
+    sql = (warehouse.parent / PLACEHOLDER_SQL).read_text(encoding="utf-8")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        report_id, source_file, line_end = con.execute(
+            "select report_id, source_file, line_end from marts.fct_report where line_end - line_start >= 3 "
+            "order by report_id limit 1"
+        ).fetchone()
+        quoted = report_id.replace("'", "''")  # a view takes no parameter
+        con.execute(
+            "create temp view overlapping as select * from marts.fct_report union all "
+            "select * replace ('overlap' as report_id, 99 as report_seq, line_end - 1 as line_start, line_end + 2 as line_end) "
+            f"from marts.fct_report where report_id = '{quoted}'"
+        )
+        checked = con.execute(
+            "select line_no, report_id from ("
+            + sql.replace('"fiscal"."marts"."fct_report"', "temp.overlapping")
+            + ") where source_file = ? and line_no between ? and ? order by line_no",
+            [source_file, line_end - 1, line_end + 2],
+        ).fetchall()
+        non_blank = con.execute(
+            "select line_no from raw.source_lines where source_file = ? and line_no between ? and ? "
+            "and trim(text) <> '' order by line_no",
+            [source_file, line_end - 1, line_end + 2],
+        ).fetchall()
+    assert [line for line, _ in checked] == [line for (line,) in non_blank]  # each line once, not twice
+    inside = sum(1 for (line,) in non_blank if line <= line_end)
+    assert inside and [r for line, r in checked if line <= line_end] == [report_id] * inside  # the earlier's
+    # the lines after it are the overlapping report's (the next report, if any, starts after them)
+    assert [r for line, r in checked if line > line_end] == ["overlap"] * (len(non_blank) - inside)
