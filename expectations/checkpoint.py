@@ -48,7 +48,7 @@ from .scope import (
     record_state,
     scoped_rules,
 )
-from .violations import STAGED, stage_violations, violation_row
+from .violations import STAGED, stage_violations, violation_rows
 
 if TYPE_CHECKING:  # GX and pandas are imported only when a rule has rows to judge (gx_run.py)
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
@@ -262,9 +262,8 @@ def _check(
     )
     evaluated = rows.num_rows if in_warehouse is None else in_warehouse
     failing = {} if error else unexpected_check_rows(result)
-    records = [
-        violation_row(row, rule, failing[int(row["check_row"])]) for row in failing_rows(con, rule, list(failing))
-    ]
+    rows_failing = failing_rows(con, rule, list(failing))
+    records = violation_rows(rows_failing, rule, [failing[int(row["check_row"])] for row in rows_failing])
     return _summary(rule, evaluated, records, error=error, kept=None if error else kept), records, result
 
 
