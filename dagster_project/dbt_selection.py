@@ -133,12 +133,26 @@ def select(manifest: Mapping[str, Any], tables: Iterable[str] | None) -> Selecti
     unread = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "seed"}
     unread |= {uid for uid in models if uid not in reached}
     views = {uid for uid in models if manifest["nodes"][uid]["config"]["materialized"] == "view"}
+    tests = [manifest["nodes"][uid] for uid in _tests(manifest)]
     return Selection(
         tuple(sorted(tables)),
         tuple(uid for uid in models if uid in reached and uid not in views),
         tuple(uid for uid in models if uid not in reached or uid in views),
-        tuple(uid for uid in _tests(manifest) if not set(manifest["nodes"][uid]["depends_on"]["nodes"]) <= unread),
+        tuple(
+            test["unique_id"]
+            for test in tests
+            if not set(test["depends_on"]["nodes"]) <= unread and not _judges_no_row(test, reached)
+        ),
     )
+
+
+def _judges_no_row(test: Mapping[str, Any], reached: set[str]) -> bool:
+    """A test of the changed files' rows of a model the change does not reach (e.g. a budget file's run
+    and fct_report's foreign keys, whose dims it does reach): those files have no rows in that model,
+    because its rows of a file come from that file's rows (the premise of `__changed_files__`,
+    dbt/macros/changed_rows_tests.sql), so the test has no row to judge."""
+    model = test.get("attached_node")
+    return bool(model) and model not in reached and "__changed_files__" in (test["config"].get("where") or "")
 
 
 def upstream(manifest: Mapping[str, Any], uid: str | None) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,9 +64,20 @@ def test_description(test: Mapping[str, Any]) -> str:
     kwargs = {k: v for k, v in (meta.get("kwargs") or {}).items() if k not in ("model", "column_name")}
     column = test.get("column_name")
     what = f"dbt test `{meta.get('name') or test['name']}`" + (f" on column `{column}`" if column else "")
-    args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    args = ", ".join(_foreign_keys(v) if k == "keys" else f"{k}={v}" for k, v in kwargs.items())
     outcome = "warns" if (test.get("config") or {}).get("severity", "").lower() == "warn" else "fails the dbt build"
     return what + (f" ({args})" if args else "") + f"; {outcome} when violated."
+
+
+def _foreign_keys(keys: list[Mapping[str, Any]]) -> str:
+    """A foreign_keys test's keys in words: `column → parent.field` each, with the parent rows' condition."""
+
+    def key(k: Mapping[str, Any]) -> str:
+        parent = re.sub(r"^ref\('([^']+)'\)$", r"\1", k["to"])
+        where = f" where {k['to_condition']}" if k.get("to_condition") else ""
+        return f"{k['column']} → {parent}.{k['field']}{where}"
+
+    return "each value has a parent row: " + "; ".join(key(k) for k in keys)
 
 
 def column_constraints(column: Mapping[str, Any], key: bool = False) -> dg.TableColumnConstraints:

@@ -50,14 +50,18 @@ def test_a_self_evaluation_file_added_or_removed_reaches_no_budget_model(tmp_pat
     assert {"fct_source_file", "chk_placeholder_text"} <= built  # they read the file's lines for their own sake
     # the per-file tables under dim_unit and dim_year and the reports' titles are built, int_budget_files
     # is kept; so are the 16 views (10 of them reached: their SQL is the last build's), and their tests
-    # run if reached (21: the keys of the marts it builds are checked by the models, not tests, and the
-    # check models' not-null columns are NOT NULL in their tables: 8 tests fewer)
+    # run if reached (13: the keys of the marts it builds are checked by the models, not tests, the
+    # check models' not-null columns are NOT NULL in their tables, and a mart's foreign keys are one
+    # test, run only if the change reaches the mart: 21 before the last two)
     views = {uid for uid in selection.kept if manifest["nodes"][uid]["config"]["materialized"] == "view"}
-    assert (len(selection.built), len(selection.kept), len(views), len(selection.tests)) == (27, 33, 16, 21)
+    assert (len(selection.built), len(selection.kept), len(views), len(selection.tests)) == (27, 33, 16, 13)
     assert {"stg_fiscal_txt__reports", "stg_fiscal_txt__source_lines"} <= _names(manifest, views)
     tests = _names(manifest, selection.tests)
     assert "unique_combination_of_columns_stg_fiscal_txt__source_lines_source_file__line_no" in tests
     assert "unique_stg_fiscal_txt__budget_tables_budget_table_id" not in tests  # no changed budget row
+    assert {"fct_report_foreign_keys", "fct_indicator_foreign_keys"} <= tests
+    # dim_year and dim_unit are built, but fct_budget_line holds no row of the file: nothing to judge
+    assert "fct_budget_line_foreign_keys" not in tests
     args = selection.exclude_args(manifest)
     assert args[:3] == ["--indirect-selection", "empty", "--exclude"]
     excluded = set(args[3].split())

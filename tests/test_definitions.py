@@ -177,3 +177,18 @@ def test_sqlglot_is_imported_only_when_column_lineage_is_built():
     assert source.startswith("raw/")
     assert out["deps"] == {"source_file": [[source, "source_file"]], "upper_name": [[source, "source_file"]]}
     assert out["sqlglot_after"] is True
+
+
+def test_a_marts_foreign_keys_are_one_check():
+    """A mart's relationships are one dbt test (macros/tests/foreign_keys.sql): one check, naming each key."""
+    graph = defs.resolve_asset_graph()
+    mart = dg.AssetKey(["marts", "fct_indicator"])
+    checks = {k.name for k in graph.asset_check_keys if k.asset_key == mart}
+    assert "fct_indicator_foreign_keys" in checks
+    assert [name for name in checks if name.startswith("relationships")] == []
+    spec = graph.get_check_spec(dg.AssetCheckKey(mart, "fct_indicator_foreign_keys"))
+    assert spec.description == (
+        "dbt test `foreign_keys` (each value has a parent row: report_id → fct_report.report_id; "
+        "level1_code → dim_indicator_category.code_en where parent.level = 1; "
+        "level2_code → dim_indicator_category.code_en where parent.level = 2); fails the dbt build when violated."
+    )

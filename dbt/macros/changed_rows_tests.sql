@@ -10,7 +10,7 @@
     one gets --full-refresh) tests every row.
     dbt's own get_where_subquery (the `where` as a subquery around the tested model), plus the
     placeholder (the yml rendering context has no source() or flags), and no alias on the subquery:
-    DuckDB needs none, and a test may alias its model (relationships_where: `{{ model }} as child`). -#}
+    DuckDB needs none, and a test may alias its model (foreign_keys: `{{ model }} as child`). -#}
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where and '__changed_files__' in where -%}
