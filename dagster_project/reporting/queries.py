@@ -199,6 +199,17 @@ def as_number(value: Any) -> Decimal | None:
         return None
 
 
+# A finding's long texts, left out of report_violations (_violations_table) and read back by row (_Reader._texts).
+_TEXTS = ("message", "table_title", "rule_description", "source_text")
+# A finding's columns in _violations_table's order: its key hashes them in this order, and rows read back have it.
+_COLUMNS = (
+    "check_name", "severity", "source_file", "line_no", "report_seq", "table_seq", "subject", "expected_value",
+    "observed_value", "message", "difference", "value_unit", "tolerance", "table_title", "measure", "rule_description",
+    "project_name", "report_type", "fiscal_year", "supervising_dept", "implementing_unit", "district", "page_no",
+    "source_text", "finding_id", "decision", "decision_note", "reviewer", "decided_on", "root_cause_id",
+    "is_root_cause", "root_cause_places",
+)
+
 # Columns of report_violations the page counts violations by (summary.GROUPINGS names them).
 GROUP_COLUMNS = ("district", "supervising_dept", "implementing_unit", "fiscal_year")
 
@@ -468,18 +479,33 @@ class _Reader:
         self.con.execute(f"create or replace temp table ignored_violations as "
                          f"select * from report_violations where decision = '{IGNORED}'")
         self.con.execute(f"delete from report_violations where decision = '{IGNORED}'")
-        # a root cause set aside as 忽略: its other places are shown on their own
+        # a root cause set aside as 忽略: its other places are shown on their own, with the key of their row as it
+        # now is (the key hashes every column, long texts too: read back for these rows only)
+        columns, joins = self._texts("q")
+        row = "struct_pack(" + ", ".join(f"{name} := {'true' if name == 'is_root_cause' else sql}"
+                                         for name, sql in columns) + ")"
         self.con.execute(
-            "update report_violations set is_root_cause = true where not is_root_cause and root_cause_id not in "
+            f"update report_violations set is_root_cause = true, key1 = n.key1, key2 = n.key2 from ("
+            f"select q.vid, hash({row}) as key1, hash({row}, 1) as key2 from report_violations q {joins} "
+            "where not q.is_root_cause and q.root_cause_id not in "
             "(select root_cause_id from report_violations where is_root_cause)"
+            ") n where report_violations.vid = n.vid"
         )
         self.built = True
         return True
 
     def _violations_table(self, table: str, severities: str, v: Callable[[str], str], department: str) -> None:
+        """Temp table `table`: the violations of these severities with their report, unit, year and line, each with
+        its row key (key1, key2: hashed over all of it, long texts included) and its quality.violations row (vid),
+        but without its long texts (_TEXTS, read back by _texts for the rows listed or built): writing them into
+        the table was most of its cost (~80 MB at 200k findings)."""
         self.con.execute(
             f"""
             create or replace temp table {table} as
+            select hash(struct_pack(*columns(* exclude (vid)))) as key1,
+                   hash(struct_pack(*columns(* exclude (vid))), 1) as key2,
+                   * exclude ({", ".join(_TEXTS)})
+            from (
             select v.check_name, coalesce({v('severity')}, 'warning') as severity,
                    coalesce({v('source_file')}, '') as source_file, {v('line_no')} as line_no,
                    {v('report_seq')} as report_seq, {v('table_seq')} as table_seq, {v('subject')} as subject,
@@ -500,12 +526,38 @@ class _Reader:
                    dec.decided_on::varchar as decided_on,
                    -- without root causes (an older warehouse) every violation is its own
                    {v('root_cause_id')} as root_cause_id, coalesce({v('is_root_cause')}, true) as is_root_cause,
-                   coalesce({v('root_cause_places')}, 1) as root_cause_places
+                   coalesce({v('root_cause_places')}, 1) as root_cause_places, v.rowid as vid
             from quality.violations v {self._report_join()} {self._budget_year_join()}
                  {self._department_join()} {self._source_line_join()} {self._decision_join()}
             where {v('severity')} {severities}
+            )
             """
         )
+
+    def _texts(self, alias: str) -> tuple[list[tuple[str, str]], str]:
+        """(columns, joins): the columns (_COLUMNS: name, SQL) of the rows `alias` of report_violations (or a table
+        of its columns) with their long texts (_TEXTS) back, from quality.violations by row id, as
+        _violations_table made them: for the few rows listed or built, not every finding. The joined names are
+        unique, so the query's own stay unambiguous."""
+        have = self.tables["quality.violations"]
+        picked = ", ".join(f"{n if n in have else 'null'} as {n}" for n in ("message", "table_title", "rule_description"))
+        line = "line_text" if "line_text" in have else "null::varchar"
+        lines = (f"left join (select source_file as text_file, line_no as text_line, text as line_found from "
+                 f"report_lines) l{alias} on l{alias}.text_file = t{alias}.vfile and l{alias}.text_line = t{alias}.vline"
+                 if self.has("raw.source_lines", "source_file", "line_no", "text")
+                 else _NO_ROW.format(f"l{alias}", "null::varchar as line_found"))
+        texts = {name: f"t{alias}.{name}" for name in ("message", "table_title", "rule_description")}
+        texts["source_text"] = f"coalesce(t{alias}.vtext, l{alias}.line_found)"
+        columns = [(name, texts.get(name, f"{alias}.{name}")) for name in _COLUMNS]
+        joins = (f"join (select rowid as text_row, {picked}, {line} as vtext, source_file as vfile, line_no as vline "
+                 f"from quality.violations) t{alias} on t{alias}.text_row = {alias}.vid {lines}")
+        return columns, joins
+
+    def _wide(self, table: str, where: str = "", order: str = "") -> str:
+        """The rows of `table` (report_violations' columns) as the page reads them: with their long texts, without
+        their keys and row id; `where` and `order` name its columns through q."""
+        columns, joins = self._texts("q")
+        return f"select {_select(columns)} from {table} q {joins} {where} {order}"
 
     def violation_counts(self) -> dict[str, dict[str, Any]]:
         """check_name → {severities, errors, warnings, total}, counted in DuckDB."""
@@ -558,8 +610,10 @@ class _Reader:
             for _ in checks
         )
         chosen = f"select row_id, row_number() over (order by check_name, {worst}) as pos from ({arms})"
+        columns, joins = self._texts("q")
         rows = self.rows(
-            f"select q.* from ({chosen}) w join report_violations q on q.rowid = w.row_id order by w.pos",
+            f"select {_select(columns)} from ({chosen}) w "
+            f"join report_violations q on q.rowid = w.row_id {joins} order by w.pos",
             [p for check in checks for p in (check, per_check)],
         )
         return self._with_other_places([_violation(row) for row in rows])
@@ -571,8 +625,8 @@ class _Reader:
             return roots
         others: dict[str, list[Violation]] = defaultdict(list)
         for row in self.rows(
-            "select * from report_violations where not is_root_cause and root_cause_id in (select unnest(?)) "
-            f"order by {_PLACE_ORDER}",
+            self._wide("report_violations", "where not q.is_root_cause and q.root_cause_id in (select unnest(?))",
+                       f"order by {_PLACE_ORDER}"),
             [ids],
         ):
             others[row["root_cause_id"]].append(_violation(row))
@@ -587,8 +641,8 @@ class _Reader:
         """How many rounding hints, and the `limit` largest (by difference)."""
         total = self.con.execute("select count(*) from report_hints").fetchone()[0]
         rows = self.rows(
-            "select * from report_hints order by abs(difference) desc nulls last, source_file, line_no, check_name, "
-            "subject, finding_id limit ?",  # total: the same page for the same warehouse
+            self._wide("report_hints", order="order by abs(q.difference) desc nulls last, source_file, line_no, "
+                       "check_name, subject, finding_id limit ?"),  # total: the same page for the same warehouse
             [limit],
         )
         return total, [_violation(row) for row in rows]
@@ -608,7 +662,7 @@ class _Reader:
                              partial(self._keyed_findings, "k.check_name = ?", [kind[6:]], False),
                              _NOT_ON_RULE_SHEETS)
         if kind == "hints":
-            return SheetRows(self.con, "select * from report_hints", [], "source_file, line_no, check_name", _violation,
+            return SheetRows(self.con, self._wide("report_hints"), [], "source_file, line_no, check_name", _violation,
                              unused=_NOT_ON_RULE_SHEETS)
         if kind == "roots":  # each root cause seen at several places (errors first), its other places with it
             order = f"{_severity_sql()}, source_file, line_no, check_name"
@@ -625,15 +679,15 @@ class _Reader:
         return SheetRows()
 
     def _keys_table(self) -> str:
-        """Every finding's row key, hashed once for the rule sheets and the review sheet (which list the
-        same rows): temp table report_finding_keys with the columns the two sheets sort by. An ignored
-        finding hashes as its review row does (ignored_violations has report_violations' columns)."""
+        """Every finding's row key (made with its row, _violations_table) for the rule sheets and the review sheet
+        (which list the same rows): temp table report_finding_keys with the columns the two sheets sort by. An
+        ignored finding keeps the key of its row (ignored_violations has report_violations' columns)."""
         if not self._keys_made:
             columns = "check_name, severity, decision, source_file, line_no, subject, finding_id"
             self.con.execute(
                 f"create or replace temp table report_finding_keys as "
-                f"select {_ROW_HASHES}, false as ignored, q.rowid as row_id, {columns} from report_violations q "
-                f"union all select {_ROW_HASHES}, true as ignored, q.rowid as row_id, {columns} from ignored_violations q"
+                f"select key1 as h1, key2 as h2, false as ignored, rowid as row_id, {columns} from report_violations "
+                f"union all select key1, key2, true, rowid, {columns} from ignored_violations"
             )
             self._keys_made = True
         return "report_finding_keys"
@@ -646,9 +700,11 @@ class _Reader:
         The temp tables are not changed once the keys are made, so a row id names the row hashed."""
         keys, of_keys = self._keys_table(), "" if h1s is None else "and k.h1 in (select unnest(?::ubigint[]))"
         arms = (("report_violations", "false"), ("ignored_violations", "true"))[:1 + with_ignored]
+        columns, joins = self._texts("q")
         return " union all by name ".join(
-            f"select k.h1, k.h2, q.* from {keys} k join {table} q on q.rowid = k.row_id "
-            f"where k.ignored = {ignored} and {where} {of_keys}" for table, ignored in arms
+            f"select k.h1, k.h2, {_select(columns)} from {keys} k "
+            f"join {table} q on q.rowid = k.row_id {joins} where k.ignored = {ignored} and {where} {of_keys}"
+            for table, ignored in arms
         ), [*params, *([] if h1s is None else [h1s])] * len(arms)
 
     def _root_keys(self) -> str:
@@ -656,12 +712,14 @@ class _Reader:
         row and of its places' keys, in place order. Hashing the places' keys, not a list of their rows,
         costs a tenth (~0.6 s at 200k findings); the 根因 sheet's rows then have the same keys every run."""
         if not self._root_keys_made:
-            places = (f"select root_cause_id, list([hash(o), hash(o, 1)] order by {_PLACE_ORDER}) as ph "
+            places = (f"select root_cause_id, list([key1, key2] order by {_PLACE_ORDER}) as ph "
                       "from report_violations o where not is_root_cause group by 1")
+            columns, joins = self._texts("r")
+            row = f"struct_pack({', '.join(f'{name} := {sql}' for name, sql in columns)})"  # the root's whole row
             self.con.execute(
                 "create or replace temp table report_root_keys as select r.rowid as row_id, r.root_cause_id, "
-                "hash(r, p.ph) as h1, hash(r, p.ph, 1) as h2, r.severity, r.source_file, r.line_no, r.check_name "
-                f"from report_violations r join ({places}) p on p.root_cause_id = r.root_cause_id "
+                f"hash({row}, p.ph) as h1, hash({row}, p.ph, 1) as h2, r.severity, r.source_file, r.line_no, "
+                f"r.check_name from report_violations r join ({places}) p on p.root_cause_id = r.root_cause_id {joins} "
                 "where r.is_root_cause and r.root_cause_places > 1"
             )
             self._root_keys_made = True
@@ -671,11 +729,13 @@ class _Reader:
         """The 根因 rows (a root cause with the list of its other places) of these h1 (all: None), with their
         keys: only their places are gathered (SheetRows.keyed)."""
         keys, where = self._root_keys(), "" if h1s is None else _H1_IN
+        columns, joins = self._texts("r")
+        places = self._wide("report_violations", "where not q.is_root_cause and q.root_cause_id in "
+                            f"(select root_cause_id from {keys} {where})")
         return (
-            f"select k.h1, k.h2, r.*, p.places from (select * from {keys} {where}) k "
-            "join report_violations r on r.rowid = k.row_id join ("
-            f"select root_cause_id, list(o order by {_PLACE_ORDER}) as places from report_violations o "
-            f"where not is_root_cause and root_cause_id in (select root_cause_id from {keys} {where}) group by 1"
+            f"select k.h1, k.h2, {_select(columns)}, p.places from (select * from {keys} {where}) k "
+            f"join report_violations r on r.rowid = k.row_id {joins} join ("
+            f"select root_cause_id, list(o order by {_PLACE_ORDER}) as places from ({places}) o group by 1"
             ") p on p.root_cause_id = k.root_cause_id"
         ), [] if h1s is None else [h1s, h1s]
 
@@ -714,7 +774,7 @@ class _Reader:
 
     def ignored(self) -> list[Violation]:
         """Every finding set aside as 忽略, by rule, file and line."""
-        rows = self.rows("select * from ignored_violations order by check_name, source_file, line_no, subject, finding_id")
+        rows = self.rows(self._wide("ignored_violations", order="order by check_name, source_file, line_no, subject, finding_id"))
         return [_violation(row) for row in rows]
 
     def stale_decisions(self) -> list[dict[str, Any]]:
@@ -784,6 +844,11 @@ _NOT_ON_REVIEW = (*_NOT_SHOWN, "source_text", "report_seq", "table_seq", "differ
 
 # A root cause's other places: file and line order (then what makes it total).
 _PLACE_ORDER = "source_file, line_no, check_name, subject, finding_id"
+
+
+def _select(columns: list[tuple[str, str]]) -> str:
+    """(name, SQL) pairs as a select list."""
+    return ", ".join(f"{sql} as {name}" for name, sql in columns)
 
 
 def _root_with_places(row: dict[str, Any]) -> Violation:

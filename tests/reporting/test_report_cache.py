@@ -10,7 +10,8 @@ import duckdb
 from openpyxl import load_workbook
 from quality_warehouse import BUDGET_2020, MINHANG_2022, SONGJIANG_2023, SONGJIANG_2024, build_warehouse
 
-from dagster_project.reporting import render_quality_report, sheet_cache, workbook
+from dagster_project.db import connect
+from dagster_project.reporting import queries, render_quality_report, sheet_cache, workbook
 from dagster_project.reporting.labels import check_label
 from dagster_project.reporting.sheet_cache import CACHE_DIR
 from dagster_project.review_decisions import SHEET
@@ -201,3 +202,27 @@ def test_review_sheet_after_decisions_equals_a_full_rewrite(tmp_path, monkeypatc
         ("忽略", check_label("fund_score_mismatch"), SONGJIANG_2024),
         ("已整改", check_label("missing_deviation_reason"), SONGJIANG_2024),
     ]
+
+
+def test_a_finding_key_hashes_its_whole_row(tmp_path):
+    """report_violations leaves a finding's long texts out (read back by row for the rows shown, queries._texts):
+    its key is still the hash of its whole row as shown, long texts included, also for the places whose root
+    cause a reviewer set aside (忽略), which become roots after the key was first made."""
+    raw, db = tmp_path / "raw", tmp_path / "fiscal.duckdb"
+    raw.mkdir()
+    build_warehouse(db, raw)
+    _group(db, [(MINHANG_2022, 7), ("zz_new.txt", 3)])
+    _decide(db, {("missing_deviation_reason", SONGJIANG_2024): "忽略"})  # the root cause set aside
+    with duckdb.connect(str(db)) as con:  # every other finding its own root cause, as the checks write them
+        con.execute("update quality.violations set root_cause_id = finding_id, is_root_cause = true, "
+                    "root_cause_places = 1 where root_cause_id is null")
+    with connect(db, read_only=True) as con:
+        reader = queries._Reader(con, queries._tables(con))
+        assert reader.build_violations()
+        shown = con.execute(f"select source_file, is_root_cause, message, hash(q), hash(q, 1) "
+                            f"from ({reader._wide('report_violations')}) q").fetchall()
+        keys = con.execute("select source_file, key1, key2 from report_violations").fetchall()
+    places = sorted((f, root) for f, root, message, _, _ in shown if message == "同一偏差")
+    assert places == [(MINHANG_2022, True), ("zz_new.txt", True)]
+    assert len(shown) == 7 and all(message for _, _, message, _, _ in shown)
+    assert sorted((f, h1, h2) for f, _, _, h1, h2 in shown) == sorted(keys)
