@@ -14,8 +14,9 @@ lines as (
 
 pairs as (
 
+    -- keys only: the parent's text is joined after the sums and the numbering
     select
-        p.*,
+        p.source_file, p.table_seq, p.side, p.row_seq, p.measure, p.line_no, p.unit_factor,
         c.amount_yuan as child_amount,
         c.subject_code as child_code,
         c.line_no as child_line_no,
@@ -34,36 +35,56 @@ pairs as (
 
 ),
 
+-- one row per parent line (a line of int_budget_lines_classified: source_file, table_seq, side,
+-- row_seq, measure), numbered while narrow
+sums as (
+
+    select
+        source_file, table_seq, side, row_seq, measure, line_no,
+        string_agg(child_code, '、' order by child_line_no) as child_codes,
+        {{ money('sum(child_amount)') }} as expected_yuan,
+        {{ money('sum(' ~ printed_unit('child_decimals', 'unit_factor') ~ ')') }} as tolerance_yuan,
+        {{ check_row('source_file', 'table_seq, line_no, measure, side, row_seq') }} as check_row
+    from pairs
+    group by source_file, table_seq, side, row_seq, measure, line_no
+
+),
+
 checked as (
 
     select
-        source_file,
+        s.check_row,
+        s.source_file,
         cast(null as varchar) as report_id,
         cast(null as integer) as report_seq,
-        table_seq,
+        s.table_seq,
         'budget' as report_type,
-        any_value(fiscal_year) as fiscal_year,
+        p.fiscal_year,
         cast(null as varchar) as project_name,
         cast(null as varchar) as implementing_unit,
-        any_value(department) as department,
-        any_value(district) as district,
-        any_value(table_title) as table_title,
-        any_value(money_unit) as money_unit,
-        case when is_total_row then subject_name else subject_code || ' ' || coalesce(subject_name, '') end
+        p.department,
+        p.district,
+        p.table_title,
+        p.money_unit,
+        case when p.is_total_row then p.subject_name else p.subject_code || ' ' || coalesce(p.subject_name, '') end
             as subject,
-        measure,
-        line_no,
-        case when is_total_row then '各类' when level = '类' then '所属各款' else '所属各项' end
-            || '（' || string_agg(child_code, '、' order by child_line_no) || '）之和' as detail,
-        {{ money('sum(child_amount)') }} as expected_yuan,
-        {{ money('any_value(amount_yuan)') }} as observed_yuan,
-        {{ money('sum(' ~ printed_unit('child_decimals', 'unit_factor') ~ ')') }} as tolerance_yuan,
-        side,
-        row_seq
-    from pairs
-    group by source_file, table_seq, side, row_seq, measure, line_no, subject_code, subject_name, level,
-             is_total_row
+        s.measure,
+        s.line_no,
+        case when p.is_total_row then '各类' when p.level = '类' then '所属各款' else '所属各项' end
+            || '（' || s.child_codes || '）之和' as detail,
+        s.expected_yuan,
+        {{ money('p.amount_yuan') }} as observed_yuan,
+        s.tolerance_yuan
+    from sums as s
+    join lines as p
+      on p.source_file = s.source_file
+     and p.table_seq = s.table_seq
+     and p.side is not distinct from s.side
+     and p.row_seq = s.row_seq
+     and p.measure = s.measure
 
 )
 
-{{ numbered_with_pages('checked', 'table_seq, line_no, measure, side, row_seq', columns='* exclude (side, row_seq)') }}
+select checked.*, pages.page_no
+from checked
+left join {{ pages_of('checked') }} as pages using (source_file, line_no)

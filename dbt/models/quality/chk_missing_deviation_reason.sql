@@ -17,37 +17,43 @@ indicators as (
 
 ),
 
-checked as (
+numbered as (
 
+    -- numbered while the rows are narrow: the window sorts the indicators' own columns, and the
+    -- report's context and the detail text are added after it
     select
-        {{ report_context('r') }},
-        i.indicator_name as subject,
-        '偏差原因分析及改进措施' as measure,
-        i.line_no,
-        case when i.weight is not null and i.score is not null
-             then '分值 ' || printf('%.2f', i.weight) || '，得分 ' || printf('%.2f', i.score)
-             else '' end
-            || case when i.judged_achievement = 'not_met'
-                    then case when i.weight is not null and i.score is not null then '；' else '' end
-                         || case when i.forecast_achievement is not null
-                                 then '全年预计完成值“' || i.forecast_text
-                                 else '实际完成值“' || coalesce(i.actual_text, '') end
-                         || '”未达年度指标值“' || coalesce(i.target_text, '') || '”'
-                    else '' end as detail,
-        {{ points('i.weight') }} as weight,
-        {{ points('i.score') }} as score,
-        i.deviation_reason as observed_reason,
-        i.judged_achievement as achievement,
-        i.indicator_seq,
-        pages.page_no
+        {{ check_row('r.source_file', 'r.report_seq, i.line_no, i.indicator_seq') }} as check_row,
+        i.report_id, i.indicator_name, i.line_no, i.weight, i.score, i.judged_achievement,
+        i.forecast_achievement, i.forecast_text, i.actual_text, i.target_text, i.deviation_reason,
+        i.indicator_seq, pages.page_no
     from indicators as i
-    join {{ changed_rows('fct_report') }} as r using (report_id)
+    join (select report_id, source_file, report_seq from {{ changed_rows('fct_report') }}) as r using (report_id)
     {{ join_pages('i') }}
     where (i.score is not null and i.weight is not null) or i.judged_achievement = 'not_met'
 
 )
 
 select
-    {{ check_row('source_file', 'report_seq, line_no, indicator_seq') }} as check_row,
-    *
-from checked
+    i.check_row,
+    {{ report_context('r') }},
+    i.indicator_name as subject,
+    '偏差原因分析及改进措施' as measure,
+    i.line_no,
+    case when i.weight is not null and i.score is not null
+         then '分值 ' || printf('%.2f', i.weight) || '，得分 ' || printf('%.2f', i.score)
+         else '' end
+        || case when i.judged_achievement = 'not_met'
+                then case when i.weight is not null and i.score is not null then '；' else '' end
+                     || case when i.forecast_achievement is not null
+                             then '全年预计完成值“' || i.forecast_text
+                             else '实际完成值“' || coalesce(i.actual_text, '') end
+                     || '”未达年度指标值“' || coalesce(i.target_text, '') || '”'
+                else '' end as detail,
+    {{ points('i.weight') }} as weight,
+    {{ points('i.score') }} as score,
+    i.deviation_reason as observed_reason,
+    i.judged_achievement as achievement,
+    i.indicator_seq,
+    i.page_no
+from numbered as i
+join {{ changed_rows('fct_report') }} as r using (report_id)

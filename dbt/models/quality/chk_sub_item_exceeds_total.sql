@@ -39,33 +39,37 @@ signed as (
 
 ),
 
-checked as (
+numbered as (
 
+    -- numbered while the rows are narrow: the window sorts the cells' own columns, and the
+    -- report's context and the detail text are added after it
     select
-        {{ report_context('r') }},
-        coalesce(p.label, p.fund_source) as subject,
-        case p.column_name
-            when 'budget_initial_yuan' then case when r.report_type = 'target' then '年度资金申请数' else '年初预算数' end
-            when 'budget_adjusted_yuan' then '全年预算数'
-            when 'budget_tracking_yuan' then '跟踪期预算数'
-            when 'executed_yuan' then case when r.report_type = 'tracking' then '跟踪期执行数' else '全年执行数' end
-        end as measure,
-        p.line_no,
-        coalesce(t.total_label, '年度资金总额') || '（第 ' || t.total_line_no || ' 行）' as detail,
-        {{ money('t.total_amount') }} as expected_max_yuan,
-        {{ money('p.amount') }} as observed_yuan,
-        p.fund_source,
-        p.column_name,
-        p.page_no
+        {{ check_row('r.source_file', 'r.report_seq, p.line_no, p.column_name') }} as check_row,
+        p.report_id, p.label, p.fund_source, p.column_name, p.line_no, p.amount, p.page_no,
+        t.total_label, t.total_line_no, t.total_amount
     from cells as p
     join totals as t using (report_id, column_name)
     join signed as s using (report_id, column_name)
-    join {{ changed_rows('fct_report') }} as r using (report_id)
+    join (select report_id, source_file, report_seq from {{ changed_rows('fct_report') }}) as r using (report_id)
     where p.fund_source <> 'total' and not s.has_negative_part
 
 )
 
 select
-    {{ check_row('source_file', 'report_seq, line_no, column_name') }} as check_row,
-    * exclude (column_name)
-from checked
+    p.check_row,
+    {{ report_context('r') }},
+    coalesce(p.label, p.fund_source) as subject,
+    case p.column_name
+        when 'budget_initial_yuan' then case when r.report_type = 'target' then '年度资金申请数' else '年初预算数' end
+        when 'budget_adjusted_yuan' then '全年预算数'
+        when 'budget_tracking_yuan' then '跟踪期预算数'
+        when 'executed_yuan' then case when r.report_type = 'tracking' then '跟踪期执行数' else '全年执行数' end
+    end as measure,
+    p.line_no,
+    coalesce(p.total_label, '年度资金总额') || '（第 ' || p.total_line_no || ' 行）' as detail,
+    {{ money('p.total_amount') }} as expected_max_yuan,
+    {{ money('p.amount') }} as observed_yuan,
+    p.fund_source,
+    p.page_no
+from numbered as p
+join {{ changed_rows('fct_report') }} as r using (report_id)
