@@ -117,8 +117,8 @@ class IndicatorRow:
     remarks: str | None = None
 
 
-@frozen_record
-class IndicatorValue:
+@tuple_record  # one per indicator: a tuple made in C (frozen.tuple_record)
+class IndicatorValue(NamedTuple):
     """What an indicator's target and actual texts say (parsers/indicator_values.py), keyed like its IndicatorRow."""
 
     source_file: str
