@@ -158,8 +158,8 @@ class BudgetTable:
     department: str | None = None  # 编制部门
 
 
-@frozen_record
-class BudgetCell:
+@tuple_record  # one per amount of a budget table: a tuple made in C (frozen.tuple_record)
+class BudgetCell(NamedTuple):
     """One amount of a budget table: (row, column) → amount, in the table's money_unit."""
 
     source_file: str
