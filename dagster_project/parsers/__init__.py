@@ -250,13 +250,14 @@ def _extend(result: ParseResult, part: ParseResult) -> None:
 def _indicator_value(row: IndicatorRow) -> IndicatorValue:
     meaning = indicator_values.interpret(row.target_text, row.actual_text)
     target, actual = meaning.target, meaning.actual
-    return IndicatorValue(  # positional, in field order: one per indicator (keywords cost more per call)
+    # A tuple made in C, in field order (records.IndicatorValue): no __init__ call per indicator.
+    return tuple.__new__(IndicatorValue, (
         row.source_file, row.report_seq, row.indicator_seq, row.line_no,
         target.operator, target.value, target.value_max, target.unit,  # target_operator … target_unit
         actual.operator, actual.value, actual.unit,  # actual_operator, actual_value, actual_unit
         meaning.achievement,
         indicator_values.interpret(row.target_text, row.forecast_text).achievement if row.forecast_text else None,
-    )
+    ))
 
 
 def _year_from_file(result: ParseResult) -> None:

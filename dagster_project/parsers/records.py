@@ -28,7 +28,12 @@ def renumber(records: list, name: str, numbers: dict) -> None:
     """Set each record's field ``name`` to numbers[its value], in place: only for records that
     nothing else has seen yet (the parser's own, before it returns them). Frozen records refuse
     assignment; their __dict__ is where the fields live (frozen.py). dataclasses.replace, which
-    runs __init__ again per record (31 fields for a Report), cost ~5 % of a parse."""
+    runs __init__ again per record (31 fields for a Report), cost ~5 % of a parse. A tuple_record's
+    records (IndicatorRow) are made again in C with their number, in the list's place."""
+    if records and isinstance(records[0], tuple):  # a tuple_record's: each made again with its number
+        at = records[0]._fields.index(name)
+        records[:] = [tuple.__new__(r.__class__, (*r[:at], numbers[r[at]], *r[at + 1 :])) for r in records]
+        return
     new = [numbers[record.__dict__[name]] for record in records]  # all read first: a record listed twice
     for record, number in zip(records, new, strict=True):
         record.__dict__[name] = number
@@ -91,8 +96,8 @@ class FundRow:
     forecast_executed: Decimal | None = None  # tracking: 全年预计执行数 (the full-year forecast)
 
 
-@frozen_record
-class IndicatorRow:
+@tuple_record  # one per indicator: a tuple made in C (frozen.tuple_record), renumbered as a new one
+class IndicatorRow(NamedTuple):
     """One performance indicator (三级指标) with its inherited level labels."""
 
     source_file: str
@@ -117,8 +122,8 @@ class IndicatorRow:
     remarks: str | None = None
 
 
-@frozen_record
-class IndicatorValue:
+@tuple_record  # one per indicator: a tuple made in C (frozen.tuple_record)
+class IndicatorValue(NamedTuple):
     """What an indicator's target and actual texts say (parsers/indicator_values.py), keyed like its IndicatorRow."""
 
     source_file: str
@@ -153,8 +158,8 @@ class BudgetTable:
     department: str | None = None  # 编制部门
 
 
-@frozen_record
-class BudgetCell:
+@tuple_record  # one per amount of a budget table: a tuple made in C (frozen.tuple_record)
+class BudgetCell(NamedTuple):
     """One amount of a budget table: (row, column) → amount, in the table's money_unit."""
 
     source_file: str

@@ -117,8 +117,12 @@ def _drop_parser_marks(monkeypatch) -> None:
         for line in lines:
             issues_only(self, line.no, disposition, family)
 
+    def marker_issues_only(self, family):  # a marker's mark marks without mark() too
+        return lambda line, disposition: issues_only(self, line.no, disposition, family)
+
     monkeypatch.setattr(Ledger, "mark", issues_only)
     monkeypatch.setattr(Ledger, "mark_all", all_issues_only)
+    monkeypatch.setattr(Ledger, "marker", marker_issues_only)
 
 
 def test_the_accounting_checks_catch_a_parser_that_stops_marking(monkeypatch):
@@ -136,6 +140,7 @@ def test_the_accounting_checks_catch_a_parser_that_stops_marking(monkeypatch):
 
 def test_the_accounting_checks_catch_a_ledger_whose_mark_does_nothing(monkeypatch):
     monkeypatch.setattr(Ledger, "mark", lambda self, line_no, disposition, family=None: None)
+    monkeypatch.setattr(Ledger, "marker", lambda self, family: lambda line, disposition: None)
     for name, text in TEXTS.items():
         result = parse_text(text, name)
         assert accounting_problems(text, result), name

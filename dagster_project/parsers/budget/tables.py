@@ -482,10 +482,10 @@ class BudgetTableBuilder:
             return
         self._keys.add(key)
         self.cells.append(
-            BudgetCell(  # positional, in field order: one per amount (keywords cost more per call)
+            tuple.__new__(BudgetCell, (  # every field, in field order: a tuple made in C (records.BudgetCell)
                 self.source_file, self.seq, self.row_seq, measure, amount, row_cell.line_no,
                 side, code, level, name, printed_decimals(amount),  # side, subject_code, code_level, subject_name, decimals
-            )
+            ))
         )
 
     def _coded_row(self, row: Row) -> None:

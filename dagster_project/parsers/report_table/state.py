@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -73,8 +74,11 @@ class ReportState:
     closing_field: str | None = None
     pending_label: tuple[str, str, int] | None = None
 
+    # mark(line, disposition): where the line went (Ledger.marker: one call a line, not two)
+    mark: Callable[[Line, str], None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.mark = self.ledger.marker(self.spec.name)
+
     def issue(self, line_no: int, code: str, **facts: object) -> None:
         self.ledger.issue(line_no, code, self.spec.name, **facts)
-
-    def mark(self, line: Line, disposition: str) -> None:
-        self.ledger.mark(line.no, disposition, self.spec.name)
