@@ -201,46 +201,39 @@ def sync_raw(
         for f, owner in plan.duplicates.values():
             yield to_parsed_file(_duplicate_result(f, owner))
 
-    # The whole load is one transaction: an interrupted or failed load leaves the raw tables as they
-    # were (its files are parsed again next time), and each file's rows change together with its
-    # raw.source_files row. Not a commit per batch: each commit's checkpoint rewrote every table's
-    # last, partly filled row group (~122,880 rows), twice DuckDB's CPU for the inserts at 100k.
-    # Memory stays flat however many files arrive: DuckDB writes each full row group to the file
-    # as the load goes, and only a batch of parsed files is held here.
+    # Each file's rows are replaced in one transaction together with its raw.source_files
+    # row, batch by batch: memory stays flat however many files arrive, and an interrupted
+    # load leaves every file either fully old, fully new or absent (then parsed next time).
     # Analysts never see a load in progress: runs write to a private copy (publish.py).
+    _replace(con, plan.removed, {})
+    _replace_read_issues(con, found)
+    _forget_rejections(con, plan.cleared)
     unread = kept = 0
-    with _one_thread(con), _transaction(con):
-        _replace(con, plan.removed, {})
-        _replace_read_issues(con, found)
-        _forget_rejections(con, plan.cleared)
-        # Batches are gathered by a thread while the one before is inserted: the parse workers no
-        # longer wait for the inserts (DuckDB releases the GIL), one batch more held in memory.
-        # Closed on an error here too: the thread and the parse workers stop before it is raised.
-        batches = _read_ahead(_batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_BYTES))
-        with contextlib.closing(batches):
-            for batch in batches:
-                # A file that could not be read keeps its rows; only its read issue is recorded.
-                failed = [r for r in batch if r.families == [UNREAD]]
-                # A loaded file whose new version cannot be read keeps its rows too, and that version
-                # is remembered.
-                rejected = [
-                    r
-                    for r in batch
-                    if r.source_file in known and keeps_previous(_loaded_families(known[r.source_file]), r)
-                ]
-                set_aside = {id(r) for r in rejected}
-                batch = [r for r in batch if r.families != [UNREAD] and id(r) not in set_aside]
-                unread += len(failed)
-                kept += len(rejected)
-                if failed:
-                    _insert(con, "parse_issues", table_of(failed, "parse_issues"))
-                    _mark_changed(con, [r.source_file for r in failed])
-                _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
-                tables = {table: table_of(batch, table) for table in RAW_TABLES}
-                tables["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
-                _replace(con, [r.source_file for r in batch], tables, loaded=known)
-                for table in RAW_TABLES:
-                    rows[table] += len(tables[table])
+    # Batches are gathered by a thread while the one before is inserted: the parse workers no
+    # longer wait for the inserts (DuckDB releases the GIL), one batch more held in memory.
+    # Closed on an error here too: the thread and the parse workers stop before it is raised.
+    batches = _read_ahead(_batched(results(), LOAD_BATCH_FILES, LOAD_BATCH_BYTES))
+    with contextlib.closing(batches):
+        for batch in batches:
+            # A file that could not be read keeps its rows; only its read issue is recorded.
+            failed = [r for r in batch if r.families == [UNREAD]]
+            # A loaded file whose new version cannot be read keeps its rows too, and that version is remembered.
+            rejected = [
+                r for r in batch if r.source_file in known and keeps_previous(_loaded_families(known[r.source_file]), r)
+            ]
+            set_aside = {id(r) for r in rejected}
+            batch = [r for r in batch if r.families != [UNREAD] and id(r) not in set_aside]
+            unread += len(failed)
+            kept += len(rejected)
+            if failed:
+                _insert(con, "parse_issues", table_of(failed, "parse_issues"))
+                _mark_changed(con, [r.source_file for r in failed])
+            _record_rejections(con, [(by_name[r.source_file], r) for r in rejected])
+            tables = {table: table_of(batch, table) for table in RAW_TABLES}
+            tables["source_files"] = _source_file_frame([(by_name[r.source_file], r) for r in batch])
+            _replace(con, [r.source_file for r in batch], tables, loaded=known)
+            for table in RAW_TABLES:
+                rows[table] += len(tables[table])
     return LoadSummary(
         files_seen=len(found.files),
         files_parsed=len(to_parse) - unread - kept,
@@ -268,10 +261,17 @@ def _record_rejections(con: duckdb.DuckDBPyConnection, rejected: list[tuple[Sour
         schema={"source_file": pl.String, "sha256": pl.String, "code": pl.String, "rejected_at": pl.Datetime("us")},
         orient="row",
     )
-    _forget_rejections(con, [f.source_file for f, _ in rejected])
-    _insert(con, "rejected_versions", versions)
-    _mark_changed(con, [f.source_file for f, _ in rejected])
-    _insert(con, "parse_issues", record_frame(issues, ParseIssue))
+    con.execute("begin transaction")
+    try:
+        _forget_rejections(con, [f.source_file for f, _ in rejected])
+        _insert(con, "rejected_versions", versions)
+        _mark_changed(con, [f.source_file for f, _ in rejected])
+        _insert(con, "parse_issues", record_frame(issues, ParseIssue))
+        con.execute("commit")
+    except Exception:
+        with contextlib.suppress(duckdb.Error):  # a failed commit has ended the transaction already
+            con.execute("rollback")
+        raise
 
 
 def _forget_rejections(con: duckdb.DuckDBPyConnection, source_files: list[str]) -> None:
@@ -380,7 +380,7 @@ def _replace(
     con: duckdb.DuckDBPyConnection, source_files: list[str], frames: dict[str, pl.DataFrame | pa.Table],
     loaded: Iterable[str] | None = None,
 ) -> None:
-    """Delete every raw row of these files and insert the new frames (in the load's transaction).
+    """Delete every raw row of these files and insert the new frames, in one transaction.
 
     Only files the warehouse has loaded (`loaded`: raw.source_files; None: any) have rows to
     delete: the rows of any other name are this run's read issues (_replace_read_issues). A
@@ -390,39 +390,22 @@ def _replace(
         return
     deleted = source_files if loaded is None else [n for n in source_files if n in loaded]
     names = pl.DataFrame({"source_file": deleted}, schema={"source_file": pl.String})
-    con.register("replaced_files", names.to_arrow())  # on an error, left to the load's rollback
-    _forget_rejections(con, source_files)  # also marks them changed
-    for table in [*RAW_TABLES, "source_files"] if deleted else []:
-        con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
-    for table, frame in frames.items():
-        _insert(con, table, frame)
-    con.unregister("replaced_files")
-
-
-@contextlib.contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("begin transaction")
     try:
-        yield
+        con.register("replaced_files", names.to_arrow())
+        _forget_rejections(con, source_files)  # also marks them changed
+        for table in [*RAW_TABLES, "source_files"] if deleted else []:
+            con.execute(f"delete from raw.{table} where source_file in (select source_file from replaced_files)")
+        for table, frame in frames.items():
+            _insert(con, table, frame)
         con.execute("commit")
-    except BaseException:
+    except Exception:
         # A failed commit (a full disk) has ended the transaction already: its error is the one to raise.
         with contextlib.suppress(duckdb.Error):
             con.execute("rollback")
         raise
-
-
-@contextlib.contextmanager
-def _one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """DuckDB on one thread for the load: on more, each thread of an insert from Arrow filled row groups
-    of its own, merged at the commit (half as much CPU again at 100k, a file a third larger). The parse
-    workers keep the cores busy meanwhile; a delete (a changed file) prunes by zone maps either way."""
-    (threads,) = con.execute("select current_setting('threads')").fetchone()
-    con.execute("set threads = 1")
-    try:
-        yield
     finally:
-        con.execute(f"set threads = {int(threads)}")
+        con.unregister("replaced_files")
 
 
 def _source_file_frame(parsed: list[tuple[SourceFile, ParsedFile]]) -> pl.DataFrame:

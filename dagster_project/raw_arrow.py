@@ -268,12 +268,10 @@ def to_parsed_file(result: ParseResult) -> ParsedFile:
 
 
 def table_of(files: Iterable[ParsedFile], table: str) -> pa.Table:
-    """The rows of one raw table over these files: each column a chunk per file, sliced out of the
-    file's arrays without a copy.
+    """The rows of one raw table over these files, each column one contiguous array.
 
-    Not joined into one array per column any more: with the load one transaction on one DuckDB thread
-    (loading.py), DuckDB takes a chunk per file for about the CPU a join of the columns cost, and the
-    joined copy was ~190 MB more at the peak of a 10k load (issue 22, the loading process).
+    Copied once here: DuckDB inserts a table of a few large chunks in under half the CPU it
+    spends on one small chunk per file (issue 22, the loading process).
     """
     kinds = _KINDS[table]
     columns: list[list[pa.Array]] = [[] for _ in kinds]
@@ -281,9 +279,6 @@ def table_of(files: Iterable[ParsedFile], table: str) -> pa.Table:
         if (n := f.rows.get(table)) is not None:
             for column, k, at in zip(columns, kinds, f._starts[table]):
                 column.append(f.packed[k].slice(at, n))
-    schema = SCHEMAS[table]
     if not columns[0]:  # not schema.empty_table(): it imports pandas (0.3 CPU s on one new file's path)
-        return pa.Table.from_arrays([pa.nulls(0, f.type) for f in schema], schema=schema)
-    return pa.Table.from_arrays(
-        [pa.chunked_array(column, f.type) for column, f in zip(columns, schema)], schema=schema
-    )
+        return pa.Table.from_arrays([pa.nulls(0, f.type) for f in SCHEMAS[table]], schema=SCHEMAS[table])
+    return pa.Table.from_arrays([pa.concat_arrays(column) for column in columns], schema=SCHEMAS[table])
