@@ -72,12 +72,7 @@ year_checked as (
     select
         {{ report_context('r') }},
         case when r.report_type = 'target' then coalesce(t.label, '年度资金总额') else '年度资金总额' end as subject,
-        case p.column_name
-            when 'budget_initial_yuan' then case when r.report_type = 'target' then '年度资金申请数' else '年初预算数' end
-            when 'budget_adjusted_yuan' then '全年预算数'
-            when 'budget_tracking_yuan' then '跟踪期预算数'
-            when 'executed_yuan' then case when r.report_type = 'tracking' then '跟踪期执行数' else '全年执行数' end
-        end as measure,
+        {{ fund_measure('p.column_name', 'r.report_type') }} as measure,
         t.line_no,
         p.terms as detail,
         {{ money('p.parts_sum') }} as expected_yuan,

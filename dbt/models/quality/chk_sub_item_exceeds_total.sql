@@ -59,12 +59,7 @@ select
     p.check_row,
     {{ report_context('r') }},
     coalesce(p.label, p.fund_source) as subject,
-    case p.column_name
-        when 'budget_initial_yuan' then case when r.report_type = 'target' then '年度资金申请数' else '年初预算数' end
-        when 'budget_adjusted_yuan' then '全年预算数'
-        when 'budget_tracking_yuan' then '跟踪期预算数'
-        when 'executed_yuan' then case when r.report_type = 'tracking' then '跟踪期执行数' else '全年执行数' end
-    end as measure,
+    {{ fund_measure('p.column_name', 'r.report_type') }} as measure,
     p.line_no,
     coalesce(p.total_label, '年度资金总额') || '（第 ' || p.total_line_no || ' 行）' as detail,
     {{ money('p.total_amount') }} as expected_max_yuan,
